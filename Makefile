@@ -1,0 +1,51 @@
+# Overblik — two set-up commands: `make demo` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+
+# System packages the build needs (C libraries behind ZipKit/XMLKit, SQLite for GRDB).
+BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libsqlite3-dev
+# What the full test suite needs besides: a real PostgreSQL server, Jing (RelaxNG validation of our
+# ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers.
+TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 zip unzip
+SWIFT ?= swift
+BUILD_FLAGS ?=
+
+.PHONY: demo test deps-build deps-test build lint format clean
+
+define ensure_packages
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing system packages. Run as root:"; echo "  apt-get update && apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps-build:
+	$(call ensure_packages,$(BUILD_PACKAGES))
+
+deps-test: deps-build
+	$(call ensure_packages,$(TEST_PACKAGES))
+
+build: deps-build
+	$(SWIFT) build $(BUILD_FLAGS)
+
+## make demo: scan, import, export, compile and report on the shipped fixtures; results in reports/.
+demo: build
+	scripts/demo.sh
+
+## make test: the whole test suite, with a throwaway PostgreSQL server for the store tests.
+test: deps-test
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	scripts/with-postgres.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

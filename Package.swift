@@ -1,0 +1,178 @@
+// swift-tools-version: 6.1
+// Overblik: what Danish public authorities' document and software estates really look like.
+// Layout: a thin executable (`overblik`) over libraries split by concern; dependencies point down.
+
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode plus the upcoming features that keep
+/// C types out of public APIs (`InternalImportsByDefault`) and make imports explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Overblik",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "overblik", targets: ["overblik"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; apt names the Debian packages that provide them.
+        .systemLibrary(
+            name: "CLibZip",
+            pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // The only Swift code that calls libzip / libxml2.
+        .target(name: "ZipKit", dependencies: ["CLibZip"], swiftSettings: strictSettings),
+        .target(name: "XMLKit", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+
+        // Shared value types: document and software records, usage declarations, submissions.
+        .target(
+            name: "OverblikModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+
+        // Product catalog and classifier: pure, data-driven.
+        .target(
+            name: "Catalog",
+            dependencies: ["OverblikModel", "Yams"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+
+        // Denmark's 98 municipalities and 5 regions, their aliases and map geometry.
+        .target(
+            name: "Geography",
+            dependencies: ["OverblikModel"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+
+        // One office document → metadata record; the tree walker and parallel scanner.
+        .target(
+            name: "OfficeDocuments",
+            dependencies: ["ZipKit", "XMLKit", "OverblikModel", "Catalog"],
+            swiftSettings: strictSettings
+        ),
+
+        // Inventory exports (CSV, spreadsheets, agent XML/JSON, SBOMs, package lists) → software records.
+        .target(
+            name: "InventoryImport",
+            dependencies: ["ZipKit", "XMLKit", "OverblikModel", "Catalog", "Geography", "OfficeDocuments"],
+            swiftSettings: strictSettings
+        ),
+
+        // The estate store: protocol, SQLite (GRDB) implementation, migrations, export and compile.
+        .target(
+            name: "Store",
+            dependencies: [
+                "OverblikModel", "Catalog", "Geography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "StorePostgres",
+            dependencies: [
+                "Store", "OverblikModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
+        .target(
+            name: "Reporting",
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+
+        // The commands, as a library so tests can run them in process.
+        .target(
+            name: "OverblikCLI",
+            dependencies: [
+                "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
+                "Store", "StorePostgres", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "overblik", dependencies: ["OverblikCLI"], swiftSettings: strictSettings),
+
+        // Tests.
+        .target(
+            name: "TestSupport",
+            dependencies: ["OverblikModel"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ZipKitTests",
+            dependencies: ["ZipKit", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "XMLKitTests",
+            dependencies: ["XMLKit", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OfficeDocumentsTests",
+            dependencies: ["OfficeDocuments", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GeographyTests",
+            dependencies: ["Geography", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InventoryImportTests",
+            dependencies: ["InventoryImport", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "StorePostgres", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OverblikCLITests",
+            dependencies: ["OverblikCLI", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,11 @@
+#ifndef OVERBLIK_CLIBXML2_SHIM_H
+#define OVERBLIK_CLIBXML2_SHIM_H
+// Debian's libxml2 is built with ICU; its headers then pull in ICU types that clash with
+// Foundation's copy ("'UErrorCode' has different definitions"). We never use the ICU parts.
+#undef LIBXML_ICU_ENABLED
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlerror.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlmemory.h>
+#endif

@@ -1,0 +1,1 @@
+// Catalog: see the module's DocC summary once it lands.

@@ -1,0 +1,1 @@
+// Geography: see the module's DocC summary once it lands.

@@ -1,0 +1,1 @@
+// InventoryImport: see the module's DocC summary once it lands.

@@ -1,0 +1,1 @@
+// OfficeDocuments: see the module's DocC summary once it lands.

@@ -1,0 +1,26 @@
+public import ArgumentParser
+import OverblikModel
+
+/// The `overblik` root command. Each subcommand lives in its own file (`ScanCommand.swift`, ...).
+public struct OverblikCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "overblik",
+        abstract: "Overview of Danish public authorities' document and software estates: ODF, office suites, OS2.",
+        discussion: """
+            Scan file shares and import software inventories, classify them against the product catalog,
+            keep them in an estate store, export privacy-safe submissions, compile them nationally and
+            report to decision-makers.
+
+            Examples:
+              overblik scan /srv/share --organisation "Aarhus Kommune"
+              overblik import sccm-export.csv --organisation 751
+              overblik export --organisation 751 --period 2026 --output aarhus-2026.json
+              overblik compile submissions/*.json --store national.sqlite
+              overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
+            """,
+        version: ToolInfo.version,
+        subcommands: []
+    )
+
+    public init() {}
+}

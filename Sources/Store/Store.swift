@@ -1,0 +1,1 @@
+// Store: see the module's DocC summary once it lands.

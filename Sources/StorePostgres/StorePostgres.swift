@@ -1,0 +1,1 @@
+// StorePostgres: see the module's DocC summary once it lands.

@@ -1,0 +1,1 @@
+// XMLKit: see the module's DocC summary once it lands.

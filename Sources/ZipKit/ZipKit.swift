@@ -1,0 +1,1 @@
+// ZipKit: see the module's DocC summary once it lands.

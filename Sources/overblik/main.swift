@@ -1,0 +1,3 @@
+import OverblikCLI
+
+await OverblikCommand.main()
