@@ -24,3 +24,10 @@ public struct OverblikCommand: AsyncParsableCommand {
 
     public init() {}
 }
+
+/// What the `overblik` executable runs; keeps the executable free of ArgumentParser details.
+public enum Entrypoint {
+    public static func main() async {
+        await OverblikCommand.main()
+    }
+}

@@ -47,7 +47,10 @@ public struct SoftwareRecord: Codable, Sendable, Hashable {
         case organisation, source, line, host, title, publisher, version, package, platform
         case installCount = "install_count"
         case installDate = "install_date"
-        case product, productVersion = "product_version", versionLine = "version_line", component, rule
+        case product
+        case productVersion = "product_version"
+        case versionLine = "version_line"
+        case component, rule
         case countsAsInstallation = "counts_as_installation"
     }
 

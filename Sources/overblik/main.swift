@@ -1,3 +1,3 @@
 import OverblikCLI
 
-await OverblikCommand.main()
+await Entrypoint.main()

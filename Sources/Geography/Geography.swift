@@ -1,1 +1,0 @@
-// Geography: see the module's DocC summary once it lands.
