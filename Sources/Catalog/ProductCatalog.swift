@@ -192,3 +192,14 @@ final class BundledCatalog: Sendable {
         return (entries, main.version ?? "unversioned")
     }
 }
+
+extension ProductCatalog {
+    /// The merged catalog entry for `id` as YAML (description and rules), for `overblik catalog show`.
+    public func definitionYAML(id: String) throws -> String? {
+        guard let entry = entry(id: id) else { return nil }
+        return try YAMLEncoder().encode(entry)
+    }
+
+    /// Products of one kind, in catalog order.
+    public func products(kind: ProductKind) -> [Product] { products.filter { $0.kind == kind } }
+}
