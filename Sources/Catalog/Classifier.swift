@@ -91,7 +91,7 @@ public final class Classifier: Sendable {
             return (
                 Classification(
                     product: rule.product, version: version, versionLine: line, component: component,
-                    countsAsInstallation: component == nil, rule: rule.ruleID), rule
+                    countsAsInstallation: true, rule: rule.ruleID), rule
             )
         }
         return (Classification.unknown, nil)

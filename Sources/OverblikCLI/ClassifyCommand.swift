@@ -61,7 +61,8 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         let classifier = try catalogOptions.makeClassifier()
         if let input {
-            try BatchClassifier(classifier: classifier, generatorMode: generator).run(path: input)
+            try BatchClassifier(classifier: classifier, generatorMode: generator).run(
+                path: input, output: .standardOutput)
             return
         }
         guard let text else { return }
@@ -159,14 +160,14 @@ struct BatchClassifier {
         var platform: Int?
     }
 
-    func run(path: String) throws {
+    /// Reads `path` and writes one JSON line per input line (after the TSV header) to `output`.
+    func run(path: String, output: FileHandle) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
             throw ValidationError("Cannot read \(path): \(error.localizedDescription)")
         }
-        let output = FileHandle.standardOutput
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         var seen: [Substring: String] = [:]
