@@ -19,15 +19,17 @@ python3 bench/make-inventory-lines.py "$N" > "$work/lines.tsv"
 distinct=$(tail -n +2 "$work/lines.tsv" | sort -u | wc -l)
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-time_runs() {  # command... → prints "median_seconds max_rss_kb"
-    local times=() rss=0
+time_runs() {  # command... → prints "median_wall_seconds median_cpu_seconds max_rss_kb"
+    local walls=() cpus=() rss=0
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null
-        read -r seconds kb < "$work/time"
-        times+=("$seconds")
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
+        read -r wall user sys kb < "$work/time"
+        walls+=("$wall")
+        cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')")
         (( kb > rss )) && rss=$kb
     done
-    printf '%s\n' "${times[@]}" | median | tr '\n' ' '
+    printf '%s\n' "${walls[@]}" | median | tr '\n' ' '
+    printf '%s\n' "${cpus[@]}" | median | tr '\n' ' '
     echo "$rss"
 }
 
@@ -37,16 +39,17 @@ lines_out=$(wc -l < "$work/out.jsonl")
 [[ "$lines_out" -eq "$N" ]] || { echo "expected $N output lines, got $lines_out" >&2; exit 1; }
 libre=$(grep -c '"product":"libreoffice","version":"[^"]*","version_line":"[^"]*","component":null,"counts_as_installation":true' "$work/out.jsonl" || true)
 
-read -r overblik_s overblik_kb < <(time_runs "$bin" classify --input "$work/lines.tsv")
-read -r wc_s _ < <(time_runs wc -l "$work/lines.tsv")
-read -r py_s _ < <(time_runs python3 -c 'import sys
+read -r overblik_s overblik_cpu overblik_kb < <(time_runs "$bin" classify --input "$work/lines.tsv")
+read -r wc_s wc_cpu _ < <(time_runs wc -l "$work/lines.tsv")
+read -r py_s py_cpu _ < <(time_runs python3 -c 'import sys
 for line in open(sys.argv[1], encoding="utf-8"):
     line.rstrip("\n").split("\t")' "$work/lines.tsv")
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 echo "input: $N lines, $distinct distinct title/publisher/version lines; $libre LibreOffice installations found"
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; CPU time is the steadier figure)"
 echo "runs: $RUNS, medians"
-printf '%-45s %8s s  %8s lines/s  peak RSS %s MB\n' "overblik classify --input (release)" "$overblik_s" \
-    "$(awk -v n="$N" -v s="$overblik_s" 'BEGIN{printf "%d", n/s}')" "$((overblik_kb / 1024))"
-printf '%-45s %8s s\n' "floor: wc -l" "$wc_s"
-printf '%-45s %8s s\n' "floor: python3 split lines into fields" "$py_s"
+printf '%-42s %7s s wall  %7s s CPU  %9s lines/s (wall)  peak RSS %s MB\n' "overblik classify --input (release)" \
+    "$overblik_s" "$overblik_cpu" "$(awk -v n="$N" -v s="$overblik_s" 'BEGIN{printf "%d", n/s}')" "$((overblik_kb / 1024))"
+printf '%-42s %7s s wall  %7s s CPU\n' "floor: wc -l" "$wc_s" "$wc_cpu"
+printf '%-42s %7s s wall  %7s s CPU\n' "floor: python3 split lines into fields" "$py_s" "$py_cpu"
