@@ -50,11 +50,13 @@ public final class Classifier: Sendable {
     }
 
     /// The product, the matching rule and its pattern, for `--explain`.
+    /// Also gives the platform (`Linux_X86_64`, `Win32`) and build id the generator carries, where present.
     public func explain(generator: String) -> Explanation {
-        let (classification, rule) = classifyUncached(generator: generator)
+        let (classification, rule, groups) = classifyWithGroups(generator: generator)
         return Explanation(
             classification: classification, productName: catalog.product(id: classification.product)?.name,
-            ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator))
+            ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator),
+            platform: groups["platform"], build: groups["build"])
     }
 
     private func normalise(_ generator: String) -> String {
@@ -64,12 +66,26 @@ public final class Classifier: Sendable {
             .joined(separator: " ")
     }
 
-    private func classifyUncached(generator: String) -> (classification: Classification, rule: CompiledGeneratorRule?) {
+    private func classifyUncached(
+        generator: String
+    ) -> (
+        classification: Classification, rule: CompiledGeneratorRule?
+    ) {
+        let (classification, rule, _) = classifyWithGroups(generator: generator)
+        return (classification, rule)
+    }
+
+    private func classifyWithGroups(
+        generator: String
+    ) -> (
+        classification: Classification, rule: CompiledGeneratorRule?, groups: [String: String]
+    ) {
         let text = normalise(generator)
         guard !text.isEmpty else {
             return (
                 Classification(
-                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/empty"), nil
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/empty"), nil,
+                [:]
             )
         }
         let lowered = text.lowercased()
@@ -91,10 +107,10 @@ public final class Classifier: Sendable {
             return (
                 Classification(
                     product: rule.product, version: version, versionLine: line, component: component,
-                    countsAsInstallation: true, rule: rule.ruleID), rule
+                    countsAsInstallation: true, rule: rule.ruleID), rule, groups
             )
         }
-        return (Classification.unknown, nil)
+        return (Classification.unknown, nil, [:])
     }
 
     // MARK: Inventory lines
@@ -205,6 +221,9 @@ public struct Explanation: Sendable, Equatable {
     public var ruleDescription: String?
     /// The input as the rules saw it (whitespace collapsed).
     public var normalisedInput: String
+    /// Platform and build id from a generator string (`Linux_X86_64`, `320m12$Build-9483`), where present.
+    public var platform: String? = nil
+    public var build: String? = nil
 }
 
 extension String {

@@ -97,6 +97,8 @@ struct ClassifyCommand: ParsableCommand {
             if explain {
                 print("matched:                \(explanation.ruleDescription ?? "no rule matched")")
                 print("input as matched:       \(explanation.normalisedInput)")
+                if let platform = explanation.platform { print("platform:               \(platform)") }
+                if let build = explanation.build { print("build:                  \(build)") }
                 print("support:                \(Self.describe(support))")
                 print("catalog:                \(classifier.catalog.stamp.version) \(classifier.catalog.stamp.digest)")
             }

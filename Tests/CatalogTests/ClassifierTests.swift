@@ -214,3 +214,18 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         #expect(!a.stamp.version.isEmpty)
     }
 }
+
+@Suite struct GeneratorDetailTests {
+    @Test func platformAndBuildAreReported() throws {
+        let classifier = Classifier(catalog: try ProductCatalog.bundled())
+        let libre = classifier.explain(
+            generator: "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/e19e193f88cd6c0525a17fb7a176ed8e6a3e2aa1")
+        #expect(libre.platform == "Linux_X86_64")
+        #expect(libre.build == "e19e193f88cd6c0525a17fb7a176ed8e6a3e2aa1")
+        let ooo = classifier.explain(generator: "OpenOffice.org/3.2$Win32 OpenOffice.org_project/320m12$Build-9483")
+        #expect(ooo.platform == "Win32")
+        #expect(ooo.build == "320m12$Build-9483")
+        #expect(classifier.explain(generator: "Calligra/3.2.1").platform == nil)
+        #expect(classifier.explain(generator: "AbiWord/3.0.5 (unix, gtk)").platform == "unix, gtk")
+    }
+}
