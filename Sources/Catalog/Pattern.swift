@@ -3,20 +3,20 @@ import Foundation
 /// A compiled, case-insensitive regular expression with a cheap literal-prefix pre-check.
 ///
 /// `NSRegularExpression` is immutable after creation and documented as safe to share between threads.
-struct Pattern: @unchecked Sendable {
+final class Pattern: @unchecked Sendable {
     let source: String
     private let regex: NSRegularExpression
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
     private let literalPrefix: String?
     /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
-    private let requiredLiteral: String?
+    private let requiredLiteral: [UInt8]?
     private let groupNames: [String]
 
     init(_ source: String) throws {
         self.source = source
         regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
         literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
-        requiredLiteral = Pattern.longestRequiredLiteral(of: source)
+        requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         groupNames = Pattern.namedGroups(in: source)
     }
 
@@ -24,7 +24,7 @@ struct Pattern: @unchecked Sendable {
     /// `lowered` is `text.lowercased()`, computed once by the caller for the prefix check.
     func match(_ text: String, lowered: String) -> [String: String]? {
         if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
-        if let requiredLiteral, !lowered.contains(requiredLiteral) { return nil }
+        if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -101,6 +101,25 @@ struct Pattern: @unchecked Sendable {
         // Case-insensitive matching of non-ASCII letters can differ from lowercased(); stay with ASCII.
         guard !lowered.isEmpty, lowered.allSatisfy({ $0.isASCII }) else { return nil }
         return lowered
+    }
+
+    /// Byte search of ASCII `needle` in `haystack`'s UTF-8 (Foundation's `contains` is far slower here).
+    static func contains(_ haystack: String, _ needle: [UInt8]) -> Bool {
+        var haystack = haystack
+        return haystack.withUTF8 { bytes in
+            guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+            var index = 0
+            let last = bytes.count - needle.count
+            while index <= last {
+                if bytes[index] == first {
+                    var offset = 1
+                    while offset < needle.count && bytes[index + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The longest run of literal characters outside any group, class or alternation: every match contains it.
