@@ -105,6 +105,11 @@ struct Expectation: Sendable, CustomTestStringConvertible {
             "Microsoft Office Language Pack 2010 - Danish/Dansk", "ms-office", counts: false,
             component: "language-pack"),
         Expectation("Microsoft Access Runtime 2016", "ms-office", counts: false, component: "access-runtime"),
+        Expectation(
+            "Microsoft 365 Apps for enterprise - da-dk.proof", "ms-office", counts: false, component: "proofing"),
+        Expectation(
+            "Microsoft Office Professional Plus 2019 - da-dk.proof", "ms-office", counts: false, component: "proofing"),
+        Expectation("LibreOffice Portable 7.6.4", "libreoffice", line: "7.6", component: "portable"),
         // Other suites and look-alikes.
         Expectation("ONLYOFFICE 9.4.0 (x64)", "onlyoffice", line: "9.4"),
         Expectation("WPS Office (11.2.0.11537)", "wps"),
