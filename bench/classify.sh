@@ -13,8 +13,11 @@ cd "$root"
 work=$(mktemp -d /tmp/overblik-bench-classify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product overblik >/dev/null
-bin="$(swift build -c release --show-bin-path)/overblik"
+# BENCH_SCRATCH_PATH: build somewhere else than .build (e.g. while debug builds run in parallel).
+scratch=()
+[[ -n "${BENCH_SCRATCH_PATH:-}" ]] && scratch=(--scratch-path "$BENCH_SCRATCH_PATH")
+swift build -c release --product overblik "${scratch[@]}" >/dev/null
+bin="$(swift build -c release "${scratch[@]}" --show-bin-path)/overblik"
 python3 bench/make-inventory-lines.py "$N" > "$work/lines.tsv"
 distinct=$(tail -n +2 "$work/lines.tsv" | sort -u | wc -l)
 
