@@ -110,6 +110,9 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         Expectation(
             "Microsoft Office Professional Plus 2019 - da-dk.proof", "ms-office", counts: false, component: "proofing"),
         Expectation("LibreOffice Portable 7.6.4", "libreoffice", line: "7.6", component: "portable"),
+        Expectation("Microsoft Visio Standard 2019 - da-dk", "ms-visio", line: "2019"),
+        Expectation("Microsoft Project Professional 2021", "ms-project", line: "2021"),
+        Expectation("Microsoft Visio Viewer 2016", "ms-office", counts: false, component: "viewer"),
         // Other suites and look-alikes.
         Expectation("ONLYOFFICE 9.4.0 (x64)", "onlyoffice", line: "9.4"),
         Expectation("WPS Office (11.2.0.11537)", "wps"),
