@@ -173,6 +173,9 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         #expect(word.product == "ms-office")
         #expect(word.version == "16.0")
         #expect(word.versionLine == "16")
+        let visio = Self.classifier.classify(application: "Microsoft Visio", appVersion: "15.0000")
+        #expect(visio.product == "ms-visio")
+        #expect(visio.versionLine == "2013")
         let excel2010 = Self.classifier.classify(application: "Microsoft Excel", appVersion: "14.0300")
         #expect(excel2010.versionLine == "2010")
         // LibreOffice writes AppVersion 15.0000 and its real version in Application.
