@@ -59,6 +59,8 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         Expectation("libreoffice-langpack-da", version: "7.6.7.2-6.el9", "libreoffice", counts: false),
         Expectation("LibreOfficeDev 26.8.0.0.alpha1", "libreoffice", counts: false, component: "dev-build"),
         Expectation("x", package: "TheDocumentFoundation.LibreOffice", "libreoffice"),
+        Expectation("LibreOffice (Kommune-pakke)", package: "{4B17E523-5D91-4E69-BD96-7FD81CFA81BB}", "libreoffice"),
+        Expectation("Anything", package: "4b17e523-5d91-4e69-bd96-7fd81cfa81bb", "libreoffice"),
         // OpenOffice family.
         Expectation("Apache OpenOffice 4.1.15", "apache-openoffice", line: "4.1"),
         Expectation("OpenOffice 4.1.14", publisher: "Apache Software Foundation", "apache-openoffice"),
