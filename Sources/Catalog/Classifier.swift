@@ -13,6 +13,9 @@ public final class Classifier: Sendable {
     private let itemCache = Mutex<[InventoryItem: Classification]>([:])
     /// Distinct inputs remembered before a cache is emptied (bounds memory on adversarial input).
     private let cacheLimit = 500_000
+    /// Longer titles and generators are not real product names: `unknown` without running any rule, so a
+    /// hostile 100 MB "title" costs no regex time.
+    public static let maximumInputLength = 4096
 
     public init(catalog: ProductCatalog) {
         self.catalog = catalog
@@ -80,6 +83,13 @@ public final class Classifier: Sendable {
     ) -> (
         classification: Classification, rule: CompiledGeneratorRule?, groups: [String: String]
     ) {
+        guard generator.utf8.count <= Self.maximumInputLength else {
+            return (
+                Classification(
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/too-long"),
+                nil, [:]
+            )
+        }
         let text = normalise(generator)
         guard !text.isEmpty else {
             return (
@@ -137,6 +147,14 @@ public final class Classifier: Sendable {
     private func classifyUncached(
         _ item: InventoryItem
     ) -> (classification: Classification, rule: CompiledInventoryRule?) {
+        let fields = [item.title, item.publisher, item.version, item.package, item.platform]
+        guard fields.allSatisfy({ ($0?.utf8.count ?? 0) <= Self.maximumInputLength }) else {
+            return (
+                Classification(
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/too-long"),
+                nil
+            )
+        }
         let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
         let loweredTitle = title.lowercased()
         let publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty

@@ -199,7 +199,8 @@ struct BatchClassifier {
                     json = cached
                 } else {
                     json = classify(line: line, columns: columns ?? Columns())
-                    if seen.count < 1_000_000 { seen[line] = json }
+                    // Only short lines are remembered: memory stays bounded whatever the file holds.
+                    if seen.count < 200_000 && line.utf8.count <= 1024 { seen[line] = json }
                 }
                 buffer.append(contentsOf: json.utf8)
                 buffer.append(0x0A)

@@ -187,6 +187,14 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         #expect(libre.version == "7.6.4.1")
     }
 
+    @Test func hostileLongInputIsUnknownWithoutRunningRules() {
+        let long = "LibreOffice " + String(repeating: "7.", count: 5000) + "1"
+        #expect(Self.classifier.classify(InventoryItem(title: long)).rule == "unknown/too-long")
+        #expect(Self.classifier.classify(generator: "LibreOffice/" + long).rule == "unknown/too-long")
+        let longPublisher = InventoryItem(title: "LibreOffice 7.6.4.1", publisher: String(repeating: "x", count: 5000))
+        #expect(Self.classifier.classify(longPublisher).isUnknown)
+    }
+
     @Test func explanationNamesTheRuleAndPattern() {
         let explanation = Self.classifier.explain(InventoryItem(title: "LibreOffice 7.5 Help Pack (Danish)"))
         #expect(explanation.classification.rule == "libreoffice/inventory#help-pack")
