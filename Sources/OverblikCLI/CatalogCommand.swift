@@ -94,7 +94,7 @@ struct CatalogCommand: ParsableCommand {
             do {
                 text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
             } catch {
-                throw ValidationError("Cannot read \(file): \(error.localizedDescription)")
+                throw UnreadableInputError(path: file, reason: error.localizedDescription)
             }
             // Diagnostics name the file as the user wrote it.
             let diagnostics = CatalogChecker.check(text: text, file: file, against: base)

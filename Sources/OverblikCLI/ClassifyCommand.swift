@@ -48,7 +48,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Output for a single input: text or json.")
     var format: Format = .text
 
-    @Option(help: "Classify every line of this file (TSV with header, or generators with --generator).")
+    @Option(help: "Classify every line of this file (TSV with header, or generators with --generator); - for stdin.")
     var input: String?
 
     @OptionGroup var catalogOptions: CatalogOptions
@@ -166,9 +166,13 @@ struct BatchClassifier {
     func run(path: String, output: FileHandle) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            if path == "-" {
+                data = try FileHandle.standardInput.readToEnd() ?? Data()
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            }
         } catch {
-            throw ValidationError("Cannot read \(path): \(error.localizedDescription)")
+            throw UnreadableInputError(path: path, reason: error.localizedDescription)
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
@@ -244,4 +248,11 @@ struct BatchClassifier {
         columns.platform = find(["platform", "os"])
         return columns
     }
+}
+
+/// A file given to a command could not be read; ArgumentParser prints it and exits 1 (no usage text).
+struct UnreadableInputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "Cannot read \(path): \(reason)" }
 }

@@ -69,6 +69,17 @@ import Testing
         #expect(rows[0]["version_line"] as? String == "7.6")
     }
 
+    @Test func unreadableInputIsAnErrorNamingTheFile() throws {
+        let classifier = Classifier(catalog: try ProductCatalog.bundled())
+        do {
+            try BatchClassifier(classifier: classifier, generatorMode: false).run(
+                path: "/nonexistent/titles.tsv", output: .standardOutput)
+            Issue.record("a missing file must throw")
+        } catch let error as UnreadableInputError {
+            #expect(error.description.contains("/nonexistent/titles.tsv"))
+        }
+    }
+
     @Test func commandValidation() throws {
         #expect(throws: (any Error).self) { try ClassifyCommand.parse([]) }
         #expect(throws: (any Error).self) { try ClassifyCommand.parse(["x", "--input", "file"]) }
