@@ -309,19 +309,6 @@ enum TableImporter {
                 emitter.unreadable(line: line, "unknown organisation \"\(organisationText)\"")
                 continue
             }
-            guard let productText = value(columns.product) else {
-                emitter.unreadable(line: line, "no product")
-                continue
-            }
-            let product: String
-            if let known = emitter.classifier.productID(for: productText) {
-                product = known
-            } else if columns.isPublicEvidence {
-                product = productText  // the evidence file's ids are the catalog's vocabulary
-            } else {
-                emitter.unreadable(line: line, "unknown product \"\(productText)\"")
-                continue
-            }
             guard let relationText = value(columns.relation) else {
                 emitter.unreadable(line: line, "no relation")
                 continue
@@ -336,6 +323,19 @@ enum TableImporter {
             else {
                 let known = UsageRelation.allCases.map(\.rawValue).joined(separator: ", ")
                 emitter.unreadable(line: line, "unknown relation \"\(relationText)\" (one of: \(known))")
+                continue
+            }
+            guard let productText = value(columns.product) else {
+                emitter.unreadable(line: line, "no product")
+                continue
+            }
+            let product: String
+            if let known = emitter.classifier.productID(for: productText) {
+                product = known
+            } else if columns.isPublicEvidence {
+                product = productText  // the evidence file's ids are the catalog's vocabulary
+            } else {
+                emitter.unreadable(line: line, "unknown product \"\(productText)\"")
                 continue
             }
             let date = value(columns.date).map { text in
