@@ -183,35 +183,37 @@ public struct InventoryImporter: Sendable {
 
         let stream = try TextStream(file: file)
         let rawPrefix = stream.rawPrefix
+        let isZip = FormatSniffer.isZip(rawPrefix)
         let format: InputFormat
         if let forced = options.inputFormat {
             format = forced
-        } else if FormatSniffer.isZip(rawPrefix) {
-            format = try SpreadsheetReader.detectKind(file: file, rawPrefix: rawPrefix)
+        } else if isZip {
+            format = .xlsx  // refined to xlsx/ods (or kitos) from the archive's parts
         } else if let detected = FormatSniffer.detect(text: stream.peekPrefix()) {
             format = detected
         } else {
             format = .csv
         }
         emitter.report.format = format
-        emitter.report.encoding = FormatSniffer.isZip(rawPrefix) ? nil : stream.encoding
+        emitter.report.encoding = isZip ? nil : stream.encoding
         if format.isOneFilePerHost { emitter.fileHost = "file:" + url.lastPathComponent }
 
-        switch format {
-        case .csv, .usageCSV, .usageEvidence, .kitos:
-            if FormatSniffer.isZip(rawPrefix) {
-                try SpreadsheetReader.importSheet(file: file, rawPrefix: rawPrefix, forced: format, emitter: emitter)
-            } else {
+        if isZip {
+            try SpreadsheetReader.importWorkbook(stream: stream, forced: options.inputFormat, emitter: emitter)
+        } else {
+            switch format {
+            case .csv, .usageCSV, .usageEvidence, .kitos:
                 try TableImporter.importCSV(stream: stream, forced: format, emitter: emitter)
+            case .xlsx, .ods:
+                throw .unrecognisedFormat(
+                    file: path, detail: "not a ZIP archive, so not an \(format.rawValue) workbook")
+            case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
+                try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
+            case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
+                try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
+            case .agentXML:
+                try AgentXML.importXML(stream: stream, emitter: emitter)
             }
-        case .xlsx, .ods:
-            try SpreadsheetReader.importSheet(file: file, rawPrefix: rawPrefix, forced: nil, emitter: emitter)
-        case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
-            try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
-        case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
-            try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
-        case .agentXML:
-            try AgentXML.importXML(stream: stream, emitter: emitter)
         }
         try file.drain()
         report = emitter.report

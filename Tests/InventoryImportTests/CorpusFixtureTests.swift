@@ -36,7 +36,8 @@ func makeImporter(
         Expectation(path: "dpkg/glpi-agent-dpkg-query.tsv", format: .dpkgQuery, records: 16, skipped: 1),
         Expectation(
             path: "fusioninventory-xml/inventory_format-tests-data-12-windows81.xml", format: .agentXML, records: 8),
-        Expectation(path: "fusioninventory-xml/inventory_format-tests-data-3-macos.xml", format: .agentXML, records: 40),
+        Expectation(
+            path: "fusioninventory-xml/inventory_format-tests-data-3-macos.xml", format: .agentXML, records: 40),
         Expectation(path: "glpi-json/inventory_format-computer_1.json", format: .glpiJSON, records: 6),
         Expectation(path: "glpi-json/inventory_format-computer_1_partial_softs.json", format: .glpiJSON, records: 6),
         Expectation(path: "intune-csv/AppInvAggregate.constructed.csv", format: .csv, records: 33),
@@ -102,12 +103,16 @@ func makeImporter(
 
         let named = try makeImporter { $0.includeHostNames = true }
             .importFile(at: Fixtures.url("inventory/sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv"))
-        #expect(Set(named.records.compactMap(\.host)) == ["KOMM-PC3717", "KOMM-PC5936", "KOMM-PC4902", "KOMM-PC6531",
-            "KOMM-PC8656"])
+        #expect(
+            Set(named.records.compactMap(\.host)) == [
+                "KOMM-PC3717", "KOMM-PC5936", "KOMM-PC4902", "KOMM-PC6531",
+                "KOMM-PC8656",
+            ])
     }
 
     @Test func aggregateExportsKeepTheirCounts() throws {
-        let result = try makeImporter().importFile(at: Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv"))
+        let result = try makeImporter().importFile(
+            at: Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv"))
         #expect(result.report.variant == "intune-appinvaggregate")
         #expect(result.records.allSatisfy { $0.host == nil })
         let libreOffice = try #require(result.records.first { $0.title == "LibreOffice 25.2.3.2" })
