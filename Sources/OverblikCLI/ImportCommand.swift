@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import Geography
 import InventoryImport
@@ -62,6 +63,8 @@ public struct ImportCommand: ParsableCommand {
         name: .customLong("host-key"), help: "Key for host pseudonyms (default: $OVERBLIK_HOST_KEY or the key file).")
     public var hostKey: String?
 
+    @OptionGroup public var catalogOptions: CatalogOptions
+
     public init() {}
 
     public func validate() throws {
@@ -93,7 +96,8 @@ public struct ImportCommand: ParsableCommand {
         options.sheet = sheet
         options.strict = strict
         options.includeHostNames = includeHostNames
-        let importer = InventoryImporter(classifier: try CatalogClassifier.bundled(), options: options)
+        let importer = InventoryImporter(
+            classifier: CatalogClassifier(catalog: try catalogOptions.loadCatalog()), options: options)
 
         var run = ImportRunSummary()
         let output = StandardOutput()
