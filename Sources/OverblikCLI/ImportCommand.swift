@@ -77,6 +77,13 @@ public struct ImportCommand: ParsableCommand {
     }
 
     public func run() throws {
+        let failed = try execute(output: FileHandle.standardOutput, errors: FileHandle.standardError)
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Imports every file, writing JSON lines or the summary to `output` and each failed file's error to
+    /// `errors`. Returns the number of files that failed.
+    func execute(output outputHandle: FileHandle, errors: FileHandle) throws -> Int {
         var options = ImportOptions(hostPseudonymiser: HostPseudonymiser(key: try resolveHostKey()))
         if let organisation {
             do {
@@ -100,7 +107,7 @@ public struct ImportCommand: ParsableCommand {
             classifier: CatalogClassifier(catalog: try catalogOptions.loadCatalog()), options: options)
 
         var run = ImportRunSummary()
-        let output = StandardOutput()
+        let output = BufferedOutput(handle: outputHandle)
         for path in files {
             let url = URL(fileURLWithPath: path)
             let sink = SpoolingSink(writeJSONLines: format == .jsonl)
@@ -115,12 +122,12 @@ public struct ImportCommand: ParsableCommand {
                 run.add(report)
             } catch let error as ImportError {
                 run.failures.append(error.description)
-                StandardError.write("overblik import: \(error.description)\n")
+                errors.write(Data("overblik import: \(error.description)\n".utf8))
             }
         }
+        if format == .summary { output.write(Array(run.render(dryRun: dryRun).utf8)) }
         output.flush()
-        if format == .summary { print(run.render(dryRun: dryRun), terminator: "") }
-        if !run.failures.isEmpty { throw ExitCode(1) }
+        return run.failures.count
     }
 
     /// The one place the import meets the estate store: the store helper replaces this with a transaction
@@ -173,7 +180,7 @@ final class SpoolingSink: ImportSink {
         if spillFile == nil {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "overblik-import-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
             spillFile = try FileHandle(forUpdating: url)
             spillURL = url
         }
@@ -182,7 +189,7 @@ final class SpoolingSink: ImportSink {
     }
 
     /// Writes everything spooled to `output`.
-    func copy(to output: StandardOutput) throws {
+    func copy(to output: BufferedOutput) throws {
         if let spillFile {
             try spillFile.seek(toOffset: 0)
             while let chunk = try spillFile.read(upToCount: 4 << 20), !chunk.isEmpty { output.write(Array(chunk)) }
@@ -192,9 +199,14 @@ final class SpoolingSink: ImportSink {
     }
 }
 
-/// Buffered standard output.
-final class StandardOutput {
+/// Buffered output to a file handle (standard output by default).
+final class BufferedOutput {
+    private let handle: FileHandle
     private var pending: [UInt8] = []
+
+    init(handle: FileHandle) {
+        self.handle = handle
+    }
 
     func write(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
@@ -203,13 +215,9 @@ final class StandardOutput {
 
     func flush() {
         guard !pending.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(pending))
+        handle.write(Data(pending))
         pending.removeAll(keepingCapacity: true)
     }
-}
-
-enum StandardError {
-    static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 /// Totals over all files of one `overblik import` run, and their text rendering.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct HostileInputTests {
     @Test func aHundredMegabyteLineIsAnErrorForThatFile() throws {
         let url = try Fixtures.temporaryDirectory("huge").appendingPathComponent("huge.csv")
-        FileManager.default.createFile(atPath: url.path, contents: Data("Software,Version\nA,1\n".utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("Software,Version\nA,1\n".utf8))
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
