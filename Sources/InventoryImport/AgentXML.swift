@@ -58,7 +58,7 @@ enum AgentXML {
             case .text(let chunk, _):
                 text += chunk
             case .endElement(let name, _, _):
-                let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = text.trimmedField
                 let parent = path.count >= 2 ? path[path.count - 2] : ""
                 if parent == "SOFTWARES", current != nil, !value.isEmpty {
                     current?.fields[name] = value

@@ -128,8 +128,13 @@ public struct InstallationTally: Sendable, Equatable {
 
     public init() {}
 
+    private var lastHost: String?
+
     public mutating func add(_ record: SoftwareRecord) {
-        if let host = record.host { hostSet.insert(host) }
+        if let host = record.host, host != lastHost {
+            hostSet.insert(host)
+            lastHost = host
+        }
         let product = record.classification.product
         guard product != Classification.unknownProduct else { return }
         guard let host = record.host else {

@@ -84,23 +84,31 @@ final class RecordEmitter {
         return answer
     }
 
+    private var lastHost: (raw: String, pseudonym: String)?
+
     func pseudonymisedHost(_ host: String) -> String {
         if options.includeHostNames { return host }
-        if let cached = hostCache[host] { return cached }
+        // Exports list one host's software together: the previous line's host is the likeliest.
+        if let lastHost, lastHost.raw == host { return lastHost.pseudonym }
+        if let cached = hostCache[host] {
+            lastHost = (host, cached)
+            return cached
+        }
         let pseudonym = options.hostPseudonymiser.pseudonym(for: host)
         if hostCache.count > 500_000 { hostCache.removeAll(keepingCapacity: true) }
         hostCache[host] = pseudonym
+        lastHost = (host, pseudonym)
         return pseudonym
     }
 
     func emit(_ item: RawItem) throws(ImportError) {
-        let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = item.title.trimmedField
         guard !title.isEmpty else {
             unreadable(line: item.line, "no software title")
             return
         }
         var organisation = options.organisation
-        if let text = item.organisationText?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = item.organisationText?.trimmedField, !text.isEmpty {
             guard let code = resolveOrganisation(text) else {
                 unreadable(line: item.line, "unknown organisation \"\(text)\"")
                 return
@@ -108,7 +116,7 @@ final class RecordEmitter {
             organisation = code
         }
         guard organisation != nil else { throw .missingOrganisation(file: fileName) }
-        let rawHost = (item.host?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? fileHost
+        let rawHost = (item.host?.trimmedField).flatMap { $0.isEmpty ? nil : $0 } ?? fileHost
         let publisher = Self.nonEmpty(item.publisher)
         let version = Self.nonEmpty(item.version)
         let package = Self.nonEmpty(item.package)
@@ -146,7 +154,7 @@ final class RecordEmitter {
 
     static func nonEmpty(_ text: String?) -> String? {
         guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedField
         return trimmed.isEmpty ? nil : trimmed
     }
 }

@@ -192,7 +192,8 @@ final class SpoolingSink: ImportSink {
     func copy(to output: BufferedOutput) throws {
         if let spillFile {
             try spillFile.seek(toOffset: 0)
-            while let chunk = try spillFile.read(upToCount: 4 << 20), !chunk.isEmpty { output.write(Array(chunk)) }
+            output.flush()
+            while let chunk = try spillFile.read(upToCount: 8 << 20), !chunk.isEmpty { output.writeDirectly(chunk) }
         }
         output.write(buffer)
         buffer.removeAll()
@@ -211,6 +212,12 @@ final class BufferedOutput {
     func write(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
         if pending.count >= 1 << 20 { flush() }
+    }
+
+    /// Writes a large block without copying it into the buffer (after a flush, so order is kept).
+    func writeDirectly(_ data: Data) {
+        flush()
+        handle.write(data)
     }
 
     func flush() {
