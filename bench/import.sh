@@ -32,6 +32,10 @@ run_many() {  # label, command...
 }
 
 OVERBLIK=$(run_many overblik "$BIN" import "$CSV" --organisation 751 --dry-run --format jsonl --host-key bench)
+SUMMARY=$(run_many overblik-summary "$BIN" import "$CSV" --organisation 751 --dry-run --format summary --host-key bench)
+SMALL="$WORK/sccm-$((LINES / 10)).csv"
+head -n $((LINES / 10 + 1)) "$CSV" >"$SMALL"
+SMALL_RUN=$(measure "$BIN" import "$SMALL" --organisation 751 --dry-run --format jsonl --host-key bench)
 PYTHON=$(run_many python python3 -c 'import csv,sys
 n=0
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
@@ -60,7 +64,13 @@ report() {
     echo "| reader | seconds | lines/s | peak RSS MB |"
     echo "|---|---|---|---|"
     report "$OVERBLIK"
+    report "$SUMMARY"
     report "$PYTHON"
+    echo
+    echo "overblik-summary: the same import printing only the summary (no JSON output)."
+    echo "Memory does not grow with the file: jsonl on the first $((LINES / 10)) lines peaks at"
+    echo "$(echo "$SMALL_RUN" | awk '{printf "%.0f", $2/1024}') MB, on all $LINES at $(echo "$OVERBLIK" | awk '{printf "%.0f", $3/1024}') MB"
+    echo "(the jsonl spool keeps up to 32 MB in memory, then a temporary file, so a file that fails prints nothing)."
     echo
     awk -v a="$(echo "$OVERBLIK" | cut -d' ' -f2)" -v b="$(echo "$PYTHON" | cut -d' ' -f2)" \
         'BEGIN {printf "overblik / Python csv time ratio: %.2f (below 1 = overblik faster)\n", a/b}'
