@@ -117,7 +117,7 @@ enum TableImporter {
                     system: system, localName: column("lokalkaldenavn"), formerName: column("tidligeresystemnavn"),
                     lifecycle: column("livscyklus", "statuslivscyklus"), status: column("status"),
                     startDate: column("ibrugtagningsdato"), endDate: column("slutdatoforanvendelse"),
-                    supplier: column("leverandr", "leverandor"), rightsHolder: column("rettighedshaver")))
+                    supplier: column("leverandør", "leverandor", "supplier"), rightsHolder: column("rettighedshaver")))
         }
         if forced != .kitos, let product = column("productid", "product", "produkt", "productname"),
             let relation = column("relation", "relationship", "relation"),
@@ -288,7 +288,7 @@ enum TableImporter {
     static let relationSynonyms: [String: UsageRelation] = [
         "bruger": .uses, "anvender": .uses, "idrift": .uses, "use": .uses, "aftale": .agreement,
         "underskrevetaftale": .signedAgreement, "signedagreement": .signedAgreement, "udfaset": .retired,
-        "ophrt": .retired, "ophoert": .retired, "coFunding": .coFunding, "cofunding": .coFunding,
+        "ophørt": .retired, "ophoert": .retired, "cofunding": .coFunding,
         "projectlead": .projectLead, "municipalrepo": .municipalRepo, "deploymentrepo": .deploymentRepo,
     ]
 

@@ -159,3 +159,31 @@ func makeImporter(
         #expect(installer.version == "1.18.2691.0")
     }
 }
+
+/// The shared corpus itself (opt-in: `OVERBLIK_SHARED` or `OVERBLIK_CORPUS=1`; CI sets
+/// `OVERBLIK_CORPUS_REQUIRED=1`, and then a missing corpus fails instead of skipping).
+@Suite struct SharedCorpusTests {
+    static var corpusRequired: Bool { ProcessInfo.processInfo.environment["OVERBLIK_CORPUS_REQUIRED"] == "1" }
+
+    @Test(.enabled(if: Fixtures.sharedCorpus != nil || SharedCorpusTests.corpusRequired))
+    func everyCorpusInventoryImportsWithItsCount() throws {
+        let corpus = try #require(Fixtures.sharedCorpus, "the shared corpus is required but not found")
+        let root = corpus.appendingPathComponent("corpus/inventory")
+        let enumerator = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
+        let expected = Dictionary(uniqueKeysWithValues: CorpusFixtureTests.expectations.map { ($0.path, $0) })
+        var seen = 0
+        for case let url as URL in enumerator where !url.hasDirectoryPath && url.pathExtension != "md" {
+            let relative = String(url.path.dropFirst(root.path.count + 1))
+            let expectation = try #require(expected[relative], "no expected count for corpus file \(relative)")
+            let result = try makeImporter().importFile(at: url)
+            #expect(result.records.count == expectation.records, "\(relative)")
+            #expect(result.declarations.count == expectation.declarations, "\(relative)")
+            #expect(result.report.unreadableLines == 0, "\(relative)")
+            seen += 1
+        }
+        #expect(seen == CorpusFixtureTests.expectations.count)
+        let evidence = try makeImporter(organisation: nil).importFile(
+            at: corpus.appendingPathComponent("data/os2-usage-evidence.tsv"))
+        #expect(evidence.declarations.count == 149)
+    }
+}
