@@ -74,4 +74,8 @@ report() {
     echo
     awk -v a="$(echo "$OVERBLIK" | cut -d' ' -f2)" -v b="$(echo "$PYTHON" | cut -d' ' -f2)" \
         'BEGIN {printf "overblik / Python csv time ratio: %.2f (below 1 = overblik faster)\n", a/b}'
+    awk -v s="$(echo "$OVERBLIK" | cut -d' ' -f2)" -v n="$LINES" 'BEGIN {
+        rate = n / s
+        printf "\nTarget: at least 500,000 lines/s into jsonl: %s (%.0f lines/s).\n", rate >= 500000 ? "met" : "NOT met", rate }'
+    echo "The store part (>= 200,000 lines/s into SQLite) belongs to the store benchmark."
 } | tee bench/results/import.md
