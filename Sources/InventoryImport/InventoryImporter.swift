@@ -1,5 +1,5 @@
 public import Foundation
-public import OverblikModel
+import OverblikModel
 
 /// One software line as a reader found it, before organisation, host and classification are applied.
 struct RawItem {
@@ -185,12 +185,12 @@ public struct InventoryImporter: Sendable {
         let file = try ChunkedFile(url: url)
         let path = url.path
         let size = file.fileSize ?? 0
-        if size == 0 { throw .emptyFile(file: path) }
         var report = FileImportReport(path: path, source: url.lastPathComponent, format: .csv, fileSize: size)
         let emitter = RecordEmitter(options: options, classifier: classifier, sink: sink, report: report)
 
         let stream = try TextStream(file: file)
         let rawPrefix = stream.rawPrefix
+        if rawPrefix.isEmpty { throw .emptyFile(file: path) }
         let isZip = FormatSniffer.isZip(rawPrefix)
         let format: InputFormat
         if let forced = options.inputFormat {
