@@ -108,9 +108,15 @@ public struct ImportCommand: ParsableCommand {
 
         var run = ImportRunSummary()
         let output = BufferedOutput(handle: outputHandle)
+        let undo = OutputUndo.of(outputHandle)
         for path in files {
             let url = URL(fileURLWithPath: path)
-            let sink = SpoolingSink(writeJSONLines: format == .jsonl)
+            // JSON lines go straight to the output when a failed file's lines can be taken back (a regular
+            // file is truncated to where the file began; /dev/null keeps nothing); otherwise they are spooled.
+            let direct = format == .jsonl && undo != .impossible
+            let sink = SpoolingSink(writeJSONLines: format == .jsonl, direct: direct ? output : nil)
+            output.flush()
+            let mark = undo.mark(outputHandle)
             do {
                 let report: FileImportReport
                 if dryRun {
@@ -121,6 +127,10 @@ public struct ImportCommand: ParsableCommand {
                 try sink.copy(to: output)
                 run.add(report)
             } catch let error as ImportError {
+                if direct {
+                    output.discardPending()
+                    undo.rollBack(outputHandle, to: mark)
+                }
                 run.failures.append(error.description)
                 errors.write(Data("overblik import: \(error.description)\n".utf8))
             }
@@ -149,14 +159,17 @@ public struct ImportCommand: ParsableCommand {
 /// so a file that fails halfway prints nothing and memory stays bounded.
 final class SpoolingSink: ImportSink {
     let writeJSONLines: Bool
+    /// When set, lines are written straight to this output (its caller can undo them).
+    let direct: BufferedOutput?
     private var buffer: [UInt8] = []
     private var spillFile: FileHandle?
     private var spillURL: URL?
     private static let memoryLimit = 32 << 20
 
-    init(writeJSONLines: Bool) {
+    init(writeJSONLines: Bool, direct: BufferedOutput? = nil) {
         self.writeJSONLines = writeJSONLines
-        if writeJSONLines { buffer.reserveCapacity(1 << 20) }
+        self.direct = direct
+        if writeJSONLines && direct == nil { buffer.reserveCapacity(1 << 20) }
     }
 
     deinit {
@@ -166,12 +179,20 @@ final class SpoolingSink: ImportSink {
 
     func accept(_ record: SoftwareRecord) throws {
         guard writeJSONLines else { return }
+        if let direct {
+            direct.append(record)
+            return
+        }
         JSONLines.append(record, to: &buffer)
         if buffer.count >= Self.memoryLimit { try spill() }
     }
 
     func accept(_ declaration: UsageDeclaration) throws {
         guard writeJSONLines else { return }
+        if let direct {
+            direct.append(declaration)
+            return
+        }
         JSONLines.append(declaration, to: &buffer)
         if buffer.count >= Self.memoryLimit { try spill() }
     }
@@ -213,6 +234,19 @@ final class BufferedOutput {
         pending.append(contentsOf: bytes)
         if pending.count >= 1 << 20 { flush() }
     }
+
+    func append(_ record: SoftwareRecord) {
+        JSONLines.append(record, to: &pending)
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    func append(_ declaration: UsageDeclaration) {
+        JSONLines.append(declaration, to: &pending)
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    /// Drops what has not been written yet (a failed file's last lines).
+    func discardPending() { pending.removeAll(keepingCapacity: true) }
 
     /// Writes a large block without copying it into the buffer (after a flush, so order is kept).
     func writeDirectly(_ data: Data) {
@@ -291,5 +325,37 @@ struct ImportRunSummary {
             for failure in failures { text += "  \(failure)\n" }
         }
         return text
+    }
+}
+
+/// Whether lines already written to the output can be taken back when a file fails.
+enum OutputUndo: Equatable {
+    /// A regular file: truncate it back to its size before the failed file.
+    case truncate
+    /// `/dev/null` (a character device that is not a terminal): nothing was kept.
+    case discarded
+    /// A pipe or terminal: lines cannot be taken back, so they are spooled until the file is done.
+    case impossible
+
+    static func of(_ handle: FileHandle) -> OutputUndo {
+        var status = stat()
+        guard fstat(handle.fileDescriptor, &status) == 0 else { return .impossible }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .truncate
+        case S_IFCHR where isatty(handle.fileDescriptor) == 0: return .discarded
+        default: return .impossible
+        }
+    }
+
+    func mark(_ handle: FileHandle) -> Int64 {
+        guard self == .truncate else { return 0 }
+        var status = stat()
+        return fstat(handle.fileDescriptor, &status) == 0 ? Int64(status.st_size) : 0
+    }
+
+    func rollBack(_ handle: FileHandle, to mark: Int64) {
+        guard self == .truncate else { return }
+        _ = ftruncate(handle.fileDescriptor, off_t(mark))
+        _ = lseek(handle.fileDescriptor, off_t(mark), SEEK_SET)
     }
 }

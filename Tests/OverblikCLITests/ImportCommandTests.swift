@@ -82,4 +82,39 @@ import Testing
         #expect(throws: (any Error).self) { try runImport([file, "--organisation", "Atlantis", "--dry-run"]) }
         #expect(throws: (any Error).self) { try ImportCommand.parse([file, "--input-format", "docx"]) }
     }
+
+    @Test func aFileThatFailsMidwayLeavesNoLinesInARegularFile() throws {
+        let directory = try Fixtures.temporaryDirectory("midway")
+        let ragged = directory.appendingPathComponent("ragged.csv")
+        try Data("AssetName,Software\nPC,A\nPC,B\nPC,C,extra\n".utf8).write(to: ragged)
+        let good = Fixtures.url("inventory/powershell-csv/Get-ItemProperty-Uninstall.ps7.constructed.csv").path
+        let result = try runImport([
+            good, ragged.path, good, "--organisation", "751", "--dry-run", "--format", "jsonl",
+            "--strict",
+        ])
+        #expect(result.failed == 1)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 62)
+        #expect(!result.output.contains("ragged.csv"))
+    }
+
+    @Test func throughAPipeAFailedFileIsSpooledAndDropped() throws {
+        let directory = try Fixtures.temporaryDirectory("pipe")
+        let ragged = directory.appendingPathComponent("ragged.csv")
+        try Data("AssetName,Software\nPC,A\nPC,B,extra\n".utf8).write(to: ragged)
+        let good = directory.appendingPathComponent("good.csv")
+        try Data("AssetName,Software\nPC,Good one\n".utf8).write(to: good)
+        let pipe = Pipe()
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/null"))
+        let command = try ImportCommand.parse([
+            ragged.path, good.path, "--organisation", "751", "--dry-run", "--format", "jsonl", "--strict",
+            "--host-key", "k",
+        ])
+        let failed = try command.execute(output: pipe.fileHandleForWriting, errors: errors)
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(failed == 1)
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(text.contains("Good one"))
+    }
 }
