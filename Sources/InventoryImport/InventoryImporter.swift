@@ -37,6 +37,13 @@ final class RecordEmitter {
         var version: String?
         var package: String?
         var platform: String?
+
+        /// Title and version spread the keys well enough; the other fields are compared on a hit only,
+        /// which saves hashing three more strings on every line.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(title)
+            hasher.combine(version)
+        }
     }
 
     init(options: ImportOptions, classifier: any InventoryClassifying, sink: any ImportSink, report: FileImportReport) {
