@@ -9,29 +9,56 @@ import Synchronization
 public final class Classifier: Sendable {
     public let catalog: ProductCatalog
     private let compiled: CompiledCatalog
-    private let generatorCache = Mutex<[String: Classification]>([:])
-    private let itemCache = Mutex<[InventoryItem: Classification]>([:])
-    /// Distinct inputs remembered before a cache is emptied (bounds memory on adversarial input).
-    private let cacheLimit = 500_000
+    private let generatorCache: Mutex<BoundedCache<String, Classification>>
+    private let itemCache: Mutex<BoundedCache<InventoryItem, Classification>>
+    /// Distinct inputs per cache generation (two generations are kept). Real inventories have a few thousand
+    /// distinct lines; an input where every line is distinct (per-host paths, random MSI codes) cycles
+    /// through the generations instead of growing memory.
+    public static let defaultCacheEntryLimit = 32_768
+    /// Bytes of input and answer per cache generation, so long distinct inputs rotate sooner.
+    public static let defaultCacheByteLimit = 16 << 20
     /// Longer titles and generators are not real product names: `unknown` without running any rule, so a
     /// hostile 100 MB "title" costs no regex time.
     public static let maximumInputLength = 4096
 
-    public init(catalog: ProductCatalog) {
+    /// `cacheEntryLimit` and `cacheByteLimit` bound each of the two cache generations of each cache.
+    public init(
+        catalog: ProductCatalog, cacheEntryLimit: Int = Classifier.defaultCacheEntryLimit,
+        cacheByteLimit: Int = Classifier.defaultCacheByteLimit
+    ) {
         self.catalog = catalog
         self.compiled = catalog.compiled
+        generatorCache = Mutex(
+            BoundedCache(entryLimit: cacheEntryLimit, byteLimit: cacheByteLimit) { $0.utf8.count + Self.answerCost($1) }
+        )
+        itemCache = Mutex(BoundedCache(entryLimit: cacheEntryLimit, byteLimit: cacheByteLimit, cost: Self.entryCost))
+    }
+
+    /// Distinct inputs remembered now (both caches, all generations): bounded by the limits given at init.
+    public var cachedInputCount: Int {
+        generatorCache.withLock { $0.count } + itemCache.withLock { $0.count }
+    }
+
+    /// Approximate bytes a cache entry holds: the strings' UTF-8 plus dictionary and String overhead.
+    @Sendable static func entryCost(_ item: InventoryItem, _ answer: Classification) -> Int {
+        let key =
+            item.title.utf8.count + (item.publisher?.utf8.count ?? 0) + (item.version?.utf8.count ?? 0)
+            + (item.package?.utf8.count ?? 0) + (item.platform?.utf8.count ?? 0)
+        return key + answerCost(answer)
+    }
+
+    static func answerCost(_ answer: Classification) -> Int {
+        192 + answer.product.utf8.count + answer.rule.utf8.count + (answer.version?.utf8.count ?? 0)
+            + (answer.versionLine?.utf8.count ?? 0) + (answer.component?.utf8.count ?? 0)
     }
 
     // MARK: Generator strings
 
     /// Classifies an ODF `meta:generator` (or an OOXML `Application`) string.
     public func classify(generator: String) -> Classification {
-        if let cached = generatorCache.withLock({ $0[generator] }) { return cached }
+        if let cached = generatorCache.withLock({ $0.value(for: generator) }) { return cached }
         let result = classifyUncached(generator: generator).classification
-        generatorCache.withLock { cache in
-            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[generator] = result
-        }
+        generatorCache.withLock { $0.insert(result, for: generator) }
         return result
     }
 
@@ -127,12 +154,9 @@ public final class Classifier: Sendable {
 
     /// Classifies one inventory line (title, publisher, version, package, platform).
     public func classify(_ item: InventoryItem) -> Classification {
-        if let cached = itemCache.withLock({ $0[item] }) { return cached }
+        if let cached = itemCache.withLock({ $0.value(for: item) }) { return cached }
         let result = classifyUncached(item).classification
-        itemCache.withLock { cache in
-            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[item] = result
-        }
+        itemCache.withLock { $0.insert(result, for: item) }
         return result
     }
 

@@ -10,6 +10,9 @@ final class Pattern: @unchecked Sendable {
     private let literalPrefix: String?
     /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
     private let requiredLiteral: [UInt8]?
+    /// For a pattern with top-level alternatives (`a|b|c`): one literal per alternative, every match contains
+    /// at least one of them (lowercased); nil when some alternative has none.
+    private let requiredAnyOf: [[UInt8]]?
     private let groupNames: [String]
 
     init(_ source: String) throws {
@@ -17,6 +20,7 @@ final class Pattern: @unchecked Sendable {
         regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
         literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
         requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
+        requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
         groupNames = Pattern.namedGroups(in: source)
     }
 
@@ -25,6 +29,7 @@ final class Pattern: @unchecked Sendable {
     func match(_ text: String, lowered: String) -> [String: String]? {
         if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
         if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
+        if let requiredAnyOf, !requiredAnyOf.contains(where: { Pattern.contains(lowered, $0) }) { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -148,6 +153,9 @@ final class Pattern: @unchecked Sendable {
                 if character == "]" { inClass = false }
             } else if character == "[" {
                 inClass = true
+            } else if character == "{" && depth == 0 {
+                // A `{m,n}` quantifier: its digits and comma are not text to match.
+                while next < characters.count && characters[next - 1] != "}" { next += 1 }
             } else if character == "(" {
                 depth += 1
             } else if character == ")" {
@@ -172,6 +180,50 @@ final class Pattern: @unchecked Sendable {
         let lowered = longest.lowercased()
         guard lowered.count >= 2, lowered.allSatisfy({ $0.isASCII }) else { return nil }
         return lowered
+    }
+
+    /// The longest required literal of each top-level alternative, when the pattern has several and every one
+    /// of them has such a literal (`\bKB\d{6}|^Update for Microsoft` → `kb`, `update for microsoft`).
+    static func alternativeLiterals(of source: String) -> [String]? {
+        let branches = topLevelAlternatives(of: source)
+        guard branches.count > 1 else { return nil }
+        var literals: [String] = []
+        for branch in branches {
+            guard let literal = longestRequiredLiteral(of: branch) else { return nil }
+            literals.append(literal)
+        }
+        return literals
+    }
+
+    /// `source` split at its top-level `|` (outside groups, classes and escapes).
+    static func topLevelAlternatives(of source: String) -> [String] {
+        var branches: [String] = []
+        var current = ""
+        var depth = 0
+        var escaped = false
+        var inClass = false
+        for character in source {
+            if escaped {
+                escaped = false
+                current.append(character)
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass: depth -= 1
+            case "|" where !inClass && depth == 0:
+                branches.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        branches.append(current)
+        return branches
     }
 
     private static func hasTopLevelAlternation(_ source: String) -> Bool {

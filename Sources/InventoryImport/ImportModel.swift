@@ -197,6 +197,10 @@ public struct FileImportReport: Sendable {
     public var diagnostics: [LineDiagnostic] = []
     /// Lines read but deliberately not imported, by reason (`not installed`, `inactive in KITOS`, ...).
     public var skipped: [String: Int] = [:]
+    /// Records of items the file itself marks as not installed (dpkg `deinstall ok config-files`, ...), by the
+    /// file's status text. They are records (the line is software the host had) with `counts_as_installation`
+    /// false, so they never add to installation counts.
+    public var notInstalled: [String: Int] = [:]
     /// Notes about the file as a whole (repairs made to invalid JSON, ignored sheets, ...).
     public var notes: [String] = []
     public var tally = InstallationTally()
@@ -241,6 +245,11 @@ public struct ImportOptions: Sendable {
     public var maxWholeFileBytes: Int64 = 1 << 30
     /// How many unreadable lines are listed (all are counted).
     public var maxListedDiagnostics = 1000
+    /// Files at least this large are parsed on a second thread while the caller's thread feeds the sink.
+    public var pipelineMinimumBytes: Int64 = 4 << 20
+    /// Records per batch handed between the two threads, and batches that may wait (bounds memory).
+    public var pipelineBatchSize = 2048
+    public var pipelineQueuedBatches = 4
     /// Resolves organisation names and codes found in columns (default: Denmark's authorities, any alias).
     public var resolveOrganisation: @Sendable (String) -> Int?
 

@@ -168,6 +168,13 @@ struct DpkgQueryLine: Equatable {
         return text.allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || "+-.:".contains($0) }
     }
 
+    /// dpkg's `want flag state` (`install ok installed`, `deinstall ok config-files`, `install reinstreq
+    /// half-installed`): three words, the middle one an error flag.
+    static func isStatus(_ text: Substring) -> Bool {
+        let words = text.split(separator: " ")
+        return words.count == 3 && ["ok", "reinstreq", "hold", "hold-reinstreq"].contains(words[1])
+    }
+
     static func isVersion(_ text: Substring) -> Bool {
         guard let first = text.first, first.isNumber else { return false }
         return !text.contains(" ")
@@ -176,7 +183,7 @@ struct DpkgQueryLine: Equatable {
     static func parse(_ line: String) -> DpkgQueryLine? {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 2, isPackageName(fields[0]) else { return nil }
-        let status = fields.last.flatMap { $0.contains(" ok ") ? String($0) : nil }
+        let status = fields.last.flatMap { isStatus($0) ? String($0) : nil }
         if isVersion(fields[1]) {
             return DpkgQueryLine(
                 package: String(fields[0]), version: String(fields[1]), architecture: nil, status: status)

@@ -1,4 +1,5 @@
 public import Foundation
+import Catalog
 import OverblikModel
 
 /// One software line as a reader found it, before organisation, host and classification are applied.
@@ -15,6 +16,17 @@ struct RawItem {
     var organisationText: String? = nil
     /// Text to classify when the title itself is a poor name (Defender's `desktop_editors`).
     var classificationTitle: String? = nil
+    /// Set when the file marks the item as not installed (a dpkg package removed with its configuration files
+    /// left): the record keeps its product but does not count as an installation.
+    var notInstalled: NotInstalled? = nil
+}
+
+/// Why a listed item is not an installation, as its file says.
+struct NotInstalled {
+    /// Appended to the classification rule (`+dpkg:not-installed`), so the record explains itself.
+    var ruleSuffix: String
+    /// The file's own words (`deinstall ok config-files`), for the report.
+    var status: String
 }
 
 /// Turns raw items into records: organisation, host pseudonym, classification (cached per distinct input),
@@ -27,8 +39,13 @@ final class RecordEmitter {
     /// Host for records of one-file-per-host formats that name none (set by the reader when it knows better).
     var fileHost: String?
 
-    private var classificationCache: [ClassificationKey: Classification] = [:]
-    private var hostCache: [String: String] = [:]
+    // Per-file memo tables without locks (one emitter per file and thread), bounded so a file of all-distinct
+    // titles or hosts does not grow memory with its length.
+    private var classificationCache = BoundedCache<ClassificationKey, Classification>(
+        entryLimit: 16_384, byteLimit: 8 << 20, cost: ClassificationKey.cost)
+    private var hostCache = BoundedCache<String, String>(entryLimit: 32_768, byteLimit: 8 << 20) {
+        96 + $0.utf8.count + $1.utf8.count
+    }
     private var organisationCache: [String: Int?] = [:]
 
     private struct ClassificationKey: Hashable {
@@ -43,6 +60,12 @@ final class RecordEmitter {
         func hash(into hasher: inout Hasher) {
             hasher.combine(title)
             hasher.combine(version)
+        }
+
+        @Sendable static func cost(_ key: ClassificationKey, _ answer: Classification) -> Int {
+            256 + key.title.utf8.count + (key.publisher?.utf8.count ?? 0) + (key.version?.utf8.count ?? 0)
+                + (key.package?.utf8.count ?? 0) + (key.platform?.utf8.count ?? 0) + answer.rule.utf8.count
+                + (answer.version?.utf8.count ?? 0)
         }
     }
 
@@ -83,11 +106,10 @@ final class RecordEmitter {
         let key = ClassificationKey(
             title: title, publisher: publisher, version: version, package: package,
             platform: platform)
-        if let cached = classificationCache[key] { return cached }
+        if let cached = classificationCache.value(for: key) { return cached }
         let answer = classifier.classify(
             title: title, publisher: publisher, version: version, package: package, platform: platform)
-        if classificationCache.count > 200_000 { classificationCache.removeAll(keepingCapacity: true) }
-        classificationCache[key] = answer
+        classificationCache.insert(answer, for: key)
         return answer
     }
 
@@ -97,13 +119,12 @@ final class RecordEmitter {
         if options.includeHostNames { return host }
         // Exports list one host's software together: the previous line's host is the likeliest.
         if let lastHost, lastHost.raw == host { return lastHost.pseudonym }
-        if let cached = hostCache[host] {
+        if let cached = hostCache.value(for: host) {
             lastHost = (host, cached)
             return cached
         }
         let pseudonym = options.hostPseudonymiser.pseudonym(for: host)
-        if hostCache.count > 500_000 { hostCache.removeAll(keepingCapacity: true) }
-        hostCache[host] = pseudonym
+        hostCache.insert(pseudonym, for: host)
         lastHost = (host, pseudonym)
         return pseudonym
     }
@@ -128,9 +149,14 @@ final class RecordEmitter {
         let version = Self.nonEmpty(item.version)
         let package = Self.nonEmpty(item.package)
         let platform = Self.nonEmpty(item.platform)
-        let classification = classify(
+        var classification = classify(
             title: item.classificationTitle ?? title, publisher: publisher, version: version, package: package,
             platform: platform)
+        if let notInstalled = item.notInstalled {
+            classification.countsAsInstallation = false
+            classification.rule += notInstalled.ruleSuffix
+            report.notInstalled[notInstalled.status, default: 0] += 1
+        }
         let record = SoftwareRecord(
             organisation: organisation, source: report.source, line: item.line,
             host: rawHost.map(pseudonymisedHost), title: title, publisher: publisher, version: version,
@@ -188,8 +214,22 @@ public struct InventoryImporter: Sendable {
     }
 
     /// Imports one file, streaming its records into `sink`.
+    ///
+    /// Files of at least ``ImportOptions/pipelineMinimumBytes`` are read, parsed and classified on a second
+    /// thread while this one feeds `sink`; `sink` is always called on the calling thread, in file order.
     public func importFile(at url: URL, into sink: any ImportSink) throws(ImportError) -> FileImportReport {
         let file = try ChunkedFile(url: url)
+        if let size = file.fileSize, size >= options.pipelineMinimumBytes {
+            return try importPipelined(file: file, url: url, into: sink)
+        }
+        return try importSequential(file: file, url: url, into: sink)
+    }
+
+    func importSequential(
+        file: ChunkedFile, url: URL, into sink: any ImportSink
+    ) throws(ImportError)
+        -> FileImportReport
+    {
         let path = url.path
         let size = file.fileSize ?? 0
         var report = FileImportReport(path: path, source: url.lastPathComponent, format: .csv, fileSize: size)
@@ -232,6 +272,9 @@ public struct InventoryImporter: Sendable {
         }
         try file.drain()
         report = emitter.report
+        for (status, count) in report.notInstalled.sorted(by: { $0.key < $1.key }) {
+            report.notes.append("\(count) not installed (\(status)): recorded, not counted as installations")
+        }
         report.fileHash = file.digest
         report.fileSize = file.bytesRead
         if options.strict, report.unreadableLines > 0 {

@@ -309,11 +309,9 @@ enum JSONFormats {
             emitter.unreadable(line: line, "row without a name")
             return
         }
-        if let status = string(row["status"]), !LineFormats.dpkgInstalled(status) {
-            emitter.skip("not installed (\(status))")
-            return
-        }
         var item = RawItem(line: line, title: name)
+        // deb_packages carries dpkg's status (`deinstall ok config-files` for a removed package).
+        item.notInstalled = LineFormats.dpkgNotInstalled(string(row["status"]))
         item.version = string(row["version"]).map { version in
             string(row["release"]).map { "\(version)-\($0)" } ?? version
         }

@@ -69,10 +69,21 @@ enum LineFormats {
         }
     }
 
-    /// Whether a dpkg `Status` value means the package is installed (`install ok installed`, `hold ok installed`).
-    static func dpkgInstalled(_ status: String?) -> Bool {
-        guard let status else { return true }
-        return status.split(separator: " ").last == "installed"
+    /// Whether a dpkg `Status` value (`want flag state`) means the package is installed, judged by its state
+    /// word: `installed` and the trigger states are configured packages whatever the wanted action
+    /// (`deinstall ok installed` is still installed until removed); `not-installed`, `config-files` (removed,
+    /// configuration left), `half-installed`, `unpacked` and `half-configured` are not (or not yet) installations.
+    /// nil when `status` is not a dpkg status (no status given counts as installed).
+    static func dpkgNotInstalled(_ status: String?) -> NotInstalled? {
+        guard let status else { return nil }
+        let words = status.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let state = words.last?.lowercased() else { return nil }
+        switch state {
+        case "installed", "triggers-awaited", "triggers-pending": return nil
+        case "not-installed", "config-files", "half-installed", "unpacked", "half-configured":
+            return NotInstalled(ruleSuffix: "+dpkg:not-installed", status: words.joined(separator: " "))
+        default: return nil
+        }
     }
 
     // MARK: dpkg
@@ -92,11 +103,8 @@ enum LineFormats {
                 emitter.unreadable(line: startLine, "paragraph without Package")
                 return
             }
-            guard dpkgInstalled(fields["status"]) else {
-                emitter.skip("not installed (\(fields["status"] ?? ""))")
-                return
-            }
             var item = RawItem(line: startLine, title: package)
+            item.notInstalled = dpkgNotInstalled(fields["status"])
             item.version = fields["version"]
             item.publisher = fields["maintainer"]
             item.package = package
@@ -135,11 +143,8 @@ enum LineFormats {
                 emitter.unreadable(line: lines.lineNumber, "not a dpkg-query line (package, version)")
                 continue
             }
-            guard dpkgInstalled(parsed.status) else {
-                emitter.skip("not installed (\(parsed.status ?? ""))")
-                continue
-            }
             var item = RawItem(line: lines.lineNumber, title: parsed.package)
+            item.notInstalled = dpkgNotInstalled(parsed.status)
             item.version = parsed.version
             item.package = parsed.package
             item.platform = "linux"

@@ -39,4 +39,31 @@ import Testing
         #expect(jet.matches("HP OfficeJet 250"))
         #expect(jet.matches("Office jet"))
     }
+
+    @Test(arguments: [
+        (
+            "\\bKB\\d{6,8}\\b|^(?:Security )?Update for Microsoft|^Hotfix for",
+            ["kb", "update for microsoft", "hotfix for"]
+        ),
+        ("^a|^bc", nil),  // `a` is too short to be worth a search
+        ("(?:x|y)z", nil),  // no top-level alternative
+        ("foo[|]bar|baz\\|qux", ["foo", "baz|qux"]),
+    ])
+    func alternativeLiterals(_ row: (String, [String]?)) {
+        #expect(Pattern.alternativeLiterals(of: row.0) == row.1)
+    }
+
+    @Test func alternativePrefilterKeepsEveryMatch() throws {
+        let update = try Pattern("\\bKB\\d{6,8}\\b|^(?:Security |Critical )?Update for Microsoft|^Hotfix for Microsoft")
+        for title in [
+            "Security Update for Microsoft Office 2010 (KB2553140) 32-Bit Edition", "kb4011574",
+            "HOTFIX FOR MICROSOFT x",
+            "Update for Microsoft Office 2016", "Update (KB1234567)",
+        ] {
+            #expect(update.matches(title), "\(title)")
+        }
+        for title in ["LibreOffice 7.6", "Microsoft Update Health Tools", "KB12"] {
+            #expect(!update.matches(title), "\(title)")
+        }
+    }
 }

@@ -23,6 +23,8 @@ func makeImporter(
         var records: Int
         var declarations = 0
         var skipped = 0
+        /// Records the file marks as not installed (kept, `counts_as_installation` false).
+        var notInstalled = 0
         var testDescription: String { path }
     }
 
@@ -32,8 +34,8 @@ func makeImporter(
         Expectation(
             path: "defender-api/SoftwareInventoryByMachine.docs-example.json", format: .defenderJSON, records: 5),
         Expectation(path: "defender-csv/DeviceTvmSoftwareInventory.constructed.csv", format: .csv, records: 24),
-        // 17 lines; one package is "deinstall ok config-files" (not installed): skipped, see fixtures README.
-        Expectation(path: "dpkg/glpi-agent-dpkg-query.tsv", format: .dpkgQuery, records: 16, skipped: 1),
+        // 17 lines; one package is "deinstall ok config-files" (removed): a record that is not an installation.
+        Expectation(path: "dpkg/glpi-agent-dpkg-query.tsv", format: .dpkgQuery, records: 17, notInstalled: 1),
         Expectation(
             path: "fusioninventory-xml/inventory_format-tests-data-12-windows81.xml", format: .agentXML, records: 8),
         Expectation(
@@ -63,6 +65,10 @@ func makeImporter(
         #expect(result.report.softwareRecords == expected.records)
         #expect(result.declarations.count == expected.declarations)
         #expect(result.report.skipped.values.reduce(0, +) == expected.skipped)
+        #expect(result.report.notInstalled.values.reduce(0, +) == expected.notInstalled)
+        #expect(
+            result.records.filter { $0.classification.rule.hasSuffix("+dpkg:not-installed") }.count
+                == expected.notInstalled)
         #expect(result.report.unreadableLines == 0)
         #expect(result.report.fileHash.hasPrefix("sha256:"))
         #expect(result.records.allSatisfy { $0.organisation == 751 && !$0.title.isEmpty })
@@ -118,6 +124,21 @@ func makeImporter(
         let libreOffice = try #require(result.records.first { $0.title == "LibreOffice 25.2.3.2" })
         #expect(libreOffice.installCount == 88)
         #expect(result.records.map(\.installCount).reduce(0, +) == 8127)
+    }
+
+    @Test func removedDpkgPackageIsARecordButNotAnInstallation() throws {
+        let result = try makeImporter().importFile(at: Fixtures.url("inventory/dpkg/glpi-agent-dpkg-query.tsv"))
+        let removed = try #require(result.records.first { $0.title == "vlc-nox" })
+        #expect(removed.classification.countsAsInstallation == false)
+        #expect(removed.classification.rule.hasSuffix("+dpkg:not-installed"))
+        #expect(result.report.notInstalled == ["deinstall ok config-files": 1])
+        #expect(result.report.notes.contains { $0.contains("not installed (deinstall ok config-files)") })
+        // Installations are what the 16 installed packages alone give.
+        var installedOnly = InstallationTally()
+        for record in result.records where record.title != "vlc-nox" { installedOnly.add(record) }
+        #expect(result.report.tally.byProduct == installedOnly.byProduct)
+        #expect(
+            result.records.filter { $0.title != "vlc-nox" }.allSatisfy { !$0.classification.rule.contains("dpkg:") })
     }
 
     @Test func oneFilePerHostFormatsDeriveTheHostFromTheFile() throws {

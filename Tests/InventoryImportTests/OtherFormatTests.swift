@@ -161,11 +161,35 @@ import Testing
             """
         let result = try makeImporter().importFile(at: try temporaryFile("status", text: text))
         #expect(result.report.format == .dpkgStatus)
-        #expect(result.records.map(\.title) == ["libreoffice-writer", "libreoffice-l10n-da"])
-        #expect(result.records.map(\.line) == [1, 10])
+        #expect(result.records.map(\.title) == ["libreoffice-writer", "libreoffice-l10n-da", "oldpackage"])
+        #expect(result.records.map(\.line) == [1, 10, 14])
         #expect(result.records.first?.version == "4:7.4.7-1+deb12u14")
-        #expect(result.report.skipped == ["not installed (deinstall ok config-files)": 1])
+        #expect(result.report.skipped.isEmpty)
+        #expect(result.report.notInstalled == ["deinstall ok config-files": 1])
+        #expect(result.records.map { $0.classification.rule.hasSuffix("+dpkg:not-installed") } == [false, false, true])
+        #expect(result.records.last?.classification.countsAsInstallation == false)
         #expect(result.report.tally.byProduct["libreoffice"] == 1)
+    }
+
+    @Test(arguments: [
+        ("deinstall ok config-files", false), ("purge ok not-installed", false),
+        ("install reinstreq half-installed", false),
+        ("install ok unpacked", false), ("install ok half-configured", false), ("install ok installed", true),
+        ("hold ok installed", true), ("deinstall ok installed", true), ("install ok triggers-pending", true),
+    ])
+    func dpkgStatesDecideWhetherARemovedSuiteCounts(status: String, installed: Bool) throws {
+        // A removed LibreOffice keeps its product but must not add an installation.
+        let text =
+            "libreoffice-core\tamd64\t4:7.4.7-1\t100\teditors\t\(status)\nadduser\tall\t3.134\t10\tadmin\tinstall ok installed\n"
+        let result = try makeImporter().importFile(at: try temporaryFile("dpkg-q.tsv", text: text))
+        #expect(result.report.format == .dpkgQuery)
+        #expect(result.records.count == 2)
+        let suite = try #require(result.records.first)
+        #expect(suite.classification.product == "libreoffice")
+        #expect(suite.classification.countsAsInstallation == installed)
+        #expect(suite.classification.rule.hasSuffix("+dpkg:not-installed") == !installed)
+        #expect(result.report.tally.byProduct["libreoffice"] == (installed ? 1 : nil))
+        #expect(result.report.notInstalled.values.reduce(0, +) == (installed ? 0 : 1))
     }
 
     @Test func rpmQueryAll() throws {
@@ -181,6 +205,22 @@ import Testing
         let result = try makeImporter().importFile(at: try temporaryFile("dpkg-w.txt", text: text))
         #expect(result.report.format == .dpkgQuery)
         #expect(result.records.count == 3)
+    }
+
+    @Test func osqueryDebPackagesMarkRemovedPackagesNotInstalled() throws {
+        let text = """
+            [
+              {"name": "libreoffice-writer", "version": "4:7.4.7-1", "arch": "amd64", "status": "deinstall ok config-files", "admindir": "/var/lib/dpkg"},
+              {"name": "adduser", "version": "3.134", "arch": "all", "status": "install ok installed", "admindir": "/var/lib/dpkg"}
+            ]
+            """
+        let result = try makeImporter().importFile(at: try temporaryFile("deb.json", text: text))
+        #expect(result.report.format == .osquery)
+        #expect(result.records.map(\.title) == ["libreoffice-writer", "adduser"])
+        #expect(result.records.map(\.classification.countsAsInstallation).first == false)
+        #expect(result.records.first?.classification.product == "libreoffice")
+        #expect(result.records.first?.classification.rule.hasSuffix("+dpkg:not-installed") == true)
+        #expect(result.report.tally.byProduct["libreoffice"] == nil)
     }
 
     @Test func osqueryResultsLogNDJSON() throws {
