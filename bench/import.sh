@@ -46,18 +46,6 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     for row in csv.reader(f): n+=1
 print(n)' "$CSV")
 OUT_LINES=$("$BIN" import "$CSV" --organisation 751 --dry-run --format jsonl --host-key bench | wc -l)
-# Instructions executed (valgrind callgrind) on the 1/10 file: repeatable whatever else runs on the machine.
-INSTRUCTIONS=""
-if command -v valgrind >/dev/null; then
-    instructions() {  # output file, command...
-        local out="$1"; shift
-        valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" "$@" >"$out" 2>"$WORK/callgrind.log"
-        awk '/^summary:|^totals:/ {print $2; exit}' "$WORK/callgrind.out"
-    }
-    IR_JSONL=$(instructions /dev/null "$BIN" import "$SMALL" --organisation 751 --dry-run --format jsonl --host-key bench)
-    IR_SUMMARY=$(instructions /dev/null "$BIN" import "$SMALL" --organisation 751 --dry-run --format summary --host-key bench)
-    INSTRUCTIONS="$IR_JSONL $IR_SUMMARY"
-fi
 
 report() {
     read -r label secs rss cpu <<<"$1"
@@ -100,11 +88,5 @@ report() {
         rate = n / s
         printf "\nTarget: at least 500,000 lines/s into jsonl: %s (%.0f lines/s wall, %.0f per CPU second).\n",
             (rate >= 500000 ? "met" : "NOT met"), rate, n / c }'
-    if [ -n "$INSTRUCTIONS" ]; then
-        read -r ir_jsonl ir_summary <<<"$INSTRUCTIONS"
-        awk -v j="$ir_jsonl" -v s="$ir_summary" -v n="$((LINES / 10))" 'BEGIN {
-            printf "\nInstructions (valgrind --tool=callgrind, all threads) on the first %d lines: jsonl %.0f M (%.0f per line),\n", n, j / 1e6, j / n
-            printf "summary only %.0f M (%.0f per line).\n", s / 1e6, s / n }'
-    fi
     echo "The store part (>= 200,000 lines/s into SQLite) belongs to the store benchmark."
 } | tee bench/results/import.md
