@@ -10,8 +10,11 @@ WORK="${TMPDIR:-/tmp}/overblik-bench-import"
 mkdir -p "$WORK"
 CSV="$WORK/sccm-$LINES.csv"
 [ -f "$CSV" ] || python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123
-swift build -c release --product overblik >/dev/null
-BIN="$(swift build -c release --show-bin-path)/overblik"
+# BENCH_SCRATCH_PATH: build somewhere else than .build (e.g. while debug builds run in parallel).
+scratch=()
+[[ -n "${BENCH_SCRATCH_PATH:-}" ]] && scratch=(--scratch-path "$BENCH_SCRATCH_PATH")
+swift build -c release --product overblik "${scratch[@]}" >/dev/null
+BIN="$(swift build -c release "${scratch[@]}" --show-bin-path)/overblik"
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 

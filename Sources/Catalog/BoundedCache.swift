@@ -27,6 +27,10 @@ public struct BoundedCache<Key: Hashable, Value> {
     /// Entries held now (both generations): at most `2 * entryLimit`.
     public var count: Int { current.count + previous.count }
 
+    /// The value for `key` if the current generation holds it (a read-only look-up: the common hit costs no
+    /// exclusive access); otherwise use ``value(for:)``.
+    public func recentValue(for key: Key) -> Value? { current[key] }
+
     /// The remembered value for `key`; a hit in the older generation is kept for longer.
     public mutating func value(for key: Key) -> Value? {
         if let value = current[key] { return value }

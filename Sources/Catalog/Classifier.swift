@@ -56,7 +56,9 @@ public final class Classifier: Sendable {
 
     /// Classifies an ODF `meta:generator` (or an OOXML `Application`) string.
     public func classify(generator: String) -> Classification {
-        if let cached = generatorCache.withLock({ $0.value(for: generator) }) { return cached }
+        if let cached = generatorCache.withLock({ $0.recentValue(for: generator) ?? $0.value(for: generator) }) {
+            return cached
+        }
         let result = classifyUncached(generator: generator).classification
         generatorCache.withLock { $0.insert(result, for: generator) }
         return result
@@ -154,7 +156,7 @@ public final class Classifier: Sendable {
 
     /// Classifies one inventory line (title, publisher, version, package, platform).
     public func classify(_ item: InventoryItem) -> Classification {
-        if let cached = itemCache.withLock({ $0.value(for: item) }) { return cached }
+        if let cached = itemCache.withLock({ $0.recentValue(for: item) ?? $0.value(for: item) }) { return cached }
         let result = classifyUncached(item).classification
         itemCache.withLock { $0.insert(result, for: item) }
         return result

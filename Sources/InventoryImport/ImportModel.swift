@@ -246,7 +246,10 @@ public struct ImportOptions: Sendable {
     /// How many unreadable lines are listed (all are counted).
     public var maxListedDiagnostics = 1000
     /// Files at least this large are parsed on a second thread while the caller's thread feeds the sink.
-    public var pipelineMinimumBytes: Int64 = 4 << 20
+    /// Off by default: handing every record's strings to another thread costs more reference-count and
+    /// allocator traffic than a cheap sink (JSON lines) saves; it pays when the sink's own work per record is
+    /// large (a database insert). See bench/results/import.md.
+    public var pipelineMinimumBytes: Int64 = .max
     /// Records per batch handed between the two threads, and batches that may wait (bounds memory).
     public var pipelineBatchSize = 2048
     public var pipelineQueuedBatches = 4

@@ -106,7 +106,9 @@ final class RecordEmitter {
         let key = ClassificationKey(
             title: title, publisher: publisher, version: version, package: package,
             platform: platform)
-        if let cached = classificationCache.value(for: key) { return cached }
+        if let cached = classificationCache.recentValue(for: key) ?? classificationCache.value(for: key) {
+            return cached
+        }
         let answer = classifier.classify(
             title: title, publisher: publisher, version: version, package: package, platform: platform)
         classificationCache.insert(answer, for: key)
@@ -119,7 +121,7 @@ final class RecordEmitter {
         if options.includeHostNames { return host }
         // Exports list one host's software together: the previous line's host is the likeliest.
         if let lastHost, lastHost.raw == host { return lastHost.pseudonym }
-        if let cached = hostCache.value(for: host) {
+        if let cached = hostCache.recentValue(for: host) ?? hostCache.value(for: host) {
             lastHost = (host, cached)
             return cached
         }

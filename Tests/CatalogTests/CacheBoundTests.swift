@@ -93,7 +93,12 @@ import Testing
             #expect(cache.count <= 20)
         }
         #expect(cache.value(for: "cold-0") == nil)
+        #expect(cache.recentValue(for: "cold-999") == 999)
         #expect(cache.value(for: "cold-999") == 999)
+        // cold-995 went into the generation before: not a recent value, but still remembered (and promoted).
+        #expect(cache.recentValue(for: "cold-995") == nil)
+        #expect(cache.value(for: "cold-995") == 995)
+        #expect(cache.recentValue(for: "cold-995") == 995)
     }
 
     @Test func concurrentUseIsSafeAndAnswersDoNotDependOnTheCache() async throws {
