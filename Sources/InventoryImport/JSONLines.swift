@@ -5,45 +5,176 @@ public import Foundation
 /// (dates as ISO 8601), written by hand because a million lines through `JSONEncoder` take seconds.
 public enum JSONLines {
     /// Appends one record and a newline to `out`.
+    ///
+    /// The line is written through a raw pointer into scratch space sized for the worst case (every byte
+    /// escaped as `\\u00XX`) and appended to `out` once: one append per record instead of one per token.
     public static func append(_ record: SoftwareRecord, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"organisation":"#.utf8)
-        if let organisation = record.organisation { appendInt(organisation, to: &out) } else { appendNull(&out) }
-        key("source", &out)
-        appendString(record.source, to: &out)
-        key("line", &out)
-        appendInt(record.line, to: &out)
-        key("host", &out)
-        appendOptional(record.host, to: &out)
-        key("title", &out)
-        appendString(record.title, to: &out)
-        key("publisher", &out)
-        appendOptional(record.publisher, to: &out)
-        key("version", &out)
-        appendOptional(record.version, to: &out)
-        key("package", &out)
-        appendOptional(record.package, to: &out)
-        key("platform", &out)
-        appendOptional(record.platform, to: &out)
-        key("install_count", &out)
-        appendInt(record.installCount, to: &out)
-        if let date = record.installDate {
-            key("install_date", &out)
-            appendISO8601(date, to: &out)
-        }
         let classification = record.classification
-        key("product", &out)
-        appendString(classification.product, to: &out)
-        key("product_version", &out)
-        appendOptional(classification.version, to: &out)
-        key("version_line", &out)
-        appendOptional(classification.versionLine, to: &out)
-        key("component", &out)
-        appendOptional(classification.component, to: &out)
-        key("counts_as_installation", &out)
-        out.append(contentsOf: (classification.countsAsInstallation ? "true" : "false").utf8)
-        key("rule", &out)
-        appendString(classification.rule, to: &out)
-        out.append(contentsOf: "}\n".utf8)
+        let strings: [String?] = [
+            record.source, record.host, record.title, record.publisher, record.version, record.package,
+            record.platform, classification.product, classification.version, classification.versionLine,
+            classification.component, classification.rule,
+        ]
+        var textBytes = 0
+        for text in strings { textBytes += text?.utf8.count ?? 0 }
+        // Keys and punctuation (< 300 bytes), three integers, a date, every text byte escaped six-fold.
+        let capacity = 512 + 6 * textBytes
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var w = RawWriter(base: buffer.baseAddress!)
+            w.raw(#"{"organisation":"#)
+            if let organisation = record.organisation { w.int(organisation) } else { w.raw("null") }
+            w.raw(#","source":"#)
+            w.string(record.source)
+            w.raw(#","line":"#)
+            w.int(record.line)
+            w.raw(#","host":"#)
+            w.optional(record.host)
+            w.raw(#","title":"#)
+            w.string(record.title)
+            w.raw(#","publisher":"#)
+            w.optional(record.publisher)
+            w.raw(#","version":"#)
+            w.optional(record.version)
+            w.raw(#","package":"#)
+            w.optional(record.package)
+            w.raw(#","platform":"#)
+            w.optional(record.platform)
+            w.raw(#","install_count":"#)
+            w.int(record.installCount)
+            if let date = record.installDate {
+                w.raw(#","install_date":"#)
+                w.date(date)
+            }
+            w.raw(#","product":"#)
+            w.string(classification.product)
+            w.raw(#","product_version":"#)
+            w.optional(classification.version)
+            w.raw(#","version_line":"#)
+            w.optional(classification.versionLine)
+            w.raw(#","component":"#)
+            w.optional(classification.component)
+            w.raw(#","counts_as_installation":"#)
+            w.raw(classification.countsAsInstallation ? "true" : "false")
+            w.raw(#","rule":"#)
+            w.string(classification.rule)
+            w.raw("}\n")
+            precondition(w.count <= capacity, "JSON line larger than its bound")
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: w.count))
+        }
+    }
+
+    /// Writes JSON tokens at a raw pointer; the caller guarantees the space.
+    private struct RawWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        init(base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+        @inline(__always) mutating func byte(_ value: UInt8) {
+            base[count] = value
+            count += 1
+        }
+
+        @inline(__always) mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { source in
+                (base + count).update(from: source.baseAddress!, count: source.count)
+                count += source.count
+            }
+        }
+
+        /// `"yyyy-mm-ddThh:mm:ssZ"` (what `JSONDecoder`'s `.iso8601` strategy reads), digit by digit.
+        mutating func date(_ date: Date) {
+            let parts = JSONLines.civil(date)
+            byte(0x22)
+            fixed(parts.year, 4)
+            byte(0x2D)
+            fixed(parts.month, 2)
+            byte(0x2D)
+            fixed(parts.day, 2)
+            byte(0x54)
+            fixed(parts.seconds / 3600, 2)
+            byte(0x3A)
+            fixed(parts.seconds / 60 % 60, 2)
+            byte(0x3A)
+            fixed(parts.seconds % 60, 2)
+            byte(0x5A)
+            byte(0x22)
+        }
+
+        /// `value` in exactly `width` digits (negative values as zeros, as the ISO writer does).
+        mutating func fixed(_ value: Int, _ width: Int) {
+            var value = max(0, value)
+            var index = count + width - 1
+            while index >= count {
+                base[index] = 0x30 + UInt8(value % 10)
+                value /= 10
+                index -= 1
+            }
+            count += width
+        }
+
+        mutating func int(_ value: Int) {
+            if value >= 0 && value < 10 {
+                byte(0x30 + UInt8(value))
+                return
+            }
+            var magnitude = value.magnitude
+            if value < 0 { byte(0x2D) }
+            // At most 20 digits: written backwards into place, then the position moves past them.
+            var length = 0
+            var probe = magnitude
+            repeat {
+                length += 1
+                probe /= 10
+            } while probe > 0
+            var index = count + length - 1
+            repeat {
+                base[index] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                index -= 1
+            } while magnitude > 0
+            count += length
+        }
+
+        mutating func optional(_ text: String?) {
+            if let text { string(text) } else { raw("null") }
+        }
+
+        mutating func string(_ text: String) {
+            byte(0x22)
+            var text = text
+            text.withUTF8 { bytes in
+                var runStart = 0
+                for index in 0..<bytes.count {
+                    let value = bytes[index]
+                    guard value < 0x20 || value == 0x22 || value == 0x5C else { continue }
+                    if runStart < index {
+                        (base + count).update(from: bytes.baseAddress! + runStart, count: index - runStart)
+                        count += index - runStart
+                    }
+                    runStart = index + 1
+                    byte(0x5C)
+                    switch value {
+                    case 0x22: byte(0x22)
+                    case 0x5C: byte(0x5C)
+                    case 0x0A: byte(0x6E)
+                    case 0x0D: byte(0x72)
+                    case 0x09: byte(0x74)
+                    default:
+                        byte(0x75)
+                        byte(0x30)
+                        byte(0x30)
+                        byte(JSONLines.hex[Int(value >> 4)])
+                        byte(JSONLines.hex[Int(value & 0x0F)])
+                    }
+                }
+                if runStart < bytes.count {
+                    (base + count).update(from: bytes.baseAddress! + runStart, count: bytes.count - runStart)
+                    count += bytes.count - runStart
+                }
+            }
+            byte(0x22)
+        }
     }
 
     /// Appends one usage declaration (its `Codable` form, with `"record":"usage"` to tell it from software lines).
@@ -97,7 +228,7 @@ public enum JSONLines {
         out.append(contentsOf: String(value).utf8)
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    fileprivate static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
@@ -124,8 +255,8 @@ public enum JSONLines {
         out.append(0x22)
     }
 
-    /// `"yyyy-mm-ddThh:mm:ssZ"` written digit by digit (no formatter on the hot path).
-    static func appendISO8601(_ date: Date, to out: inout [UInt8]) {
+    /// Year, month, day and seconds into the day (UTC) of `date`, whole seconds rounded down.
+    static func civil(_ date: Date) -> (year: Int, month: Int, day: Int, seconds: Int) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var remainder = seconds % 86_400
@@ -143,27 +274,6 @@ public enum JSONLines {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            let value = max(0, value)
-            while divisor > 0 {
-                out.append(0x30 + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        out.append(0x22)
-        digits(year, 4)
-        out.append(0x2D)
-        digits(month, 2)
-        out.append(0x2D)
-        digits(day, 2)
-        out.append(0x54)
-        digits(remainder / 3600, 2)
-        out.append(0x3A)
-        digits(remainder / 60 % 60, 2)
-        out.append(0x3A)
-        digits(remainder % 60, 2)
-        out.append(contentsOf: "Z\"".utf8)
+        return (year, month, day, remainder)
     }
 }
