@@ -163,7 +163,14 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "StorePostgres", "TestSupport"],
+            dependencies: ["Store", "StorePostgres", "TestSupport", "Geography"],
+            swiftSettings: strictSettings
+        ),
+        // Child process for the store's crash-safety and concurrency tests (killed mid-write by them).
+        .executableTarget(
+            name: "StoreStressHelper",
+            dependencies: ["Store", "StorePostgres", "OverblikModel"],
+            path: "Tests/StoreStressHelper",
             swiftSettings: strictSettings
         ),
         .testTarget(

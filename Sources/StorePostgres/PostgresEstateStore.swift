@@ -31,6 +31,12 @@ public final class PostgresEstateStore: EstateStore {
         }
     }
 
+    deinit {
+        // A store dropped without close() (an error on the way) still closes its connection.
+        let box = main
+        Task { try? await box.run { connection in try await connection.close() } }
+    }
+
     public init(url: String) async throws {
         settings = try Self.parse(url: url)
         let connection = try await Self.connect(settings)
@@ -400,7 +406,7 @@ public final class PostgresEstateStore: EstateStore {
                 try await connection.withTransaction(logger: Self.logger) { connection -> SubmissionLoadOutcome in
                     // Serialise loads of one organisation and period across processes.
                     try await connection.query(
-                        "SELECT pg_advisory_xact_lock(\(body.organisation.code), hashtext(\(body.period)))",
+                        "SELECT pg_advisory_xact_lock(\(body.organisation.code)::integer, hashtext(\(body.period)))",
                         logger: Self.logger)
                     var inserted = false
                     for try await _ in try await connection.query(

@@ -38,6 +38,11 @@ actor PostgresScanSession: ScanSession {
     private var closed = false
     static let logger = PostgresEstateStore.logger
 
+    deinit {
+        // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
+        if !closed { Task { [connection] in try? await connection.close() } }
+    }
+
     init(connection: PostgresConnection, header: ScanHeader, pseudonymiser: Pseudonymiser) {
         self.connection = connection
         self.header = header
@@ -124,7 +129,7 @@ actor PostgresScanSession: ScanSession {
                     logger: Self.logger)
                 // One scan of one root at a time merges (other roots and stores proceed).
                 try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(organisation), hashtext(\(rootKey)))", logger: Self.logger)
+                    "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext(\(rootKey)))", logger: Self.logger)
                 var scanID: Int64 = 0
                 for try await id in try await connection.query(
                     """
@@ -227,6 +232,11 @@ actor PostgresImportSession: ImportSession {
     private var usageCount = 0
     static let logger = PostgresEstateStore.logger
 
+    deinit {
+        // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
+        if !closed { Task { [connection] in try? await connection.close() } }
+    }
+
     init(connection: PostgresConnection, header: ImportHeader) {
         self.connection = connection
         self.header = header
@@ -238,7 +248,7 @@ actor PostgresImportSession: ImportSession {
             try await connection.query("BEGIN", logger: Self.logger)
             // Two importers of the same file for the same organisation: the second waits, then finds the first.
             try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(header.organisation), hashtext(\(header.fileHash)))",
+                "SELECT pg_advisory_xact_lock(\(header.organisation)::integer, hashtext(\(header.fileHash)))",
                 logger: Self.logger)
             for try await row in try await connection.query(
                 """
