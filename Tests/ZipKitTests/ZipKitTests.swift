@@ -101,6 +101,18 @@ import TestSupport
         #expect(try archive.read(named: "mimetype") == mimetype)
     }
 
+    @Test func junkThatShiftsOffsetsIsSkippedWhenOpeningAFile() throws {
+        // Junk prepended after the archive was written: every recorded offset is now wrong by its length.
+        let archive = ZipBuilder.stored([TestZipEntry(name: "mimetype", data: mimetype)])
+        let dir = try Fixtures.temporaryDirectory("zipkit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("junk.zip")
+        try Data(Array(repeating: 0x4D, count: 700) + archive).write(to: file)
+        let opened = try ZipArchive(path: file.path)
+        #expect(opened.hasLeadingJunk)
+        #expect(try opened.read(named: "mimetype") == mimetype)
+    }
+
     @Test func zipBombIsCappedWhateverTheArchiveDeclares() throws {
         let archive = try ZipArchive(path: Fixtures.url("zip/bomb-16mib.zip").path)
         let content = try #require(archive.entry(named: "content.xml"))
