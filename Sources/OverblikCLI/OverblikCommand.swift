@@ -20,7 +20,7 @@ public struct OverblikCommand: AsyncParsableCommand {
             """,
         version: ToolInfo.version,
         subcommands: [
-            ExportCommand.self, SubmissionCommand.self, CompileCommand.self, StatusCommand.self,
+            ScanCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self, StatusCommand.self,
             AuthoritiesCommand.self,
         ]
     )
