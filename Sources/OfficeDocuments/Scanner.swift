@@ -8,6 +8,13 @@ public protocol DocumentRecordSink: AnyObject {
     func accept(_ record: DocumentRecord) throws
     /// A directory or special file the walker reported instead of reading.
     func walkIssue(_ issue: WalkIssue) throws
+    /// A file not read because ``DocumentScanner/skipUnchanged`` said the store already has it as it is.
+    func unchanged(path: String) throws
+}
+
+extension DocumentRecordSink {
+    /// Sinks that do not keep state between scans ignore skipped files.
+    public func unchanged(path: String) throws {}
 }
 
 /// What one scan did, for the summary and the progress line.
@@ -15,6 +22,8 @@ public struct ScanProgress: Sendable, Hashable {
     public var files = 0
     public var errors = 0
     public var walkIssues = 0
+    /// Files not read again because they are unchanged since the last scan (incremental rescans).
+    public var unchanged = 0
     public var elapsed: Double = 0
 
     public var filesPerSecond: Double { elapsed > 0 ? Double(files) / elapsed : 0 }
@@ -44,6 +53,9 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
+    /// Asked (on reader threads) before a file is read: true skips it as unchanged since the last scan, and
+    /// the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the estate store.
+    public var skipUnchanged: (@Sendable (String) -> Bool)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
         self.reader = reader
@@ -62,6 +74,7 @@ public struct DocumentScanner: Sendable {
 
     private enum Result: Sendable {
         case record(DocumentRecord)
+        case unchanged(String)
         case issue(WalkIssue)
         case workerDone
     }
@@ -97,13 +110,18 @@ public struct DocumentScanner: Sendable {
         walkerThread.stackSize = 1 << 20
         walkerThread.start()
         let reader = self.reader
+        let skipUnchanged = self.skipUnchanged
         for _ in 0..<jobs {
             let thread = Thread {
                 while let item = work.pop() {
                     switch item {
                     case .file(let path):
                         if cancelled.isSet { continue }
-                        results.push(.record(reader.read(path: path)))
+                        if let skipUnchanged, skipUnchanged(path) {
+                            results.push(.unchanged(path))
+                        } else {
+                            results.push(.record(reader.read(path: path)))
+                        }
                     case .issue(let issue):
                         results.push(.issue(issue))
                     }
@@ -127,6 +145,13 @@ public struct DocumentScanner: Sendable {
                 stats.files += 1
                 if record.error != nil { stats.errors += 1 }
                 do { try sink.accept(record) } catch {
+                    failure = error
+                    cancelled.set()
+                }
+            case .unchanged(let path):
+                if failure != nil { continue }
+                stats.unchanged += 1
+                do { try sink.unchanged(path: path) } catch {
                     failure = error
                     cancelled.set()
                 }
