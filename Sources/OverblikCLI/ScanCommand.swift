@@ -3,6 +3,7 @@ import Foundation
 import Geography
 import OfficeDocuments
 import OverblikModel
+import Store
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,7 @@ import Darwin
 
 /// `overblik scan`: which suite wrote each office document under the given folders, in which format and
 /// ODF version. Reads metadata only, never content.
-public struct ScanCommand: ParsableCommand {
+public struct ScanCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan folders for office documents: family, format, ODF version, producing suite.",
@@ -21,6 +22,12 @@ public struct ScanCommand: ParsableCommand {
             never opened), reads every office document's metadata in parallel (never its content) and writes
             one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only
             with --include-personal-data.
+
+            Each scan is recorded in the estate store (--store, $OVERBLIK_STORE, else overblik.sqlite here; one
+            transaction per folder, so an interrupted scan leaves nothing half-written). A file whose size and
+            modification time are unchanged since the last scan of the same folder is not read again (--full
+            reads everything); the store reports new, changed, unchanged and deleted files. Paths are stored as
+            a keyed hash plus the top-level folder name unless --include-paths. --no-store only prints.
 
             Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded);
             64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written.
@@ -57,6 +64,17 @@ public struct ScanCommand: ParsableCommand {
     @Flag(help: "Read every regular file, not only files with office-document extensions.")
     var allFiles = false
 
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(name: .customLong("no-store"), help: "Do not record the scan in the estate store; only print or write it.")
+    var noStore = false
+
+    @Flag(help: "Keep full paths in the store (default: a keyed hash plus the top-level folder name).")
+    var includePaths = false
+
+    @Flag(help: "Read every file again, even those unchanged since the last scan of the same folder.")
+    var full = false
+
     public init() {}
 
     public func validate() throws {
@@ -86,14 +104,22 @@ public struct ScanCommand: ParsableCommand {
         return isatty(STDOUT_FILENO) == 1 ? .summary : .jsonl
     }
 
-    public func run() throws {
+    public func run() async throws {
+        // The scanner and the store sink block; keep them off Swift's cooperative pool.
+        let command = self
+        try await DedicatedThread.run { try command.runBlocking() }
+    }
+
+    func runBlocking() throws {
         let format = resolvedFormat
         let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
         let reader = DocumentReader(
             classifier: try SuiteClassification.make(),
             options: DocumentReaderOptions(includePersonalData: includePersonalData))
-        let scanner = DocumentScanner(
+        var scanner = DocumentScanner(
             reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
+        // With the store, roots are absolute so the same folder is recognised from any working directory.
+        let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
 
         let writer: OutputStreamWriter?
         do {
@@ -107,15 +133,28 @@ public struct ScanCommand: ParsableCommand {
             throw ExitCode(73)
         }
         let sink = ScanOutputSink(format: format, writer: writer)
-        sink.additionalSinks = try storeSinks(organisation: organisationCode)
+        var storeSink: StoreScanSink?
+        if !noStore {
+            do {
+                storeSink = try StoreScanSink(
+                    location: storeOptions.location, organisation: organisationCode, roots: roots,
+                    includePaths: includePaths)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(74)
+            }
+            if !full { scanner.skipUnchanged = storeSink?.skipPredicate }
+            sink.additionalSinks = [storeSink!]
+        }
         try sink.begin()
 
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let stats: ScanProgress
         do {
-            stats = try scanner.run(roots: paths, sink: sink) { progress.update($0) }
+            stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
         } catch let error as ScanError {
             progress.finish()
+            storeSink?.cancel()
             printError("\(error)")
             switch error {
             case .unreadableRoot: throw ExitCode(66)
@@ -127,12 +166,22 @@ public struct ScanCommand: ParsableCommand {
         if format == .summary || output != nil {
             FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
         }
-    }
-
-    /// Where the estate store plugs in: with `--store`, a sink that records the scan for `organisation`.
-    /// Until the store module provides one, records go only to the chosen output.
-    func storeSinks(organisation: Int?) throws -> [any DocumentRecordSink] {
-        []
+        if let storeSink {
+            let summaries: [Store.ScanSummary]
+            do {
+                summaries = try storeSink.finish()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(74)
+            }
+            let report = StoreScanSink.render(summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
+            // Keep machine-readable output on stdout clean.
+            if format == .summary || output != nil {
+                FileHandle.standardOutput.write(Data(report.utf8))
+            } else {
+                FileHandle.standardError.write(Data(report.utf8))
+            }
+        }
     }
 
     private func printError(_ message: String) {
