@@ -1,11 +1,14 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import Geography
 import InventoryImport
 import OverblikModel
+import Store
+import StorePostgres
 
 /// `overblik import`: inventory exports → classified software records and usage declarations.
-public struct ImportCommand: ParsableCommand {
+public struct ImportCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import software inventories (CSV, spreadsheets, agent XML/JSON, SBOMs, package lists, KITOS).",
@@ -16,6 +19,10 @@ public struct ImportCommand: ParsableCommand {
             kept; the other files are imported. Host names are pseudonymised with a keyed hash unless
             --include-host-names is given; the key comes from --host-key, $OVERBLIK_HOST_KEY, or
             ~/.config/overblik/host.key (created on first use; keep it to get the same pseudonyms next time).
+
+            Without --dry-run each file is recorded in the estate store (--store, $OVERBLIK_STORE, else
+            overblik.sqlite here) in one transaction: all of it or nothing. The same file (same content) imported
+            again for the same organisation adds nothing.
 
             Formats (--input-format): \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -62,6 +69,8 @@ public struct ImportCommand: ParsableCommand {
         name: .customLong("host-key"), help: "Key for host pseudonyms (default: $OVERBLIK_HOST_KEY or the key file).")
     public var hostKey: String?
 
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
 
     public func validate() throws {
@@ -73,7 +82,13 @@ public struct ImportCommand: ParsableCommand {
         }
     }
 
-    public func run() throws {
+    public func run() async throws {
+        // The importer and the store recorder block; keep them off Swift's cooperative pool.
+        let command = self
+        try await DedicatedThread.run { try command.runBlocking() }
+    }
+
+    func runBlocking() throws {
         var options = ImportOptions(hostPseudonymiser: HostPseudonymiser(key: try resolveHostKey()))
         if let organisation {
             do {
@@ -97,6 +112,18 @@ public struct ImportCommand: ParsableCommand {
 
         var run = ImportRunSummary()
         let output = StandardOutput()
+        var store: (any EstateStore)?
+        if !dryRun {
+            let location = storeOptions.location
+            do {
+                store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        defer {
+            if let store { try? BlockingBridge.wait { try await store.close() } }
+        }
         for path in files {
             let url = URL(fileURLWithPath: path)
             let sink = SpoolingSink(writeJSONLines: format == .jsonl)
@@ -104,14 +131,19 @@ public struct ImportCommand: ParsableCommand {
                 let report: FileImportReport
                 if dryRun {
                     report = try importer.importFile(at: url, into: sink)
+                } else if let store {
+                    report = try recordInStore(importer: importer, file: url, sink: sink, store: store)
                 } else {
-                    report = try recordInStore(importer: importer, file: url, sink: sink)
+                    report = try importer.importFile(at: url, into: sink)
                 }
                 try sink.copy(to: output)
                 run.add(report)
             } catch let error as ImportError {
                 run.failures.append(error.description)
                 StandardError.write("overblik import: \(error.description)\n")
+            } catch let error as StoreError {
+                run.failures.append(error.description)
+                StandardError.write("overblik import: \(path): \(error.description)\n")
             }
         }
         output.flush()
@@ -119,10 +151,41 @@ public struct ImportCommand: ParsableCommand {
         if !run.failures.isEmpty { throw ExitCode(1) }
     }
 
-    /// The one place the import meets the estate store: the store helper replaces this with a transaction
-    /// per file (begin, stream the sink's records into it, commit; roll back when the import throws).
-    func recordInStore(importer: InventoryImporter, file: URL, sink: SpoolingSink) throws -> FileImportReport {
-        throw ValidationError("The estate store is not part of this build yet: use --dry-run to read and classify.")
+    /// The one place the import meets the estate store: one transaction per file (begin, stream the records
+    /// into it, commit; roll back when the import throws). A file already imported for this organisation
+    /// (same content hash) is read for the summary but adds nothing.
+    func recordInStore(
+        importer: InventoryImporter, file: URL, sink: SpoolingSink, store: any EstateStore
+    ) throws
+        -> FileImportReport
+    {
+        let fileHash: String
+        do {
+            fileHash = try ImportHeader.hashFile(at: file)
+        } catch {
+            throw ImportError.unreadableFile(file: file.path, reason: error.localizedDescription)
+        }
+        let catalog = (try? ProductCatalog.bundled())?.stamp ?? CatalogStamp(version: "none", digest: "none")
+        let header = ImportHeader(
+            organisation: importer.options.organisation ?? 0, fileHash: fileHash, fileName: file.lastPathComponent,
+            format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog)
+        let recorder = try ImportRecorder(store: store, header: header)
+        let report: FileImportReport
+        do {
+            report = try importer.importFile(at: file, into: StoreImportSink(output: sink, recorder: recorder))
+        } catch {
+            recorder.cancel()
+            throw error
+        }
+        let outcome = try recorder.finish(
+            format: report.format.rawValue, linesRead: report.linesRead, unreadableLines: report.unreadableLines)
+        if case .alreadyImported(let previous) = outcome {
+            let when = ISO8601DateFormatter().string(from: previous.finished)
+            StandardError.write(
+                "overblik import: \(file.lastPathComponent) was already imported for this organisation on \(when) "
+                    + "(same content); nothing added.\n")
+        }
+        return report
     }
 
     func resolveHostKey() throws -> [UInt8] {
@@ -272,5 +335,26 @@ struct ImportRunSummary {
             for failure in failures { text += "  \(failure)\n" }
         }
         return text
+    }
+}
+
+/// Sends each record both to the command's output and to the store's open import.
+final class StoreImportSink: ImportSink {
+    let output: SpoolingSink
+    let recorder: ImportRecorder
+
+    init(output: SpoolingSink, recorder: ImportRecorder) {
+        self.output = output
+        self.recorder = recorder
+    }
+
+    func accept(_ record: SoftwareRecord) throws {
+        try output.accept(record)
+        try recorder.add(record)
+    }
+
+    func accept(_ declaration: UsageDeclaration) throws {
+        try output.accept(declaration)
+        try recorder.add(declaration)
     }
 }

@@ -174,7 +174,8 @@ public struct ScanCommand: AsyncParsableCommand {
                 printError("\(error)")
                 throw ExitCode(74)
             }
-            let report = StoreScanSink.render(summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
+            let report = StoreScanSink.render(
+                summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
             // Keep machine-readable output on stdout clean.
             if format == .summary || output != nil {
                 FileHandle.standardOutput.write(Data(report.utf8))

@@ -97,7 +97,8 @@ final class StoreScanSink: DocumentRecordSink {
         let deleted = summaries.reduce(0) { $0 + $1.deleted }
         let total = summaries.reduce(0) { $0 + $1.total }
         let folders = summaries.count == 1 ? "1 folder" : "\(summaries.count) folders"
-        return "Store \(location): \(new) new, \(changed) changed, \(unchanged) unchanged (\(unchangedSkipped) not read "
+        return
+            "Store \(location): \(new) new, \(changed) changed, \(unchanged) unchanged (\(unchangedSkipped) not read "
             + "again), \(deleted) deleted; \(total) documents under \(folders).\n"
     }
 }

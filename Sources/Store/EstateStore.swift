@@ -279,6 +279,9 @@ public enum ImportOutcome: Sendable, Hashable {
 public protocol ImportSession: Sendable {
     func add(software: [SoftwareRecord]) async throws
     func add(usage: [UsageDeclaration]) async throws
+    /// What the importer learnt while reading (detected format, lines read, unreadable lines); stored with
+    /// the import when it commits.
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws
     func finish(finished: Date) async throws -> ImportOutcome
     func cancel() async
 }

@@ -142,11 +142,22 @@ public final class ImportRecorder {
     }
 
     /// Commits the file, or reports that the same file was imported before (nothing added).
-    public func finish(finished: Date = Date()) throws -> ImportOutcome {
+    /// `format`, `linesRead` and `unreadableLines` (known only after reading) replace the header's.
+    public func finish(
+        finished: Date = Date(), format: String? = nil, linesRead: Int? = nil, unreadableLines: Int? = nil
+    ) throws -> ImportOutcome {
         try flush()
         open = false
         let session = self.session
-        return try BlockingBridge.wait { try await session.finish(finished: finished) }
+        let header = self.header
+        return try BlockingBridge.wait {
+            if format != nil || linesRead != nil || unreadableLines != nil {
+                try await session.describe(
+                    format: format ?? header.format, linesRead: linesRead ?? header.linesRead,
+                    unreadableLines: unreadableLines ?? header.unreadableLines)
+            }
+            return try await session.finish(finished: finished)
+        }
     }
 
     public func cancel() {

@@ -284,6 +284,19 @@ actor SQLiteImportSession: ImportSession {
         usageCount += added
     }
 
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil else { return }
+        let importID = self.importID
+        try await SQLiteEstateStore.run("describe import") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.execute(
+                    sql: "UPDATE imports SET format = ?, lines_read = ?, unreadable_lines = ? WHERE id = ?",
+                    arguments: [format, linesRead, unreadableLines, importID])
+            }
+        }
+    }
+
     func finish(finished: Date) async throws -> ImportOutcome {
         guard !closed else { throw StoreError.sessionClosed }
         closed = true

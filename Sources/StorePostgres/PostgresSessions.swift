@@ -323,6 +323,19 @@ actor PostgresImportSession: ImportSession {
         }
     }
 
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil else { return }
+        let importID = self.importID
+        try await PostgresEstateStore.run("describe import") {
+            try await connection.query(
+                """
+                UPDATE imports SET format = \(format), lines_read = \(linesRead), unreadable_lines = \(unreadableLines)
+                WHERE id = \(importID)
+                """, logger: Self.logger)
+        }
+    }
+
     func finish(finished: Date) async throws -> ImportOutcome {
         guard !closed else { throw StoreError.sessionClosed }
         closed = true
