@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OverblikCLITests",
-            dependencies: ["OverblikCLI", "TestSupport"],
+            dependencies: ["OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel"],
             swiftSettings: strictSettings
         ),
     ]
