@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "OverblikModel", "Catalog", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Raw binding for bulk inserts (a million inventory lines per import).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,6 +24,33 @@ public enum BlockingBridge {
         semaphore.wait()
         return try box.result!.get()
     }
+
+    /// Work started in the background; ``wait()`` blocks until it is done and rethrows its error.
+    public final class Pending: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private var error: (any Error)?
+        private var waited = false
+
+        fileprivate init(_ body: @escaping @Sendable () async throws -> Void) {
+            Task.detached {
+                do { try await body() } catch { self.error = error }
+                self.semaphore.signal()
+            }
+        }
+
+        public func wait() throws {
+            if !waited {
+                semaphore.wait()
+                waited = true
+            }
+            if let error { throw error }
+        }
+    }
+
+    /// Starts async work without waiting: the producer keeps reading while the store writes the last batch.
+    public static func start(_ body: @escaping @Sendable () async throws -> Void) -> Pending {
+        Pending(body)
+    }
 }
 
 /// Records one scan root into a store from synchronous code, in batches; ``finish()`` commits.
@@ -35,6 +62,7 @@ public final class ScanRecorder {
     private var unchanged: [String] = []
     private let batchSize: Int
     private var open = true
+    private var pending: BlockingBridge.Pending?
 
     /// Opens a session for `header.root` and loads what the last scan of that root knew.
     public init(store: any EstateStore, header: ScanHeader, batchSize: Int = 2000) throws {
@@ -74,7 +102,9 @@ public final class ScanRecorder {
         let session = self.session
         records.removeAll(keepingCapacity: true)
         unchanged.removeAll(keepingCapacity: true)
-        try BlockingBridge.wait {
+        // At most one batch in flight: wait for the previous one, then hand this one over.
+        try pending?.wait()
+        pending = BlockingBridge.start {
             try await session.add(batch)
             try await session.markUnchanged(paths: skipped)
         }
@@ -83,6 +113,7 @@ public final class ScanRecorder {
     /// Commits the scan: new, changed, unchanged and deleted counts.
     public func finish(finished: Date = Date()) throws -> ScanSummary {
         try flush()
+        try pending?.wait()
         open = false
         let session = self.session
         return try BlockingBridge.wait { try await session.finish(finished: finished) }
@@ -92,6 +123,7 @@ public final class ScanRecorder {
     public func cancel() {
         guard open else { return }
         open = false
+        try? pending?.wait()
         let session = self.session
         try? BlockingBridge.wait { await session.cancel() }
     }
@@ -105,6 +137,7 @@ public final class ImportRecorder {
     private var usage: [UsageDeclaration] = []
     private let batchSize: Int
     private var open = true
+    private var pending: BlockingBridge.Pending?
 
     public init(store: any EstateStore, header: ImportHeader, batchSize: Int = 5000) throws {
         self.header = header
@@ -135,7 +168,8 @@ public final class ImportRecorder {
         let session = self.session
         software.removeAll(keepingCapacity: true)
         usage.removeAll(keepingCapacity: true)
-        try BlockingBridge.wait {
+        try pending?.wait()
+        pending = BlockingBridge.start {
             try await session.add(software: records)
             try await session.add(usage: declarations)
         }
@@ -147,6 +181,7 @@ public final class ImportRecorder {
         finished: Date = Date(), format: String? = nil, linesRead: Int? = nil, unreadableLines: Int? = nil
     ) throws -> ImportOutcome {
         try flush()
+        try pending?.wait()
         open = false
         let session = self.session
         let header = self.header
@@ -163,6 +198,7 @@ public final class ImportRecorder {
     public func cancel() {
         guard open else { return }
         open = false
+        try? pending?.wait()
         let session = self.session
         try? BlockingBridge.wait { await session.cancel() }
     }

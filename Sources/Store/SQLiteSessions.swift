@@ -251,7 +251,8 @@ actor SQLiteImportSession: ImportSession {
         let organisation = header.organisation
         try await SQLiteEstateStore.run("import software records") {
             try await store.queue.writeWithoutTransaction { db in
-                let statement = try db.cachedStatement(
+                var insert = try SQLiteBulkInsert(
+                    db: db,
                     sql: """
                         INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
                             package, platform, install_count, install_date, product, product_version, version_line,
@@ -260,12 +261,25 @@ actor SQLiteImportSession: ImportSession {
                         """)
                 for record in software {
                     let c = record.classification
-                    try statement.execute(arguments: [
-                        importID, record.organisation ?? organisation, record.source, record.line, record.host,
-                        record.title, record.publisher, record.version, record.package, record.platform,
-                        record.installCount, record.installDate?.timeIntervalSince1970, c.product, c.version,
-                        c.versionLine, c.component, c.countsAsInstallation, c.rule,
-                    ])
+                    insert.integer(Int(importID))
+                    insert.integer(record.organisation ?? organisation)
+                    insert.text(record.source)
+                    insert.integer(record.line)
+                    insert.text(record.host)
+                    insert.text(record.title)
+                    insert.text(record.publisher)
+                    insert.text(record.version)
+                    insert.text(record.package)
+                    insert.text(record.platform)
+                    insert.integer(record.installCount)
+                    insert.real(record.installDate?.timeIntervalSince1970)
+                    insert.text(c.product)
+                    insert.text(c.version)
+                    insert.text(c.versionLine)
+                    insert.text(c.component)
+                    insert.integer(c.countsAsInstallation ? 1 : 0)
+                    insert.text(c.rule)
+                    try insert.step()
                 }
             }
         }
