@@ -168,7 +168,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "StorePostgres", "TestSupport", "Geography"],
+            dependencies: [
+                "Store", "StorePostgres", "TestSupport", "Geography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         // Child process for the store's crash-safety and concurrency tests (killed mid-write by them).

@@ -6,11 +6,14 @@
 #      beside the same import with --dry-run (no store) to show what the store costs.
 # Medians of 3 runs. PostgreSQL: a throwaway server through scripts/with-postgres.sh.
 # Usage: bench/store.sh [DOCUMENTS] [LINES]      results in bench/results/store.md
+#        PARTS="scan compile import" (default all) runs only some parts; their sections are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCS="${1:-100000}"
 LINES="${2:-1000000}"
 RUNS=3
+PARTS="${PARTS:-scan compile import}"
+want() { [[ " $PARTS " == *" $1 "* ]]; }
 WORK="${TMPDIR:-/tmp}/overblik-bench-store"
 if [ -z "${OVERBLIK_TEST_POSTGRES_URL:-}" ]; then
     exec scripts/with-postgres.sh "$0" "$@"
@@ -27,14 +30,21 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # A tree of DOCS documents: hard links to the shipped fixtures (real files, no disk cost), 1,000 per folder.
 TREE="$WORK/share"
 mapfile -t SOURCES < <(find fixtures/documents -type f -not -path '*/damaged/*' | sort)
-for ((i = 0; i < DOCS; i++)); do
-    dir="$TREE/dept$((i / 1000))"
-    [ $((i % 1000)) -eq 0 ] && mkdir -p "$dir"
-    src="${SOURCES[$((i % ${#SOURCES[@]}))]}"
-    ln "$src" "$dir/doc$i.${src##*.}"
-done
+if want scan; then
+python3 - "$TREE" "$DOCS" "${SOURCES[@]}" <<'PY'
+import os, sys
+tree, count, sources = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+for i in range(count):
+    folder = os.path.join(tree, f"dept{i // 1000}")
+    if i % 1000 == 0:
+        os.makedirs(folder, exist_ok=True)
+    source = sources[i % len(sources)]
+    os.link(source, os.path.join(folder, f"doc{i}{os.path.splitext(source)[1]}"))
+PY
+fi
 
 # 1. First scan vs unchanged rescan (each run on a fresh store, page cache warm).
+if want scan; then
 find "$TREE" -type f -exec cat {} + >/dev/null
 : >"$WORK/first.txt"; : >"$WORK/rescan.txt"; : >"$WORK/nostore.txt"
 for _ in $(seq "$RUNS"); do
@@ -48,9 +58,11 @@ for _ in $(seq "$RUNS"); do
 done
 FIRST=$(grep . "$WORK/first.txt" | median); RESCAN=$(grep . "$WORK/rescan.txt" | median)
 NOSTORE=$(grep . "$WORK/nostore.txt" | median)
-RESCAN_LINE=$(grep '^Store' "$WORK/rescan-out.txt")
+RESCAN_LINE=$(grep '^Store' "$WORK/rescan-out.txt" | sed "s#$WORK/##")
+fi
 
 # 2. 103 submissions: one store holding a small scan for every authority, exported one by one.
+if want compile; then
 SMALL="$WORK/small"; mkdir -p "$SMALL"
 for ((i = 0; i < 60; i++)); do src="${SOURCES[$((i % ${#SOURCES[@]}))]}"; ln "$src" "$SMALL/d$i.${src##*.}"; done
 mkdir -p "$WORK/submissions"
@@ -76,8 +88,10 @@ COMPILE_SQLITE=$(compile_runs sqlite_store)
 COMPILE_PG=$(compile_runs pg_store)
 AGAIN0=$(now); "$BIN" compile "$WORK"/submissions/*.json --store "$WORK/national-1.sqlite" >/dev/null; AGAIN1=$(now)
 COMPILE_AGAIN=$(elapsed "$AGAIN0" "$AGAIN1")
+fi
 
 # 3. Import of LINES inventory lines.
+if want import; then
 CSV="$WORK/sccm-$LINES.csv"
 python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123
 import_runs() {  # label, store-location-maker ("" for --dry-run)
@@ -98,6 +112,7 @@ import_pg() { echo "$PG?schema=bench_import_$1"; }
 IMPORT_DRY=$(import_runs dry "")
 IMPORT_SQLITE=$(import_runs sqlite import_sqlite)
 IMPORT_PG=$(import_runs pg import_pg)
+fi
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%\047d", n / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
@@ -108,6 +123,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
     echo "$(free -g | awk '/Mem:/ {print $2}') GB RAM; $(swift --version 2>&1 | head -1);"
     echo "SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), PostgreSQL $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version | awk '{print $3}') (local throwaway server, fsync off)."
+    echo "Load while measuring (1-minute load average at the end): $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores."
+    if want scan; then
     echo
     echo "## Incremental rescans ($DOCS documents, hard links to the shipped fixtures, warm page cache)"
     echo
@@ -118,6 +135,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo "| scan without the store (\`--no-store\`), for reference | $NOSTORE | $(rate "$DOCS" "$NOSTORE") |"
     echo
     echo "Rescan speed-up: **$(ratio "$FIRST" "$RESCAN")x** (target >= 20x). Rescan reports: \`$RESCAN_LINE\`"
+    fi
+    if want compile; then
     echo
     echo "## Compile of $NSUB submissions (one per authority)"
     echo
@@ -126,6 +145,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo "| SQLite (new file) | $COMPILE_SQLITE |"
     echo "| PostgreSQL (new schema) | $COMPILE_PG |"
     echo "| SQLite, the same $NSUB files again (all duplicates, nothing changes) | $COMPILE_AGAIN |"
+    fi
+    if want import; then
     echo
     echo "## Import of $LINES inventory lines (SCCM-style CSV, scripts/generate-sccm-csv.py, $(du -h "$CSV" | cut -f1))"
     echo
@@ -136,4 +157,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo "| PostgreSQL store (one transaction, COPY) | $IMPORT_PG | $(rate "$LINES" "$IMPORT_PG") |"
     echo
     echo "Each import includes hashing the file (re-import detection), reading, classifying and writing every record."
-} | tee bench/results/store.md
+    fi
+} | tee "bench/results/store${RESULT_SUFFIX:-}.md"

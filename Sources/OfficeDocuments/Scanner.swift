@@ -53,7 +53,7 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
-    /// Asked (on reader threads) before a file is read: true skips it as unchanged since the last scan, and
+    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the last scan, and
     /// the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the estate store.
     public var skipUnchanged: (@Sendable (String) -> Bool)?
 
@@ -74,7 +74,7 @@ public struct DocumentScanner: Sendable {
 
     private enum Result: Sendable {
         case record(DocumentRecord)
-        case unchanged(String)
+        case unchanged([String])
         case issue(WalkIssue)
         case workerDone
     }
@@ -92,36 +92,45 @@ public struct DocumentScanner: Sendable {
         let results = BoundedQueue<Result>(capacity: jobs * 8)
         let cancelled = AtomicFlag()
         let allFiles = options.allFiles
+        let skipUnchanged = self.skipUnchanged
 
         let walkerThread = Thread {
+            // Unchanged files skip the readers and travel in batches: a rescan of an unchanged tree costs
+            // little more than the walk itself.
+            var unchanged: [String] = []
             for root in roots {
                 walker.walk(
                     root: root,
                     file: { path in
                         if cancelled.isSet { return false }
-                        if allFiles || Self.isCandidate(path: path) { work.push(.file(path)) }
+                        guard allFiles || Self.isCandidate(path: path) else { return true }
+                        if let skipUnchanged, skipUnchanged(path) {
+                            unchanged.append(path)
+                            if unchanged.count >= 1024 {
+                                results.push(.unchanged(unchanged))
+                                unchanged.removeAll(keepingCapacity: true)
+                            }
+                        } else {
+                            work.push(.file(path))
+                        }
                         return true
                     },
                     issue: { issue in work.push(.issue(issue)) })
                 if cancelled.isSet { break }
             }
+            if !unchanged.isEmpty { results.push(.unchanged(unchanged)) }
             for _ in 0..<jobs { work.push(nil) }
         }
         walkerThread.stackSize = 1 << 20
         walkerThread.start()
         let reader = self.reader
-        let skipUnchanged = self.skipUnchanged
         for _ in 0..<jobs {
             let thread = Thread {
                 while let item = work.pop() {
                     switch item {
                     case .file(let path):
                         if cancelled.isSet { continue }
-                        if let skipUnchanged, skipUnchanged(path) {
-                            results.push(.unchanged(path))
-                        } else {
-                            results.push(.record(reader.read(path: path)))
-                        }
+                        results.push(.record(reader.read(path: path)))
                     case .issue(let issue):
                         results.push(.issue(issue))
                     }
@@ -148,10 +157,10 @@ public struct DocumentScanner: Sendable {
                     failure = error
                     cancelled.set()
                 }
-            case .unchanged(let path):
+            case .unchanged(let paths):
                 if failure != nil { continue }
-                stats.unchanged += 1
-                do { try sink.unchanged(path: path) } catch {
+                stats.unchanged += paths.count
+                do { for path in paths { try sink.unchanged(path: path) } } catch {
                     failure = error
                     cancelled.set()
                 }

@@ -51,7 +51,7 @@ public struct SubmissionCommand: AsyncParsableCommand {
                             + " created \(ISO8601DateFormatter().string(from: body.created)), \(submission.digest)")
                 } catch {
                     failed += 1
-                    print("\(file): INVALID\n\(error)")
+                    print("\(error)")
                 }
             }
             if failed > 0 { throw ExitCode(1) }

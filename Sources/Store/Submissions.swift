@@ -241,11 +241,13 @@ public enum SubmissionCompiler {
             do {
                 let submission = try verifier.verify(fileAt: url)
                 let outcome = try await store.addSubmission(submission)
-                results.append(FileResult(file: url.path, submission: submission, outcome: outcome, problems: []))
+                results.append(
+                    FileResult(file: url.relativePath, submission: submission, outcome: outcome, problems: []))
             } catch StoreError.invalidSubmission(_, let problems) {
-                results.append(FileResult(file: url.path, submission: nil, outcome: nil, problems: problems))
+                results.append(FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: problems))
             } catch {
-                results.append(FileResult(file: url.path, submission: nil, outcome: nil, problems: ["\(error)"]))
+                results.append(
+                    FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"]))
             }
         }
         return results
