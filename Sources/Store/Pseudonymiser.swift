@@ -6,8 +6,11 @@ import Crypto
 /// The key is random per store (kept in the store itself), so the same path gives the same key
 /// within one store — which is what incremental rescans need — and cannot be matched against a
 /// list of guessed paths without the store.
-public struct Pseudonymiser: Sendable, Hashable {
+public struct Pseudonymiser: @unchecked Sendable, Hashable {
+    // Unchecked: both stored properties are immutable value types (a key and a keyed hash state).
     let key: SymmetricKey
+    /// The HMAC state after the key is absorbed; copied per use, so the key schedule is computed once.
+    private let keyed: HMAC<SHA256>
 
     public init(keyHex: String) {
         var bytes: [UInt8] = []
@@ -18,11 +21,12 @@ public struct Pseudonymiser: Sendable, Hashable {
             index = next
         }
         self.key = SymmetricKey(data: bytes)
+        self.keyed = HMAC<SHA256>(key: key)
     }
 
     /// A new random 256-bit key as hex.
     public static func newKeyHex() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        hex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     public static func == (lhs: Pseudonymiser, rhs: Pseudonymiser) -> Bool {
@@ -40,8 +44,10 @@ public struct Pseudonymiser: Sendable, Hashable {
     public func rootKey(_ root: String) -> String { "r:" + mac(root) }
 
     private func mac(_ text: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
-        return code.prefix(16).map { String(format: "%02x", $0) }.joined()
+        var hmac = keyed
+        var text = text
+        text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        return hex(hmac.finalize().prefix(16))
     }
 
     /// The first folder below `root` on the way to `path` (`nil` for a file directly in the root or a
@@ -63,6 +69,19 @@ public struct Pseudonymiser: Sendable, Hashable {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return "sha256:" + hex(hasher.finalize())
     }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// Lowercase hex of bytes (hot: one call per scanned path, so no per-byte string formatting).
+func hex(_ bytes: some Sequence<UInt8>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for byte in bytes {
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }

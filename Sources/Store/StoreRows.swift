@@ -55,7 +55,7 @@ extension UsageDeclaration {
             evidenceKind.rawValue,
         ]
         let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return hex(digest)
     }
 }
 
