@@ -24,7 +24,10 @@ public final class SQLiteEstateStore: EstateStore {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            // Staging tables live in the temp database; a roomy cache keeps a rescan's staging off the disk.
             try db.execute(sql: "PRAGMA temp_store = FILE")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp.cache_size = -65536")
         }
         let location = path ?? ":memory:"
         let queue: DatabaseQueue

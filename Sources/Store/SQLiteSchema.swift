@@ -72,6 +72,7 @@ public enum StoreSchema {
                         size \(bigint) NOT NULL,
                         modified \(real) NOT NULL,
                         first_scan \(bigint) NOT NULL,
+                        -- the last scan that read the file (an unchanged file keeps its value)
                         last_scan \(bigint) NOT NULL,
                         UNIQUE (organisation, root_key, path_key)
                     )

@@ -156,11 +156,6 @@ actor SQLiteScanSession: ScanSession {
                             warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
                             last_scan = excluded.last_scan
                         """)
-                try db.execute(
-                    sql: """
-                        UPDATE documents AS d SET last_scan = \(scanID) WHERE \(scope)
-                        AND d.path_key IN (SELECT path_key FROM \(stage)_unchanged)
-                        """)
                 let changed = staged - new - sameRead
                 let unchanged = sameRead + skipped
                 try db.execute(

@@ -189,11 +189,6 @@ actor PostgresScanSession: ScanSession {
                         warnings = EXCLUDED.warnings, size = EXCLUDED.size, modified = EXCLUDED.modified,
                         last_scan = EXCLUDED.last_scan
                     """, logger: Self.logger)
-                try await connection.query(
-                    """
-                    UPDATE documents d SET last_scan = \(scanID) WHERE \(unescaped: scope)
-                    AND d.path_key IN (SELECT path_key FROM scan_skipped)
-                    """, logger: Self.logger)
                 let changed = staged - new - sameRead
                 let unchanged = sameRead + skipped
                 try await connection.query(
