@@ -114,6 +114,9 @@ IMPORT_SQLITE=$(import_runs sqlite import_sqlite)
 IMPORT_PG=$(import_runs pg import_pg)
 fi
 
+# The trees are hard links to the fixtures (an inode has a link limit): remove them, keep the rest.
+rm -rf "$TREE" "${SMALL:-$WORK/small}"
+
 rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%\047d", n / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
 {

@@ -64,7 +64,16 @@ public struct SubmissionVerifier: Sendable {
             throw StoreError.invalidSubmission(file: name, problems: ["not JSON: \(Self.describe(error))"])
         }
         var problems = schema.problems(in: value)
-        if !problems.isEmpty { throw StoreError.invalidSubmission(file: name, problems: problems) }
+        if !problems.isEmpty {
+            // Still say whether the organisation is known: it tells the facilitator whom to ask.
+            if case .object(let top) = value, case .object(let body)? = top["body"],
+                case .object(let organisation)? = body["organisation"], case .integer(let code)? = organisation["code"],
+                authorities.authority(code: Int(code)) == nil
+            {
+                problems.append("organisation code \(code) is not a Danish municipality or region")
+            }
+            throw StoreError.invalidSubmission(file: name, problems: problems)
+        }
 
         // Digest over the body exactly as found in the file.
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let body = object["body"],

@@ -121,6 +121,8 @@ import TestSupport
         }
         // 12,000 hard links to one real document: a big tree that costs no disk.
         let directory = try Fixtures.temporaryDirectory("kill")
+        // Hard links count against the fixture's inode (ext4 allows 65,000): always remove them.
+        defer { try? FileManager.default.removeItem(at: directory) }
         let tree = directory.appendingPathComponent("share")
         let source = try #require(regularFiles(under: Fixtures.url("documents")).first { $0.pathExtension == "odt" })
         for folder in 0..<40 {
