@@ -104,7 +104,7 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store"],
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store", "Yams"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
