@@ -87,8 +87,10 @@ let package = Package(
             dependencies: [
                 "OverblikModel", "Catalog", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         .target(
