@@ -1,36 +1,17 @@
 public import Foundation
 public import Geography
 public import OverblikModel
+public import Store
 
 /// Reads report inputs from files: submissions (JSON) and usage evidence (TSV or JSON lines).
 public enum ReportInputFiles {
-    /// Reads one submission file and checks its format and digest (a tampered body is rejected).
-    public static func readSubmission(_ url: URL) throws -> Submission {
-        let file = url.lastPathComponent
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ReportError.unreadableInput(file: url.path, reason: error.localizedDescription)
+    /// Reads one submission file with the Store's verifier (schema, digest over the body, organisation code).
+    public static func readSubmission(_ url: URL, verifier: SubmissionVerifier) throws -> Submission {
+        do {
+            return try verifier.verify(fileAt: url)
+        } catch {
+            throw ReportError.invalidSubmission(file: url.lastPathComponent, reason: "\(error)")
         }
-        let submission: Submission
-        do { submission = try SubmissionDigest.decoder().decode(Submission.self, from: data) } catch {
-            throw ReportError.invalidSubmission(file: file, reason: "\(error)")
-        }
-        guard submission.format == Submission.formatName else {
-            throw ReportError.invalidSubmission(file: file, reason: "format is '\(submission.format)'")
-        }
-        guard submission.formatVersion <= Submission.currentFormatVersion else {
-            throw ReportError.invalidSubmission(
-                file: file, reason: "format_version \(submission.formatVersion) is newer than this tool reads")
-        }
-        // The digest covers the body exactly as found in the file, re-serialised canonically.
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let body = object["body"]
-        else { throw ReportError.invalidSubmission(file: file, reason: "no body object") }
-        let digest = SubmissionDigest.digest(ofCanonicalData: try SubmissionDigest.canonicalData(ofJSONObject: body))
-        guard digest == submission.digest else {
-            throw ReportError.invalidSubmission(
-                file: file, reason: "digest mismatch: file says \(submission.digest), body hashes to \(digest)")
-        }
-        return submission
     }
 
     /// Reads usage evidence: the public-evidence TSV (`product_id, municipality_or_region, code, relation,
