@@ -1,1 +1,0 @@
-// XMLKit: see the module's DocC summary once it lands.

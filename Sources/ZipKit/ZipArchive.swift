@@ -1,0 +1,215 @@
+public import Foundation
+import CLibZip
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A ZIP archive opened read-only through libzip, from a file or from bytes in memory.
+///
+/// The central directory is read once at open; entries are listed in directory order, duplicate names are
+/// reported (libzip would silently pick one), and every read is capped so a zip bomb cannot exhaust memory.
+/// Not thread-safe: use one instance per thread (they are cheap).
+public final class ZipArchive {
+    /// Default cap on the bytes inflated from one entry (64 MiB).
+    public static let defaultReadLimit = 64 << 20
+
+    private let handle: OpaquePointer
+    /// Entries in central-directory order.
+    public let entries: [ZipEntry]
+    /// Names that occur more than once, in order of first repetition. Non-empty means the archive is ambiguous.
+    public let duplicateNames: [String]
+    /// True when the input does not begin with a ZIP signature (junk or a self-extractor stub before the archive).
+    public let hasLeadingJunk: Bool
+    private let firstIndexByName: [String: Int]
+
+    /// Opens the archive at `path`.
+    public convenience init(path: String) throws(ZipError) {
+        let leading: [UInt8]
+        do {
+            leading = try Self.readHead(path: path, count: 4)
+        } catch {
+            throw error
+        }
+        if leading.isEmpty { throw .empty }
+        var errorCode: Int32 = 0
+        guard let handle = zip_open(path, ZIP_RDONLY, &errorCode) else {
+            throw Self.openError(code: errorCode, leading: leading, path: path)
+        }
+        self.init(handle: handle, leading: leading)
+    }
+
+    /// Opens an archive held in memory (the bytes are copied; libzip owns the copy).
+    public convenience init(bytes: [UInt8]) throws(ZipError) {
+        if bytes.isEmpty { throw .empty }
+        guard let copy = malloc(bytes.count) else { throw .inconsistent(detail: "out of memory") }
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        // freep = 1: libzip frees `copy` together with the source.
+        guard let source = zip_source_buffer_create(copy, zip_uint64_t(bytes.count), 1, &error) else {
+            free(copy)
+            throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
+        }
+        guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            let code = zip_error_code_zip(&error)
+            zip_source_free(source)
+            throw Self.openError(code: code, leading: Array(bytes.prefix(4)), path: nil)
+        }
+        self.init(handle: handle, leading: Array(bytes.prefix(4)))
+    }
+
+    /// Opens an archive held in memory.
+    public convenience init(data: Data) throws(ZipError) {
+        try self.init(bytes: [UInt8](data))
+    }
+
+    private init(handle: OpaquePointer, leading: [UInt8]) {
+        self.handle = handle
+        let count = max(0, Int(zip_get_num_entries(handle, 0)))
+        var entries: [ZipEntry] = []
+        entries.reserveCapacity(count)
+        var firstIndex: [String: Int] = [:]
+        var duplicates: [String] = []
+        var seenDuplicate = Set<String>()
+        for index in 0..<count {
+            var stat = zip_stat_t()
+            zip_stat_init(&stat)
+            guard zip_stat_index(handle, zip_uint64_t(index), 0, &stat) == 0 else { continue }
+            let name = stat.name.map { String(cString: $0) } ?? ""
+            let entry = ZipEntry(
+                index: index, name: name, compressedSize: stat.comp_size, uncompressedSize: stat.size,
+                compression: ZipCompression(method: stat.comp_method), crc32: stat.crc,
+                isEncrypted: stat.encryption_method != UInt16(ZIP_EM_NONE))
+            entries.append(entry)
+            if firstIndex[name] == nil {
+                firstIndex[name] = entries.count - 1
+            } else if seenDuplicate.insert(name).inserted {
+                duplicates.append(name)
+            }
+        }
+        self.entries = entries
+        self.duplicateNames = duplicates
+        self.firstIndexByName = firstIndex
+        // "PK\u{3}\u{4}" (local header) or "PK\u{5}\u{6}" (end record of an empty archive).
+        self.hasLeadingJunk = leading != [0x50, 0x4B, 0x03, 0x04] && leading != [0x50, 0x4B, 0x05, 0x06]
+    }
+
+    deinit {
+        zip_discard(handle)
+    }
+
+    /// The first entry in the central directory (ODF requires it to be `mimetype`, stored).
+    public var firstEntry: ZipEntry? { entries.first }
+
+    /// The first entry named exactly `name`, or `nil`. With duplicates, see ``duplicateNames``.
+    public func entry(named name: String) -> ZipEntry? {
+        firstIndexByName[name].map { entries[$0] }
+    }
+
+    /// Reads and inflates `entry`, checking its CRC-32. Throws `.entryTooLarge` as soon as more than `limit`
+    /// bytes would be produced, whatever the archive declares.
+    public func read(_ entry: ZipEntry, limit: Int = ZipArchive.defaultReadLimit) throws(ZipError) -> [UInt8] {
+        if entry.isEncrypted { throw .encrypted(entry: entry.name) }
+        if entry.uncompressedSize > UInt64(limit) { throw .entryTooLarge(entry: entry.name, limit: limit) }
+        guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
+            throw mapError(zip_get_error(handle), entry: entry)
+        }
+        defer { zip_fclose(file) }
+        // Declared size is only a hint: allocate by it (bounded), then grow as data really arrives.
+        var output = [UInt8]()
+        output.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(limit))) + 1)
+        let chunkSize = 64 * 1024
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let wanted = min(chunkSize, limit + 1 - output.count)
+            let readCount = chunk.withUnsafeMutableBytes { buffer in
+                zip_fread(file, buffer.baseAddress, zip_uint64_t(wanted))
+            }
+            if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
+            if readCount == 0 { break }
+            output.append(contentsOf: chunk[0..<Int(readCount)])
+            if output.count > limit { throw .entryTooLarge(entry: entry.name, limit: limit) }
+        }
+        return output
+    }
+
+    /// Reads only the first `count` inflated bytes of `entry` (or fewer, if it is shorter). The CRC cannot be
+    /// checked on a partial read; use this to look at the root element of a large part.
+    public func readPrefix(_ entry: ZipEntry, count: Int) throws(ZipError) -> [UInt8] {
+        if entry.isEncrypted { throw .encrypted(entry: entry.name) }
+        guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
+            throw mapError(zip_get_error(handle), entry: entry)
+        }
+        defer { zip_fclose(file) }
+        var output = [UInt8](repeating: 0, count: max(count, 0))
+        var filled = 0
+        while filled < count {
+            let readCount = output.withUnsafeMutableBytes { buffer in
+                zip_fread(file, buffer.baseAddress! + filled, zip_uint64_t(count - filled))
+            }
+            if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
+            if readCount == 0 { break }
+            filled += Int(readCount)
+        }
+        output.removeSubrange(filled...)
+        return output
+    }
+
+    /// Reads the first entry named `name`; throws `.noSuchEntry` when there is none.
+    public func read(named name: String, limit: Int = ZipArchive.defaultReadLimit) throws(ZipError) -> [UInt8] {
+        guard let entry = entry(named: name) else { throw .noSuchEntry(name: name) }
+        return try read(entry, limit: limit)
+    }
+
+    private func mapError(_ error: UnsafeMutablePointer<zip_error_t>?, entry: ZipEntry) -> ZipError {
+        guard let error else { return .corruptEntry(entry: entry.name, detail: "unknown libzip error") }
+        let code = zip_error_code_zip(error)
+        let message = String(cString: zip_error_strerror(error))
+        switch code {
+        case ZIP_ER_CRC: return .badCRC(entry: entry.name)
+        case ZIP_ER_ENCRNOTSUPP, ZIP_ER_NOPASSWD, ZIP_ER_WRONGPASSWD: return .encrypted(entry: entry.name)
+        case ZIP_ER_COMPNOTSUPP: return .unsupportedCompression(entry: entry.name, method: entry.compression.method)
+        default: return .corruptEntry(entry: entry.name, detail: message)
+        }
+    }
+
+    private static func openError(code: Int32, leading: [UInt8], path: String?) -> ZipError {
+        let message = zipErrorMessage(code)
+        let startsLikeZip = leading.count >= 2 && leading[0] == 0x50 && leading[1] == 0x4B
+        switch code {
+        case ZIP_ER_NOZIP:
+            // A local header at the start but no end record: the file was cut off.
+            return startsLikeZip ? .truncated(detail: "no end of central directory") : .notAZip(detail: message)
+        case ZIP_ER_INCONS, ZIP_ER_MULTIDISK:
+            return startsLikeZip ? .truncated(detail: message) : .inconsistent(detail: message)
+        case ZIP_ER_EOF:
+            return .truncated(detail: message)
+        case ZIP_ER_OPEN, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_NOENT:
+            return .unreadable(path: path ?? "<memory>", detail: message)
+        default:
+            return .inconsistent(detail: message)
+        }
+    }
+
+    private static func zipErrorMessage(_ code: Int32) -> String {
+        var error = zip_error_t()
+        zip_error_init_with_code(&error, code)
+        defer { zip_error_fini(&error) }
+        return String(cString: zip_error_strerror(&error))
+    }
+
+    /// Reads up to `count` bytes from the start of a file with POSIX calls (no Foundation buffering).
+    static func readHead(path: String, count: Int) throws(ZipError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
+        if got < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        return Array(buffer.prefix(got))
+    }
+}

@@ -1,1 +1,0 @@
-// ZipKit: see the module's DocC summary once it lands.
