@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import OverblikModel
 
 /// What the report needs to know about a product, read once from the catalog.
 struct ProductFacts: Sendable, Hashable {

@@ -1,4 +1,4 @@
-public import Geography
+import Geography
 import Foundation
 import OverblikModel
 

@@ -34,9 +34,10 @@ enum MarkdownRenderer {
                 case .table(let table):
                     md += "**\(escape(table.title))**\n\n"
                     md += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
-                    md += "|" + table.rows.first.map { cells in
-                        cells.map { $0.isNumeric ? " ---: |" : " --- |" }.joined()
-                    }.map { $0 } ?? String(repeating: " --- |", count: table.columns.count)
+                    let alignment =
+                        table.rows.first.map { cells in cells.map { $0.isNumeric ? " ---: |" : " --- |" }.joined() }
+                        ?? String(repeating: " --- |", count: table.columns.count)
+                    md += "|" + alignment
                     md += "\n"
                     for row in table.rows + (table.footer.map { [$0] } ?? []) {
                         md += "| " + row.map { escape($0.text(style, currency: document.currency)) }
