@@ -35,7 +35,7 @@ OS2_DECLARED = ["os2kitos", "os2mo", "os2sofd", "os2forms", "os2autoproces", "os
                 "os2skoledata", "os2loop", "os2indberetning", "os2web", "os2compliance", "os2sync", "os2udoglaer"]
 ESDH = [("sbsys", 0.22), ("acadre", 0.2), ("workzone", 0.18), ("edoc", 0.12), ("getorganized", 0.14),
         ("f2", 0.1), ("captia", 0.04)]
-MS_LINES = [("2013", 0.04), ("2016", 0.22), ("2019", 0.2), ("2021", 0.2), ("365", 0.34)]
+MS_LINES = [("2013", 0.04), ("2016", 0.22), ("2019", 0.2), ("2021", 0.2), ("2024", 0.06), ("microsoft-365-apps", 0.28)]
 LO_LINES = {"2025": [("7.3", 0.1), ("7.6", 0.25), ("24.2", 0.4), ("24.8", 0.25)],
             "2026": [("7.6", 0.1), ("24.2", 0.2), ("24.8", 0.35), ("25.2", 0.25), ("25.8", 0.1)]}
 COMMENTS = [
@@ -115,8 +115,13 @@ def main():
             hosts = int(hosts_2026 * (0.97 if earlier else 1.0))
             installations = []
             ms_hosts = int(hosts * profile.uniform(0.9, 1.0))
-            for line, n in split(ms_hosts, MS_LINES if not earlier else MS_LINES[:-1] + [("365", 0.2)], profile):
-                if n > 0:
+            lines = MS_LINES if not earlier else [(l, w * (1.3 if l == "2016" else 1.0)) for l, w in MS_LINES]
+            for line, n in split(ms_hosts, lines, profile):
+                if n <= 0:
+                    continue
+                if line == "microsoft-365-apps":  # its own catalog product, on a continuous lifecycle
+                    installations.append({"product": "microsoft-365-apps", "hosts": n})
+                else:
                     installations.append({"product": "ms-office", "version_line": line, "hosts": n})
             lo_hosts = int(hosts * lo_share_2026 * growth) if has_lo else 0
             for line, n in split(lo_hosts, LO_LINES[period], profile) if lo_hosts else []:
