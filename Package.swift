@@ -168,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "TestSupport"],
+            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Store", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -101,8 +101,7 @@ enum HTMLRenderer {
         case .chart(let chart):
             return "<figure>\(SVGRenderer.chart(chart, style: style))</figure>\n"
         case .map(let spec):
-            return "<figure>\(SVGRenderer.map(spec, geometry: geometry, directory: directory, style: style))"
-                + "<figcaption>\(xmlEscape(spec.title))</figcaption></figure>\n"
+            return "<figure>\(SVGRenderer.map(spec, geometry: geometry, directory: directory, style: style))</figure>\n"
         }
     }
 

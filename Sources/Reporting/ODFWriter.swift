@@ -149,11 +149,16 @@ enum ODFWriter {
     }
 
     /// Number, percentage, currency and date formats shared by ODS cells and ODT table cells.
-    static let dataStyles = """
-        <number:number-style style:name="N_INT"><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
-        <number:number-style style:name="N_DEC"><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
-        <number:percentage-style style:name="N_PCT"><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>
-        <number:date-style style:name="N_DATE"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style>
+    static func dataStyles(_ language: ReportLanguage) -> String {
+        let locale = language == .danish ? "number:language=\"da\" number:country=\"DK\"" : "number:language=\"en\" number:country=\"GB\""
+        return dataStylesTemplate.replacingOccurrences(of: "LOCALE", with: locale)
+    }
+
+    static let dataStylesTemplate = """
+        <number:number-style style:name="N_INT" LOCALE><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
+        <number:number-style style:name="N_DEC" LOCALE><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
+        <number:percentage-style style:name="N_PCT" LOCALE><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>
+        <number:date-style style:name="N_DATE" LOCALE><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style>
         <style:style style:name="ce_int" style:family="table-cell" style:data-style-name="N_INT"/>
         <style:style style:name="ce_dec" style:family="table-cell" style:data-style-name="N_DEC"/>
         <style:style style:name="ce_pct" style:family="table-cell" style:data-style-name="N_PCT"/>
@@ -211,7 +216,7 @@ enum ODSRenderer {
             <?xml version="1.0" encoding="UTF-8"?>
             <office:document-content \(ODFWriter.namespaces) office:version="1.3">
             <office:automatic-styles>
-            \(ODFWriter.dataStyles)</office:automatic-styles>
+            \(ODFWriter.dataStyles(document.language))</office:automatic-styles>
             <office:body>
             <office:spreadsheet>
 
@@ -267,7 +272,7 @@ enum ODTRenderer {
     ) throws {
         let style = document.style
         var pictures: [ODFWriter.Picture] = []
-        var automatic = ODFWriter.dataStyles
+        var automatic = ODFWriter.dataStyles(document.language)
         var body = "<text:p text:style-name=\"Title\">\(xmlEscape(document.title))</text:p>\n"
         body += "<text:p text:style-name=\"Subtitle\">\(xmlEscape(document.subtitle))</text:p>\n"
         var tableNumber = 0

@@ -56,7 +56,8 @@ enum SVGRenderer {
         }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(height))" \
-            width="\(number(width))" height="\(number(height))" role="img" aria-labelledby="map-title">
+            width="\(number(width))" height="\(number(height))" role="img" aria-labelledby="map-title" \
+            font-family="Liberation Sans, Arial, Helvetica, sans-serif">
             <title id="map-title">\(xmlEscape(spec.title))</title>
             <defs><pattern id="nodata" patternUnits="userSpaceOnUse" width="6" height="6" \
             patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>\
@@ -124,7 +125,8 @@ enum SVGRenderer {
     private static func header(_ title: String, width: Double, height: Double, id: String) -> String {
         """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(height))" \
-        width="\(number(width))" height="\(number(height))" role="img" aria-labelledby="\(id)">
+        width="\(number(width))" height="\(number(height))" role="img" aria-labelledby="\(id)" \
+        font-family="Liberation Sans, Arial, Helvetica, sans-serif">
         <title id="\(id)">\(xmlEscape(title))</title>
         <text x="0" y="16" font-size="13" font-weight="bold">\(xmlEscape(title))</text>
 
