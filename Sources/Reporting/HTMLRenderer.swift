@@ -70,7 +70,8 @@ enum HTMLRenderer {
         for section in document.sections {
             html += "<section id=\"\(section.id)\">\n<h2>\(xmlEscape(section.title))</h2>\n"
             for block in section.blocks {
-                html += render(block, style: style, currency: document.currency, geometry: geometry, directory: directory)
+                html += render(
+                    block, style: style, currency: document.currency, geometry: geometry, directory: directory)
             }
             html += "</section>\n"
         }

@@ -17,7 +17,9 @@ public enum ReportInputFiles {
     /// Reads usage evidence: the public-evidence TSV (`product_id, municipality_or_region, code, relation,
     /// date_or_year, evidence_url`) or JSON lines of ``UsageDeclaration``. Lines that cannot be read are
     /// returned as diagnostics, not thrown.
-    public static func readEvidence(_ url: URL, directory: AuthorityDirectory) throws -> (
+    public static func readEvidence(
+        _ url: URL, directory: AuthorityDirectory
+    ) throws -> (
         declarations: [UsageDeclaration], diagnostics: [ReportError]
     ) {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -70,7 +72,8 @@ public enum ReportInputFiles {
                     .invalidEvidence(file: file, line: index + 1, reason: "unknown relation '\(relationText)'"))
                 continue
             }
-            let authority = field(codeColumn).flatMap { try? directory.resolve($0) }
+            let authority =
+                field(codeColumn).flatMap { try? directory.resolve($0) }
                 ?? field(nameColumn).flatMap { try? directory.resolve($0) }
             guard let authority else {
                 diagnostics.append(

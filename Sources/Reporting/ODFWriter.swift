@@ -150,7 +150,9 @@ enum ODFWriter {
 
     /// Number, percentage, currency and date formats shared by ODS cells and ODT table cells.
     static func dataStyles(_ language: ReportLanguage) -> String {
-        let locale = language == .danish ? "number:language=\"da\" number:country=\"DK\"" : "number:language=\"en\" number:country=\"GB\""
+        let locale =
+            language == .danish
+            ? "number:language=\"da\" number:country=\"DK\"" : "number:language=\"en\" number:country=\"GB\""
         return dataStylesTemplate.replacingOccurrences(of: "LOCALE", with: locale)
     }
 
@@ -174,7 +176,8 @@ enum ODFWriter {
         let textParagraph = paragraphStyle.map { " text:style-name=\"\($0)\"" } ?? ""
         switch cell {
         case .integer(let value):
-            return "<table:table-cell table:style-name=\"ce_int\" office:value-type=\"float\" office:value=\"\(value)\">"
+            return
+                "<table:table-cell table:style-name=\"ce_int\" office:value-type=\"float\" office:value=\"\(value)\">"
                 + "<text:p\(numberParagraph)>\(shown)</text:p></table:table-cell>"
         case .decimal(let value, _):
             return "<table:table-cell table:style-name=\"ce_dec\" office:value-type=\"float\" "
@@ -291,7 +294,8 @@ enum ODTRenderer {
         }
 
         for section in document.sections {
-            body += "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">\(xmlEscape(section.title))</text:h>\n"
+            body +=
+                "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">\(xmlEscape(section.title))</text:h>\n"
             for block in section.blocks {
                 switch block {
                 case .paragraph(let text):
@@ -308,7 +312,8 @@ enum ODTRenderer {
                     tableNumber += 1
                     let tableStyle = "Tab\(tableNumber)"
                     automatic += "<style:style style:name=\"\(tableStyle)\" style:family=\"table\">"
-                    automatic += "<style:table-properties style:width=\"17cm\" table:align=\"margins\"/></style:style>\n"
+                    automatic +=
+                        "<style:table-properties style:width=\"17cm\" table:align=\"margins\"/></style:style>\n"
                     body += "<text:h text:style-name=\"Heading_20_2\" text:outline-level=\"2\">"
                     body += "\(xmlEscape(table.title))</text:h>\n"
                     body += "<table:table table:name=\"\(xmlEscape(table.id))-\(tableNumber)\" "
@@ -331,7 +336,8 @@ enum ODTRenderer {
                     }
                     body += "</table:table>\n"
                 case .chart(let chart):
-                    image(SVGRenderer.chart(chart, style: style), name: "chart\(pictures.count + 1)", title: chart.title)
+                    image(
+                        SVGRenderer.chart(chart, style: style), name: "chart\(pictures.count + 1)", title: chart.title)
                 case .map(let spec):
                     image(
                         SVGRenderer.map(spec, geometry: geometry, directory: directory, style: style), name: "map",

@@ -131,7 +131,8 @@ public enum ReportBuilder {
     public static func build(_ inputs: ReportInputs) throws -> Report {
         let catalog = CatalogView(inputs.catalog)
         let directory = inputs.directory
-        let facts = authorityFacts(inputs.submissions, evidence: inputs.evidence, catalog: catalog, directory: directory)
+        let facts = authorityFacts(
+            inputs.submissions, evidence: inputs.evidence, catalog: catalog, directory: directory)
         let inScope = scopeAuthorities(inputs.scope, directory: directory)
         let scoped = inScope.map { facts[$0.code]! }
         if inputs.submissions.isEmpty && inputs.evidence.isEmpty { throw ReportError.noData(period: inputs.period) }
@@ -139,7 +140,8 @@ public enum ReportBuilder {
         let scope: Report.Scope =
             switch inputs.scope {
             case .national: Report.Scope(kind: "national", code: nil, name: nil)
-            case .region(let code): Report.Scope(kind: "region", code: code, name: directory.authority(code: code)?.name)
+            case .region(let code):
+                Report.Scope(kind: "region", code: code, name: directory.authority(code: code)?.name)
             case .organisation(let code):
                 Report.Scope(kind: "organisation", code: code, name: directory.authority(code: code)?.name)
             }
@@ -243,7 +245,9 @@ public enum ReportBuilder {
         item.uses.keys.filter { catalog.product($0)?.isOpenODFSuite == true }.sorted()
     }
 
-    static func profile(_ item: AuthorityFacts, catalog: CatalogView, directory: AuthorityDirectory)
+    static func profile(
+        _ item: AuthorityFacts, catalog: CatalogView, directory: AuthorityDirectory
+    )
         -> Report.OrganisationProfile
     {
         let suites = item.uses.keys.filter { catalog.product($0)?.kind == ProductFacts.officeSuite }
@@ -286,7 +290,10 @@ public enum ReportBuilder {
         return Report.Coverage(municipalities: count(.municipality), regions: count(.region))
     }
 
-    static func authorityCount(_ scoped: [AuthorityFacts], products: (AuthorityFacts) -> [String]) -> Report
+    static func authorityCount(
+        _ scoped: [AuthorityFacts], products: (AuthorityFacts) -> [String]
+    )
+        -> Report
         .AuthorityCount
     {
         var municipalities = 0
@@ -346,7 +353,9 @@ public enum ReportBuilder {
             upperQuartile: quantile(0.75), maximum: sorted[sorted.count - 1])
     }
 
-    static func productUses(_ scoped: [AuthorityFacts], catalog: CatalogView, directory: AuthorityDirectory)
+    static func productUses(
+        _ scoped: [AuthorityFacts], catalog: CatalogView, directory: AuthorityDirectory
+    )
         -> [Report.ProductUse]
     {
         var ids = Set<String>()
@@ -405,7 +414,9 @@ public enum ReportBuilder {
         return l != r ? l.lexicographicallyPrecedes(r) : left < right
     }
 
-    static func regionSummaries(_ scoped: [AuthorityFacts], catalog: CatalogView, directory: AuthorityDirectory)
+    static func regionSummaries(
+        _ scoped: [AuthorityFacts], catalog: CatalogView, directory: AuthorityDirectory
+    )
         -> [Report.RegionSummary]
     {
         let regionCodes = Set(scoped.map(\.authority.regionCode))
@@ -432,10 +443,12 @@ public enum ReportBuilder {
             for item in group { documents.add(item.documents) }
             let os2 = group.map { os2Products($0, catalog: catalog).count }
             return Report.Comparison(
-                level: level, name: name, authorities: group.count, reported: group.filter { $0.submission != nil }.count,
+                level: level, name: name, authorities: group.count,
+                reported: group.filter { $0.submission != nil }.count,
                 os2ProductsPerAuthority: Double(os2.reduce(0, +)) / Double(count),
                 os2AnyShare: Double(os2.filter { $0 > 0 }.count) / Double(count),
-                openSuiteShare: Double(group.filter { !openSuites($0, catalog: catalog).isEmpty }.count) / Double(count),
+                openSuiteShare: Double(group.filter { !openSuites($0, catalog: catalog).isEmpty }.count)
+                    / Double(count),
                 odfShare: documents.odfShare)
         }
         let nation = measure("nation", "", directory.all.map { facts[$0.code]! })
@@ -497,12 +510,15 @@ public enum ReportBuilder {
             methodChanged: !methodsBefore.isEmpty && !methodsNow.isEmpty && methodsNow != methodsBefore)
     }
 
-    static func businessCase(_ scoped: [AuthorityFacts], catalog: CatalogView, assumptions: Assumptions)
+    static func businessCase(
+        _ scoped: [AuthorityFacts], catalog: CatalogView, assumptions: Assumptions
+    )
         -> Report.BusinessCase
     {
         func line(code: Int?, name: String, proprietary: Int, open: Int, authorities: Int) -> Report.CostLine {
             let licence = Double(proprietary) * assumptions.licencePricePerSeatPerYear
-            let community = Double(authorities) * (assumptions.os2MembershipPerYear + assumptions.experienceGroupFeePerYear)
+            let community =
+                Double(authorities) * (assumptions.os2MembershipPerYear + assumptions.experienceGroupFeePerYear)
             let oneTime = Double(proprietary) * (assumptions.migrationCostPerSeat + assumptions.trainingCostPerSeat)
             let saving = licence - community
             return Report.CostLine(
@@ -533,7 +549,9 @@ public enum ReportBuilder {
             organisations: lines)
     }
 
-    static func dataQuality(_ scoped: [AuthorityFacts], evidence: [UsageDeclaration], catalog: CatalogView)
+    static func dataQuality(
+        _ scoped: [AuthorityFacts], evidence: [UsageDeclaration], catalog: CatalogView
+    )
         -> Report.DataQuality
     {
         let newest = scoped.compactMap(\.dataDate).max()
@@ -573,7 +591,9 @@ public enum ReportBuilder {
                 .init(code: $0.authority.code, name: $0.authority.name)
             },
             stale: stale, unknownTitles: Array(topTitles.prefix(25)),
-            readErrors: errors.map { .init(kind: $0.key, count: $0.value) }.sorted { ($0.count, $1.kind) > ($1.count, $0.kind) },
+            readErrors: errors.map { .init(kind: $0.key, count: $0.value) }.sorted {
+                ($0.count, $1.kind) > ($1.count, $0.kind)
+            },
             unknownProducts: unknownProducts.map { .init(kind: $0.key, count: $0.value) }.sorted {
                 ($0.count, $1.kind) > ($1.count, $0.kind)
             })

@@ -35,7 +35,9 @@ enum ReportComposer {
         if report.publicEvidenceOnly { headline.append(.notice(t(.lowerBoundBanner))) }
         let coverage = report.coverage
         func evidenceText(_ count: Report.AuthorityCount) -> String {
-            let kinds = count.evidence.sorted { $0.key < $1.key }.map { "\(evidenceLabel($0.key, language)) (\($0.value))" }
+            let kinds = count.evidence.sorted { $0.key < $1.key }.map {
+                "\(evidenceLabel($0.key, language)) (\($0.value))"
+            }
             var text = t(.evidenceRestsOn) + ": " + (kinds.isEmpty ? t(.noData) : kinds.joined(separator: ", "))
             if let oldest = count.oldestEvidence, let newest = count.newestEvidence {
                 text += ". " + t(.freshness) + " " + (oldest == newest ? newest : "\(oldest) – \(newest)")
@@ -44,42 +46,53 @@ enum ReportComposer {
         }
         let head = report.headline
         var figures: [(label: String, value: String, note: String)] = []
+        // "3/98 municipalities, 1/5 regions"; a single authority's report says yes or no.
+        func counts(_ municipalities: Int, _ regions: Int) -> String {
+            let totals = (coverage.municipalities.total, coverage.regions.total)
+            if totals.0 + totals.1 == 1 { return municipalities + regions > 0 ? t(.yes) : t(.no) }
+            var parts: [String] = []
+            if totals.0 > 0 { parts.append("\(municipalities)/\(totals.0) " + t(.municipalities).lowercased()) }
+            if totals.1 > 0 { parts.append("\(regions)/\(totals.1) " + t(.regions).lowercased()) }
+            return parts.joined(separator: ", ")
+        }
         if coverage.municipalities.total + coverage.regions.total > 1 {
             figures.append(
                 (
-                    t(.coverage),
-                    "\(coverage.municipalities.reported)/\(coverage.municipalities.total) "
-                        + t(.municipalities).lowercased() + ", \(coverage.regions.reported)/\(coverage.regions.total) "
-                        + t(.regions).lowercased(),
-                    t(.submissions) + ": " + (report.method.submissions.isEmpty ? "0" : "\(report.method.submissions.count)")
+                    t(.coverage), counts(coverage.municipalities.reported, coverage.regions.reported),
+                    t(.submissions) + ": \(report.method.submissions.count)"
                 ))
         }
         figures.append(
-            (
-                t(.os2Any),
-                "\(head.os2Any.municipalities)/\(coverage.municipalities.total) " + t(.municipalities).lowercased()
-                    + ", \(head.os2Any.regions)/\(coverage.regions.total) " + t(.regions).lowercased(),
-                evidenceText(head.os2Any)
-            ))
+            (t(.os2Any), counts(head.os2Any.municipalities, head.os2Any.regions), evidenceText(head.os2Any)))
         figures.append(
             (
                 t(.openSuite),
-                "\(head.openOfficeSuite.municipalities)/\(coverage.municipalities.total) "
-                    + t(.municipalities).lowercased()
-                    + ", \(head.openOfficeSuite.regions)/\(coverage.regions.total) " + t(.regions).lowercased() + "; "
+                counts(head.openOfficeSuite.municipalities, head.openOfficeSuite.regions) + "; "
                     + style.integer(head.openOfficeSuiteHosts) + " " + t(.hosts),
                 evidenceText(head.openOfficeSuite)
             ))
-        var odfNote = t(.evidenceRestsOn) + ": " + t(.evidenceScan) + ", " + style.integer(head.documents.total) + " "
+        var odfNote =
+            t(.evidenceRestsOn) + ": " + t(.evidenceScan) + ", " + style.integer(head.documents.total) + " "
             + t(.documentsScanned)
         if let asOf = head.documentsAsOf { odfNote += ". " + t(.freshness) + " " + asOf }
         if let spread = head.odfShareSpread {
-            odfNote += ". " + t(.spread) + " (\(spread.authorities)): " + style.percent(spread.minimum) + " – "
+            odfNote +=
+                ". " + t(.spread) + " (\(spread.authorities)): " + style.percent(spread.minimum) + " – "
                 + style.percent(spread.median) + " – " + style.percent(spread.maximum)
         }
         figures.append((t(.odfShare), style.percent(head.odfShare), odfNote))
         headline.append(.figures(figures))
         headline.append(.paragraph(t(.os2AnyNote) + " " + t(.openSuiteNote) + " " + t(.odfShareNote)))
+        if report.scope.kind == "organisation", let profile = report.organisations.first {
+            var facts = t(.dataDate) + ": " + (profile.dataDate ?? t(.notReported))
+            if !profile.os2Products.isEmpty {
+                facts +=
+                    ". " + t(.os2Products) + ": "
+                    + profile.os2Products.map { productName($0, report) }.joined(separator: ", ")
+            }
+            headline.append(.paragraph(facts))
+            if let comment = profile.comment { headline.append(.paragraph(t(.comment) + ": " + comment)) }
+        }
         if coverage.municipalities.total + coverage.regions.total > 1 {
             let missing = coverage.municipalities.missing + coverage.regions.missing
             headline.append(
@@ -315,9 +328,13 @@ enum ReportComposer {
                         series: [
                             (
                                 trends.compareTo,
-                                [trends.reportedBefore, trends.os2AnyBefore, trends.openOfficeSuiteBefore].map(Double.init)
+                                [trends.reportedBefore, trends.os2AnyBefore, trends.openOfficeSuiteBefore].map(
+                                    Double.init)
                             ),
-                            (report.period, [trends.reportedNow, trends.os2AnyNow, trends.openOfficeSuiteNow].map(Double.init)),
+                            (
+                                report.period,
+                                [trends.reportedNow, trends.os2AnyNow, trends.openOfficeSuiteNow].map(Double.init)
+                            ),
                         ], percent: false)))
             if trends.changes.isEmpty {
                 blocks.append(.paragraph(t(.noChanges)))
@@ -325,7 +342,8 @@ enum ReportComposer {
                 blocks.append(
                     .table(
                         Table(
-                            id: "changes", title: t(.change), columns: [t(.code), t(.organisation), t(.product), t(.change)],
+                            id: "changes", title: t(.change),
+                            columns: [t(.code), t(.organisation), t(.product), t(.change)],
                             rows: trends.changes.map {
                                 [
                                     .integer($0.organisation), .text($0.name), .text(productName($0.product, report)),
@@ -493,7 +511,8 @@ enum ReportComposer {
             let step = max(1, Int((Double(top) / 4).rounded(.up)))
             breaks = [0.5] + (1...3).map { Double($0 * step) + 0.5 }
             legend =
-                ["0"] + (0..<3).map { i in
+                ["0"]
+                + (0..<3).map { i in
                     let low = i * step + 1
                     let high = (i + 1) * step
                     return low == high ? "\(low)" : "\(low)–\(high)"

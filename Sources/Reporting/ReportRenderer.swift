@@ -125,7 +125,8 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The CSV tables of a report, by table id.
-    public func csvTables(_ report: Report, language: ReportLanguage, options: CSVOptions) -> [(id: String, data: Data)] {
+    public func csvTables(_ report: Report, language: ReportLanguage, options: CSVOptions) -> [(id: String, data: Data)]
+    {
         ReportComposer.compose(report, language: language, directory: directory, mapMeasure: .os2Products).tables.map {
             ($0.id, CSVRenderer.render($0, options: options))
         }
@@ -167,7 +168,8 @@ enum PDFConverter {
     static func findSoffice(_ explicit: String?) -> String? {
         let fileManager = FileManager.default
         if let explicit { return fileManager.isExecutableFile(atPath: explicit) ? explicit : nil }
-        if let env = ProcessInfo.processInfo.environment["OVERBLIK_SOFFICE"], fileManager.isExecutableFile(atPath: env) {
+        if let env = ProcessInfo.processInfo.environment["OVERBLIK_SOFFICE"], fileManager.isExecutableFile(atPath: env)
+        {
             return env
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -67,8 +67,11 @@ enum SVGRenderer {
         let names = Dictionary(uniqueKeysWithValues: directory.municipalities.map { ($0.code, $0.name) })
         for code in geometry.polygons.keys.sorted() {
             let value = spec.values[code] ?? nil
-            let fill = value.map { palette[min(classIndex($0, breaks: spec.breaks), palette.count - 1)] } ?? "url(#nodata)"
-            let label = (names[code] ?? String(code)) + ": " + (value.map { spec.isShare ? style.percent($0) : style.integer(Int($0)) } ?? spec.noDataLabel)
+            let fill =
+                value.map { palette[min(classIndex($0, breaks: spec.breaks), palette.count - 1)] } ?? "url(#nodata)"
+            let label =
+                (names[code] ?? String(code)) + ": "
+                + (value.map { spec.isShare ? style.percent($0) : style.integer(Int($0)) } ?? spec.noDataLabel)
             svg += "<path d=\"\(geometry.polygons[code]!.map(path).joined())\" fill=\"\(fill)\" "
             svg += "stroke=\"#ffffff\" stroke-width=\"0.4\"><title>\(xmlEscape(label))</title></path>\n"
         }
@@ -93,16 +96,20 @@ enum SVGRenderer {
         }
         // Legend.
         var y = mapHeight + 20
-        svg += "<text x=\"0\" y=\"\(number(y))\" font-size=\"12\" font-weight=\"bold\">\(xmlEscape(spec.title))</text>\n"
+        svg +=
+            "<text x=\"0\" y=\"\(number(y))\" font-size=\"12\" font-weight=\"bold\">\(xmlEscape(spec.title))</text>\n"
         for (index, label) in spec.legend.enumerated() {
             y += 20
-            svg += "<rect x=\"0\" y=\"\(number(y - 12))\" width=\"18\" height=\"14\" fill=\"\(palette[min(index, palette.count - 1)])\" stroke=\"#666666\"/>"
+            svg +=
+                "<rect x=\"0\" y=\"\(number(y - 12))\" width=\"18\" height=\"14\" fill=\"\(palette[min(index, palette.count - 1)])\" stroke=\"#666666\"/>"
             svg += "<text x=\"26\" y=\"\(number(y))\" font-size=\"12\">\(xmlEscape(label))</text>\n"
         }
         y += 20
-        svg += "<rect x=\"0\" y=\"\(number(y - 12))\" width=\"18\" height=\"14\" fill=\"url(#nodata)\" stroke=\"#666666\"/>"
+        svg +=
+            "<rect x=\"0\" y=\"\(number(y - 12))\" width=\"18\" height=\"14\" fill=\"url(#nodata)\" stroke=\"#666666\"/>"
         svg += "<text x=\"26\" y=\"\(number(y))\" font-size=\"12\">\(xmlEscape(spec.noDataLabel))</text>\n"
-        svg += "<text x=\"\(number(width))\" y=\"\(number(height - 4))\" font-size=\"9\" text-anchor=\"end\" fill=\"#555555\">"
+        svg +=
+            "<text x=\"\(number(width))\" y=\"\(number(height - 4))\" font-size=\"9\" text-anchor=\"end\" fill=\"#555555\">"
         svg += "\(xmlEscape(spec.attribution))</text>\n</svg>"
         return svg
     }
@@ -110,7 +117,6 @@ enum SVGRenderer {
     static func classIndex(_ value: Double, breaks: [Double]) -> Int {
         breaks.filter { value >= $0 }.count
     }
-
 
     // MARK: - Charts
 
@@ -212,7 +218,8 @@ enum SVGRenderer {
         for (index, series) in chart.series.enumerated() {
             let x = 10 + Double(index) * 120
             let colour = seriesColours[(index + 2) % seriesColours.count]
-            svg += "<rect x=\"\(number(x))\" y=\"\(number(height - 22))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
+            svg +=
+                "<rect x=\"\(number(x))\" y=\"\(number(height - 22))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
             svg += "<text x=\"\(number(x + 16))\" y=\"\(number(height - 12))\" font-size=\"12\">"
             svg += "\(xmlEscape(series.name))</text>\n"
         }

@@ -40,7 +40,9 @@ enum MarkdownRenderer {
                     md += "|" + alignment
                     md += "\n"
                     for row in table.rows + (table.footer.map { [$0] } ?? []) {
-                        md += "| " + row.map { escape($0.text(style, currency: document.currency)) }
+                        md +=
+                            "| "
+                            + row.map { escape($0.text(style, currency: document.currency)) }
                             .joined(separator: " | ") + " |\n"
                     }
                     md += "\n"
@@ -102,13 +104,16 @@ enum CSVRenderer {
     static func field(_ raw: String, _ options: CSVOptions) -> String {
         var text = raw
         if let first = text.unicodeScalars.first, formulaTriggers.contains(first) { text = "'" + text }
-        let needsQuotes = text.contains(options.separator) || text.contains("\"") || text.contains("\n")
+        let needsQuotes =
+            text.contains(options.separator) || text.contains("\"") || text.contains("\n")
             || text.contains("\r")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     /// First characters that make Excel, LibreOffice or Sheets treat a cell as a formula or command.
-    static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+    static let formulaTriggers: Set<Unicode.Scalar> = [
+        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
+    ]
 }
 
 /// The JSON form: the ``Report`` value with snake_case keys, sorted, dates in ISO 8601.
