@@ -12,15 +12,16 @@ public struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write reports (HTML, ODT, ODS, PDF, Markdown, CSV, JSON) from submissions and usage evidence.",
         discussion: """
-            Reads the newest submission per authority for the period from the store (--store), or from
-            submission files (--submissions, files or folders), plus any usage evidence (--evidence: the public
-            evidence TSV or usage declarations as JSON lines). Danish by default; --lang en for English.
-            With --batch: one report per authority, per region and the national one, with an index page.
+            Reads the newest submission per authority for the period from the store (--store), or from \
+            submission files (--submissions, files or folders), plus any usage evidence (--evidence: the \
+            public evidence TSV or usage declarations as JSON lines). Danish by default; --lang en for English. \
+            With --batch: one report per authority, per region and the national one, with an index page. \
+            PDF needs LibreOffice (soffice) and is made from the ODT.
 
             Examples:
-              overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
+              overblik report --store national.sqlite --format html,odt,ods
               overblik report --submissions fixtures/demo/submissions/2026 --format all
-              overblik report --submissions subs/ --period 2026 --compare-to 2025 --scope region:1084
+              overblik report --submissions subs/ --compare-to 2025 --scope region:1084
               overblik report --evidence fixtures/usage/os2-usage-evidence.tsv --format html,json
               overblik report --store national.sqlite --batch --format html,ods
             """)
@@ -59,7 +60,8 @@ public struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("map-measure"), help: "What the map shows: os2-products, odf-share, open-suite-share.")
     public var mapMeasure: String = "os2-products"
 
-    @Flag(name: .customLong("csv-excel-da"), help: "CSV for Danish Excel: ';' separator and decimal comma (BOM always).")
+    @Flag(
+        name: .customLong("csv-excel-da"), help: "CSV for Danish Excel: ';' separator and decimal comma (BOM always).")
     public var danishExcelCSV = false
 
     @Flag(help: "One report per authority and region plus the national one, and an index page.")
@@ -89,7 +91,8 @@ public struct ReportCommand: AsyncParsableCommand {
         let catalog = try catalogOptions.loadCatalog()
         let assumptionValues: Assumptions
         do {
-            assumptionValues = try assumptions.map { try Assumptions.load(URL(fileURLWithPath: $0)) }
+            assumptionValues =
+                try assumptions.map { try Assumptions.load(URL(fileURLWithPath: $0)) }
                 ?? Assumptions.defaults()
         } catch { throw ValidationError("\(error)") }
 
@@ -103,7 +106,9 @@ public struct ReportCommand: AsyncParsableCommand {
                 declarations += read
                 sources.append(URL(fileURLWithPath: path).lastPathComponent)
                 for diagnostic in diagnostics.prefix(20) { printError("warning: \(diagnostic)") }
-                if diagnostics.count > 20 { printError("warning: ... and \(diagnostics.count - 20) more lines skipped") }
+                if diagnostics.count > 20 {
+                    printError("warning: ... and \(diagnostics.count - 20) more lines skipped")
+                }
             } catch { throw ValidationError("\(error)") }
         }
 
@@ -144,7 +149,8 @@ public struct ReportCommand: AsyncParsableCommand {
         }
         let reportPeriod = selectedPeriod ?? newestEvidenceYear(declarations) ?? "n.d."
         if current.isEmpty && declarations.isEmpty {
-            throw ValidationError("No submissions or evidence to report on\(selectedPeriod.map { " for \($0)" } ?? "").")
+            throw ValidationError(
+                "No submissions or evidence to report on\(selectedPeriod.map { " for \($0)" } ?? "").")
         }
 
         let renderer = ReportRenderer(directory: directory, geometry: try MunicipalityGeometry.denmark())
@@ -183,13 +189,15 @@ public struct ReportCommand: AsyncParsableCommand {
         if batch {
             var entries: [(title: String, files: [String])] = []
             let scopes: [ReportScope] =
-                [.national] + directory.regions.map { .region($0.code) } + directory.all.sorted().map { .organisation($0.code) }
+                [.national] + directory.regions.map { .region($0.code) }
+                + directory.all.sorted().map { .organisation($0.code) }
             for scope in scopes {
                 let files = try render(scope)
                 let title: String
                 switch scope {
                 case .national: title = language == .danish ? "Hele landet" : "National"
-                case .region(let code), .organisation(let code): title = directory.authority(code: code)?.name ?? "\(code)"
+                case .region(let code), .organisation(let code):
+                    title = directory.authority(code: code)?.name ?? "\(code)"
                 }
                 entries.append((title, files.map(\.lastPathComponent).filter { !$0.hasSuffix(".csv") }))
             }
@@ -197,7 +205,8 @@ public struct ReportCommand: AsyncParsableCommand {
             try renderer.writeIndex(
                 entries: entries, language: language, synthetic: (current + earlier).contains { $0.body.synthetic },
                 to: index)
-            print("Wrote \(scopes.count) reports (\(formats.map(\.rawValue).joined(separator: ", "))) and \(index.path)")
+            print(
+                "Wrote \(scopes.count) reports (\(formats.map(\.rawValue).joined(separator: ", "))) and \(index.path)")
         } else {
             for file in try render(reportScope) { print(file.path) }
         }

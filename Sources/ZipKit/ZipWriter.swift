@@ -49,7 +49,8 @@ public final class ZipWriter {
             var error = zip_error_t()
             zip_error_init_with_code(&error, code)
             defer { zip_error_fini(&error) }
-            throw ZipWriteError.cannotCreate(path: destination.path, reason: String(cString: zip_error_strerror(&error)))
+            throw ZipWriteError.cannotCreate(
+                path: destination.path, reason: String(cString: zip_error_strerror(&error)))
         }
         archive = handle
     }

@@ -67,8 +67,9 @@ import Testing
         // Independently counted from the TSV (python3: authorities with a row whose newest relation per product
         // is uses/pilot/agreement/signed-agreement for an os2* product other than the `os2` membership).
         #expect(report.headline.os2Any.municipalities == Self.expectedPublicOS2Municipalities)
-        #expect(report.headline.os2Any.evidence["public-evidence"] == report.headline.os2Any.municipalities
-            + report.headline.os2Any.regions)
+        #expect(
+            report.headline.os2Any.evidence["public-evidence"] == report.headline.os2Any.municipalities
+                + report.headline.os2Any.regions)
     }
 
     static let expectedPublicOS2Municipalities = 34

@@ -47,7 +47,8 @@ import Testing
             let result = try runProgram("jing", ["-i", main, folder.appendingPathComponent(part).path])
             #expect(result.status == 0, "\(url.lastPathComponent)/\(part): \(result.output)")
         }
-        let result = try runProgram("jing", ["-i", manifest, folder.appendingPathComponent("META-INF/manifest.xml").path])
+        let result = try runProgram(
+            "jing", ["-i", manifest, folder.appendingPathComponent("META-INF/manifest.xml").path])
         #expect(result.status == 0, "manifest: \(result.output)")
         let meta = try String(contentsOf: folder.appendingPathComponent("meta.xml"), encoding: .utf8)
         #expect(meta.contains("<meta:generator>Overblik/\(ToolInfo.version)</meta:generator>"))

@@ -112,7 +112,8 @@ import Testing
             Data("licence_price_per_seat_per_year: 2500\n".utf8), file: "a.yaml", base: defaults)
         #expect(override.licencePricePerSeatPerYear == 2500)
         #expect(override.os2MembershipPerYear == 25_000)
-        let json = try Assumptions.parse(Data(#"{"training_cost_per_seat": 10.5}"#.utf8), file: "a.json", base: defaults)
+        let json = try Assumptions.parse(
+            Data(#"{"training_cost_per_seat": 10.5}"#.utf8), file: "a.json", base: defaults)
         #expect(json.trainingCostPerSeat == 10.5)
         #expect(throws: ReportError.self) {
             try Assumptions.parse(Data("licence_price: 1\n".utf8), file: "a.yaml", base: defaults)

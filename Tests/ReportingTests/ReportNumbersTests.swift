@@ -179,7 +179,9 @@ import Testing
             #expect(products.allSatisfy { $0[key] != nil }, "products[].\(key)")
         }
         let organisations = try #require(object["organisations"] as? [[String: Any]])
-        for key in ["code", "name", "region", "os2_products", "office_suites", "documents", "unsupported_installations"] {
+        for key in [
+            "code", "name", "region", "os2_products", "office_suites", "documents", "unsupported_installations",
+        ] {
             #expect(organisations.allSatisfy { $0[key] != nil }, "organisations[].\(key)")
         }
         #expect(object["business_case"] != nil)

@@ -41,7 +41,9 @@ enum SmallEstate {
                 unknownTitles: unknownTitles))
     }
 
-    static func doc(_ family: DocumentFamily, _ format: String, _ suite: String?, _ line: String?, _ count: Int)
+    static func doc(
+        _ family: DocumentFamily, _ format: String, _ suite: String?, _ line: String?, _ count: Int
+    )
         -> Submission.DocumentCount
     {
         .init(
@@ -49,7 +51,9 @@ enum SmallEstate {
             odfVersion: family == .odf ? "1.3" : nil, year: 2026, count: count)
     }
 
-    static func declaration(_ code: Int, _ product: String, _ relation: UsageRelation, _ date: String, _ kind: EvidenceKind)
+    static func declaration(
+        _ code: Int, _ product: String, _ relation: UsageRelation, _ date: String, _ kind: EvidenceKind
+    )
         -> UsageDeclaration
     {
         UsageDeclaration(
