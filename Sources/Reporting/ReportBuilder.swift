@@ -16,14 +16,14 @@ public enum ReportScope: Sendable, Hashable, CustomStringConvertible {
         if trimmed.lowercased().hasPrefix("region:") {
             let rest = String(trimmed.dropFirst("region:".count))
             guard let region = try? directory.resolve(rest), region.kind == .region else {
-                throw ReportError.unknownScope(text)
+                throw ReportError.unknownScope(input: text, reason: "not one of the 5 regions (1081-1085)")
             }
             return .region(region.code)
         }
         do {
             return .organisation(try directory.resolve(trimmed).code)
         } catch {
-            throw ReportError.unknownScope("\(text) (\(error.description))")
+            throw ReportError.unknownScope(input: text, reason: error.description)
         }
     }
 

@@ -11,7 +11,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A usage-evidence line could not be read.
     case invalidEvidence(file: String, line: Int, reason: String)
     /// `--scope` names nothing known.
-    case unknownScope(String)
+    case unknownScope(input: String, reason: String?)
     /// No submission or evidence for the requested period.
     case noData(period: String?)
     /// A format name not among html, odt, ods, pdf, md, csv, json.
@@ -31,8 +31,9 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file)\(key.map { ": key '\($0)'" } ?? ""): \(reason)"
         case .invalidSubmission(let file, let reason): return "\(file): not a valid submission: \(reason)"
         case .invalidEvidence(let file, let line, let reason): return "\(file), line \(line): \(reason)"
-        case .unknownScope(let text):
-            return "Unknown scope '\(text)': use national, region:CODE (e.g. region:1084) or a municipality/region."
+        case .unknownScope(let text, let reason):
+            return "Unknown scope '\(text)'\(reason.map { ": \($0)" } ?? "")\n"
+                + "Use national, region:CODE (e.g. region:1084) or a municipality or region by code, name or alias."
         case .noData(let period):
             return "No submissions or evidence\(period.map { " for period \($0)" } ?? "") to report on."
         case .unknownFormat(let name):
