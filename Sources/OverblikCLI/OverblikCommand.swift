@@ -20,7 +20,7 @@ public struct OverblikCommand: AsyncParsableCommand {
             """,
         version: ToolInfo.version,
         subcommands: [
-            ExportCommand.self, SubmissionCommand.self, CompileCommand.self, StatusCommand.self,
+            ImportCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self, StatusCommand.self,
             AuthoritiesCommand.self, ClassifyCommand.self, CatalogCommand.self, ReportCommand.self,
         ]
     )
