@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import Geography
 import OfficeDocuments
@@ -57,6 +58,8 @@ public struct ScanCommand: ParsableCommand {
     @Flag(help: "Read every regular file, not only files with office-document extensions.")
     var allFiles = false
 
+    @OptionGroup var catalogOptions: CatalogOptions
+
     public init() {}
 
     public func validate() throws {
@@ -90,7 +93,7 @@ public struct ScanCommand: ParsableCommand {
         let format = resolvedFormat
         let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
         let reader = DocumentReader(
-            classifier: try SuiteClassification.make(),
+            classifier: try catalogOptions.makeClassifier(),
             options: DocumentReaderOptions(includePersonalData: includePersonalData))
         let scanner = DocumentScanner(
             reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))

@@ -1,1 +1,0 @@
-// Catalog: see the module's DocC summary once it lands.

@@ -1,0 +1,212 @@
+public import OverblikModel
+import Foundation
+import Synchronization
+
+/// Answers "which product is this?" for generator strings and inventory lines, from a ``ProductCatalog``.
+///
+/// Classification is a pure function of the input and the catalog. Each distinct input is classified
+/// once and remembered (thread-safe), so a million inventory lines with the usual repetition cost little.
+public final class Classifier: Sendable {
+    public let catalog: ProductCatalog
+    private let compiled: CompiledCatalog
+    private let generatorCache = Mutex<[String: Classification]>([:])
+    private let itemCache = Mutex<[InventoryItem: Classification]>([:])
+    /// Distinct inputs remembered before a cache is emptied (bounds memory on adversarial input).
+    private let cacheLimit = 500_000
+
+    public init(catalog: ProductCatalog) {
+        self.catalog = catalog
+        self.compiled = catalog.compiled
+    }
+
+    // MARK: Generator strings
+
+    /// Classifies an ODF `meta:generator` (or an OOXML `Application`) string.
+    public func classify(generator: String) -> Classification {
+        if let cached = generatorCache.withLock({ $0[generator] }) { return cached }
+        let result = classifyUncached(generator: generator).classification
+        generatorCache.withLock { cache in
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[generator] = result
+        }
+        return result
+    }
+
+    /// Classifies an OOXML document from `docProps/app.xml`: `Application` and `AppVersion`.
+    ///
+    /// LibreOffice writes `AppVersion` 15.0000 and its real version in `Application`, so a version found in
+    /// `Application` wins; otherwise `AppVersion` (`16.0000` → `16.0`) supplies it.
+    public func classify(application: String, appVersion: String?) -> Classification {
+        var result = classify(generator: application)
+        guard !result.isUnknown, result.version == nil, let appVersion,
+            var version = VersionNormaliser.normalise(appVersion)
+        else { return result }
+        // `16.0000` → `16.0`.
+        let parts = VersionNormaliser.components(of: version)
+        if parts.count >= 2 { version = "\(parts[0]).\(Int(parts[1]) ?? 0)" }
+        result.version = version
+        result.versionLine = compiled.policies[result.product]?.line(for: version, template: nil, groups: [:])
+        return result
+    }
+
+    /// The product, the matching rule and its pattern, for `--explain`.
+    public func explain(generator: String) -> Explanation {
+        let (classification, rule) = classifyUncached(generator: generator)
+        return Explanation(
+            classification: classification, productName: catalog.product(id: classification.product)?.name,
+            ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator))
+    }
+
+    private func normalise(_ generator: String) -> String {
+        // Flat ODF files wrap long generators over lines; some tools escape the newline as `\n`.
+        generator.replacingOccurrences(of: "\\n", with: " ")
+            .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .joined(separator: " ")
+    }
+
+    private func classifyUncached(generator: String) -> (classification: Classification, rule: CompiledGeneratorRule?) {
+        let text = normalise(generator)
+        guard !text.isEmpty else {
+            return (
+                Classification(
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/empty"), nil
+            )
+        }
+        let lowered = text.lowercased()
+        for rule in compiled.generatorRules {
+            guard let groups = rule.pattern.match(text, lowered: lowered) else { continue }
+            var version: String?
+            if let template = rule.versionTemplate {
+                version = Templates.expand(template, groups: groups, version: nil)
+            } else if let captured = groups["version"] {
+                version = captured
+            }
+            if let raw = version {
+                version = raw.trimmingCharacters(in: CharacterSet(charactersIn: " ._-"))
+                if version?.isEmpty == true { version = nil }
+            }
+            let policy = compiled.policies[rule.product]
+            let line = policy?.line(for: version, template: rule.lineTemplate, groups: groups)
+            let component = rule.component ?? groups["component"]?.lowercased()
+            return (
+                Classification(
+                    product: rule.product, version: version, versionLine: line, component: component,
+                    countsAsInstallation: component == nil, rule: rule.ruleID), rule
+            )
+        }
+        return (Classification.unknown, nil)
+    }
+
+    // MARK: Inventory lines
+
+    /// Classifies one inventory line (title, publisher, version, package, platform).
+    public func classify(_ item: InventoryItem) -> Classification {
+        if let cached = itemCache.withLock({ $0[item] }) { return cached }
+        let result = classifyUncached(item).classification
+        itemCache.withLock { cache in
+            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[item] = result
+        }
+        return result
+    }
+
+    /// The classification with the matching rule's conditions, for `--explain`.
+    public func explain(_ item: InventoryItem) -> Explanation {
+        let (classification, rule) = classifyUncached(item)
+        return Explanation(
+            classification: classification, productName: catalog.product(id: classification.product)?.name,
+            ruleDescription: rule?.conditions, normalisedInput: item.title)
+    }
+
+    private func classifyUncached(
+        _ item: InventoryItem
+    ) -> (classification: Classification, rule: CompiledInventoryRule?) {
+        let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let loweredTitle = title.lowercased()
+        let publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let loweredPublisher = publisher?.lowercased()
+        let package = item.package?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        // Package lists put the package name in the title; a rule on packages then looks at the title.
+        let packageText = package ?? title
+        let loweredPackage = packageText.lowercased()
+        let platform = item.platform?.nilIfEmpty
+        let rawVersion = item.version?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        var excludedProducts: [String: Bool] = [:]
+
+        for rule in compiled.inventoryRules {
+            if title.isEmpty && package == nil { break }
+            var groups: [String: String] = [:]
+            if let pattern = rule.title {
+                guard let found = pattern.match(title, lowered: loweredTitle) else { continue }
+                groups.merge(found) { old, _ in old }
+            }
+            if let pattern = rule.package {
+                guard let found = pattern.match(packageText, lowered: loweredPackage) else { continue }
+                groups.merge(found) { old, _ in old }
+            }
+            if let pattern = rule.publisher {
+                if let publisher, let loweredPublisher {
+                    guard pattern.match(publisher, lowered: loweredPublisher) != nil else { continue }
+                } else if rule.publisherRequired {
+                    continue
+                }
+            }
+            if let pattern = rule.platform {
+                guard let platform, pattern.matches(platform) else { continue }
+            }
+            if let pattern = rule.version {
+                guard let rawVersion, pattern.matches(rawVersion) else { continue }
+            }
+            if let pattern = rule.unless, pattern.match(title, lowered: loweredTitle) != nil { continue }
+            let excluded: Bool
+            if let known = excludedProducts[rule.product] {
+                excluded = known
+            } else {
+                excluded = (compiled.exclusions[rule.product] ?? []).contains {
+                    $0.match(title, lowered: loweredTitle) != nil
+                }
+                excludedProducts[rule.product] = excluded
+            }
+            if excluded { continue }
+            return (makeClassification(rule: rule, groups: groups, rawVersion: rawVersion), rule)
+        }
+        return (Classification.unknown, nil)
+    }
+
+    private func makeClassification(
+        rule: CompiledInventoryRule, groups: [String: String], rawVersion: String?
+    ) -> Classification {
+        let policy = compiled.policies[rule.product]
+        let fromTitle = groups["version"]
+        var chosen: String?
+        switch rule.versionFrom {
+        case "title": chosen = fromTitle ?? rawVersion
+        case "item", nil: chosen = rawVersion ?? fromTitle
+        case "none": chosen = nil
+        case let template?: chosen = Templates.expand(template, groups: groups, version: rawVersion ?? fromTitle)
+        }
+        var version = chosen.flatMap(VersionNormaliser.normalise)
+        if let normalised = version, let policy { version = policy.rewritten(normalised) }
+        // A version that is not a number (`Windows XP` on a VM-shared app) says nothing about the line.
+        let numericVersion = version.flatMap { VersionNormaliser.components(of: $0).isEmpty ? nil : $0 }
+        let line = policy?.line(for: numericVersion, template: rule.lineTemplate, groups: groups)
+        let component = rule.component ?? groups["component"]?.lowercased()
+        return Classification(
+            product: rule.product, version: version, versionLine: line, component: component,
+            countsAsInstallation: rule.counts, rule: rule.ruleID)
+    }
+}
+
+/// A classification with the rule behind it, for people (`overblik classify --explain`).
+public struct Explanation: Sendable, Equatable {
+    public var classification: Classification
+    public var productName: String?
+    /// The matching rule's conditions (`title ~ /^LibreOffice .../`), nil when nothing matched.
+    public var ruleDescription: String?
+    /// The input as the rules saw it (whitespace collapsed).
+    public var normalisedInput: String
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

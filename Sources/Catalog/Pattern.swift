@@ -1,0 +1,126 @@
+import Foundation
+
+/// A compiled, case-insensitive regular expression with a cheap literal-prefix pre-check.
+///
+/// `NSRegularExpression` is immutable after creation and documented as safe to share between threads.
+struct Pattern: @unchecked Sendable {
+    let source: String
+    private let regex: NSRegularExpression
+    /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
+    private let literalPrefix: String?
+    private let groupNames: [String]
+
+    init(_ source: String) throws {
+        self.source = source
+        regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
+        groupNames = Pattern.namedGroups(in: source)
+    }
+
+    /// Named groups of the first match, or nil when the pattern does not match.
+    /// `lowered` is `text.lowercased()`, computed once by the caller for the prefix check.
+    func match(_ text: String, lowered: String) -> [String: String]? {
+        if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
+        let ns = text as NSString
+        guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
+            return nil
+        }
+        var groups: [String: String] = [:]
+        for name in groupNames {
+            let range = result.range(withName: name)
+            if range.location != NSNotFound, range.length > 0 {
+                groups[name] = ns.substring(with: range)
+            }
+        }
+        return groups
+    }
+
+    func matches(_ text: String) -> Bool { match(text, lowered: text.lowercased()) != nil }
+
+    /// Replaces the first match using a `$1` template; returns nil when there is no match.
+    func rewrite(_ text: String, template: String) -> String? {
+        let ns = text as NSString
+        let range = NSRange(location: 0, length: ns.length)
+        guard regex.firstMatch(in: text, range: range) != nil else { return nil }
+        return regex.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+    }
+
+    static func namedGroups(in source: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(source)
+        while let open = rest.range(of: "(?<") {
+            let after = rest[open.upperBound...]
+            // Skip look-behind assertions `(?<=` and `(?<!`.
+            if let first = after.first, first == "=" || first == "!" {
+                rest = after
+                continue
+            }
+            guard let close = after.firstIndex(of: ">") else { break }
+            names.append(String(after[..<close]))
+            rest = after[close...]
+        }
+        return names
+    }
+
+    /// The literal text right after a leading `^`, as long as nothing optional or alternative can change it.
+    static func anchoredLiteralPrefix(of source: String) -> String? {
+        guard source.hasPrefix("^"), !source.hasPrefix("^(?"), !hasTopLevelAlternation(source) else { return nil }
+        var prefix = ""
+        var index = source.index(after: source.startIndex)
+        let metacharacters: Set<Character> = ["(", ")", "[", "]", "{", "}", "?", "*", "+", "|", ".", "$", "^"]
+        while index < source.endIndex {
+            let character = source[index]
+            var literal: Character
+            var next = source.index(after: index)
+            if character == "\\" {
+                guard next < source.endIndex else { break }
+                let escaped = source[next]
+                guard !escaped.isLetter, !escaped.isNumber else { break }
+                literal = escaped
+                next = source.index(after: next)
+            } else if metacharacters.contains(character) || character.isWhitespace {
+                // Whitespace stops too: patterns may be written to match any run of spaces later.
+                if character == " " {
+                    literal = character
+                } else {
+                    break
+                }
+            } else {
+                literal = character
+            }
+            // A quantifier after this character makes it optional or repeated: stop before it.
+            if next < source.endIndex, "?*{+".contains(source[next]) { break }
+            prefix.append(literal)
+            index = next
+        }
+        let lowered = prefix.lowercased()
+        // Case-insensitive matching of non-ASCII letters can differ from lowercased(); stay with ASCII.
+        guard !lowered.isEmpty, lowered.allSatisfy({ $0.isASCII }) else { return nil }
+        return lowered
+    }
+
+    private static func hasTopLevelAlternation(_ source: String) -> Bool {
+        var depth = 0
+        var escaped = false
+        var inClass = false
+        for character in source {
+            if escaped {
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass: depth -= 1
+            case "|" where !inClass && depth == 0: return true
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// Escapes a literal for use inside a pattern.
+    static func escape(_ literal: String) -> String { NSRegularExpression.escapedPattern(for: literal) }
+}
