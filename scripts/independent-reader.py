@@ -232,12 +232,24 @@ def read_zip(path, ext, record, head):
         if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
             warn(record, "junk-before-archive")
         infos = zf.infolist()
-        names = [i.filename for i in infos]
-        if len(set(names)) != len(names):
+        all_names = [i.filename for i in infos]
+        duplicated = {n for n in all_names if all_names.count(n) > 1}
+        # A duplicated part is never read; the rest still informs, and the file fails as ambiguous.
+        names = [n for n in all_names if n not in duplicated]
+        try:
+            read_package(zf, infos, names, all_names, ext, record)
+        except Failure:
+            if not duplicated:
+                raise
+        if duplicated:
             raise Failure("ambiguous-archive", "duplicate names")
+
+
+def read_package(zf, infos, names, all_names, ext, record):
+    if True:
         declared = None
         if "mimetype" in names:
-            info = infos[names.index("mimetype")]
+            info = infos[all_names.index("mimetype")]
             try:
                 raw = zf.read(info)[:1024].decode("utf-8", "replace")
             except zipfile.BadZipFile as error:
@@ -245,7 +257,7 @@ def read_zip(path, ext, record, head):
             declared = raw.strip() or None
             if raw != raw.strip():
                 warn(record, "mimetype-whitespace")
-            if names.index("mimetype") != 0:
+            if all_names.index("mimetype") != 0:
                 warn(record, "mimetype-not-first")
             if info.compress_type != zipfile.ZIP_STORED:
                 warn(record, "mimetype-compressed")
