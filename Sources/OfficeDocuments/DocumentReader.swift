@@ -86,7 +86,7 @@ public struct DocumentReader: Sendable {
         }
         switch Signature.sniff(head) {
         case .zip:
-            readZipPackage(path: path, ext: ext, into: &record)
+            readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
         case .compoundFile:
             readCompoundFile(&opened, ext: ext, into: &record)
         case .pdf:
@@ -106,7 +106,7 @@ public struct DocumentReader: Sendable {
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), (try? ZipArchive(path: path)) != nil {
-                readZipPackage(path: path, ext: ext, into: &record)
+                readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
             } else if DocumentFormats.zipExtensions.contains(ext) {
                 record.error = .notAZip
                 record.errorDetail = "no ZIP signature and no ZIP end record"
@@ -123,11 +123,11 @@ public struct DocumentReader: Sendable {
 
     // MARK: - ZIP packages (ODF, OpenOffice.org 1.x, OOXML)
 
-    private func readZipPackage(path: String, ext: String, into record: inout DocumentRecord) {
+    private func readZipPackage(path: String, fd: Int32, ext: String, into record: inout DocumentRecord) {
         record.container = .zip
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(path: path)
+            archive = try ZipArchive(fileDescriptor: fd, path: path)
         } catch {
             fail(&record, zipError: error, part: nil)
             return

@@ -63,8 +63,11 @@ public struct DocumentScanner: Sendable {
     private enum Result: Sendable {
         case record(DocumentRecord)
         case issue(WalkIssue)
-        case workerDone
     }
+
+    /// Paths and records travel in batches: one lock hand-off per batch instead of per file keeps the threads
+    /// busy reading rather than waking each other.
+    public static let batchSize = 32
 
     /// Validates every root first (throws ``ScanError/unreadableRoot(path:reason:)``), then scans them all.
     /// `progress` is called on the calling thread after each result.
@@ -75,23 +78,35 @@ public struct DocumentScanner: Sendable {
         for root in roots { try walker.validate(root: root) }
         let started = Date()
         let jobs = options.jobs
-        let work = BoundedQueue<WorkItem?>(capacity: jobs * 8)
-        let results = BoundedQueue<Result>(capacity: jobs * 8)
+        let batchSize = Self.batchSize
+        // At most 2 batches per job waiting in each queue: memory is bounded by jobs × batch size.
+        let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
+        let results = BoundedQueue<[Result]?>(capacity: jobs * 2)
         let cancelled = AtomicFlag()
         let allFiles = options.allFiles
 
         let walkerThread = Thread {
+            var batch: [WorkItem] = []
+            batch.reserveCapacity(batchSize)
+            func emit(_ item: WorkItem) {
+                batch.append(item)
+                if batch.count == batchSize {
+                    work.push(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
             for root in roots {
                 walker.walk(
                     root: root,
                     file: { path in
                         if cancelled.isSet { return false }
-                        if allFiles || Self.isCandidate(path: path) { work.push(.file(path)) }
+                        if allFiles || Self.isCandidate(path: path) { emit(.file(path)) }
                         return true
                     },
-                    issue: { issue in work.push(.issue(issue)) })
+                    issue: { issue in emit(.issue(issue)) })
                 if cancelled.isSet { break }
             }
+            if !batch.isEmpty { work.push(batch) }
             for _ in 0..<jobs { work.push(nil) }
         }
         walkerThread.stackSize = 1 << 20
@@ -99,16 +114,17 @@ public struct DocumentScanner: Sendable {
         let reader = self.reader
         for _ in 0..<jobs {
             let thread = Thread {
-                while let item = work.pop() {
-                    switch item {
-                    case .file(let path):
-                        if cancelled.isSet { continue }
-                        results.push(.record(reader.read(path: path)))
-                    case .issue(let issue):
-                        results.push(.issue(issue))
+                while let items = work.pop() {
+                    if cancelled.isSet { continue }
+                    let done: [Result] = items.map { item in
+                        switch item {
+                        case .file(let path): return .record(reader.read(path: path))
+                        case .issue(let issue): return .issue(issue)
+                        }
                     }
+                    results.push(done)
                 }
-                results.push(.workerDone)
+                results.push(nil)
             }
             thread.stackSize = 4 << 20
             thread.start()
@@ -118,25 +134,28 @@ public struct DocumentScanner: Sendable {
         var running = jobs
         var failure: (any Error)?
         while running > 0 {
-            switch results.pop() {
-            case .workerDone:
+            guard let batch = results.pop() else {
                 running -= 1
                 continue
-            case .record(let record):
-                if failure != nil { continue }
-                stats.files += 1
-                if record.error != nil { stats.errors += 1 }
-                do { try sink.accept(record) } catch {
-                    failure = error
-                    cancelled.set()
+            }
+            if failure != nil { continue }
+            for result in batch {
+                switch result {
+                case .record(let record):
+                    stats.files += 1
+                    if record.error != nil { stats.errors += 1 }
+                    do { try sink.accept(record) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                case .issue(let issue):
+                    stats.walkIssues += 1
+                    do { try sink.walkIssue(issue) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
                 }
-            case .issue(let issue):
-                if failure != nil { continue }
-                stats.walkIssues += 1
-                do { try sink.walkIssue(issue) } catch {
-                    failure = error
-                    cancelled.set()
-                }
+                if failure != nil { break }
             }
             stats.elapsed = Date().timeIntervalSince(started)
             progress?(stats)
@@ -149,7 +168,7 @@ public struct DocumentScanner: Sendable {
 
 /// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = NSCondition()  // one lock; waiters re-check their own predicate
     private var storage: [Element?]
     private var head = 0
     private var count = 0

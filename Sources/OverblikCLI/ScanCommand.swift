@@ -18,12 +18,12 @@ public struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Scan folders for office documents: family, format, ODF version, producing suite.",
         discussion: """
-            Walks each PATH (symbolic links are not followed unless --follow-symlinks; FIFOs and devices are
-            never opened), reads every office document's metadata in parallel (never its content) and writes
-            one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only
-            with --include-personal-data.
+            Walks each PATH (symbolic links are not followed unless --follow-symlinks; FIFOs and devices are \
+            never opened), reads every office document's metadata in parallel (never its content) and writes \
+            one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only with \
+            --include-personal-data.
 
-            Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded);
+            Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded); \
             64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written.
 
             Examples:

@@ -137,7 +137,7 @@ final class CountingClassifier: SuiteClassifying, @unchecked Sendable {
         let dir = try Fixtures.temporaryDirectory("bounded")
         defer { try? FileManager.default.removeItem(at: dir) }
         let source = Fixtures.url("documents/generated/odfpy.odt").path
-        for index in 0..<400 {
+        for index in 0..<1500 {
             #expect(link(source, dir.appendingPathComponent("f\(index).odt").path) == 0)
         }
         let counter = CountingClassifier()
@@ -146,12 +146,13 @@ final class CountingClassifier: SuiteClassifying, @unchecked Sendable {
         var maxInFlight = 0
         sink.onAccept = { _ in
             maxInFlight = max(maxInFlight, counter.reads - sink.records.count)
-            usleep(500)
+            usleep(100)
         }
         let stats = try scanner(jobs: jobs, classifier: counter).run(roots: [dir.path], sink: sink)
-        #expect(stats.files == 400)
-        // Result queue (8 per job) + one record in each reader's hands + the one being accepted.
-        #expect(maxInFlight <= jobs * 8 + jobs + 1)
+        #expect(stats.files == 1500)
+        // Result queue (2 batches per job) + one batch in each reader's hands + the batch being delivered.
+        let batch = DocumentScanner.batchSize
+        #expect(maxInFlight <= jobs * 2 * batch + jobs * batch + batch)
         #expect(maxInFlight > 0)
     }
 }
