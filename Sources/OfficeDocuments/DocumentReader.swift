@@ -155,7 +155,7 @@ public struct DocumentReader: Sendable {
             do {
                 let bytes = try archive.read(entry, limit: 1024)
                 let raw = String(decoding: bytes, as: UTF8.self)
-                let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = trimmingWhitespace(raw)
                 declaredType = value.isEmpty ? nil : value
                 if value != raw {
                     record.warnings.append(
