@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OfficeDocumentsTests",
-            dependencies: ["OfficeDocuments", "TestSupport"],
+            dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
