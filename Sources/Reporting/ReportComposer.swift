@@ -59,7 +59,7 @@ enum ReportComposer {
             figures.append(
                 (
                     t(.coverage), counts(coverage.municipalities.reported, coverage.regions.reported),
-                    t(.submissions) + ": \(report.method.submissions.count)"
+                    t(.submissions) + ": \(coverage.municipalities.reported + coverage.regions.reported)"
                 ))
         }
         figures.append(

@@ -66,9 +66,14 @@ enum SVGRenderer {
             """
         let names = Dictionary(uniqueKeysWithValues: directory.municipalities.map { ($0.code, $0.name) })
         for code in geometry.polygons.keys.sorted() {
-            let value = spec.values[code] ?? nil
-            let fill =
-                value.map { palette[min(classIndex($0, breaks: spec.breaks), palette.count - 1)] } ?? "url(#nodata)"
+            // No entry: outside the report's scope (plain grey); an entry without a value: no data (hatched).
+            let entry = spec.values[code]
+            let value = entry ?? nil
+            var fill = "#e6e6e6"
+            if entry != nil {
+                fill =
+                    value.map { palette[min(classIndex($0, breaks: spec.breaks), palette.count - 1)] } ?? "url(#nodata)"
+            }
             let label =
                 (names[code] ?? String(code)) + ": "
                 + (value.map { spec.isShare ? style.percent($0) : style.integer(Int($0)) } ?? spec.noDataLabel)
