@@ -211,8 +211,12 @@ enum PDFConverter {
         do { try process.run() } catch {
             throw ReportError.pdfConversionFailed(file: target.path, reason: error.localizedDescription)
         }
+        // A hung LibreOffice (a stuck profile, a dialog) must not hang the report: stop it after five minutes.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: watchdog)
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        watchdog.cancel()
         let produced = output.appendingPathComponent(source.deletingPathExtension().lastPathComponent + ".pdf")
         guard process.terminationStatus == 0, fileManager.fileExists(atPath: produced.path) else {
             throw ReportError.pdfConversionFailed(
