@@ -90,8 +90,10 @@ let package = Package(
             dependencies: [
                 "OverblikModel", "Catalog", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -107,7 +109,7 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store"],
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store", "Yams"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -144,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OfficeDocumentsTests",
-            dependencies: ["OfficeDocuments", "TestSupport"],
+            dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -169,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "TestSupport"],
+            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Store", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -19,7 +19,10 @@ public struct OverblikCommand: AsyncParsableCommand {
               overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
             """,
         version: ToolInfo.version,
-        subcommands: [ImportCommand.self, ClassifyCommand.self, CatalogCommand.self]
+        subcommands: [
+            ScanCommand.self, ImportCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self,
+            StatusCommand.self, AuthoritiesCommand.self, ClassifyCommand.self, CatalogCommand.self, ReportCommand.self,
+        ]
     )
 
     public init() {}

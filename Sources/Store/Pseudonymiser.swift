@@ -1,0 +1,68 @@
+public import Foundation
+import Crypto
+
+/// Turns paths into keyed hashes so a store copied off the machine does not reveal file names.
+///
+/// The key is random per store (kept in the store itself), so the same path gives the same key
+/// within one store — which is what incremental rescans need — and cannot be matched against a
+/// list of guessed paths without the store.
+public struct Pseudonymiser: Sendable, Hashable {
+    let key: SymmetricKey
+
+    public init(keyHex: String) {
+        var bytes: [UInt8] = []
+        var index = keyHex.startIndex
+        while index < keyHex.endIndex {
+            let next = keyHex.index(index, offsetBy: 2, limitedBy: keyHex.endIndex) ?? keyHex.endIndex
+            bytes.append(UInt8(keyHex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        self.key = SymmetricKey(data: bytes)
+    }
+
+    /// A new random 256-bit key as hex.
+    public static func newKeyHex() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func == (lhs: Pseudonymiser, rhs: Pseudonymiser) -> Bool {
+        lhs.key.withUnsafeBytes { Data($0) } == rhs.key.withUnsafeBytes { Data($0) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        key.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// `p:` + 128 bits of HMAC-SHA256 of the path, hex.
+    public func pathKey(_ path: String) -> String { "p:" + mac(path) }
+
+    /// `r:` + 128 bits of HMAC-SHA256 of a scan root, hex.
+    public func rootKey(_ root: String) -> String { "r:" + mac(root) }
+
+    private func mac(_ text: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
+        return code.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The first folder below `root` on the way to `path` (`nil` for a file directly in the root or a
+    /// path outside it). Kept beside the hash so an architect can still tell departments' shares apart.
+    public static func topFolder(path: String, root: String) -> String? {
+        var base = root
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let prefix = base == "/" ? "/" : base + "/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: true)
+        return rest.count > 1 ? String(rest[0]) : nil
+    }
+
+    /// `sha256:` + hex digest of a file, read in 1 MiB chunks.
+    public static func sha256File(at url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
