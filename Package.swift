@@ -77,7 +77,10 @@ let package = Package(
         // Inventory exports (CSV, spreadsheets, agent XML/JSON, SBOMs, package lists) → software records.
         .target(
             name: "InventoryImport",
-            dependencies: ["ZipKit", "XMLKit", "OverblikModel", "Catalog", "Geography", "OfficeDocuments"],
+            dependencies: [
+                "ZipKit", "XMLKit", "OverblikModel", "Catalog", "Geography", "OfficeDocuments",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
 

@@ -19,7 +19,7 @@ public struct OverblikCommand: AsyncParsableCommand {
               overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
             """,
         version: ToolInfo.version,
-        subcommands: [ScanCommand.self, ClassifyCommand.self, CatalogCommand.self]
+        subcommands: [ScanCommand.self, ImportCommand.self, ClassifyCommand.self, CatalogCommand.self]
     )
 
     public init() {}

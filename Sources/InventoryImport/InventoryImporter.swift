@@ -1,0 +1,243 @@
+public import Foundation
+import OverblikModel
+
+/// One software line as a reader found it, before organisation, host and classification are applied.
+struct RawItem {
+    var line: Int
+    var title: String
+    var publisher: String? = nil
+    var version: String? = nil
+    var package: String? = nil
+    var platform: String? = nil
+    var host: String? = nil
+    var count = 1
+    var installDate: Date? = nil
+    var organisationText: String? = nil
+    /// Text to classify when the title itself is a poor name (Defender's `desktop_editors`).
+    var classificationTitle: String? = nil
+}
+
+/// Turns raw items into records: organisation, host pseudonym, classification (cached per distinct input),
+/// tallies and diagnostics; hands each record to the sink.
+final class RecordEmitter {
+    let options: ImportOptions
+    let classifier: any InventoryClassifying
+    let sink: any ImportSink
+    var report: FileImportReport
+    /// Host for records of one-file-per-host formats that name none (set by the reader when it knows better).
+    var fileHost: String?
+
+    private var classificationCache: [ClassificationKey: Classification] = [:]
+    private var hostCache: [String: String] = [:]
+    private var organisationCache: [String: Int?] = [:]
+
+    private struct ClassificationKey: Hashable {
+        var title: String
+        var publisher: String?
+        var version: String?
+        var package: String?
+        var platform: String?
+
+        /// Title and version spread the keys well enough; the other fields are compared on a hit only,
+        /// which saves hashing three more strings on every line.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(title)
+            hasher.combine(version)
+        }
+    }
+
+    init(options: ImportOptions, classifier: any InventoryClassifying, sink: any ImportSink, report: FileImportReport) {
+        self.options = options
+        self.classifier = classifier
+        self.sink = sink
+        self.report = report
+    }
+
+    var fileName: String { report.path }
+
+    func unreadable(line: Int, _ reason: String) {
+        report.unreadableLines += 1
+        if report.diagnostics.count < options.maxListedDiagnostics {
+            report.diagnostics.append(LineDiagnostic(line: line, reason: reason))
+        }
+    }
+
+    func skip(_ reason: String) {
+        report.skipped[reason, default: 0] += 1
+    }
+
+    func note(_ text: String) {
+        if report.notes.count < 100 { report.notes.append(text) }
+    }
+
+    func resolveOrganisation(_ text: String) -> Int? {
+        if let cached = organisationCache[text] { return cached }
+        let resolved = options.resolveOrganisation(text)
+        organisationCache[text] = resolved
+        return resolved
+    }
+
+    func classify(
+        title: String, publisher: String?, version: String?, package: String?, platform: String?
+    ) -> Classification {
+        let key = ClassificationKey(
+            title: title, publisher: publisher, version: version, package: package,
+            platform: platform)
+        if let cached = classificationCache[key] { return cached }
+        let answer = classifier.classify(
+            title: title, publisher: publisher, version: version, package: package, platform: platform)
+        if classificationCache.count > 200_000 { classificationCache.removeAll(keepingCapacity: true) }
+        classificationCache[key] = answer
+        return answer
+    }
+
+    private var lastHost: (raw: String, pseudonym: String)?
+
+    func pseudonymisedHost(_ host: String) -> String {
+        if options.includeHostNames { return host }
+        // Exports list one host's software together: the previous line's host is the likeliest.
+        if let lastHost, lastHost.raw == host { return lastHost.pseudonym }
+        if let cached = hostCache[host] {
+            lastHost = (host, cached)
+            return cached
+        }
+        let pseudonym = options.hostPseudonymiser.pseudonym(for: host)
+        if hostCache.count > 500_000 { hostCache.removeAll(keepingCapacity: true) }
+        hostCache[host] = pseudonym
+        lastHost = (host, pseudonym)
+        return pseudonym
+    }
+
+    func emit(_ item: RawItem) throws(ImportError) {
+        let title = item.title.trimmedField
+        guard !title.isEmpty else {
+            unreadable(line: item.line, "no software title")
+            return
+        }
+        var organisation = options.organisation
+        if let text = item.organisationText?.trimmedField, !text.isEmpty {
+            guard let code = resolveOrganisation(text) else {
+                unreadable(line: item.line, "unknown organisation \"\(text)\"")
+                return
+            }
+            organisation = code
+        }
+        guard organisation != nil else { throw .missingOrganisation(file: fileName) }
+        let rawHost = (item.host?.trimmedField).flatMap { $0.isEmpty ? nil : $0 } ?? fileHost
+        let publisher = Self.nonEmpty(item.publisher)
+        let version = Self.nonEmpty(item.version)
+        let package = Self.nonEmpty(item.package)
+        let platform = Self.nonEmpty(item.platform)
+        let classification = classify(
+            title: item.classificationTitle ?? title, publisher: publisher, version: version, package: package,
+            platform: platform)
+        let record = SoftwareRecord(
+            organisation: organisation, source: report.source, line: item.line,
+            host: rawHost.map(pseudonymisedHost), title: title, publisher: publisher, version: version,
+            package: package, platform: platform, installCount: item.count, installDate: item.installDate,
+            classification: classification)
+        do {
+            try sink.accept(record)
+        } catch {
+            throw .sinkFailed(file: fileName, reason: String(describing: error))
+        }
+        report.softwareRecords += 1
+        report.tally.add(record)
+        if classification.isUnknown {
+            if report.unknownTitles[title] != nil || report.unknownTitles.count < FileImportReport.unknownTitleCap {
+                report.unknownTitles[title, default: 0] += 1
+            }
+        }
+    }
+
+    func emit(_ declaration: UsageDeclaration) throws(ImportError) {
+        do {
+            try sink.accept(declaration)
+        } catch {
+            throw .sinkFailed(file: fileName, reason: String(describing: error))
+        }
+        report.usageDeclarations += 1
+    }
+
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmedField
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+/// Imports inventory files: detects each file's format from its content, reads it as a stream where the
+/// format allows, and yields software records and usage declarations with diagnostics.
+///
+/// One file is one unit: either its records all reach the sink and ``importFile(at:into:)`` returns a report,
+/// or it throws and the caller discards what the sink received (a store rolls back its transaction).
+public struct InventoryImporter: Sendable {
+    public let classifier: any InventoryClassifying
+    public let options: ImportOptions
+
+    public init(classifier: any InventoryClassifying, options: ImportOptions) {
+        self.classifier = classifier
+        self.options = options
+    }
+
+    /// Imports one file into memory.
+    public func importFile(at url: URL) throws(ImportError) -> FileImport {
+        let sink = CollectingSink()
+        let report = try importFile(at: url, into: sink)
+        return FileImport(report: report, records: sink.records, declarations: sink.declarations)
+    }
+
+    /// Imports one file, streaming its records into `sink`.
+    public func importFile(at url: URL, into sink: any ImportSink) throws(ImportError) -> FileImportReport {
+        let file = try ChunkedFile(url: url)
+        let path = url.path
+        let size = file.fileSize ?? 0
+        var report = FileImportReport(path: path, source: url.lastPathComponent, format: .csv, fileSize: size)
+        let emitter = RecordEmitter(options: options, classifier: classifier, sink: sink, report: report)
+
+        let stream = try TextStream(file: file)
+        let rawPrefix = stream.rawPrefix
+        if rawPrefix.isEmpty { throw .emptyFile(file: path) }
+        let isZip = FormatSniffer.isZip(rawPrefix)
+        let format: InputFormat
+        if let forced = options.inputFormat {
+            format = forced
+        } else if isZip {
+            format = .xlsx  // refined to xlsx/ods (or kitos) from the archive's parts
+        } else if let detected = FormatSniffer.detect(text: stream.peekPrefix()) {
+            format = detected
+        } else {
+            format = .csv
+        }
+        emitter.report.format = format
+        emitter.report.encoding = isZip ? nil : stream.encoding
+        if format.isOneFilePerHost { emitter.fileHost = "file:" + url.lastPathComponent }
+
+        if isZip {
+            try SpreadsheetReader.importWorkbook(stream: stream, forced: options.inputFormat, emitter: emitter)
+        } else {
+            switch format {
+            case .csv, .usageCSV, .usageEvidence, .kitos:
+                try TableImporter.importCSV(stream: stream, forced: format, emitter: emitter)
+            case .xlsx, .ods:
+                throw .unrecognisedFormat(
+                    file: path, detail: "not a ZIP archive, so not an \(format.rawValue) workbook")
+            case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
+                try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
+            case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
+                try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
+            case .agentXML:
+                try AgentXML.importXML(stream: stream, emitter: emitter)
+            }
+        }
+        try file.drain()
+        report = emitter.report
+        report.fileHash = file.digest
+        report.fileSize = file.bytesRead
+        if options.strict, report.unreadableLines > 0 {
+            throw .strictFailure(
+                file: path, unreadableLines: report.unreadableLines, firstLine: report.diagnostics.first?.line ?? 0)
+        }
+        return report
+    }
+}

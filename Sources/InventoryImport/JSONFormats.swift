@@ -1,0 +1,399 @@
+import Foundation
+
+/// JSON input made safe for Foundation: nesting is measured before parsing (a 100,000-deep document
+/// is refused, not recursed into), and documents that are not quite JSON — as vendors publish them —
+/// are repaired in a few well-defined ways, each reported.
+enum JSONInput {
+    /// Throws ``ImportError/nestingTooDeep(file:line:limit:)`` when arrays/objects nest deeper than `limit`.
+    static func checkDepth(_ bytes: [UInt8], limit: Int, file: String, firstLine: Int = 1) throws(ImportError) {
+        var depth = 0
+        var line = firstLine
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > limit { throw .nestingTooDeep(file: file, line: line, limit: limit) }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+    }
+
+    /// Parses `bytes` as JSON; when that fails, tries the repairs vendors' examples need (a line of `...`,
+    /// trailing commas, two adjacent strings where one value belongs) and reports each repair.
+    static func parse(
+        _ bytes: [UInt8], limit: Int, file: String, format: String, notes: inout [String]
+    ) throws(ImportError) -> Any {
+        try checkDepth(bytes, limit: limit, file: file)
+        let firstError: NSError
+        do {
+            return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            firstError = error as NSError
+        }
+        let (repaired, repairs) = repair(bytes)
+        if !repairs.isEmpty, let value = try? JSONSerialization.jsonObject(with: Data(repaired)) {
+            notes.append("not valid JSON; read after repairs: " + repairs.joined(separator: "; "))
+            return value
+        }
+        throw .malformed(file: file, format: format, line: nil, reason: describe(firstError))
+    }
+
+    static func describe(_ error: NSError) -> String {
+        if let debug = error.userInfo[NSDebugDescriptionErrorKey] as? String { return debug }
+        return error.localizedDescription
+    }
+
+    /// Removes `...` placeholders, trailing commas and the second of two adjacent string values.
+    static func repair(_ bytes: [UInt8]) -> ([UInt8], [String]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var repairs: [String] = []
+        var line = 1
+        var index = 0
+        /// The last significant byte written outside strings (`"` stands for the end of a string).
+        var lastSignificant: UInt8 = 0
+        var lastCommaOffset: Int?
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A { line += 1 }
+            if byte == 0x22 {
+                // Read the whole string.
+                var end = index + 1
+                var escaped = false
+                while end < bytes.count {
+                    let b = bytes[end]
+                    if escaped {
+                        escaped = false
+                    } else if b == 0x5C {
+                        escaped = true
+                    } else if b == 0x22 {
+                        break
+                    }
+                    end += 1
+                }
+                let stringBytes = bytes[index...min(end, bytes.count - 1)]
+                if lastSignificant == 0x22 {
+                    repairs.append(
+                        "line \(line): dropped a second adjacent string \(String(decoding: stringBytes, as: UTF8.self))"
+                    )
+                } else {
+                    out.append(contentsOf: stringBytes)
+                    lastSignificant = 0x22
+                    lastCommaOffset = nil
+                }
+                index = end + 1
+                continue
+            }
+            if byte == 0x2E, !(lastSignificant >= 0x30 && lastSignificant <= 0x39) {
+                var end = index
+                while end < bytes.count && bytes[end] == 0x2E { end += 1 }
+                repairs.append("line \(line): removed a \"\(String(repeating: ".", count: end - index))\" placeholder")
+                index = end
+                continue
+            }
+            if byte == 0x7D || byte == 0x5D, let comma = lastCommaOffset {
+                out.remove(at: comma)
+                repairs.append("line \(line): removed a trailing comma")
+            }
+            out.append(byte)
+            if !(byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09) {
+                lastSignificant = byte
+                lastCommaOffset = byte == 0x2C ? out.count - 1 : nil
+            }
+            index += 1
+        }
+        return (out, repairs)
+    }
+}
+
+/// JSON inventories: GLPI agent, CycloneDX, SPDX, winget export, osquery, Defender API.
+enum JSONFormats {
+    static func importJSON(stream: TextStream, format: InputFormat, emitter: RecordEmitter) throws(ImportError) {
+        guard emitter.options.organisation != nil else { throw .missingOrganisation(file: emitter.fileName) }
+        let prefix = stream.peekPrefix()
+        if format == .osquery,
+            let first = prefix.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }),
+            first == 0x7B
+        {
+            try osqueryNDJSON(stream: stream, emitter: emitter)
+            return
+        }
+        let bytes = try stream.readAllText(limit: emitter.options.maxWholeFileBytes)
+        var notes: [String] = []
+        let root = try JSONInput.parse(
+            bytes, limit: emitter.options.maxNestingDepth, file: emitter.fileName, format: format.rawValue,
+            notes: &notes)
+        notes.forEach(emitter.note)
+        switch format {
+        case .glpiJSON: try glpi(root, emitter: emitter)
+        case .cyclonedx: try cyclonedx(root, emitter: emitter)
+        case .spdx: try spdx(root, emitter: emitter)
+        case .wingetExport: try wingetExport(root, emitter: emitter)
+        case .osquery: try osqueryRows(root, host: nil, emitter: emitter)
+        case .defenderJSON: try defender(root, emitter: emitter)
+        default: break
+        }
+    }
+
+    static func string(_ value: Any?) -> String? {
+        switch value {
+        case let text as String: return text.isEmpty ? nil : text
+        case let number as NSNumber: return number.stringValue
+        default: return nil
+        }
+    }
+
+    static func malformed(_ emitter: RecordEmitter, _ reason: String) -> ImportError {
+        .malformed(file: emitter.fileName, format: emitter.report.format.rawValue, line: nil, reason: reason)
+    }
+
+    // MARK: GLPI agent
+
+    static func glpi(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
+        guard let object = root as? [String: Any], let content = object["content"] as? [String: Any] else {
+            throw malformed(emitter, "no \"content\" object")
+        }
+        guard let softwares = content["softwares"] as? [Any] else {
+            throw malformed(emitter, "no content.softwares array")
+        }
+        let hardware = content["hardware"] as? [String: Any]
+        if let host = string(hardware?["name"]) ?? string(object["deviceid"]) { emitter.fileHost = host }
+        emitter.report.variant = "glpi-agent"
+        let osName = string((content["operatingsystem"] as? [String: Any])?["name"])
+        for (index, entry) in softwares.enumerated() {
+            emitter.report.linesRead += 1
+            guard let software = entry as? [String: Any], let name = string(software["name"]) else {
+                emitter.unreadable(line: index + 1, "software entry without a name")
+                continue
+            }
+            var item = RawItem(line: index + 1, title: name)
+            item.version = string(software["version"])
+            item.publisher = string(software["publisher"])
+            item.package = string(software["guid"])
+            item.platform = platform(from: string(software["from"]), osName: osName)
+            if let date = string(software["install_date"]) { item.installDate = ValueParsing.date(date) }
+            try emitter.emit(item)
+        }
+    }
+
+    static func platform(from source: String?, osName: String?) -> String? {
+        switch source?.lowercased() {
+        case "registry", "msi", "msix", "uwp", "windows": return "windows"
+        case "deb", "rpm", "snap", "flatpak", "pacman", "gentoo", "slackware", "nix": return "linux"
+        case "android": return "android"
+        case "application", "pkgutil", "macos": return "macos"
+        default: break
+        }
+        guard let osName = osName?.lowercased() else { return nil }
+        if osName.contains("windows") { return "windows" }
+        if osName.contains("mac") || osName.contains("darwin") { return "macos" }
+        if osName.contains("linux") || osName.contains("debian") || osName.contains("ubuntu")
+            || osName.contains("fedora")
+        {
+            return "linux"
+        }
+        return nil
+    }
+
+    // MARK: SBOMs
+
+    static func cyclonedx(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
+        guard let object = root as? [String: Any] else { throw malformed(emitter, "not a JSON object") }
+        let metadata = object["metadata"] as? [String: Any]
+        if let system = string((metadata?["component"] as? [String: Any])?["name"]) { emitter.fileHost = system }
+        emitter.report.variant = string(object["specVersion"]).map { "cyclonedx-\($0)" }
+        var number = 0
+        func walk(_ components: [Any]) throws(ImportError) {
+            for entry in components {
+                number += 1
+                emitter.report.linesRead += 1
+                guard let component = entry as? [String: Any], let name = string(component["name"]) else {
+                    emitter.unreadable(line: number, "component without a name")
+                    continue
+                }
+                var item = RawItem(line: number, title: name)
+                item.version = string(component["version"])
+                item.publisher =
+                    string((component["supplier"] as? [String: Any])?["name"]) ?? string(component["publisher"])
+                    ?? string(component["author"]) ?? string(component["group"])
+                item.package = string(component["purl"]) ?? string(component["cpe"])
+                try emitter.emit(item)
+                if let nested = component["components"] as? [Any] { try walk(nested) }
+            }
+        }
+        guard let components = object["components"] as? [Any] else {
+            if object["bomFormat"] != nil { return }  // an SBOM with no components
+            throw malformed(emitter, "no components array")
+        }
+        try walk(components)
+    }
+
+    static func spdx(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
+        guard let object = root as? [String: Any] else { throw malformed(emitter, "not a JSON object") }
+        if let name = string(object["name"]) { emitter.fileHost = name }
+        emitter.report.variant = string(object["spdxVersion"])
+        guard let packages = object["packages"] as? [Any] else { throw malformed(emitter, "no packages array") }
+        for (index, entry) in packages.enumerated() {
+            emitter.report.linesRead += 1
+            guard let package = entry as? [String: Any], let name = string(package["name"]) else {
+                emitter.unreadable(line: index + 1, "package without a name")
+                continue
+            }
+            var item = RawItem(line: index + 1, title: name)
+            item.version = string(package["versionInfo"])
+            if let supplier = string(package["supplier"]), supplier != "NOASSERTION" {
+                item.publisher = supplier.split(separator: ":", maxSplits: 1).last
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                    .map { $0.replacingOccurrences(of: #"\s*\([^)]*@[^)]*\)"#, with: "", options: .regularExpression) }
+            }
+            let refs = package["externalRefs"] as? [[String: Any]] ?? []
+            item.package = refs.first { string($0["referenceType"]) == "purl" }.flatMap {
+                string($0["referenceLocator"])
+            }
+            try emitter.emit(item)
+        }
+    }
+
+    // MARK: winget export
+
+    static func wingetExport(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
+        guard let object = root as? [String: Any], let sources = object["Sources"] as? [Any] else {
+            throw malformed(emitter, "no Sources array")
+        }
+        var number = 0
+        for source in sources {
+            let packages = (source as? [String: Any])?["Packages"] as? [Any] ?? []
+            for entry in packages {
+                number += 1
+                emitter.report.linesRead += 1
+                guard let package = entry as? [String: Any], let id = string(package["PackageIdentifier"]) else {
+                    emitter.unreadable(line: number, "package without a PackageIdentifier")
+                    continue
+                }
+                var item = RawItem(line: number, title: id)
+                item.version = string(package["Version"])
+                item.package = id
+                item.platform = "windows"
+                try emitter.emit(item)
+            }
+        }
+    }
+
+    // MARK: osquery
+
+    static func osqueryRows(_ root: Any, host: String?, emitter: RecordEmitter) throws(ImportError) {
+        guard let rows = root as? [Any] else { throw malformed(emitter, "expected an array of rows") }
+        for (index, entry) in rows.enumerated() {
+            try osqueryRow(entry, line: index + 1, host: host, emitter: emitter)
+        }
+    }
+
+    static func osqueryRow(_ entry: Any, line: Int, host: String?, emitter: RecordEmitter) throws(ImportError) {
+        emitter.report.linesRead += 1
+        guard let row = entry as? [String: Any], let name = string(row["name"]) else {
+            emitter.unreadable(line: line, "row without a name")
+            return
+        }
+        if let status = string(row["status"]), !LineFormats.dpkgInstalled(status) {
+            emitter.skip("not installed (\(status))")
+            return
+        }
+        var item = RawItem(line: line, title: name)
+        item.version = string(row["version"]).map { version in
+            string(row["release"]).map { "\(version)-\($0)" } ?? version
+        }
+        item.publisher = string(row["publisher"]) ?? string(row["vendor"]) ?? string(row["maintainer"])
+        item.package = string(row["identifying_number"]) ?? (row["admindir"] != nil || row["arch"] != nil ? name : nil)
+        item.host = host
+        if row["admindir"] != nil || row["release"] != nil { item.platform = "linux" }
+        if row["identifying_number"] != nil || row["uninstall_string"] != nil { item.platform = "windows" }
+        if let date = string(row["install_date"]) { item.installDate = ValueParsing.date(date) }
+        try emitter.emit(item)
+    }
+
+    /// osquery results logs: one JSON object per line, either a differential row (`columns`) or a
+    /// snapshot (`snapshot` array), with the host in `hostIdentifier`.
+    static func osqueryNDJSON(stream: TextStream, emitter: RecordEmitter) throws(ImportError) {
+        emitter.report.variant = "osquery-results-log"
+        let lines = LineReader(stream: stream, maxBytes: emitter.options.maxRecordBytes)
+        while let line = try lines.next() {
+            if line.trimmedField.isEmpty { continue }
+            let bytes = Array(line.utf8)
+            try JSONInput.checkDepth(
+                bytes, limit: emitter.options.maxNestingDepth, file: emitter.fileName, firstLine: lines.lineNumber)
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+                emitter.report.linesRead += 1
+                emitter.unreadable(line: lines.lineNumber, "not a JSON object")
+                continue
+            }
+            let host = string(object["hostIdentifier"])
+            if let action = string(object["action"]), action == "removed" {
+                emitter.report.linesRead += 1
+                emitter.skip("removed (osquery differential)")
+                continue
+            }
+            if let columns = object["columns"] {
+                try osqueryRow(columns, line: lines.lineNumber, host: host, emitter: emitter)
+            } else if let snapshot = object["snapshot"] as? [Any] {
+                for row in snapshot { try osqueryRow(row, line: lines.lineNumber, host: host, emitter: emitter) }
+            } else {
+                try osqueryRow(object, line: lines.lineNumber, host: host, emitter: emitter)
+            }
+        }
+    }
+
+    // MARK: Defender
+
+    static func defender(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
+        let rows: [Any]
+        if let object = root as? [String: Any], let value = object["value"] as? [Any] {
+            rows = value
+        } else if let array = root as? [Any] {
+            rows = array
+        } else {
+            throw malformed(emitter, "no \"value\" array")
+        }
+        for (index, entry) in rows.enumerated() {
+            emitter.report.linesRead += 1
+            guard let row = entry as? [String: Any], let name = string(row["softwareName"]) ?? string(row["name"])
+            else {
+                emitter.unreadable(line: index + 1, "entry without softwareName")
+                continue
+            }
+            let vendor = string(row["softwareVendor"]) ?? string(row["vendor"])
+            var item = RawItem(line: index + 1, title: name)
+            item.version = string(row["softwareVersion"]) ?? string(row["version"])
+            item.publisher = vendor
+            item.host = string(row["deviceName"]) ?? string(row["deviceId"])
+            item.platform = string(row["osPlatform"])
+            item.classificationTitle = TableImporter.defenderTitle(name: name, vendor: vendor)
+            if item.host == nil {
+                // The software list API aggregates: exposedMachines is the number of devices.
+                guard let machines = row["exposedMachines"] as? NSNumber else {
+                    emitter.unreadable(line: index + 1, "neither deviceName nor exposedMachines")
+                    continue
+                }
+                item.count = machines.intValue
+                emitter.report.variant = "defender-software-list"
+            } else {
+                emitter.report.variant = "defender-software-inventory-by-machine"
+            }
+            try emitter.emit(item)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Independent count of software rows in each inventory fixture (fixtures/inventory/).
+
+Written apart from the Swift importer, with Python's own csv/json/xml/zipfile readers, so the counts
+asserted in Tests/InventoryImportTests can be checked against a second reading. One row = one installed
+software item (or one KITOS IT system). Packages that dpkg lists but that are not installed
+(`deinstall ok config-files`) are counted separately: they are not installations.
+
+Usage: scripts/count-inventory-rows.py [fixtures/inventory]
+"""
+import csv
+import io
+import json
+import re
+import sys
+import zipfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def read_text(path):
+    raw = path.read_bytes()
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        return raw.decode("utf-16")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def csv_rows(path, delimiter):
+    text = read_text(path)
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("#TYPE"):
+        lines = lines[1:]
+    reader = csv.DictReader(io.StringIO("".join(lines)), delimiter=delimiter)
+    return list(reader)
+
+
+def count_csv(path):
+    text = read_text(path)
+    header = text.splitlines()[0]
+    delimiter = max([",", ";", "\t"], key=header.count)
+    rows = csv_rows(path, delimiter)
+    title_columns = ["ARPDisplayName0", "DisplayName", "ApplicationName", "SoftwareName", "Software", "IT System"]
+    title = next(c for c in title_columns if c in rows[0])
+    return sum(1 for row in rows if (row.get(title) or "").strip())
+
+
+def count_dpkg_query(path):
+    installed = not_installed = 0
+    for line in read_text(path).splitlines():
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        status = fields[5] if len(fields) > 5 else "install ok installed"
+        if status.endswith(" installed"):
+            installed += 1
+        else:
+            not_installed += 1
+    return installed, not_installed
+
+
+def count_agent_xml(path):
+    root = ET.parse(path).getroot()
+    return sum(1 for software in root.iter("SOFTWARES") if (software.findtext("NAME") or "").strip())
+
+
+def count_reg(path):
+    count = 0
+    for block in re.split(r"\r?\n\[", read_text(path)):
+        if re.search(r'^"DisplayName"="[^"]+"', block, re.M):
+            count += 1
+    return count
+
+
+def count_json(path):
+    text = read_text(path)
+    if "defender-api" in str(path):
+        # The published examples are not valid JSON: count objects carrying a software name.
+        return len(re.findall(r'"(?:softwareName|name)"\s*:', text))
+    data = json.loads(text)
+    if "bomFormat" in data if isinstance(data, dict) else False:
+        def walk(components):
+            return sum(1 + walk(c.get("components", [])) for c in components)
+        return walk(data.get("components", []))
+    if isinstance(data, dict) and "spdxVersion" in data:
+        return len(data["packages"])
+    if isinstance(data, dict) and "Sources" in data:
+        return sum(len(source["Packages"]) for source in data["Sources"])
+    if isinstance(data, dict) and "content" in data:
+        return len(data["content"]["softwares"])
+    if isinstance(data, list):
+        return sum(1 for row in data if row.get("name") and row.get("status", "install ok installed").endswith("installed"))
+    raise ValueError(path)
+
+
+def count_winget_list(path):
+    lines = read_text(path).splitlines()
+    start = next(i for i, line in enumerate(lines) if set(line.strip()) == {"-"})
+    return sum(1 for line in lines[start + 1:] if line.strip())
+
+
+def count_xlsx(path):
+    with zipfile.ZipFile(path) as archive:
+        sheet = ET.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    rows = sheet.findall(".//m:sheetData/m:row", ns)
+    return sum(1 for row in rows[1:] if row.findall("m:c", ns))
+
+
+def count(path):
+    name = path.name
+    if name.endswith(".xlsx"):
+        return count_xlsx(path)
+    if name.endswith(".csv"):
+        return count_csv(path)
+    if "dpkg" in str(path.parent):
+        return count_dpkg_query(path)
+    if name.endswith(".xml"):
+        return count_agent_xml(path)
+    if name.endswith(".reg"):
+        return count_reg(path)
+    if name.endswith(".json"):
+        return count_json(path)
+    if "winget-list" in str(path.parent):
+        return count_winget_list(path)
+    return None
+
+
+def main():
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "fixtures/inventory")
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.name.endswith(".md"):
+            print(f"{path.relative_to(root)}\t{count(path)}")
+
+
+if __name__ == "__main__":
+    main()
