@@ -127,7 +127,8 @@ public struct ScanCommand: ParsableCommand {
         }
         progress.finish()
         try sink.end(elapsed: stats.elapsed)
-        if format == .summary || output != nil {
+        // The summary goes to standard output unless it was itself written to --output.
+        if (format == .summary) != (output != nil) {
             FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
         }
     }

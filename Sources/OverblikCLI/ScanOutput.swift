@@ -132,6 +132,10 @@ final class ScanOutputSink: DocumentRecordSink {
 
     func end(elapsed: Double) throws {
         summary.elapsedSeconds = elapsed
+        if format == .summary, let writer {
+            // `--format summary --output FILE`: the summary itself is the output.
+            try writer.write(SummaryRenderer.render(summary))
+        }
         if format == .json, let writer {
             try writer.write("\n],\"summary\":")
             try writer.write(bytes: try encoder.encode(summary))

@@ -50,7 +50,7 @@ public final class ZipArchive {
     }
 
     /// Largest file read into memory to skip leading junk (self-extractors, damaged transfers).
-    static let junkRecoveryLimit = 256 << 20
+    static let junkRecoveryLimit = 64 << 20
 
     /// When the end-of-central-directory record shows that the archive begins after some leading bytes,
     /// returns the bytes from that start. Only the 22-byte end record (plus up to 64 KiB of comment) is examined.

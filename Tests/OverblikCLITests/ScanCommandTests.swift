@@ -45,6 +45,17 @@ import Testing
         #expect(bomb.contains(",entry-too-large,"))
     }
 
+    @Test func summaryCanBeWrittenToAFile() throws {
+        let dir = try Fixtures.temporaryDirectory("scan-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("summary.txt").path
+        try run(["scan", Fixtures.url("documents/corpus").path, "--format", "summary", "--output", output])
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.hasPrefix("Scanned 17 files"))
+        #expect(text.contains("ODF share: "))
+        #expect(text.contains("lotus-symphony"))
+    }
+
     @Test func unreadableRootExitsNonZero() throws {
         do {
             try run(["scan", "/nonexistent/overblik-root", "--format", "jsonl"])
