@@ -111,7 +111,7 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store"],
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store", "Yams"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OfficeDocumentsTests",
-            dependencies: ["OfficeDocuments", "TestSupport"],
+            dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "TestSupport"],
+            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Store", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,6 +8,7 @@ host names are synthetic (KOMM-PCnnnnn). A fixed seed makes the file identical o
 Usage: scripts/generate-sccm-csv.py LINES OUTPUT [SEED]
 """
 import csv
+import hashlib
 import json
 import random
 import sys
@@ -54,8 +55,9 @@ def main():
             for title, version, publisher in rng.sample(titles, min(len(titles), rng.randint(20, 80))):
                 if written >= lines:
                     break
-                code = "{%08X-%04X-%04X-%04X-%012X}" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(16),
-                                                       rng.getrandbits(16), rng.getrandbits(48))
+                # MSI product codes identify a product version: the same on every host that has it.
+                digest = hashlib.sha1(f"{title}|{version}".encode()).hexdigest().upper()
+                code = "{%s-%s-%s-%s-%s}" % (digest[0:8], digest[8:12], digest[12:16], digest[16:20], digest[20:32])
                 writer.writerow([f"KOMM-PC{host:05d}", title, title, version, publisher, rng.choice(dates),
                                  "C:\\Program Files\\" + title.split(" ")[0] + "\\", code])
                 written += 1

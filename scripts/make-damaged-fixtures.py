@@ -74,6 +74,7 @@ def main():
     write("bad-crc.odt", bytes(raw))
 
     write("duplicate-entries.odt", build(base + [("meta.xml", dict(base)["meta.xml"])]))
+    write("duplicate-content.odt", build(base + [("content.xml", dict(base)["content.xml"])]))
     without_mimetype = [(n, d) for n, d in base if n != "mimetype"]
     write("missing-mimetype-and-manifest.odt",
           build([(n, d) for n, d in without_mimetype if n != "META-INF/manifest.xml"]))

@@ -283,7 +283,7 @@ public enum CatalogChecker {
         for sample in samples where !userIDs.contains(sample.product) {
             for result in [
                 classifier.classify(InventoryItem(title: sample.text)), classifier.classify(generator: sample.text),
-            ] where userIDs.contains(result.product) && result.product != sample.product {
+            ] where !result.isUnknown && userIDs.contains(result.product) && result.product != sample.product {
                 let ruleKey = result.rule.split(separator: "/", maxSplits: 1).last.map(String.init) ?? result.rule
                 let line =
                     ruleLines[result.product]?.first { $0.id == ruleKey }?.line ?? firstLine[result.product]

@@ -13,6 +13,9 @@ public final class Classifier: Sendable {
     private let itemCache = Mutex<[InventoryItem: Classification]>([:])
     /// Distinct inputs remembered before a cache is emptied (bounds memory on adversarial input).
     private let cacheLimit = 500_000
+    /// Longer titles and generators are not real product names: `unknown` without running any rule, so a
+    /// hostile 100 MB "title" costs no regex time.
+    public static let maximumInputLength = 4096
 
     public init(catalog: ProductCatalog) {
         self.catalog = catalog
@@ -50,11 +53,13 @@ public final class Classifier: Sendable {
     }
 
     /// The product, the matching rule and its pattern, for `--explain`.
+    /// Also gives the platform (`Linux_X86_64`, `Win32`) and build id the generator carries, where present.
     public func explain(generator: String) -> Explanation {
-        let (classification, rule) = classifyUncached(generator: generator)
+        let (classification, rule, groups) = classifyWithGroups(generator: generator)
         return Explanation(
             classification: classification, productName: catalog.product(id: classification.product)?.name,
-            ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator))
+            ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator),
+            platform: groups["platform"], build: groups["build"])
     }
 
     private func normalise(_ generator: String) -> String {
@@ -64,12 +69,33 @@ public final class Classifier: Sendable {
             .joined(separator: " ")
     }
 
-    private func classifyUncached(generator: String) -> (classification: Classification, rule: CompiledGeneratorRule?) {
+    private func classifyUncached(
+        generator: String
+    ) -> (
+        classification: Classification, rule: CompiledGeneratorRule?
+    ) {
+        let (classification, rule, _) = classifyWithGroups(generator: generator)
+        return (classification, rule)
+    }
+
+    private func classifyWithGroups(
+        generator: String
+    ) -> (
+        classification: Classification, rule: CompiledGeneratorRule?, groups: [String: String]
+    ) {
+        guard generator.utf8.count <= Self.maximumInputLength else {
+            return (
+                Classification(
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/too-long"),
+                nil, [:]
+            )
+        }
         let text = normalise(generator)
         guard !text.isEmpty else {
             return (
                 Classification(
-                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/empty"), nil
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/empty"), nil,
+                [:]
             )
         }
         let lowered = text.lowercased()
@@ -91,10 +117,10 @@ public final class Classifier: Sendable {
             return (
                 Classification(
                     product: rule.product, version: version, versionLine: line, component: component,
-                    countsAsInstallation: component == nil, rule: rule.ruleID), rule
+                    countsAsInstallation: true, rule: rule.ruleID), rule, groups
             )
         }
-        return (Classification.unknown, nil)
+        return (Classification.unknown, nil, [:])
     }
 
     // MARK: Inventory lines
@@ -121,6 +147,14 @@ public final class Classifier: Sendable {
     private func classifyUncached(
         _ item: InventoryItem
     ) -> (classification: Classification, rule: CompiledInventoryRule?) {
+        let fields = [item.title, item.publisher, item.version, item.package, item.platform]
+        guard fields.allSatisfy({ ($0?.utf8.count ?? 0) <= Self.maximumInputLength }) else {
+            return (
+                Classification(
+                    product: Classification.unknownProduct, countsAsInstallation: false, rule: "unknown/too-long"),
+                nil
+            )
+        }
         let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
         let loweredTitle = title.lowercased()
         let publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
@@ -205,6 +239,9 @@ public struct Explanation: Sendable, Equatable {
     public var ruleDescription: String?
     /// The input as the rules saw it (whitespace collapsed).
     public var normalisedInput: String
+    /// Platform and build id from a generator string (`Linux_X86_64`, `320m12$Build-9483`), where present.
+    public var platform: String? = nil
+    public var build: String? = nil
 }
 
 extension String {

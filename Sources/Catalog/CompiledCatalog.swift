@@ -77,7 +77,7 @@ enum Templates {
     }
 }
 
-struct CompiledGeneratorRule: Sendable {
+final class CompiledGeneratorRule: Sendable {
     let ruleID: String
     let product: String
     let pattern: Pattern
@@ -85,9 +85,22 @@ struct CompiledGeneratorRule: Sendable {
     let versionTemplate: String?
     let lineTemplate: String?
     let component: String?
+
+    init(
+        ruleID: String, product: String, pattern: Pattern, priority: Int, versionTemplate: String?,
+        lineTemplate: String?, component: String?
+    ) {
+        self.ruleID = ruleID
+        self.product = product
+        self.pattern = pattern
+        self.priority = priority
+        self.versionTemplate = versionTemplate
+        self.lineTemplate = lineTemplate
+        self.component = component
+    }
 }
 
-struct CompiledInventoryRule: Sendable {
+final class CompiledInventoryRule: Sendable {
     let ruleID: String
     let product: String
     let title: Pattern?
@@ -102,6 +115,27 @@ struct CompiledInventoryRule: Sendable {
     let counts: Bool
     let versionFrom: String?
     let lineTemplate: String?
+
+    init(
+        ruleID: String, product: String, title: Pattern?, publisher: Pattern?, publisherRequired: Bool,
+        package: Pattern?, platform: Pattern?, version: Pattern?, unless: Pattern?, priority: Int, component: String?,
+        counts: Bool, versionFrom: String?, lineTemplate: String?
+    ) {
+        self.ruleID = ruleID
+        self.product = product
+        self.title = title
+        self.publisher = publisher
+        self.publisherRequired = publisherRequired
+        self.package = package
+        self.platform = platform
+        self.version = version
+        self.unless = unless
+        self.priority = priority
+        self.component = component
+        self.counts = counts
+        self.versionFrom = versionFrom
+        self.lineTemplate = lineTemplate
+    }
 
     /// The rule's conditions in words, for `--explain`.
     var conditions: String {

@@ -3,17 +3,20 @@ import Foundation
 /// A compiled, case-insensitive regular expression with a cheap literal-prefix pre-check.
 ///
 /// `NSRegularExpression` is immutable after creation and documented as safe to share between threads.
-struct Pattern: @unchecked Sendable {
+final class Pattern: @unchecked Sendable {
     let source: String
     private let regex: NSRegularExpression
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
     private let literalPrefix: String?
+    /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
+    private let requiredLiteral: [UInt8]?
     private let groupNames: [String]
 
     init(_ source: String) throws {
         self.source = source
         regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
         literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
+        requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         groupNames = Pattern.namedGroups(in: source)
     }
 
@@ -21,6 +24,7 @@ struct Pattern: @unchecked Sendable {
     /// `lowered` is `text.lowercased()`, computed once by the caller for the prefix check.
     func match(_ text: String, lowered: String) -> [String: String]? {
         if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
+        if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -96,6 +100,77 @@ struct Pattern: @unchecked Sendable {
         let lowered = prefix.lowercased()
         // Case-insensitive matching of non-ASCII letters can differ from lowercased(); stay with ASCII.
         guard !lowered.isEmpty, lowered.allSatisfy({ $0.isASCII }) else { return nil }
+        return lowered
+    }
+
+    /// Byte search of ASCII `needle` in `haystack`'s UTF-8 (Foundation's `contains` is far slower here).
+    static func contains(_ haystack: String, _ needle: [UInt8]) -> Bool {
+        var haystack = haystack
+        return haystack.withUTF8 { bytes in
+            guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+            var index = 0
+            let last = bytes.count - needle.count
+            while index <= last {
+                if bytes[index] == first {
+                    var offset = 1
+                    while offset < needle.count && bytes[index + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// The longest run of literal characters outside any group, class or alternation: every match contains it.
+    static func longestRequiredLiteral(of source: String) -> String? {
+        guard !hasTopLevelAlternation(source) else { return nil }
+        var runs: [String] = []
+        var current = ""
+        var depth = 0
+        var inClass = false
+        let characters = Array(source)
+        var index = 0
+        func endRun() {
+            if !current.isEmpty { runs.append(current) }
+            current = ""
+        }
+        while index < characters.count {
+            let character = characters[index]
+            var literal: Character?
+            var next = index + 1
+            if character == "\\" {
+                guard next < characters.count else { break }
+                let escaped = characters[next]
+                next += 1
+                if depth == 0 && !inClass && !escaped.isLetter && !escaped.isNumber { literal = escaped }
+            } else if inClass {
+                if character == "]" { inClass = false }
+            } else if character == "[" {
+                inClass = true
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+            } else if depth == 0 && !"{}?*+|.$^".contains(character) {
+                literal = character
+            }
+            if let literal {
+                // A quantifier after this character makes it optional or repeated: the run ends before it.
+                if next < characters.count, "?*{+".contains(characters[next]) {
+                    endRun()
+                } else {
+                    current.append(literal)
+                }
+            } else {
+                endRun()
+            }
+            index = next
+        }
+        endRun()
+        guard let longest = runs.max(by: { $0.count < $1.count }) else { return nil }
+        let lowered = longest.lowercased()
+        guard lowered.count >= 2, lowered.allSatisfy({ $0.isASCII }) else { return nil }
         return lowered
     }
 

@@ -16,7 +16,8 @@ public struct ProductCatalog: Sendable {
 
     /// The shipped catalog: `Resources/catalog.yaml`, `Resources/esdh.yaml` and `Resources/os2-products.csv`.
     public static func bundled() throws -> ProductCatalog {
-        try load(userFiles: [])
+        // Compiled once per process: every command and test that asks shares the same rules.
+        try BundledCatalog.shared.merged.get()
     }
 
     /// The shipped catalog with user files applied in order; a later file wins for the same id.
@@ -24,6 +25,7 @@ public struct ProductCatalog: Sendable {
     /// A user entry replaces the shipped entry with its id, unless it says `merge: true`, in which case
     /// its fields replace the shipped ones and its rules are tried before the shipped rules.
     public static func load(userFiles: [URL]) throws -> ProductCatalog {
+        if userFiles.isEmpty { return try bundled() }
         let shipped = try BundledCatalog.shared.get()
         var layers: [(label: String, file: CatalogFile)] = []
         for url in userFiles {
@@ -155,10 +157,17 @@ enum CatalogDate {
 final class BundledCatalog: Sendable {
     static let shared = BundledCatalog()
     private let loaded: Result<(entries: [ProductEntry], version: String), CatalogError>
+    let merged: Result<ProductCatalog, CatalogError>
 
     private init() {
-        loaded = Result { try BundledCatalog.load() }.mapError {
+        let loaded = Result { try BundledCatalog.load() }.mapError {
             $0 as? CatalogError ?? .invalid(file: "catalog.yaml", line: nil, message: "\($0)")
+        }
+        self.loaded = loaded
+        merged = loaded.flatMap { shipped in
+            Result { try ProductCatalog(base: shipped.entries, baseVersion: shipped.version, layers: []) }.mapError {
+                $0 as? CatalogError ?? .invalid(file: "catalog.yaml", line: nil, message: "\($0)")
+            }
         }
     }
 

@@ -136,6 +136,16 @@ final class CSVReader: RowSource {
         var result = Step.needInput
         var index = position
         var lines = 0
+        // Work on local copies (moved out, so no copy is made): class properties inside the loop would
+        // cost an exclusivity check on every byte.
+        var recordBytes = self.recordBytes
+        var fieldEnds = self.fieldEnds
+        self.recordBytes = []
+        self.fieldEnds = []
+        defer {
+            self.recordBytes = recordBytes
+            self.fieldEnds = fieldEnds
+        }
         buffer.withUnsafeBufferPointer { input in
             let count = input.count
             loop: while index < count {

@@ -27,7 +27,13 @@ public struct HostPseudonymiser: Sendable {
     public func pseudonym(for host: String) -> String {
         let normalised = host.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: key)
-        return "h:" + mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("h:".utf8)
+        for byte in mac.prefix(8) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
@@ -128,8 +134,13 @@ public struct InstallationTally: Sendable, Equatable {
 
     public init() {}
 
+    private var lastHost: String?
+
     public mutating func add(_ record: SoftwareRecord) {
-        if let host = record.host { hostSet.insert(host) }
+        if let host = record.host, host != lastHost {
+            hostSet.insert(host)
+            lastHost = host
+        }
         let product = record.classification.product
         guard product != Classification.unknownProduct else { return }
         guard let host = record.host else {

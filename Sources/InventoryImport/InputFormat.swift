@@ -132,7 +132,7 @@ struct RPMName: Equatable {
     ]
 
     static func parse(_ line: String) -> RPMName? {
-        var text = line.trimmingCharacters(in: .whitespaces)
+        var text = line.trimmedField
         guard !text.isEmpty, !text.contains(" ") else { return nil }
         var arch: String?
         if let dot = text.lastIndex(of: "."), arches.contains(String(text[text.index(after: dot)...])) {

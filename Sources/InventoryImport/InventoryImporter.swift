@@ -1,5 +1,5 @@
 public import Foundation
-public import OverblikModel
+import OverblikModel
 
 /// One software line as a reader found it, before organisation, host and classification are applied.
 struct RawItem {
@@ -37,6 +37,13 @@ final class RecordEmitter {
         var version: String?
         var package: String?
         var platform: String?
+
+        /// Title and version spread the keys well enough; the other fields are compared on a hit only,
+        /// which saves hashing three more strings on every line.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(title)
+            hasher.combine(version)
+        }
     }
 
     init(options: ImportOptions, classifier: any InventoryClassifying, sink: any ImportSink, report: FileImportReport) {
@@ -84,23 +91,31 @@ final class RecordEmitter {
         return answer
     }
 
+    private var lastHost: (raw: String, pseudonym: String)?
+
     func pseudonymisedHost(_ host: String) -> String {
         if options.includeHostNames { return host }
-        if let cached = hostCache[host] { return cached }
+        // Exports list one host's software together: the previous line's host is the likeliest.
+        if let lastHost, lastHost.raw == host { return lastHost.pseudonym }
+        if let cached = hostCache[host] {
+            lastHost = (host, cached)
+            return cached
+        }
         let pseudonym = options.hostPseudonymiser.pseudonym(for: host)
         if hostCache.count > 500_000 { hostCache.removeAll(keepingCapacity: true) }
         hostCache[host] = pseudonym
+        lastHost = (host, pseudonym)
         return pseudonym
     }
 
     func emit(_ item: RawItem) throws(ImportError) {
-        let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = item.title.trimmedField
         guard !title.isEmpty else {
             unreadable(line: item.line, "no software title")
             return
         }
         var organisation = options.organisation
-        if let text = item.organisationText?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = item.organisationText?.trimmedField, !text.isEmpty {
             guard let code = resolveOrganisation(text) else {
                 unreadable(line: item.line, "unknown organisation \"\(text)\"")
                 return
@@ -108,7 +123,7 @@ final class RecordEmitter {
             organisation = code
         }
         guard organisation != nil else { throw .missingOrganisation(file: fileName) }
-        let rawHost = (item.host?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? fileHost
+        let rawHost = (item.host?.trimmedField).flatMap { $0.isEmpty ? nil : $0 } ?? fileHost
         let publisher = Self.nonEmpty(item.publisher)
         let version = Self.nonEmpty(item.version)
         let package = Self.nonEmpty(item.package)
@@ -146,7 +161,7 @@ final class RecordEmitter {
 
     static func nonEmpty(_ text: String?) -> String? {
         guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedField
         return trimmed.isEmpty ? nil : trimmed
     }
 }
@@ -177,41 +192,43 @@ public struct InventoryImporter: Sendable {
         let file = try ChunkedFile(url: url)
         let path = url.path
         let size = file.fileSize ?? 0
-        if size == 0 { throw .emptyFile(file: path) }
         var report = FileImportReport(path: path, source: url.lastPathComponent, format: .csv, fileSize: size)
         let emitter = RecordEmitter(options: options, classifier: classifier, sink: sink, report: report)
 
         let stream = try TextStream(file: file)
         let rawPrefix = stream.rawPrefix
+        if rawPrefix.isEmpty { throw .emptyFile(file: path) }
+        let isZip = FormatSniffer.isZip(rawPrefix)
         let format: InputFormat
         if let forced = options.inputFormat {
             format = forced
-        } else if FormatSniffer.isZip(rawPrefix) {
-            format = try SpreadsheetReader.detectKind(file: file, rawPrefix: rawPrefix)
+        } else if isZip {
+            format = .xlsx  // refined to xlsx/ods (or kitos) from the archive's parts
         } else if let detected = FormatSniffer.detect(text: stream.peekPrefix()) {
             format = detected
         } else {
             format = .csv
         }
         emitter.report.format = format
-        emitter.report.encoding = FormatSniffer.isZip(rawPrefix) ? nil : stream.encoding
+        emitter.report.encoding = isZip ? nil : stream.encoding
         if format.isOneFilePerHost { emitter.fileHost = "file:" + url.lastPathComponent }
 
-        switch format {
-        case .csv, .usageCSV, .usageEvidence, .kitos:
-            if FormatSniffer.isZip(rawPrefix) {
-                try SpreadsheetReader.importSheet(file: file, rawPrefix: rawPrefix, forced: format, emitter: emitter)
-            } else {
+        if isZip {
+            try SpreadsheetReader.importWorkbook(stream: stream, forced: options.inputFormat, emitter: emitter)
+        } else {
+            switch format {
+            case .csv, .usageCSV, .usageEvidence, .kitos:
                 try TableImporter.importCSV(stream: stream, forced: format, emitter: emitter)
+            case .xlsx, .ods:
+                throw .unrecognisedFormat(
+                    file: path, detail: "not a ZIP archive, so not an \(format.rawValue) workbook")
+            case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
+                try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
+            case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
+                try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
+            case .agentXML:
+                try AgentXML.importXML(stream: stream, emitter: emitter)
             }
-        case .xlsx, .ods:
-            try SpreadsheetReader.importSheet(file: file, rawPrefix: rawPrefix, forced: nil, emitter: emitter)
-        case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
-            try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
-        case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
-            try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
-        case .agentXML:
-            try AgentXML.importXML(stream: stream, emitter: emitter)
         }
         try file.drain()
         report = emitter.report

@@ -332,7 +332,7 @@ enum JSONFormats {
         emitter.report.variant = "osquery-results-log"
         let lines = LineReader(stream: stream, maxBytes: emitter.options.maxRecordBytes)
         while let line = try lines.next() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmedField.isEmpty { continue }
             let bytes = Array(line.utf8)
             try JSONInput.checkDepth(
                 bytes, limit: emitter.options.maxNestingDepth, file: emitter.fileName, firstLine: lines.lineNumber)

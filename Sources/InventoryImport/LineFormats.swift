@@ -104,7 +104,7 @@ enum LineFormats {
             try emitter.emit(item)
         }
         while let line = try lines.next() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.trimmedField.isEmpty {
                 try flush()
                 continue
             }
@@ -121,7 +121,7 @@ enum LineFormats {
             }
             if fields.isEmpty { startLine = lines.lineNumber }
             let key = line[..<colon].lowercased()
-            fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            fields[key] = String(line[line.index(after: colon)...]).trimmedField
             lastKey = key
         }
         try flush()
@@ -129,7 +129,7 @@ enum LineFormats {
 
     static func dpkgQuery(_ lines: LineReader, emitter: RecordEmitter) throws(ImportError) {
         while let line = try lines.next() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmedField.isEmpty { continue }
             emitter.report.linesRead += 1
             guard let parsed = DpkgQueryLine.parse(line) else {
                 emitter.unreadable(line: lines.lineNumber, "not a dpkg-query line (package, version)")
@@ -151,7 +151,7 @@ enum LineFormats {
 
     static func rpm(_ lines: LineReader, emitter: RecordEmitter) throws(ImportError) {
         while let line = try lines.next() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmedField.isEmpty { continue }
             emitter.report.linesRead += 1
             guard let parsed = RPMName.parse(line) else {
                 emitter.unreadable(line: lines.lineNumber, "not name-version-release[.arch]")
@@ -175,7 +175,7 @@ enum LineFormats {
         var previous: String?
         var inTable = false
         while let line = try lines.next() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmedField
             if !inTable {
                 if trimmed.count > 10, trimmed.allSatisfy({ $0 == "-" || $0 == "─" }), let header = previous {
                     (starts, names) = columnStarts(header)
@@ -238,7 +238,7 @@ enum LineFormats {
                 end += 2
                 shift += 2
             }
-            let cell = String(characters[from..<max(from, end)]).trimmingCharacters(in: .whitespaces)
+            let cell = String(characters[from..<max(from, end)]).trimmedField
             cells.append(cell)
         }
         return cells
@@ -271,7 +271,7 @@ enum LineFormats {
             try emitter.emit(item)
         }
         while let rawLine = try lines.next() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmedField
             if continuing {
                 continuing = line.hasSuffix("\\")
                 continue

@@ -55,7 +55,7 @@ enum TableImporter {
         var firstHeaderCandidate: [String]?
         while try rows.advance() {
             let fields = rows.allFields
-            let first = fields.first?.trimmingCharacters(in: .whitespaces) ?? ""
+            let first = fields.first?.trimmedField ?? ""
             if fields.count <= 1 && (first.hasPrefix("#TYPE") || first.hasPrefix("sep=") || first.isEmpty) {
                 continue  // PowerShell's type line, Excel's separator hint
             }
@@ -117,7 +117,7 @@ enum TableImporter {
                     system: system, localName: column("lokalkaldenavn"), formerName: column("tidligeresystemnavn"),
                     lifecycle: column("livscyklus", "statuslivscyklus"), status: column("status"),
                     startDate: column("ibrugtagningsdato"), endDate: column("slutdatoforanvendelse"),
-                    supplier: column("leverandr", "leverandor"), rightsHolder: column("rettighedshaver")))
+                    supplier: column("leverandør", "leverandor", "supplier"), rightsHolder: column("rettighedshaver")))
         }
         if forced != .kitos, let product = column("productid", "product", "produkt", "productname"),
             let relation = column("relation", "relationship", "relation"),
@@ -153,8 +153,17 @@ enum TableImporter {
             throw .missingOrganisation(file: emitter.fileName)
         }
         let width = header.count
-        func optional(_ role: ColumnRole) -> String? {
-            guard let index = columns[role], !rows.fieldIsEmpty(index) else { return nil }
+        // Column indices resolved once, not looked up per row (-1: absent).
+        let versionColumn = columns[.version] ?? -1
+        let publisherColumn = columns[.publisher] ?? -1
+        let hostColumn = columns[.host] ?? -1
+        let platformColumn = columns[.platform] ?? -1
+        let packageColumn = columns[.package] ?? -1
+        let organisationColumn = columns[.organisation] ?? -1
+        let dateColumn = columns[.installDate] ?? -1
+        let countColumn = columns[.count] ?? -1
+        func optional(_ index: Int) -> String? {
+            guard index >= 0, !rows.fieldIsEmpty(index) else { return nil }
             return rows.field(index)
         }
         while try rows.advance() {
@@ -177,14 +186,14 @@ enum TableImporter {
                 continue
             }
             var item = RawItem(line: line, title: rows.field(title))
-            item.version = optional(.version)
-            item.publisher = optional(.publisher)
-            item.host = optional(.host)
-            item.platform = optional(.platform)
-            item.package = optional(.package)
-            item.organisationText = optional(.organisation)
-            if let text = optional(.installDate) { item.installDate = ValueParsing.date(text) }
-            if let text = optional(.count) {
+            item.version = optional(versionColumn)
+            item.publisher = optional(publisherColumn)
+            item.host = optional(hostColumn)
+            item.platform = optional(platformColumn)
+            item.package = optional(packageColumn)
+            item.organisationText = optional(organisationColumn)
+            if let text = optional(dateColumn) { item.installDate = ValueParsing.date(text) }
+            if let text = optional(countColumn) {
                 guard let count = ValueParsing.installCount(text) else {
                     emitter.unreadable(line: line, "install count \"\(text)\" is not a whole number")
                     continue
@@ -215,7 +224,7 @@ enum TableImporter {
         }
         func value(_ index: Int?) -> String? {
             guard let index, !rows.fieldIsEmpty(index) else { return nil }
-            let text = rows.field(index).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = rows.field(index).trimmedField
             return text.isEmpty ? nil : text
         }
         while try rows.advance() {
@@ -279,7 +288,7 @@ enum TableImporter {
     static let relationSynonyms: [String: UsageRelation] = [
         "bruger": .uses, "anvender": .uses, "idrift": .uses, "use": .uses, "aftale": .agreement,
         "underskrevetaftale": .signedAgreement, "signedagreement": .signedAgreement, "udfaset": .retired,
-        "ophrt": .retired, "ophoert": .retired, "coFunding": .coFunding, "cofunding": .coFunding,
+        "ophørt": .retired, "ophoert": .retired, "cofunding": .coFunding,
         "projectlead": .projectLead, "municipalrepo": .municipalRepo, "deploymentrepo": .deploymentRepo,
     ]
 
@@ -287,7 +296,7 @@ enum TableImporter {
         emitter.report.variant = columns.isPublicEvidence ? "os2-usage-evidence" : "usage-declarations"
         func value(_ index: Int?) -> String? {
             guard let index, !rows.fieldIsEmpty(index) else { return nil }
-            let text = rows.field(index).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = rows.field(index).trimmedField
             return text.isEmpty ? nil : text
         }
         while try rows.advance() {

@@ -293,6 +293,8 @@ final class TextStream {
 /// (a file that is mostly UTF-8 can still hold a line pasted from Danish Excel).
 enum FieldDecoder {
     static func string<C: Collection<UInt8>>(_ bytes: C, encoding: TextEncoding) -> String {
+        // Most fields are ASCII, which every supported encoding reads the same: the fast path.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         if encoding != .windows1252, let text = String(validating: bytes, as: UTF8.self) { return text }
         return windows1252(bytes)
     }

@@ -5,7 +5,7 @@ public enum ValueParsing {
     /// An install count: `251`, `1.234` or `1 234` (Danish thousands), `12,0` (Danish decimal), `3.0`.
     /// Nil for anything that is not a non-negative whole number.
     public static func installCount(_ text: String) -> Int? {
-        var digits = text.trimmingCharacters(in: .whitespaces)
+        var digits = text.trimmedField
         if digits.isEmpty { return nil }
         if let value = Int(digits) { return value >= 0 ? value : nil }
         digits.removeAll { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }
@@ -42,26 +42,33 @@ public enum ValueParsing {
     }
 
     static func dayComponents(_ text: String) -> (Int, Int, Int)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count >= 8 else { return nil }
-        let datePart = trimmed.prefix { $0 != " " && $0 != "T" }
         var numbers: [Int] = []
         var widths: [Int] = []
+        numbers.reserveCapacity(3)
+        widths.reserveCapacity(3)
         var current = 0
         var width = 0
-        var separators = Set<Character>()
-        for character in datePart {
-            if let digit = character.wholeNumberValue, character.isASCII {
-                current = current * 10 + digit
+        var separator: UInt8 = 0
+        var started = false
+        for byte in text.utf8 {
+            if byte == 0x20 || byte == 0x09 {
+                if started { break }  // the time part follows
+                continue
+            }
+            started = true
+            if byte >= 0x30 && byte <= 0x39 {
+                current = current * 10 + Int(byte - 0x30)
                 width += 1
                 if width > 8 { return nil }
-            } else if character == "-" || character == "." || character == "/" {
-                guard width > 0 else { return nil }
+            } else if byte == 0x2D || byte == 0x2E || byte == 0x2F {
+                guard width > 0, separator == 0 || separator == byte, numbers.count < 2 else { return nil }
+                separator = byte
                 numbers.append(current)
                 widths.append(width)
-                separators.insert(character)
                 current = 0
                 width = 0
+            } else if byte == 0x54 && numbers.count == 2 {
+                break  // ISO 8601 `T`
             } else {
                 return nil
             }
@@ -76,10 +83,10 @@ public enum ValueParsing {
             year = numbers[0] / 10_000
             month = numbers[0] / 100 % 100
             day = numbers[0] % 100
-        } else if numbers.count == 3 && separators.count == 1 {
+        } else if numbers.count == 3 {
             if widths[0] == 4 {
                 (year, month, day) = (numbers[0], numbers[1], numbers[2])
-            } else if widths[2] == 4 {
+            } else if widths[2] == 4 && widths[0] <= 2 && widths[1] <= 2 {
                 year = numbers[2]
                 if numbers[0] > 12 || numbers[1] <= 12 {
                     (day, month) = (numbers[0], numbers[1])
@@ -114,5 +121,21 @@ public enum ValueParsing {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension String {
+    /// Whitespace and newlines trimmed from both ends; returns `self` unchanged (no copy, no bridging to
+    /// NSString) in the common case where there is nothing to trim — this runs on every field.
+    var trimmedField: String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        @inline(__always) func isPlainByte(_ byte: UInt8) -> Bool {
+            byte > 0x20 && byte < 0x80  // printable ASCII: not whitespace
+        }
+        if isPlainByte(first) && isPlainByte(last) { return self }
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 }

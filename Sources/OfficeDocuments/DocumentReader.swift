@@ -86,7 +86,7 @@ public struct DocumentReader: Sendable {
         }
         switch Signature.sniff(head) {
         case .zip:
-            readZipPackage(path: path, ext: ext, into: &record)
+            readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
         case .compoundFile:
             readCompoundFile(&opened, ext: ext, into: &record)
         case .pdf:
@@ -106,7 +106,7 @@ public struct DocumentReader: Sendable {
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), (try? ZipArchive(path: path)) != nil {
-                readZipPackage(path: path, ext: ext, into: &record)
+                readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
             } else if DocumentFormats.zipExtensions.contains(ext) {
                 record.error = .notAZip
                 record.errorDetail = "no ZIP signature and no ZIP end record"
@@ -123,11 +123,11 @@ public struct DocumentReader: Sendable {
 
     // MARK: - ZIP packages (ODF, OpenOffice.org 1.x, OOXML)
 
-    private func readZipPackage(path: String, ext: String, into record: inout DocumentRecord) {
+    private func readZipPackage(path: String, fd: Int32, ext: String, into record: inout DocumentRecord) {
         record.container = .zip
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(path: path)
+            archive = try ZipArchive(fileDescriptor: fd, path: path)
         } catch {
             fail(&record, zipError: error, part: nil)
             return
@@ -136,17 +136,26 @@ public struct DocumentReader: Sendable {
             record.warnings.append(DocumentWarning(kind: "junk-before-archive", detail: "bytes precede the archive"))
         }
         if !archive.duplicateNames.isEmpty {
+            // Readers may disagree on which copy counts: the file fails as ambiguous, but parts that occur
+            // once still tell what they tell (a duplicated part is never read).
+            readUnambiguousParts(archive, ext: ext, into: &record)
             record.error = .ambiguousArchive
             record.errorDetail = "duplicate entry names: " + archive.duplicateNames.joined(separator: ", ")
             return
         }
+        readUnambiguousParts(archive, ext: ext, into: &record)
+    }
+
+    private func readUnambiguousParts(_ archive: ZipArchive, ext: String, into record: inout DocumentRecord) {
+        let duplicated = Set(archive.duplicateNames)
+        func entry(_ name: String) -> ZipEntry? { duplicated.contains(name) ? nil : archive.entry(named: name) }
         // The mimetype entry: what the package says it is.
         var declaredType: String?
-        if let entry = archive.entry(named: "mimetype") {
+        if let entry = entry("mimetype") {
             do {
                 let bytes = try archive.read(entry, limit: 1024)
                 let raw = String(decoding: bytes, as: UTF8.self)
-                let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = trimmingWhitespace(raw)
                 declaredType = value.isEmpty ? nil : value
                 if value != raw {
                     record.warnings.append(
@@ -171,7 +180,7 @@ public struct DocumentReader: Sendable {
 
         var manifest: ManifestInfo?
         var manifestProblem: String?
-        if let entry = archive.entry(named: "META-INF/manifest.xml") {
+        if let entry = entry("META-INF/manifest.xml") {
             do {
                 let bytes = try archive.read(entry, limit: options.maxPartBytes)
                 manifest = try ManifestParser.parse(try xmlReader(bytes))
@@ -186,7 +195,8 @@ public struct DocumentReader: Sendable {
 
         if isODFType(declaredType) || isStarOfficeType(declaredType) {
             readODFPackage(
-                archive, mediaType: declaredType!, manifest: manifest, manifestProblem: manifestProblem,
+                archive, duplicated: duplicated, mediaType: declaredType!, manifest: manifest,
+                manifestProblem: manifestProblem,
                 hasMimetypeEntry: true, ext: ext, into: &record)
             return
         }
@@ -195,7 +205,7 @@ public struct DocumentReader: Sendable {
                 record.warnings.append(
                     DocumentWarning(kind: "mimetype-unexpected", detail: "OOXML package with a mimetype entry"))
             }
-            readOOXMLPackage(archive, ext: ext, into: &record)
+            readOOXMLPackage(archive, duplicated: duplicated, ext: ext, into: &record)
             return
         }
         if let rootType = manifest?.rootMediaType, isODFType(rootType) || isStarOfficeType(rootType) {
@@ -206,7 +216,8 @@ public struct DocumentReader: Sendable {
                 )
             }
             readODFPackage(
-                archive, mediaType: rootType, manifest: manifest, manifestProblem: manifestProblem,
+                archive, duplicated: duplicated, mediaType: rootType, manifest: manifest,
+                manifestProblem: manifestProblem,
                 hasMimetypeEntry: declaredType != nil, ext: ext, into: &record)
             return
         }
@@ -221,7 +232,7 @@ public struct DocumentReader: Sendable {
                 record.warnings.append(DocumentWarning(kind: "manifest-unreadable", detail: manifestProblem))
             }
             // What the metadata still says is worth keeping beside the failure.
-            readODFMetadata(archive, manifest: manifest, into: &record)
+            readODFMetadata(archive, duplicated: duplicated, manifest: manifest, into: &record)
             return
         }
         if DocumentFormats.candidateExtensions.contains(ext) {
@@ -237,7 +248,8 @@ public struct DocumentReader: Sendable {
     }
 
     private func readODFPackage(
-        _ archive: ZipArchive, mediaType: String, manifest: ManifestInfo?, manifestProblem: String?,
+        _ archive: ZipArchive, duplicated: Set<String>, mediaType: String, manifest: ManifestInfo?,
+        manifestProblem: String?,
         hasMimetypeEntry: Bool, ext: String, into record: inout DocumentRecord
     ) {
         let isStarOffice = mediaType.hasPrefix("application/vnd.sun.xml.")
@@ -259,16 +271,20 @@ public struct DocumentReader: Sendable {
                     kind: "mimetype-manifest-mismatch", detail: "manifest says '\(rootType)', mimetype '\(mediaType)'"))
         }
         warnOnExtension(&record, ext: ext)
-        readODFMetadata(archive, manifest: manifest, into: &record)
+        readODFMetadata(archive, duplicated: duplicated, manifest: manifest, into: &record)
     }
 
     /// `meta.xml`, or when it is missing or encrypted, the root of `content.xml` / `styles.xml` for the version.
-    private func readODFMetadata(_ archive: ZipArchive, manifest: ManifestInfo?, into record: inout DocumentRecord) {
+    private func readODFMetadata(
+        _ archive: ZipArchive, duplicated: Set<String>, manifest: ManifestInfo?, into record: inout DocumentRecord
+    ) {
         record.manifestVersion = manifest?.version
         let encrypted = manifest?.encryptedPaths ?? []
         record.encrypted = !encrypted.isEmpty
         var versionFound = false
-        if let metaEntry = archive.entry(named: "meta.xml"), !encrypted.contains("meta.xml") {
+        if !duplicated.contains("meta.xml"), let metaEntry = archive.entry(named: "meta.xml"),
+            !encrypted.contains("meta.xml")
+        {
             do {
                 let bytes = try archive.read(metaEntry, limit: options.maxPartBytes)
                 let meta = try ODFMetadataParser.parse(
@@ -288,7 +304,7 @@ public struct DocumentReader: Sendable {
             }
         }
         if versionFound { return }
-        for part in ["content.xml", "styles.xml"] where !encrypted.contains(part) {
+        for part in ["content.xml", "styles.xml"] where !encrypted.contains(part) && !duplicated.contains(part) {
             guard let entry = archive.entry(named: part) else { continue }
             // The root element with its namespace declarations fits comfortably in 64 KiB.
             guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024),
@@ -312,7 +328,9 @@ public struct DocumentReader: Sendable {
         if options.includePersonalData { record.personal = meta.personal ?? PersonalMetadata() }
     }
 
-    private func readOOXMLPackage(_ archive: ZipArchive, ext: String, into record: inout DocumentRecord) {
+    private func readOOXMLPackage(
+        _ archive: ZipArchive, duplicated: Set<String>, ext: String, into record: inout DocumentRecord
+    ) {
         record.family = .ooxml
         var mainType: String?
         do {
@@ -343,7 +361,7 @@ public struct DocumentReader: Sendable {
         warnOnExtension(&record, ext: ext)
         var props = OOXMLProperties()
         for (part, isApp) in [("docProps/app.xml", true), ("docProps/core.xml", false)] {
-            guard let entry = archive.entry(named: part) else { continue }
+            guard !duplicated.contains(part), let entry = archive.entry(named: part) else { continue }
             do {
                 let reader = try xmlReader(try archive.read(entry, limit: options.maxPartBytes))
                 if isApp {

@@ -36,8 +36,15 @@ func readText(_ reader: XMLStreamReader, _ start: XMLElementStart) throws(XMLErr
 }
 
 func trimmed(_ text: String) -> String? {
-    let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let value = trimmingWhitespace(text)
     return value.isEmpty ? nil : value
+}
+
+/// `trimmingCharacters(in: .whitespacesAndNewlines)`, without its cost in the common case of nothing to trim.
+func trimmingWhitespace(_ text: String) -> String {
+    guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+    if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 enum ODFMetadataParser {
@@ -109,7 +116,7 @@ enum ODFMetadataParser {
                 result.created = MetadataDate.parse(try readText(reader, start))
                 return
             case "editing-cycles":
-                result.editingCycles = Int(try readText(reader, start).trimmingCharacters(in: .whitespaces))
+                result.editingCycles = Int(try readText(reader, start).trimmingWhitespaceForNumber())
                 return
             case "editing-duration":
                 result.editingDuration = trimmed(try readText(reader, start))
@@ -281,11 +288,11 @@ enum OOXMLPropertiesParser {
             case "Application": props.application = trimmed(try readText(reader, start))
             case "AppVersion": props.appVersion = trimmed(try readText(reader, start))
             case "TotalTime":
-                props.totalTimeMinutes = Int(try readText(reader, start).trimmingCharacters(in: .whitespaces))
+                props.totalTimeMinutes = Int(try readText(reader, start).trimmingWhitespaceForNumber())
             case "Template": props.template = trimmed(try readText(reader, start))
             default:
                 if let statistic = statisticNames[start.localName] {
-                    if let value = Int(try readText(reader, start).trimmingCharacters(in: .whitespaces)) {
+                    if let value = Int(try readText(reader, start).trimmingWhitespaceForNumber()) {
                         props.statistics[statistic] = value
                     }
                 } else {
@@ -307,7 +314,7 @@ enum OOXMLPropertiesParser {
             case (NS.dcterms, "created"): props.created = MetadataDate.parse(try readText(reader, start))
             case (NS.dcterms, "modified"): props.modified = MetadataDate.parse(try readText(reader, start))
             case (NS.coreProperties, "revision"):
-                props.revision = Int(try readText(reader, start).trimmingCharacters(in: .whitespaces))
+                props.revision = Int(try readText(reader, start).trimmingWhitespaceForNumber())
             case (NS.dc, "language"): props.language = trimmed(try readText(reader, start))
             case (NS.dc, "creator") where includePersonal:
                 props.personal.creator = trimmed(try readText(reader, start))
@@ -324,4 +331,9 @@ enum OOXMLPropertiesParser {
             }
         }
     }
+}
+
+extension String {
+    /// Surrounding whitespace removed, for numbers written as element text.
+    fileprivate func trimmingWhitespaceForNumber() -> String { trimmingWhitespace(self) }
 }

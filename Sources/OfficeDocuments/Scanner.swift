@@ -53,8 +53,9 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
-    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the last scan, and
-    /// the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the estate store.
+    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the
+    /// last scan, and the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the
+    /// estate store.
     public var skipUnchanged: (@Sendable (String) -> Bool)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
@@ -74,10 +75,13 @@ public struct DocumentScanner: Sendable {
 
     private enum Result: Sendable {
         case record(DocumentRecord)
-        case unchanged([String])
+        case unchanged(String)
         case issue(WalkIssue)
-        case workerDone
     }
+
+    /// Paths and records travel in batches: one lock hand-off per batch instead of per file keeps the threads
+    /// busy reading rather than waking each other.
+    public static let batchSize = 32
 
     /// Validates every root first (throws ``ScanError/unreadableRoot(path:reason:)``), then scans them all.
     /// `progress` is called on the calling thread after each result.
@@ -88,16 +92,27 @@ public struct DocumentScanner: Sendable {
         for root in roots { try walker.validate(root: root) }
         let started = Date()
         let jobs = options.jobs
-        let work = BoundedQueue<WorkItem?>(capacity: jobs * 8)
-        let results = BoundedQueue<Result>(capacity: jobs * 8)
+        let batchSize = Self.batchSize
+        // At most 2 batches per job waiting in each queue: memory is bounded by jobs × batch size.
+        let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
+        let results = BoundedQueue<[Result]?>(capacity: jobs * 2)
         let cancelled = AtomicFlag()
         let allFiles = options.allFiles
         let skipUnchanged = self.skipUnchanged
 
         let walkerThread = Thread {
-            // Unchanged files skip the readers and travel in batches: a rescan of an unchanged tree costs
-            // little more than the walk itself.
-            var unchanged: [String] = []
+            // Unchanged files skip the readers and go straight to the results, in large batches: a rescan of an
+            // unchanged tree costs little more than the walk itself.
+            var unchanged: [Result] = []
+            var batch: [WorkItem] = []
+            batch.reserveCapacity(batchSize)
+            func emit(_ item: WorkItem) {
+                batch.append(item)
+                if batch.count == batchSize {
+                    work.push(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
             for root in roots {
                 walker.walk(
                     root: root,
@@ -105,20 +120,21 @@ public struct DocumentScanner: Sendable {
                         if cancelled.isSet { return false }
                         guard allFiles || Self.isCandidate(path: path) else { return true }
                         if let skipUnchanged, skipUnchanged(path) {
-                            unchanged.append(path)
+                            unchanged.append(.unchanged(path))
                             if unchanged.count >= 1024 {
-                                results.push(.unchanged(unchanged))
+                                results.push(unchanged)
                                 unchanged.removeAll(keepingCapacity: true)
                             }
                         } else {
-                            work.push(.file(path))
+                            emit(.file(path))
                         }
                         return true
                     },
-                    issue: { issue in work.push(.issue(issue)) })
+                    issue: { issue in emit(.issue(issue)) })
                 if cancelled.isSet { break }
             }
-            if !unchanged.isEmpty { results.push(.unchanged(unchanged)) }
+            if !unchanged.isEmpty { results.push(unchanged) }
+            if !batch.isEmpty { work.push(batch) }
             for _ in 0..<jobs { work.push(nil) }
         }
         walkerThread.stackSize = 1 << 20
@@ -126,16 +142,17 @@ public struct DocumentScanner: Sendable {
         let reader = self.reader
         for _ in 0..<jobs {
             let thread = Thread {
-                while let item = work.pop() {
-                    switch item {
-                    case .file(let path):
-                        if cancelled.isSet { continue }
-                        results.push(.record(reader.read(path: path)))
-                    case .issue(let issue):
-                        results.push(.issue(issue))
+                while let items = work.pop() {
+                    if cancelled.isSet { continue }
+                    let done: [Result] = items.map { item in
+                        switch item {
+                        case .file(let path): return .record(reader.read(path: path))
+                        case .issue(let issue): return .issue(issue)
+                        }
                     }
+                    results.push(done)
                 }
-                results.push(.workerDone)
+                results.push(nil)
             }
             thread.stackSize = 4 << 20
             thread.start()
@@ -145,32 +162,34 @@ public struct DocumentScanner: Sendable {
         var running = jobs
         var failure: (any Error)?
         while running > 0 {
-            switch results.pop() {
-            case .workerDone:
+            guard let batch = results.pop() else {
                 running -= 1
                 continue
-            case .record(let record):
-                if failure != nil { continue }
-                stats.files += 1
-                if record.error != nil { stats.errors += 1 }
-                do { try sink.accept(record) } catch {
-                    failure = error
-                    cancelled.set()
+            }
+            if failure != nil { continue }
+            for result in batch {
+                switch result {
+                case .record(let record):
+                    stats.files += 1
+                    if record.error != nil { stats.errors += 1 }
+                    do { try sink.accept(record) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                case .unchanged(let path):
+                    stats.unchanged += 1
+                    do { try sink.unchanged(path: path) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                case .issue(let issue):
+                    stats.walkIssues += 1
+                    do { try sink.walkIssue(issue) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
                 }
-            case .unchanged(let paths):
-                if failure != nil { continue }
-                stats.unchanged += paths.count
-                do { for path in paths { try sink.unchanged(path: path) } } catch {
-                    failure = error
-                    cancelled.set()
-                }
-            case .issue(let issue):
-                if failure != nil { continue }
-                stats.walkIssues += 1
-                do { try sink.walkIssue(issue) } catch {
-                    failure = error
-                    cancelled.set()
-                }
+                if failure != nil { break }
             }
             stats.elapsed = Date().timeIntervalSince(started)
             progress?(stats)
@@ -183,7 +202,7 @@ public struct DocumentScanner: Sendable {
 
 /// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = NSCondition()  // one lock; waiters re-check their own predicate
     private var storage: [Element?]
     private var head = 0
     private var count = 0

@@ -90,7 +90,14 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let base = try catalogOptions.loadCatalog()
-            let diagnostics = CatalogChecker.check(fileAt: URL(fileURLWithPath: file), against: base)
+            let text: String
+            do {
+                text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+            } catch {
+                throw UnreadableInputError(path: file, reason: error.localizedDescription)
+            }
+            // Diagnostics name the file as the user wrote it.
+            let diagnostics = CatalogChecker.check(text: text, file: file, against: base)
             for diagnostic in diagnostics { print(diagnostic) }
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors

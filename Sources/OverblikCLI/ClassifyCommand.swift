@@ -48,7 +48,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Output for a single input: text or json.")
     var format: Format = .text
 
-    @Option(help: "Classify every line of this file (TSV with header, or generators with --generator).")
+    @Option(help: "Classify every line of this file (TSV with header, or generators with --generator); - for stdin.")
     var input: String?
 
     @OptionGroup var catalogOptions: CatalogOptions
@@ -61,7 +61,8 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         let classifier = try catalogOptions.makeClassifier()
         if let input {
-            try BatchClassifier(classifier: classifier, generatorMode: generator).run(path: input)
+            try BatchClassifier(classifier: classifier, generatorMode: generator).run(
+                path: input, output: .standardOutput)
             return
         }
         guard let text else { return }
@@ -96,6 +97,8 @@ struct ClassifyCommand: ParsableCommand {
             if explain {
                 print("matched:                \(explanation.ruleDescription ?? "no rule matched")")
                 print("input as matched:       \(explanation.normalisedInput)")
+                if let platform = explanation.platform { print("platform:               \(platform)") }
+                if let build = explanation.build { print("build:                  \(build)") }
                 print("support:                \(Self.describe(support))")
                 print("catalog:                \(classifier.catalog.stamp.version) \(classifier.catalog.stamp.digest)")
             }
@@ -159,14 +162,18 @@ struct BatchClassifier {
         var platform: Int?
     }
 
-    func run(path: String) throws {
+    /// Reads `path` and writes one JSON line per input line (after the TSV header) to `output`.
+    func run(path: String, output: FileHandle) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            if path == "-" {
+                data = try FileHandle.standardInput.readToEnd() ?? Data()
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            }
         } catch {
-            throw ValidationError("Cannot read \(path): \(error.localizedDescription)")
+            throw UnreadableInputError(path: path, reason: error.localizedDescription)
         }
-        let output = FileHandle.standardOutput
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         var seen: [Substring: String] = [:]
@@ -196,7 +203,8 @@ struct BatchClassifier {
                     json = cached
                 } else {
                     json = classify(line: line, columns: columns ?? Columns())
-                    if seen.count < 1_000_000 { seen[line] = json }
+                    // Only short lines are remembered: memory stays bounded whatever the file holds.
+                    if seen.count < 200_000 && line.utf8.count <= 1024 { seen[line] = json }
                 }
                 buffer.append(contentsOf: json.utf8)
                 buffer.append(0x0A)
@@ -240,4 +248,11 @@ struct BatchClassifier {
         columns.platform = find(["platform", "os"])
         return columns
     }
+}
+
+/// A file given to a command could not be read; ArgumentParser prints it and exits 1 (no usage text).
+struct UnreadableInputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "Cannot read \(path): \(reason)" }
 }

@@ -20,10 +20,6 @@ public struct ImportCommand: AsyncParsableCommand {
             --include-host-names is given; the key comes from --host-key, $OVERBLIK_HOST_KEY, or
             ~/.config/overblik/host.key (created on first use; keep it to get the same pseudonyms next time).
 
-            Without --dry-run each file is recorded in the estate store (--store, $OVERBLIK_STORE, else
-            overblik.sqlite here) in one transaction: all of it or nothing. The same file (same content) imported
-            again for the same organisation adds nothing.
-
             Formats (--input-format): \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
             Examples:
@@ -69,6 +65,8 @@ public struct ImportCommand: AsyncParsableCommand {
         name: .customLong("host-key"), help: "Key for host pseudonyms (default: $OVERBLIK_HOST_KEY or the key file).")
     public var hostKey: String?
 
+    @OptionGroup public var catalogOptions: CatalogOptions
+
     @OptionGroup public var storeOptions: StoreOptions
 
     public init() {}
@@ -85,10 +83,15 @@ public struct ImportCommand: AsyncParsableCommand {
     public func run() async throws {
         // The importer and the store recorder block; keep them off Swift's cooperative pool.
         let command = self
-        try await DedicatedThread.run { try command.runBlocking() }
+        let failed = try await DedicatedThread.run {
+            try command.execute(output: FileHandle.standardOutput, errors: FileHandle.standardError)
+        }
+        if failed > 0 { throw ExitCode(1) }
     }
 
-    func runBlocking() throws {
+    /// Imports every file, writing JSON lines or the summary to `output` and each failed file's error to
+    /// `errors`. Returns the number of files that failed.
+    func execute(output outputHandle: FileHandle, errors: FileHandle) throws -> Int {
         var options = ImportOptions(hostPseudonymiser: HostPseudonymiser(key: try resolveHostKey()))
         if let organisation {
             do {
@@ -108,10 +111,8 @@ public struct ImportCommand: AsyncParsableCommand {
         options.sheet = sheet
         options.strict = strict
         options.includeHostNames = includeHostNames
-        let importer = InventoryImporter(classifier: try CatalogClassifier.bundled(), options: options)
-
-        var run = ImportRunSummary()
-        let output = StandardOutput()
+        let catalog = try catalogOptions.loadCatalog()
+        let importer = InventoryImporter(classifier: CatalogClassifier(catalog: catalog), options: options)
         var store: (any EstateStore)?
         if !dryRun {
             let location = storeOptions.location
@@ -124,48 +125,64 @@ public struct ImportCommand: AsyncParsableCommand {
         defer {
             if let store { try? BlockingBridge.wait { try await store.close() } }
         }
+
+        var run = ImportRunSummary()
+        let output = BufferedOutput(handle: outputHandle)
+        let undo = OutputUndo.of(outputHandle)
         for path in files {
             let url = URL(fileURLWithPath: path)
-            let sink = SpoolingSink(writeJSONLines: format == .jsonl)
+            // JSON lines go straight to the output when a failed file's lines can be taken back (a regular
+            // file is truncated to where the file began; /dev/null keeps nothing); otherwise they are spooled.
+            let direct = format == .jsonl && undo != .impossible
+            let sink = SpoolingSink(writeJSONLines: format == .jsonl, direct: direct ? output : nil)
+            output.flush()
+            let mark = undo.mark(outputHandle)
             do {
                 let report: FileImportReport
                 if dryRun {
                     report = try importer.importFile(at: url, into: sink)
                 } else if let store {
-                    report = try recordInStore(importer: importer, file: url, sink: sink, store: store)
+                    report = try recordInStore(
+                        importer: importer, file: url, sink: sink, store: store, catalog: catalog.stamp, errors: errors)
                 } else {
                     report = try importer.importFile(at: url, into: sink)
                 }
                 try sink.copy(to: output)
                 run.add(report)
             } catch let error as ImportError {
+                if direct {
+                    output.discardPending()
+                    undo.rollBack(outputHandle, to: mark)
+                }
                 run.failures.append(error.description)
-                StandardError.write("overblik import: \(error.description)\n")
+                errors.write(Data("overblik import: \(error.description)\n".utf8))
             } catch let error as StoreError {
+                if direct {
+                    output.discardPending()
+                    undo.rollBack(outputHandle, to: mark)
+                }
                 run.failures.append(error.description)
-                StandardError.write("overblik import: \(path): \(error.description)\n")
+                errors.write(Data("overblik import: \(path): \(error.description)\n".utf8))
             }
         }
+        if format == .summary { output.write(Array(run.render(dryRun: dryRun).utf8)) }
         output.flush()
-        if format == .summary { print(run.render(dryRun: dryRun), terminator: "") }
-        if !run.failures.isEmpty { throw ExitCode(1) }
+        return run.failures.count
     }
 
     /// The one place the import meets the estate store: one transaction per file (begin, stream the records
     /// into it, commit; roll back when the import throws). A file already imported for this organisation
     /// (same content hash) is read for the summary but adds nothing.
     func recordInStore(
-        importer: InventoryImporter, file: URL, sink: SpoolingSink, store: any EstateStore
-    ) throws
-        -> FileImportReport
-    {
+        importer: InventoryImporter, file: URL, sink: SpoolingSink, store: any EstateStore, catalog: CatalogStamp,
+        errors: FileHandle
+    ) throws -> FileImportReport {
         let fileHash: String
         do {
             fileHash = try ImportHeader.hashFile(at: file)
         } catch {
             throw ImportError.unreadableFile(file: file.path, reason: error.localizedDescription)
         }
-        let catalog = (try? ProductCatalog.bundled())?.stamp ?? CatalogStamp(version: "none", digest: "none")
         let header = ImportHeader(
             organisation: importer.options.organisation ?? 0, fileHash: fileHash, fileName: file.lastPathComponent,
             format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog)
@@ -181,9 +198,10 @@ public struct ImportCommand: AsyncParsableCommand {
             format: report.format.rawValue, linesRead: report.linesRead, unreadableLines: report.unreadableLines)
         if case .alreadyImported(let previous) = outcome {
             let when = ISO8601DateFormatter().string(from: previous.finished)
-            StandardError.write(
-                "overblik import: \(file.lastPathComponent) was already imported for this organisation on \(when) "
-                    + "(same content); nothing added.\n")
+            errors.write(
+                Data(
+                    ("overblik import: \(file.lastPathComponent) was already imported for this organisation on \(when) "
+                        + "(same content); nothing added.\n").utf8))
         }
         return report
     }
@@ -201,14 +219,17 @@ public struct ImportCommand: AsyncParsableCommand {
 /// so a file that fails halfway prints nothing and memory stays bounded.
 final class SpoolingSink: ImportSink {
     let writeJSONLines: Bool
+    /// When set, lines are written straight to this output (its caller can undo them).
+    let direct: BufferedOutput?
     private var buffer: [UInt8] = []
     private var spillFile: FileHandle?
     private var spillURL: URL?
     private static let memoryLimit = 32 << 20
 
-    init(writeJSONLines: Bool) {
+    init(writeJSONLines: Bool, direct: BufferedOutput? = nil) {
         self.writeJSONLines = writeJSONLines
-        if writeJSONLines { buffer.reserveCapacity(1 << 20) }
+        self.direct = direct
+        if writeJSONLines && direct == nil { buffer.reserveCapacity(1 << 20) }
     }
 
     deinit {
@@ -218,12 +239,20 @@ final class SpoolingSink: ImportSink {
 
     func accept(_ record: SoftwareRecord) throws {
         guard writeJSONLines else { return }
+        if let direct {
+            direct.append(record)
+            return
+        }
         JSONLines.append(record, to: &buffer)
         if buffer.count >= Self.memoryLimit { try spill() }
     }
 
     func accept(_ declaration: UsageDeclaration) throws {
         guard writeJSONLines else { return }
+        if let direct {
+            direct.append(declaration)
+            return
+        }
         JSONLines.append(declaration, to: &buffer)
         if buffer.count >= Self.memoryLimit { try spill() }
     }
@@ -232,7 +261,7 @@ final class SpoolingSink: ImportSink {
         if spillFile == nil {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "overblik-import-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
             spillFile = try FileHandle(forUpdating: url)
             spillURL = url
         }
@@ -241,34 +270,55 @@ final class SpoolingSink: ImportSink {
     }
 
     /// Writes everything spooled to `output`.
-    func copy(to output: StandardOutput) throws {
+    func copy(to output: BufferedOutput) throws {
         if let spillFile {
             try spillFile.seek(toOffset: 0)
-            while let chunk = try spillFile.read(upToCount: 4 << 20), !chunk.isEmpty { output.write(Array(chunk)) }
+            output.flush()
+            while let chunk = try spillFile.read(upToCount: 8 << 20), !chunk.isEmpty { output.writeDirectly(chunk) }
         }
         output.write(buffer)
         buffer.removeAll()
     }
 }
 
-/// Buffered standard output.
-final class StandardOutput {
+/// Buffered output to a file handle (standard output by default).
+final class BufferedOutput {
+    private let handle: FileHandle
     private var pending: [UInt8] = []
+
+    init(handle: FileHandle) {
+        self.handle = handle
+    }
 
     func write(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
         if pending.count >= 1 << 20 { flush() }
     }
 
+    func append(_ record: SoftwareRecord) {
+        JSONLines.append(record, to: &pending)
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    func append(_ declaration: UsageDeclaration) {
+        JSONLines.append(declaration, to: &pending)
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    /// Drops what has not been written yet (a failed file's last lines).
+    func discardPending() { pending.removeAll(keepingCapacity: true) }
+
+    /// Writes a large block without copying it into the buffer (after a flush, so order is kept).
+    func writeDirectly(_ data: Data) {
+        flush()
+        handle.write(data)
+    }
+
     func flush() {
         guard !pending.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(pending))
+        handle.write(Data(pending))
         pending.removeAll(keepingCapacity: true)
     }
-}
-
-enum StandardError {
-    static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 /// Totals over all files of one `overblik import` run, and their text rendering.
@@ -335,6 +385,38 @@ struct ImportRunSummary {
             for failure in failures { text += "  \(failure)\n" }
         }
         return text
+    }
+}
+
+/// Whether lines already written to the output can be taken back when a file fails.
+enum OutputUndo: Equatable {
+    /// A regular file: truncate it back to its size before the failed file.
+    case truncate
+    /// `/dev/null` (a character device that is not a terminal): nothing was kept.
+    case discarded
+    /// A pipe or terminal: lines cannot be taken back, so they are spooled until the file is done.
+    case impossible
+
+    static func of(_ handle: FileHandle) -> OutputUndo {
+        var status = stat()
+        guard fstat(handle.fileDescriptor, &status) == 0 else { return .impossible }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .truncate
+        case S_IFCHR where isatty(handle.fileDescriptor) == 0: return .discarded
+        default: return .impossible
+        }
+    }
+
+    func mark(_ handle: FileHandle) -> Int64 {
+        guard self == .truncate else { return 0 }
+        var status = stat()
+        return fstat(handle.fileDescriptor, &status) == 0 ? Int64(status.st_size) : 0
+    }
+
+    func rollBack(_ handle: FileHandle, to mark: Int64) {
+        guard self == .truncate else { return }
+        _ = ftruncate(handle.fileDescriptor, off_t(mark))
+        _ = lseek(handle.fileDescriptor, off_t(mark), SEEK_SET)
     }
 }
 

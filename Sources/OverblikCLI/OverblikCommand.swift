@@ -20,8 +20,8 @@ public struct OverblikCommand: AsyncParsableCommand {
             """,
         version: ToolInfo.version,
         subcommands: [
-            ScanCommand.self, ImportCommand.self, ClassifyCommand.self, CatalogCommand.self, ExportCommand.self,
-            SubmissionCommand.self, CompileCommand.self, StatusCommand.self, AuthoritiesCommand.self,
+            ScanCommand.self, ImportCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self,
+            StatusCommand.self, AuthoritiesCommand.self, ClassifyCommand.self, CatalogCommand.self, ReportCommand.self,
         ]
     )
 

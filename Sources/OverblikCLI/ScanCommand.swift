@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import Geography
 import OfficeDocuments
@@ -18,18 +19,18 @@ public struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "Scan folders for office documents: family, format, ODF version, producing suite.",
         discussion: """
-            Walks each PATH (symbolic links are not followed unless --follow-symlinks; FIFOs and devices are
-            never opened), reads every office document's metadata in parallel (never its content) and writes
-            one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only
-            with --include-personal-data.
+            Walks each PATH (symbolic links are not followed unless --follow-symlinks; FIFOs and devices are \
+            never opened), reads every office document's metadata in parallel (never its content) and writes \
+            one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only with \
+            --include-personal-data.
 
-            Each scan is recorded in the estate store (--store, $OVERBLIK_STORE, else overblik.sqlite here; one
-            transaction per folder, so an interrupted scan leaves nothing half-written). A file whose size and
-            modification time are unchanged since the last scan of the same folder is not read again (--full
-            reads everything); the store reports new, changed, unchanged and deleted files. Paths are stored as
+            Each scan is recorded in the estate store (--store, $OVERBLIK_STORE, else overblik.sqlite here; one \
+            transaction per folder, so an interrupted scan leaves nothing half-written). A file whose size and \
+            modification time are unchanged since the last scan of the same folder is not read again (--full \
+            reads everything); the store reports new, changed, unchanged and deleted files. Paths are stored as \
             a keyed hash plus the top-level folder name unless --include-paths. --no-store only prints.
 
-            Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded);
+            Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded); \
             64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written.
 
             Examples:
@@ -63,6 +64,8 @@ public struct ScanCommand: AsyncParsableCommand {
 
     @Flag(help: "Read every regular file, not only files with office-document extensions.")
     var allFiles = false
+
+    @OptionGroup var catalogOptions: CatalogOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -114,7 +117,7 @@ public struct ScanCommand: AsyncParsableCommand {
         let format = resolvedFormat
         let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
         let reader = DocumentReader(
-            classifier: try SuiteClassification.make(),
+            classifier: try catalogOptions.makeClassifier(),
             options: DocumentReaderOptions(includePersonalData: includePersonalData))
         var scanner = DocumentScanner(
             reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
@@ -163,7 +166,8 @@ public struct ScanCommand: AsyncParsableCommand {
         }
         progress.finish()
         try sink.end(elapsed: stats.elapsed)
-        if format == .summary || output != nil {
+        // The summary goes to standard output unless it was itself written to --output.
+        if (format == .summary) != (output != nil) {
             FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
         }
         if let storeSink {

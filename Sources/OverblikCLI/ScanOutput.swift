@@ -77,6 +77,7 @@ final class ScanOutputSink: DocumentRecordSink {
     private(set) var summary = ScanSummary()
     private let encoder: JSONEncoder
     private var first = true
+    private var line: [UInt8] = []
     /// Further sinks (the estate store, when `--store` is wired in) receive every record too.
     var additionalSinks: [any DocumentRecordSink] = []
 
@@ -107,12 +108,16 @@ final class ScanOutputSink: DocumentRecordSink {
         guard let writer else { return }
         switch format {
         case .jsonl:
-            try writer.write(bytes: try encoder.encode(record))
-            try writer.write("\n")
+            line.removeAll(keepingCapacity: true)
+            DocumentRecordJSON.append(record, to: &line)
+            line.append(0x0A)
+            try writer.write(bytes: line)
         case .json:
-            if !first { try writer.write(",\n") }
+            line.removeAll(keepingCapacity: true)
+            if !first { line.append(contentsOf: [0x2C, 0x0A]) }
             first = false
-            try writer.write(bytes: try encoder.encode(record))
+            DocumentRecordJSON.append(record, to: &line)
+            try writer.write(bytes: line)
         case .csv:
             try writer.write(Self.csvRow(record))
         case .summary:
@@ -131,6 +136,10 @@ final class ScanOutputSink: DocumentRecordSink {
 
     func end(elapsed: Double) throws {
         summary.elapsedSeconds = elapsed
+        if format == .summary, let writer {
+            // `--format summary --output FILE`: the summary itself is the output.
+            try writer.write(SummaryRenderer.render(summary))
+        }
         if format == .json, let writer {
             try writer.write("\n],\"summary\":")
             try writer.write(bytes: try encoder.encode(summary))
@@ -184,7 +193,8 @@ enum SummaryRenderer {
                 SuiteRow(suite: key, versions: value, total: value.values.reduce(0, +))
             }
             for suite in suites.sorted(by: byCountThenName) {
-                lines.append(row(suite.suite, suite.total, of: files))
+                let label = suite.suite == "unknown" ? "unknown (no or unrecognised producer)" : suite.suite
+                lines.append(row(label, suite.total, of: files))
                 let versions: [(key: String, value: Int)] = suite.versions.sorted(by: byCountThenKey)
                 if versions.count > 1 || versions.first?.key != "" {
                     for (version, count) in versions {

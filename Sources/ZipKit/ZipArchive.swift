@@ -50,7 +50,7 @@ public final class ZipArchive {
     }
 
     /// Largest file read into memory to skip leading junk (self-extractors, damaged transfers).
-    static let junkRecoveryLimit = 256 << 20
+    static let junkRecoveryLimit = 64 << 20
 
     /// When the end-of-central-directory record shows that the archive begins after some leading bytes,
     /// returns the bytes from that start. Only the 22-byte end record (plus up to 64 KiB of comment) is examined.
@@ -86,6 +86,33 @@ public final class ZipArchive {
             position -= 1
         }
         return nil
+    }
+
+    /// Opens the archive on an already open file descriptor (saves a second path lookup and open when the
+    /// caller has opened the file to sniff it). The descriptor is duplicated: the caller still owns and closes
+    /// `fileDescriptor` (whose file offset libzip moves: read it with `pread`). `path` is used for messages and
+    /// the junk-recovery fallback.
+    public convenience init(fileDescriptor: Int32, path: String) throws(ZipError) {
+        var leading = [UInt8](repeating: 0, count: 4)
+        let got = leading.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, 4, 0) }
+        if got < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        leading.removeSubrange(got...)
+        if leading.isEmpty { throw .empty }
+        let duplicate = dup(fileDescriptor)
+        if duplicate < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        var errorCode: Int32 = 0
+        // On success libzip owns `duplicate` and closes it with the archive.
+        guard let handle = zip_fdopen(duplicate, 0, &errorCode) else {
+            close(duplicate)
+            if errorCode == ZIP_ER_NOZIP || errorCode == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
+                let slice = Self.archiveAfterJunk(path: path)
+            {
+                try self.init(bytes: slice, junkStripped: true)
+                return
+            }
+            throw Self.openError(code: errorCode, leading: leading, path: path)
+        }
+        self.init(handle: handle, leading: leading)
     }
 
     /// Opens an archive held in memory (the bytes are copied; libzip owns the copy).

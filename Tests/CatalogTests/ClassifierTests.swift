@@ -59,6 +59,8 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         Expectation("libreoffice-langpack-da", version: "7.6.7.2-6.el9", "libreoffice", counts: false),
         Expectation("LibreOfficeDev 26.8.0.0.alpha1", "libreoffice", counts: false, component: "dev-build"),
         Expectation("x", package: "TheDocumentFoundation.LibreOffice", "libreoffice"),
+        Expectation("LibreOffice (Kommune-pakke)", package: "{4B17E523-5D91-4E69-BD96-7FD81CFA81BB}", "libreoffice"),
+        Expectation("Anything", package: "4b17e523-5d91-4e69-bd96-7fd81cfa81bb", "libreoffice"),
         // OpenOffice family.
         Expectation("Apache OpenOffice 4.1.15", "apache-openoffice", line: "4.1"),
         Expectation("OpenOffice 4.1.14", publisher: "Apache Software Foundation", "apache-openoffice"),
@@ -105,6 +107,14 @@ struct Expectation: Sendable, CustomTestStringConvertible {
             "Microsoft Office Language Pack 2010 - Danish/Dansk", "ms-office", counts: false,
             component: "language-pack"),
         Expectation("Microsoft Access Runtime 2016", "ms-office", counts: false, component: "access-runtime"),
+        Expectation(
+            "Microsoft 365 Apps for enterprise - da-dk.proof", "ms-office", counts: false, component: "proofing"),
+        Expectation(
+            "Microsoft Office Professional Plus 2019 - da-dk.proof", "ms-office", counts: false, component: "proofing"),
+        Expectation("LibreOffice Portable 7.6.4", "libreoffice", line: "7.6", component: "portable"),
+        Expectation("Microsoft Visio Standard 2019 - da-dk", "ms-visio", line: "2019"),
+        Expectation("Microsoft Project Professional 2021", "ms-project", line: "2021"),
+        Expectation("Microsoft Visio Viewer 2016", "ms-office", counts: false, component: "viewer"),
         // Other suites and look-alikes.
         Expectation("ONLYOFFICE 9.4.0 (x64)", "onlyoffice", line: "9.4"),
         Expectation("WPS Office (11.2.0.11537)", "wps"),
@@ -165,6 +175,9 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         #expect(word.product == "ms-office")
         #expect(word.version == "16.0")
         #expect(word.versionLine == "16")
+        let visio = Self.classifier.classify(application: "Microsoft Visio", appVersion: "15.0000")
+        #expect(visio.product == "ms-visio")
+        #expect(visio.versionLine == "2013")
         let excel2010 = Self.classifier.classify(application: "Microsoft Excel", appVersion: "14.0300")
         #expect(excel2010.versionLine == "2010")
         // LibreOffice writes AppVersion 15.0000 and its real version in Application.
@@ -172,6 +185,14 @@ struct Expectation: Sendable, CustomTestStringConvertible {
             application: "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/60$Build-1", appVersion: "15.0000")
         #expect(libre.product == "libreoffice")
         #expect(libre.version == "7.6.4.1")
+    }
+
+    @Test func hostileLongInputIsUnknownWithoutRunningRules() {
+        let long = "LibreOffice " + String(repeating: "7.", count: 5000) + "1"
+        #expect(Self.classifier.classify(InventoryItem(title: long)).rule == "unknown/too-long")
+        #expect(Self.classifier.classify(generator: "LibreOffice/" + long).rule == "unknown/too-long")
+        let longPublisher = InventoryItem(title: "LibreOffice 7.6.4.1", publisher: String(repeating: "x", count: 5000))
+        #expect(Self.classifier.classify(longPublisher).isUnknown)
     }
 
     @Test func explanationNamesTheRuleAndPattern() {
@@ -212,5 +233,20 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         #expect(a.stamp.digest.hasPrefix("sha256:"))
         #expect(a.stamp.digest.count == 7 + 64)
         #expect(!a.stamp.version.isEmpty)
+    }
+}
+
+@Suite struct GeneratorDetailTests {
+    @Test func platformAndBuildAreReported() throws {
+        let classifier = Classifier(catalog: try ProductCatalog.bundled())
+        let libre = classifier.explain(
+            generator: "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/e19e193f88cd6c0525a17fb7a176ed8e6a3e2aa1")
+        #expect(libre.platform == "Linux_X86_64")
+        #expect(libre.build == "e19e193f88cd6c0525a17fb7a176ed8e6a3e2aa1")
+        let ooo = classifier.explain(generator: "OpenOffice.org/3.2$Win32 OpenOffice.org_project/320m12$Build-9483")
+        #expect(ooo.platform == "Win32")
+        #expect(ooo.build == "320m12$Build-9483")
+        #expect(classifier.explain(generator: "Calligra/3.2.1").platform == nil)
+        #expect(classifier.explain(generator: "AbiWord/3.0.5 (unix, gtk)").platform == "unix, gtk")
     }
 }

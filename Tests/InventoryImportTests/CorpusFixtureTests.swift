@@ -36,7 +36,8 @@ func makeImporter(
         Expectation(path: "dpkg/glpi-agent-dpkg-query.tsv", format: .dpkgQuery, records: 16, skipped: 1),
         Expectation(
             path: "fusioninventory-xml/inventory_format-tests-data-12-windows81.xml", format: .agentXML, records: 8),
-        Expectation(path: "fusioninventory-xml/inventory_format-tests-data-3-macos.xml", format: .agentXML, records: 40),
+        Expectation(
+            path: "fusioninventory-xml/inventory_format-tests-data-3-macos.xml", format: .agentXML, records: 40),
         Expectation(path: "glpi-json/inventory_format-computer_1.json", format: .glpiJSON, records: 6),
         Expectation(path: "glpi-json/inventory_format-computer_1_partial_softs.json", format: .glpiJSON, records: 6),
         Expectation(path: "intune-csv/AppInvAggregate.constructed.csv", format: .csv, records: 33),
@@ -102,12 +103,16 @@ func makeImporter(
 
         let named = try makeImporter { $0.includeHostNames = true }
             .importFile(at: Fixtures.url("inventory/sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv"))
-        #expect(Set(named.records.compactMap(\.host)) == ["KOMM-PC3717", "KOMM-PC5936", "KOMM-PC4902", "KOMM-PC6531",
-            "KOMM-PC8656"])
+        #expect(
+            Set(named.records.compactMap(\.host)) == [
+                "KOMM-PC3717", "KOMM-PC5936", "KOMM-PC4902", "KOMM-PC6531",
+                "KOMM-PC8656",
+            ])
     }
 
     @Test func aggregateExportsKeepTheirCounts() throws {
-        let result = try makeImporter().importFile(at: Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv"))
+        let result = try makeImporter().importFile(
+            at: Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv"))
         #expect(result.report.variant == "intune-appinvaggregate")
         #expect(result.records.allSatisfy { $0.host == nil })
         let libreOffice = try #require(result.records.first { $0.title == "LibreOffice 25.2.3.2" })
@@ -152,5 +157,33 @@ func makeImporter(
         #expect(office.version == "16.0.14931.20724")
         let installer = try #require(result.records.first { $0.title == "App Installer" })
         #expect(installer.version == "1.18.2691.0")
+    }
+}
+
+/// The shared corpus itself (opt-in: `OVERBLIK_SHARED` or `OVERBLIK_CORPUS=1`; CI sets
+/// `OVERBLIK_CORPUS_REQUIRED=1`, and then a missing corpus fails instead of skipping).
+@Suite struct SharedCorpusTests {
+    static var corpusRequired: Bool { ProcessInfo.processInfo.environment["OVERBLIK_CORPUS_REQUIRED"] == "1" }
+
+    @Test(.enabled(if: Fixtures.sharedCorpus != nil || SharedCorpusTests.corpusRequired))
+    func everyCorpusInventoryImportsWithItsCount() throws {
+        let corpus = try #require(Fixtures.sharedCorpus, "the shared corpus is required but not found")
+        let root = corpus.appendingPathComponent("corpus/inventory")
+        let enumerator = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
+        let expected = Dictionary(uniqueKeysWithValues: CorpusFixtureTests.expectations.map { ($0.path, $0) })
+        var seen = 0
+        for case let url as URL in enumerator where !url.hasDirectoryPath && url.pathExtension != "md" {
+            let relative = String(url.path.dropFirst(root.path.count + 1))
+            let expectation = try #require(expected[relative], "no expected count for corpus file \(relative)")
+            let result = try makeImporter().importFile(at: url)
+            #expect(result.records.count == expectation.records, "\(relative)")
+            #expect(result.declarations.count == expectation.declarations, "\(relative)")
+            #expect(result.report.unreadableLines == 0, "\(relative)")
+            seen += 1
+        }
+        #expect(seen == CorpusFixtureTests.expectations.count)
+        let evidence = try makeImporter(organisation: nil).importFile(
+            at: corpus.appendingPathComponent("data/os2-usage-evidence.tsv"))
+        #expect(evidence.declarations.count == 149)
     }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct HostileInputTests {
     @Test func aHundredMegabyteLineIsAnErrorForThatFile() throws {
         let url = try Fixtures.temporaryDirectory("huge").appendingPathComponent("huge.csv")
-        FileManager.default.createFile(atPath: url.path, contents: Data("Software,Version\nA,1\n".utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("Software,Version\nA,1\n".utf8))
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
@@ -31,7 +31,8 @@ import Testing
 
     @Test func jsonNestedAHundredThousandDeepIsRefused() throws {
         let depth = 100_000
-        let text = "{\"content\":{\"softwares\":" + String(repeating: "[", count: depth)
+        let text =
+            "{\"content\":{\"softwares\":" + String(repeating: "[", count: depth)
             + String(repeating: "]", count: depth) + "}}"
         let url = try temporaryFile("deep.json", text: text)
         #expect(throws: ImportError.nestingTooDeep(file: url.path, line: 1, limit: 512)) {
@@ -41,14 +42,16 @@ import Testing
 
     @Test func deepNestingInAnNDJSONLineIsRefused() throws {
         let line = "{\"name\":\"x\",\"columns\":" + String(repeating: "[", count: 100_000) + "}\n"
-        let url = try temporaryFile("deep.ndjson", text: "{\"hostIdentifier\":\"h\",\"columns\":{\"name\":\"a\"}}\n" + line)
+        let url = try temporaryFile(
+            "deep.ndjson", text: "{\"hostIdentifier\":\"h\",\"columns\":{\"name\":\"a\"}}\n" + line)
         #expect(throws: ImportError.nestingTooDeep(file: url.path, line: 2, limit: 512)) {
             try makeImporter { $0.inputFormat = .osquery }.importFile(at: url)
         }
     }
 
     @Test func brokenJSONIsAClearErrorNamingTheFile() throws {
-        let url = try temporaryFile("broken.cdx.json", text: "{\"bomFormat\": \"CycloneDX\", \"components\": [ {\"name\": ")
+        let url = try temporaryFile(
+            "broken.cdx.json", text: "{\"bomFormat\": \"CycloneDX\", \"components\": [ {\"name\": ")
         #expect {
             try makeImporter().importFile(at: url)
         } throws: { error in

@@ -37,6 +37,23 @@ import TestSupport
         #expect(try archive.read(named: "mimetype") == mimetype)
     }
 
+    @Test func opensFromAnOpenFileDescriptorWithoutTakingIt() throws {
+        let bytes = ZipBuilder.stored([TestZipEntry(name: "mimetype", data: mimetype)])
+        let dir = try Fixtures.temporaryDirectory("zipkit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("fd.zip")
+        try Data(bytes).write(to: file)
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        do {
+            let archive = try ZipArchive(fileDescriptor: handle.fileDescriptor, path: file.path)
+            #expect(try archive.read(named: "mimetype") == mimetype)
+        }
+        // The caller's descriptor is still open and usable after the archive is gone (the offset is shared).
+        try handle.seek(toOffset: 0)
+        #expect(try handle.readToEnd()?.count == bytes.count)
+    }
+
     @Test func reportsDuplicateNames() throws {
         let bytes = ZipBuilder.stored([
             TestZipEntry(name: "mimetype", data: mimetype),

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import TestSupport
+import Testing
+
+@testable import OverblikCLI
+
+@Suite struct ImportCommandTests {
+    /// Runs `overblik import ARGS` in process; returns (standard output, standard error, failed files).
+    func runImport(_ arguments: [String]) throws -> (output: String, errors: String, failed: Int) {
+        let directory = try Fixtures.temporaryDirectory("import-cli")
+        let outputURL = directory.appendingPathComponent("out")
+        let errorURL = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        let errors = try FileHandle(forWritingTo: errorURL)
+        let command = try ImportCommand.parse(arguments + ["--host-key", "cli-test"])
+        let failed = try command.execute(output: output, errors: errors)
+        try output.close()
+        try errors.close()
+        return (
+            try String(contentsOf: outputURL, encoding: .utf8), try String(contentsOf: errorURL, encoding: .utf8),
+            failed
+        )
+    }
+
+    @Test func dryRunJSONLinesPrintsExactlyOneLinePerRecord() throws {
+        let files = [
+            "inventory/sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv",
+            "inventory/ocs-xml/ocsinventory-agent-2.10-debian12.excerpt.xml",
+            "inventory/winget-list/merlinfrombelgium-winget-list.txt",
+        ].map { Fixtures.url($0).path }
+        let result = try runImport(files + ["--organisation", "Aarhus", "--dry-run", "--format", "jsonl"])
+        #expect(result.failed == 0)
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 52 + 17 + 59)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["organisation"] as? Int == 751)
+        }
+    }
+
+    @Test func summaryShowsCollapsedInstallationsAndUnknownTitles() throws {
+        let result = try runImport([
+            Fixtures.url("inventory/ocs-xml/ocsinventory-agent-2.10-debian12.excerpt.xml").path, "--organisation",
+            "751",
+            "--dry-run",
+        ])
+        #expect(result.output.contains("Software records: 17"))
+        #expect(result.output.contains("libreoffice"))
+        #expect(result.output.contains("lines collapsed into an installation"))
+        #expect(result.output.contains("Unknown titles:"))
+    }
+
+    @Test func oneBadFileDoesNotStopTheOthers() throws {
+        let directory = try Fixtures.temporaryDirectory("bad")
+        let bad = directory.appendingPathComponent("bad.json")
+        try Data("{\"bomFormat\": \"CycloneDX\", \"components\": [".utf8).write(to: bad)
+        let good = Fixtures.url("inventory/powershell-csv/Get-ItemProperty-Uninstall.ps7.constructed.csv").path
+        let result = try runImport([bad.path, good, "--organisation", "751", "--dry-run", "--format", "jsonl"])
+        #expect(result.failed == 1)
+        #expect(result.errors.contains(bad.path))
+        #expect(result.output.split(separator: "\n").count == 31)
+    }
+
+    @Test func strictFailsAFileWithUnreadableLines() throws {
+        let directory = try Fixtures.temporaryDirectory("strict")
+        let file = directory.appendingPathComponent("ragged.csv")
+        try Data("AssetName,Software\nPC,A\nPC,B,extra\n".utf8).write(to: file)
+        let lenient = try runImport([file.path, "--organisation", "751", "--dry-run", "--format", "jsonl"])
+        #expect(lenient.failed == 0)
+        #expect(lenient.output.split(separator: "\n").count == 1)
+        let strict = try runImport([file.path, "--organisation", "751", "--dry-run", "--format", "jsonl", "--strict"])
+        #expect(strict.failed == 1)
+        #expect(strict.output.isEmpty)
+        #expect(strict.errors.contains("--strict"))
+    }
+
+    @Test func unknownOrganisationAndFormatAreUsageErrors() throws {
+        let file = Fixtures.url("inventory/sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv").path
+        #expect(throws: (any Error).self) { try runImport([file, "--organisation", "Atlantis", "--dry-run"]) }
+        #expect(throws: (any Error).self) { try ImportCommand.parse([file, "--input-format", "docx"]) }
+    }
+
+    @Test func aFileThatFailsMidwayLeavesNoLinesInARegularFile() throws {
+        let directory = try Fixtures.temporaryDirectory("midway")
+        let ragged = directory.appendingPathComponent("ragged.csv")
+        try Data("AssetName,Software\nPC,A\nPC,B\nPC,C,extra\n".utf8).write(to: ragged)
+        let good = Fixtures.url("inventory/powershell-csv/Get-ItemProperty-Uninstall.ps7.constructed.csv").path
+        let result = try runImport([
+            good, ragged.path, good, "--organisation", "751", "--dry-run", "--format", "jsonl",
+            "--strict",
+        ])
+        #expect(result.failed == 1)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 62)
+        #expect(!result.output.contains("ragged.csv"))
+    }
+
+    @Test func throughAPipeAFailedFileIsSpooledAndDropped() throws {
+        let directory = try Fixtures.temporaryDirectory("pipe")
+        let ragged = directory.appendingPathComponent("ragged.csv")
+        try Data("AssetName,Software\nPC,A\nPC,B,extra\n".utf8).write(to: ragged)
+        let good = directory.appendingPathComponent("good.csv")
+        try Data("AssetName,Software\nPC,Good one\n".utf8).write(to: good)
+        let pipe = Pipe()
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/null"))
+        let command = try ImportCommand.parse([
+            ragged.path, good.path, "--organisation", "751", "--dry-run", "--format", "jsonl", "--strict",
+            "--host-key", "k",
+        ])
+        let failed = try command.execute(output: pipe.fileHandleForWriting, errors: errors)
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(failed == 1)
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(text.contains("Good one"))
+    }
+}
