@@ -15,7 +15,11 @@ cp "$REPO/fixtures/inventory/intune-csv/AppInvAggregate.constructed.csv" intune.
 # Show a command and its real output (paths made relative, long lines kept).
 run() {
     echo '```console'
-    echo "\$ overblik $*"
+    local shown=""
+    for argument in "$@"; do
+        if [[ "$argument" =~ [[:space:]] ]]; then shown+=" \"$argument\""; else shown+=" $argument"; fi
+    done
+    echo "\$ overblik$shown"
     "$BIN" "$@" 2>&1 || echo "(exit status $?)"
     echo '```'
 }
