@@ -7,8 +7,8 @@ public struct OverblikCommand: AsyncParsableCommand {
         commandName: "overblik",
         abstract: "Overview of Danish public authorities' document and software estates: ODF, office suites, OS2.",
         discussion: """
-            Scan file shares and import software inventories, classify them against the product catalog,
-            keep them in an estate store, export privacy-safe submissions, compile them nationally and
+            Scan file shares and import software inventories, classify them against the product catalog, \
+            keep them in an estate store, export privacy-safe submissions, compile them nationally and \
             report to decision-makers.
 
             Examples:
