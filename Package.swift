@@ -90,8 +90,12 @@ let package = Package(
             dependencies: [
                 "OverblikModel", "Catalog", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Raw binding for bulk inserts (a million inventory lines per import).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -107,7 +111,7 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store"],
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store", "Yams"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -144,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OfficeDocumentsTests",
-            dependencies: ["OfficeDocuments", "TestSupport"],
+            dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -164,17 +168,27 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "StorePostgres", "TestSupport"],
+            dependencies: [
+                "Store", "StorePostgres", "TestSupport", "Geography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Child process for the store's crash-safety and concurrency tests (killed mid-write by them).
+        .executableTarget(
+            name: "StoreStressHelper",
+            dependencies: ["Store", "StorePostgres", "OverblikModel"],
+            path: "Tests/StoreStressHelper",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "TestSupport"],
+            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Store", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "OverblikCLITests",
-            dependencies: ["OverblikCLI", "TestSupport"],
+            dependencies: ["OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel"],
             swiftSettings: strictSettings
         ),
     ]

@@ -4,9 +4,11 @@ import Foundation
 import Geography
 import InventoryImport
 import OverblikModel
+import Store
+import StorePostgres
 
 /// `overblik import`: inventory exports → classified software records and usage declarations.
-public struct ImportCommand: ParsableCommand {
+public struct ImportCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import software inventories (CSV, spreadsheets, agent XML/JSON, SBOMs, package lists, KITOS).",
@@ -65,6 +67,8 @@ public struct ImportCommand: ParsableCommand {
 
     @OptionGroup public var catalogOptions: CatalogOptions
 
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
 
     public func validate() throws {
@@ -76,8 +80,12 @@ public struct ImportCommand: ParsableCommand {
         }
     }
 
-    public func run() throws {
-        let failed = try execute(output: FileHandle.standardOutput, errors: FileHandle.standardError)
+    public func run() async throws {
+        // The importer and the store recorder block; keep them off Swift's cooperative pool.
+        let command = self
+        let failed = try await DedicatedThread.run {
+            try command.execute(output: FileHandle.standardOutput, errors: FileHandle.standardError)
+        }
         if failed > 0 { throw ExitCode(1) }
     }
 
@@ -103,8 +111,20 @@ public struct ImportCommand: ParsableCommand {
         options.sheet = sheet
         options.strict = strict
         options.includeHostNames = includeHostNames
-        let importer = InventoryImporter(
-            classifier: CatalogClassifier(catalog: try catalogOptions.loadCatalog()), options: options)
+        let catalog = try catalogOptions.loadCatalog()
+        let importer = InventoryImporter(classifier: CatalogClassifier(catalog: catalog), options: options)
+        var store: (any EstateStore)?
+        if !dryRun {
+            let location = storeOptions.location
+            do {
+                store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        defer {
+            if let store { try? BlockingBridge.wait { try await store.close() } }
+        }
 
         var run = ImportRunSummary()
         let output = BufferedOutput(handle: outputHandle)
@@ -121,8 +141,11 @@ public struct ImportCommand: ParsableCommand {
                 let report: FileImportReport
                 if dryRun {
                     report = try importer.importFile(at: url, into: sink)
+                } else if let store {
+                    report = try recordInStore(
+                        importer: importer, file: url, sink: sink, store: store, catalog: catalog.stamp, errors: errors)
                 } else {
-                    report = try recordInStore(importer: importer, file: url, sink: sink)
+                    report = try importer.importFile(at: url, into: sink)
                 }
                 try sink.copy(to: output)
                 run.add(report)
@@ -133,6 +156,13 @@ public struct ImportCommand: ParsableCommand {
                 }
                 run.failures.append(error.description)
                 errors.write(Data("overblik import: \(error.description)\n".utf8))
+            } catch let error as StoreError {
+                if direct {
+                    output.discardPending()
+                    undo.rollBack(outputHandle, to: mark)
+                }
+                run.failures.append(error.description)
+                errors.write(Data("overblik import: \(path): \(error.description)\n".utf8))
             }
         }
         if format == .summary { output.write(Array(run.render(dryRun: dryRun).utf8)) }
@@ -140,10 +170,40 @@ public struct ImportCommand: ParsableCommand {
         return run.failures.count
     }
 
-    /// The one place the import meets the estate store: the store helper replaces this with a transaction
-    /// per file (begin, stream the sink's records into it, commit; roll back when the import throws).
-    func recordInStore(importer: InventoryImporter, file: URL, sink: SpoolingSink) throws -> FileImportReport {
-        throw ValidationError("The estate store is not part of this build yet: use --dry-run to read and classify.")
+    /// The one place the import meets the estate store: one transaction per file (begin, stream the records
+    /// into it, commit; roll back when the import throws). A file already imported for this organisation
+    /// (same content hash) is read for the summary but adds nothing.
+    func recordInStore(
+        importer: InventoryImporter, file: URL, sink: SpoolingSink, store: any EstateStore, catalog: CatalogStamp,
+        errors: FileHandle
+    ) throws -> FileImportReport {
+        let fileHash: String
+        do {
+            fileHash = try ImportHeader.hashFile(at: file)
+        } catch {
+            throw ImportError.unreadableFile(file: file.path, reason: error.localizedDescription)
+        }
+        let header = ImportHeader(
+            organisation: importer.options.organisation ?? 0, fileHash: fileHash, fileName: file.lastPathComponent,
+            format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog)
+        let recorder = try ImportRecorder(store: store, header: header)
+        let report: FileImportReport
+        do {
+            report = try importer.importFile(at: file, into: StoreImportSink(output: sink, recorder: recorder))
+        } catch {
+            recorder.cancel()
+            throw error
+        }
+        let outcome = try recorder.finish(
+            format: report.format.rawValue, linesRead: report.linesRead, unreadableLines: report.unreadableLines)
+        if case .alreadyImported(let previous) = outcome {
+            let when = ISO8601DateFormatter().string(from: previous.finished)
+            errors.write(
+                Data(
+                    ("overblik import: \(file.lastPathComponent) was already imported for this organisation on \(when) "
+                        + "(same content); nothing added.\n").utf8))
+        }
+        return report
     }
 
     func resolveHostKey() throws -> [UInt8] {
@@ -357,5 +417,26 @@ enum OutputUndo: Equatable {
         guard self == .truncate else { return }
         _ = ftruncate(handle.fileDescriptor, off_t(mark))
         _ = lseek(handle.fileDescriptor, off_t(mark), SEEK_SET)
+    }
+}
+
+/// Sends each record both to the command's output and to the store's open import.
+final class StoreImportSink: ImportSink {
+    let output: SpoolingSink
+    let recorder: ImportRecorder
+
+    init(output: SpoolingSink, recorder: ImportRecorder) {
+        self.output = output
+        self.recorder = recorder
+    }
+
+    func accept(_ record: SoftwareRecord) throws {
+        try output.accept(record)
+        try recorder.add(record)
+    }
+
+    func accept(_ declaration: UsageDeclaration) throws {
+        try output.accept(declaration)
+        try recorder.add(declaration)
     }
 }

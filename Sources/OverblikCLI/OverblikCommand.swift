@@ -7,8 +7,8 @@ public struct OverblikCommand: AsyncParsableCommand {
         commandName: "overblik",
         abstract: "Overview of Danish public authorities' document and software estates: ODF, office suites, OS2.",
         discussion: """
-            Scan file shares and import software inventories, classify them against the product catalog,
-            keep them in an estate store, export privacy-safe submissions, compile them nationally and
+            Scan file shares and import software inventories, classify them against the product catalog, \
+            keep them in an estate store, export privacy-safe submissions, compile them nationally and \
             report to decision-makers.
 
             Examples:
@@ -19,7 +19,10 @@ public struct OverblikCommand: AsyncParsableCommand {
               overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
             """,
         version: ToolInfo.version,
-        subcommands: [ImportCommand.self, ClassifyCommand.self, CatalogCommand.self]
+        subcommands: [
+            ScanCommand.self, ImportCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self,
+            StatusCommand.self, AuthoritiesCommand.self, ClassifyCommand.self, CatalogCommand.self, ReportCommand.self,
+        ]
     )
 
     public init() {}

@@ -36,6 +36,80 @@ public final class ZipArchive {
         if leading.isEmpty { throw .empty }
         var errorCode: Int32 = 0
         guard let handle = zip_open(path, ZIP_RDONLY, &errorCode) else {
+            // Junk prepended to an archive shifts every offset; libzip gives up. Locate the archive's real
+            // start from its end record and open that slice from memory instead.
+            if errorCode == ZIP_ER_NOZIP || errorCode == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
+                let slice = Self.archiveAfterJunk(path: path)
+            {
+                try self.init(bytes: slice, junkStripped: true)
+                return
+            }
+            throw Self.openError(code: errorCode, leading: leading, path: path)
+        }
+        self.init(handle: handle, leading: leading)
+    }
+
+    /// Largest file read into memory to skip leading junk (self-extractors, damaged transfers).
+    static let junkRecoveryLimit = 64 << 20
+
+    /// When the end-of-central-directory record shows that the archive begins after some leading bytes,
+    /// returns the bytes from that start. Only the 22-byte end record (plus up to 64 KiB of comment) is examined.
+    static func archiveAfterJunk(path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        guard size >= 22, size <= junkRecoveryLimit else { return nil }
+        let tailLength = min(size, 22 + 65_535)
+        var tail = [UInt8](repeating: 0, count: tailLength)
+        let got = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, tailLength, off_t(size - tailLength)) }
+        guard got == tailLength else { return nil }
+        func u32(_ at: Int) -> Int {
+            Int(tail[at]) | Int(tail[at + 1]) << 8 | Int(tail[at + 2]) << 16 | Int(tail[at + 3]) << 24
+        }
+        var position = tailLength - 22
+        while position >= 0 {
+            if tail[position] == 0x50 && tail[position + 1] == 0x4B && tail[position + 2] == 0x05
+                && tail[position + 3] == 0x06
+            {
+                let directorySize = u32(position + 12)
+                let directoryOffset = u32(position + 16)
+                let recordOffset = size - tailLength + position
+                let junk = recordOffset - directorySize - directoryOffset
+                guard junk > 0, junk < size else { return nil }
+                var bytes = [UInt8](repeating: 0, count: size - junk)
+                let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size - junk, off_t(junk)) }
+                return read == size - junk ? bytes : nil
+            }
+            position -= 1
+        }
+        return nil
+    }
+
+    /// Opens the archive on an already open file descriptor (saves a second path lookup and open when the
+    /// caller has opened the file to sniff it). The descriptor is duplicated: the caller still owns and closes
+    /// `fileDescriptor` (whose file offset libzip moves: read it with `pread`). `path` is used for messages and
+    /// the junk-recovery fallback.
+    public convenience init(fileDescriptor: Int32, path: String) throws(ZipError) {
+        var leading = [UInt8](repeating: 0, count: 4)
+        let got = leading.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, 4, 0) }
+        if got < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        leading.removeSubrange(got...)
+        if leading.isEmpty { throw .empty }
+        let duplicate = dup(fileDescriptor)
+        if duplicate < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
+        var errorCode: Int32 = 0
+        // On success libzip owns `duplicate` and closes it with the archive.
+        guard let handle = zip_fdopen(duplicate, 0, &errorCode) else {
+            close(duplicate)
+            if errorCode == ZIP_ER_NOZIP || errorCode == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
+                let slice = Self.archiveAfterJunk(path: path)
+            {
+                try self.init(bytes: slice, junkStripped: true)
+                return
+            }
             throw Self.openError(code: errorCode, leading: leading, path: path)
         }
         self.init(handle: handle, leading: leading)
@@ -43,6 +117,10 @@ public final class ZipArchive {
 
     /// Opens an archive held in memory (the bytes are copied; libzip owns the copy).
     public convenience init(bytes: [UInt8]) throws(ZipError) {
+        try self.init(bytes: bytes, junkStripped: false)
+    }
+
+    private convenience init(bytes: [UInt8], junkStripped: Bool) throws(ZipError) {
         if bytes.isEmpty { throw .empty }
         guard let copy = malloc(bytes.count) else { throw .inconsistent(detail: "out of memory") }
         bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
@@ -59,7 +137,7 @@ public final class ZipArchive {
             zip_source_free(source)
             throw Self.openError(code: code, leading: Array(bytes.prefix(4)), path: nil)
         }
-        self.init(handle: handle, leading: Array(bytes.prefix(4)))
+        self.init(handle: handle, leading: Array(bytes.prefix(4)), junkStripped: junkStripped)
     }
 
     /// Opens an archive held in memory.
@@ -67,7 +145,7 @@ public final class ZipArchive {
         try self.init(bytes: [UInt8](data))
     }
 
-    private init(handle: OpaquePointer, leading: [UInt8]) {
+    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false) {
         self.handle = handle
         let count = max(0, Int(zip_get_num_entries(handle, 0)))
         var entries: [ZipEntry] = []
@@ -95,7 +173,8 @@ public final class ZipArchive {
         self.duplicateNames = duplicates
         self.firstIndexByName = firstIndex
         // "PK\u{3}\u{4}" (local header) or "PK\u{5}\u{6}" (end record of an empty archive).
-        self.hasLeadingJunk = leading != [0x50, 0x4B, 0x03, 0x04] && leading != [0x50, 0x4B, 0x05, 0x06]
+        self.hasLeadingJunk =
+            junkStripped || (leading != [0x50, 0x4B, 0x03, 0x04] && leading != [0x50, 0x4B, 0x05, 0x06])
     }
 
     deinit {

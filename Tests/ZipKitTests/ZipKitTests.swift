@@ -37,6 +37,23 @@ import TestSupport
         #expect(try archive.read(named: "mimetype") == mimetype)
     }
 
+    @Test func opensFromAnOpenFileDescriptorWithoutTakingIt() throws {
+        let bytes = ZipBuilder.stored([TestZipEntry(name: "mimetype", data: mimetype)])
+        let dir = try Fixtures.temporaryDirectory("zipkit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("fd.zip")
+        try Data(bytes).write(to: file)
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        do {
+            let archive = try ZipArchive(fileDescriptor: handle.fileDescriptor, path: file.path)
+            #expect(try archive.read(named: "mimetype") == mimetype)
+        }
+        // The caller's descriptor is still open and usable after the archive is gone (the offset is shared).
+        try handle.seek(toOffset: 0)
+        #expect(try handle.readToEnd()?.count == bytes.count)
+    }
+
     @Test func reportsDuplicateNames() throws {
         let bytes = ZipBuilder.stored([
             TestZipEntry(name: "mimetype", data: mimetype),
@@ -99,6 +116,18 @@ import TestSupport
         let archive = try ZipArchive(bytes: bytes)
         #expect(archive.hasLeadingJunk)
         #expect(try archive.read(named: "mimetype") == mimetype)
+    }
+
+    @Test func junkThatShiftsOffsetsIsSkippedWhenOpeningAFile() throws {
+        // Junk prepended after the archive was written: every recorded offset is now wrong by its length.
+        let archive = ZipBuilder.stored([TestZipEntry(name: "mimetype", data: mimetype)])
+        let dir = try Fixtures.temporaryDirectory("zipkit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("junk.zip")
+        try Data(Array(repeating: 0x4D, count: 700) + archive).write(to: file)
+        let opened = try ZipArchive(path: file.path)
+        #expect(opened.hasLeadingJunk)
+        #expect(try opened.read(named: "mimetype") == mimetype)
     }
 
     @Test func zipBombIsCappedWhateverTheArchiveDeclares() throws {

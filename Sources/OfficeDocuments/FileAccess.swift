@@ -1,0 +1,192 @@
+import Foundation
+import OverblikModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One open file descriptor with its `fstat` facts. Opened non-blocking so a FIFO that slipped past the
+/// walker can never hang a scan (and it is then refused as not regular).
+struct OpenedFile {
+    private(set) var fd: Int32
+    var openError: String?
+    var size: Int64 = 0
+    var modified = Date(timeIntervalSince1970: 0)
+    var isRegular = false
+
+    init(path: String) {
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        if fd < 0 {
+            openError = String(cString: strerror(errno))
+            return
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 {
+            size = Int64(info.st_size)
+            modified = Date(
+                timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset`; `nil` on an I/O error.
+    func read(at offset: Int64, count: Int) -> [UInt8]? {
+        guard count > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = buffer.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        buffer.removeSubrange(filled...)
+        return buffer
+    }
+
+    mutating func close() {
+        if fd >= 0 {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
+    }
+}
+
+/// Content signatures, checked on the first bytes of a file.
+enum Signature {
+    case zip
+    case compoundFile
+    case pdf
+    case rtf
+    case xml
+    case unknown
+
+    static func sniff(_ head: [UInt8]) -> Signature {
+        func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
+            head.count >= offset + prefix.count && Array(head[offset..<offset + prefix.count]) == prefix
+        }
+        // Local file header, or the end record of an empty archive.
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .compoundFile }
+        if starts(Array("{\\rtf".utf8)) { return .rtf }
+        // PDF readers accept the header anywhere in the first KiB.
+        let pdf = Array("%PDF-".utf8)
+        if head.count >= pdf.count {
+            for offset in 0...min(1024, head.count - pdf.count) where starts(pdf, at: offset) { return .pdf }
+        }
+        if looksLikeXML(head) { return .xml }
+        return .unknown
+    }
+
+    /// `<` after an optional BOM and whitespace, in UTF-8 or UTF-16.
+    private static func looksLikeXML(_ head: [UInt8]) -> Bool {
+        if head.starts(with: [0xFF, 0xFE, 0x3C, 0x00]) || head.starts(with: [0xFE, 0xFF, 0x00, 0x3C]) { return true }
+        var index = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while index < head.count, [0x20, 0x09, 0x0A, 0x0D].contains(head[index]) { index += 1 }
+        guard index + 1 < head.count, head[index] == 0x3C else { return false }
+        let next = head[index + 1]
+        // '<?', '<!' (comment or doctype) or a name start character.
+        return next == 0x3F || next == 0x21 || next == 0x5F || (next >= 0x41 && next <= 0x5A)
+            || (next >= 0x61 && next <= 0x7A) || next >= 0x80
+    }
+}
+
+/// Just enough of the Compound File Binary format to name a legacy file: the stream names in the first
+/// directory sector (where writers put the root's main streams). Never reads document content.
+enum CompoundFile {
+    struct Kind {
+        var family: DocumentFamily
+        var format: String
+        var mimetype: String?
+        var encrypted = false
+    }
+
+    /// Names in the first few directory sectors, following the directory's FAT chain (at most 8 sectors,
+    /// 32–256 entries: where writers put the root's main streams). Bounds-checked; never reads stream data.
+    static func rootStreamNames(opened: inout OpenedFile) -> Set<String> {
+        guard let header = opened.read(at: 0, count: 512), header.count == 512 else { return [] }
+        func u16(_ bytes: [UInt8], _ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+        func u32(_ bytes: [UInt8], _ offset: Int) -> Int {
+            Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
+                | Int(bytes[offset + 3]) << 24
+        }
+        let sectorShift = u16(header, 0x1E)
+        guard sectorShift == 9 || sectorShift == 12 else { return [] }
+        let sectorSize = 1 << sectorShift
+        let entriesPerFATSector = sectorSize / 4
+        var sector = u32(header, 0x30)
+        var names = Set<String>()
+        var cachedFAT: (index: Int, bytes: [UInt8])?
+        for _ in 0..<8 {
+            guard sector < 0xFFFF_FFFA else { break }
+            let offset = Int64(sector + 1) * Int64(sectorSize)
+            guard offset < opened.size, let directory = opened.read(at: offset, count: sectorSize),
+                directory.count == sectorSize
+            else { break }
+            var entry = 0
+            while entry + 128 <= directory.count {
+                let nameLength = u16(directory, entry + 0x40)
+                if nameLength >= 2 && nameLength <= 64 {
+                    var units: [UInt16] = []
+                    for index in stride(from: 0, to: nameLength - 2, by: 2) {
+                        units.append(UInt16(directory[entry + index]) | UInt16(directory[entry + index + 1]) << 8)
+                    }
+                    names.insert(String(decoding: units, as: UTF16.self))
+                }
+                entry += 128
+            }
+            // Next directory sector: FAT[sector]; the FAT sector's location is in the header's DIFAT (109 slots).
+            let fatIndex = sector / entriesPerFATSector
+            guard fatIndex < 109 else { break }
+            if cachedFAT?.index != fatIndex {
+                let fatSector = u32(header, 0x4C + fatIndex * 4)
+                guard fatSector < 0xFFFF_FFFA,
+                    let bytes = opened.read(at: Int64(fatSector + 1) * Int64(sectorSize), count: sectorSize),
+                    bytes.count == sectorSize
+                else { break }
+                cachedFAT = (fatIndex, bytes)
+            }
+            sector = u32(cachedFAT!.bytes, (sector % entriesPerFATSector) * 4)
+        }
+        return names
+    }
+
+    static func format(streamNames: Set<String>, ext: String) -> Kind {
+        func pick(_ family: DocumentFamily, _ formats: [String], _ mimetype: String) -> Kind {
+            Kind(family: family, format: formats.contains(ext) ? ext : formats[0], mimetype: mimetype)
+        }
+        if streamNames.contains("EncryptedPackage") {
+            let format = DocumentFormats.ooxmlExtensions.contains(ext) ? ext : "ooxml"
+            return Kind(family: .ooxml, format: format, mimetype: nil, encrypted: true)
+        }
+        if streamNames.contains("WordDocument") { return pick(.legacy, ["doc", "dot"], "application/msword") }
+        if streamNames.contains("Workbook") || streamNames.contains("Book") {
+            return pick(.legacy, ["xls", "xlt", "xla"], "application/vnd.ms-excel")
+        }
+        if streamNames.contains("PowerPoint Document") {
+            return pick(.legacy, ["ppt", "pot", "pps"], "application/vnd.ms-powerpoint")
+        }
+        if streamNames.contains("VisioDocument") { return pick(.legacy, ["vsd"], "application/vnd.visio") }
+        if streamNames.contains("StarWriterDocument") {
+            return pick(.legacy, ["sdw"], "application/vnd.stardivision.writer")
+        }
+        if streamNames.contains("StarCalcDocument") {
+            return pick(.legacy, ["sdc"], "application/vnd.stardivision.calc")
+        }
+        if streamNames.contains("StarDrawDocument3") || streamNames.contains("StarDrawDocument") {
+            return pick(.legacy, ["sdd", "sda"], "application/vnd.stardivision.impress")
+        }
+        // Stream names not in the first sector: the signature is there, so the extension may decide.
+        if DocumentFormats.legacyExtensions.contains(ext) {
+            return Kind(family: .legacy, format: ext, mimetype: nil)
+        }
+        return Kind(family: .other, format: "cfb", mimetype: nil)
+    }
+}

@@ -1,1 +1,0 @@
-// OfficeDocuments: see the module's DocC summary once it lands.

@@ -1,0 +1,252 @@
+import Foundation
+public import OverblikModel
+
+/// Receives scan results, in order of completion, on the thread that called ``DocumentScanner/run(roots:sink:)``.
+///
+/// The CLI writes them to a file; the estate store records them. A sink that throws stops the scan.
+public protocol DocumentRecordSink: AnyObject {
+    func accept(_ record: DocumentRecord) throws
+    /// A directory or special file the walker reported instead of reading.
+    func walkIssue(_ issue: WalkIssue) throws
+    /// A file not read because ``DocumentScanner/skipUnchanged`` said the store already has it as it is.
+    func unchanged(path: String) throws
+}
+
+extension DocumentRecordSink {
+    /// Sinks that do not keep state between scans ignore skipped files.
+    public func unchanged(path: String) throws {}
+}
+
+/// What one scan did, for the summary and the progress line.
+public struct ScanProgress: Sendable, Hashable {
+    public var files = 0
+    public var errors = 0
+    public var walkIssues = 0
+    /// Files not read again because they are unchanged since the last scan (incremental rescans).
+    public var unchanged = 0
+    public var elapsed: Double = 0
+
+    public var filesPerSecond: Double { elapsed > 0 ? Double(files) / elapsed : 0 }
+}
+
+/// Options for a scan.
+public struct ScanOptions: Sendable, Hashable {
+    /// Parallel readers. May exceed the core count (network shares are latency-bound).
+    public var jobs: Int
+    public var followSymlinks: Bool
+    /// Read every regular file, not only those with office-document extensions.
+    public var allFiles: Bool
+
+    /// `jobs` defaults to the number of active processors.
+    public init(jobs: Int? = nil, followSymlinks: Bool = false, allFiles: Bool = false) {
+        self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.followSymlinks = followSymlinks
+        self.allFiles = allFiles
+    }
+}
+
+/// Walks roots and reads files in parallel with bounded memory.
+///
+/// One walker thread feeds paths into a bounded queue; `jobs` reader threads turn them into records and put
+/// them into a second bounded queue; the calling thread drains that queue into the sink. Both queues hold at
+/// most a few records per job, so memory does not grow with the number of files.
+public struct DocumentScanner: Sendable {
+    public let reader: DocumentReader
+    public let options: ScanOptions
+    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the
+    /// last scan, and the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the
+    /// estate store.
+    public var skipUnchanged: (@Sendable (String) -> Bool)?
+
+    public init(reader: DocumentReader, options: ScanOptions) {
+        self.reader = reader
+        self.options = options
+    }
+
+    /// Whether the scanner reads a file with this name by default.
+    public static func isCandidate(path: String) -> Bool {
+        DocumentFormats.candidateExtensions.contains(DocumentReader.lowercasedExtension(of: path))
+    }
+
+    private enum WorkItem: Sendable {
+        case file(String)
+        case issue(WalkIssue)
+    }
+
+    private enum Result: Sendable {
+        case record(DocumentRecord)
+        case unchanged(String)
+        case issue(WalkIssue)
+    }
+
+    /// Paths and records travel in batches: one lock hand-off per batch instead of per file keeps the threads
+    /// busy reading rather than waking each other.
+    public static let batchSize = 32
+
+    /// Validates every root first (throws ``ScanError/unreadableRoot(path:reason:)``), then scans them all.
+    /// `progress` is called on the calling thread after each result.
+    public func run(
+        roots: [String], sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)? = nil
+    ) throws -> ScanProgress {
+        let walker = TreeWalker(followSymlinks: options.followSymlinks)
+        for root in roots { try walker.validate(root: root) }
+        let started = Date()
+        let jobs = options.jobs
+        let batchSize = Self.batchSize
+        // At most 2 batches per job waiting in each queue: memory is bounded by jobs × batch size.
+        let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
+        let results = BoundedQueue<[Result]?>(capacity: jobs * 2)
+        let cancelled = AtomicFlag()
+        let allFiles = options.allFiles
+        let skipUnchanged = self.skipUnchanged
+
+        let walkerThread = Thread {
+            // Unchanged files skip the readers and go straight to the results, in large batches: a rescan of an
+            // unchanged tree costs little more than the walk itself.
+            var unchanged: [Result] = []
+            var batch: [WorkItem] = []
+            batch.reserveCapacity(batchSize)
+            func emit(_ item: WorkItem) {
+                batch.append(item)
+                if batch.count == batchSize {
+                    work.push(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            for root in roots {
+                walker.walk(
+                    root: root,
+                    file: { path in
+                        if cancelled.isSet { return false }
+                        guard allFiles || Self.isCandidate(path: path) else { return true }
+                        if let skipUnchanged, skipUnchanged(path) {
+                            unchanged.append(.unchanged(path))
+                            if unchanged.count >= 1024 {
+                                results.push(unchanged)
+                                unchanged.removeAll(keepingCapacity: true)
+                            }
+                        } else {
+                            emit(.file(path))
+                        }
+                        return true
+                    },
+                    issue: { issue in emit(.issue(issue)) })
+                if cancelled.isSet { break }
+            }
+            if !unchanged.isEmpty { results.push(unchanged) }
+            if !batch.isEmpty { work.push(batch) }
+            for _ in 0..<jobs { work.push(nil) }
+        }
+        walkerThread.stackSize = 1 << 20
+        walkerThread.start()
+        let reader = self.reader
+        for _ in 0..<jobs {
+            let thread = Thread {
+                while let items = work.pop() {
+                    if cancelled.isSet { continue }
+                    let done: [Result] = items.map { item in
+                        switch item {
+                        case .file(let path): return .record(reader.read(path: path))
+                        case .issue(let issue): return .issue(issue)
+                        }
+                    }
+                    results.push(done)
+                }
+                results.push(nil)
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+
+        var stats = ScanProgress()
+        var running = jobs
+        var failure: (any Error)?
+        while running > 0 {
+            guard let batch = results.pop() else {
+                running -= 1
+                continue
+            }
+            if failure != nil { continue }
+            for result in batch {
+                switch result {
+                case .record(let record):
+                    stats.files += 1
+                    if record.error != nil { stats.errors += 1 }
+                    do { try sink.accept(record) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                case .unchanged(let path):
+                    stats.unchanged += 1
+                    do { try sink.unchanged(path: path) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                case .issue(let issue):
+                    stats.walkIssues += 1
+                    do { try sink.walkIssue(issue) } catch {
+                        failure = error
+                        cancelled.set()
+                    }
+                }
+                if failure != nil { break }
+            }
+            stats.elapsed = Date().timeIntervalSince(started)
+            progress?(stats)
+        }
+        stats.elapsed = Date().timeIntervalSince(started)
+        if let failure { throw ScanError.sinkFailed("\(failure)") }
+        return stats
+    }
+}
+
+/// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()  // one lock; waiters re-check their own predicate
+    private var storage: [Element?]
+    private var head = 0
+    private var count = 0
+
+    init(capacity: Int) {
+        storage = Array(repeating: nil, count: max(1, capacity))
+    }
+
+    func push(_ element: Element) {
+        condition.lock()
+        while count == storage.count { condition.wait() }
+        storage[(head + count) % storage.count] = element
+        count += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func pop() -> Element {
+        condition.lock()
+        while count == 0 { condition.wait() }
+        let element = storage[head]!
+        storage[head] = nil
+        head = (head + 1) % storage.count
+        count -= 1
+        condition.broadcast()
+        condition.unlock()
+        return element
+    }
+}
+
+/// A set-once flag shared between threads.
+final class AtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+}

@@ -1,0 +1,85 @@
+public import ArgumentParser
+import Foundation
+import Geography
+import OverblikModel
+import Store
+
+/// `overblik export`: an authority's privacy-safe submission (aggregates only) from its store.
+public struct ExportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a submission (aggregates only: no paths, host names or people's names) from the store.",
+        discussion: """
+            The submission holds documents by family, format, suite, suite version line, ODF version and year,
+            read errors by kind, installations by product and version line (distinct hosts), the number of
+            distinct hosts, usage declarations, and - only with --include-unknown-titles - software titles the
+            catalog did not recognise. Its body is sealed with a SHA-256 digest; `overblik submission verify`
+            checks it.
+
+            Examples:
+              overblik export --organisation 751 --period 2026 --output aarhus-2026.json
+              overblik export --organisation "Region Midtjylland" --comment "Only the town hall scanned" \\
+                --output midt.json --store /data/overblik.sqlite
+            """)
+
+    @Option(help: "The authority: code (751, 0101), official name or alias (Århus, Kbh.).")
+    public var organisation: String
+
+    @Option(help: "Reporting period: 2026, 2026-H2, 2026-Q4 or 2026-11 (default: the current year).")
+    public var period: String?
+
+    @Option(help: "A short comment shown beside the authority's profile in reports (at most 1000 characters).")
+    public var comment: String?
+
+    @Flag(help: "Also list software titles the catalog did not recognise (they may name local tools).")
+    public var includeUnknownTitles = false
+
+    @Flag(help: "Mark the submission as synthetic (demo data); reports built on it say so.")
+    public var synthetic = false
+
+    @Option(name: .shortAndLong, help: "Where to write the submission JSON.")
+    public var output: String
+
+    @OptionGroup public var storeOptions: StoreOptions
+
+    public init() {}
+
+    public func run() async throws {
+        let authority: Authority
+        do {
+            authority = try AuthorityDirectory.denmark.resolve(organisation)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let period = self.period ?? ExportOptions.defaultPeriod()
+        guard ExportOptions.isValidPeriod(period) else {
+            throw ValidationError("Period '\(period)' is not one of the forms 2026, 2026-H2, 2026-Q4 or 2026-11.")
+        }
+        if let comment, comment.count > SubmissionBuilder.maximumCommentLength {
+            throw ValidationError("The comment is \(comment.count) characters; at most 1000 are allowed.")
+        }
+        let store = try await storeOptions.open(create: false)
+        let submission = try await SubmissionBuilder.build(
+            from: store,
+            options: ExportOptions(
+                organisation: authority, period: period, comment: comment,
+                includeUnknownTitles: includeUnknownTitles, synthetic: synthetic))
+        try await store.close()
+        let url = URL(fileURLWithPath: output)
+        try writeAtomically(try encodeSubmission(submission), to: url)
+        let body = submission.body
+        let documents = body.documents.counts.reduce(0) { $0 + $1.count }
+        let installations = body.installations.counts.reduce(0) { $0 + $1.hosts }
+        print("Wrote \(output): \(authority.name) (\(authority.code)), period \(period)")
+        print(
+            "  documents: \(documents) in \(body.documents.counts.count) groups, read errors: "
+                + "\(body.documents.errors.reduce(0) { $0 + $1.count })")
+        print(
+            "  installations: \(installations) on \(body.installations.hosts) distinct hosts, "
+                + "\(body.installations.counts.count) product/version lines")
+        print(
+            "  usage declarations: \(body.usage.count)"
+                + (body.unknownTitles.map { ", unknown titles: \($0.count)" } ?? ""))
+        print("  digest: \(submission.digest)")
+    }
+}

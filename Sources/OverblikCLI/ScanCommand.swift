@@ -1,0 +1,222 @@
+public import ArgumentParser
+import Catalog
+import Foundation
+import Geography
+import OfficeDocuments
+import OverblikModel
+import Store
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `overblik scan`: which suite wrote each office document under the given folders, in which format and
+/// ODF version. Reads metadata only, never content.
+public struct ScanCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan folders for office documents: family, format, ODF version, producing suite.",
+        discussion: """
+            Walks each PATH (symbolic links are not followed unless --follow-symlinks; FIFOs and devices are \
+            never opened), reads every office document's metadata in parallel (never its content) and writes \
+            one record per file, or a summary. Personal metadata (authors, titles, keywords) is read only with \
+            --include-personal-data.
+
+            Each scan is recorded in the estate store (--store, $OVERBLIK_STORE, else overblik.sqlite here; one \
+            transaction per folder, so an interrupted scan leaves nothing half-written). A file whose size and \
+            modification time are unchanged since the last scan of the same folder is not read again (--full \
+            reads everything); the store reports new, changed, unchanged and deleted files. Paths are stored as \
+            a keyed hash plus the top-level folder name unless --include-paths. --no-store only prints.
+
+            Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded); \
+            64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written.
+
+            Examples:
+              overblik scan /srv/share
+              overblik scan /srv/share --format jsonl --output share.jsonl --jobs 16
+              overblik scan /mnt/p /mnt/q --format csv --output documents.csv --organisation 751
+            """)
+
+    @Argument(help: "Folders or files to scan.")
+    var paths: [String]
+
+    @Option(help: "Municipality or region: code (751), name or alias (\"Aarhus Kommune\", Århus).")
+    var organisation: String?
+
+    @Option(help: "Parallel readers (default: number of cores; more helps on network shares).")
+    var jobs: Int?
+
+    @Option(
+        help: "summary | jsonl | csv | json (default: summary on a terminal, else jsonl; or from --output's extension)."
+    )
+    var format: String?
+
+    @Option(help: "Write records to FILE instead of standard output (the summary then goes to standard output).")
+    var output: String?
+
+    @Flag(help: "Also read personal metadata (creator, titles, descriptions, keywords, user-defined fields).")
+    var includePersonalData = false
+
+    @Flag(help: "Follow symbolic links (loops are detected; each directory is read once).")
+    var followSymlinks = false
+
+    @Flag(help: "Read every regular file, not only files with office-document extensions.")
+    var allFiles = false
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(name: .customLong("no-store"), help: "Do not record the scan in the estate store; only print or write it.")
+    var noStore = false
+
+    @Flag(help: "Keep full paths in the store (default: a keyed hash plus the top-level folder name).")
+    var includePaths = false
+
+    @Flag(help: "Read every file again, even those unchanged since the last scan of the same folder.")
+    var full = false
+
+    public init() {}
+
+    public func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one folder or file to scan.") }
+        if let jobs, !(1...512).contains(jobs) { throw ValidationError("--jobs must be between 1 and 512.") }
+        if let format, ScanOutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of: summary, jsonl, csv, json (got '\(format)').")
+        }
+        if let organisation {
+            do {
+                _ = try AuthorityDirectory.denmark.resolve(organisation)
+            } catch {
+                throw ValidationError("--organisation: \(error)")
+            }
+        }
+    }
+
+    var resolvedFormat: ScanOutputFormat {
+        if let format, let value = ScanOutputFormat(rawValue: format) { return value }
+        if let output {
+            switch (output as NSString).pathExtension.lowercased() {
+            case "csv": return .csv
+            case "json": return .json
+            default: return .jsonl
+            }
+        }
+        return isatty(STDOUT_FILENO) == 1 ? .summary : .jsonl
+    }
+
+    public func run() async throws {
+        // The scanner and the store sink block; keep them off Swift's cooperative pool.
+        let command = self
+        try await DedicatedThread.run { try command.runBlocking() }
+    }
+
+    func runBlocking() throws {
+        let format = resolvedFormat
+        let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
+        let reader = DocumentReader(
+            classifier: try catalogOptions.makeClassifier(),
+            options: DocumentReaderOptions(includePersonalData: includePersonalData))
+        var scanner = DocumentScanner(
+            reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
+        // With the store, roots are absolute so the same folder is recognised from any working directory.
+        let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
+
+        let writer: OutputStreamWriter?
+        do {
+            if let output {
+                writer = try OutputStreamWriter.file(output)
+            } else {
+                writer = format == .summary ? nil : OutputStreamWriter(fd: STDOUT_FILENO, ownsDescriptor: false)
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(73)
+        }
+        let sink = ScanOutputSink(format: format, writer: writer)
+        var storeSink: StoreScanSink?
+        if !noStore {
+            do {
+                storeSink = try StoreScanSink(
+                    location: storeOptions.location, organisation: organisationCode, roots: roots,
+                    includePaths: includePaths)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(74)
+            }
+            if !full { scanner.skipUnchanged = storeSink?.skipPredicate }
+            sink.additionalSinks = [storeSink!]
+        }
+        try sink.begin()
+
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let stats: ScanProgress
+        do {
+            stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
+        } catch let error as ScanError {
+            progress.finish()
+            storeSink?.cancel()
+            printError("\(error)")
+            switch error {
+            case .unreadableRoot: throw ExitCode(66)
+            case .sinkFailed: throw ExitCode(73)
+            }
+        }
+        progress.finish()
+        try sink.end(elapsed: stats.elapsed)
+        // The summary goes to standard output unless it was itself written to --output.
+        if (format == .summary) != (output != nil) {
+            FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
+        }
+        if let storeSink {
+            let summaries: [Store.ScanSummary]
+            do {
+                summaries = try storeSink.finish()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(74)
+            }
+            let report = StoreScanSink.render(
+                summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
+            // Keep machine-readable output on stdout clean.
+            if format == .summary || output != nil {
+                FileHandle.standardOutput.write(Data(report.utf8))
+            } else {
+                FileHandle.standardError.write(Data(report.utf8))
+            }
+        }
+    }
+
+    private func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+}
+
+/// A single self-overwriting status line on standard error, at most five updates per second.
+final class ProgressLine {
+    private let enabled: Bool
+    private var lastUpdate = Date.distantPast
+    private var shown = false
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func update(_ stats: ScanProgress) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastUpdate) >= 0.2 else { return }
+        lastUpdate = now
+        shown = true
+        let line =
+            "\r\u{1B}[K\(stats.files) files  \(Int(stats.filesPerSecond.rounded())) files/s  \(stats.errors) errors"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled, shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

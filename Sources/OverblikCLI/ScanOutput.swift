@@ -1,0 +1,259 @@
+import Foundation
+import OfficeDocuments
+import OverblikModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Output formats of `overblik scan`.
+enum ScanOutputFormat: String, CaseIterable {
+    case summary, jsonl, csv, json
+}
+
+/// Buffered writes to a file descriptor (stdout or an output file): one syscall per 64 KiB, not per record.
+final class OutputStreamWriter {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+
+    init(fd: Int32, ownsDescriptor: Bool) {
+        self.fd = fd
+        self.ownsDescriptor = ownsDescriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    static func file(_ path: String) throws -> OutputStreamWriter {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw ScanCommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        return OutputStreamWriter(fd: fd, ownsDescriptor: true)
+    }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func write(bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ScanCommandError.cannotWrite(path: "output", reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        if ownsDescriptor { _ = Glibc.close(fd) }
+    }
+}
+
+enum ScanCommandError: Error, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// Writes each record as it arrives (jsonl, csv, json array) and keeps the running summary.
+final class ScanOutputSink: DocumentRecordSink {
+    let format: ScanOutputFormat
+    let writer: OutputStreamWriter?
+    private(set) var summary = ScanSummary()
+    private let encoder: JSONEncoder
+    private var first = true
+    private var line: [UInt8] = []
+    /// Further sinks (the estate store, when `--store` is wired in) receive every record too.
+    var additionalSinks: [any DocumentRecordSink] = []
+
+    init(format: ScanOutputFormat, writer: OutputStreamWriter?) {
+        self.format = format
+        self.writer = writer
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+    }
+
+    static let csvColumns = [
+        "path", "family", "container", "format", "mimetype", "odf_version", "generator", "suite", "suite_version",
+        "encrypted", "warnings", "error", "size", "modified",
+    ]
+
+    func begin() throws {
+        switch format {
+        case .csv: try writer?.write(Self.csvColumns.joined(separator: ",") + "\r\n")
+        case .json: try writer?.write("{\"documents\":[\n")
+        case .jsonl, .summary: break
+        }
+    }
+
+    func accept(_ record: DocumentRecord) throws {
+        summary.add(record)
+        for sink in additionalSinks { try sink.accept(record) }
+        guard let writer else { return }
+        switch format {
+        case .jsonl:
+            line.removeAll(keepingCapacity: true)
+            DocumentRecordJSON.append(record, to: &line)
+            line.append(0x0A)
+            try writer.write(bytes: line)
+        case .json:
+            line.removeAll(keepingCapacity: true)
+            if !first { line.append(contentsOf: [0x2C, 0x0A]) }
+            first = false
+            DocumentRecordJSON.append(record, to: &line)
+            try writer.write(bytes: line)
+        case .csv:
+            try writer.write(Self.csvRow(record))
+        case .summary:
+            break
+        }
+    }
+
+    func unchanged(path: String) throws {
+        for sink in additionalSinks { try sink.unchanged(path: path) }
+    }
+
+    func walkIssue(_ issue: WalkIssue) throws {
+        summary.add(issue)
+        for sink in additionalSinks { try sink.walkIssue(issue) }
+    }
+
+    func end(elapsed: Double) throws {
+        summary.elapsedSeconds = elapsed
+        if format == .summary, let writer {
+            // `--format summary --output FILE`: the summary itself is the output.
+            try writer.write(SummaryRenderer.render(summary))
+        }
+        if format == .json, let writer {
+            try writer.write("\n],\"summary\":")
+            try writer.write(bytes: try encoder.encode(summary))
+            try writer.write("}\n")
+        }
+        try writer?.close()
+    }
+
+    static func csvRow(_ record: DocumentRecord) -> String {
+        let modified = ISO8601DateFormatter.string(
+            from: record.modified, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
+        let fields: [String] = [
+            record.path, record.family.rawValue, record.container.rawValue, record.format, record.mimetype ?? "",
+            record.odfVersion ?? "", record.generator ?? "", record.suite ?? "", record.suiteVersion ?? "",
+            record.encrypted ? "true" : "false", record.warnings.map(\.kind).joined(separator: ";"),
+            record.error?.rawValue ?? "", String(record.size), modified,
+        ]
+        return fields.map(csvField).joined(separator: ",") + "\r\n"
+    }
+
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// The human summary printed by `--format summary` (and after writing records to `--output`).
+enum SummaryRenderer {
+    static func render(_ summary: ScanSummary) -> String {
+        var lines: [String] = []
+        let files = summary.files
+        lines.append(
+            "Scanned \(files) file\(files == 1 ? "" : "s") in \(format(summary.elapsedSeconds)) s "
+                + "(\(Int(summary.filesPerSecond.rounded())) files/s)")
+        lines.append("")
+        lines.append("Documents by family")
+        for family in DocumentFamily.allCases {
+            let count = summary.byFamily[family.rawValue] ?? 0
+            if count > 0 { lines.append(row(family.rawValue, count, of: files)) }
+        }
+        if let share = summary.odfShare {
+            lines.append("")
+            lines.append(
+                "ODF share: \(percent(share)) of \(summary.officeDocuments) office documents "
+                    + "(ODF, OpenOffice.org 1.x XML, OOXML, legacy binary)")
+        }
+        if !summary.bySuite.isEmpty {
+            lines.append("")
+            lines.append("Suites")
+            let suites: [SuiteRow] = summary.bySuite.map { key, value in
+                SuiteRow(suite: key, versions: value, total: value.values.reduce(0, +))
+            }
+            for suite in suites.sorted(by: byCountThenName) {
+                let label = suite.suite == "unknown" ? "unknown (no or unrecognised producer)" : suite.suite
+                lines.append(row(label, suite.total, of: files))
+                let versions: [(key: String, value: Int)] = suite.versions.sorted(by: byCountThenKey)
+                if versions.count > 1 || versions.first?.key != "" {
+                    for (version, count) in versions {
+                        lines.append(row("  " + (version.isEmpty ? "(version unknown)" : version), count, of: files))
+                    }
+                }
+            }
+        }
+        if !summary.byODFVersion.isEmpty {
+            lines.append("")
+            lines.append("ODF versions")
+            let total = summary.byODFVersion.values.reduce(0, +)
+            for (version, count) in summary.byODFVersion.sorted(by: { $0.key < $1.key }) {
+                lines.append(row(version == "none" ? "(not stated)" : version, count, of: total))
+            }
+        }
+        lines.append("")
+        if summary.errorsByKind.isEmpty {
+            lines.append("Errors: none")
+        } else {
+            lines.append("Errors by kind")
+            for (kind, count) in summary.errorsByKind.sorted(by: byCountThenKey) {
+                lines.append(row(kind, count, of: files))
+            }
+        }
+        if summary.encrypted > 0 { lines.append("Encrypted: \(summary.encrypted)") }
+        if summary.withWarnings > 0 { lines.append("With warnings: \(summary.withWarnings)") }
+        if !summary.walkIssuesByKind.isEmpty {
+            let issues = summary.walkIssuesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("Not read: " + issues.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private struct SuiteRow {
+        var suite: String
+        var versions: [String: Int]
+        var total: Int
+    }
+
+    private static func byCountThenName(_ a: SuiteRow, _ b: SuiteRow) -> Bool {
+        a.total != b.total ? a.total > b.total : a.suite < b.suite
+    }
+
+    private static func byCountThenKey(_ a: (key: String, value: Int), _ b: (key: String, value: Int)) -> Bool {
+        a.value != b.value ? a.value > b.value : a.key < b.key
+    }
+
+    private static func row(_ label: String, _ count: Int, of total: Int) -> String {
+        let share = total > 0 ? percent(Double(count) / Double(total)) : ""
+        let padded = label.count < 28 ? label + String(repeating: " ", count: 28 - label.count) : label + " "
+        let number = String(count)
+        return "  " + padded + String(repeating: " ", count: max(1, 9 - number.count)) + number + "  " + share
+    }
+
+    static func percent(_ value: Double) -> String {
+        let tenths = (value * 1000).rounded() / 10
+        return String(format: "%.1f%%", tenths)
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
+}

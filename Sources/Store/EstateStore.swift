@@ -1,0 +1,379 @@
+public import Foundation
+public import OverblikModel
+
+/// Where an estate store lives: a SQLite file (the default) or a PostgreSQL server.
+public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case sqliteInMemory
+    case postgres(url: String)
+
+    /// The file used when neither `--store` nor `OVERBLIK_STORE` names one.
+    public static let defaultFileName = "overblik.sqlite"
+
+    /// Resolves `--store VALUE`, then `OVERBLIK_STORE`, then `overblik.sqlite` in the working directory.
+    public static func resolve(
+        _ value: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        -> StoreLocation
+    {
+        let text = value ?? environment["OVERBLIK_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultFileName
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return .postgres(url: text) }
+        if text == ":memory:" { return .sqliteInMemory }
+        return .sqlite(path: text)
+    }
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return path
+        case .sqliteInMemory: return ":memory:"
+        case .postgres(let url):
+            // Never echo a password.
+            guard var parts = URLComponents(string: url) else { return "postgres://…" }
+            if parts.password != nil { parts.password = "***" }
+            return parts.string ?? "postgres://…"
+        }
+    }
+}
+
+/// Errors from the estate store. Cases carry the evidence; `description` holds the message.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// The database could not be opened or created.
+    case cannotOpen(location: String, reason: String)
+    /// The store was written by a newer Overblik (a migration this build does not know).
+    case newerSchema(location: String, found: Int, known: Int)
+    /// A database statement failed.
+    case database(operation: String, reason: String)
+    /// A write session was used after it finished or was cancelled.
+    case sessionClosed
+    /// A PostgreSQL URL could not be understood.
+    case badPostgresURL(String)
+    /// A submission file was refused by `submission verify` / `compile`.
+    case invalidSubmission(file: String, problems: [String])
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let location, let reason):
+            return "Cannot open the estate store at \(location): \(reason)"
+        case .newerSchema(let location, let found, let known):
+            return "The store at \(location) has schema version \(found), newer than this Overblik knows (\(known)). "
+                + "Upgrade Overblik."
+        case .database(let operation, let reason):
+            return "Store \(operation) failed: \(reason)"
+        case .sessionClosed:
+            return "The store write session was already finished or cancelled."
+        case .badPostgresURL(let url):
+            return "Not a usable PostgreSQL URL: \(url) (expected postgres://user[:password]@host[:port]/database)"
+        case .invalidSubmission(let file, let problems):
+            return "\(file) is not a valid submission:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Size and modification time of a file as last scanned: enough to skip an unchanged file.
+public struct FileStamp: Sendable, Hashable {
+    public var size: Int64
+    /// Seconds since 1970 (file-system modification time, full precision).
+    public var modified: Double
+
+    public init(size: Int64, modified: Date) {
+        self.size = size
+        self.modified = modified.timeIntervalSince1970
+    }
+
+    public init(size: Int64, modifiedSeconds: Double) {
+        self.size = size
+        self.modified = modifiedSeconds
+    }
+}
+
+/// What the store knew about the files under one scan root after the last completed scan of it.
+///
+/// Paths are stored pseudonymised (keyed hash), so look-ups hash the path the scanner sees with the
+/// store's key; the scanner never needs the stored form.
+public struct FileIndex: Sendable {
+    public let root: String
+    let pseudonymiser: Pseudonymiser
+    let stamps: [String: FileStamp]
+
+    /// For store implementations: `stamps` is keyed by ``Pseudonymiser/pathKey(_:)``.
+    public init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
+        self.root = root
+        self.pseudonymiser = pseudonymiser
+        self.stamps = stamps
+    }
+
+    /// Number of documents the last scan of this root left in the store.
+    public var count: Int { stamps.count }
+
+    /// The stamp recorded for `path` (as the scanner names it), or nil when the file is new.
+    public func stamp(forPath path: String) -> FileStamp? {
+        stamps[pseudonymiser.pathKey(path)]
+    }
+
+    /// True when `path` was scanned before with exactly this size and modification time:
+    /// the scanner need not read it again (tell the session with ``ScanSession/markUnchanged(paths:)``).
+    public func isUnchanged(path: String, size: Int64, modified: Date) -> Bool {
+        stamp(forPath: path) == FileStamp(size: size, modified: modified)
+    }
+}
+
+/// What a scan is about; recorded with its counts when the scan finishes.
+public struct ScanHeader: Sendable, Hashable {
+    /// Municipality or region code; nil when the store belongs to one authority and the scan did not say.
+    public var organisation: Int?
+    /// The scan root this session covers (one session per root; incremental state is per root).
+    public var root: String
+    public var started: Date
+    public var tool: Submission.Tool
+    public var catalog: CatalogStamp
+    /// Keep real paths (`--include-paths`); by default only a keyed hash and the top-level folder name.
+    public var includePaths: Bool
+
+    public init(
+        organisation: Int?, root: String, started: Date = Date(), tool: Submission.Tool = Submission.Tool(),
+        catalog: CatalogStamp, includePaths: Bool = false
+    ) {
+        self.organisation = organisation
+        self.root = root
+        self.started = started
+        self.tool = tool
+        self.catalog = catalog
+        self.includePaths = includePaths
+    }
+}
+
+/// A finished scan as the store recorded it.
+public struct ScanSummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var organisation: Int?
+    /// Keyed hash of the root (or the root itself with `--include-paths`).
+    public var root: String
+    public var started: Date
+    public var finished: Date
+    public var toolVersion: String
+    public var catalog: CatalogStamp
+    public var new: Int
+    public var changed: Int
+    public var unchanged: Int
+    public var deleted: Int
+
+    public init(
+        id: Int64, organisation: Int?, root: String, started: Date, finished: Date, toolVersion: String,
+        catalog: CatalogStamp, new: Int, changed: Int, unchanged: Int, deleted: Int
+    ) {
+        self.id = id
+        self.organisation = organisation
+        self.root = root
+        self.started = started
+        self.finished = finished
+        self.toolVersion = toolVersion
+        self.catalog = catalog
+        self.new = new
+        self.changed = changed
+        self.unchanged = unchanged
+        self.deleted = deleted
+    }
+
+    /// Documents the root holds after this scan.
+    public var total: Int { new + changed + unchanged }
+}
+
+/// One open scan: records go in as the scanner produces them; nothing is visible until ``finish()``.
+/// A crash, Ctrl-C or ``cancel()`` before then leaves the store exactly as it was.
+public protocol ScanSession: Sendable {
+    /// Documents the scanner read (new or changed files).
+    func add(_ records: [DocumentRecord]) async throws
+    /// Files the scanner skipped because ``FileIndex/isUnchanged(path:size:modified:)`` said so.
+    func markUnchanged(paths: [String]) async throws
+    /// Applies the scan in one transaction: new, changed, unchanged and deleted documents.
+    func finish(finished: Date) async throws -> ScanSummary
+    /// Drops everything added; the store is unchanged.
+    func cancel() async
+}
+
+/// What an import is about: one inventory file for one organisation.
+public struct ImportHeader: Sendable, Hashable {
+    public var organisation: Int
+    /// SHA-256 (`sha256:` + hex) of the file's bytes: the same content imported twice counts once.
+    public var fileHash: String
+    /// The file's name (never its full path).
+    public var fileName: String
+    /// Detected or forced input format (`sccm-csv`, `glpi-json`, `usage-csv`, ...).
+    public var format: String
+    public var started: Date
+    public var tool: Submission.Tool
+    public var catalog: CatalogStamp
+    /// Lines read and lines that could not be read, as the importer counted them.
+    public var linesRead: Int
+    public var unreadableLines: Int
+
+    public init(
+        organisation: Int, fileHash: String, fileName: String, format: String, started: Date = Date(),
+        tool: Submission.Tool = Submission.Tool(), catalog: CatalogStamp, linesRead: Int = 0, unreadableLines: Int = 0
+    ) {
+        self.organisation = organisation
+        self.fileHash = fileHash
+        self.fileName = fileName
+        self.format = format
+        self.started = started
+        self.tool = tool
+        self.catalog = catalog
+        self.linesRead = linesRead
+        self.unreadableLines = unreadableLines
+    }
+
+    /// `sha256:` + hex digest of a file's bytes, read in chunks.
+    public static func hashFile(at url: URL) throws -> String {
+        try Pseudonymiser.sha256File(at: url)
+    }
+}
+
+/// An import as the store recorded it.
+public struct ImportSummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var organisation: Int
+    public var fileHash: String
+    public var fileName: String
+    public var format: String
+    public var started: Date
+    public var finished: Date
+    public var linesRead: Int
+    public var unreadableLines: Int
+    public var softwareRecords: Int
+    public var usageDeclarations: Int
+
+    public init(
+        id: Int64, organisation: Int, fileHash: String, fileName: String, format: String, started: Date,
+        finished: Date, linesRead: Int, unreadableLines: Int, softwareRecords: Int, usageDeclarations: Int
+    ) {
+        self.id = id
+        self.organisation = organisation
+        self.fileHash = fileHash
+        self.fileName = fileName
+        self.format = format
+        self.started = started
+        self.finished = finished
+        self.linesRead = linesRead
+        self.unreadableLines = unreadableLines
+        self.softwareRecords = softwareRecords
+        self.usageDeclarations = usageDeclarations
+    }
+}
+
+/// The result of finishing an import.
+public enum ImportOutcome: Sendable, Hashable {
+    case imported(ImportSummary)
+    /// The same file (hash) was already imported for this organisation; nothing was added.
+    case alreadyImported(ImportSummary)
+
+    public var summary: ImportSummary {
+        switch self {
+        case .imported(let summary), .alreadyImported(let summary): return summary
+        }
+    }
+}
+
+/// One open import: one transaction, all in or nothing.
+public protocol ImportSession: Sendable {
+    func add(software: [SoftwareRecord]) async throws
+    func add(usage: [UsageDeclaration]) async throws
+    /// What the importer learnt while reading (detected format, lines read, unreadable lines); stored with
+    /// the import when it commits.
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws
+    func finish(finished: Date) async throws -> ImportOutcome
+    func cancel() async
+}
+
+/// A submission held by the (national) store.
+public struct StoredSubmission: Sendable, Hashable {
+    public var submission: Submission
+    /// When the store received it.
+    public var loaded: Date
+    /// True when a newer submission for the same organisation and period replaced it.
+    public var superseded: Bool
+
+    public init(submission: Submission, loaded: Date, superseded: Bool) {
+        self.submission = submission
+        self.loaded = loaded
+        self.superseded = superseded
+    }
+}
+
+/// What loading one submission did.
+public enum SubmissionLoadOutcome: Sendable, Hashable {
+    /// Loaded and now the current submission for its organisation and period.
+    case current
+    /// Loaded as history: a newer one for the same organisation and period is already held.
+    case history
+    /// The exact same submission (digest) was already held; nothing changed.
+    case duplicate
+}
+
+/// Documents counted one way for export (see ``Submission/DocumentCount``).
+public typealias DocumentAggregate = Submission.DocumentCount
+
+/// The estate store: scans, imports, usage declarations and submissions, on SQLite or PostgreSQL.
+///
+/// Every scan and import is one transaction; readers never see half of one.
+public protocol EstateStore: Sendable {
+    /// Schema version of the open store.
+    func schemaVersion() async throws -> Int
+
+    // MARK: Scans
+
+    /// What the last completed scan of `root` (for this organisation) knew, for incremental rescans.
+    func fileIndex(organisation: Int?, root: String) async throws -> FileIndex
+    /// Opens a scan of one root. Records go in through the session; ``ScanSession/finish(finished:)`` commits.
+    func beginScan(_ header: ScanHeader) async throws -> any ScanSession
+    /// Completed scans, newest first; `organisation` nil for all.
+    func scans(organisation: Int?) async throws -> [ScanSummary]
+
+    // MARK: Imports
+
+    /// Opens an import of one file. ``ImportSession/finish(finished:)`` commits, or reports the file as
+    /// already imported (same hash, same organisation) without adding anything.
+    func beginImport(_ header: ImportHeader) async throws -> any ImportSession
+    /// The import of this file for this organisation, if it was imported already.
+    func importSummary(organisation: Int, fileHash: String) async throws -> ImportSummary?
+    /// Completed imports, newest first; `organisation` nil for all.
+    func imports(organisation: Int?) async throws -> [ImportSummary]
+    /// Adds usage declarations for any organisation (facilitator's CSV, KITOS, public evidence), outside
+    /// an import file. A declaration already held (same organisation, product, relation, date, evidence and
+    /// kind) is not added again. Returns how many were new.
+    @discardableResult
+    func addUsageDeclarations(_ declarations: [UsageDeclaration]) async throws -> Int
+    /// Usage declarations held, for one organisation or all (nil), in a stable order.
+    func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration]
+
+    // MARK: Aggregates for export (only records of `organisation`, plus records stored without one)
+
+    func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount]
+    func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount]
+    /// Newest finish time of the scans behind the document counts.
+    func lastScanFinished(organisation: Int) async throws -> Date?
+    /// Installations by product and version line: distinct hosts among records that count as an
+    /// installation, plus the install counts of aggregate (host-less) records.
+    func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount]
+    /// Distinct hosts among all software records.
+    func distinctHosts(organisation: Int) async throws -> Int
+    func lastImportFinished(organisation: Int) async throws -> Date?
+    /// Software titles the catalog did not recognise, with how many records carried them.
+    func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle]
+
+    // MARK: Submissions (the national store)
+
+    /// Stores a verified submission; newest `created` per organisation and period is current.
+    func addSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome
+    /// The current (newest) submission per organisation, for one period or (nil) the newest period each
+    /// organisation submitted for. Ordered by organisation code.
+    func latestSubmissions(period: String?) async throws -> [Submission]
+    /// Every submission held, current and superseded, oldest first; filters are optional.
+    func submissionHistory(organisation: Int?, period: String?) async throws -> [StoredSubmission]
+    /// Periods with at least one submission, sorted ascending.
+    func periods() async throws -> [String]
+
+    /// Releases connections. The store must not be used afterwards.
+    func close() async throws
+}

@@ -1,0 +1,87 @@
+public import Foundation
+import Crypto
+
+/// Turns paths into keyed hashes so a store copied off the machine does not reveal file names.
+///
+/// The key is random per store (kept in the store itself), so the same path gives the same key
+/// within one store — which is what incremental rescans need — and cannot be matched against a
+/// list of guessed paths without the store.
+public struct Pseudonymiser: @unchecked Sendable, Hashable {
+    // Unchecked: both stored properties are immutable value types (a key and a keyed hash state).
+    let key: SymmetricKey
+    /// The HMAC state after the key is absorbed; copied per use, so the key schedule is computed once.
+    private let keyed: HMAC<SHA256>
+
+    public init(keyHex: String) {
+        var bytes: [UInt8] = []
+        var index = keyHex.startIndex
+        while index < keyHex.endIndex {
+            let next = keyHex.index(index, offsetBy: 2, limitedBy: keyHex.endIndex) ?? keyHex.endIndex
+            bytes.append(UInt8(keyHex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        self.key = SymmetricKey(data: bytes)
+        self.keyed = HMAC<SHA256>(key: key)
+    }
+
+    /// A new random 256-bit key as hex.
+    public static func newKeyHex() -> String {
+        hex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    public static func == (lhs: Pseudonymiser, rhs: Pseudonymiser) -> Bool {
+        lhs.key.withUnsafeBytes { Data($0) } == rhs.key.withUnsafeBytes { Data($0) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        key.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// `p:` + 128 bits of HMAC-SHA256 of the path, hex.
+    public func pathKey(_ path: String) -> String { "p:" + mac(path) }
+
+    /// `r:` + 128 bits of HMAC-SHA256 of a scan root, hex.
+    public func rootKey(_ root: String) -> String { "r:" + mac(root) }
+
+    private func mac(_ text: String) -> String {
+        var hmac = keyed
+        var text = text
+        text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        return hex(hmac.finalize().prefix(16))
+    }
+
+    /// The first folder below `root` on the way to `path` (`nil` for a file directly in the root or a
+    /// path outside it). Kept beside the hash so an architect can still tell departments' shares apart.
+    public static func topFolder(path: String, root: String) -> String? {
+        var base = root
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let prefix = base == "/" ? "/" : base + "/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: true)
+        return rest.count > 1 ? String(rest[0]) : nil
+    }
+
+    /// `sha256:` + hex digest of a file, read in 1 MiB chunks.
+    public static func sha256File(at url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return "sha256:" + hex(hasher.finalize())
+    }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// Lowercase hex of bytes (hot: one call per scanned path, so no per-byte string formatting).
+func hex(_ bytes: some Sequence<UInt8>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for byte in bytes {
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,229 @@
+public import Foundation
+public import OverblikModel
+
+/// Runs async store work from synchronous code (the scanner's and importer's sinks run on plain threads).
+///
+/// Call only from a thread outside Swift's cooperative pool (the main thread of a synchronous command, or
+/// a scanner thread): the calling thread blocks while the work runs on the pool.
+public enum BlockingBridge {
+    private final class Box<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
+    }
+
+    public static func wait<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = Box<T>()
+        Task.detached {
+            do {
+                box.result = .success(try await body())
+            } catch {
+                box.result = .failure(error)
+            }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try box.result!.get()
+    }
+
+    /// Work started in the background; ``wait()`` blocks until it is done and rethrows its error.
+    public final class Pending: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private var error: (any Error)?
+        private var waited = false
+
+        fileprivate init(_ body: @escaping @Sendable () async throws -> Void) {
+            Task.detached {
+                do { try await body() } catch { self.error = error }
+                self.semaphore.signal()
+            }
+        }
+
+        public func wait() throws {
+            if !waited {
+                semaphore.wait()
+                waited = true
+            }
+            if let error { throw error }
+        }
+    }
+
+    /// Starts async work without waiting: the producer keeps reading while the store writes the last batch.
+    public static func start(_ body: @escaping @Sendable () async throws -> Void) -> Pending {
+        Pending(body)
+    }
+}
+
+/// Records one scan root into a store from synchronous code, in batches; ``finish()`` commits.
+public final class ScanRecorder {
+    public let header: ScanHeader
+    public let index: FileIndex
+    private let session: any ScanSession
+    private var records: [DocumentRecord] = []
+    private var unchanged: [String] = []
+    private let batchSize: Int
+    private var open = true
+    private var pending: BlockingBridge.Pending?
+
+    /// Opens a session for `header.root` and loads what the last scan of that root knew.
+    public init(store: any EstateStore, header: ScanHeader, batchSize: Int = 2000) throws {
+        self.header = header
+        self.batchSize = batchSize
+        let (index, session) = try BlockingBridge.wait {
+            let index = try await store.fileIndex(organisation: header.organisation, root: header.root)
+            let session = try await store.beginScan(header)
+            return (index, session)
+        }
+        self.index = index
+        self.session = session
+    }
+
+    deinit {
+        if open {
+            let session = self.session
+            Task { await session.cancel() }
+        }
+    }
+
+    /// A document the scanner read.
+    public func add(_ record: DocumentRecord) throws {
+        records.append(record)
+        if records.count >= batchSize { try flush() }
+    }
+
+    /// A file the scanner skipped because ``FileIndex/isUnchanged(path:size:modified:)`` said so.
+    public func markUnchanged(path: String) throws {
+        unchanged.append(path)
+        if unchanged.count >= batchSize * 4 { try flush() }
+    }
+
+    private func flush() throws {
+        let batch = records
+        let skipped = unchanged
+        let session = self.session
+        records.removeAll(keepingCapacity: true)
+        unchanged.removeAll(keepingCapacity: true)
+        // At most one batch in flight: wait for the previous one, then hand this one over.
+        try pending?.wait()
+        pending = BlockingBridge.start {
+            try await session.add(batch)
+            try await session.markUnchanged(paths: skipped)
+        }
+    }
+
+    /// Commits the scan: new, changed, unchanged and deleted counts.
+    public func finish(finished: Date = Date()) throws -> ScanSummary {
+        try flush()
+        try pending?.wait()
+        open = false
+        let session = self.session
+        return try BlockingBridge.wait { try await session.finish(finished: finished) }
+    }
+
+    /// Abandons the scan; the store is unchanged.
+    public func cancel() {
+        guard open else { return }
+        open = false
+        try? pending?.wait()
+        let session = self.session
+        try? BlockingBridge.wait { await session.cancel() }
+    }
+}
+
+/// Records one inventory file into a store from synchronous code, in batches; ``finish()`` commits.
+public final class ImportRecorder {
+    public let header: ImportHeader
+    private let session: any ImportSession
+    private var software: [SoftwareRecord] = []
+    private var usage: [UsageDeclaration] = []
+    private let batchSize: Int
+    private var open = true
+    private var pending: BlockingBridge.Pending?
+
+    public init(store: any EstateStore, header: ImportHeader, batchSize: Int = 5000) throws {
+        self.header = header
+        self.batchSize = batchSize
+        self.session = try BlockingBridge.wait { try await store.beginImport(header) }
+    }
+
+    deinit {
+        if open {
+            let session = self.session
+            Task { await session.cancel() }
+        }
+    }
+
+    public func add(_ record: SoftwareRecord) throws {
+        software.append(record)
+        if software.count >= batchSize { try flush() }
+    }
+
+    public func add(_ declaration: UsageDeclaration) throws {
+        usage.append(declaration)
+        if usage.count >= batchSize { try flush() }
+    }
+
+    private func flush() throws {
+        let records = software
+        let declarations = usage
+        let session = self.session
+        software.removeAll(keepingCapacity: true)
+        usage.removeAll(keepingCapacity: true)
+        try pending?.wait()
+        pending = BlockingBridge.start {
+            try await session.add(software: records)
+            try await session.add(usage: declarations)
+        }
+    }
+
+    /// Commits the file, or reports that the same file was imported before (nothing added).
+    /// `format`, `linesRead` and `unreadableLines` (known only after reading) replace the header's.
+    public func finish(
+        finished: Date = Date(), format: String? = nil, linesRead: Int? = nil, unreadableLines: Int? = nil
+    ) throws -> ImportOutcome {
+        try flush()
+        try pending?.wait()
+        open = false
+        let session = self.session
+        let header = self.header
+        return try BlockingBridge.wait {
+            if format != nil || linesRead != nil || unreadableLines != nil {
+                try await session.describe(
+                    format: format ?? header.format, linesRead: linesRead ?? header.linesRead,
+                    unreadableLines: unreadableLines ?? header.unreadableLines)
+            }
+            return try await session.finish(finished: finished)
+        }
+    }
+
+    public func cancel() {
+        guard open else { return }
+        open = false
+        try? pending?.wait()
+        let session = self.session
+        try? BlockingBridge.wait { await session.cancel() }
+    }
+}
+
+/// Runs synchronous, blocking work (a scan or import feeding the store through ``BlockingBridge``) on a
+/// thread of its own, so Swift's cooperative pool stays free to run the store's async work.
+public enum DedicatedThread {
+    private final class Work<T>: @unchecked Sendable {
+        let body: () throws -> T
+        init(_ body: @escaping () throws -> T) { self.body = body }
+    }
+
+    public static func run<T: Sendable>(stackSize: Int = 8 << 20, _ body: @escaping () throws -> T) async throws -> T {
+        let work = Work(body)
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try work.body())
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.stackSize = stackSize
+            thread.start()
+        }
+    }
+}

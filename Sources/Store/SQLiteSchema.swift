@@ -1,0 +1,169 @@
+import GRDB
+
+/// The store schema, as numbered migration steps. The PostgreSQL store applies the same steps
+/// (`StoreSchema.steps` with its own column types) and records them in `schema_migrations`.
+public enum StoreSchema {
+    /// One migration step: an identifier recorded once applied, and its statements.
+    public struct Step: Sendable {
+        public var version: Int
+        public var name: String
+        public var statements: [String]
+    }
+
+    /// Highest schema version this build knows.
+    public static var currentVersion: Int { steps(dialect: .sqlite).map(\.version).max() ?? 0 }
+
+    public enum Dialect: Sendable {
+        case sqlite
+        case postgres
+    }
+
+    /// The migration steps for a dialect, oldest first. Never edit a released step: add a new one.
+    public static func steps(dialect: Dialect) -> [Step] {
+        let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+        let real = dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"
+        let bigint = dialect == .sqlite ? "INTEGER" : "BIGINT"
+        let boolean = dialect == .sqlite ? "INTEGER" : "BOOLEAN"
+        return [
+            Step(
+                version: 1, name: "v1-estate",
+                statements: [
+                    "CREATE TABLE store_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+                    """
+                    CREATE TABLE scans (
+                        id \(serial),
+                        organisation INTEGER NOT NULL,
+                        root_key TEXT NOT NULL,
+                        root TEXT,
+                        started \(real) NOT NULL,
+                        finished \(real) NOT NULL,
+                        tool_name TEXT NOT NULL,
+                        tool_version TEXT NOT NULL,
+                        catalog_version TEXT NOT NULL,
+                        catalog_digest TEXT NOT NULL,
+                        new_count INTEGER NOT NULL,
+                        changed_count INTEGER NOT NULL,
+                        unchanged_count INTEGER NOT NULL,
+                        deleted_count INTEGER NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX scans_organisation ON scans (organisation, finished)",
+                    """
+                    CREATE TABLE documents (
+                        id \(serial),
+                        organisation INTEGER NOT NULL,
+                        root_key TEXT NOT NULL,
+                        path_key TEXT NOT NULL,
+                        path TEXT,
+                        top_folder TEXT,
+                        family TEXT NOT NULL,
+                        container TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        mimetype TEXT,
+                        odf_version TEXT,
+                        generator TEXT,
+                        suite TEXT,
+                        suite_version TEXT,
+                        suite_version_line TEXT,
+                        encrypted \(boolean) NOT NULL,
+                        year INTEGER,
+                        error TEXT,
+                        warnings INTEGER NOT NULL,
+                        size \(bigint) NOT NULL,
+                        modified \(real) NOT NULL,
+                        first_scan \(bigint) NOT NULL,
+                        -- the last scan that read the file (an unchanged file keeps its value)
+                        last_scan \(bigint) NOT NULL,
+                        UNIQUE (organisation, root_key, path_key)
+                    )
+                    """,
+                    """
+                    CREATE TABLE imports (
+                        id \(serial),
+                        organisation INTEGER NOT NULL,
+                        file_hash TEXT NOT NULL,
+                        file_name TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        started \(real) NOT NULL,
+                        finished \(real) NOT NULL,
+                        tool_name TEXT NOT NULL,
+                        tool_version TEXT NOT NULL,
+                        catalog_version TEXT NOT NULL,
+                        catalog_digest TEXT NOT NULL,
+                        lines_read \(bigint) NOT NULL,
+                        unreadable_lines \(bigint) NOT NULL,
+                        software_records \(bigint) NOT NULL,
+                        usage_declarations \(bigint) NOT NULL,
+                        UNIQUE (organisation, file_hash)
+                    )
+                    """,
+                    """
+                    CREATE TABLE software (
+                        id \(serial),
+                        import_id \(bigint) NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+                        organisation INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        line \(bigint) NOT NULL,
+                        host TEXT,
+                        title TEXT NOT NULL,
+                        publisher TEXT,
+                        version TEXT,
+                        package TEXT,
+                        platform TEXT,
+                        install_count \(bigint) NOT NULL,
+                        install_date \(real),
+                        product TEXT NOT NULL,
+                        product_version TEXT,
+                        version_line TEXT,
+                        component TEXT,
+                        counts_as_installation \(boolean) NOT NULL,
+                        rule TEXT NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX software_organisation_product ON software (organisation, product)",
+                    "CREATE INDEX software_import ON software (import_id)",
+                    """
+                    CREATE TABLE usage_declarations (
+                        id \(serial),
+                        import_id \(bigint) REFERENCES imports (id) ON DELETE CASCADE,
+                        dedupe_key TEXT NOT NULL UNIQUE,
+                        organisation INTEGER NOT NULL,
+                        product TEXT NOT NULL,
+                        relation TEXT NOT NULL,
+                        date TEXT,
+                        evidence TEXT,
+                        evidence_kind TEXT NOT NULL,
+                        source TEXT,
+                        line \(bigint)
+                    )
+                    """,
+                    "CREATE INDEX usage_declarations_organisation ON usage_declarations (organisation)",
+                    """
+                    CREATE TABLE submissions (
+                        id \(serial),
+                        organisation INTEGER NOT NULL,
+                        period TEXT NOT NULL,
+                        digest TEXT NOT NULL UNIQUE,
+                        created \(real) NOT NULL,
+                        loaded \(real) NOT NULL,
+                        content TEXT NOT NULL,
+                        superseded \(boolean) NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX submissions_organisation_period ON submissions (organisation, period)",
+                ]
+            )
+        ]
+    }
+
+    /// GRDB's migrator over the SQLite steps.
+    static func sqliteMigrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in steps(dialect: .sqlite) {
+            migrator.registerMigration(step.name) { db in
+                for statement in step.statements { try db.execute(sql: statement) }
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+import GRDB
+import OverblikModel
+
+/// A scan staged in connection-private temporary tables; ``finish(finished:)`` merges it into the
+/// store in one short write transaction, so a long scan never holds the store's write lock and a
+/// crashed scan leaves nothing behind (temporary tables die with the connection).
+actor SQLiteScanSession: ScanSession {
+    let store: SQLiteEstateStore
+    let header: ScanHeader
+    let root: String
+    let rootKey: String
+    let stage: String
+    private var closed = false
+
+    init(store: SQLiteEstateStore, header: ScanHeader, stage: String) {
+        self.store = store
+        self.header = header
+        self.root = normalisedRoot(header.root)
+        self.rootKey = store.pseudonymiser.rootKey(normalisedRoot(header.root))
+        self.stage = stage
+    }
+
+    func create() async throws {
+        let stage = self.stage
+        try await SQLiteEstateStore.run("begin scan") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TABLE \(stage) (
+                            path_key TEXT PRIMARY KEY, path TEXT, top_folder TEXT, family TEXT NOT NULL,
+                            container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT, odf_version TEXT,
+                            generator TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT,
+                            encrypted INTEGER NOT NULL, year INTEGER, error TEXT, warnings INTEGER NOT NULL,
+                            size INTEGER NOT NULL, modified REAL NOT NULL)
+                        """)
+                try db.execute(sql: "CREATE TEMP TABLE \(stage)_unchanged (path_key TEXT PRIMARY KEY)")
+            }
+        }
+    }
+
+    func add(_ records: [DocumentRecord]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if records.isEmpty { return }
+        let rows = records.map {
+            DocumentRow(
+                record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths)
+        }
+        let stage = self.stage
+        try await SQLiteEstateStore.run("stage scan records") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.inTransaction(.deferred) {
+                    let statement = try db.cachedStatement(
+                        sql: """
+                            INSERT OR REPLACE INTO \(stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """)
+                    for row in rows {
+                        try statement.execute(arguments: [
+                            row.pathKey, row.path, row.topFolder, row.family, row.container, row.format,
+                            row.mimetype, row.odfVersion, row.generator, row.suite, row.suiteVersion,
+                            row.suiteVersionLine, row.encrypted, row.year, row.error, row.warnings, row.size,
+                            row.modified,
+                        ])
+                    }
+                    return .commit
+                }
+            }
+        }
+    }
+
+    func markUnchanged(paths: [String]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if paths.isEmpty { return }
+        let keys = paths.map(store.pseudonymiser.pathKey)
+        let stage = self.stage
+        try await SQLiteEstateStore.run("stage unchanged files") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.inTransaction(.deferred) {
+                    let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(stage)_unchanged VALUES (?)")
+                    for key in keys { try statement.execute(arguments: [key]) }
+                    return .commit
+                }
+            }
+        }
+    }
+
+    func finish(finished: Date) async throws -> ScanSummary {
+        guard !closed else { throw StoreError.sessionClosed }
+        closed = true
+        let header = self.header
+        let stage = self.stage
+        let rootKey = self.rootKey
+        let organisation = header.organisation ?? 0
+        let root = self.root
+        let summary = try await SQLiteEstateStore.run("finish scan") {
+            try await store.queue.write { db -> ScanSummary in
+                try db.execute(
+                    sql: """
+                        INSERT INTO scans (organisation, root_key, root, started, finished, tool_name, tool_version,
+                            catalog_version, catalog_digest, new_count, changed_count, unchanged_count, deleted_count)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                        """,
+                    arguments: [
+                        organisation, rootKey, header.includePaths ? root : nil, header.started.timeIntervalSince1970,
+                        finished.timeIntervalSince1970, header.tool.name, header.tool.version, header.catalog.version,
+                        header.catalog.digest,
+                    ])
+                let scanID = db.lastInsertedRowID
+                let scope = "d.organisation = \(organisation) AND d.root_key = '\(rootKey)'"
+                // A file read again with the same size and time is unchanged, not changed.
+                let new =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM \(stage) s WHERE NOT EXISTS (
+                                SELECT 1 FROM documents d WHERE \(scope) AND d.path_key = s.path_key)
+                            """) ?? 0
+                let sameRead =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM \(stage) s JOIN documents d ON \(scope) AND d.path_key = s.path_key
+                            WHERE d.size = s.size AND d.modified = s.modified
+                            """) ?? 0
+                let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
+                let skipped =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM \(stage)_unchanged u
+                            JOIN documents d ON \(scope) AND d.path_key = u.path_key
+                            WHERE u.path_key NOT IN (SELECT path_key FROM \(stage))
+                            """) ?? 0
+                try db.execute(
+                    sql: """
+                        DELETE FROM documents AS d WHERE \(scope)
+                        AND d.path_key NOT IN (SELECT path_key FROM \(stage))
+                        AND d.path_key NOT IN (SELECT path_key FROM \(stage)_unchanged)
+                        """)
+                let deleted = db.changesCount
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (organisation, root_key, path_key, path, top_folder, family, container,
+                            format, mimetype, odf_version, generator, suite, suite_version, suite_version_line,
+                            encrypted, year, error, warnings, size, modified, first_scan, last_scan)
+                        SELECT \(organisation), '\(rootKey)', path_key, path, top_folder, family, container, format,
+                            mimetype, odf_version, generator, suite, suite_version, suite_version_line, encrypted, year,
+                            error, warnings, size, modified, \(scanID), \(scanID)
+                        FROM \(stage) WHERE true
+                        ON CONFLICT (organisation, root_key, path_key) DO UPDATE SET
+                            path = excluded.path, top_folder = excluded.top_folder, family = excluded.family,
+                            container = excluded.container, format = excluded.format, mimetype = excluded.mimetype,
+                            odf_version = excluded.odf_version, generator = excluded.generator, suite = excluded.suite,
+                            suite_version = excluded.suite_version, suite_version_line = excluded.suite_version_line,
+                            encrypted = excluded.encrypted, year = excluded.year, error = excluded.error,
+                            warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
+                            last_scan = excluded.last_scan
+                        """)
+                let changed = staged - new - sameRead
+                let unchanged = sameRead + skipped
+                try db.execute(
+                    sql: """
+                        UPDATE scans SET new_count = ?, changed_count = ?, unchanged_count = ?, deleted_count = ?
+                        WHERE id = ?
+                        """, arguments: [new, changed, unchanged, deleted, scanID])
+                try db.execute(sql: "DROP TABLE \(stage)")
+                try db.execute(sql: "DROP TABLE \(stage)_unchanged")
+                return ScanSummary(
+                    id: scanID, organisation: header.organisation,
+                    root: header.includePaths ? root : rootKey, started: header.started, finished: finished,
+                    toolVersion: header.tool.version, catalog: header.catalog, new: new, changed: changed,
+                    unchanged: unchanged, deleted: deleted)
+            }
+        }
+        return summary
+    }
+
+    func cancel() async {
+        guard !closed else { return }
+        closed = true
+        let stage = self.stage
+        try? await store.queue.writeWithoutTransaction { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS \(stage)")
+            try db.execute(sql: "DROP TABLE IF EXISTS \(stage)_unchanged")
+        }
+    }
+}
+
+/// An import held in one explicit write transaction from ``begin()`` to ``finish(finished:)``:
+/// the whole file is in, or (crash, cancel, already imported) nothing is.
+actor SQLiteImportSession: ImportSession {
+    let store: SQLiteEstateStore
+    let header: ImportHeader
+    private var importID: Int64 = 0
+    private var existing: ImportSummary?
+    private var closed = false
+    private var softwareCount = 0
+    private var usageCount = 0
+
+    init(store: SQLiteEstateStore, header: ImportHeader) {
+        self.store = store
+        self.header = header
+    }
+
+    func begin() async throws {
+        let header = self.header
+        let (id, existing) = try await SQLiteEstateStore.run("begin import") {
+            try await store.queue.writeWithoutTransaction { db -> (Int64, ImportSummary?) in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                do {
+                    if let row = try Row.fetchOne(
+                        db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ?",
+                        arguments: [header.organisation, header.fileHash])
+                    {
+                        try db.execute(sql: "ROLLBACK")
+                        return (0, SQLiteEstateStore.importSummary(row: row))
+                    }
+                    try db.execute(
+                        sql: """
+                            INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
+                                tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines,
+                                software_records, usage_declarations)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+                            """,
+                        arguments: [
+                            header.organisation, header.fileHash, header.fileName, header.format,
+                            header.started.timeIntervalSince1970, header.started.timeIntervalSince1970,
+                            header.tool.name, header.tool.version, header.catalog.version, header.catalog.digest,
+                            header.linesRead, header.unreadableLines,
+                        ])
+                    return (db.lastInsertedRowID, nil)
+                } catch {
+                    try? db.execute(sql: "ROLLBACK")
+                    throw error
+                }
+            }
+        }
+        importID = id
+        self.existing = existing
+    }
+
+    func add(software: [SoftwareRecord]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil, !software.isEmpty else { return }
+        let importID = self.importID
+        let organisation = header.organisation
+        try await SQLiteEstateStore.run("import software records") {
+            try await store.queue.writeWithoutTransaction { db in
+                var insert = try SQLiteBulkInsert(
+                    db: db,
+                    sql: """
+                        INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
+                            package, platform, install_count, install_date, product, product_version, version_line,
+                            component, counts_as_installation, rule)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for record in software {
+                    let c = record.classification
+                    insert.integer(Int(importID))
+                    insert.integer(record.organisation ?? organisation)
+                    insert.text(record.source)
+                    insert.integer(record.line)
+                    insert.text(record.host)
+                    insert.text(record.title)
+                    insert.text(record.publisher)
+                    insert.text(record.version)
+                    insert.text(record.package)
+                    insert.text(record.platform)
+                    insert.integer(record.installCount)
+                    insert.real(record.installDate?.timeIntervalSince1970)
+                    insert.text(c.product)
+                    insert.text(c.version)
+                    insert.text(c.versionLine)
+                    insert.text(c.component)
+                    insert.integer(c.countsAsInstallation ? 1 : 0)
+                    insert.text(c.rule)
+                    try insert.step()
+                }
+            }
+        }
+        softwareCount += software.count
+    }
+
+    func add(usage: [UsageDeclaration]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil, !usage.isEmpty else { return }
+        let importID = self.importID
+        let added = try await SQLiteEstateStore.run("import usage declarations") {
+            try await store.queue.writeWithoutTransaction { db in
+                try SQLiteEstateStore.insertUsage(usage, importID: importID, db: db)
+            }
+        }
+        usageCount += added
+    }
+
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil else { return }
+        let importID = self.importID
+        try await SQLiteEstateStore.run("describe import") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.execute(
+                    sql: "UPDATE imports SET format = ?, lines_read = ?, unreadable_lines = ? WHERE id = ?",
+                    arguments: [format, linesRead, unreadableLines, importID])
+            }
+        }
+    }
+
+    func finish(finished: Date) async throws -> ImportOutcome {
+        guard !closed else { throw StoreError.sessionClosed }
+        closed = true
+        if let existing { return .alreadyImported(existing) }
+        let importID = self.importID
+        let counts = (softwareCount, usageCount)
+        let summary = try await SQLiteEstateStore.run("finish import") {
+            try await store.queue.writeWithoutTransaction { db -> ImportSummary in
+                do {
+                    try db.execute(
+                        sql:
+                            "UPDATE imports SET finished = ?, software_records = ?, usage_declarations = ? WHERE id = ?",
+                        arguments: [finished.timeIntervalSince1970, counts.0, counts.1, importID])
+                    let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID])
+                    try db.execute(sql: "COMMIT")
+                    return SQLiteEstateStore.importSummary(row: row!)
+                } catch {
+                    try? db.execute(sql: "ROLLBACK")
+                    throw error
+                }
+            }
+        }
+        return .imported(summary)
+    }
+
+    func cancel() async {
+        guard !closed else { return }
+        closed = true
+        guard existing == nil else { return }
+        try? await store.queue.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+    }
+}

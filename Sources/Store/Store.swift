@@ -1,1 +1,0 @@
-// Store: see the module's DocC summary once it lands.

@@ -1,0 +1,315 @@
+public import Foundation
+public import Geography
+public import OverblikModel
+
+/// The submission JSON Schema shipped with Overblik (`overblik submission schema`).
+public enum SubmissionSchema {
+    /// The schema file's text, exactly as shipped.
+    public static func text() throws -> String {
+        guard
+            let url = Bundle.module.url(
+                forResource: "submission.schema", withExtension: "json", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "submission.schema", withExtension: "json")
+        else {
+            throw StoreError.cannotOpen(location: "submission.schema.json", reason: "missing from the Store resources")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    static func check() throws -> JSONSchemaCheck {
+        let schema = try JSONDecoder().decode(JSONValue.self, from: Data(try text().utf8))
+        return JSONSchemaCheck(schema: schema)
+    }
+}
+
+/// Checks submission files: the schema, the digest over the body, and the organisation.
+public struct SubmissionVerifier: Sendable {
+    /// Larger files are refused before parsing (a submission is aggregates: kilobytes).
+    public static let maximumBytes = 32 << 20
+
+    let schema: JSONSchemaCheck
+    let authorities: AuthorityDirectory
+
+    public init(authorities: AuthorityDirectory = .denmark) throws {
+        self.schema = try SubmissionSchema.check()
+        self.authorities = authorities
+    }
+
+    /// Reads and verifies one file; throws ``StoreError/invalidSubmission(file:problems:)`` listing every problem.
+    public func verify(fileAt url: URL) throws -> Submission {
+        let name = url.lastPathComponent
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = attributes[.size] as? Int, size > Self.maximumBytes {
+                throw StoreError.invalidSubmission(
+                    file: name, problems: ["file is \(size) bytes; a submission is at most \(Self.maximumBytes)"])
+            }
+            data = try Data(contentsOf: url)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.invalidSubmission(
+                file: name, problems: ["cannot read the file: \(error.localizedDescription)"])
+        }
+        return try verify(data: data, name: name)
+    }
+
+    /// Verifies a submission's bytes; `name` is used in messages.
+    public func verify(data: Data, name: String) throws -> Submission {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw StoreError.invalidSubmission(file: name, problems: ["not JSON: \(Self.describe(error))"])
+        }
+        var problems = schema.problems(in: value)
+        if !problems.isEmpty {
+            // Still say whether the organisation is known: it tells the facilitator whom to ask.
+            if case .object(let top) = value, case .object(let body)? = top["body"],
+                case .object(let organisation)? = body["organisation"], case .integer(let code)? = organisation["code"],
+                authorities.authority(code: Int(code)) == nil
+            {
+                problems.append("organisation code \(code) is not a Danish municipality or region")
+            }
+            throw StoreError.invalidSubmission(file: name, problems: problems)
+        }
+
+        // Digest over the body exactly as found in the file.
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let body = object["body"],
+            let claimed = object["digest"] as? String
+        else {
+            throw StoreError.invalidSubmission(file: name, problems: ["cannot read the body for the digest"])
+        }
+        let actual = SubmissionDigest.digest(ofCanonicalData: try SubmissionDigest.canonicalData(ofJSONObject: body))
+        if actual != claimed {
+            problems.append(
+                "digest mismatch: the file says \(claimed) but its body hashes to \(actual) "
+                    + "(the body was changed after export, or the file is damaged)")
+        }
+
+        let submission: Submission
+        do {
+            submission = try decodeSubmission(data)
+        } catch {
+            throw StoreError.invalidSubmission(
+                file: name, problems: problems + ["cannot decode: \(Self.describe(error))"])
+        }
+        let organisation = submission.body.organisation
+        if let authority = authorities.authority(code: organisation.code) {
+            if authority.kind.rawValue != organisation.kind {
+                problems.append(
+                    "organisation \(organisation.code) is a \(authority.kind.rawValue), the file says \(organisation.kind)"
+                )
+            }
+            if authority.name != organisation.name {
+                problems.append(
+                    "organisation \(organisation.code) is \"\(authority.name)\", the file says \"\(organisation.name)\""
+                )
+            }
+        } else {
+            let hint = authorities.suggestions(for: String(organisation.code))
+            problems.append(
+                "organisation code \(organisation.code) is not a Danish municipality or region"
+                    + (hint.isEmpty ? "" : " (closest: \(hint.joined(separator: ", ")))"))
+        }
+        for (index, declaration) in submission.body.usage.enumerated()
+        where declaration.organisation != organisation.code {
+            problems.append(
+                "body.usage[\(index)]: declares organisation \(declaration.organisation), not the submitter "
+                    + "\(organisation.code)")
+        }
+        if !problems.isEmpty { throw StoreError.invalidSubmission(file: name, problems: problems) }
+        return submission
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            return context.debugDescription
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// What to put in an exported submission.
+public struct ExportOptions: Sendable {
+    public var organisation: Authority
+    /// Reporting period: `2026`, `2026-H2`, `2026-Q4` or `2026-11`.
+    public var period: String
+    public var comment: String?
+    public var includeUnknownTitles: Bool
+    public var synthetic: Bool
+    public var created: Date
+    /// The catalog to name; nil takes the newest catalog stamp recorded with this organisation's scans.
+    public var catalog: CatalogStamp?
+    /// At most this many unknown titles (most frequent first).
+    public var unknownTitleLimit: Int
+
+    public init(
+        organisation: Authority, period: String, comment: String? = nil, includeUnknownTitles: Bool = false,
+        synthetic: Bool = false, created: Date = Date(), catalog: CatalogStamp? = nil, unknownTitleLimit: Int = 200
+    ) {
+        self.organisation = organisation
+        self.period = period
+        self.comment = comment
+        self.includeUnknownTitles = includeUnknownTitles
+        self.synthetic = synthetic
+        self.created = created
+        self.catalog = catalog
+        self.unknownTitleLimit = unknownTitleLimit
+    }
+
+    /// Accepted period forms.
+    public static let periodPattern = "^[0-9]{4}(-(H[12]|Q[1-4]|(0[1-9]|1[0-2])))?$"
+
+    public static func isValidPeriod(_ text: String) -> Bool {
+        text.range(of: periodPattern, options: .regularExpression) != nil
+    }
+
+    /// The current calendar year, the default period.
+    public static func defaultPeriod(now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return String(calendar.component(.year, from: now))
+    }
+}
+
+/// Builds a submission from an authority's store: aggregates only.
+public enum SubmissionBuilder {
+    /// Longest comment accepted (the schema's limit).
+    public static let maximumCommentLength = 1000
+
+    public static func build(from store: any EstateStore, options: ExportOptions) async throws -> Submission {
+        let code = options.organisation.code
+        let documents = Submission.Documents(
+            asOf: try await store.lastScanFinished(organisation: code).map(wholeSeconds),
+            counts: try await store.documentCounts(organisation: code),
+            errors: try await store.documentErrorCounts(organisation: code))
+        let installations = Submission.Installations(
+            asOf: try await store.lastImportFinished(organisation: code).map(wholeSeconds),
+            hosts: try await store.distinctHosts(organisation: code),
+            counts: try await store.installationCounts(organisation: code))
+        // Where a declaration was read from (a file name on the authority's machine) stays home.
+        let usage = try await store.usageDeclarations(organisation: code).map { declaration in
+            var copy = declaration
+            copy.source = nil
+            copy.line = nil
+            return copy
+        }
+        var unknown: [Submission.UnknownTitle]?
+        if options.includeUnknownTitles {
+            unknown = try await store.unknownTitles(organisation: code, limit: options.unknownTitleLimit)
+        }
+        var catalog = options.catalog
+        if catalog == nil {
+            catalog = try await store.scans(organisation: code).first?.catalog
+        }
+        let comment = options.comment.map { String($0.prefix(maximumCommentLength)) }
+        let body = Submission.Body(
+            organisation: .init(code: code, name: options.organisation.name, kind: options.organisation.kind.rawValue),
+            period: options.period, created: wholeSeconds(options.created), tool: Submission.Tool(),
+            catalog: catalog ?? CatalogStamp(version: "none", digest: "none"),
+            comment: comment?.isEmpty == true ? nil : comment, synthetic: options.synthetic, documents: documents,
+            installations: installations, usage: usage, unknownTitles: unknown)
+        return try Submission(body: body)
+    }
+
+    /// Submissions carry whole seconds (the canonical date form), so a decoded copy equals the original.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+}
+
+/// The facilitator's compile: verify each file and load the good ones into the national store.
+public enum SubmissionCompiler {
+    public struct FileResult: Sendable, Hashable {
+        public var file: String
+        /// Nil when the file was rejected.
+        public var submission: Submission?
+        public var outcome: SubmissionLoadOutcome?
+        /// Why the file was rejected.
+        public var problems: [String]
+
+        public var isRejected: Bool { outcome == nil }
+    }
+
+    /// Loads every file it can; a bad file is reported and skipped, never stops the others.
+    public static func compile(
+        files: [URL], into store: any EstateStore, verifier: SubmissionVerifier
+    ) async
+        -> [FileResult]
+    {
+        var results: [FileResult] = []
+        for url in files {
+            do {
+                let submission = try verifier.verify(fileAt: url)
+                let outcome = try await store.addSubmission(submission)
+                results.append(
+                    FileResult(file: url.relativePath, submission: submission, outcome: outcome, problems: []))
+            } catch StoreError.invalidSubmission(_, let problems) {
+                results.append(FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: problems))
+            } catch {
+                results.append(
+                    FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"]))
+            }
+        }
+        return results
+    }
+}
+
+/// Who has submitted for which period, and who is missing: all 98 municipalities and 5 regions.
+public struct SubmissionStatus: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var authority: Authority
+        /// Current submissions by period.
+        public var submissions: [String: Submission]
+        /// Submissions kept as history (superseded) for the selected period.
+        public var superseded: Int
+
+        /// The current submission for the selected period, if any.
+        public func submission(for period: String?) -> Submission? {
+            guard let period else { return nil }
+            return submissions[period]
+        }
+    }
+
+    /// The period the status is about (the newest period in the store when not given).
+    public var period: String?
+    public var periods: [String]
+    public var entries: [Entry]
+
+    public var submitted: [Entry] { entries.filter { $0.submission(for: period) != nil } }
+    public var missing: [Entry] { entries.filter { $0.submission(for: period) == nil } }
+
+    public static func build(
+        store: any EstateStore, period: String?, authorities: AuthorityDirectory = .denmark
+    )
+        async throws -> SubmissionStatus
+    {
+        let periods = try await store.periods()
+        let selected = period ?? periods.last
+        let history = try await store.submissionHistory(organisation: nil, period: nil)
+        var current: [Int: [String: Submission]] = [:]
+        var superseded: [Int: Int] = [:]
+        for stored in history {
+            let body = stored.submission.body
+            if stored.superseded {
+                if body.period == selected { superseded[body.organisation.code, default: 0] += 1 }
+            } else {
+                current[body.organisation.code, default: [:]][body.period] = stored.submission
+            }
+        }
+        let entries = authorities.all.sorted().map { authority in
+            Entry(
+                authority: authority, submissions: current[authority.code] ?? [:],
+                superseded: superseded[authority.code] ?? 0)
+        }
+        return SubmissionStatus(period: selected, periods: periods, entries: entries)
+    }
+}

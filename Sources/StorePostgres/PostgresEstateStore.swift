@@ -1,0 +1,503 @@
+public import Foundation
+public import OverblikModel
+public import Store
+import Logging
+import PostgresNIO
+
+/// The shared store on PostgreSQL: the same schema and contract as ``SQLiteEstateStore``, for a
+/// facilitator whose data outgrows one file and for several scanners writing one store at once.
+///
+/// URL: `postgres://user[:password]@host[:port]/database[?schema=NAME&sslmode=disable|require]`.
+/// With `schema`, every table lives in that schema (created if needed).
+public final class PostgresEstateStore: EstateStore {
+    let settings: ConnectionSettings
+    let main: ConnectionBox
+    let pseudonymiser: Pseudonymiser
+    static let logger = Logger(label: "overblik.store.postgres")
+
+    struct ConnectionSettings: Sendable {
+        var configuration: PostgresConnection.Configuration
+        var schema: String?
+        var description: String
+    }
+
+    /// Serialises use of the store's own connection.
+    actor ConnectionBox {
+        let connection: PostgresConnection
+        init(_ connection: PostgresConnection) { self.connection = connection }
+
+        func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+            try await body(connection)
+        }
+    }
+
+    deinit {
+        // A store dropped without close() (an error on the way) still closes its connection.
+        let box = main
+        Task { try? await box.run { connection in try await connection.close() } }
+    }
+
+    public init(url: String) async throws {
+        settings = try Self.parse(url: url)
+        let connection = try await Self.connect(settings)
+        main = ConnectionBox(connection)
+        do {
+            pseudonymiser = try await Self.migrate(connection, settings: settings)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static func parse(url: String) throws -> ConnectionSettings {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme,
+            scheme == "postgres" || scheme == "postgresql", let host = parts.host, !host.isEmpty
+        else { throw StoreError.badPostgresURL(StoreLocation.postgres(url: url).description) }
+        let database = parts.path.count > 1 ? String(parts.path.dropFirst()) : nil
+        let query = Dictionary(
+            (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        let tls: PostgresConnection.Configuration.TLS
+        switch query["sslmode"] {
+        case "require", "verify-full", "verify-ca":
+            tls = .require(try .init(configuration: .makeClientConfiguration()))
+        default:
+            tls = .disable
+        }
+        let schema = query["schema"].flatMap { $0.isEmpty ? nil : $0 }
+        if let schema, schema.range(of: "^[A-Za-z_][A-Za-z0-9_]{0,62}$", options: .regularExpression) == nil {
+            throw StoreError.badPostgresURL("schema '\(schema)' must be a plain identifier")
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: parts.port ?? 5432, username: parts.user ?? "postgres",
+            password: parts.password?.removingPercentEncoding, database: database, tls: tls)
+        return ConnectionSettings(
+            configuration: configuration, schema: schema, description: StoreLocation.postgres(url: url).description)
+    }
+
+    static let connectionCounter = Counter()
+
+    final class Counter: Sendable {
+        private let lock = NSLock()
+        nonisolated(unsafe) private var value = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
+    }
+
+    static func connect(_ settings: ConnectionSettings) async throws -> PostgresConnection {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: settings.configuration, id: connectionCounter.next(), logger: logger)
+        } catch {
+            throw StoreError.cannotOpen(location: settings.description, reason: String(reflecting: error))
+        }
+        if let schema = settings.schema {
+            try await run("select schema") {
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
+                try await connection.query("SET search_path TO \(unescaped: schema)", logger: logger)
+            }
+        }
+        return connection
+    }
+
+    static func run<T>(
+        _ operation: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        do { return try await body() } catch let error as StoreError { throw error } catch {
+            throw StoreError.database(operation: operation, reason: String(reflecting: error))
+        }
+    }
+
+    /// Applies missing migration steps under an advisory lock (several processes may open at once).
+    static func migrate(_ connection: PostgresConnection, settings: ConnectionSettings) async throws -> Pseudonymiser {
+        try await run("migration") {
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(7355608)", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied DOUBLE PRECISION NOT NULL)
+                    """, logger: logger)
+                var applied = Set<Int>()
+                for try await version in try await connection.query(
+                    "SELECT version FROM schema_migrations", logger: logger
+                ).decode(Int.self) {
+                    applied.insert(version)
+                }
+                if let newest = applied.max(), newest > StoreSchema.currentVersion {
+                    throw StoreError.newerSchema(
+                        location: settings.description, found: newest, known: StoreSchema.currentVersion)
+                }
+                for step in StoreSchema.steps(dialect: .postgres) where !applied.contains(step.version) {
+                    for statement in step.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        """
+                        INSERT INTO schema_migrations (version, name, applied)
+                        VALUES (\(step.version), \(step.name), \(Date().timeIntervalSince1970))
+                        """, logger: logger)
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO store_settings (key, value) VALUES ('pseudonym_key', \(Pseudonymiser.newKeyHex()))
+                    ON CONFLICT (key) DO NOTHING
+                    """, logger: logger)
+                var key = ""
+                for try await value in try await connection.query(
+                    "SELECT value FROM store_settings WHERE key = 'pseudonym_key'", logger: logger
+                ).decode(String.self) {
+                    key = value
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return Pseudonymiser(keyHex: key)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Runs a query on the store's connection and collects every row.
+    func rows(_ operation: String, _ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await Self.run(operation) {
+            try await main.run { connection in
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.query(query, logger: Self.logger) { rows.append(row) }
+                return rows
+            }
+        }
+    }
+
+    public func schemaVersion() async throws -> Int {
+        let rows = try await rows("schema version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return try rows.first?.decode(Int.self) ?? 0
+    }
+
+    // MARK: Scans
+
+    public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
+        let root = normalisedRoot(root)
+        let rootKey = pseudonymiser.rootKey(root)
+        var stamps: [String: FileStamp] = [:]
+        for row in try await rows(
+            "file index",
+            "SELECT path_key, size, modified FROM documents WHERE organisation = \(organisation ?? 0) AND root_key = \(rootKey)"
+        ) {
+            let (key, size, modified) = try row.decode((String, Int64, Double).self)
+            stamps[key] = FileStamp(size: size, modifiedSeconds: modified)
+        }
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps)
+    }
+
+    public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
+        let connection = try await Self.connect(settings)
+        let session = PostgresScanSession(connection: connection, header: header, pseudonymiser: pseudonymiser)
+        try await session.begin()
+        return session
+    }
+
+    public func scans(organisation: Int?) async throws -> [ScanSummary] {
+        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        return try await rows(
+            "list scans",
+            """
+            SELECT id, organisation, COALESCE(root, root_key), started, finished, tool_version, catalog_version,
+                catalog_digest, new_count, changed_count, unchanged_count, deleted_count
+            FROM scans \(unescaped: filter) ORDER BY finished DESC, id DESC
+            """
+        ).map { row in
+            let v = try row.decode(
+                (Int64, Int, String, Double, Double, String, String, String, Int, Int, Int, Int).self)
+            return ScanSummary(
+                id: v.0, organisation: v.1 == 0 ? nil : v.1, root: v.2, started: Date(timeIntervalSince1970: v.3),
+                finished: Date(timeIntervalSince1970: v.4), toolVersion: v.5,
+                catalog: CatalogStamp(version: v.6, digest: v.7), new: v.8, changed: v.9, unchanged: v.10,
+                deleted: v.11)
+        }
+    }
+
+    // MARK: Imports
+
+    public func beginImport(_ header: ImportHeader) async throws -> any ImportSession {
+        let connection = try await Self.connect(settings)
+        let session = PostgresImportSession(connection: connection, header: header)
+        do {
+            try await session.begin()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return session
+    }
+
+    static let importColumns = """
+        id, organisation, file_hash, file_name, format, started, finished, lines_read, unreadable_lines,
+        software_records, usage_declarations
+        """
+
+    static func importSummary(_ row: PostgresRow) throws -> ImportSummary {
+        let v = try row.decode((Int64, Int, String, String, String, Double, Double, Int, Int, Int, Int).self)
+        return ImportSummary(
+            id: v.0, organisation: v.1, fileHash: v.2, fileName: v.3, format: v.4,
+            started: Date(timeIntervalSince1970: v.5), finished: Date(timeIntervalSince1970: v.6), linesRead: v.7,
+            unreadableLines: v.8, softwareRecords: v.9, usageDeclarations: v.10)
+    }
+
+    public func importSummary(organisation: Int, fileHash: String) async throws -> ImportSummary? {
+        try await rows(
+            "find import",
+            """
+            SELECT \(unescaped: Self.importColumns) FROM imports
+            WHERE organisation = \(organisation) AND file_hash = \(fileHash)
+            """
+        ).first.map(Self.importSummary)
+    }
+
+    public func imports(organisation: Int?) async throws -> [ImportSummary] {
+        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        return try await rows(
+            "list imports",
+            """
+            SELECT \(unescaped: Self.importColumns) FROM imports \(unescaped: filter) ORDER BY finished DESC, id DESC
+            """
+        ).map(Self.importSummary)
+    }
+
+    @discardableResult
+    public func addUsageDeclarations(_ declarations: [UsageDeclaration]) async throws -> Int {
+        try await Self.run("add usage declarations") {
+            try await main.run { connection in
+                try await connection.withTransaction(logger: Self.logger) { connection in
+                    try await Self.insertUsage(declarations, importID: nil, connection: connection)
+                }
+            }
+        }
+    }
+
+    static func insertUsage(
+        _ declarations: [UsageDeclaration], importID: Int64?, connection: PostgresConnection
+    )
+        async throws -> Int
+    {
+        var added = 0
+        for item in declarations {
+            let rows = try await connection.query(
+                """
+                INSERT INTO usage_declarations (import_id, dedupe_key, organisation, product, relation, date, evidence,
+                    evidence_kind, source, line)
+                VALUES (\(importID), \(item.dedupeKey), \(item.organisation), \(item.product), \(item.relation.rawValue),
+                    \(item.date), \(item.evidence), \(item.evidenceKind.rawValue), \(item.source), \(item.line))
+                ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
+                """, logger: logger)
+            for try await _ in rows { added += 1 }
+        }
+        return added
+    }
+
+    public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
+        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        return try await rows(
+            "list usage declarations",
+            """
+            SELECT organisation, product, relation, date, evidence, evidence_kind, source, line
+            FROM usage_declarations \(unescaped: filter)
+            ORDER BY organisation, product, date COLLATE "C" NULLS FIRST, relation, id
+            """
+        ).map { row in
+            let v = try row.decode((Int, String, String, String?, String?, String, String?, Int?).self)
+            return UsageDeclaration(
+                organisation: v.0, product: v.1, relation: UsageRelation(rawValue: v.2) ?? .uses, date: v.3,
+                evidence: v.4, evidenceKind: EvidenceKind(rawValue: v.5) ?? .usageDeclaration, source: v.6, line: v.7)
+        }
+    }
+
+    // MARK: Aggregates
+
+    public func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount] {
+        try await rows(
+            "count documents",
+            """
+            SELECT family, format, suite, suite_version_line, odf_version, year, COUNT(*)::bigint
+            FROM documents WHERE organisation IN (\(organisation), 0)
+            GROUP BY family, format, suite, suite_version_line, odf_version, year
+            """
+        ).map { row in
+            let v = try row.decode((String, String, String?, String?, String?, Int?, Int).self)
+            return Submission.DocumentCount(
+                family: DocumentFamily(rawValue: v.0) ?? .other, format: v.1, suite: v.2, suiteVersionLine: v.3,
+                odfVersion: v.4, year: v.5, count: v.6)
+        }.sorted(by: sortDocuments)
+    }
+
+    public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
+        try await rows(
+            "count read errors",
+            """
+            SELECT error, COUNT(*)::bigint FROM documents
+            WHERE organisation IN (\(organisation), 0) AND error IS NOT NULL GROUP BY error ORDER BY error COLLATE "C"
+            """
+        ).compactMap { row in
+            let (kind, count) = try row.decode((String, Int).self)
+            return ReadFailureKind(rawValue: kind).map { Submission.ErrorCount(kind: $0, count: count) }
+        }
+    }
+
+    public func lastScanFinished(organisation: Int) async throws -> Date? {
+        try await rows(
+            "last scan", "SELECT MAX(finished) FROM scans WHERE organisation IN (\(organisation), 0)"
+        ).first?.decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+    }
+
+    public func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount] {
+        try await rows(
+            "count installations",
+            """
+            SELECT product, version_line,
+                (COUNT(DISTINCT host) + COALESCE(SUM(CASE WHEN host IS NULL THEN install_count END), 0))::bigint
+            FROM software WHERE organisation = \(organisation) AND counts_as_installation
+            GROUP BY product, version_line
+            """
+        ).map { row in
+            let v = try row.decode((String, String?, Int).self)
+            return Submission.InstallationCount(product: v.0, versionLine: v.1, hosts: v.2)
+        }.sorted(by: sortInstallations)
+    }
+
+    public func distinctHosts(organisation: Int) async throws -> Int {
+        try await rows(
+            "count hosts", "SELECT COUNT(DISTINCT host)::bigint FROM software WHERE organisation = \(organisation)"
+        ).first?.decode(Int.self) ?? 0
+    }
+
+    public func lastImportFinished(organisation: Int) async throws -> Date? {
+        try await rows(
+            "last import",
+            "SELECT MAX(finished) FROM imports WHERE organisation = \(organisation) AND software_records > 0"
+        ).first?.decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+    }
+
+    public func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle] {
+        try await rows(
+            "unknown titles",
+            """
+            SELECT title, publisher, COUNT(*)::bigint AS n FROM software
+            WHERE organisation = \(organisation) AND product = 'unknown'
+            GROUP BY title, publisher ORDER BY n DESC, title COLLATE "C", publisher COLLATE "C" LIMIT \(limit)
+            """
+        ).map { row in
+            let v = try row.decode((String, String?, Int).self)
+            return Submission.UnknownTitle(title: v.0, publisher: v.1, count: v.2)
+        }
+    }
+
+    // MARK: Submissions
+
+    public func addSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome {
+        let content = String(decoding: try encodeSubmission(submission, pretty: false), as: UTF8.self)
+        let body = submission.body
+        return try await Self.run("load submission") {
+            try await main.run { connection in
+                try await connection.withTransaction(logger: Self.logger) { connection -> SubmissionLoadOutcome in
+                    // Serialise loads of one organisation and period across processes.
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(body.organisation.code)::integer, hashtext(\(body.period)))",
+                        logger: Self.logger)
+                    var inserted = false
+                    for try await _ in try await connection.query(
+                        """
+                        INSERT INTO submissions (organisation, period, digest, created, loaded, content, superseded)
+                        VALUES (\(body.organisation.code), \(body.period), \(submission.digest),
+                            \(body.created.timeIntervalSince1970), \(Date().timeIntervalSince1970), \(content), false)
+                        ON CONFLICT (digest) DO NOTHING RETURNING id
+                        """, logger: Self.logger)
+                    {
+                        inserted = true
+                    }
+                    if !inserted { return .duplicate }
+                    var newest = ""
+                    for try await digest in try await connection.query(
+                        """
+                        SELECT digest FROM submissions WHERE organisation = \(body.organisation.code)
+                        AND period = \(body.period) ORDER BY created DESC, digest COLLATE "C" DESC LIMIT 1
+                        """, logger: Self.logger
+                    ).decode(String.self) {
+                        newest = digest
+                    }
+                    try await connection.query(
+                        """
+                        UPDATE submissions SET superseded = (digest <> \(newest))
+                        WHERE organisation = \(body.organisation.code) AND period = \(body.period)
+                        """, logger: Self.logger)
+                    return newest == submission.digest ? .current : .history
+                }
+            }
+        }
+    }
+
+    public func latestSubmissions(period: String?) async throws -> [Submission] {
+        let query: PostgresQuery
+        if let period {
+            query = "SELECT content FROM submissions WHERE NOT superseded AND period = \(period) ORDER BY organisation"
+        } else {
+            query = """
+                SELECT s.content FROM submissions s
+                WHERE NOT s.superseded AND s.period = (
+                    SELECT MAX(t.period COLLATE "C") FROM submissions t WHERE t.organisation = s.organisation)
+                ORDER BY s.organisation
+                """
+        }
+        return try await rows("latest submissions", query).map { row in
+            try decodeSubmission(Data(try row.decode(String.self).utf8))
+        }
+    }
+
+    public func submissionHistory(organisation: Int?, period: String?) async throws -> [StoredSubmission] {
+        var conditions: [String] = []
+        if let organisation { conditions.append("organisation = \(organisation)") }
+        var binds = PostgresBindings()
+        if let period {
+            binds.append(period)
+            conditions.append("period = $1")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT content, loaded, superseded FROM submissions \(filter)
+                ORDER BY organisation, period COLLATE "C", created, digest COLLATE "C"
+                """, binds: binds)
+        return try await rows("submission history", query).map { row in
+            let (content, loaded, superseded) = try row.decode((String, Double, Bool).self)
+            return StoredSubmission(
+                submission: try decodeSubmission(Data(content.utf8)), loaded: Date(timeIntervalSince1970: loaded),
+                superseded: superseded)
+        }
+    }
+
+    public func periods() async throws -> [String] {
+        try await rows("list periods", "SELECT DISTINCT period COLLATE \"C\" AS p FROM submissions ORDER BY p").map {
+            try $0.decode(String.self)
+        }
+    }
+
+    public func close() async throws {
+        try await main.run { connection in try await connection.close() }
+    }
+}
+
+private func sortDocuments(_ a: Submission.DocumentCount, _ b: Submission.DocumentCount) -> Bool {
+    let left = [a.family.rawValue, a.format, a.suite ?? "", a.suiteVersionLine ?? "", a.odfVersion ?? ""]
+    let right = [b.family.rawValue, b.format, b.suite ?? "", b.suiteVersionLine ?? "", b.odfVersion ?? ""]
+    if left != right { return left.lexicographicallyPrecedes(right) }
+    return (a.year ?? 0) < (b.year ?? 0)
+}
+
+private func sortInstallations(_ a: Submission.InstallationCount, _ b: Submission.InstallationCount) -> Bool {
+    if a.product != b.product { return a.product < b.product }
+    return (a.versionLine ?? "") < (b.versionLine ?? "")
+}

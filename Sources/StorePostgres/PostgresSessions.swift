@@ -1,0 +1,367 @@
+import Foundation
+import Logging
+import OverblikModel
+import PostgresNIO
+import Store
+
+/// COPY text-format encoding of one field (`\N` for null; backslash, tab and line breaks escaped).
+func copyField(_ value: String?) -> String {
+    guard let value else { return "\\N" }
+    var out = ""
+    out.reserveCapacity(value.utf8.count)
+    for character in value.unicodeScalars {
+        switch character {
+        case "\\": out += "\\\\"
+        case "\t": out += "\\t"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\u{0}": break  // PostgreSQL text cannot hold NUL.
+        default: out.unicodeScalars.append(character)
+        }
+    }
+    return out
+}
+
+func copyField(_ value: Int?) -> String { value.map(String.init) ?? "\\N" }
+func copyField(_ value: Int64?) -> String { value.map(String.init) ?? "\\N" }
+func copyField(_ value: Double?) -> String { value.map { "\($0)" } ?? "\\N" }
+func copyField(_ value: Bool) -> String { value ? "t" : "f" }
+
+/// A scan on its own connection and transaction: staged in a temporary table (dropped at commit),
+/// merged into `documents` at ``finish(finished:)``. Several scanners can run at once.
+actor PostgresScanSession: ScanSession {
+    let connection: PostgresConnection
+    let header: ScanHeader
+    let pseudonymiser: Pseudonymiser
+    let root: String
+    let rootKey: String
+    private var closed = false
+    static let logger = PostgresEstateStore.logger
+
+    deinit {
+        // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
+        if !closed { Task { [connection] in try? await connection.close() } }
+    }
+
+    init(connection: PostgresConnection, header: ScanHeader, pseudonymiser: Pseudonymiser) {
+        self.connection = connection
+        self.header = header
+        self.pseudonymiser = pseudonymiser
+        self.root = normalisedRoot(header.root)
+        self.rootKey = pseudonymiser.rootKey(normalisedRoot(header.root))
+    }
+
+    func begin() async throws {
+        try await PostgresEstateStore.run("begin scan") {
+            try await connection.query("BEGIN", logger: Self.logger)
+            try await connection.query(
+                """
+                CREATE TEMP TABLE scan_stage (
+                    path_key TEXT, path TEXT, top_folder TEXT, family TEXT NOT NULL,
+                    container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT, odf_version TEXT,
+                    generator TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT,
+                    encrypted BOOLEAN NOT NULL, year INTEGER, error TEXT, warnings INTEGER NOT NULL,
+                    size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL) ON COMMIT DROP
+                """, logger: Self.logger)
+            try await connection.query(
+                "CREATE TEMP TABLE scan_unchanged (path_key TEXT) ON COMMIT DROP", logger: Self.logger)
+        }
+    }
+
+    func add(_ records: [DocumentRecord]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if records.isEmpty { return }
+        var text = ""
+        for record in records {
+            let row = DocumentRow(
+                record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths)
+            let fields = [
+                copyField(row.pathKey), copyField(row.path), copyField(row.topFolder), copyField(row.family),
+                copyField(row.container), copyField(row.format), copyField(row.mimetype), copyField(row.odfVersion),
+                copyField(row.generator), copyField(row.suite), copyField(row.suiteVersion),
+                copyField(row.suiteVersionLine), copyField(row.encrypted), copyField(row.year), copyField(row.error),
+                copyField(row.warnings), copyField(row.size), copyField(row.modified),
+            ]
+            text += fields.joined(separator: "\t") + "\n"
+        }
+        let payload = text
+        try await PostgresEstateStore.run("stage scan records") {
+            try await connection.copyFrom(table: "scan_stage", logger: Self.logger) { writer in
+                try await writer.write(ByteBuffer(string: payload))
+            }
+        }
+    }
+
+    func markUnchanged(paths: [String]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if paths.isEmpty { return }
+        let payload = paths.map { pseudonymiser.pathKey($0) + "\n" }.joined()
+        try await PostgresEstateStore.run("stage unchanged files") {
+            try await connection.copyFrom(table: "scan_unchanged", logger: Self.logger) { writer in
+                try await writer.write(ByteBuffer(string: payload))
+            }
+        }
+    }
+
+    func count(_ query: PostgresQuery) async throws -> Int {
+        var value = 0
+        for try await n in try await connection.query(query, logger: Self.logger).decode(Int.self) { value = n }
+        return value
+    }
+
+    func finish(finished: Date) async throws -> ScanSummary {
+        guard !closed else { throw StoreError.sessionClosed }
+        closed = true
+        let header = self.header
+        let organisation = header.organisation ?? 0
+        let rootKey = self.rootKey
+        defer { Task { [connection] in try? await connection.close() } }
+        do {
+            return try await PostgresEstateStore.run("finish scan") {
+                // The last file wins when the scanner sent one path twice.
+                try await connection.query(
+                    """
+                    CREATE TEMP TABLE scan_final ON COMMIT DROP AS
+                    SELECT DISTINCT ON (path_key) * FROM scan_stage ORDER BY path_key
+                    """, logger: Self.logger)
+                try await connection.query(
+                    "CREATE TEMP TABLE scan_skipped ON COMMIT DROP AS SELECT DISTINCT path_key FROM scan_unchanged",
+                    logger: Self.logger)
+                // One scan of one root at a time merges (other roots and stores proceed).
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext(\(rootKey)))", logger: Self.logger)
+                var scanID: Int64 = 0
+                for try await id in try await connection.query(
+                    """
+                    INSERT INTO scans (organisation, root_key, root, started, finished, tool_name, tool_version,
+                        catalog_version, catalog_digest, new_count, changed_count, unchanged_count, deleted_count)
+                    VALUES (\(organisation), \(rootKey), \(header.includePaths ? root : nil),
+                        \(header.started.timeIntervalSince1970), \(finished.timeIntervalSince1970), \(header.tool.name),
+                        \(header.tool.version), \(header.catalog.version), \(header.catalog.digest), 0, 0, 0, 0)
+                    RETURNING id
+                    """, logger: Self.logger
+                ).decode(Int64.self) {
+                    scanID = id
+                }
+                let scope = "d.organisation = \(organisation) AND d.root_key = '\(rootKey)'"
+                let new = try await count(
+                    """
+                    SELECT COUNT(*)::bigint FROM scan_final s WHERE NOT EXISTS (
+                        SELECT 1 FROM documents d WHERE \(unescaped: scope) AND d.path_key = s.path_key)
+                    """)
+                let sameRead = try await count(
+                    """
+                    SELECT COUNT(*)::bigint FROM scan_final s
+                    JOIN documents d ON \(unescaped: scope) AND d.path_key = s.path_key
+                    WHERE d.size = s.size AND d.modified = s.modified
+                    """)
+                let staged = try await count("SELECT COUNT(*)::bigint FROM scan_final")
+                let skipped = try await count(
+                    """
+                    SELECT COUNT(*)::bigint FROM scan_skipped u
+                    JOIN documents d ON \(unescaped: scope) AND d.path_key = u.path_key
+                    WHERE NOT EXISTS (SELECT 1 FROM scan_final s WHERE s.path_key = u.path_key)
+                    """)
+                let deleted = try await count(
+                    """
+                    WITH gone AS (
+                        DELETE FROM documents d WHERE \(unescaped: scope)
+                        AND NOT EXISTS (SELECT 1 FROM scan_final s WHERE s.path_key = d.path_key)
+                        AND NOT EXISTS (SELECT 1 FROM scan_skipped u WHERE u.path_key = d.path_key)
+                        RETURNING 1)
+                    SELECT COUNT(*)::bigint FROM gone
+                    """)
+                try await connection.query(
+                    """
+                    INSERT INTO documents (organisation, root_key, path_key, path, top_folder, family, container,
+                        format, mimetype, odf_version, generator, suite, suite_version, suite_version_line,
+                        encrypted, year, error, warnings, size, modified, first_scan, last_scan)
+                    SELECT \(organisation), \(rootKey), path_key, path, top_folder, family, container, format,
+                        mimetype, odf_version, generator, suite, suite_version, suite_version_line, encrypted, year,
+                        error, warnings, size, modified, \(scanID), \(scanID)
+                    FROM scan_final
+                    ON CONFLICT (organisation, root_key, path_key) DO UPDATE SET
+                        path = EXCLUDED.path, top_folder = EXCLUDED.top_folder, family = EXCLUDED.family,
+                        container = EXCLUDED.container, format = EXCLUDED.format, mimetype = EXCLUDED.mimetype,
+                        odf_version = EXCLUDED.odf_version, generator = EXCLUDED.generator, suite = EXCLUDED.suite,
+                        suite_version = EXCLUDED.suite_version, suite_version_line = EXCLUDED.suite_version_line,
+                        encrypted = EXCLUDED.encrypted, year = EXCLUDED.year, error = EXCLUDED.error,
+                        warnings = EXCLUDED.warnings, size = EXCLUDED.size, modified = EXCLUDED.modified,
+                        last_scan = EXCLUDED.last_scan
+                    """, logger: Self.logger)
+                let changed = staged - new - sameRead
+                let unchanged = sameRead + skipped
+                try await connection.query(
+                    """
+                    UPDATE scans SET new_count = \(new), changed_count = \(changed), unchanged_count = \(unchanged),
+                        deleted_count = \(deleted) WHERE id = \(scanID)
+                    """, logger: Self.logger)
+                try await connection.query("COMMIT", logger: Self.logger)
+                return ScanSummary(
+                    id: scanID, organisation: header.organisation, root: header.includePaths ? root : rootKey,
+                    started: header.started, finished: finished, toolVersion: header.tool.version,
+                    catalog: header.catalog, new: new, changed: changed, unchanged: unchanged, deleted: deleted)
+            }
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+            throw error
+        }
+    }
+
+    func cancel() async {
+        guard !closed else { return }
+        closed = true
+        _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+        try? await connection.close()
+    }
+}
+
+/// An import on its own connection, in one transaction from ``begin()`` to ``finish(finished:)``.
+actor PostgresImportSession: ImportSession {
+    let connection: PostgresConnection
+    let header: ImportHeader
+    private var importID: Int64 = 0
+    private var existing: ImportSummary?
+    private var closed = false
+    private var softwareCount = 0
+    private var usageCount = 0
+    static let logger = PostgresEstateStore.logger
+
+    deinit {
+        // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
+        if !closed { Task { [connection] in try? await connection.close() } }
+    }
+
+    init(connection: PostgresConnection, header: ImportHeader) {
+        self.connection = connection
+        self.header = header
+    }
+
+    func begin() async throws {
+        let header = self.header
+        try await PostgresEstateStore.run("begin import") {
+            try await connection.query("BEGIN", logger: Self.logger)
+            // Two importers of the same file for the same organisation: the second waits, then finds the first.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(header.organisation)::integer, hashtext(\(header.fileHash)))",
+                logger: Self.logger)
+            for try await row in try await connection.query(
+                """
+                SELECT \(unescaped: PostgresEstateStore.importColumns) FROM imports
+                WHERE organisation = \(header.organisation) AND file_hash = \(header.fileHash)
+                """, logger: Self.logger)
+            {
+                existing = try PostgresEstateStore.importSummary(row)
+            }
+            if existing != nil {
+                try await connection.query("ROLLBACK", logger: Self.logger)
+                return
+            }
+            for try await id in try await connection.query(
+                """
+                INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
+                    tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines, software_records,
+                    usage_declarations)
+                VALUES (\(header.organisation), \(header.fileHash), \(header.fileName), \(header.format),
+                    \(header.started.timeIntervalSince1970), \(header.started.timeIntervalSince1970),
+                    \(header.tool.name), \(header.tool.version), \(header.catalog.version), \(header.catalog.digest),
+                    \(header.linesRead), \(header.unreadableLines), 0, 0)
+                RETURNING id
+                """, logger: Self.logger
+            ).decode(Int64.self) {
+                importID = id
+            }
+        }
+    }
+
+    func add(software: [SoftwareRecord]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil, !software.isEmpty else { return }
+        var text = ""
+        text.reserveCapacity(software.count * 160)
+        let importID = self.importID
+        for record in software {
+            let c = record.classification
+            let fields = [
+                copyField(importID), copyField(record.organisation ?? header.organisation), copyField(record.source),
+                copyField(record.line), copyField(record.host), copyField(record.title), copyField(record.publisher),
+                copyField(record.version), copyField(record.package), copyField(record.platform),
+                copyField(record.installCount), copyField(record.installDate?.timeIntervalSince1970),
+                copyField(c.product), copyField(c.version), copyField(c.versionLine), copyField(c.component),
+                copyField(c.countsAsInstallation), copyField(c.rule),
+            ]
+            text += fields.joined(separator: "\t")
+            text += "\n"
+        }
+        let payload = text
+        try await PostgresEstateStore.run("import software records") {
+            try await connection.copyFrom(
+                table: "software",
+                columns: [
+                    "import_id", "organisation", "source", "line", "host", "title", "publisher", "version", "package",
+                    "platform", "install_count", "install_date", "product", "product_version", "version_line",
+                    "component", "counts_as_installation", "rule",
+                ], logger: Self.logger
+            ) { writer in
+                try await writer.write(ByteBuffer(string: payload))
+            }
+        }
+        softwareCount += software.count
+    }
+
+    func add(usage: [UsageDeclaration]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil, !usage.isEmpty else { return }
+        let importID = self.importID
+        usageCount += try await PostgresEstateStore.run("import usage declarations") {
+            try await PostgresEstateStore.insertUsage(usage, importID: importID, connection: connection)
+        }
+    }
+
+    func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        guard existing == nil else { return }
+        let importID = self.importID
+        try await PostgresEstateStore.run("describe import") {
+            try await connection.query(
+                """
+                UPDATE imports SET format = \(format), lines_read = \(linesRead), unreadable_lines = \(unreadableLines)
+                WHERE id = \(importID)
+                """, logger: Self.logger)
+        }
+    }
+
+    func finish(finished: Date) async throws -> ImportOutcome {
+        guard !closed else { throw StoreError.sessionClosed }
+        closed = true
+        defer { Task { [connection] in try? await connection.close() } }
+        if let existing { return .alreadyImported(existing) }
+        do {
+            return try await PostgresEstateStore.run("finish import") {
+                var summary: ImportSummary?
+                for try await row in try await connection.query(
+                    """
+                    UPDATE imports SET finished = \(finished.timeIntervalSince1970), software_records = \(softwareCount),
+                        usage_declarations = \(usageCount) WHERE id = \(importID)
+                    RETURNING \(unescaped: PostgresEstateStore.importColumns)
+                    """, logger: Self.logger)
+                {
+                    summary = try PostgresEstateStore.importSummary(row)
+                }
+                try await connection.query("COMMIT", logger: Self.logger)
+                guard let summary else { throw StoreError.database(operation: "finish import", reason: "row vanished") }
+                return .imported(summary)
+            }
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+            throw error
+        }
+    }
+
+    func cancel() async {
+        guard !closed else { return }
+        closed = true
+        if existing == nil { _ = try? await connection.query("ROLLBACK", logger: Self.logger) }
+        try? await connection.close()
+    }
+}

@@ -1,1 +1,0 @@
-// StorePostgres: see the module's DocC summary once it lands.

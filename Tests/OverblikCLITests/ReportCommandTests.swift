@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import OverblikCLI
+import TestSupport
+import Testing
+
+/// `overblik report` end to end, in process, on the shipped demo estate and public evidence.
+@Suite struct ReportCommandTests {
+    static let demo = Fixtures.url("demo/submissions").path
+
+    func run(_ arguments: [String]) async throws {
+        var command = try #require(try OverblikCommand.parseAsRoot(["report"] + arguments) as? ReportCommand)
+        try await command.run()
+    }
+
+    @Test func reportFromSubmissionFilesWithTrendsInEnglish() async throws {
+        let output = try Fixtures.temporaryDirectory("cli-report")
+        try await run([
+            "--submissions", Self.demo, "--period", "2026", "--compare-to", "2025", "--format", "html,json,csv,md",
+            "--lang", "en", "--csv-excel-da", "--output-dir", output.path,
+        ])
+        let json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: output.appendingPathComponent("national.json")))
+        let report = try #require(json as? [String: Any])
+        #expect(report["period"] as? String == "2026")
+        #expect(report["compare_to"] as? String == "2025")
+        #expect(report["synthetic"] as? Bool == true)
+        let html = try String(contentsOf: output.appendingPathComponent("national.html"), encoding: .utf8)
+        #expect(html.contains("SYNTHETIC DATA"))
+        #expect(html.contains("Trends"))
+        let csv = try Data(contentsOf: output.appendingPathComponent("national-regions.csv"))
+        #expect(csv.starts(with: [0xEF, 0xBB, 0xBF] + Array("Region;Municipalities;".utf8)))
+    }
+
+    @Test func batchWritesEveryAuthorityRegionAndAnIndex() async throws {
+        let output = try Fixtures.temporaryDirectory("cli-batch")
+        try await run([
+            "--submissions", Self.demo + "/2026", "--batch", "--format", "html", "--output-dir", output.path,
+        ])
+        let names = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        let htmlFiles: Int = names.filter { $0.hasSuffix(".html") }.count
+        // National, 5 regions, 103 authorities, the index.
+        #expect(htmlFiles == 110)
+        let index = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("org-101.html"))
+        #expect(index.contains("region-1084.html"))
+        #expect(index.contains("Region Hovedstaden"))
+    }
+
+    @Test func publicEvidenceOnlyIsMarkedAsALowerBound() async throws {
+        let output = try Fixtures.temporaryDirectory("cli-evidence")
+        try await run([
+            "--evidence", Fixtures.url("usage/os2-usage-evidence.tsv").path, "--format", "html", "--output-dir",
+            output.path,
+        ])
+        let html = try String(
+            contentsOf: output.appendingPathComponent("national-public-evidence.html"), encoding: .utf8)
+        #expect(html.contains("NEDRE GRÆNSE"))
+    }
+
+    @Test func usageErrorsAreClear() async throws {
+        await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--format", "docx"]) }
+        await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--lang", "fr"]) }
+        await #expect(throws: ValidationError.self) {
+            try await run(["--submissions", Self.demo, "--scope", "region:9999"])
+        }
+    }
+}

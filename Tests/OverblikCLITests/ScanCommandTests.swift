@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import OverblikCLI
+import OverblikModel
+import TestSupport
+import Testing
+
+@Suite struct ScanCommandTests {
+    /// Runs a scan without the estate store (these tests are about the output formats; the store's own
+    /// tests cover recording), so nothing is written to the working directory.
+    func run(_ arguments: [String]) async throws {
+        var command = try OverblikCommand.parseAsRoot(arguments + ["--no-store"])
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    @Test func jsonlOutputHasOneDecodableRecordPerDocument() async throws {
+        let dir = try Fixtures.temporaryDirectory("scan-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.jsonl").path
+        try await run(["scan", Fixtures.url("documents/generated").path, "--output", output, "--jobs", "2"])
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("documents/generated").path)
+        #expect(lines.count == names.count)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let records = try lines.map { try decoder.decode(DocumentRecord.self, from: Data($0.utf8)) }
+        let writer = try #require(records.first { $0.path.hasSuffix("libreoffice-writer.odt") })
+        #expect(writer.suite == "libreoffice")
+        #expect(writer.odfVersion == "1.3")
+        // Core fields are always present, null when empty.
+        let raw = try #require(lines.first { $0.contains("libreoffice-writer.pdf") })
+        #expect(raw.contains("\"error\":null"))
+        #expect(raw.contains("\"odf_version\":null"))
+    }
+
+    @Test func csvOutputHasHeaderAndRows() async throws {
+        let dir = try Fixtures.temporaryDirectory("scan-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.csv").path
+        try await run(["scan", Fixtures.url("documents/damaged").path, "--output", output])
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\r\n")
+        #expect(
+            lines.first
+                == "path,family,container,format,mimetype,odf_version,generator,suite,suite_version,encrypted,warnings,error,size,modified"
+        )
+        let bomb = try #require(lines.first { $0.contains("zip-bomb-meta.odt") })
+        #expect(bomb.contains(",entry-too-large,"))
+    }
+
+    @Test func summaryCanBeWrittenToAFile() async throws {
+        let dir = try Fixtures.temporaryDirectory("scan-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("summary.txt").path
+        try await run(["scan", Fixtures.url("documents/corpus").path, "--format", "summary", "--output", output])
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.hasPrefix("Scanned 17 files"))
+        #expect(text.contains("ODF share: "))
+        #expect(text.contains("lotus-symphony"))
+    }
+
+    @Test func unreadableRootExitsNonZero() async throws {
+        do {
+            try await run(["scan", "/nonexistent/overblik-root", "--format", "jsonl"])
+            Issue.record("expected a non-zero exit")
+        } catch let exit as ExitCode {
+            #expect(exit.rawValue == 66)
+        }
+    }
+
+    @Test func badOptionsAreUsageErrors() {
+        #expect(throws: (any Error).self) { try OverblikCommand.parseAsRoot(["scan", "x", "--format", "xml"]) }
+        #expect(throws: (any Error).self) { try OverblikCommand.parseAsRoot(["scan", "x", "--jobs", "0"]) }
+        #expect(throws: (any Error).self) {
+            try OverblikCommand.parseAsRoot(["scan", "x", "--organisation", "Atlantis Kommune"])
+        }
+        #expect(throws: Never.self) { try OverblikCommand.parseAsRoot(["scan", "x", "--organisation", "Århus"]) }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import OverblikModel
+import Store
+import StorePostgres
+import Testing
+import TestSupport
+
+/// The backends every contract test runs on. PostgreSQL needs `OVERBLIK_TEST_POSTGRES_URL`
+/// (`scripts/with-postgres.sh` sets it); in CI its absence is a failure, not a skip.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqliteMemory = "sqlite-memory"
+    case sqliteFile = "sqlite-file"
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    static var postgresURL: String? {
+        environment["OVERBLIK_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var postgresRequired: Bool {
+        environment["CI"] == "true" || environment["OVERBLIK_CORPUS_REQUIRED"] == "1"
+    }
+
+    /// Backends to run: PostgreSQL whenever a server is given or required (then missing = failing test).
+    static var enabled: [Backend] {
+        postgresURL != nil || postgresRequired ? allCases : [.sqliteMemory, .sqliteFile]
+    }
+
+    /// Backends that persist across connections (for multi-process tests).
+    static var persistent: [Backend] { enabled.filter { $0 != .sqliteMemory } }
+
+    /// A fresh, empty store location of this kind: its own temp file or its own PostgreSQL schema.
+    func freshLocation() throws -> StoreLocation {
+        switch self {
+        case .sqliteMemory:
+            return .sqliteInMemory
+        case .sqliteFile:
+            return .sqlite(path: try Fixtures.temporaryDirectory("store").appendingPathComponent("store.sqlite").path)
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                Issue.record("OVERBLIK_TEST_POSTGRES_URL is not set; run the tests through scripts/with-postgres.sh")
+                throw TestSetupError.postgresMissing
+            }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let separator = url.contains("?") ? "&" : "?"
+            return .postgres(url: url + separator + "schema=" + schema)
+        }
+    }
+
+    func open() async throws -> any EstateStore {
+        try await EstateStoreFactory.open(try freshLocation())
+    }
+}
+
+enum TestSetupError: Error {
+    case postgresMissing
+    case helperMissing(String)
+}
+
+let testCatalog = CatalogStamp(version: "test-1", digest: "sha256:catalog")
+
+/// A scanned ODF or OOXML document for tests.
+func document(
+    _ path: String, size: Int64 = 100, modified: Double = 1_700_000_000, family: DocumentFamily = .odf,
+    format: String = "odt", suite: String? = "libreoffice", line: String? = "7.6", odf: String? = "1.3",
+    error: ReadFailureKind? = nil
+) -> DocumentRecord {
+    var record = DocumentRecord(
+        path: path, family: family, container: .zip, format: format, size: size,
+        modified: Date(timeIntervalSince1970: modified))
+    record.suite = suite
+    record.suiteVersionLine = line
+    record.odfVersion = odf
+    record.error = error
+    record.generator = suite.map { "\($0)/\(line ?? "")" }
+    return record
+}
+
+/// An inventory line for tests.
+func software(
+    organisation: Int = 751, line: Int, host: String?, title: String = "LibreOffice 7.6.4.1",
+    product: String = "libreoffice",
+    versionLine: String? = "7.6", counts: Bool = true, installCount: Int = 1,
+    publisher: String? = "The Document Foundation"
+) -> SoftwareRecord {
+    SoftwareRecord(
+        organisation: organisation, source: "inventory.csv", line: line, host: host, title: title, publisher: publisher,
+        version: nil, package: nil, platform: "windows", installCount: installCount, installDate: nil,
+        classification: Classification(
+            product: product, versionLine: versionLine, countsAsInstallation: counts, rule: "test"))
+}
+
+/// Runs a full scan of `root` with the given records (none skipped).
+@discardableResult
+func scan(
+    _ store: any EstateStore, organisation: Int? = 751, root: String, _ records: [DocumentRecord],
+    unchanged: [String] = [], includePaths: Bool = false
+) async throws -> ScanSummary {
+    let session = try await store.beginScan(
+        ScanHeader(organisation: organisation, root: root, catalog: testCatalog, includePaths: includePaths))
+    try await session.add(records)
+    try await session.markUnchanged(paths: unchanged)
+    return try await session.finish(finished: Date())
+}
+
+@discardableResult
+func importFile(
+    _ store: any EstateStore, organisation: Int = 751, hash: String, _ records: [SoftwareRecord],
+    usage: [UsageDeclaration] = []
+) async throws -> ImportOutcome {
+    let session = try await store.beginImport(
+        ImportHeader(
+            organisation: organisation, fileHash: hash, fileName: "inventory.csv", format: "csv", catalog: testCatalog,
+            linesRead: records.count))
+    try await session.add(software: records)
+    try await session.add(usage: usage)
+    return try await session.finish(finished: Date())
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Benchmark of the estate store (release build):
+#   1. first scan vs unchanged rescan of N documents into SQLite (target: rescan >= 20x faster);
+#   2. compile of 103 submissions into a national store (SQLite and PostgreSQL);
+#   3. import of an L-line SCCM-style inventory CSV into SQLite and into PostgreSQL (target SQLite >= 200,000 lines/s),
+#      beside the same import with --dry-run (no store) to show what the store costs.
+# Medians of 3 runs. PostgreSQL: a throwaway server through scripts/with-postgres.sh.
+# Usage: bench/store.sh [DOCUMENTS] [LINES]      results in bench/results/store.md
+#        PARTS="scan compile import" (default all) runs only some parts; their sections are printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOCS="${1:-100000}"
+LINES="${2:-1000000}"
+RUNS=3
+PARTS="${PARTS:-scan compile import}"
+want() { [[ " $PARTS " == *" $1 "* ]]; }
+WORK="${TMPDIR:-/tmp}/overblik-bench-store"
+if [ -z "${OVERBLIK_TEST_POSTGRES_URL:-}" ]; then
+    exec scripts/with-postgres.sh "$0" "$@"
+fi
+PG="$OVERBLIK_TEST_POSTGRES_URL"
+rm -rf "$WORK"; mkdir -p "$WORK"
+swift build -c release --product overblik >/dev/null
+BIN="$(swift build -c release --show-bin-path)/overblik"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# A tree of DOCS documents: hard links to the shipped fixtures (real files, no disk cost), 1,000 per folder.
+TREE="$WORK/share"
+mapfile -t SOURCES < <(find fixtures/documents -type f -not -path '*/damaged/*' | sort)
+if want scan; then
+python3 - "$TREE" "$DOCS" "${SOURCES[@]}" <<'PY'
+import os, sys
+tree, count, sources = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+for i in range(count):
+    folder = os.path.join(tree, f"dept{i // 1000}")
+    if i % 1000 == 0:
+        os.makedirs(folder, exist_ok=True)
+    source = sources[i % len(sources)]
+    os.link(source, os.path.join(folder, f"doc{i}{os.path.splitext(source)[1]}"))
+PY
+fi
+
+# 1. First scan vs unchanged rescan (each run on a fresh store, page cache warm).
+if want scan; then
+find "$TREE" -type f -exec cat {} + >/dev/null
+: >"$WORK/first.txt"; : >"$WORK/rescan.txt"; : >"$WORK/nostore.txt"
+for _ in $(seq "$RUNS"); do
+    rm -f "$WORK/scan.sqlite"*
+    t0=$(now); "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary >/dev/null; t1=$(now)
+    "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary >"$WORK/rescan-out.txt"; t2=$(now)
+    "$BIN" scan "$TREE" --no-store --format summary >/dev/null; t3=$(now)
+    elapsed "$t0" "$t1" >>"$WORK/first.txt"; echo >>"$WORK/first.txt"
+    elapsed "$t1" "$t2" >>"$WORK/rescan.txt"; echo >>"$WORK/rescan.txt"
+    elapsed "$t2" "$t3" >>"$WORK/nostore.txt"; echo >>"$WORK/nostore.txt"
+done
+FIRST=$(grep . "$WORK/first.txt" | median); RESCAN=$(grep . "$WORK/rescan.txt" | median)
+NOSTORE=$(grep . "$WORK/nostore.txt" | median)
+RESCAN_LINE=$(grep '^Store' "$WORK/rescan-out.txt" | sed "s#$WORK/##")
+fi
+
+# 2. 103 submissions: one store holding a small scan for every authority, exported one by one.
+if want compile; then
+SMALL="$WORK/small"; mkdir -p "$SMALL"
+for ((i = 0; i < 60; i++)); do src="${SOURCES[$((i % ${#SOURCES[@]}))]}"; ln "$src" "$SMALL/d$i.${src##*.}"; done
+mkdir -p "$WORK/submissions"
+CODES=$("$BIN" authorities --format json | python3 -c 'import json,sys; print(" ".join(str(a["code"]) for a in json.load(sys.stdin)))')
+for code in $CODES; do
+    "$BIN" scan "$SMALL" --organisation "$code" --store "$WORK/authorities.sqlite" --format summary >/dev/null
+    "$BIN" export --organisation "$code" --period 2026 --synthetic --store "$WORK/authorities.sqlite" \
+        --output "$WORK/submissions/$code.json" >/dev/null
+done
+NSUB=$(ls "$WORK/submissions" | wc -l)
+compile_runs() {  # store-location-maker
+    : >"$WORK/compile.txt"
+    for r in $(seq "$RUNS"); do
+        local store; store=$("$1" "$r")
+        t0=$(now); "$BIN" compile "$WORK"/submissions/*.json --store "$store" >/dev/null; t1=$(now)
+        elapsed "$t0" "$t1" >>"$WORK/compile.txt"; echo >>"$WORK/compile.txt"
+    done
+    grep . "$WORK/compile.txt" | median
+}
+sqlite_store() { echo "$WORK/national-$1.sqlite"; }
+pg_store() { echo "$PG?schema=bench_compile_$1"; }
+COMPILE_SQLITE=$(compile_runs sqlite_store)
+COMPILE_PG=$(compile_runs pg_store)
+AGAIN0=$(now); "$BIN" compile "$WORK"/submissions/*.json --store "$WORK/national-1.sqlite" >/dev/null; AGAIN1=$(now)
+COMPILE_AGAIN=$(elapsed "$AGAIN0" "$AGAIN1")
+fi
+
+# 3. Import of LINES inventory lines.
+if want import; then
+CSV="$WORK/sccm-$LINES.csv"
+python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123
+import_runs() {  # label, store-location-maker ("" for --dry-run)
+    : >"$WORK/import.txt"
+    for r in $(seq "$RUNS"); do
+        if [ -z "$2" ]; then
+            t0=$(now); "$BIN" import "$CSV" --organisation 751 --dry-run --host-key bench >/dev/null; t1=$(now)
+        else
+            local store; store=$("$2" "$r")
+            t0=$(now); "$BIN" import "$CSV" --organisation 751 --store "$store" --host-key bench >/dev/null; t1=$(now)
+        fi
+        elapsed "$t0" "$t1" >>"$WORK/import.txt"; echo >>"$WORK/import.txt"
+    done
+    grep . "$WORK/import.txt" | median
+}
+import_sqlite() { echo "$WORK/import-$1.sqlite"; }
+import_pg() { echo "$PG?schema=bench_import_$1"; }
+IMPORT_DRY=$(import_runs dry "")
+IMPORT_SQLITE=$(import_runs sqlite import_sqlite)
+IMPORT_PG=$(import_runs pg import_pg)
+fi
+
+# The trees are hard links to the fixtures (an inode has a link limit): remove them, keep the rest.
+rm -rf "$TREE" "${SMALL:-$WORK/small}"
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%\047d", n / s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+{
+    echo "# Store benchmark"
+    echo
+    echo "Command: \`bench/store.sh $DOCS $LINES\` ($(date -u +%Y-%m-%d), medians of $RUNS runs, release build)."
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+    echo "$(free -g | awk '/Mem:/ {print $2}') GB RAM; $(swift --version 2>&1 | head -1);"
+    echo "SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), PostgreSQL $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version | awk '{print $3}') (local throwaway server, fsync off)."
+    echo "Load while measuring (1-minute load average at the end): $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores."
+    if want scan; then
+    echo
+    echo "## Incremental rescans ($DOCS documents, hard links to the shipped fixtures, warm page cache)"
+    echo
+    echo "| run | seconds | documents/s |"
+    echo "|---|---|---|"
+    echo "| first scan into a new SQLite store | $FIRST | $(rate "$DOCS" "$FIRST") |"
+    echo "| unchanged rescan (nothing read again) | $RESCAN | $(rate "$DOCS" "$RESCAN") |"
+    echo "| scan without the store (\`--no-store\`), for reference | $NOSTORE | $(rate "$DOCS" "$NOSTORE") |"
+    echo
+    echo "Rescan speed-up: **$(ratio "$FIRST" "$RESCAN")x** (target >= 20x). Rescan reports: \`$RESCAN_LINE\`"
+    fi
+    if want compile; then
+    echo
+    echo "## Compile of $NSUB submissions (one per authority)"
+    echo
+    echo "| national store | seconds |"
+    echo "|---|---|"
+    echo "| SQLite (new file) | $COMPILE_SQLITE |"
+    echo "| PostgreSQL (new schema) | $COMPILE_PG |"
+    echo "| SQLite, the same $NSUB files again (all duplicates, nothing changes) | $COMPILE_AGAIN |"
+    fi
+    if want import; then
+    echo
+    echo "## Import of $LINES inventory lines (SCCM-style CSV, scripts/generate-sccm-csv.py, $(du -h "$CSV" | cut -f1))"
+    echo
+    echo "| target | seconds | lines/s |"
+    echo "|---|---|---|"
+    echo "| \`--dry-run\` (read, classify, no store) | $IMPORT_DRY | $(rate "$LINES" "$IMPORT_DRY") |"
+    echo "| SQLite store (one transaction) | $IMPORT_SQLITE | $(rate "$LINES" "$IMPORT_SQLITE") |"
+    echo "| PostgreSQL store (one transaction, COPY) | $IMPORT_PG | $(rate "$LINES" "$IMPORT_PG") |"
+    echo
+    echo "Each import includes hashing the file (re-import detection), reading, classifying and writing every record."
+    fi
+} | tee "bench/results/store${RESULT_SUFFIX:-}.md"

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Generate Overblik's synthetic demo estate: one submission per authority (98 municipalities + 5 regions)
+for two periods, into fixtures/demo/submissions/.
+
+Every body says `"synthetic": true` and every report built on these files says so prominently.
+The figures are invented but shaped like the real thing: OS2 products in use by 93 of 98 municipalities and
+all 5 regions (the figure OS2 quotes), Microsoft Office on most seats with some lines past end of life,
+LibreOffice beside it in many authorities, a few old OpenOffice.org / Apache OpenOffice / Lotus Symphony
+installations, ODF shares from a few per cent to about half, ESDH systems as usage declarations, and
+comments on a few. A couple of unknown software titles are hostile on purpose (formula and HTML injection),
+so the demo shows that reports escape them.
+
+Deterministic: a fixed seed, fixed timestamps; re-running gives byte-identical files.
+The digest is the canonical form SubmissionDigest uses (keys sorted, no whitespace, slashes unescaped,
+ISO 8601 dates, nil fields absent); a Swift test recomputes it from the decoded body.
+
+Usage: scripts/make-demo-estate.py [--output fixtures/demo/submissions]
+"""
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+
+SEED = 20261123
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEO = os.path.join(ROOT, "Sources", "Geography", "Resources")
+PERIODS = [("2025", "2025-11-14T09:30:00Z"), ("2026", "2026-11-13T09:30:00Z")]
+TOOL = {"name": "overblik", "version": "0.1.0"}
+CATALOG = {"version": "demo-estate-1", "digest": "sha256:" + hashlib.sha256(b"overblik demo estate catalog").hexdigest()}
+
+OS2_INSTALLED = ["os2faktor", "os2borgerpc", "os2rollekatalog", "os2datascanner"]
+OS2_DECLARED = ["os2kitos", "os2mo", "os2sofd", "os2forms", "os2autoproces", "os2display", "os2iot",
+                "os2skoledata", "os2loop", "os2indberetning", "os2web", "os2compliance", "os2sync", "os2udoglaer"]
+ESDH = [("sbsys", 0.22), ("acadre", 0.2), ("workzone", 0.18), ("edoc", 0.12), ("getorganized", 0.14),
+        ("f2", 0.1), ("captia", 0.04)]
+MS_LINES = [("2013", 0.04), ("2016", 0.22), ("2019", 0.2), ("2021", 0.2), ("2024", 0.06), ("microsoft-365-apps", 0.28)]
+LO_LINES = {"2025": [("7.3", 0.1), ("7.6", 0.25), ("24.2", 0.4), ("24.8", 0.25)],
+            "2026": [("7.6", 0.06), ("24.8", 0.14), ("25.2", 0.2), ("25.8", 0.35), ("26.2", 0.25)]}
+COMMENTS = [
+    "Vi er i gang med at udrulle LibreOffice til alle skoler i 2026.",
+    "Tallene for dokumenter dækker kun de fælles drev, ikke ESDH.",
+    "Softwareopgørelsen er fra SCCM; enkelte afdelinger mangler.",
+    "Region: OS2-produkterne driftes i fællesskab med kommunerne.",
+    "Vi har afsluttet vores pilot med OS2forms og går i drift.",
+    "Ældre OpenOffice.org-installationer fjernes i løbet af året.",
+]
+HOSTILE_TITLES = [
+    ("=HYPERLINK(\"http://example.invalid\",\"klik\")", "Ukendt <b>Leverandør</b> & Co", 3),
+    ("<script>alert('x')</script> Toolbar", None, 2),
+    ("+SUM(A1:A9) Helper", "@evil", 1),
+]
+PLAIN_TITLES = [("Kommunal Sagsskabelon Tilføjelse", "Lokal IT"), ("PDF Creator Plus", "pdf forge"),
+                ("Skolekom Klient", "Skolekom"), ("Borgerservice Kø-system", "Qmatic"),
+                ("Tegneprogram 2.1", None)]
+
+
+def read_authorities():
+    with open(os.path.join(GEO, "municipalities.csv"), encoding="utf-8") as f:
+        municipalities = [(int(r["code"]), r["name"], "municipality", int(r["region_code"])) for r in csv.DictReader(f)]
+    with open(os.path.join(GEO, "regions.csv"), encoding="utf-8") as f:
+        regions = [(int(r["code"]), r["name"], "region", int(r["code"])) for r in csv.DictReader(f)]
+    return municipalities, regions
+
+
+def split(total, weights, rng):
+    """Split `total` into parts by jittered weights; parts sum to total."""
+    raw = [max(w * rng.uniform(0.6, 1.4), 0.0001) for _, w in weights]
+    scale = total / sum(raw)
+    parts = [int(r * scale) for r in raw]
+    parts[-1] += total - sum(parts)
+    return [(name, n) for (name, _), n in zip(weights, parts)]
+
+
+def canonical(body):
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", default=os.path.join(ROOT, "fixtures", "demo", "submissions"))
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    municipalities, regions = read_authorities()
+
+    # Which municipalities use no OS2 product at all (5 of 98, as OS2's own figure says 93 of 98).
+    no_os2 = set(rng.sample([m[0] for m in municipalities], 5))
+    # Which ones did not submit for the earlier period (so coverage and trends have something to show).
+    late = set(rng.sample([m[0] for m in municipalities], 9))
+    commented = set(rng.sample([a[0] for a in municipalities + regions], len(COMMENTS)))
+    hostile = rng.choice([m[0] for m in municipalities])
+
+    written = 0
+    for code, name, kind, region in municipalities + regions:
+        profile = random.Random(SEED * 1000 + code)
+        hosts_2026 = int(profile.lognormvariate(7.6, 0.7)) + 150 if kind == "municipality" else \
+            int(profile.uniform(14000, 38000))
+        if code == 101:
+            hosts_2026 = 42000
+        lo_share_2026 = min(1.0, profile.betavariate(0.9, 3.2) * (1.6 if profile.random() < 0.15 else 1.0))
+        has_lo = profile.random() < 0.72
+        odf_share_2026 = min(0.62, 0.02 + (lo_share_2026 if has_lo else 0.02) * profile.uniform(0.35, 0.8))
+        uses_os2 = code not in no_os2
+        os2_installed = [p for p in OS2_INSTALLED if uses_os2 and profile.random() < 0.45]
+        os2_declared = [p for p in OS2_DECLARED if uses_os2 and profile.random() < 0.28]
+        if uses_os2 and not os2_installed and not os2_declared:
+            os2_declared = [profile.choice(OS2_DECLARED)]
+        esdh = profile.choices([e for e, _ in ESDH], weights=[w for _, w in ESDH])[0]
+        for period, created in PERIODS:
+            earlier = period == "2025"
+            if earlier and code in late:
+                continue
+            growth = 0.85 if earlier else 1.0
+            hosts = int(hosts_2026 * (0.97 if earlier else 1.0))
+            installations = []
+            ms_hosts = int(hosts * profile.uniform(0.9, 1.0))
+            lines = MS_LINES if not earlier else [(l, w * (1.3 if l == "2016" else 1.0)) for l, w in MS_LINES]
+            for line, n in split(ms_hosts, lines, profile):
+                if n <= 0:
+                    continue
+                if line == "microsoft-365-apps":  # its own catalog product, on a continuous lifecycle
+                    installations.append({"product": "microsoft-365-apps", "hosts": n})
+                else:
+                    installations.append({"product": "ms-office", "version_line": line, "hosts": n})
+            lo_hosts = int(hosts * lo_share_2026 * growth) if has_lo else 0
+            for line, n in split(lo_hosts, LO_LINES[period], profile) if lo_hosts else []:
+                if n > 0:
+                    installations.append({"product": "libreoffice", "version_line": line, "hosts": n})
+            if profile.random() < 0.12:
+                installations.append({"product": "apache-openoffice", "version_line": "4.1",
+                                      "hosts": profile.randint(2, 60)})
+            if profile.random() < 0.05 or (earlier and profile.random() < 0.06):
+                installations.append({"product": "openoffice.org", "version_line": "3.3",
+                                      "hosts": profile.randint(1, 25)})
+            if code in (461, 1082) or profile.random() < 0.01:
+                installations.append({"product": "lotus-symphony", "version_line": "3.0",
+                                      "hosts": profile.randint(1, 12)})
+            if profile.random() < 0.04:
+                installations.append({"product": "onlyoffice", "version_line": "8.2",
+                                      "hosts": profile.randint(5, 80)})
+            for product in os2_installed:
+                if earlier and product == os2_installed[-1] and profile.random() < 0.3:
+                    continue  # started using it this year
+                share = {"os2faktor": 0.9, "os2borgerpc": 0.04, "os2rollekatalog": 0.01, "os2datascanner": 0.01}[product]
+                installations.append({"product": product, "hosts": max(1, int(hosts * share * profile.uniform(0.5, 1)))})
+
+            usage = []
+            for product in os2_declared:
+                relation = "uses" if profile.random() < 0.85 else "pilot"
+                year = profile.choice(["2019", "2021", "2022", "2023", "2024"])
+                if earlier and profile.random() < 0.15:
+                    continue
+                usage.append({"organisation": code, "product": product, "relation": relation,
+                              "date": year, "evidence": "KITOS-udtræk" if profile.random() < 0.5 else
+                              "Facilitatorens opgørelse", "evidence_kind":
+                              "kitos" if profile.random() < 0.5 else "usage-declaration"})
+            if not uses_os2 and profile.random() < 0.5:
+                usage.append({"organisation": code, "product": "os2forms", "relation": "retired", "date": "2023",
+                              "evidence": "Facilitatorens opgørelse", "evidence_kind": "usage-declaration"})
+            usage.append({"organisation": code, "product": esdh, "relation": "uses", "date": "2020",
+                          "evidence": "Facilitatorens ESDH-oversigt", "evidence_kind": "usage-declaration"})
+
+            odf_share = odf_share_2026 * growth
+            total_docs = hosts * profile.randint(60, 240)
+            office_docs = int(total_docs * 0.8)
+            odf_docs = int(office_docs * odf_share)
+            star_docs = int(office_docs * profile.uniform(0.0, 0.01))
+            legacy_docs = int(office_docs * profile.uniform(0.05, 0.25))
+            ooxml_docs = office_docs - odf_docs - star_docs - legacy_docs
+            other_docs = total_docs - office_docs
+            counts = []
+
+            def add(family, fmt, suite, line, odf_version, year, n):
+                if n <= 0:
+                    return
+                row = {"family": family, "format": fmt, "year": year, "count": n}
+                if suite is not None:
+                    row["suite"] = suite
+                if line is not None:
+                    row["suite_version_line"] = line
+                if odf_version is not None:
+                    row["odf_version"] = odf_version
+                counts.append(row)
+
+            last = int(period)
+            for fmt, part in split(odf_docs, [("odt", 0.6), ("ods", 0.3), ("odp", 0.1)], profile):
+                for (suite, line, version, year), n in split(part, [
+                        (("libreoffice", "24.2", "1.3", last), 0.45), (("libreoffice", "7.6", "1.3", last - 1), 0.25),
+                        (("libreoffice", "7.3", "1.3", last - 3), 0.12), (("apache-openoffice", "4.1", "1.2", last - 5), 0.08),
+                        (("openoffice.org", "3.3", "1.2", 2011), 0.07), (("ms-office", "16", "1.3", last), 0.03)], profile):
+                    add("odf", fmt, suite, line, version, year, n)
+            add("staroffice-xml", "sxw", "openoffice.org", "1.1", None, 2005, star_docs)
+            for fmt, part in split(ooxml_docs, [("docx", 0.55), ("xlsx", 0.35), ("pptx", 0.1)], profile):
+                for (line, year), n in split(part, [(("16", last), 0.6), (("16", last - 2), 0.3), (("15", last - 6), 0.1)], profile):
+                    add("ooxml", fmt, "ms-office", line, None, year, n)
+            for fmt, part in split(legacy_docs, [("doc", 0.6), ("xls", 0.35), ("ppt", 0.05)], profile):
+                add("legacy", fmt, None, None, None, 2009, part)
+            add("other", "pdf", None, None, None, last, other_docs)
+            errors = [{"kind": k, "count": profile.randint(0, 40)} for k in ("truncated", "not-a-zip", "bad-crc")]
+            errors = [e for e in errors if e["count"] > 0]
+            if profile.random() < 0.2:
+                errors.append({"kind": "forbidden-dtd", "count": profile.randint(1, 3)})
+
+            as_of = created.replace("09:30:00", "02:00:00")
+            body = {
+                "organisation": {"code": code, "name": name, "kind": kind},
+                "period": period,
+                "created": created,
+                "tool": TOOL,
+                "catalog": CATALOG,
+                "synthetic": True,
+                "documents": {"as_of": as_of, "counts": counts, "errors": errors},
+                "installations": {"as_of": as_of, "hosts": hosts, "counts": installations},
+                "usage": usage,
+            }
+            if code in commented and not earlier:
+                body["comment"] = COMMENTS[sorted(commented).index(code)]
+            titles = [{"title": t, "publisher": p, "count": profile.randint(1, 30)} for t, p in PLAIN_TITLES
+                      if profile.random() < 0.3]
+            if code == hostile:
+                titles += [{"title": t, "publisher": p, "count": n} for t, p, n in HOSTILE_TITLES]
+            if titles:
+                for title in titles:
+                    if title["publisher"] is None:
+                        del title["publisher"]
+                body["unknown_titles"] = titles
+            digest = "sha256:" + hashlib.sha256(canonical(body)).hexdigest()
+            submission = {"format": "overblik-submission", "format_version": 1, "body": body, "digest": digest}
+            folder = os.path.join(args.output, period)
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, f"{code:04d}.json"), "w", encoding="utf-8") as f:
+                json.dump(submission, f, ensure_ascii=False, indent=2, sort_keys=True)
+                f.write("\n")
+            written += 1
+    print(f"wrote {written} synthetic submissions to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
