@@ -81,16 +81,23 @@ private let libxml2Initialised: Bool = {
 /// DTDs are refused, nesting is capped, the network is never used, and entities are never expanded.
 /// Not thread-safe: one reader per thread.
 public final class XMLStreamReader {
-    private let reader: OpaquePointer
-    private let buffer: UnsafeMutableRawBufferPointer
+    private var reader: OpaquePointer
+    private var buffer: UnsafeMutableRawBufferPointer
     private let sink: Unmanaged<ErrorSink>
-    private let options: XMLReaderOptions
+    private var options: XMLReaderOptions
     private var pendingEnd: XMLEvent?
     private var sawElement = false
-    private let prologHasDoctype: Bool
+    private var prologHasDoctype: Bool
     private var finished = false
     /// After ``skipElement(_:)`` libxml2 is already positioned on the next node, which is still to be reported.
     private var positionedOnUnreportedNode = false
+    /// Documents parsed by this libxml2 reader since it was created (see ``reset(bytes:options:)``).
+    private var documentsParsed = 1
+
+    // NONET: never fetch; NOERROR/NOWARNING: no printing (errors go to our sink).
+    // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
+    private static let parseOptions = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// Prepares a parse of `bytes` (copied). Parsing happens lazily in ``next()``.
     public init(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
@@ -98,24 +105,69 @@ public final class XMLStreamReader {
         guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
         self.options = options
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
-        }
-        self.buffer = buffer
+        Self.copy(bytes, into: buffer)
         prologHasDoctype = Self.prologHasDoctype(bytes)
-        // NONET: never fetch; NOERROR/NOWARNING: no printing (errors go to our sink).
-        // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
-        let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         guard
             let reader = xmlReaderForMemory(
-                buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil, parseOptions)
+                buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
+                Self.parseOptions)
         else {
             buffer.deallocate()
             throw .malformed(message: "libxml2 could not create a reader", line: 0)
         }
+        self.buffer = buffer
         self.reader = reader
-        let sink = Unmanaged.passRetained(ErrorSink())
-        self.sink = sink
+        sink = Unmanaged.passRetained(ErrorSink())
+        installErrorHandler()
+    }
+
+    /// Starts a new document on this reader, reusing its libxml2 parser and name dictionary (creating them is
+    /// a large part of parsing a small metadata part). Everything from the previous document is discarded.
+    public func reset(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
+        guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
+        if buffer.count < bytes.count {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            buffer.deallocate()
+            buffer = larger
+        }
+        Self.copy(bytes, into: buffer)
+        self.options = options
+        prologHasDoctype = Self.prologHasDoctype(bytes)
+        pendingEnd = nil
+        sawElement = false
+        finished = false
+        positionedOnUnreportedNode = false
+        let sinkObject = sink.takeUnretainedValue()
+        sinkObject.message = nil
+        sinkObject.line = 0
+        let pointer = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+        // The dictionary keeps every name it has seen: renew the parser now and then so that a long scan of
+        // documents with ever-new element names cannot grow it without bound.
+        documentsParsed += 1
+        if documentsParsed > Self.documentsPerParser
+            || xmlReaderNewMemory(reader, pointer, Int32(bytes.count), nil, nil, Self.parseOptions) != 0
+        {
+            guard let fresh = xmlReaderForMemory(pointer, Int32(bytes.count), nil, nil, Self.parseOptions) else {
+                finished = true
+                throw .malformed(message: "libxml2 could not create a reader", line: 0)
+            }
+            xmlFreeTextReader(reader)
+            reader = fresh
+            documentsParsed = 1
+        }
+        installErrorHandler()
+    }
+
+    /// Documents parsed by one libxml2 parser before ``reset(bytes:options:)`` replaces it.
+    static let documentsPerParser = 512
+
+    private static func copy(_ bytes: [UInt8], into buffer: UnsafeMutableRawBufferPointer) {
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        }
+    }
+
+    private func installErrorHandler() {
         xmlTextReaderSetStructuredErrorHandler(
             reader,
             { context, error in
