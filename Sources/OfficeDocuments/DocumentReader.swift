@@ -334,8 +334,7 @@ public struct DocumentReader: Sendable {
             guard let entry = archive.entry(named: part) else { continue }
             // The root element with its namespace declarations fits comfortably in 64 KiB.
             guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024),
-                let parsed = try? parseXML(prefix, { reader throws(XMLError) in try RootElementParser.parse(reader) }),
-                let root = parsed
+                let root = try? parseXML(prefix, { reader throws(XMLError) in try RootElementParser.parse(reader) })
             else { continue }
             record.odfVersion = root.officeVersion
             return
