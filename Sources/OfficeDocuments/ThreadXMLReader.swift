@@ -40,7 +40,7 @@ enum ThreadXMLReader {
     static func parse<T>(
         _ bytes: [UInt8], options: XMLReaderOptions, _ body: (XMLStreamReader) throws(XMLError) -> T
     ) throws(XMLError) -> T {
-        guard bytes.count <= maxReusedBytes else {
+        guard bytes.count <= maxReusedBytes, XMLStreamReader.isReusable(for: bytes) else {
             return try body(try XMLStreamReader(bytes: bytes, options: options))
         }
         let slot = self.slot

@@ -121,10 +121,57 @@ public final class XMLStreamReader {
         installErrorHandler()
     }
 
+    /// Whether ``reset(bytes:options:)`` may take this document: it must begin with `<` (no byte-order mark,
+    /// no UTF-16) and declare no encoding other than UTF-8. libxml2 2.9's reused push parser misreads a
+    /// byte-order mark ("Document is empty") and keeps the previous document's encoding state, so other
+    /// documents need a fresh reader.
+    public static func isReusable(for bytes: [UInt8]) -> Bool {
+        guard bytes.first == 0x3C else { return false }
+        let declarationStart = Array("<?xml".utf8)
+        guard bytes.count >= declarationStart.count, bytes[0..<declarationStart.count].elementsEqual(declarationStart)
+        else { return true }  // no declaration: UTF-8 by definition
+        var end = declarationStart.count
+        let limit = min(bytes.count, 512)
+        while end + 1 < limit, !(bytes[end] == 0x3F && bytes[end + 1] == 0x3E) { end += 1 }
+        guard end + 1 < limit else { return false }
+        let declaration = bytes[0..<end]
+        let key = Array("encoding".utf8)
+        var index = 0
+        while index + key.count <= declaration.count {
+            if declaration[index..<index + key.count].elementsEqual(key) { break }
+            index += 1
+        }
+        guard index + key.count <= declaration.count else { return true }  // no encoding: UTF-8
+        var position = index + key.count
+        func skipSpaces() {
+            while position < declaration.count, [0x20, 0x09, 0x0A, 0x0D].contains(declaration[position]) {
+                position += 1
+            }
+        }
+        skipSpaces()
+        guard position < declaration.count, declaration[position] == 0x3D else { return false }
+        position += 1
+        skipSpaces()
+        guard position < declaration.count, declaration[position] == 0x22 || declaration[position] == 0x27 else {
+            return false
+        }
+        let quote = declaration[position]
+        position += 1
+        var name: [UInt8] = []
+        while position < declaration.count, declaration[position] != quote, name.count < 16 {
+            let byte = declaration[position]
+            name.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            position += 1
+        }
+        return name.elementsEqual("utf-8".utf8) || name.elementsEqual("utf8".utf8)
+    }
+
     /// Starts a new document on this reader, reusing its libxml2 parser and name dictionary (creating them is
     /// a large part of parsing a small metadata part). Everything from the previous document is discarded.
+    /// Only for documents that ``isReusable(for:)`` accepts.
     public func reset(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
         guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
+        precondition(Self.isReusable(for: bytes), "reset(bytes:) needs a document that isReusable(for:) accepts")
         if buffer.count < bytes.count {
             let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
             buffer.deallocate()
