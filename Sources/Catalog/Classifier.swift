@@ -67,17 +67,23 @@ public final class Classifier: Sendable {
     /// Classifies an OOXML document from `docProps/app.xml`: `Application` and `AppVersion`.
     ///
     /// LibreOffice writes `AppVersion` 15.0000 and its real version in `Application`, so a version found in
-    /// `Application` wins; otherwise `AppVersion` (`16.0000` → `16.0`) supplies it.
+    /// `Application` wins; otherwise `AppVersion` supplies it: through the product's `version_rewrites` where
+    /// one matches (Gnumeric's `1.1255` → `1.12.55`), else Microsoft's form `16.0000` → `16.0`.
     public func classify(application: String, appVersion: String?) -> Classification {
         var result = classify(generator: application)
         guard !result.isUnknown, result.version == nil, let appVersion,
             var version = VersionNormaliser.normalise(appVersion)
         else { return result }
-        // `16.0000` → `16.0`.
-        let parts = VersionNormaliser.components(of: version)
-        if parts.count >= 2 { version = "\(parts[0]).\(Int(parts[1]) ?? 0)" }
+        let policy = compiled.policies[result.product]
+        if let rewritten = policy?.rewritten(version), rewritten != version {
+            version = rewritten
+        } else {
+            // `16.0000` → `16.0`.
+            let parts = VersionNormaliser.components(of: version)
+            if parts.count >= 2 { version = "\(parts[0]).\(Int(parts[1]) ?? 0)" }
+        }
         result.version = version
-        result.versionLine = compiled.policies[result.product]?.line(for: version, template: nil, groups: [:])
+        result.versionLine = policy?.line(for: version, template: nil, groups: [:])
         return result
     }
 

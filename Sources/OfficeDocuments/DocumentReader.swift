@@ -78,7 +78,10 @@ public struct DocumentReader: Sendable {
             record.errorDetail = "the file is empty"
             return classifyRecord(record)
         }
-        let head = opened.read(at: 0, count: 4096)
+        // A small file is read whole in one call: most documents are, and a ZIP package in memory then
+        // costs libzip no further system calls (no dup, fstat, lseek and read per entry).
+        let readWhole = opened.size <= Int64(Self.wholeFileBytes)
+        let head = opened.read(at: 0, count: readWhole ? Int(opened.size) : 4096)
         guard let head else {
             record.error = .unreadable
             record.errorDetail = "read failed: \(String(cString: strerror(errno)))"
@@ -86,7 +89,15 @@ public struct DocumentReader: Sendable {
         }
         switch Signature.sniff(head) {
         case .zip:
-            readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
+            if readWhole && head.count == Int(opened.size) {
+                readZipPackage(path: path, source: .bytes(head), ext: ext, into: &record)
+            } else if opened.size <= Int64(Self.inMemoryArchiveBytes),
+                let whole = opened.read(at: 0, count: Int(opened.size))
+            {
+                readZipPackage(path: path, source: .bytes(whole), ext: ext, into: &record)
+            } else {
+                readZipPackage(path: path, source: .fileDescriptor(opened.fd), ext: ext, into: &record)
+            }
         case .compoundFile:
             readCompoundFile(&opened, ext: ext, into: &record)
         case .pdf:
@@ -106,7 +117,7 @@ public struct DocumentReader: Sendable {
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), (try? ZipArchive(path: path)) != nil {
-                readZipPackage(path: path, fd: opened.fd, ext: ext, into: &record)
+                readZipPackage(path: path, source: .fileDescriptor(opened.fd), ext: ext, into: &record)
             } else if DocumentFormats.zipExtensions.contains(ext) {
                 record.error = .notAZip
                 record.errorDetail = "no ZIP signature and no ZIP end record"
@@ -123,11 +134,24 @@ public struct DocumentReader: Sendable {
 
     // MARK: - ZIP packages (ODF, OpenOffice.org 1.x, OOXML)
 
-    private func readZipPackage(path: String, fd: Int32, ext: String, into record: inout DocumentRecord) {
+    /// Files up to this size are read whole at once (sniffing and, for ZIP packages, parsing from memory).
+    static let wholeFileBytes = 64 << 10
+    /// ZIP packages up to this size are read into memory in one call rather than through libzip's file I/O.
+    static let inMemoryArchiveBytes = 1 << 20
+
+    private enum ArchiveSource {
+        case bytes([UInt8])
+        case fileDescriptor(Int32)
+    }
+
+    private func readZipPackage(path: String, source: ArchiveSource, ext: String, into record: inout DocumentRecord) {
         record.container = .zip
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(fileDescriptor: fd, path: path)
+            switch source {
+            case .bytes(let bytes): archive = try ZipArchive(bytes: bytes)
+            case .fileDescriptor(let fd): archive = try ZipArchive(fileDescriptor: fd, path: path)
+            }
         } catch {
             fail(&record, zipError: error, part: nil)
             return
@@ -183,7 +207,7 @@ public struct DocumentReader: Sendable {
         if let entry = entry("META-INF/manifest.xml") {
             do {
                 let bytes = try archive.read(entry, limit: options.maxPartBytes)
-                manifest = try ManifestParser.parse(try xmlReader(bytes))
+                manifest = try parseXML(bytes) { reader throws(XMLError) in try ManifestParser.parse(reader) }
             } catch let error as XMLError {
                 manifestProblem = "META-INF/manifest.xml: \(error)"
             } catch let error as ZipError {
@@ -287,8 +311,10 @@ public struct DocumentReader: Sendable {
         {
             do {
                 let bytes = try archive.read(metaEntry, limit: options.maxPartBytes)
-                let meta = try ODFMetadataParser.parse(
-                    try xmlReader(bytes), includePersonal: options.includePersonalData)
+                let includePersonal = options.includePersonalData
+                let meta = try parseXML(bytes) { reader throws(XMLError) in
+                    try ODFMetadataParser.parse(reader, includePersonal: includePersonal)
+                }
                 apply(meta, to: &record)
                 versionFound = true
             } catch let error as ZipError {
@@ -308,7 +334,7 @@ public struct DocumentReader: Sendable {
             guard let entry = archive.entry(named: part) else { continue }
             // The root element with its namespace declarations fits comfortably in 64 KiB.
             guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024),
-                let reader = try? xmlReader(prefix), let root = try? RootElementParser.parse(reader)
+                let root = try? parseXML(prefix, { reader throws(XMLError) in try RootElementParser.parse(reader) })
             else { continue }
             record.odfVersion = root.officeVersion
             return
@@ -335,7 +361,9 @@ public struct DocumentReader: Sendable {
         var mainType: String?
         do {
             let bytes = try archive.read(named: "[Content_Types].xml", limit: options.maxPartBytes)
-            mainType = try ContentTypesParser.mainContentType(try xmlReader(bytes))
+            mainType = try parseXML(bytes) { reader throws(XMLError) in
+                try ContentTypesParser.mainContentType(reader)
+            }
         } catch let error as ZipError {
             fail(&record, zipError: error, part: "[Content_Types].xml")
             return
@@ -363,12 +391,14 @@ public struct DocumentReader: Sendable {
         for (part, isApp) in [("docProps/app.xml", true), ("docProps/core.xml", false)] {
             guard !duplicated.contains(part), let entry = archive.entry(named: part) else { continue }
             do {
-                let reader = try xmlReader(try archive.read(entry, limit: options.maxPartBytes))
-                if isApp {
-                    try OOXMLPropertiesParser.parseApp(reader, into: &props)
-                } else {
-                    try OOXMLPropertiesParser.parseCore(
-                        reader, into: &props, includePersonal: options.includePersonalData)
+                let bytes = try archive.read(entry, limit: options.maxPartBytes)
+                let includePersonal = options.includePersonalData
+                try parseXML(bytes) { reader throws(XMLError) in
+                    if isApp {
+                        try OOXMLPropertiesParser.parseApp(reader, into: &props)
+                    } else {
+                        try OOXMLPropertiesParser.parseCore(reader, into: &props, includePersonal: includePersonal)
+                    }
                 }
             } catch let error as ZipError {
                 fail(&record, zipError: error, part: part)
@@ -414,8 +444,10 @@ public struct DocumentReader: Sendable {
                 return
             }
             do {
-                let meta = try ODFMetadataParser.parse(
-                    try xmlReader(bytes), includePersonal: options.includePersonalData)
+                let includePersonal = options.includePersonalData
+                let meta = try parseXML(bytes) { reader throws(XMLError) in
+                    try ODFMetadataParser.parse(reader, includePersonal: includePersonal)
+                }
                 applyFlat(meta, ext: ext, into: &record)
                 return
             } catch {
@@ -480,9 +512,12 @@ public struct DocumentReader: Sendable {
 
     // MARK: - Helpers
 
-    private func xmlReader(_ bytes: [UInt8]) throws(XMLError) -> XMLStreamReader {
-        try XMLStreamReader(
-            bytes: bytes, options: XMLReaderOptions(maxDepth: options.maxXMLDepth, allowsExternalDoctype: true))
+    /// Parses `bytes` with this thread's reusable libxml2 reader.
+    private func parseXML<T>(
+        _ bytes: [UInt8], _ body: (XMLStreamReader) throws(XMLError) -> T
+    ) throws(XMLError) -> T {
+        try ThreadXMLReader.parse(
+            bytes, options: XMLReaderOptions(maxDepth: options.maxXMLDepth, allowsExternalDoctype: true), body)
     }
 
     private func warnOnExtension(_ record: inout DocumentRecord, ext: String) {

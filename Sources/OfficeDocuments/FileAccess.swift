@@ -70,7 +70,8 @@ enum Signature {
 
     static func sniff(_ head: [UInt8]) -> Signature {
         func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
-            head.count >= offset + prefix.count && Array(head[offset..<offset + prefix.count]) == prefix
+            // Compared in place: the PDF search below tries up to 1,024 offsets per file.
+            head.count >= offset + prefix.count && head[offset..<offset + prefix.count].elementsEqual(prefix)
         }
         // Local file header, or the end record of an empty archive.
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
@@ -79,7 +80,9 @@ enum Signature {
         // PDF readers accept the header anywhere in the first KiB.
         let pdf = Array("%PDF-".utf8)
         if head.count >= pdf.count {
-            for offset in 0...min(1024, head.count - pdf.count) where starts(pdf, at: offset) { return .pdf }
+            for offset in 0...min(1024, head.count - pdf.count) where head[offset] == 0x25 && starts(pdf, at: offset) {
+                return .pdf
+            }
         }
         if looksLikeXML(head) { return .xml }
         return .unknown

@@ -81,16 +81,23 @@ private let libxml2Initialised: Bool = {
 /// DTDs are refused, nesting is capped, the network is never used, and entities are never expanded.
 /// Not thread-safe: one reader per thread.
 public final class XMLStreamReader {
-    private let reader: OpaquePointer
-    private let buffer: UnsafeMutableRawBufferPointer
+    private var reader: OpaquePointer
+    private var buffer: UnsafeMutableRawBufferPointer
     private let sink: Unmanaged<ErrorSink>
-    private let options: XMLReaderOptions
+    private var options: XMLReaderOptions
     private var pendingEnd: XMLEvent?
     private var sawElement = false
-    private let prologHasDoctype: Bool
+    private var prologHasDoctype: Bool
     private var finished = false
     /// After ``skipElement(_:)`` libxml2 is already positioned on the next node, which is still to be reported.
     private var positionedOnUnreportedNode = false
+    /// Documents parsed by this libxml2 reader since it was created (see ``reset(bytes:options:)``).
+    private var documentsParsed = 1
+
+    // NONET: never fetch; NOERROR/NOWARNING: no printing (errors go to our sink).
+    // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
+    private static let parseOptions = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// Prepares a parse of `bytes` (copied). Parsing happens lazily in ``next()``.
     public init(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
@@ -98,24 +105,116 @@ public final class XMLStreamReader {
         guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
         self.options = options
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
-        }
-        self.buffer = buffer
+        Self.copy(bytes, into: buffer)
         prologHasDoctype = Self.prologHasDoctype(bytes)
-        // NONET: never fetch; NOERROR/NOWARNING: no printing (errors go to our sink).
-        // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
-        let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         guard
             let reader = xmlReaderForMemory(
-                buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil, parseOptions)
+                buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
+                Self.parseOptions)
         else {
             buffer.deallocate()
             throw .malformed(message: "libxml2 could not create a reader", line: 0)
         }
+        self.buffer = buffer
         self.reader = reader
-        let sink = Unmanaged.passRetained(ErrorSink())
-        self.sink = sink
+        sink = Unmanaged.passRetained(ErrorSink())
+        installErrorHandler()
+    }
+
+    /// Whether ``reset(bytes:options:)`` may take this document: it must begin with `<` (no byte-order mark,
+    /// no UTF-16) and declare no encoding other than UTF-8. libxml2 2.9's reused push parser misreads a
+    /// byte-order mark ("Document is empty") and keeps the previous document's encoding state, so other
+    /// documents need a fresh reader.
+    public static func isReusable(for bytes: [UInt8]) -> Bool {
+        guard bytes.first == 0x3C else { return false }
+        let declarationStart = Array("<?xml".utf8)
+        guard bytes.count >= declarationStart.count, bytes[0..<declarationStart.count].elementsEqual(declarationStart)
+        else { return true }  // no declaration: UTF-8 by definition
+        var end = declarationStart.count
+        let limit = min(bytes.count, 512)
+        while end + 1 < limit, !(bytes[end] == 0x3F && bytes[end + 1] == 0x3E) { end += 1 }
+        guard end + 1 < limit else { return false }
+        let declaration = bytes[0..<end]
+        let key = Array("encoding".utf8)
+        var index = 0
+        while index + key.count <= declaration.count {
+            if declaration[index..<index + key.count].elementsEqual(key) { break }
+            index += 1
+        }
+        guard index + key.count <= declaration.count else { return true }  // no encoding: UTF-8
+        var position = index + key.count
+        func skipSpaces() {
+            while position < declaration.count, [0x20, 0x09, 0x0A, 0x0D].contains(declaration[position]) {
+                position += 1
+            }
+        }
+        skipSpaces()
+        guard position < declaration.count, declaration[position] == 0x3D else { return false }
+        position += 1
+        skipSpaces()
+        guard position < declaration.count, declaration[position] == 0x22 || declaration[position] == 0x27 else {
+            return false
+        }
+        let quote = declaration[position]
+        position += 1
+        var name: [UInt8] = []
+        while position < declaration.count, declaration[position] != quote, name.count < 16 {
+            let byte = declaration[position]
+            name.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            position += 1
+        }
+        return name.elementsEqual("utf-8".utf8) || name.elementsEqual("utf8".utf8)
+    }
+
+    /// Starts a new document on this reader, reusing its libxml2 parser and name dictionary (creating them is
+    /// a large part of parsing a small metadata part). Everything from the previous document is discarded.
+    /// Only for documents that ``isReusable(for:)`` accepts.
+    public func reset(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
+        guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
+        precondition(Self.isReusable(for: bytes), "reset(bytes:) needs a document that isReusable(for:) accepts")
+        if buffer.count < bytes.count {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            buffer.deallocate()
+            buffer = larger
+        }
+        Self.copy(bytes, into: buffer)
+        self.options = options
+        prologHasDoctype = Self.prologHasDoctype(bytes)
+        pendingEnd = nil
+        sawElement = false
+        finished = false
+        positionedOnUnreportedNode = false
+        let sinkObject = sink.takeUnretainedValue()
+        sinkObject.message = nil
+        sinkObject.line = 0
+        let pointer = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+        // The dictionary keeps every name it has seen: renew the parser now and then so that a long scan of
+        // documents with ever-new element names cannot grow it without bound.
+        documentsParsed += 1
+        if documentsParsed > Self.documentsPerParser
+            || xmlReaderNewMemory(reader, pointer, Int32(bytes.count), nil, nil, Self.parseOptions) != 0
+        {
+            guard let fresh = xmlReaderForMemory(pointer, Int32(bytes.count), nil, nil, Self.parseOptions) else {
+                finished = true
+                throw .malformed(message: "libxml2 could not create a reader", line: 0)
+            }
+            xmlFreeTextReader(reader)
+            reader = fresh
+            documentsParsed = 1
+        }
+        installErrorHandler()
+    }
+
+    /// Documents parsed by one libxml2 parser before ``reset(bytes:options:)`` replaces it.
+    static let documentsPerParser = 512
+
+    private static func copy(_ bytes: [UInt8], into buffer: UnsafeMutableRawBufferPointer) {
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        }
+    }
+
+    private func installErrorHandler() {
         xmlTextReaderSetStructuredErrorHandler(
             reader,
             { context, error in

@@ -201,7 +201,9 @@ public final class ZipArchive {
         // Declared size is only a hint: allocate by it (bounded), then grow as data really arrives.
         var output = [UInt8]()
         output.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(limit))) + 1)
-        let chunkSize = 64 * 1024
+        // The chunk is sized by the declared size too: metadata parts are a few KiB, and zero-filling a
+        // 64 KiB chunk for each of them was a measurable share of a scan.
+        let chunkSize = Int(min(UInt64(64 * 1024), max(entry.uncompressedSize + 1, 4096)))
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         while true {
             let wanted = min(chunkSize, limit + 1 - output.count)

@@ -185,6 +185,20 @@ struct Expectation: Sendable, CustomTestStringConvertible {
             application: "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/60$Build-1", appVersion: "15.0000")
         #expect(libre.product == "libreoffice")
         #expect(libre.version == "7.6.4.1")
+        // Gnumeric names itself in Application; its AppVersion packs 1.12.55 as 1.1255 (a catalog rewrite).
+        let gnumeric = Self.classifier.classify(application: "gnumeric", appVersion: "1.1255")
+        #expect(gnumeric.product == "gnumeric")
+        #expect(gnumeric.version == "1.12.55")
+        #expect(gnumeric.versionLine == "1.12")
+        #expect(gnumeric.rule == "gnumeric/generator#ooxml-app")
+        // A version inside Application (pandoc's reference.docx says "Microsoft Word 12.0.0") wins over AppVersion.
+        let word12 = Self.classifier.classify(application: "Microsoft Word 12.0.0", appVersion: "12.0000")
+        #expect(word12.product == "ms-office")
+        #expect(word12.component == "word")
+        #expect(word12.version == "12.0.0")
+        #expect(word12.versionLine == "2007")
+        // Rewrites only apply where they match: Microsoft's own AppVersion keeps its 16.0000 → 16.0 reading.
+        #expect(Self.classifier.classify(application: "Microsoft Excel", appVersion: "16.0000").version == "16.0")
     }
 
     @Test func hostileLongInputIsUnknownWithoutRunningRules() {

@@ -144,11 +144,25 @@ import Testing
             ("generated/abiword.odt", "abiword"), ("generated/gnumeric-odf12.ods", "gnumeric"),
             ("generated/calligra-sheets.ods", "calligra"), ("generated/pandoc.odt", "pandoc"),
             ("generated/odfpy.odt", "odfpy"), ("generated/odfdo.odt", "odfdo"),
-            ("generated/libreoffice-calc.xlsx", "libreoffice"),
+            ("generated/libreoffice-calc.xlsx", "libreoffice"), ("generated/gnumeric.xlsx", "gnumeric"),
+            // pandoc copies its reference document's app.xml ("Microsoft Word 12.0.0"): it names Word, not pandoc.
+            ("generated/pandoc.docx", "ms-office"),
         ]
         for (file, suite) in cases {
             #expect(read(file).suite == suite, "\(file)")
         }
+    }
+
+    @Test func ooxmlVersionsComeFromApplicationOrAppVersion() {
+        let gnumeric = read("generated/gnumeric.xlsx")
+        #expect(gnumeric.application == "gnumeric")
+        #expect(gnumeric.appVersion == "1.1255")
+        #expect(gnumeric.suiteVersion == "1.12.55")
+        #expect(gnumeric.suiteVersionLine == "1.12")
+        let pandoc = read("generated/pandoc.docx")
+        #expect(pandoc.application == "Microsoft Word 12.0.0")
+        #expect(pandoc.suiteVersion == "12.0.0")
+        #expect(pandoc.suiteVersionLine == "2007")
     }
 
     @Test func fifoIsNeverOpenedForReading() throws {
