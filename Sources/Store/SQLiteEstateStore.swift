@@ -100,17 +100,21 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let stamps = try await Self.run("file index") {
             try await queue.read { db in
-                var stamps: [String: FileStamp] = [:]
+                var stamps: [PathDigest: FileStamp] = [:]
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
                     arguments: [organisation ?? 0, rootKey])
                 while let row = try rows.next() {
-                    stamps[row[0]] = FileStamp(size: row[1], modifiedSeconds: row[2])
+                    let key: String = row[0]
+                    // A key this build cannot parse is treated as unknown: that file is simply read again.
+                    if let digest = PathDigest(key: key) {
+                        stamps[digest] = FileStamp(size: row[1], modifiedSeconds: row[2])
+                    }
                 }
                 return stamps
             }
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps)
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, digests: stamps)
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
