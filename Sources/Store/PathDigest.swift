@@ -28,7 +28,12 @@ struct PathDigest: Hashable, Sendable {
 
     /// Parses a stored path key (`p:` + 32 hex digits); nil for anything else.
     init?(key: String) {
-        var utf8 = key.utf8.makeIterator()
+        self.init(keyBytes: key.utf8)
+    }
+
+    /// Parses a stored path key from its UTF-8 bytes (straight from a database column, no String made).
+    init?(keyBytes: some Sequence<UInt8>) {
+        var utf8 = keyBytes.makeIterator()
         guard utf8.next() == UInt8(ascii: "p"), utf8.next() == UInt8(ascii: ":") else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OverblikModel
 
 /// A scan staged in connection-private temporary tables; ``finish(finished:)`` merges it into the
@@ -14,7 +15,7 @@ actor SQLiteScanSession: DigestScanSession {
     private var closed = false
     /// Keys of the files staged (read) and of those skipped as unchanged, held in memory: an unchanged file
     /// costs no write at all, and ``finish(finished:)`` finds the deleted ones as known − seen in one read.
-    private var stagedKeys: Set<String> = []
+    private var stagedKeys: Set<PathDigest> = []
     private var unchangedKeys: Set<PathDigest> = []
 
     init(store: SQLiteEstateStore, header: ScanHeader, stage: String) {
@@ -49,7 +50,9 @@ actor SQLiteScanSession: DigestScanSession {
             DocumentRow(
                 record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths)
         }
-        for row in rows { stagedKeys.insert(row.pathKey) }
+        for row in rows {
+            if let digest = PathDigest(key: row.pathKey) { stagedKeys.insert(digest) }
+        }
         let stage = self.stage
         try await SQLiteEstateStore.run("stage scan records") {
             try await store.queue.writeWithoutTransaction { db in
@@ -128,17 +131,29 @@ actor SQLiteScanSession: DigestScanSession {
                 // Known − seen: one read of the root's keys; only files gone since the last scan are written.
                 var skipped = 0
                 var gone: [String] = []
-                let known = try String.fetchCursor(
-                    db, sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?",
-                    arguments: [organisation, rootKey])
-                while let key = try known.next() {
-                    if stagedKeys.contains(key) { continue }
-                    if let digest = PathDigest(key: key), unchangedKeys.contains(digest) {
+                let known = try db.makeStatement(
+                    sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?")
+                try known.setArguments([organisation, rootKey])
+                let sqlite = known.sqliteStatement
+                while true {
+                    let code = sqlite3_step(sqlite)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw StoreError.database(
+                            operation: "finish scan", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    guard let text = sqlite3_column_text(sqlite, 0) else { continue }
+                    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+                    // A file read this time (staged) counts as new, changed or unchanged from the stage.
+                    let digest = PathDigest(keyBytes: bytes)
+                    if let digest, stagedKeys.contains(digest) { continue }
+                    if let digest, unchangedKeys.contains(digest) {
                         skipped += 1
                     } else {
-                        gone.append(key)
+                        gone.append(String(decoding: bytes, as: UTF8.self))
                     }
                 }
+                sqlite3_reset(sqlite)
                 var deleted = 0
                 let delete = try db.cachedStatement(
                     sql: "DELETE FROM documents WHERE organisation = ? AND root_key = ? AND path_key = ?")
