@@ -95,13 +95,25 @@ public struct FileStamp: Sendable, Hashable {
 public struct FileIndex: Sendable {
     public let root: String
     let pseudonymiser: Pseudonymiser
-    let stamps: [String: FileStamp]
+    /// Keyed by the path key's digest: hashing two integers instead of a 34-character string per look-up.
+    let stamps: [PathDigest: FileStamp]
+    /// Digests of files found unchanged, for ``ScanRecorder/markUnchanged(path:)`` (hash each path once).
+    let unchangedDigests = UnchangedDigests()
 
     /// For store implementations: `stamps` is keyed by ``Pseudonymiser/pathKey(_:)``.
     public init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
+        var digests: [PathDigest: FileStamp] = [:]
+        digests.reserveCapacity(stamps.count)
+        for (key, stamp) in stamps {
+            if let digest = PathDigest(key: key) { digests[digest] = stamp }
+        }
+        self.init(root: root, pseudonymiser: pseudonymiser, digests: digests)
+    }
+
+    init(root: String, pseudonymiser: Pseudonymiser, digests: [PathDigest: FileStamp]) {
         self.root = root
         self.pseudonymiser = pseudonymiser
-        self.stamps = stamps
+        self.stamps = digests
     }
 
     /// Number of documents the last scan of this root left in the store.
@@ -109,13 +121,16 @@ public struct FileIndex: Sendable {
 
     /// The stamp recorded for `path` (as the scanner names it), or nil when the file is new.
     public func stamp(forPath path: String) -> FileStamp? {
-        stamps[pseudonymiser.pathKey(path)]
+        stamps[pseudonymiser.pathDigest(path)]
     }
 
     /// True when `path` was scanned before with exactly this size and modification time:
     /// the scanner need not read it again (tell the session with ``ScanSession/markUnchanged(paths:)``).
     public func isUnchanged(path: String, size: Int64, modified: Date) -> Bool {
-        stamp(forPath: path) == FileStamp(size: size, modified: modified)
+        let digest = pseudonymiser.pathDigest(path)
+        guard stamps[digest] == FileStamp(size: size, modified: modified) else { return false }
+        unchangedDigests.remember(path: path, digest: digest)
+        return true
     }
 }
 

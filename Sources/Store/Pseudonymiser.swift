@@ -43,6 +43,14 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     /// `r:` + 128 bits of HMAC-SHA256 of a scan root, hex.
     public func rootKey(_ root: String) -> String { "r:" + mac(root) }
 
+    /// The path key's 128 bits, without building its hex string.
+    func pathDigest(_ path: String) -> PathDigest {
+        var hmac = keyed
+        var text = path
+        text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        return PathDigest(bytes: hmac.finalize())
+    }
+
     private func mac(_ text: String) -> String {
         var hmac = keyed
         var text = text

@@ -60,6 +60,9 @@ public final class ScanRecorder {
     private let session: any ScanSession
     private var records: [DocumentRecord] = []
     private var unchanged: [String] = []
+    private var unchangedDigests: [PathDigest] = []
+    /// Whether the session takes unchanged files as digests (decided once, not per file).
+    private let takesDigests: Bool
     private let batchSize: Int
     private var open = true
     private var pending: BlockingBridge.Pending?
@@ -75,6 +78,7 @@ public final class ScanRecorder {
         }
         self.index = index
         self.session = session
+        self.takesDigests = session is any DigestScanSession
     }
 
     deinit {
@@ -92,21 +96,33 @@ public final class ScanRecorder {
 
     /// A file the scanner skipped because ``FileIndex/isUnchanged(path:size:modified:)`` said so.
     public func markUnchanged(path: String) throws {
-        unchanged.append(path)
-        if unchanged.count >= batchSize * 4 { try flush() }
+        if takesDigests {
+            // The walker hashed this path when it asked the index; hash again only if it did not.
+            unchangedDigests.append(
+                index.unchangedDigests.take(path: path) ?? index.pseudonymiser.pathDigest(path))
+        } else {
+            _ = index.unchangedDigests.take(path: path)
+            unchanged.append(path)
+        }
+        if unchanged.count + unchangedDigests.count >= batchSize * 4 { try flush() }
     }
 
     private func flush() throws {
         let batch = records
         let skipped = unchanged
+        let skippedDigests = unchangedDigests
         let session = self.session
         records.removeAll(keepingCapacity: true)
         unchanged.removeAll(keepingCapacity: true)
+        unchangedDigests.removeAll(keepingCapacity: true)
         // At most one batch in flight: wait for the previous one, then hand this one over.
         try pending?.wait()
         pending = BlockingBridge.start {
             try await session.add(batch)
             try await session.markUnchanged(paths: skipped)
+            if let digestSession = session as? any DigestScanSession {
+                try await digestSession.markUnchanged(digests: skippedDigests)
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import OverblikModel
 import GRDB
+import GRDBSQLite
 
 /// The default estate store: one SQLite file through GRDB (WAL, busy timeout so several processes can
 /// write one file), or an in-memory database for tests.
@@ -100,17 +101,32 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let stamps = try await Self.run("file index") {
             try await queue.read { db in
-                var stamps: [String: FileStamp] = [:]
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
-                    arguments: [organisation ?? 0, rootKey])
-                while let row = try rows.next() {
-                    stamps[row[0]] = FileStamp(size: row[1], modifiedSeconds: row[2])
+                var stamps: [PathDigest: FileStamp] = [:]
+                // Straight through SQLite's C API: one row per known file, no Row or String per row.
+                let statement = try db.makeStatement(
+                    sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?")
+                try statement.setArguments([organisation ?? 0, rootKey])
+                let sqlite = statement.sqliteStatement
+                while true {
+                    let code = sqlite3_step(sqlite)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw StoreError.database(
+                            operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    guard let text = sqlite3_column_text(sqlite, 0) else { continue }
+                    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+                    // A key this build cannot parse is treated as unknown: that file is simply read again.
+                    if let digest = PathDigest(keyBytes: bytes) {
+                        stamps[digest] = FileStamp(
+                            size: sqlite3_column_int64(sqlite, 1), modifiedSeconds: sqlite3_column_double(sqlite, 2))
+                    }
                 }
+                sqlite3_reset(sqlite)
                 return stamps
             }
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps)
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, digests: stamps)
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {

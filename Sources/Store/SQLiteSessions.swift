@@ -1,17 +1,22 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OverblikModel
 
 /// A scan staged in connection-private temporary tables; ``finish(finished:)`` merges it into the
 /// store in one short write transaction, so a long scan never holds the store's write lock and a
 /// crashed scan leaves nothing behind (temporary tables die with the connection).
-actor SQLiteScanSession: ScanSession {
+actor SQLiteScanSession: DigestScanSession {
     let store: SQLiteEstateStore
     let header: ScanHeader
     let root: String
     let rootKey: String
     let stage: String
     private var closed = false
+    /// Keys of the files staged (read) and of those skipped as unchanged, held in memory: an unchanged file
+    /// costs no write at all, and ``finish(finished:)`` finds the deleted ones as known − seen in one read.
+    private var stagedKeys: Set<PathDigest> = []
+    private var unchangedKeys: Set<PathDigest> = []
 
     init(store: SQLiteEstateStore, header: ScanHeader, stage: String) {
         self.store = store
@@ -34,7 +39,6 @@ actor SQLiteScanSession: ScanSession {
                             encrypted INTEGER NOT NULL, year INTEGER, error TEXT, warnings INTEGER NOT NULL,
                             size INTEGER NOT NULL, modified REAL NOT NULL)
                         """)
-                try db.execute(sql: "CREATE TEMP TABLE \(stage)_unchanged (path_key TEXT PRIMARY KEY)")
             }
         }
     }
@@ -45,6 +49,9 @@ actor SQLiteScanSession: ScanSession {
         let rows = records.map {
             DocumentRow(
                 record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths)
+        }
+        for row in rows {
+            if let digest = PathDigest(key: row.pathKey) { stagedKeys.insert(digest) }
         }
         let stage = self.stage
         try await SQLiteEstateStore.run("stage scan records") {
@@ -71,17 +78,13 @@ actor SQLiteScanSession: ScanSession {
     func markUnchanged(paths: [String]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
         if paths.isEmpty { return }
-        let keys = paths.map(store.pseudonymiser.pathKey)
-        let stage = self.stage
-        try await SQLiteEstateStore.run("stage unchanged files") {
-            try await store.queue.writeWithoutTransaction { db in
-                try db.inTransaction(.deferred) {
-                    let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(stage)_unchanged VALUES (?)")
-                    for key in keys { try statement.execute(arguments: [key]) }
-                    return .commit
-                }
-            }
-        }
+        let pseudonymiser = store.pseudonymiser
+        for path in paths { unchangedKeys.insert(pseudonymiser.pathDigest(path)) }
+    }
+
+    func markUnchanged(digests: [PathDigest]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        unchangedKeys.formUnion(digests)
     }
 
     func finish(finished: Date) async throws -> ScanSummary {
@@ -92,6 +95,8 @@ actor SQLiteScanSession: ScanSession {
         let rootKey = self.rootKey
         let organisation = header.organisation ?? 0
         let root = self.root
+        let stagedKeys = self.stagedKeys
+        let unchangedKeys = self.unchangedKeys
         let summary = try await SQLiteEstateStore.run("finish scan") {
             try await store.queue.write { db -> ScanSummary in
                 try db.execute(
@@ -123,21 +128,39 @@ actor SQLiteScanSession: ScanSession {
                             WHERE d.size = s.size AND d.modified = s.modified
                             """) ?? 0
                 let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
-                let skipped =
-                    try Int.fetchOne(
-                        db,
-                        sql: """
-                            SELECT COUNT(*) FROM \(stage)_unchanged u
-                            JOIN documents d ON \(scope) AND d.path_key = u.path_key
-                            WHERE u.path_key NOT IN (SELECT path_key FROM \(stage))
-                            """) ?? 0
-                try db.execute(
-                    sql: """
-                        DELETE FROM documents AS d WHERE \(scope)
-                        AND d.path_key NOT IN (SELECT path_key FROM \(stage))
-                        AND d.path_key NOT IN (SELECT path_key FROM \(stage)_unchanged)
-                        """)
-                let deleted = db.changesCount
+                // Known − seen: one read of the root's keys; only files gone since the last scan are written.
+                var skipped = 0
+                var gone: [String] = []
+                let known = try db.makeStatement(
+                    sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?")
+                try known.setArguments([organisation, rootKey])
+                let sqlite = known.sqliteStatement
+                while true {
+                    let code = sqlite3_step(sqlite)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw StoreError.database(
+                            operation: "finish scan", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    guard let text = sqlite3_column_text(sqlite, 0) else { continue }
+                    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+                    // A file read this time (staged) counts as new, changed or unchanged from the stage.
+                    let digest = PathDigest(keyBytes: bytes)
+                    if let digest, stagedKeys.contains(digest) { continue }
+                    if let digest, unchangedKeys.contains(digest) {
+                        skipped += 1
+                    } else {
+                        gone.append(String(decoding: bytes, as: UTF8.self))
+                    }
+                }
+                sqlite3_reset(sqlite)
+                var deleted = 0
+                let delete = try db.cachedStatement(
+                    sql: "DELETE FROM documents WHERE organisation = ? AND root_key = ? AND path_key = ?")
+                for key in gone {
+                    try delete.execute(arguments: [organisation, rootKey, key])
+                    deleted += db.changesCount
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO documents (organisation, root_key, path_key, path, top_folder, family, container,
@@ -164,7 +187,6 @@ actor SQLiteScanSession: ScanSession {
                         WHERE id = ?
                         """, arguments: [new, changed, unchanged, deleted, scanID])
                 try db.execute(sql: "DROP TABLE \(stage)")
-                try db.execute(sql: "DROP TABLE \(stage)_unchanged")
                 return ScanSummary(
                     id: scanID, organisation: header.organisation,
                     root: header.includePaths ? root : rootKey, started: header.started, finished: finished,
@@ -181,7 +203,6 @@ actor SQLiteScanSession: ScanSession {
         let stage = self.stage
         try? await store.queue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TABLE IF EXISTS \(stage)")
-            try db.execute(sql: "DROP TABLE IF EXISTS \(stage)_unchanged")
         }
     }
 }

@@ -79,6 +79,50 @@ import TestSupport
     }
 
     @Test(arguments: Backend.enabled)
+    func recorderRescanSkipsUnchangedFilesAndFindsTheDeletedOnes(backend: Backend) async throws {
+        let store = try await backend.open()
+        let root = "/srv/rescan"
+        let paths = (0..<300).map { "\(root)/dept\($0 % 3)/doc\($0).odt" }
+        try await scan(store, root: root, paths.map { document($0, size: 10) })
+        let modified = Date(timeIntervalSince1970: 1_700_000_000)
+        // Like the scanner: ask the index (walker thread), then tell the recorder (sink thread). doc0..9 are
+        // gone, doc10..19 changed size, doc20..29 are marked without asking the index first (hashed on the
+        // spot), one new file appears, the rest are unchanged.
+        // Index answers are collected and checked on the test's own task (#expect needs its context).
+        let (summary, indexCount, wrongAnswers) = try await DedicatedThread.run {
+            () throws -> (ScanSummary, Int, [String]) in
+            var wrongAnswers: [String] = []
+            let recorder = try ScanRecorder(
+                store: store, header: ScanHeader(organisation: 751, root: root, catalog: testCatalog), batchSize: 7)
+            for (number, path) in paths.enumerated() where number >= 10 {
+                if number < 20 {
+                    if recorder.index.isUnchanged(path: path, size: 11, modified: modified) {
+                        wrongAnswers.append(path)
+                    }
+                    try recorder.add(document(path, size: 11))
+                } else if number < 30 {
+                    try recorder.markUnchanged(path: path)
+                } else {
+                    if !recorder.index.isUnchanged(path: path, size: 10, modified: modified) {
+                        wrongAnswers.append(path)
+                    }
+                    try recorder.markUnchanged(path: path)
+                }
+            }
+            try recorder.add(document("\(root)/dept0/new.odt", size: 5))
+            return (try recorder.finish(), recorder.index.count, wrongAnswers)
+        }
+        #expect(indexCount == 300)
+        #expect(wrongAnswers.isEmpty)
+        #expect(summary.new == 1)
+        #expect(summary.changed == 10)
+        #expect(summary.unchanged == 280)
+        #expect(summary.deleted == 10)
+        #expect(try await store.documentCounts(organisation: 751).reduce(0) { $0 + $1.count } == 291)
+        try await store.close()
+    }
+
+    @Test(arguments: Backend.enabled)
     func cancelledScanLeavesNothing(backend: Backend) async throws {
         let store = try await backend.open()
         let session = try await store.beginScan(ScanHeader(organisation: 751, root: "/r", catalog: testCatalog))
