@@ -84,7 +84,7 @@ public enum JSONLines {
 
         /// `"yyyy-mm-ddThh:mm:ssZ"` (what `JSONDecoder`'s `.iso8601` strategy reads), digit by digit.
         mutating func date(_ date: Date) {
-            let parts = JSONLines.civil(date)
+            let parts = UTCCivilTime(date)
             byte(0x22)
             fixed(parts.year, 4)
             byte(0x2D)
@@ -92,11 +92,11 @@ public enum JSONLines {
             byte(0x2D)
             fixed(parts.day, 2)
             byte(0x54)
-            fixed(parts.seconds / 3600, 2)
+            fixed(parts.secondsOfDay / 3600, 2)
             byte(0x3A)
-            fixed(parts.seconds / 60 % 60, 2)
+            fixed(parts.secondsOfDay / 60 % 60, 2)
             byte(0x3A)
-            fixed(parts.seconds % 60, 2)
+            fixed(parts.secondsOfDay % 60, 2)
             byte(0x5A)
             byte(0x22)
         }
@@ -253,27 +253,5 @@ public enum JSONLines {
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(0x22)
-    }
-
-    /// Year, month, day and seconds into the day (UTC) of `date`, whole seconds rounded down.
-    static func civil(_ date: Date) -> (year: Int, month: Int, day: Int, seconds: Int) {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86_400
-        var remainder = seconds % 86_400
-        if remainder < 0 {
-            remainder += 86_400
-            days -= 1
-        }
-        // Civil from days (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, remainder)
     }
 }

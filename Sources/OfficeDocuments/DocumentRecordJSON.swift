@@ -143,23 +143,10 @@ public enum DocumentRecordJSON {
 
     /// `"2024-03-01T10:20:30Z"`: whole seconds, UTC, as `JSONEncoder.DateEncodingStrategy.iso8601` writes.
     static func appendDate(_ date: Date, to out: inout [UInt8]) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86_400
-        var rest = seconds % 86_400
-        if rest < 0 {
-            rest += 86_400
-            days -= 1
-        }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = UTCCivilTime(date)
+        let (year, month, day, rest) = (
+            Int64(civil.year), Int64(civil.month), Int64(civil.day), Int64(civil.secondsOfDay)
+        )
         func pad(_ value: Int64, _ width: Int) {
             let digits = Array(String(value).utf8)
             if digits.count < width {

@@ -1,0 +1,34 @@
+public import Foundation
+
+/// A date's calendar fields in UTC, whole seconds rounded down, computed without Calendar or a formatter.
+///
+/// The fast JSON writers (scan and import jsonl) use it to write dates exactly as
+/// `JSONEncoder.DateEncodingStrategy.iso8601` does, at a fraction of the cost.
+public struct UTCCivilTime: Sendable, Hashable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    /// Seconds since midnight UTC, 0..<86400.
+    public var secondsOfDay: Int
+
+    public init(_ date: Date) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86_400
+        var remainder = seconds % 86_400
+        if remainder < 0 {
+            remainder += 86_400
+            days -= 1
+        }
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        secondsOfDay = remainder
+    }
+}
