@@ -19,6 +19,17 @@ protocol RowSource: AnyObject {
 
 extension RowSource {
     var allFields: [String] { (0..<fieldCount).map { field($0) } }
+
+    /// Whether every field of the current row is empty: a blank line in a spreadsheet or a CSV of separators.
+    var isBlankRow: Bool { (0..<fieldCount).allSatisfy { fieldIsEmpty($0) } }
+
+    /// The field at `index` with surrounding white space removed, or nil when there is no such column or
+    /// the field is empty.
+    func trimmedValue(_ index: Int?) -> String? {
+        guard let index, !fieldIsEmpty(index) else { return nil }
+        let text = field(index).trimmedField
+        return text.isEmpty ? nil : text
+    }
 }
 
 /// A streaming CSV/TSV reader over bytes (RFC 4180 plus what real exports do).

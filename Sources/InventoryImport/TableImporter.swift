@@ -178,7 +178,7 @@ enum TableImporter {
                 continue
             }
             if rows.fieldIsEmpty(title) {
-                if (0..<rows.fieldCount).allSatisfy({ rows.fieldIsEmpty($0) }) {
+                if rows.isBlankRow {
                     emitter.report.linesRead -= 1  // a row of empty fields is a blank line
                 } else {
                     emitter.skip("no title")
@@ -222,11 +222,6 @@ enum TableImporter {
         guard let organisation = emitter.options.organisation else {
             throw .missingOrganisation(file: emitter.fileName)
         }
-        func value(_ index: Int?) -> String? {
-            guard let index, !rows.fieldIsEmpty(index) else { return nil }
-            let text = rows.field(index).trimmedField
-            return text.isEmpty ? nil : text
-        }
         while try rows.advance() {
             emitter.report.linesRead += 1
             let line = rows.line
@@ -234,15 +229,16 @@ enum TableImporter {
                 emitter.unreadable(line: line, problem)
                 continue
             }
-            guard let system = value(columns.system) else {
-                if (0..<rows.fieldCount).allSatisfy({ rows.fieldIsEmpty($0) }) {
+            guard let system = rows.trimmedValue(columns.system) else {
+                if rows.isBlankRow {
                     emitter.report.linesRead -= 1
                 } else {
                     emitter.unreadable(line: line, "no IT system name")
                 }
                 continue
             }
-            let names = [system, value(columns.localName), value(columns.formerName)].compactMap { $0 }
+            let names = [system, rows.trimmedValue(columns.localName), rows.trimmedValue(columns.formerName)].compactMap
+            { $0 }
             guard let product = names.lazy.compactMap({ emitter.classifier.productID(for: $0) }).first else {
                 emitter.skip("IT system not in the catalog")
                 if emitter.report.unknownTitles.count < FileImportReport.unknownTitleCap {
@@ -250,9 +246,12 @@ enum TableImporter {
                 }
                 continue
             }
-            let relation = kitosRelation(lifecycle: value(columns.lifecycle), status: value(columns.status))
+            let relation = kitosRelation(
+                lifecycle: rows.trimmedValue(columns.lifecycle), status: rows.trimmedValue(columns.status))
             let dateText =
-                relation == .retired ? (value(columns.endDate) ?? value(columns.startDate)) : value(columns.startDate)
+                relation == .retired
+                ? (rows.trimmedValue(columns.endDate) ?? rows.trimmedValue(columns.startDate))
+                : rows.trimmedValue(columns.startDate)
             let date = dateText.map { ValueParsing.isoDay($0) ?? $0 }
             try emitter.emit(
                 UsageDeclaration(
@@ -294,11 +293,6 @@ enum TableImporter {
 
     static func importUsage(_ rows: any RowSource, columns: UsageColumns, emitter: RecordEmitter) throws(ImportError) {
         emitter.report.variant = columns.isPublicEvidence ? "os2-usage-evidence" : "usage-declarations"
-        func value(_ index: Int?) -> String? {
-            guard let index, !rows.fieldIsEmpty(index) else { return nil }
-            let text = rows.field(index).trimmedField
-            return text.isEmpty ? nil : text
-        }
         while try rows.advance() {
             emitter.report.linesRead += 1
             let line = rows.line
@@ -306,8 +300,8 @@ enum TableImporter {
                 emitter.unreadable(line: line, problem)
                 continue
             }
-            guard let organisationText = value(columns.organisation) else {
-                if (0..<rows.fieldCount).allSatisfy({ rows.fieldIsEmpty($0) }) {
+            guard let organisationText = rows.trimmedValue(columns.organisation) else {
+                if rows.isBlankRow {
                     emitter.report.linesRead -= 1
                 } else {
                     emitter.unreadable(line: line, "no organisation")
@@ -318,7 +312,7 @@ enum TableImporter {
                 emitter.unreadable(line: line, "unknown organisation \"\(organisationText)\"")
                 continue
             }
-            guard let relationText = value(columns.relation) else {
+            guard let relationText = rows.trimmedValue(columns.relation) else {
                 emitter.unreadable(line: line, "no relation")
                 continue
             }
@@ -334,7 +328,7 @@ enum TableImporter {
                 emitter.unreadable(line: line, "unknown relation \"\(relationText)\" (one of: \(known))")
                 continue
             }
-            guard let productText = value(columns.product) else {
+            guard let productText = rows.trimmedValue(columns.product) else {
                 emitter.unreadable(line: line, "no product")
                 continue
             }
@@ -347,13 +341,13 @@ enum TableImporter {
                 emitter.unreadable(line: line, "unknown product \"\(productText)\"")
                 continue
             }
-            let date = value(columns.date).map { text in
+            let date = rows.trimmedValue(columns.date).map { text in
                 text.count == 10 && text.first?.isNumber == true ? (ValueParsing.isoDay(text) ?? text) : text
             }
             try emitter.emit(
                 UsageDeclaration(
                     organisation: organisation, product: product, relation: relation, date: date,
-                    evidence: value(columns.evidence),
+                    evidence: rows.trimmedValue(columns.evidence),
                     evidenceKind: columns.isPublicEvidence ? .publicEvidence : .usageDeclaration,
                     source: emitter.report.source, line: line))
         }
