@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import OverblikModel
 
 /// Receives scan results, in order of completion, on the thread that called ``DocumentScanner/run(roots:sink:)``.
@@ -36,6 +37,9 @@ public struct ScanOptions: Sendable, Hashable {
     public var followSymlinks: Bool
     /// Read every regular file, not only those with office-document extensions.
     public var allFiles: Bool
+    /// Threads listing directories: as many as the readers, at most 4 (listing in parallel pays on rescans,
+    /// where a file costs only a `stat`, and on network shares, where each listing waits on the server).
+    public var walkers: Int { min(jobs, 4) }
 
     /// `jobs` defaults to the number of active processors.
     public init(jobs: Int? = nil, followSymlinks: Bool = false, allFiles: Bool = false) {
@@ -53,10 +57,10 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
-    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the
-    /// last scan, and the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the
-    /// estate store.
-    public var skipUnchanged: (@Sendable (String) -> Bool)?
+    /// Asked (on a walker thread, with the size and time the walker found) before a file is queued for
+    /// reading: true skips it as unchanged since the last scan, and the sink hears
+    /// ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the estate store.
+    public var skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
         self.reader = reader
@@ -66,17 +70,6 @@ public struct DocumentScanner: Sendable {
     /// Whether the scanner reads a file with this name by default.
     public static func isCandidate(path: String) -> Bool {
         DocumentFormats.candidateExtensions.contains(DocumentReader.lowercasedExtension(of: path))
-    }
-
-    private enum WorkItem: Sendable {
-        case file(String)
-        case issue(WalkIssue)
-    }
-
-    private enum Result: Sendable {
-        case record(DocumentRecord)
-        case unchanged(String)
-        case issue(WalkIssue)
     }
 
     /// Paths and records travel in batches: one lock hand-off per batch instead of per file keeps the threads
@@ -92,7 +85,6 @@ public struct DocumentScanner: Sendable {
         for root in roots { try walker.validate(root: root) }
         let started = Date()
         let jobs = options.jobs
-        let batchSize = Self.batchSize
         // At most 2 batches per job waiting in each queue: memory is bounded by jobs × batch size.
         let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
         let results = BoundedQueue<[Result]?>(capacity: jobs * 2)
@@ -100,41 +92,13 @@ public struct DocumentScanner: Sendable {
         let allFiles = options.allFiles
         let skipUnchanged = self.skipUnchanged
 
+        let walkerThreads = options.walkers
         let walkerThread = Thread {
-            // Unchanged files skip the readers and go straight to the results, in large batches: a rescan of an
-            // unchanged tree costs little more than the walk itself.
-            var unchanged: [Result] = []
-            var batch: [WorkItem] = []
-            batch.reserveCapacity(batchSize)
-            func emit(_ item: WorkItem) {
-                batch.append(item)
-                if batch.count == batchSize {
-                    work.push(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+            walker.walk(roots: roots, threads: walkerThreads, withStatus: skipUnchanged != nil) {
+                ScanWalkVisitor(
+                    work: work, results: results, cancelled: cancelled, allFiles: allFiles,
+                    skipUnchanged: skipUnchanged)
             }
-            for root in roots {
-                walker.walk(
-                    root: root,
-                    file: { path in
-                        if cancelled.isSet { return false }
-                        guard allFiles || Self.isCandidate(path: path) else { return true }
-                        if let skipUnchanged, skipUnchanged(path) {
-                            unchanged.append(.unchanged(path))
-                            if unchanged.count >= 1024 {
-                                results.push(unchanged)
-                                unchanged.removeAll(keepingCapacity: true)
-                            }
-                        } else {
-                            emit(.file(path))
-                        }
-                        return true
-                    },
-                    issue: { issue in emit(.issue(issue)) })
-                if cancelled.isSet { break }
-            }
-            if !unchanged.isEmpty { results.push(unchanged) }
-            if !batch.isEmpty { work.push(batch) }
             for _ in 0..<jobs { work.push(nil) }
         }
         walkerThread.stackSize = 1 << 20
@@ -146,8 +110,10 @@ public struct DocumentScanner: Sendable {
                     if cancelled.isSet { continue }
                     let done: [Result] = items.map { item in
                         switch item {
-                        case .file(let path): return .record(reader.read(path: path))
-                        case .issue(let issue): return .issue(issue)
+                        case .file(let path):
+                            return .record(reader.read(path: path))
+                        case .issue(let issue):
+                            return .issue(issue)
                         }
                     }
                     results.push(done)
@@ -200,6 +166,76 @@ public struct DocumentScanner: Sendable {
     }
 }
 
+/// What the walkers hand the readers.
+private enum WorkItem: Sendable {
+    case file(String)
+    case issue(WalkIssue)
+}
+
+/// What reaches the sink, in order of completion.
+private enum Result: Sendable {
+    case record(DocumentRecord)
+    case unchanged(String)
+    case issue(WalkIssue)
+}
+
+/// One walker thread's side of the scan: files to read go to the readers in batches; files the store already
+/// has unchanged go straight to the results, in large batches, so a rescan of an unchanged tree costs little
+/// more than the walk itself.
+private final class ScanWalkVisitor: WalkVisitor {
+    let work: BoundedQueue<[WorkItem]?>
+    let results: BoundedQueue<[Result]?>
+    let cancelled: AtomicFlag
+    let allFiles: Bool
+    let skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
+    private var batch: [WorkItem] = []
+    private var unchanged: [Result] = []
+
+    init(
+        work: BoundedQueue<[WorkItem]?>, results: BoundedQueue<[Result]?>, cancelled: AtomicFlag, allFiles: Bool,
+        skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
+    ) {
+        self.work = work
+        self.results = results
+        self.cancelled = cancelled
+        self.allFiles = allFiles
+        self.skipUnchanged = skipUnchanged
+        batch.reserveCapacity(DocumentScanner.batchSize)
+    }
+
+    func file(_ path: String, status: FileStatus?) -> Bool {
+        if cancelled.isSet { return false }
+        guard allFiles || DocumentScanner.isCandidate(path: path) else { return true }
+        if let skipUnchanged, let status, skipUnchanged(path, status) {
+            unchanged.append(.unchanged(path))
+            if unchanged.count >= 1024 {
+                results.push(unchanged)
+                unchanged.removeAll(keepingCapacity: true)
+            }
+        } else {
+            emit(.file(path))
+        }
+        return true
+    }
+
+    func issue(_ issue: WalkIssue) { emit(.issue(issue)) }
+
+    func finish() {
+        if !unchanged.isEmpty { results.push(unchanged) }
+        if !batch.isEmpty { work.push(batch) }
+        unchanged = []
+        batch = []
+    }
+
+    private func emit(_ item: WorkItem) {
+        batch.append(item)
+        if batch.count == DocumentScanner.batchSize {
+            work.push(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
 /// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()  // one lock; waiters re-check their own predicate
@@ -233,20 +269,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 }
 
-/// A set-once flag shared between threads.
-final class AtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+/// A set-once flag shared between threads (read for every file, so an atomic rather than a lock).
+final class AtomicFlag: Sendable {
+    private let value = Atomic<Bool>(false)
 
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    var isSet: Bool { value.load(ordering: .relaxed) }
 
-    func set() {
-        lock.lock()
-        value = true
-        lock.unlock()
-    }
+    func set() { value.store(true, ordering: .relaxed) }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The 128 bits behind a path key (``Pseudonymiser/pathKey(_:)`` is `p:` + their hex), as two integers:
 /// hashing and comparing it costs a fraction of the 34-character string, which matters when a rescan
 /// looks up and remembers every one of 100,000 files.
-struct PathDigest: Hashable, Sendable {
+public struct PathDigest: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
@@ -51,7 +51,7 @@ struct PathDigest: Hashable, Sendable {
     }
 
     /// The stored form: `p:` + 32 lowercase hex digits.
-    var key: String {
+    public var key: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
         for word in [high, low] {
@@ -68,30 +68,4 @@ struct PathDigest: Hashable, Sendable {
         default: nil
         }
     }
-}
-
-/// Digests the walker thread already computed for files it found unchanged, handed to the recorder on the
-/// sink thread so each unchanged file is hashed once, not twice. Entries are taken as they are used, so
-/// it holds at most the scanner's in-flight results.
-final class UnchangedDigests: @unchecked Sendable {
-    // Unchecked: `pending` is only touched under `lock`.
-    private let lock = NSLock()
-    private var pending: [String: PathDigest] = [:]
-
-    func remember(path: String, digest: PathDigest) {
-        lock.lock()
-        pending[path] = digest
-        lock.unlock()
-    }
-
-    func take(path: String) -> PathDigest? {
-        lock.lock()
-        defer { lock.unlock() }
-        return pending.removeValue(forKey: path)
-    }
-}
-
-/// A scan session that takes unchanged files as digests the recorder already has (the SQLite session).
-protocol DigestScanSession: ScanSession {
-    func markUnchanged(digests: [PathDigest]) async throws
 }

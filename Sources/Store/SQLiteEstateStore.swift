@@ -102,6 +102,14 @@ public final class SQLiteEstateStore: EstateStore {
         let stamps = try await Self.run("file index") {
             try await queue.read { db in
                 var stamps: [PathDigest: FileStamp] = [:]
+                // Sized from the last scan of this root, so the table is not rebuilt a dozen times as it grows.
+                let expected = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT new_count + changed_count + unchanged_count FROM scans
+                        WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1
+                        """, arguments: [organisation ?? 0, rootKey])
+                stamps.reserveCapacity(expected ?? 0)
                 // Straight through SQLite's C API: one row per known file, no Row or String per row.
                 let statement = try db.makeStatement(
                     sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?")
