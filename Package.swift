@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OverblikCLITests",
-            dependencies: ["OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel"],
+            dependencies: ["OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel", "Catalog"],
             swiftSettings: strictSettings
         ),
     ]

@@ -118,6 +118,8 @@ public final class FileIndex: @unchecked Sendable {
         self.root = root
         self.pseudonymiser = pseudonymiser
         self.stamps = digests
+        // A rescan usually finds most files unchanged: grow the set once, not a dozen times under the lock.
+        seenUnchanged.reserveCapacity(digests.count)
     }
 
     /// Number of documents the last scan of this root left in the store.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Foundation
 import OverblikCLI
 import OverblikModel
@@ -63,6 +64,25 @@ import TestSupport
         try await estate.close()
     }
 
+    @Test func aScanRecordsTheCatalogItClassifiedWith() async throws {
+        let tree = try documentTree()
+        let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
+        let userCatalog = Fixtures.url("catalog/user-catalog.example.yaml")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"])
+        try await run([
+            "scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary", "--full",
+            "--catalog", userCatalog.path,
+        ])
+        let estate = try SQLiteEstateStore(path: store)
+        let scans = try await estate.scans(organisation: 751)
+        try await estate.close()
+        #expect(scans.count == 2)
+        let bundled = try ProductCatalog.bundled().stamp
+        let merged = try ProductCatalog.load(userFiles: [userCatalog]).stamp
+        #expect(merged != bundled)
+        #expect(scans.map(\.catalog) == [merged, bundled])
+    }
+
     @Test func importExportVerifyCompileAndStatus() async throws {
         let directory = try Fixtures.temporaryDirectory("commands")
         let store = directory.appendingPathComponent("aarhus.sqlite").path
@@ -97,6 +117,27 @@ import TestSupport
         try await compiled.close()
         try await run(["compile", submission, "--store", national])
         try await run(["status", "--store", national])
+        try await run(["status", "--store", national, "--format", "json"])
+
+        // The JSON status: one row per authority, Aarhus submitted with its digest, the other 102 missing.
+        let reopened = try SQLiteEstateStore(path: national)
+        let status = try await SubmissionStatus.build(store: reopened, period: nil)
+        try await reopened.close()
+        let json = try JSONSerialization.jsonObject(with: Data(try StatusCommand.json(status).utf8)) as? [String: Any]
+        let rows = try #require(json?["authorities"] as? [[String: Any]])
+        #expect(rows.count == 103)
+        #expect(json?["period"] as? String == "2026-Q4")
+        #expect(json?["submitted"] as? Int == 1)
+        #expect((json?["missing"] as? [Int])?.count == 102)
+        let aarhus = try #require(rows.first { $0["code"] as? Int == 751 })
+        #expect(aarhus["name"] as? String == "Aarhus Kommune")
+        #expect(aarhus["region"] as? Int == 1082)
+        let digest = try SubmissionDigest.decoder().decode(
+            Submission.self, from: Data(contentsOf: URL(fileURLWithPath: submission))
+        ).digest
+        #expect(aarhus["digest"] as? String == digest)
+        #expect(aarhus["submitted"] is String)
+        #expect(rows.first { $0["code"] as? Int == 101 }?["submitted"] is NSNull)
     }
 
     @Test func exportRefusesAMissingStoreAndUnknownOrganisation() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Store
+import StorePostgres
 import Testing
 import TestSupport
 
@@ -80,6 +81,36 @@ import TestSupport
         // The rescan's read is answered from the index alone.
         #expect(plan.contains { $0.contains("COVERING INDEX documents_stamps") })
         try check.close()
+    }
+
+    @Test func aPostgresSchemaFromANewerOverblikIsRefusedNotDamaged() async throws {
+        guard Backend.enabled.contains(.postgres) else { return }
+        let location = try Backend.postgres.freshLocation()
+        guard case .postgres(let url) = location, let schema = url.components(separatedBy: "schema=").last,
+            let base = Backend.postgresURL
+        else {
+            Issue.record("unexpected PostgreSQL location \(location)")
+            return
+        }
+        try await EstateStoreFactory.open(location).close()
+        // What a later release would have left: a step this build does not know.
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = [
+            "psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+            "INSERT INTO \(schema).schema_migrations (version, name, applied) VALUES (99, 'v99-from-the-future', 0)",
+        ]
+        try psql.run()
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0)
+        do {
+            let store = try await EstateStoreFactory.open(location)
+            try await store.close()
+            Issue.record("a schema at version 99 was opened")
+        } catch StoreError.newerSchema(_, let found, let known) {
+            #expect(found == 99)
+            #expect(known == StoreSchema.currentVersion)
+        }
     }
 
     @Test func aFileThatIsNotADatabaseIsAClearError() throws {
