@@ -9,13 +9,6 @@ public protocol DocumentRecordSink: AnyObject {
     func accept(_ record: DocumentRecord) throws
     /// A directory or special file the walker reported instead of reading.
     func walkIssue(_ issue: WalkIssue) throws
-    /// A file not read because ``DocumentScanner/skipUnchanged`` said the store already has it as it is.
-    func unchanged(path: String) throws
-}
-
-extension DocumentRecordSink {
-    /// Sinks that do not keep state between scans ignore skipped files.
-    public func unchanged(path: String) throws {}
 }
 
 /// What one scan did, for the summary and the progress line.
@@ -57,10 +50,10 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
-    /// Asked (on a walker thread, with the size and time the walker found) before a file is queued for
-    /// reading: true skips it as unchanged since the last scan, and the sink hears
-    /// ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the estate store.
-    public var skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
+    /// Asked on the walker threads, with the size and time the walker found, before a file is queued for
+    /// reading: a file it calls unchanged since the last scan is counted in ``ScanProgress/unchanged`` and not
+    /// read. Set by the estate store.
+    public var skipUnchanged: (any UnchangedFiles)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
         self.reader = reader
@@ -97,7 +90,7 @@ public struct DocumentScanner: Sendable {
             walker.walk(roots: roots, threads: walkerThreads, withStatus: skipUnchanged != nil) {
                 ScanWalkVisitor(
                     work: work, results: results, cancelled: cancelled, allFiles: allFiles,
-                    skipUnchanged: skipUnchanged)
+                    unchangedFiles: skipUnchanged)
             }
             for _ in 0..<jobs { work.push(nil) }
         }
@@ -142,12 +135,8 @@ public struct DocumentScanner: Sendable {
                         failure = error
                         cancelled.set()
                     }
-                case .unchanged(let path):
-                    stats.unchanged += 1
-                    do { try sink.unchanged(path: path) } catch {
-                        failure = error
-                        cancelled.set()
-                    }
+                case .unchanged(let count):
+                    stats.unchanged += count
                 case .issue(let issue):
                     stats.walkIssues += 1
                     do { try sink.walkIssue(issue) } catch {
@@ -175,56 +164,105 @@ private enum WorkItem: Sendable {
 /// What reaches the sink, in order of completion.
 private enum Result: Sendable {
     case record(DocumentRecord)
-    case unchanged(String)
+    /// Files skipped as unchanged since the previous result (counted, never named: no path string is made).
+    case unchanged(Int)
     case issue(WalkIssue)
 }
 
+/// What a rescan knows about the files already in the store, asked directory by directory on the walker threads.
+public protocol UnchangedFiles: Sendable {
+    /// The check for the files directly in `directory` (its path with a trailing `/`), or nil when nothing
+    /// under it is known.
+    func directory(_ directory: String) -> (any UnchangedInDirectory)?
+}
+
+/// The check for one directory's files, used by one walker thread while it lists that directory.
+public protocol UnchangedInDirectory: AnyObject {
+    /// True when the file `name` (its bytes) in this directory has exactly the size and time the last scan
+    /// stored: it is not read again, and counts as unchanged.
+    func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool
+    /// The directory is listed: hand over whatever was collected.
+    func finish()
+}
+
 /// One walker thread's side of the scan: files to read go to the readers in batches; files the store already
-/// has unchanged go straight to the results, in large batches, so a rescan of an unchanged tree costs little
-/// more than the walk itself.
+/// has unchanged are only counted, and no path string is made for them, so a rescan of an unchanged tree costs
+/// little more than the walk itself.
 private final class ScanWalkVisitor: WalkVisitor {
     let work: BoundedQueue<[WorkItem]?>
     let results: BoundedQueue<[Result]?>
     let cancelled: AtomicFlag
     let allFiles: Bool
-    let skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
+    let unchangedFiles: (any UnchangedFiles)?
+    private var directoryCheck: (any UnchangedInDirectory)?
     private var batch: [WorkItem] = []
-    private var unchanged: [Result] = []
+    private var unchanged = 0
 
     init(
         work: BoundedQueue<[WorkItem]?>, results: BoundedQueue<[Result]?>, cancelled: AtomicFlag, allFiles: Bool,
-        skipUnchanged: (@Sendable (String, FileStatus) -> Bool)?
+        unchangedFiles: (any UnchangedFiles)?
     ) {
         self.work = work
         self.results = results
         self.cancelled = cancelled
         self.allFiles = allFiles
-        self.skipUnchanged = skipUnchanged
+        self.unchangedFiles = unchangedFiles
         batch.reserveCapacity(DocumentScanner.batchSize)
     }
 
+    func enterDirectory(_ directory: String) {
+        directoryCheck = unchangedFiles?.directory(directory)
+    }
+
+    func leaveDirectory() {
+        directoryCheck?.finish()
+        directoryCheck = nil
+        if unchanged >= 1024 { flushUnchanged() }
+    }
+
+    func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool {
+        if cancelled.isSet { return false }
+        guard allFiles || DocumentFormats.isCandidate(name: name) else { return true }
+        if let directoryCheck, let status, directoryCheck.isUnchanged(name: name, status: status) {
+            unchanged += 1
+            return true
+        }
+        emit(.file(directory + String(decoding: name, as: UTF8.self)))
+        return true
+    }
+
+    /// A root that is itself a file.
     func file(_ path: String, status: FileStatus?) -> Bool {
         if cancelled.isSet { return false }
         guard allFiles || DocumentScanner.isCandidate(path: path) else { return true }
-        if let skipUnchanged, let status, skipUnchanged(path, status) {
-            unchanged.append(.unchanged(path))
-            if unchanged.count >= 1024 {
-                results.push(unchanged)
-                unchanged.removeAll(keepingCapacity: true)
+        if let status, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")),
+            let check = unchangedFiles?.directory(String(path[...slash]))
+        {
+            var name = Array(path.utf8[path.utf8.index(after: slash)...])
+            let isUnchanged = name.withUnsafeMutableBufferPointer {
+                check.isUnchanged(name: UnsafeBufferPointer($0), status: status)
             }
-        } else {
-            emit(.file(path))
+            check.finish()
+            if isUnchanged {
+                unchanged += 1
+                return true
+            }
         }
+        emit(.file(path))
         return true
     }
 
     func issue(_ issue: WalkIssue) { emit(.issue(issue)) }
 
     func finish() {
-        if !unchanged.isEmpty { results.push(unchanged) }
+        flushUnchanged()
         if !batch.isEmpty { work.push(batch) }
-        unchanged = []
         batch = []
+    }
+
+    private func flushUnchanged() {
+        if unchanged > 0 { results.push([.unchanged(unchanged)]) }
+        unchanged = 0
     }
 
     private func emit(_ item: WorkItem) {

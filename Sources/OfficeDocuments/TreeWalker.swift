@@ -52,13 +52,30 @@ public struct FileStatus: Sendable, Hashable {
 /// Receives what one walker thread finds. Each walker thread gets its own visitor (from the factory given to
 /// ``TreeWalker/walk(roots:threads:withStatus:visitor:)``), so a visitor needs no locking of its own.
 public protocol WalkVisitor: AnyObject {
-    /// A regular file; `status` only when the walk was asked for it (nil when `stat` failed). Return `false`
-    /// to stop the whole walk.
+    /// A regular file given by its whole path (a root that is a file, or through the default
+    /// ``file(named:in:status:)``); `status` only when the walk was asked for it (nil when `stat` failed).
+    /// Return `false` to stop the whole walk.
     func file(_ path: String, status: FileStatus?) -> Bool
+    /// A regular file in the directory being listed, by its name's bytes (valid only during the call) and
+    /// the directory's path with a trailing `/`: a visitor that can decide from the name and status alone
+    /// (a rescan skipping unchanged files) need not build the path string at all.
+    func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool
+    /// A directory is about to be listed (`directory` ends with `/`); its files follow, then ``leaveDirectory()``.
+    func enterDirectory(_ directory: String)
+    func leaveDirectory()
     /// Something that could not be entered or was not opened.
     func issue(_ issue: WalkIssue)
     /// This walker thread is done: flush what is buffered.
     func finish()
+}
+
+extension WalkVisitor {
+    public func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool {
+        file(directory + String(decoding: name, as: UTF8.self), status: status)
+    }
+
+    public func enterDirectory(_ directory: String) {}
+    public func leaveDirectory() {}
 }
 
 /// Walks directory trees with POSIX calls, streaming, on one or more threads.
@@ -203,6 +220,8 @@ public struct TreeWalker: Sendable {
         defer { closedir(handle) }
         let descriptor = dirfd(handle)
         let prefix = directory == "/" ? "/" : directory + "/"
+        visitor.enterDirectory(prefix)
+        defer { visitor.leaveDirectory() }
         var subdirectories: [String] = []
         while true {
             if pending.isStopped { return [] }
@@ -215,63 +234,76 @@ public struct TreeWalker: Sendable {
                 }
                 break
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name == "." || name == ".." { continue }
-            let path = prefix + name
-            var type = Int32(entry.pointee.d_type)
-            var isLink = false
-            if type == Int32(DT_UNKNOWN) {
-                var info = stat()
-                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                type = Self.direntType(info.st_mode)
-            }
-            if type == Int32(DT_LNK) {
-                guard followSymlinks else { continue }
-                isLink = true
-                var target = stat()
-                guard fstatat(descriptor, name, &target, 0) == 0 else {
-                    visitor.issue(WalkIssue(kind: .brokenSymlink, path: path, detail: String(cString: strerror(errno))))
-                    continue
-                }
-                type = Self.direntType(target.st_mode)
-            }
-            switch type {
-            case Int32(DT_REG):
-                var status: FileStatus?
-                if withStatus {
+            // The name stays as bytes inside the directory entry: most files need no string of their own.
+            let keepGoing = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> Bool in
+                let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let name = UnsafeBufferPointer(
+                    start: base, count: strlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self)))
+                if name.count <= 2 && name.allSatisfy({ $0 == UInt8(ascii: ".") }) { return true }
+                let cName = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var type = Int32(entry.pointee.d_type)
+                var isLink = false
+                if type == Int32(DT_UNKNOWN) {
                     var info = stat()
-                    if fstatat(descriptor, name, &info, isLink ? 0 : AT_SYMLINK_NOFOLLOW) == 0,
-                        (info.st_mode & S_IFMT) == S_IFREG
-                    {
-                        status = FileStatus(info)
-                    }
+                    guard fstatat(descriptor, cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return true }
+                    type = Self.direntType(info.st_mode)
                 }
-                if !visitor.file(path, status: status) {
-                    pending.stop()
-                    return []
-                }
-            case Int32(DT_DIR):
-                if followSymlinks {
-                    var info = stat()
-                    guard fstatat(descriptor, name, &info, 0) == 0 else {
+                if type == Int32(DT_LNK) {
+                    guard followSymlinks else { return true }
+                    isLink = true
+                    var target = stat()
+                    guard fstatat(descriptor, cName, &target, 0) == 0 else {
                         visitor.issue(
-                            WalkIssue(kind: .unreadableDirectory, path: path, detail: String(cString: strerror(errno))))
-                        continue
+                            WalkIssue(
+                                kind: .brokenSymlink, path: prefix + String(cString: cName),
+                                detail: String(cString: strerror(errno))))
+                        return true
                     }
-                    guard pending.firstVisit(DirectoryKey(info)) else {
-                        if isLink {
-                            visitor.issue(
-                                WalkIssue(kind: .symlinkLoop, path: path, detail: "directory already visited"))
-                        }
-                        continue
-                    }
+                    type = Self.direntType(target.st_mode)
                 }
-                subdirectories.append(path)
-            default:
-                visitor.issue(WalkIssue(kind: .special, path: path, detail: "FIFO, socket or device: not opened"))
+                switch type {
+                case Int32(DT_REG):
+                    var status: FileStatus?
+                    if withStatus {
+                        var info = stat()
+                        if fstatat(descriptor, cName, &info, isLink ? 0 : AT_SYMLINK_NOFOLLOW) == 0,
+                            (info.st_mode & S_IFMT) == S_IFREG
+                        {
+                            status = FileStatus(info)
+                        }
+                    }
+                    if !visitor.file(named: name, in: prefix, status: status) {
+                        pending.stop()
+                        return false
+                    }
+                case Int32(DT_DIR):
+                    let path = prefix + String(cString: cName)
+                    if followSymlinks {
+                        var info = stat()
+                        guard fstatat(descriptor, cName, &info, 0) == 0 else {
+                            visitor.issue(
+                                WalkIssue(
+                                    kind: .unreadableDirectory, path: path, detail: String(cString: strerror(errno))))
+                            return true
+                        }
+                        guard pending.firstVisit(DirectoryKey(info)) else {
+                            if isLink {
+                                visitor.issue(
+                                    WalkIssue(kind: .symlinkLoop, path: path, detail: "directory already visited"))
+                            }
+                            return true
+                        }
+                    }
+                    subdirectories.append(path)
+                default:
+                    visitor.issue(
+                        WalkIssue(
+                            kind: .special, path: prefix + String(cString: cName),
+                            detail: "FIFO, socket or device: not opened"))
+                }
+                return true
             }
+            if !keepGoing { return [] }
         }
         // Reversed, so the stack hands them out in listing order.
         return subdirectories.reversed()

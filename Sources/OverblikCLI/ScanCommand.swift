@@ -156,7 +156,7 @@ public struct ScanCommand: AsyncParsableCommand {
         }
         let sink = ScanOutputSink(format: format, writer: writer)
         if let storeSink {
-            if !full { scanner.skipUnchanged = storeSink.skipPredicate }
+            if !full { scanner.skipUnchanged = storeSink.unchangedFiles }
             sink.additionalSinks = [storeSink]
         }
         try sink.begin()

@@ -53,27 +53,38 @@ final class StoreScanSink: DocumentRecordSink {
         try recorder(for: record.path)?.add(record)
     }
 
-    /// Nothing to do: the index counted the file as unchanged when the scanner asked ``skipPredicate``.
-    func unchanged(path: String) throws {}
-
     func walkIssue(_ issue: WalkIssue) throws {}
 
-    /// True when the file's size and modification time equal what the last scan of its root stored (asked on
-    /// the scanner's reader threads, once per file).
-    var skipPredicate: @Sendable (String, FileStatus) -> Bool {
-        // Prefixes built once, not per file; with one root (the usual case) no search at all.
-        let indexes = recorders.map { (prefix: $0.root == "/" ? "/" : $0.root + "/", index: $0.recorder.index) }
-        return { path, status in
-            let index: FileIndex?
-            if indexes.count == 1 {
-                index = path.hasPrefix(indexes[0].prefix) ? indexes[0].index : nil
-            } else {
-                index = indexes.first(where: { path.hasPrefix($0.prefix) })?.index
+    /// What the last scan of each root stored, for the scanner's walker threads: a directory is routed to the
+    /// most specific root containing it once, then its files are checked by name.
+    var unchangedFiles: any UnchangedFiles {
+        StoredFiles(roots: recorders.map { (prefix: $0.root == "/" ? "/" : $0.root + "/", index: $0.recorder.index) })
+    }
+
+    private struct StoredFiles: UnchangedFiles {
+        /// Longest root first, as the recorders.
+        let roots: [(prefix: String, index: FileIndex)]
+
+        func directory(_ directory: String) -> (any UnchangedInDirectory)? {
+            guard let index = roots.first(where: { directory.hasPrefix($0.prefix) })?.index, index.count > 0 else {
+                return nil
             }
-            guard let index, index.count > 0 else { return false }
-            return index.isUnchanged(
-                path: path, stamp: FileStamp(size: status.size, modifiedSeconds: status.modifiedSeconds))
+            return DirectoryFiles(check: index.directory(directory))
         }
+    }
+
+    private final class DirectoryFiles: UnchangedInDirectory {
+        let check: FileIndex.DirectoryCheck
+
+        init(check: FileIndex.DirectoryCheck) {
+            self.check = check
+        }
+
+        func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool {
+            check.isUnchanged(name: name, stamp: FileStamp(size: status.size, modifiedSeconds: status.modifiedSeconds))
+        }
+
+        func finish() { check.finish() }
     }
 
     /// Commits every root's scan.

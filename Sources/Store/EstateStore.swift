@@ -1,4 +1,5 @@
 public import Foundation
+import Crypto
 public import OverblikModel
 
 /// Where an estate store lives: a SQLite file (the default) or a PostgreSQL server.
@@ -144,6 +145,46 @@ public final class FileIndex: @unchecked Sendable {
         isUnchanged(path: path, stamp: FileStamp(size: size, modified: modified))
     }
 
+    /// The check for the files directly in `directory` (its path with a trailing `/`), for one thread: the
+    /// directory's part of each path is hashed once, and files found unchanged are handed to the index
+    /// together when the directory is done (``DirectoryCheck/finish()``).
+    public func directory(_ directory: String) -> DirectoryCheck {
+        DirectoryCheck(index: self, state: pseudonymiser.prefixed(directory))
+    }
+
+    /// ``FileIndex/isUnchanged(path:stamp:)`` for the files of one directory, by name. One thread at a time.
+    public final class DirectoryCheck {
+        private let index: FileIndex
+        private let state: SHA256
+        private var unchanged: [PathDigest] = []
+
+        init(index: FileIndex, state: SHA256) {
+            self.index = index
+            self.state = state
+        }
+
+        /// True when the file `name` in this directory has exactly this size and time in the index.
+        public func isUnchanged(name: UnsafeBufferPointer<UInt8>, stamp: FileStamp) -> Bool {
+            let digest = index.pseudonymiser.pathDigest(prefixed: state, name: name)
+            guard index.stamps[digest] == stamp else { return false }
+            unchanged.append(digest)
+            return true
+        }
+
+        /// Counts this directory's unchanged files in the index (one lock for the directory, not one per file).
+        public func finish() {
+            guard !unchanged.isEmpty else { return }
+            index.remember(unchanged)
+            unchanged.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func remember(_ digests: [PathDigest]) {
+        lock.lock()
+        seenUnchanged.formUnion(digests)
+        lock.unlock()
+    }
+
     func remember(_ digest: PathDigest) {
         lock.lock()
         seenUnchanged.insert(digest)
@@ -151,10 +192,10 @@ public final class FileIndex: @unchecked Sendable {
     }
 
     /// The files found unchanged so far, emptied: handed to the session once, when the scan finishes.
-    func takeUnchanged() -> [PathDigest] {
+    func takeUnchanged() -> Set<PathDigest> {
         lock.lock()
         defer { lock.unlock() }
-        let taken = Array(seenUnchanged)
+        let taken = seenUnchanged
         seenUnchanged = []
         return taken
     }
@@ -229,7 +270,7 @@ public protocol ScanSession: Sendable {
     /// Files the scanner skipped because ``FileIndex/isUnchanged(path:stamp:)`` said so, by path.
     func markUnchanged(paths: [String]) async throws
     /// The same, as the path digests the index already computed (what ``ScanRecorder`` hands over).
-    func markUnchanged(digests: [PathDigest]) async throws
+    func markUnchanged(digests: Set<PathDigest>) async throws
     /// Applies the scan in one transaction: new, changed, unchanged and deleted documents.
     func finish(finished: Date) async throws -> ScanSummary
     /// Drops everything added; the store is unchanged.

@@ -32,20 +32,23 @@ public struct PathDigest: Hashable, Sendable {
     }
 
     /// Parses a stored path key from its UTF-8 bytes (straight from a database column, no String made).
-    init?(keyBytes: some Sequence<UInt8>) {
+    init?(keyBytes: some Collection<UInt8>) {
+        guard keyBytes.count == 34 else { return nil }
         var utf8 = keyBytes.makeIterator()
         guard utf8.next() == UInt8(ascii: "p"), utf8.next() == UInt8(ascii: ":") else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
+        // A rescan parses every known key of its root: a table look-up per digit, not a range test.
         for index in 0..<32 {
-            guard let character = utf8.next(), let value = Self.hexValue(character) else { return nil }
+            guard let character = utf8.next() else { return nil }
+            let value = Self.hexValues[Int(character)]
+            guard value < 16 else { return nil }
             if index < 16 {
                 high = high << 4 | UInt64(value)
             } else {
                 low = low << 4 | UInt64(value)
             }
         }
-        guard utf8.next() == nil else { return nil }
         self.high = high
         self.low = low
     }
@@ -60,12 +63,13 @@ public struct PathDigest: Hashable, Sendable {
         return "p:" + hex(bytes)
     }
 
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
+    /// The value of each byte as a hex digit, 255 for a byte that is not one.
+    private static let hexValues: [UInt8] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
+        default: 255
         }
     }
 }

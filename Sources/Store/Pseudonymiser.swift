@@ -65,9 +65,26 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
 
     /// HMAC-SHA256 of the text's UTF-8 bytes (all 32 bytes).
     func authenticationCode(_ text: String) -> SHA256Digest {
+        finish(prefixed(text))
+    }
+
+    /// The inner hash with `prefix` absorbed: a directory's path, hashed once for all of its files.
+    func prefixed(_ prefix: String) -> SHA256 {
         var innerHash = inner
-        var text = text
+        var text = prefix
         text.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return innerHash
+    }
+
+    /// The path digest of `prefix` + `name` from the state ``prefixed(_:)`` returned for `prefix`.
+    func pathDigest(prefixed state: SHA256, name: UnsafeBufferPointer<UInt8>) -> PathDigest {
+        var innerHash = state
+        innerHash.update(bufferPointer: UnsafeRawBufferPointer(name))
+        return PathDigest(bytes: finish(innerHash))
+    }
+
+    private func finish(_ innerHash: SHA256) -> SHA256Digest {
+        var innerHash = innerHash
         var outerHash = outer
         innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
         return outerHash.finalize()

@@ -82,9 +82,13 @@ actor SQLiteScanSession: ScanSession {
         for path in paths { unchangedKeys.insert(pseudonymiser.pathDigest(path)) }
     }
 
-    func markUnchanged(digests: [PathDigest]) async throws {
+    func markUnchanged(digests: Set<PathDigest>) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        unchangedKeys.formUnion(digests)
+        if unchangedKeys.isEmpty {
+            unchangedKeys = digests
+        } else {
+            unchangedKeys.formUnion(digests)
+        }
     }
 
     func finish(finished: Date) async throws -> ScanSummary {
@@ -134,8 +138,8 @@ actor SQLiteScanSession: ScanSession {
                     try Int.fetchOne(
                         db, sql: "SELECT COUNT(*) FROM documents WHERE organisation = ? AND root_key = ?",
                         arguments: [organisation, rootKey]) ?? 0
-                let unchangedOnly = unchangedKeys.subtracting(stagedKeys)
-                var skipped = unchangedOnly.count
+                // A file asked about and then read anyway counts from the stage, not as skipped.
+                var skipped = stagedKeys.isEmpty ? unchangedKeys.count : unchangedKeys.subtracting(stagedKeys).count
                 var gone: [String] = []
                 if known != staged - new + skipped {
                     (skipped, gone) = try Self.partitionKnown(

@@ -96,7 +96,7 @@ actor PostgresScanSession: ScanSession {
         try await stageUnchanged(keys: paths.map { pseudonymiser.pathKey($0) })
     }
 
-    func markUnchanged(digests: [PathDigest]) async throws {
+    func markUnchanged(digests: Set<PathDigest>) async throws {
         try await stageUnchanged(keys: digests.map(\.key))
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import OfficeDocuments
 import OverblikCLI
 import OverblikModel
 import Store
@@ -38,6 +39,14 @@ import TestSupport
         let tree = try documentTree()
         let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
         let output = tree.deletingLastPathComponent().appendingPathComponent("scan.jsonl").path
+        // Names the walker checks from their bytes: an upper-case extension, a name that is only an
+        // extension, a non-ASCII folder, and a name without extension (not a document).
+        let odt = Fixtures.url("documents/generated/odfpy.odt")
+        let danish = tree.appendingPathComponent("Økonomi æøå")
+        try FileManager.default.createDirectory(at: danish, withIntermediateDirectories: true)
+        for name in ["BUDGET.ODT", ".odt", "Referat Ærø.odt", "README"] {
+            try FileManager.default.copyItem(at: odt, to: danish.appendingPathComponent(name))
+        }
         let files = regularFiles(under: tree)
         let arguments = ["scan", tree.path, "--organisation", "Århus", "--store", store, "--output", output]
         try await run(arguments)
@@ -56,6 +65,8 @@ import TestSupport
         let (third, second, first) = (scans[0], scans[1], scans[2])
         // Which of the files the reader records depends on its extension filter; the store counts what it got.
         #expect(first.new > 0 && first.changed == 0 && first.unchanged == 0 && first.deleted == 0)
+        // The walker's byte-level name filter picks exactly the files the path-based one does.
+        #expect(first.new == files.filter { DocumentScanner.isCandidate(path: $0.path) }.count)
         #expect(second.new == 0 && second.changed == 0 && second.unchanged == first.new && second.deleted == 0)
         #expect(third.new == 1 && third.changed == 1 && third.deleted <= 1)
         #expect(third.total == first.total + 1 - third.deleted)
