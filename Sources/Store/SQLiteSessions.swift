@@ -196,27 +196,17 @@ actor SQLiteScanSession: ScanSession {
     ) throws -> (skipped: Int, gone: [String]) {
         var skipped = 0
         var gone: [String] = []
-        let known = try db.makeStatement(
-            sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?")
-        try known.setArguments([organisation, rootKey])
-        let sqlite = known.sqliteStatement
-        defer { sqlite3_reset(sqlite) }
-        while true {
-            let code = sqlite3_step(sqlite)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw StoreError.database(
-                    operation: "finish scan", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            guard let text = sqlite3_column_text(sqlite, 0) else { continue }
-            let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+        try forEachRow(
+            db, operation: "finish scan", sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?",
+            arguments: [organisation, rootKey]
+        ) { key, _ in
             // A file read this time (staged) counts as new, changed or unchanged from the stage.
-            let digest = PathDigest(keyBytes: bytes)
-            if let digest, staged.contains(digest) { continue }
+            let digest = PathDigest(keyBytes: key)
+            if let digest, staged.contains(digest) { return }
             if let digest, unchanged.contains(digest) {
                 skipped += 1
             } else {
-                gone.append(String(decoding: bytes, as: UTF8.self))
+                gone.append(String(decoding: key, as: UTF8.self))
             }
         }
         return (skipped, gone)
