@@ -13,11 +13,7 @@ cd "$root"
 work=$(mktemp -d /tmp/overblik-bench-classify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# BENCH_SCRATCH_PATH: build somewhere else than .build (e.g. while debug builds run in parallel).
-scratch=()
-[[ -n "${BENCH_SCRATCH_PATH:-}" ]] && scratch=(--scratch-path "$BENCH_SCRATCH_PATH")
-swift build -c release --product overblik "${scratch[@]}" >/dev/null
-bin="$(swift build -c release "${scratch[@]}" --show-bin-path)/overblik"
+bin=$(bench/build-release.sh)
 python3 bench/make-inventory-lines.py "$N" > "$work/lines.tsv"
 distinct=$(tail -n +2 "$work/lines.tsv" | sort -u | wc -l)
 

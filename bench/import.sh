@@ -10,11 +10,7 @@ WORK="${TMPDIR:-/tmp}/overblik-bench-import"
 mkdir -p "$WORK"
 CSV="$WORK/sccm-$LINES.csv"
 [ -f "$CSV" ] || python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123
-# BENCH_SCRATCH_PATH: build somewhere else than .build (e.g. while debug builds run in parallel).
-scratch=()
-[[ -n "${BENCH_SCRATCH_PATH:-}" ]] && scratch=(--scratch-path "$BENCH_SCRATCH_PATH")
-swift build -c release --product overblik "${scratch[@]}" >/dev/null
-BIN="$(swift build -c release "${scratch[@]}" --show-bin-path)/overblik"
+BIN=$(bench/build-release.sh)
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 

@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
-swift build -c release --product overblik >/dev/null
-bin="$(swift build -c release --show-bin-path)/overblik"
+bin=$(bench/build-release.sh)
 work="bench/work/report"
 rm -rf "$work" && mkdir -p "$work"
 store="$work/national.sqlite"

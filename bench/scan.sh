@@ -22,13 +22,8 @@ for tool in exiftool cc /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install libimage-exiftool-perl time gcc python3)"; exit 1; }
 done
 
-# OVERBLIK=path/to/overblik benchmarks an already built binary (e.g. one built with --scratch-path).
-if [ -n "${OVERBLIK:-}" ]; then
-  overblik=$OVERBLIK
-else
-  swift build -c release --product overblik >/dev/null
-  overblik="$(swift build -c release --show-bin-path)/overblik"
-fi
+# OVERBLIK=path/to/overblik benchmarks an already built binary.
+overblik=$(bench/build-release.sh)
 cc -O2 -o "$work/floor" bench/floor.c -lzip
 
 make_tree() {  # make_tree DIR COUNT: COUNT copies of the fixture documents, 100 per folder

@@ -20,8 +20,7 @@ if [ -z "${OVERBLIK_TEST_POSTGRES_URL:-}" ]; then
 fi
 PG="$OVERBLIK_TEST_POSTGRES_URL"
 rm -rf "$WORK"; mkdir -p "$WORK"
-swift build -c release --product overblik >/dev/null
-BIN="$(swift build -c release --show-bin-path)/overblik"
+BIN=$(bench/build-release.sh)
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
