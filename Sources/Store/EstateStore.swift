@@ -104,6 +104,16 @@ public final class FileIndex: @unchecked Sendable {
     let stamps: [PathDigest: FileStamp]
     private let lock = NSLock()
     private var seenUnchanged: Set<PathDigest> = []
+    /// What the index was read from, when the store can say (SQLite): lets the finishing scan skip counting
+    /// the root's documents again when no other scan of the root has finished since.
+    let basis: Basis?
+
+    struct Basis: Sendable {
+        /// The newest scan of the root when the index was read (nil: none yet).
+        var lastScan: Int64?
+        /// The root's document rows then.
+        var documents: Int
+    }
 
     /// For store implementations: `stamps` is keyed by ``Pseudonymiser/pathKey(_:)``.
     public convenience init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
@@ -115,7 +125,8 @@ public final class FileIndex: @unchecked Sendable {
         self.init(root: root, pseudonymiser: pseudonymiser, digests: digests)
     }
 
-    init(root: String, pseudonymiser: Pseudonymiser, digests: [PathDigest: FileStamp]) {
+    init(root: String, pseudonymiser: Pseudonymiser, digests: [PathDigest: FileStamp], basis: Basis? = nil) {
+        self.basis = basis
         self.root = root
         self.pseudonymiser = pseudonymiser
         self.stamps = digests

@@ -119,8 +119,10 @@ public final class ScanRecorder {
         open = false
         let session = self.session
         let unchanged = index.takeUnchanged()
+        let basis = index.basis
         return try BlockingBridge.wait {
             try await session.markUnchanged(digests: unchanged)
+            if let basis, let counting = session as? any IndexBasedSession { await counting.indexBasis(basis) }
             return try await session.finish(finished: finished)
         }
     }
@@ -258,4 +260,9 @@ public final class BackgroundValue<T: Sendable>: @unchecked Sendable {
         while result == nil { condition.wait() }
         return try result!.get()
     }
+}
+
+/// A session that can use what its scan's ``FileIndex`` was read from (the SQLite session).
+protocol IndexBasedSession: ScanSession {
+    func indexBasis(_ basis: FileIndex.Basis) async
 }

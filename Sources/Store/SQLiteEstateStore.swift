@@ -99,32 +99,35 @@ public final class SQLiteEstateStore: EstateStore {
     public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
         let root = normalisedRoot(root)
         let rootKey = pseudonymiser.rootKey(root)
-        let stamps = try await Self.run("file index") {
-            try await queue.read { db in
+        let (stamps, basis) = try await Self.run("file index") {
+            try await queue.read { db -> ([PathDigest: FileStamp], FileIndex.Basis) in
                 var stamps: [PathDigest: FileStamp] = [:]
-                // Sized from the last scan of this root, so the table is not rebuilt a dozen times as it grows.
-                let expected = try Int.fetchOne(
+                // The last scan of this root: its counts size the table (not rebuilt a dozen times as it grows),
+                // and its id tells the finishing scan whether anyone changed the root since this read.
+                let last = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT new_count + changed_count + unchanged_count FROM scans
+                        SELECT id, new_count + changed_count + unchanged_count AS total FROM scans
                         WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1
                         """, arguments: [organisation ?? 0, rootKey])
-                stamps.reserveCapacity(expected ?? 0)
+                stamps.reserveCapacity(last?["total"] ?? 0)
+                var rows = 0
                 try forEachRow(
                     db, operation: "file index",
                     sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
                     arguments: [organisation ?? 0, rootKey]
                 ) { key, row in
+                    rows += 1
                     // A key this build cannot parse is treated as unknown: that file is simply read again.
                     if let digest = PathDigest(keyBytes: key) {
                         stamps[digest] = FileStamp(
                             size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
                     }
                 }
-                return stamps
+                return (stamps, FileIndex.Basis(lastScan: last?["id"], documents: rows))
             }
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, digests: stamps)
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, digests: stamps, basis: basis)
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {

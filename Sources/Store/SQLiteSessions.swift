@@ -6,7 +6,7 @@ import OverblikModel
 /// A scan staged in connection-private temporary tables; ``finish(finished:)`` merges it into the
 /// store in one short write transaction, so a long scan never holds the store's write lock and a
 /// crashed scan leaves nothing behind (temporary tables die with the connection).
-actor SQLiteScanSession: ScanSession {
+actor SQLiteScanSession: IndexBasedSession {
     let store: SQLiteEstateStore
     let header: ScanHeader
     let root: String
@@ -17,6 +17,11 @@ actor SQLiteScanSession: ScanSession {
     /// costs no write at all, and ``finish(finished:)`` finds the deleted ones as known − seen in one read.
     private var stagedKeys: Set<PathDigest> = []
     private var unchangedKeys: Set<PathDigest> = []
+    private var basis: FileIndex.Basis?
+
+    func indexBasis(_ basis: FileIndex.Basis) {
+        self.basis = basis
+    }
 
     init(store: SQLiteEstateStore, header: ScanHeader, stage: String) {
         self.store = store
@@ -101,8 +106,14 @@ actor SQLiteScanSession: ScanSession {
         let root = self.root
         let stagedKeys = self.stagedKeys
         let unchangedKeys = self.unchangedKeys
+        let basis = self.basis
         let summary = try await SQLiteEstateStore.run("finish scan") {
             try await store.queue.write { db -> ScanSummary in
+                // Whether the root's documents are as the index found them: no scan of the root finished since.
+                let lastScan = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM scans WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1",
+                    arguments: [organisation, rootKey])
+                let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
                 try db.execute(
                     sql: """
                         INSERT INTO scans (organisation, root_key, root, started, finished, tool_name, tool_version,
@@ -135,7 +146,8 @@ actor SQLiteScanSession: ScanSession {
                 // Known − seen. Every unchanged key came from the index of this root, so when the counts add
                 // up nothing is gone and the root's keys need not be read at all (the common rescan).
                 let known =
-                    try Int.fetchOne(
+                    try knownFromIndex
+                    ?? Int.fetchOne(
                         db, sql: "SELECT COUNT(*) FROM documents WHERE organisation = ? AND root_key = ?",
                         arguments: [organisation, rootKey]) ?? 0
                 // A file asked about and then read anyway counts from the stage, not as skipped.

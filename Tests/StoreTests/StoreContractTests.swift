@@ -93,6 +93,37 @@ import TestSupport
         try await store.close()
     }
 
+    @Test(arguments: Backend.persistent)
+    func aScanFinishedMeanwhileOnTheSameRootIsTakenIntoAccount(backend: Backend) async throws {
+        // Scanner 1 reads the index of a, b, c; scanner 2 then finishes a scan that finds d as well; scanner 1
+        // sees a and b unchanged, reads d and no longer finds c. Its counts must come from the store as it is
+        // now, not from the index it read before: c is deleted.
+        let store = try await backend.open()
+        let root = "/srv/twice"
+        let (a, b, c, d) = ("\(root)/a.odt", "\(root)/b.odt", "\(root)/c.odt", "\(root)/d.odt")
+        try await scan(store, root: root, [a, b, c].map { document($0, size: 10) })
+        let header = ScanHeader(organisation: 751, root: root, catalog: testCatalog)
+        let modified = Date(timeIntervalSince1970: 1_700_000_000)
+        let summary = try await DedicatedThread.run { () throws -> ScanSummary in
+            let first = try ScanRecorder(store: store, header: header)
+            let second = try ScanRecorder(store: store, header: header)
+            for path in [a, b, c] { _ = second.index.isUnchanged(path: path, size: 10, modified: modified) }
+            try second.add(document(d, size: 10))
+            _ = try second.finish()
+            for path in [a, b] { _ = first.index.isUnchanged(path: path, size: 10, modified: modified) }
+            try first.add(document(d, size: 10))
+            return try first.finish()
+        }
+        #expect(summary.deleted == 1)
+        #expect(summary.unchanged == 3)
+        #expect(summary.new == 0)
+        let index = try await store.fileIndex(organisation: 751, root: root)
+        #expect(index.count == 3)
+        #expect(index.stamp(forPath: c) == nil)
+        #expect(index.stamp(forPath: d) != nil)
+        try await store.close()
+    }
+
     @Test(arguments: Backend.enabled)
     func recorderRescanSkipsUnchangedFilesAndFindsTheDeletedOnes(backend: Backend) async throws {
         let store = try await backend.open()
