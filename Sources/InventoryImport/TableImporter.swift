@@ -192,7 +192,7 @@ enum TableImporter {
             item.platform = optional(platformColumn)
             item.package = optional(packageColumn)
             item.organisationText = optional(organisationColumn)
-            if let text = optional(dateColumn) { item.installDate = ValueParsing.date(text) }
+            if dateColumn >= 0, !rows.fieldIsEmpty(dateColumn) { item.installDate = rows.dateValue(dateColumn) }
             if let text = optional(countColumn) {
                 guard let count = ValueParsing.installCount(text) else {
                     emitter.unreadable(line: line, "install count \"\(text)\" is not a whole number")

@@ -31,17 +31,23 @@ public enum ValueParsing {
     /// `01-03-2021` / `01.03.2021` / `18/04/2017` (day first, the Danish and European default; month first
     /// only when the day cannot be a month), ISO 8601 with time. Returned as midnight UTC.
     public static func date(_ text: String) -> Date? {
-        guard let (year, month, day) = dayComponents(text) else { return nil }
+        guard let (year, month, day) = dayComponents(text.utf8) else { return nil }
+        return Date(timeIntervalSince1970: Double(daysFromCivil(year, month, day)) * 86_400)
+    }
+
+    /// ``date(_:)`` of text given as its UTF-8 (or other ASCII-compatible) bytes.
+    static func date(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard let (year, month, day) = dayComponents(bytes) else { return nil }
         return Date(timeIntervalSince1970: Double(daysFromCivil(year, month, day)) * 86_400)
     }
 
     /// The same day as `yyyy-mm-dd`, or nil.
     public static func isoDay(_ text: String) -> String? {
-        guard let (year, month, day) = dayComponents(text) else { return nil }
+        guard let (year, month, day) = dayComponents(text.utf8) else { return nil }
         return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
-    static func dayComponents(_ text: String) -> (Int, Int, Int)? {
+    static func dayComponents<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> (Int, Int, Int)? {
         var numbers: [Int] = []
         var widths: [Int] = []
         numbers.reserveCapacity(3)
@@ -50,7 +56,7 @@ public enum ValueParsing {
         var width = 0
         var separator: UInt8 = 0
         var started = false
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 0x20 || byte == 0x09 {
                 if started { break }  // the time part follows
                 continue
