@@ -48,10 +48,18 @@ public enum ValueParsing {
     }
 
     static func dayComponents<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> (Int, Int, Int)? {
-        var numbers: [Int] = []
-        var widths: [Int] = []
-        numbers.reserveCapacity(3)
-        widths.reserveCapacity(3)
+        // Up to three numbers and their digit counts, in fixed slots (no array allocation per call).
+        var numbers = (0, 0, 0)
+        var widths = (0, 0, 0)
+        var parts = 0
+        func keep(_ number: Int, _ digits: Int) {
+            switch parts {
+            case 0: (numbers.0, widths.0) = (number, digits)
+            case 1: (numbers.1, widths.1) = (number, digits)
+            default: (numbers.2, widths.2) = (number, digits)
+            }
+            parts += 1
+        }
         var current = 0
         var width = 0
         var separator: UInt8 = 0
@@ -67,37 +75,35 @@ public enum ValueParsing {
                 width += 1
                 if width > 8 { return nil }
             } else if byte == 0x2D || byte == 0x2E || byte == 0x2F {
-                guard width > 0, separator == 0 || separator == byte, numbers.count < 2 else { return nil }
+                guard width > 0, separator == 0 || separator == byte, parts < 2 else { return nil }
                 separator = byte
-                numbers.append(current)
-                widths.append(width)
+                keep(current, width)
                 current = 0
                 width = 0
-            } else if byte == 0x54 && numbers.count == 2 {
+            } else if byte == 0x54 && parts == 2 {
                 break  // ISO 8601 `T`
             } else {
                 return nil
             }
         }
         guard width > 0 else { return nil }
-        numbers.append(current)
-        widths.append(width)
+        keep(current, width)
         var year = 0
         var month = 0
         var day = 0
-        if numbers.count == 1 && widths[0] == 8 {
-            year = numbers[0] / 10_000
-            month = numbers[0] / 100 % 100
-            day = numbers[0] % 100
-        } else if numbers.count == 3 {
-            if widths[0] == 4 {
-                (year, month, day) = (numbers[0], numbers[1], numbers[2])
-            } else if widths[2] == 4 && widths[0] <= 2 && widths[1] <= 2 {
-                year = numbers[2]
-                if numbers[0] > 12 || numbers[1] <= 12 {
-                    (day, month) = (numbers[0], numbers[1])
+        if parts == 1 && widths.0 == 8 {
+            year = numbers.0 / 10_000
+            month = numbers.0 / 100 % 100
+            day = numbers.0 % 100
+        } else if parts == 3 {
+            if widths.0 == 4 {
+                (year, month, day) = numbers
+            } else if widths.2 == 4 && widths.0 <= 2 && widths.1 <= 2 {
+                year = numbers.2
+                if numbers.0 > 12 || numbers.1 <= 12 {
+                    (day, month) = (numbers.0, numbers.1)
                 } else {
-                    (month, day) = (numbers[0], numbers[1])
+                    (month, day) = (numbers.0, numbers.1)
                 }
             } else {
                 return nil
