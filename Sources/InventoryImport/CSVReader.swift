@@ -89,6 +89,12 @@ final class CSVReader: RowSource {
         }
     }
 
+    /// Appends the current row's bytes to `bytes` and its field ends, shifted by `offset`, to `ends`.
+    func appendCurrentRow(bytes: inout [UInt8], fieldEnds ends: inout [Int], offset: Int) {
+        bytes.append(contentsOf: recordBytes)
+        for end in fieldEnds { ends.append(offset + end) }
+    }
+
     /// Parses the field's bytes directly: no `String` is made for a date. The same answer as
     /// ``ValueParsing/date(_:)`` on the decoded field, since a day is ASCII and any other byte refuses it in
     /// both forms.

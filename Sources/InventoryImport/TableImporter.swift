@@ -45,7 +45,14 @@ enum TableImporter {
             default: "comma"
             }
         emitter.note("delimiter: \(name)")
-        try importRows(reader, forced: forced, emitter: emitter)
+        if let size = stream.file.fileSize, size >= emitter.options.rowPrefetchMinimumBytes {
+            // Reading, hashing and splitting a large file into rows run on a second core meanwhile.
+            let rows = PrefetchedRows(reader: reader)
+            defer { rows.stop() }
+            try importRows(rows, forced: forced, emitter: emitter)
+        } else {
+            try importRows(reader, forced: forced, emitter: emitter)
+        }
     }
 
     static func importRows(_ rows: any RowSource, forced: InputFormat, emitter: RecordEmitter) throws(ImportError) {
