@@ -93,8 +93,9 @@ import Testing
         let url = try temporaryFile("prefetch-no-title.csv", text: noTitle)
         var errors: [ImportError?] = []
         for prefetch in [false, true] {
+            let importer = try Self.importer(prefetch: prefetch)
             do {
-                _ = try Self.importer(prefetch: prefetch).importFile(at: url)
+                _ = try importer.importFile(at: url)
                 errors.append(nil)
             } catch {
                 errors.append(error)

@@ -104,7 +104,7 @@ import Testing
         let records = Self.records()
         // Batches of two: three hand-overs, the last one partly filled.
         let path = try Self.storeFile()
-        let store = try await EstateStoreFactory.open(.sqlite(path: path))
+        let store = try SQLiteEstateStore(path: path)
         let outcome = try await DedicatedThread.run { () throws -> Int in
             let recorder = try ImportRecorder(store: store, header: Self.header(hash: "sha256:rows"), batchSize: 2)
             for record in records { try recorder.add(record) }
@@ -121,7 +121,7 @@ import Testing
 
         // The session's own `add(software:)` stores the same rows.
         let direct = try Self.storeFile()
-        let directStore = try await EstateStoreFactory.open(.sqlite(path: direct))
+        let directStore = try SQLiteEstateStore(path: direct)
         try await importFile(directStore, hash: "sha256:rows", records)
         try await directStore.close()
         #expect(try Self.softwareRows(direct) == rows)
@@ -129,7 +129,7 @@ import Testing
 
     @Test func cancelledRecorderLeavesNothingAfterBatchesWereWritten() async throws {
         let path = try Self.storeFile()
-        let store = try await EstateStoreFactory.open(.sqlite(path: path))
+        let store = try SQLiteEstateStore(path: path)
         let records = Self.records()
         try await DedicatedThread.run { () throws -> Void in
             let recorder = try ImportRecorder(store: store, header: Self.header(hash: "sha256:cancel"), batchSize: 2)
