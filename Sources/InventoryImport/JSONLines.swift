@@ -143,38 +143,44 @@ public enum JSONLines {
 
         mutating func string(_ text: String) {
             byte(0x22)
-            var text = text
-            text.withUTF8 { bytes in
-                var runStart = 0
-                for index in 0..<bytes.count {
-                    let value = bytes[index]
-                    guard value < 0x20 || value == 0x22 || value == 0x5C else { continue }
-                    if runStart < index {
-                        (base + count).update(from: bytes.baseAddress! + runStart, count: index - runStart)
-                        count += index - runStart
-                    }
-                    runStart = index + 1
-                    byte(0x5C)
-                    switch value {
-                    case 0x22: byte(0x22)
-                    case 0x5C: byte(0x5C)
-                    case 0x0A: byte(0x6E)
-                    case 0x0D: byte(0x72)
-                    case 0x09: byte(0x74)
-                    default:
-                        byte(0x75)
-                        byte(0x30)
-                        byte(0x30)
-                        byte(JSONLines.hex[Int(value >> 4)])
-                        byte(JSONLines.hex[Int(value & 0x0F)])
-                    }
-                }
-                if runStart < bytes.count {
-                    (base + count).update(from: bytes.baseAddress! + runStart, count: bytes.count - runStart)
-                    count += bytes.count - runStart
-                }
+            // Read in place (a `var` copy to call `withUTF8` costs a retain and release per string).
+            if text.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+                var copy = text
+                copy.withUTF8 { escaped($0) }
             }
             byte(0x22)
+        }
+
+        /// The UTF-8 bytes of a JSON string's content, escaped.
+        mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let value = bytes[index]
+                guard value < 0x20 || value == 0x22 || value == 0x5C else { continue }
+                if runStart < index {
+                    (base + count).update(from: bytes.baseAddress! + runStart, count: index - runStart)
+                    count += index - runStart
+                }
+                runStart = index + 1
+                byte(0x5C)
+                switch value {
+                case 0x22: byte(0x22)
+                case 0x5C: byte(0x5C)
+                case 0x0A: byte(0x6E)
+                case 0x0D: byte(0x72)
+                case 0x09: byte(0x74)
+                default:
+                    byte(0x75)
+                    byte(0x30)
+                    byte(0x30)
+                    byte(JSONLines.hex[Int(value >> 4)])
+                    byte(JSONLines.hex[Int(value & 0x0F)])
+                }
+            }
+            if runStart < bytes.count {
+                (base + count).update(from: bytes.baseAddress! + runStart, count: bytes.count - runStart)
+                count += bytes.count - runStart
+            }
         }
     }
 

@@ -165,9 +165,11 @@ final class PrefetchedRows: RowSource {
         return true
     }
 
-    var line: Int { batch.lines[row] }
+    /// Past the last row (after `advance()` returned false or threw) these describe the last row read.
+    private var current: Int { min(max(row, 0), batch.count - 1) }
+    var line: Int { batch.count == 0 ? 0 : batch.lines[current] }
     var fieldCount: Int { endField - firstField }
-    var rowProblem: String? { batch.problems[row] }
+    var rowProblem: String? { batch.count == 0 ? nil : batch.problems[current] }
 
     private func bounds(_ index: Int) -> (start: Int, end: Int)? {
         guard index >= 0, index < endField - firstField else { return nil }
