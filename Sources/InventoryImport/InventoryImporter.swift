@@ -175,8 +175,11 @@ final class RecordEmitter {
         report.softwareRecords += 1
         report.tally.add(record)
         if classification.isUnknown {
-            if report.unknownTitles[title] != nil || report.unknownTitles.count < FileImportReport.unknownTitleCap {
-                report.unknownTitles[title, default: 0] += 1
+            // One hash of the title per line: count through the found index, insert only when new.
+            if let index = report.unknownTitles.index(forKey: title) {
+                report.unknownTitles.values[index] += 1
+            } else if report.unknownTitles.count < FileImportReport.unknownTitleCap {
+                report.unknownTitles[title] = 1
             }
         }
     }
