@@ -187,7 +187,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OverblikCLITests",
-            dependencies: ["OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel"],
+            dependencies: [
+                "OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel", "Catalog", "OfficeDocuments",
+            ],
             swiftSettings: strictSettings
         ),
     ]

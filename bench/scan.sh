@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/scan.sh N [EXIFTOOL_N]: documents/second and peak memory of `overblik scan` (release build) against
 # peers on one tree of N real documents (copies of fixtures/documents/generated and corpus):
-#   overblik scan --format jsonl --jobs $(nproc)      (output to /dev/null)
+#   overblik scan --no-store --format jsonl --jobs $(nproc)      (output to /dev/null)
 #   exiftool -r -fast -json                            (on the first EXIFTOOL_N files only, default 2000: slow)
 #   bench/python-reader.py                             (zipfile + ElementTree, one process per core)
 #   bench/floor.c                                      (single-threaded C: libzip open + read meta.xml bytes)
@@ -79,7 +79,8 @@ jobs=$(nproc)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $N documents ($(du -sh "$tree" | cut -f1)), exiftool tree: $EXIF_N; $RUNS runs each, medians"
-measure "overblik scan" "$N" "$overblik" scan "$tree" --format jsonl --output /dev/null --jobs "$jobs"
+# --no-store: this measures reading; with the store a second run would skip every unchanged file (bench/store.sh).
+measure "overblik scan" "$N" "$overblik" scan "$tree" --no-store --format jsonl --output /dev/null --jobs "$jobs"
 measure "floor (C, 1 thread)" "$N" "$work/floor" "$tree"
 # libzip calls mktime per entry; with TZ unset glibc re-reads /etc/localtime each time. overblik sets TZ once
 # at start-up; this line shows the floor with the same setting (not used in the ratios).

@@ -114,23 +114,42 @@ public struct AuthorityDirectory: Sendable {
     /// then with Danish letters transliterated (æ→ae, ø→oe, å→aa), so `Aarhus`, `Århus` and `Arhus` meet the
     /// aliases as they are written.
     static func lookupKeys(_ text: String) -> [String] {
-        var folded = text.lowercased()
-            .replacingOccurrences(of: "-", with: " ")
-            .replacingOccurrences(of: "‐", with: " ")
-            .replacingOccurrences(of: "–", with: " ")
-        while folded.hasSuffix(".") { folded.removeLast() }
-        folded = folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        // Codes with leading zeros ("0101", "00101") → "101"
-        if !folded.isEmpty, folded.allSatisfy(\.isASCII), folded.allSatisfy(\.isNumber), let number = Int(folded) {
-            return [String(number), folded]
+        // One pass over the scalars (runs for every alias when the directory loads, so no Foundation
+        // search-and-replace): hyphens and dashes become spaces, runs of white space one space.
+        var folded = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == "-" || scalar == "\u{2010}" || scalar == "\u{2013}" || scalar.properties.isWhitespace {
+                pendingSpace = !folded.isEmpty
+                continue
+            }
+            if pendingSpace {
+                folded.append(" ")
+                pendingSpace = false
+            }
+            folded.append(scalar)
         }
-        let transliterated =
-            folded
-            .replacingOccurrences(of: "æ", with: "ae")
-            .replacingOccurrences(of: "ø", with: "oe")
-            .replacingOccurrences(of: "å", with: "aa")
-            .replacingOccurrences(of: "é", with: "e")
-        return transliterated == folded ? [folded] : [folded, transliterated]
+        // Trailing dots go ("Kbh."), and the white space before them.
+        while let last = folded.last, last == "." || last == " " { folded.removeLast() }
+        let key = String(folded)
+        // Codes with leading zeros ("0101", "00101") → "101"
+        if !key.isEmpty, key.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let number = Int(key)
+        {
+            return [String(number), key]
+        }
+        var transliterated = String.UnicodeScalarView()
+        for scalar in folded {
+            switch scalar {
+            case "æ": transliterated.append(contentsOf: "ae".unicodeScalars)
+            case "ø": transliterated.append(contentsOf: "oe".unicodeScalars)
+            case "å": transliterated.append(contentsOf: "aa".unicodeScalars)
+            case "é": transliterated.append("e")
+            default: transliterated.append(scalar)
+            }
+        }
+        let plain = String(transliterated)
+        return plain == key ? [key] : [key, plain]
     }
 
     /// Levenshtein distance, or nil when it exceeds `limit` (keeps suggestion search cheap).

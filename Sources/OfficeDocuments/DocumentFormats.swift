@@ -93,6 +93,30 @@ enum DocumentFormats {
         odfExtensions.union(flatExtensions).union(starOfficeExtensions).union(ooxmlExtensions)
         .union(legacyExtensions).union(otherExtensions)
 
+    /// The candidate extensions packed into integers (up to 8 ASCII bytes, lowercase): the walker checks
+    /// every file name against them from its bytes, without making a string.
+    private static let packedCandidates: Set<UInt64> = Set(candidateExtensions.compactMap { packed(Array($0.utf8)) })
+
+    private static func packed(_ bytes: some Collection<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 8 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            value = value << 8 | UInt64(lower)
+        }
+        return value
+    }
+
+    /// Whether a file name (its bytes) has a candidate extension, case-insensitively; the same answer as
+    /// `candidateExtensions.contains(DocumentReader.lowercasedExtension(of: name))` for names without `/`.
+    static func isCandidate(name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        // A name that is only ".odt" has an extension when it sits in a folder (as the path-based check says).
+        guard let key = packed(name[(dot + 1)...]) else { return false }
+        return packedCandidates.contains(key)
+    }
+
     /// Extensions that promise a ZIP container.
     static let zipExtensions: Set<String> = odfExtensions.union(starOfficeExtensions).union(ooxmlExtensions)
         .subtracting(["sdw", "sdc", "sdd"])

@@ -588,11 +588,26 @@ public struct DocumentReader: Sendable {
         }
     }
 
+    /// Asked for every file the walker finds, so it works on the UTF-8 bytes: no Foundation string search.
     static func lowercasedExtension(of path: String) -> String {
-        guard let dot = path.lastIndex(of: "."), let slash = path.lastIndex(of: "/") ?? path.indices.first,
-            dot > slash
-        else { return "" }
-        let ext = path[path.index(after: dot)...]
-        return ext.contains("/") ? "" : ext.lowercased()
+        let utf8 = path.utf8
+        var dot: String.Index?
+        var index = utf8.endIndex
+        while index > utf8.startIndex {
+            index = utf8.index(before: index)
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "/") { break }
+            if byte == UInt8(ascii: ".") {
+                dot = index
+                break
+            }
+        }
+        // A bare ".odt" (the whole path) has no extension; "folder/.odt" keeps "odt" as before.
+        guard let dot, dot > utf8.startIndex else { return "" }
+        let ext = utf8[utf8.index(after: dot)...]
+        if ext.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: ext.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        }
+        return String(path[utf8.index(after: dot)...]).lowercased()
     }
 }

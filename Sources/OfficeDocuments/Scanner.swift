@@ -1,20 +1,15 @@
 import Foundation
+import Synchronization
 public import OverblikModel
 
-/// Receives scan results, in order of completion, on the thread that called ``DocumentScanner/run(roots:sink:)``.
+/// Receives scan results in order of completion, from the scanner's threads but one call at a time (a sink needs
+/// no locking of its own), all before ``DocumentScanner/run(roots:sink:progress:)`` returns.
 ///
 /// The CLI writes them to a file; the estate store records them. A sink that throws stops the scan.
 public protocol DocumentRecordSink: AnyObject {
     func accept(_ record: DocumentRecord) throws
     /// A directory or special file the walker reported instead of reading.
     func walkIssue(_ issue: WalkIssue) throws
-    /// A file not read because ``DocumentScanner/skipUnchanged`` said the store already has it as it is.
-    func unchanged(path: String) throws
-}
-
-extension DocumentRecordSink {
-    /// Sinks that do not keep state between scans ignore skipped files.
-    public func unchanged(path: String) throws {}
 }
 
 /// What one scan did, for the summary and the progress line.
@@ -36,6 +31,9 @@ public struct ScanOptions: Sendable, Hashable {
     public var followSymlinks: Bool
     /// Read every regular file, not only those with office-document extensions.
     public var allFiles: Bool
+    /// Threads listing directories: as many as the readers, at most 4 (listing in parallel pays on rescans,
+    /// where a file costs only a `stat`, and on network shares, where each listing waits on the server).
+    public var walkers: Int { min(jobs, 4) }
 
     /// `jobs` defaults to the number of active processors.
     public init(jobs: Int? = nil, followSymlinks: Bool = false, allFiles: Bool = false) {
@@ -53,10 +51,10 @@ public struct ScanOptions: Sendable, Hashable {
 public struct DocumentScanner: Sendable {
     public let reader: DocumentReader
     public let options: ScanOptions
-    /// Asked (on the walker thread) before a file is queued for reading: true skips it as unchanged since the
-    /// last scan, and the sink hears ``DocumentRecordSink/unchanged(path:)`` instead of a record. Set by the
-    /// estate store.
-    public var skipUnchanged: (@Sendable (String) -> Bool)?
+    /// Asked on the walker threads, with the size and time the walker found, before a file is queued for
+    /// reading: a file it calls unchanged since the last scan is counted in ``ScanProgress/unchanged`` and not
+    /// read. Set by the estate store.
+    public var skipUnchanged: (any UnchangedFiles)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
         self.reader = reader
@@ -68,135 +66,229 @@ public struct DocumentScanner: Sendable {
         DocumentFormats.candidateExtensions.contains(DocumentReader.lowercasedExtension(of: path))
     }
 
-    private enum WorkItem: Sendable {
-        case file(String)
-        case issue(WalkIssue)
-    }
-
-    private enum Result: Sendable {
-        case record(DocumentRecord)
-        case unchanged(String)
-        case issue(WalkIssue)
-    }
-
     /// Paths and records travel in batches: one lock hand-off per batch instead of per file keeps the threads
     /// busy reading rather than waking each other.
     public static let batchSize = 32
 
     /// Validates every root first (throws ``ScanError/unreadableRoot(path:reason:)``), then scans them all.
-    /// `progress` is called on the calling thread after each result.
+    /// The sink and `progress` are called from the scanner's threads, one call at a time (never concurrently),
+    /// and `run` returns once every call has returned.
     public func run(
         roots: [String], sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)? = nil
     ) throws -> ScanProgress {
         let walker = TreeWalker(followSymlinks: options.followSymlinks)
         for root in roots { try walker.validate(root: root) }
-        let started = Date()
         let jobs = options.jobs
-        let batchSize = Self.batchSize
-        // At most 2 batches per job waiting in each queue: memory is bounded by jobs × batch size.
+        // At most 2 batches per job waiting: memory is bounded by jobs × batch size.
         let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
-        let results = BoundedQueue<[Result]?>(capacity: jobs * 2)
-        let cancelled = AtomicFlag()
+        let gate = SinkGate(sink: sink, progress: progress)
         let allFiles = options.allFiles
         let skipUnchanged = self.skipUnchanged
+        let finished = DispatchGroup()
 
+        let walkerThreads = options.walkers
+        finished.enter()
         let walkerThread = Thread {
-            // Unchanged files skip the readers and go straight to the results, in large batches: a rescan of an
-            // unchanged tree costs little more than the walk itself.
-            var unchanged: [Result] = []
-            var batch: [WorkItem] = []
-            batch.reserveCapacity(batchSize)
-            func emit(_ item: WorkItem) {
-                batch.append(item)
-                if batch.count == batchSize {
-                    work.push(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+            walker.walk(roots: roots, threads: walkerThreads, withStatus: skipUnchanged != nil) {
+                ScanWalkVisitor(work: work, gate: gate, allFiles: allFiles, unchangedFiles: skipUnchanged)
             }
-            for root in roots {
-                walker.walk(
-                    root: root,
-                    file: { path in
-                        if cancelled.isSet { return false }
-                        guard allFiles || Self.isCandidate(path: path) else { return true }
-                        if let skipUnchanged, skipUnchanged(path) {
-                            unchanged.append(.unchanged(path))
-                            if unchanged.count >= 1024 {
-                                results.push(unchanged)
-                                unchanged.removeAll(keepingCapacity: true)
-                            }
-                        } else {
-                            emit(.file(path))
-                        }
-                        return true
-                    },
-                    issue: { issue in emit(.issue(issue)) })
-                if cancelled.isSet { break }
-            }
-            if !unchanged.isEmpty { results.push(unchanged) }
-            if !batch.isEmpty { work.push(batch) }
             for _ in 0..<jobs { work.push(nil) }
+            finished.leave()
         }
         walkerThread.stackSize = 1 << 20
         walkerThread.start()
         let reader = self.reader
         for _ in 0..<jobs {
+            finished.enter()
             let thread = Thread {
                 while let items = work.pop() {
-                    if cancelled.isSet { continue }
+                    if gate.cancelled.isSet { continue }
                     let done: [Result] = items.map { item in
                         switch item {
                         case .file(let path): return .record(reader.read(path: path))
                         case .issue(let issue): return .issue(issue)
                         }
                     }
-                    results.push(done)
+                    // Handed over on this thread, and released here too: a record freed on another thread
+                    // than the one that built it makes glibc's allocator lock this thread's arena, and the
+                    // readers then wait on each other (measured: 2 readers ran at the speed of one).
+                    gate.deliver(done)
                 }
-                results.push(nil)
+                finished.leave()
             }
             thread.stackSize = 4 << 20
             thread.start()
         }
+        finished.wait()
+        return try gate.finish()
+    }
+}
 
-        var stats = ScanProgress()
-        var running = jobs
-        var failure: (any Error)?
-        while running > 0 {
-            guard let batch = results.pop() else {
-                running -= 1
-                continue
-            }
-            if failure != nil { continue }
-            for result in batch {
+/// Serialises the scanner threads' calls to the sink and keeps the counts; the first sink error cancels the scan.
+private final class SinkGate: @unchecked Sendable {
+    // Unchecked: `sink`, `progress`, `stats` and `failure` are only touched under `lock`.
+    private let lock = NSLock()
+    private let sink: any DocumentRecordSink
+    private let progress: ((ScanProgress) -> Void)?
+    private let started = Date()
+    private var stats = ScanProgress()
+    private var failure: (any Error)?
+    let cancelled = AtomicFlag()
+
+    init(sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)?) {
+        self.sink = sink
+        self.progress = progress
+    }
+
+    func deliver(_ batch: [Result]) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard failure == nil else { return }
+        for result in batch {
+            do {
                 switch result {
                 case .record(let record):
                     stats.files += 1
                     if record.error != nil { stats.errors += 1 }
-                    do { try sink.accept(record) } catch {
-                        failure = error
-                        cancelled.set()
-                    }
-                case .unchanged(let path):
-                    stats.unchanged += 1
-                    do { try sink.unchanged(path: path) } catch {
-                        failure = error
-                        cancelled.set()
-                    }
+                    try sink.accept(record)
+                case .unchanged(let count):
+                    stats.unchanged += count
                 case .issue(let issue):
                     stats.walkIssues += 1
-                    do { try sink.walkIssue(issue) } catch {
-                        failure = error
-                        cancelled.set()
-                    }
+                    try sink.walkIssue(issue)
                 }
-                if failure != nil { break }
+            } catch {
+                failure = error
+                cancelled.set()
+                return
             }
-            stats.elapsed = Date().timeIntervalSince(started)
-            progress?(stats)
         }
+        stats.elapsed = Date().timeIntervalSince(started)
+        progress?(stats)
+    }
+
+    func finish() throws -> ScanProgress {
+        lock.lock()
+        defer { lock.unlock() }
         stats.elapsed = Date().timeIntervalSince(started)
         if let failure { throw ScanError.sinkFailed("\(failure)") }
         return stats
+    }
+}
+
+/// What the walkers hand the readers.
+private enum WorkItem: Sendable {
+    case file(String)
+    case issue(WalkIssue)
+}
+
+/// What reaches the sink, in order of completion.
+private enum Result: Sendable {
+    case record(DocumentRecord)
+    /// Files skipped as unchanged since the previous result (counted, never named: no path string is made).
+    case unchanged(Int)
+    case issue(WalkIssue)
+}
+
+/// What a rescan knows about the files already in the store, asked directory by directory on the walker threads.
+public protocol UnchangedFiles: Sendable {
+    /// The check for the files directly in `directory` (its path with a trailing `/`), or nil when nothing
+    /// under it is known.
+    func directory(_ directory: String) -> (any UnchangedInDirectory)?
+}
+
+/// The check for one directory's files, used by one walker thread while it lists that directory.
+public protocol UnchangedInDirectory: AnyObject {
+    /// True when the file `name` (its bytes) in this directory has exactly the size and time the last scan
+    /// stored: it is not read again, and counts as unchanged.
+    func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool
+    /// The directory is listed: hand over whatever was collected.
+    func finish()
+}
+
+/// One walker thread's side of the scan: files to read go to the readers in batches; files the store already
+/// has unchanged are only counted, and no path string is made for them, so a rescan of an unchanged tree costs
+/// little more than the walk itself.
+private final class ScanWalkVisitor: WalkVisitor {
+    let work: BoundedQueue<[WorkItem]?>
+    let gate: SinkGate
+    let cancelled: AtomicFlag
+    let allFiles: Bool
+    let unchangedFiles: (any UnchangedFiles)?
+    private var directoryCheck: (any UnchangedInDirectory)?
+    private var batch: [WorkItem] = []
+    private var unchanged = 0
+
+    init(work: BoundedQueue<[WorkItem]?>, gate: SinkGate, allFiles: Bool, unchangedFiles: (any UnchangedFiles)?) {
+        self.work = work
+        self.gate = gate
+        self.cancelled = gate.cancelled
+        self.allFiles = allFiles
+        self.unchangedFiles = unchangedFiles
+        batch.reserveCapacity(DocumentScanner.batchSize)
+    }
+
+    func enterDirectory(_ directory: String) {
+        directoryCheck = unchangedFiles?.directory(directory)
+    }
+
+    func leaveDirectory() {
+        directoryCheck?.finish()
+        directoryCheck = nil
+        if unchanged >= 1024 { flushUnchanged() }
+    }
+
+    func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool {
+        if cancelled.isSet { return false }
+        guard allFiles || DocumentFormats.isCandidate(name: name) else { return true }
+        if let directoryCheck, let status, directoryCheck.isUnchanged(name: name, status: status) {
+            unchanged += 1
+            return true
+        }
+        emit(.file(directory + String(decoding: name, as: UTF8.self)))
+        return true
+    }
+
+    /// A root that is itself a file.
+    func file(_ path: String, status: FileStatus?) -> Bool {
+        if cancelled.isSet { return false }
+        guard allFiles || DocumentScanner.isCandidate(path: path) else { return true }
+        if let status, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")),
+            let check = unchangedFiles?.directory(String(path[...slash]))
+        {
+            var name = Array(path.utf8[path.utf8.index(after: slash)...])
+            let isUnchanged = name.withUnsafeMutableBufferPointer {
+                check.isUnchanged(name: UnsafeBufferPointer($0), status: status)
+            }
+            check.finish()
+            if isUnchanged {
+                unchanged += 1
+                return true
+            }
+        }
+        emit(.file(path))
+        return true
+    }
+
+    func issue(_ issue: WalkIssue) { emit(.issue(issue)) }
+
+    func finish() {
+        flushUnchanged()
+        if !batch.isEmpty { work.push(batch) }
+        batch = []
+    }
+
+    private func flushUnchanged() {
+        if unchanged > 0 { gate.deliver([.unchanged(unchanged)]) }
+        unchanged = 0
+    }
+
+    private func emit(_ item: WorkItem) {
+        batch.append(item)
+        if batch.count == DocumentScanner.batchSize {
+            work.push(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
     }
 }
 
@@ -233,20 +325,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 }
 
-/// A set-once flag shared between threads.
-final class AtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+/// A set-once flag shared between threads (read for every file, so an atomic rather than a lock).
+final class AtomicFlag: Sendable {
+    private let value = Atomic<Bool>(false)
 
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    var isSet: Bool { value.load(ordering: .relaxed) }
 
-    func set() {
-        lock.lock()
-        value = true
-        lock.unlock()
-    }
+    func set() { value.store(true, ordering: .relaxed) }
 }

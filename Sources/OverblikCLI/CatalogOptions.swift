@@ -4,7 +4,7 @@ import Foundation
 
 /// `--catalog FILE` (repeatable): user catalogs layered on the shipped one, later files winning per id.
 /// Commands that classify add `@OptionGroup var catalogOptions: CatalogOptions`.
-public struct CatalogOptions: ParsableArguments {
+public struct CatalogOptions: ParsableArguments, Sendable {
     @Option(
         name: .customLong("catalog"),
         help: ArgumentHelp(

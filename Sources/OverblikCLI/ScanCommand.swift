@@ -116,8 +116,26 @@ public struct ScanCommand: AsyncParsableCommand {
     func runBlocking() throws {
         let format = resolvedFormat
         let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
+        // The catalog loads while the store opens and reads what the last scan knew.
+        let catalogOptions = self.catalogOptions
+        let pendingCatalog = BackgroundValue { try catalogOptions.loadCatalog() }
+        var storeSink: StoreScanSink?
+        if !noStore {
+            do {
+                storeSink = try StoreScanSink(
+                    location: storeOptions.location, organisation: organisationCode,
+                    roots: paths.map(StoreScanSink.absoluteRoot), includePaths: includePaths,
+                    catalog: { try pendingCatalog.value().stamp })
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                printError("\(error)")
+                throw ExitCode(74)
+            }
+        }
+        let catalog = try pendingCatalog.value()
         let reader = DocumentReader(
-            classifier: try catalogOptions.makeClassifier(),
+            classifier: Classifier(catalog: catalog),
             options: DocumentReaderOptions(includePersonalData: includePersonalData))
         var scanner = DocumentScanner(
             reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
@@ -132,22 +150,14 @@ public struct ScanCommand: AsyncParsableCommand {
                 writer = format == .summary ? nil : OutputStreamWriter(fd: STDOUT_FILENO, ownsDescriptor: false)
             }
         } catch {
+            storeSink?.cancel()
             printError("\(error)")
             throw ExitCode(73)
         }
         let sink = ScanOutputSink(format: format, writer: writer)
-        var storeSink: StoreScanSink?
-        if !noStore {
-            do {
-                storeSink = try StoreScanSink(
-                    location: storeOptions.location, organisation: organisationCode, roots: roots,
-                    includePaths: includePaths)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(74)
-            }
-            if !full { scanner.skipUnchanged = storeSink?.skipPredicate }
-            sink.additionalSinks = [storeSink!]
+        if let storeSink {
+            if !full { scanner.skipUnchanged = storeSink.unchangedFiles }
+            sink.additionalSinks = [storeSink]
         }
         try sink.begin()
 

@@ -125,10 +125,6 @@ final class ScanOutputSink: DocumentRecordSink {
         }
     }
 
-    func unchanged(path: String) throws {
-        for sink in additionalSinks { try sink.unchanged(path: path) }
-    }
-
     func walkIssue(_ issue: WalkIssue) throws {
         summary.add(issue)
         for sink in additionalSinks { try sink.walkIssue(issue) }

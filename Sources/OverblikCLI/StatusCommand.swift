@@ -2,7 +2,7 @@ public import ArgumentParser
 import Foundation
 import Geography
 import OverblikModel
-import Store
+public import Store
 
 /// `overblik status`: which of the 103 authorities have submitted, and who is missing.
 public struct StatusCommand: AsyncParsableCommand {
@@ -13,10 +13,14 @@ public struct StatusCommand: AsyncParsableCommand {
             Examples:
               overblik status --store national.sqlite
               overblik status --period 2025 --store national.sqlite
+              overblik status --store national.sqlite --format json > status.json
             """)
 
     @Option(help: "The period to check (default: the newest period in the store).")
     public var period: String?
+
+    @Option(help: "Output format: text or json (one object per authority, for scripts and dashboards).")
+    public var format: AuthoritiesCommand.OutputFormat = .text
 
     @OptionGroup public var storeOptions: StoreOptions
 
@@ -26,6 +30,10 @@ public struct StatusCommand: AsyncParsableCommand {
         let store = try await storeOptions.open(create: false)
         let status = try await SubmissionStatus.build(store: store, period: period)
         try await store.close()
+        if format == .json {
+            print(try Self.json(status))
+            return
+        }
         let directory = AuthorityDirectory.denmark
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
@@ -77,5 +85,60 @@ public struct StatusCommand: AsyncParsableCommand {
         if status.entries.contains(where: { $0.superseded > 0 }) {
             print("* a newer submission replaced an earlier one for this period (the earlier one is kept as history)")
         }
+    }
+
+    /// The status as JSON: the period, every authority with its submission state, and the missing codes.
+    public static func json(_ status: SubmissionStatus) throws -> String {
+        struct Row: Encodable {
+            var code: Int
+            var name: String
+            var kind: String
+            var region: Int
+            /// Creation time of the current submission for the period (ISO 8601), or nil when missing.
+            var submitted: String?
+            var digest: String?
+            var superseded: Int
+            var otherPeriods: [String]
+
+            // Missing authorities say `null` rather than leaving the keys out: every row has the same shape.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(code, forKey: .code)
+                try container.encode(name, forKey: .name)
+                try container.encode(kind, forKey: .kind)
+                try container.encode(region, forKey: .region)
+                try container.encode(submitted, forKey: .submitted)
+                try container.encode(digest, forKey: .digest)
+                try container.encode(superseded, forKey: .superseded)
+                try container.encode(otherPeriods, forKey: .otherPeriods)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case code, name, kind, region, submitted, digest, superseded, otherPeriods
+            }
+        }
+        struct Document: Encodable {
+            var period: String?
+            var periods: [String]
+            var submitted: Int
+            var missing: [Int]
+            var authorities: [Row]
+        }
+        let formatter = ISO8601DateFormatter()
+        let rows = status.entries.map { entry in
+            let current = entry.submission(for: status.period)
+            return Row(
+                code: entry.authority.code, name: entry.authority.name, kind: entry.authority.kind.rawValue,
+                region: entry.authority.regionCode, submitted: current.map { formatter.string(from: $0.body.created) },
+                digest: current?.digest, superseded: entry.superseded,
+                otherPeriods: entry.submissions.keys.filter { $0 != status.period }.sorted())
+        }
+        let document = Document(
+            period: status.period, periods: status.periods, submitted: status.submitted.count,
+            missing: status.missing.map(\.authority.code), authorities: rows)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 }

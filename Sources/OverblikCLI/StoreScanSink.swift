@@ -19,16 +19,20 @@ final class StoreScanSink: DocumentRecordSink {
     private var recorders: [(root: String, recorder: ScanRecorder)] = []
     private var finished = false
 
-    init(location: StoreLocation, organisation: Int?, roots: [String], includePaths: Bool) throws {
+    /// `catalog`: the stamp of the catalog the scan classifies with (the bundled one or the user's), asked
+    /// once the store is open and the first root's index loaded, so the catalog can load meanwhile.
+    init(
+        location: StoreLocation, organisation: Int?, roots: [String], includePaths: Bool,
+        catalog: @escaping () throws -> CatalogStamp
+    ) throws {
         store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
-        let catalog = (try? ProductCatalog.bundled())?.stamp ?? CatalogStamp(version: "none", digest: "none")
         let started = Date()
         do {
             for root in Set(roots.map(normalisedRoot)).sorted(by: { $0.count > $1.count }) {
                 let header = ScanHeader(
-                    organisation: organisation, root: root, started: started, catalog: catalog,
-                    includePaths: includePaths)
-                recorders.append((root, try ScanRecorder(store: store, header: header)))
+                    organisation: organisation, root: root, started: started,
+                    catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
+                recorders.append((root, try ScanRecorder(store: store, header: header, catalog: catalog)))
             }
         } catch {
             cancel()
@@ -49,27 +53,38 @@ final class StoreScanSink: DocumentRecordSink {
         try recorder(for: record.path)?.add(record)
     }
 
-    func unchanged(path: String) throws {
-        try recorder(for: path)?.markUnchanged(path: path)
-    }
-
     func walkIssue(_ issue: WalkIssue) throws {}
 
-    /// True when the file's size and modification time equal what the last scan of its root stored.
-    var skipPredicate: @Sendable (String) -> Bool {
-        let indexes = recorders.map { ($0.root, $0.recorder.index) }
-        return { path in
-            guard
-                let index = indexes.first(where: { path == $0.0 || path.hasPrefix($0.0 == "/" ? "/" : $0.0 + "/") })?.1,
-                index.count > 0
-            else { return false }
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
-            // The same arithmetic as the reader's, so an unchanged file compares equal to the stored time.
-            let modified = Date(
-                timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-            return index.isUnchanged(path: path, size: Int64(info.st_size), modified: modified)
+    /// What the last scan of each root stored, for the scanner's walker threads: a directory is routed to the
+    /// most specific root containing it once, then its files are checked by name.
+    var unchangedFiles: any UnchangedFiles {
+        StoredFiles(roots: recorders.map { (prefix: $0.root == "/" ? "/" : $0.root + "/", index: $0.recorder.index) })
+    }
+
+    private struct StoredFiles: UnchangedFiles {
+        /// Longest root first, as the recorders.
+        let roots: [(prefix: String, index: FileIndex)]
+
+        func directory(_ directory: String) -> (any UnchangedInDirectory)? {
+            guard let index = roots.first(where: { directory.hasPrefix($0.prefix) })?.index, index.count > 0 else {
+                return nil
+            }
+            return DirectoryFiles(check: index.directory(directory))
         }
+    }
+
+    private final class DirectoryFiles: UnchangedInDirectory {
+        let check: FileIndex.DirectoryCheck
+
+        init(check: FileIndex.DirectoryCheck) {
+            self.check = check
+        }
+
+        func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool {
+            check.isUnchanged(name: name, stamp: FileStamp(size: status.size, modifiedSeconds: status.modifiedSeconds))
+        }
+
+        func finish() { check.finish() }
     }
 
     /// Commits every root's scan.

@@ -1,4 +1,5 @@
 public import Foundation
+import Crypto
 public import OverblikModel
 
 /// Where an estate store lives: a SQLite file (the default) or a PostgreSQL server.
@@ -91,17 +92,21 @@ public struct FileStamp: Sendable, Hashable {
 /// What the store knew about the files under one scan root after the last completed scan of it.
 ///
 /// Paths are stored pseudonymised (keyed hash), so look-ups hash the path the scanner sees with the
-/// store's key; the scanner never needs the stored form.
-public struct FileIndex: Sendable {
+/// store's key; the scanner never needs the stored form. Asking ``isUnchanged(path:stamp:)`` is also how a
+/// file is counted as seen unchanged: the scanner's reader threads ask, and the recorder hands the
+/// collected keys to the session when the scan finishes, so an unchanged file is hashed once and costs no
+/// write.
+public final class FileIndex: @unchecked Sendable {
+    // Unchecked: `seenUnchanged` is only touched under `lock`; everything else is immutable.
     public let root: String
     let pseudonymiser: Pseudonymiser
     /// Keyed by the path key's digest: hashing two integers instead of a 34-character string per look-up.
     let stamps: [PathDigest: FileStamp]
-    /// Digests of files found unchanged, for ``ScanRecorder/markUnchanged(path:)`` (hash each path once).
-    let unchangedDigests = UnchangedDigests()
+    private let lock = NSLock()
+    private var seenUnchanged: Set<PathDigest> = []
 
     /// For store implementations: `stamps` is keyed by ``Pseudonymiser/pathKey(_:)``.
-    public init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
+    public convenience init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
         var digests: [PathDigest: FileStamp] = [:]
         digests.reserveCapacity(stamps.count)
         for (key, stamp) in stamps {
@@ -114,6 +119,8 @@ public struct FileIndex: Sendable {
         self.root = root
         self.pseudonymiser = pseudonymiser
         self.stamps = digests
+        // A rescan usually finds most files unchanged: grow the set once, not a dozen times under the lock.
+        seenUnchanged.reserveCapacity(digests.count)
     }
 
     /// Number of documents the last scan of this root left in the store.
@@ -124,13 +131,73 @@ public struct FileIndex: Sendable {
         stamps[pseudonymiser.pathDigest(path)]
     }
 
-    /// True when `path` was scanned before with exactly this size and modification time:
-    /// the scanner need not read it again (tell the session with ``ScanSession/markUnchanged(paths:)``).
-    public func isUnchanged(path: String, size: Int64, modified: Date) -> Bool {
+    /// True when `path` was scanned before with exactly this size and modification time: the scanner need
+    /// not read it again, and the file counts as unchanged in this scan. Safe from several threads.
+    public func isUnchanged(path: String, stamp: FileStamp) -> Bool {
         let digest = pseudonymiser.pathDigest(path)
-        guard stamps[digest] == FileStamp(size: size, modified: modified) else { return false }
-        unchangedDigests.remember(path: path, digest: digest)
+        guard stamps[digest] == stamp else { return false }
+        remember(digest)
         return true
+    }
+
+    /// ``isUnchanged(path:stamp:)`` with the time as a date.
+    public func isUnchanged(path: String, size: Int64, modified: Date) -> Bool {
+        isUnchanged(path: path, stamp: FileStamp(size: size, modified: modified))
+    }
+
+    /// The check for the files directly in `directory` (its path with a trailing `/`), for one thread: the
+    /// directory's part of each path is hashed once, and files found unchanged are handed to the index
+    /// together when the directory is done (``DirectoryCheck/finish()``).
+    public func directory(_ directory: String) -> DirectoryCheck {
+        DirectoryCheck(index: self, state: pseudonymiser.prefixed(directory))
+    }
+
+    /// ``FileIndex/isUnchanged(path:stamp:)`` for the files of one directory, by name. One thread at a time.
+    public final class DirectoryCheck {
+        private let index: FileIndex
+        private let state: SHA256
+        private var unchanged: [PathDigest] = []
+
+        init(index: FileIndex, state: SHA256) {
+            self.index = index
+            self.state = state
+        }
+
+        /// True when the file `name` in this directory has exactly this size and time in the index.
+        public func isUnchanged(name: UnsafeBufferPointer<UInt8>, stamp: FileStamp) -> Bool {
+            let digest = index.pseudonymiser.pathDigest(prefixed: state, name: name)
+            guard index.stamps[digest] == stamp else { return false }
+            unchanged.append(digest)
+            return true
+        }
+
+        /// Counts this directory's unchanged files in the index (one lock for the directory, not one per file).
+        public func finish() {
+            guard !unchanged.isEmpty else { return }
+            index.remember(unchanged)
+            unchanged.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func remember(_ digests: [PathDigest]) {
+        lock.lock()
+        seenUnchanged.formUnion(digests)
+        lock.unlock()
+    }
+
+    func remember(_ digest: PathDigest) {
+        lock.lock()
+        seenUnchanged.insert(digest)
+        lock.unlock()
+    }
+
+    /// The files found unchanged so far, emptied: handed to the session once, when the scan finishes.
+    func takeUnchanged() -> Set<PathDigest> {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = seenUnchanged
+        seenUnchanged = []
+        return taken
     }
 }
 
@@ -200,8 +267,10 @@ public struct ScanSummary: Sendable, Hashable, Codable {
 public protocol ScanSession: Sendable {
     /// Documents the scanner read (new or changed files).
     func add(_ records: [DocumentRecord]) async throws
-    /// Files the scanner skipped because ``FileIndex/isUnchanged(path:size:modified:)`` said so.
+    /// Files the scanner skipped because ``FileIndex/isUnchanged(path:stamp:)`` said so, by path.
     func markUnchanged(paths: [String]) async throws
+    /// The same, as the path digests the index already computed (what ``ScanRecorder`` hands over).
+    func markUnchanged(digests: Set<PathDigest>) async throws
     /// Applies the scan in one transaction: new, changed, unchanged and deleted documents.
     func finish(finished: Date) async throws -> ScanSummary
     /// Drops everything added; the store is unchanged.

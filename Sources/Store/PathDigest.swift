@@ -3,7 +3,7 @@ import Foundation
 /// The 128 bits behind a path key (``Pseudonymiser/pathKey(_:)`` is `p:` + their hex), as two integers:
 /// hashing and comparing it costs a fraction of the 34-character string, which matters when a rescan
 /// looks up and remembers every one of 100,000 files.
-struct PathDigest: Hashable, Sendable {
+public struct PathDigest: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
@@ -32,26 +32,29 @@ struct PathDigest: Hashable, Sendable {
     }
 
     /// Parses a stored path key from its UTF-8 bytes (straight from a database column, no String made).
-    init?(keyBytes: some Sequence<UInt8>) {
+    init?(keyBytes: some Collection<UInt8>) {
+        guard keyBytes.count == 34 else { return nil }
         var utf8 = keyBytes.makeIterator()
         guard utf8.next() == UInt8(ascii: "p"), utf8.next() == UInt8(ascii: ":") else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
+        // A rescan parses every known key of its root: a table look-up per digit, not a range test.
         for index in 0..<32 {
-            guard let character = utf8.next(), let value = Self.hexValue(character) else { return nil }
+            guard let character = utf8.next() else { return nil }
+            let value = Self.hexValues[Int(character)]
+            guard value < 16 else { return nil }
             if index < 16 {
                 high = high << 4 | UInt64(value)
             } else {
                 low = low << 4 | UInt64(value)
             }
         }
-        guard utf8.next() == nil else { return nil }
         self.high = high
         self.low = low
     }
 
     /// The stored form: `p:` + 32 lowercase hex digits.
-    var key: String {
+    public var key: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
         for word in [high, low] {
@@ -60,38 +63,13 @@ struct PathDigest: Hashable, Sendable {
         return "p:" + hex(bytes)
     }
 
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
+    /// The value of each byte as a hex digit, 255 for a byte that is not one.
+    private static let hexValues: [UInt8] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
+        default: 255
         }
     }
-}
-
-/// Digests the walker thread already computed for files it found unchanged, handed to the recorder on the
-/// sink thread so each unchanged file is hashed once, not twice. Entries are taken as they are used, so
-/// it holds at most the scanner's in-flight results.
-final class UnchangedDigests: @unchecked Sendable {
-    // Unchecked: `pending` is only touched under `lock`.
-    private let lock = NSLock()
-    private var pending: [String: PathDigest] = [:]
-
-    func remember(path: String, digest: PathDigest) {
-        lock.lock()
-        pending[path] = digest
-        lock.unlock()
-    }
-
-    func take(path: String) -> PathDigest? {
-        lock.lock()
-        defer { lock.unlock() }
-        return pending.removeValue(forKey: path)
-    }
-}
-
-/// A scan session that takes unchanged files as digests the recorder already has (the SQLite session).
-protocol DigestScanSession: ScanSession {
-    func markUnchanged(digests: [PathDigest]) async throws
 }

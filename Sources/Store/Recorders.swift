@@ -56,29 +56,31 @@ public enum BlockingBridge {
 /// Records one scan root into a store from synchronous code, in batches; ``finish()`` commits.
 public final class ScanRecorder {
     public let header: ScanHeader
+    /// What the last scan of this root knew; asking it marks a file as seen unchanged.
     public let index: FileIndex
     private let session: any ScanSession
     private var records: [DocumentRecord] = []
-    private var unchanged: [String] = []
-    private var unchangedDigests: [PathDigest] = []
-    /// Whether the session takes unchanged files as digests (decided once, not per file).
-    private let takesDigests: Bool
     private let batchSize: Int
     private var open = true
     private var pending: BlockingBridge.Pending?
 
-    /// Opens a session for `header.root` and loads what the last scan of that root knew.
-    public init(store: any EstateStore, header: ScanHeader, batchSize: Int = 2000) throws {
-        self.header = header
+    /// Opens a session for `header.root` and loads what the last scan of that root knew. `catalog`, when
+    /// given, supplies the header's catalog stamp after the index is loaded (the catalog may still be loading
+    /// on another thread meanwhile).
+    public init(
+        store: any EstateStore, header: ScanHeader, batchSize: Int = 2000,
+        catalog: (() throws -> CatalogStamp)? = nil
+    ) throws {
         self.batchSize = batchSize
-        let (index, session) = try BlockingBridge.wait {
-            let index = try await store.fileIndex(organisation: header.organisation, root: header.root)
-            let session = try await store.beginScan(header)
-            return (index, session)
+        let index = try BlockingBridge.wait {
+            try await store.fileIndex(organisation: header.organisation, root: header.root)
         }
+        var header = header
+        if let catalog { header.catalog = try catalog() }
+        let opened = header
+        self.header = opened
         self.index = index
-        self.session = session
-        self.takesDigests = session is any DigestScanSession
+        self.session = try BlockingBridge.wait { try await store.beginScan(opened) }
     }
 
     deinit {
@@ -94,36 +96,20 @@ public final class ScanRecorder {
         if records.count >= batchSize { try flush() }
     }
 
-    /// A file the scanner skipped because ``FileIndex/isUnchanged(path:size:modified:)`` said so.
+    /// A file skipped as unchanged without asking ``index`` (asking it already counts the file).
     public func markUnchanged(path: String) throws {
-        if takesDigests {
-            // The walker hashed this path when it asked the index; hash again only if it did not.
-            unchangedDigests.append(
-                index.unchangedDigests.take(path: path) ?? index.pseudonymiser.pathDigest(path))
-        } else {
-            _ = index.unchangedDigests.take(path: path)
-            unchanged.append(path)
-        }
-        if unchanged.count + unchangedDigests.count >= batchSize * 4 { try flush() }
+        let digest = index.pseudonymiser.pathDigest(path)
+        // Only a file the last scan knew can be unchanged; anything else is ignored, as a new file must be read.
+        if index.stamps[digest] != nil { index.remember(digest) }
     }
 
     private func flush() throws {
         let batch = records
-        let skipped = unchanged
-        let skippedDigests = unchangedDigests
         let session = self.session
         records.removeAll(keepingCapacity: true)
-        unchanged.removeAll(keepingCapacity: true)
-        unchangedDigests.removeAll(keepingCapacity: true)
         // At most one batch in flight: wait for the previous one, then hand this one over.
         try pending?.wait()
-        pending = BlockingBridge.start {
-            try await session.add(batch)
-            try await session.markUnchanged(paths: skipped)
-            if let digestSession = session as? any DigestScanSession {
-                try await digestSession.markUnchanged(digests: skippedDigests)
-            }
-        }
+        pending = BlockingBridge.start { try await session.add(batch) }
     }
 
     /// Commits the scan: new, changed, unchanged and deleted counts.
@@ -132,7 +118,11 @@ public final class ScanRecorder {
         try pending?.wait()
         open = false
         let session = self.session
-        return try BlockingBridge.wait { try await session.finish(finished: finished) }
+        let unchanged = index.takeUnchanged()
+        return try BlockingBridge.wait {
+            try await session.markUnchanged(digests: unchanged)
+            return try await session.finish(finished: finished)
+        }
     }
 
     /// Abandons the scan; the store is unchanged.
@@ -257,5 +247,31 @@ public enum DedicatedThread {
             thread.stackSize = stackSize
             thread.start()
         }
+    }
+}
+
+/// A value computed on a thread of its own while the caller goes on (the catalog loads while the store opens);
+/// ``value()`` waits for it and rethrows its error.
+public final class BackgroundValue<T: Sendable>: @unchecked Sendable {
+    // Unchecked: `result` is written once by the worker and read only under `condition`'s lock.
+    private let condition = NSCondition()
+    private var result: Result<T, any Error>?
+
+    public init(_ body: @escaping @Sendable () throws -> T) {
+        let thread = Thread { [self] in
+            let outcome = Result { try body() }
+            condition.lock()
+            result = outcome
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    public func value() throws -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return try result!.get()
     }
 }

@@ -103,27 +103,25 @@ public final class SQLiteEstateStore: EstateStore {
         let stamps = try await Self.run("file index") {
             try await queue.read { db in
                 var stamps: [PathDigest: FileStamp] = [:]
-                // Straight through SQLite's C API: one row per known file, no Row or String per row.
-                let statement = try db.makeStatement(
-                    sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?")
-                try statement.setArguments([organisation ?? 0, rootKey])
-                let sqlite = statement.sqliteStatement
-                while true {
-                    let code = sqlite3_step(sqlite)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw StoreError.database(
-                            operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    guard let text = sqlite3_column_text(sqlite, 0) else { continue }
-                    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+                // Sized from the last scan of this root, so the table is not rebuilt a dozen times as it grows.
+                let expected = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT new_count + changed_count + unchanged_count FROM scans
+                        WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1
+                        """, arguments: [organisation ?? 0, rootKey])
+                stamps.reserveCapacity(expected ?? 0)
+                try forEachRow(
+                    db, operation: "file index",
+                    sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
+                    arguments: [organisation ?? 0, rootKey]
+                ) { key, row in
                     // A key this build cannot parse is treated as unknown: that file is simply read again.
-                    if let digest = PathDigest(keyBytes: bytes) {
+                    if let digest = PathDigest(keyBytes: key) {
                         stamps[digest] = FileStamp(
-                            size: sqlite3_column_int64(sqlite, 1), modifiedSeconds: sqlite3_column_double(sqlite, 2))
+                            size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
                     }
                 }
-                sqlite3_reset(sqlite)
                 return stamps
             }
         }

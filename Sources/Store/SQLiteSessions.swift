@@ -6,7 +6,7 @@ import OverblikModel
 /// A scan staged in connection-private temporary tables; ``finish(finished:)`` merges it into the
 /// store in one short write transaction, so a long scan never holds the store's write lock and a
 /// crashed scan leaves nothing behind (temporary tables die with the connection).
-actor SQLiteScanSession: DigestScanSession {
+actor SQLiteScanSession: ScanSession {
     let store: SQLiteEstateStore
     let header: ScanHeader
     let root: String
@@ -82,9 +82,13 @@ actor SQLiteScanSession: DigestScanSession {
         for path in paths { unchangedKeys.insert(pseudonymiser.pathDigest(path)) }
     }
 
-    func markUnchanged(digests: [PathDigest]) async throws {
+    func markUnchanged(digests: Set<PathDigest>) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        unchangedKeys.formUnion(digests)
+        if unchangedKeys.isEmpty {
+            unchangedKeys = digests
+        } else {
+            unchangedKeys.formUnion(digests)
+        }
     }
 
     func finish(finished: Date) async throws -> ScanSummary {
@@ -128,32 +132,20 @@ actor SQLiteScanSession: DigestScanSession {
                             WHERE d.size = s.size AND d.modified = s.modified
                             """) ?? 0
                 let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
-                // Known − seen: one read of the root's keys; only files gone since the last scan are written.
-                var skipped = 0
+                // Known − seen. Every unchanged key came from the index of this root, so when the counts add
+                // up nothing is gone and the root's keys need not be read at all (the common rescan).
+                let known =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM documents WHERE organisation = ? AND root_key = ?",
+                        arguments: [organisation, rootKey]) ?? 0
+                // A file asked about and then read anyway counts from the stage, not as skipped.
+                var skipped = stagedKeys.isEmpty ? unchangedKeys.count : unchangedKeys.subtracting(stagedKeys).count
                 var gone: [String] = []
-                let known = try db.makeStatement(
-                    sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?")
-                try known.setArguments([organisation, rootKey])
-                let sqlite = known.sqliteStatement
-                while true {
-                    let code = sqlite3_step(sqlite)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw StoreError.database(
-                            operation: "finish scan", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    guard let text = sqlite3_column_text(sqlite, 0) else { continue }
-                    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
-                    // A file read this time (staged) counts as new, changed or unchanged from the stage.
-                    let digest = PathDigest(keyBytes: bytes)
-                    if let digest, stagedKeys.contains(digest) { continue }
-                    if let digest, unchangedKeys.contains(digest) {
-                        skipped += 1
-                    } else {
-                        gone.append(String(decoding: bytes, as: UTF8.self))
-                    }
+                if known != staged - new + skipped {
+                    (skipped, gone) = try Self.partitionKnown(
+                        db, organisation: organisation, rootKey: rootKey, staged: stagedKeys,
+                        unchanged: unchangedKeys)
                 }
-                sqlite3_reset(sqlite)
                 var deleted = 0
                 let delete = try db.cachedStatement(
                     sql: "DELETE FROM documents WHERE organisation = ? AND root_key = ? AND path_key = ?")
@@ -195,6 +187,29 @@ actor SQLiteScanSession: DigestScanSession {
             }
         }
         return summary
+    }
+
+    /// Reads the root's keys once: those skipped as unchanged are counted, those neither read nor skipped
+    /// are gone since the last scan.
+    private static func partitionKnown(
+        _ db: Database, organisation: Int, rootKey: String, staged: Set<PathDigest>, unchanged: Set<PathDigest>
+    ) throws -> (skipped: Int, gone: [String]) {
+        var skipped = 0
+        var gone: [String] = []
+        try forEachRow(
+            db, operation: "finish scan", sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?",
+            arguments: [organisation, rootKey]
+        ) { key, _ in
+            // A file read this time (staged) counts as new, changed or unchanged from the stage.
+            let digest = PathDigest(keyBytes: key)
+            if let digest, staged.contains(digest) { return }
+            if let digest, unchanged.contains(digest) {
+                skipped += 1
+            } else {
+                gone.append(String(decoding: key, as: UTF8.self))
+            }
+        }
+        return (skipped, gone)
     }
 
     func cancel() async {

@@ -93,9 +93,17 @@ actor PostgresScanSession: ScanSession {
     }
 
     func markUnchanged(paths: [String]) async throws {
+        try await stageUnchanged(keys: paths.map { pseudonymiser.pathKey($0) })
+    }
+
+    func markUnchanged(digests: Set<PathDigest>) async throws {
+        try await stageUnchanged(keys: digests.map(\.key))
+    }
+
+    private func stageUnchanged(keys: [String]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        if paths.isEmpty { return }
-        let payload = paths.map { pseudonymiser.pathKey($0) + "\n" }.joined()
+        if keys.isEmpty { return }
+        let payload = keys.map { $0 + "\n" }.joined()
         try await PostgresEstateStore.run("stage unchanged files") {
             try await connection.copyFrom(table: "scan_unchanged", logger: Self.logger) { writer in
                 try await writer.write(ByteBuffer(string: payload))

@@ -13,7 +13,7 @@ import Testing
         let input = directory.appendingPathComponent("input.txt")
         let output = directory.appendingPathComponent("output.jsonl")
         try text.write(to: input, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
         let handle = try FileHandle(forWritingTo: output)
         let classifier = Classifier(catalog: try ProductCatalog.bundled())
         try BatchClassifier(classifier: classifier, generatorMode: generator).run(path: input.path, output: handle)
@@ -96,9 +96,9 @@ import Testing
     }
 
     @Test func catalogCheckFailsOnTheBadExample() throws {
-        var bad = try CatalogCommand.Check.parse([Fixtures.url("catalog/user-catalog.bad.yaml").path])
+        let bad = try CatalogCommand.Check.parse([Fixtures.url("catalog/user-catalog.bad.yaml").path])
         #expect(throws: ExitCode.self) { try bad.run() }
-        var good = try CatalogCommand.Check.parse([Fixtures.url("catalog/user-catalog.example.yaml").path])
+        let good = try CatalogCommand.Check.parse([Fixtures.url("catalog/user-catalog.example.yaml").path])
         try good.run()
     }
 

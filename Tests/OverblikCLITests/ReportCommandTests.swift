@@ -9,7 +9,7 @@ import Testing
     static let demo = Fixtures.url("demo/submissions").path
 
     func run(_ arguments: [String]) async throws {
-        var command = try #require(try OverblikCommand.parseAsRoot(["report"] + arguments) as? ReportCommand)
+        let command = try #require(try OverblikCommand.parseAsRoot(["report"] + arguments) as? ReportCommand)
         try await command.run()
     }
 

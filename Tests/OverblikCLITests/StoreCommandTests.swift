@@ -1,5 +1,7 @@
 import ArgumentParser
+import Catalog
 import Foundation
+import OfficeDocuments
 import OverblikCLI
 import OverblikModel
 import Store
@@ -37,6 +39,14 @@ import TestSupport
         let tree = try documentTree()
         let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
         let output = tree.deletingLastPathComponent().appendingPathComponent("scan.jsonl").path
+        // Names the walker checks from their bytes: an upper-case extension, a name that is only an
+        // extension, a non-ASCII folder, and a name without extension (not a document).
+        let odt = Fixtures.url("documents/generated/odfpy.odt")
+        let danish = tree.appendingPathComponent("Økonomi æøå")
+        try FileManager.default.createDirectory(at: danish, withIntermediateDirectories: true)
+        for name in ["BUDGET.ODT", ".odt", "Referat Ærø.odt", "README"] {
+            try FileManager.default.copyItem(at: odt, to: danish.appendingPathComponent(name))
+        }
         let files = regularFiles(under: tree)
         let arguments = ["scan", tree.path, "--organisation", "Århus", "--store", store, "--output", output]
         try await run(arguments)
@@ -55,12 +65,33 @@ import TestSupport
         let (third, second, first) = (scans[0], scans[1], scans[2])
         // Which of the files the reader records depends on its extension filter; the store counts what it got.
         #expect(first.new > 0 && first.changed == 0 && first.unchanged == 0 && first.deleted == 0)
+        // The walker's byte-level name filter picks exactly the files the path-based one does.
+        #expect(first.new == files.filter { DocumentScanner.isCandidate(path: $0.path) }.count)
         #expect(second.new == 0 && second.changed == 0 && second.unchanged == first.new && second.deleted == 0)
         #expect(third.new == 1 && third.changed == 1 && third.deleted <= 1)
         #expect(third.total == first.total + 1 - third.deleted)
         let documents = try await estate.documentCounts(organisation: 751).reduce(0) { $0 + $1.count }
         #expect(documents == third.total)
         try await estate.close()
+    }
+
+    @Test func aScanRecordsTheCatalogItClassifiedWith() async throws {
+        let tree = try documentTree()
+        let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
+        let userCatalog = Fixtures.url("catalog/user-catalog.example.yaml")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"])
+        try await run([
+            "scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary", "--full",
+            "--catalog", userCatalog.path,
+        ])
+        let estate = try SQLiteEstateStore(path: store)
+        let scans = try await estate.scans(organisation: 751)
+        try await estate.close()
+        #expect(scans.count == 2)
+        let bundled = try ProductCatalog.bundled().stamp
+        let merged = try ProductCatalog.load(userFiles: [userCatalog]).stamp
+        #expect(merged != bundled)
+        #expect(scans.map(\.catalog) == [merged, bundled])
     }
 
     @Test func importExportVerifyCompileAndStatus() async throws {
@@ -97,6 +128,27 @@ import TestSupport
         try await compiled.close()
         try await run(["compile", submission, "--store", national])
         try await run(["status", "--store", national])
+        try await run(["status", "--store", national, "--format", "json"])
+
+        // The JSON status: one row per authority, Aarhus submitted with its digest, the other 102 missing.
+        let reopened = try SQLiteEstateStore(path: national)
+        let status = try await SubmissionStatus.build(store: reopened, period: nil)
+        try await reopened.close()
+        let json = try JSONSerialization.jsonObject(with: Data(try StatusCommand.json(status).utf8)) as? [String: Any]
+        let rows = try #require(json?["authorities"] as? [[String: Any]])
+        #expect(rows.count == 103)
+        #expect(json?["period"] as? String == "2026-Q4")
+        #expect(json?["submitted"] as? Int == 1)
+        #expect((json?["missing"] as? [Int])?.count == 102)
+        let aarhus = try #require(rows.first { $0["code"] as? Int == 751 })
+        #expect(aarhus["name"] as? String == "Aarhus Kommune")
+        #expect(aarhus["region"] as? Int == 1082)
+        let digest = try SubmissionDigest.decoder().decode(
+            Submission.self, from: Data(contentsOf: URL(fileURLWithPath: submission))
+        ).digest
+        #expect(aarhus["digest"] as? String == digest)
+        #expect(aarhus["submitted"] is String)
+        #expect(rows.first { $0["code"] as? Int == 101 }?["submitted"] is NSNull)
     }
 
     @Test func exportRefusesAMissingStoreAndUnknownOrganisation() async throws {

@@ -29,6 +29,11 @@ import TestSupport
         }
     }
 
+    static func ask(_ check: FileIndex.DirectoryCheck, _ name: String, _ stamp: FileStamp) -> Bool {
+        var bytes = Array(name.utf8)
+        return bytes.withUnsafeMutableBufferPointer { check.isUnchanged(name: UnsafeBufferPointer($0), stamp: stamp) }
+    }
+
     @Test(arguments: Backend.enabled)
     func incrementalRescanCountsNewChangedUnchangedAndDeleted(backend: Backend) async throws {
         let store = try await backend.open()
@@ -49,6 +54,16 @@ import TestSupport
         #expect(index.isUnchanged(path: "/srv/share/Økonomi/a.odt", size: 10, modified: modified))
         #expect(!index.isUnchanged(path: "/srv/share/Økonomi/b.odt", size: 21, modified: modified))
         #expect(!index.isUnchanged(path: "/srv/share/new.odt", size: 1, modified: modified))
+        // The walker's form of the same question: by directory, then by the name's bytes.
+        let stamp = { (size: Int64) in FileStamp(size: size, modified: modified) }
+        let economy = index.directory("/srv/share/Økonomi/")
+        #expect(Self.ask(economy, "a.odt", stamp(10)))
+        #expect(!Self.ask(economy, "b.odt", stamp(21)))
+        #expect(!Self.ask(economy, "c.docx", stamp(30)))
+        #expect(Self.ask(index.directory("/srv/share/HR/"), "c.docx", stamp(30)))
+        #expect(Self.ask(index.directory("/srv/share/"), "d.odt", stamp(40)))
+        #expect(!Self.ask(index.directory("/srv/share"), "d.odt", stamp(40)))
+        economy.finish()
 
         // a: skipped as unchanged; b: changed; c: read again but identical; d: deleted; e: new.
         let second = try await scan(
