@@ -84,54 +84,82 @@ struct SoftwareRowBatch: Sendable {
         texts.append(bytes.count - start)
     }
 
-    /// Inserts every row into `software` for import `importID`, binding values in place (SQLITE_STATIC):
-    /// the bytes stay put until the statement has been stepped and reset.
+    /// Rows per INSERT statement (18 parameters each, within SQLite's 999-parameter floor): one statement
+    /// step per group instead of per row.
+    static let rowsPerStatement = 32
+
+    static func insertSQL(rows: Int) -> String {
+        let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return """
+            INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
+                package, platform, install_count, install_date, product, product_version, version_line,
+                component, counts_as_installation, rule)
+            VALUES \(Array(repeating: tuple, count: rows).joined(separator: ", "))
+            """
+    }
+
+    /// Inserts every row into `software` for import `importID`, in order, binding values in place
+    /// (SQLITE_STATIC): the bytes stay put until each statement has been stepped and reset.
     func insert(into db: Database, importID: Int64) throws {
         guard !isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
-                    package, platform, install_count, install_date, product, product_version, version_line,
-                    component, counts_as_installation, rule)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        let sqlite = statement.sqliteStatement
-        // Parameter number of each text column, in `texts` order.
-        let textParameters: [Int32] = [3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 18]
+        let group = Self.rowsPerStatement
+        let grouped = try db.cachedStatement(sql: Self.insertSQL(rows: group)).sqliteStatement
+        let single = try db.cachedStatement(sql: Self.insertSQL(rows: 1)).sqliteStatement
         try bytes.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
-            for row in 0..<count {
-                sqlite3_bind_int64(sqlite, 1, importID)
-                let integer = row * Self.integerColumns
-                sqlite3_bind_int64(sqlite, 2, Int64(integers[integer]))
-                sqlite3_bind_int64(sqlite, 4, Int64(integers[integer + 1]))
-                sqlite3_bind_int64(sqlite, 11, Int64(integers[integer + 2]))
-                sqlite3_bind_int64(sqlite, 17, Int64(integers[integer + 3]))
-                if let date = dates[row] {
-                    sqlite3_bind_double(sqlite, 12, date)
-                } else {
-                    sqlite3_bind_null(sqlite, 12)
-                }
-                var slot = row * Self.textColumns * 2
-                for parameter in textParameters {
-                    let start = texts[slot]
-                    if start < 0 {
-                        sqlite3_bind_null(sqlite, parameter)
-                    } else {
-                        sqlite3_bind_text(sqlite, parameter, base + start, Int32(texts[slot + 1]), nil)
-                    }
-                    slot += 2
+            var row = 0
+            while row < count {
+                let rows = count - row >= group ? group : 1
+                let sqlite = rows == group ? grouped : single
+                for offset in 0..<rows {
+                    bind(row: row + offset, to: sqlite, first: Int32(offset * 18), base, importID)
                 }
                 let code = sqlite3_step(sqlite)
                 sqlite3_reset(sqlite)
                 guard code == SQLITE_DONE else {
-                    sqlite3_clear_bindings(sqlite)
+                    sqlite3_clear_bindings(grouped)
+                    sqlite3_clear_bindings(single)
                     throw StoreError.database(
                         operation: "bulk insert", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
+                row += rows
             }
             // No binding may outlive the bytes it points into.
-            sqlite3_clear_bindings(sqlite)
+            sqlite3_clear_bindings(grouped)
+            sqlite3_clear_bindings(single)
+        }
+    }
+
+    /// Binds row `row` to parameters `first + 1` ... `first + 18` of `sqlite`.
+    @inline(__always)
+    private func bind(
+        row: Int, to sqlite: OpaquePointer, first: Int32, _ base: UnsafePointer<CChar>, _ importID: Int64
+    ) {
+        // Parameter number of each text column, in `texts` order.
+        let textParameters: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
+            (3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 18)
+        sqlite3_bind_int64(sqlite, first + 1, importID)
+        let integer = row * Self.integerColumns
+        sqlite3_bind_int64(sqlite, first + 2, Int64(integers[integer]))
+        sqlite3_bind_int64(sqlite, first + 4, Int64(integers[integer + 1]))
+        sqlite3_bind_int64(sqlite, first + 11, Int64(integers[integer + 2]))
+        sqlite3_bind_int64(sqlite, first + 17, Int64(integers[integer + 3]))
+        if let date = dates[row] {
+            sqlite3_bind_double(sqlite, first + 12, date)
+        } else {
+            sqlite3_bind_null(sqlite, first + 12)
+        }
+        var slot = row * Self.textColumns * 2
+        withUnsafeBytes(of: textParameters) { parameters in
+            for parameter in parameters.bindMemory(to: Int32.self) {
+                let start = texts[slot]
+                if start < 0 {
+                    sqlite3_bind_null(sqlite, first + parameter)
+                } else {
+                    sqlite3_bind_text(sqlite, first + parameter, base + start, Int32(texts[slot + 1]), nil)
+                }
+                slot += 2
+            }
         }
     }
 }

@@ -127,6 +127,27 @@ import Testing
         #expect(try Self.softwareRows(direct) == rows)
     }
 
+    /// Enough rows for the grouped INSERT (32 rows per statement) and single-row remainders, across batches.
+    @Test func groupedInsertsKeepRowsAndOrder() async throws {
+        let variants = Self.records()
+        let records = (0..<75).map { index in
+            var record = variants[index % variants.count]
+            record.line = 1_000 + index
+            return record
+        }
+        let path = try Self.storeFile()
+        let store = try SQLiteEstateStore(path: path)
+        try await DedicatedThread.run { () throws -> Void in
+            let recorder = try ImportRecorder(store: store, header: Self.header(hash: "sha256:grouped"), batchSize: 70)
+            for record in records { try recorder.add(record) }
+            _ = try recorder.finish()
+        }
+        try await store.close()
+        let rows = try Self.softwareRows(path)
+        Self.expectRows(rows, match: records)
+        #expect(rows.map { $0["line"] as Int } == Array(1_000..<1_075))
+    }
+
     @Test func cancelledRecorderLeavesNothingAfterBatchesWereWritten() async throws {
         let path = try Self.storeFile()
         let store = try SQLiteEstateStore(path: path)
