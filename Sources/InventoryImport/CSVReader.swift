@@ -13,11 +13,15 @@ protocol RowSource: AnyObject {
     func field(_ index: Int) -> String
     /// Whether the field at `index` is empty (cheaper than decoding it).
     func fieldIsEmpty(_ index: Int) -> Bool
+    /// The field at `index` read as a calendar day (``ValueParsing/date(_:)``), or nil.
+    func dateValue(_ index: Int) -> Date?
     /// A problem with the current row that makes it unreadable (an unterminated quote), if any.
     var rowProblem: String? { get }
 }
 
 extension RowSource {
+    func dateValue(_ index: Int) -> Date? { ValueParsing.date(field(index)) }
+
     var allFields: [String] { (0..<fieldCount).map { field($0) } }
 
     /// Whether every field of the current row is empty: a blank line in a spreadsheet or a CSV of separators.
@@ -45,22 +49,27 @@ final class CSVReader: RowSource {
     let delimiter: UInt8
     let maxRecordBytes: Int
     private let fileName: String
+    private let encoding: TextEncoding
 
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var physicalLine = 1
-    private var exhausted = false
+    // The reader belongs to one thread at a time and these are touched several times per field: Swift's
+    // run-time exclusivity checks on them cost about 6% of a large import, so they are left out here.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var physicalLine = 1
+    @exclusivity(unchecked) private var exhausted = false
 
-    private var recordBytes: [UInt8] = []
-    private var fieldEnds: [Int] = []
-    private(set) var line = 0
-    private(set) var rowProblem: String?
+    @exclusivity(unchecked) private var recordBytes: [UInt8] = []
+    @exclusivity(unchecked) private var fieldEnds: [Int] = []
+    @exclusivity(unchecked) private(set) var line = 0
+    @exclusivity(unchecked) private(set) var rowProblem: String?
+    @exclusivity(unchecked) private var interner = FieldInterner()
 
     init(stream: TextStream, delimiter: UInt8, maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes) {
         self.stream = stream
         self.delimiter = delimiter
         self.maxRecordBytes = maxRecordBytes
         self.fileName = stream.file.url.path
+        self.encoding = stream.encoding
         recordBytes.reserveCapacity(4096)
         fieldEnds.reserveCapacity(64)
     }
@@ -72,8 +81,29 @@ final class CSVReader: RowSource {
         let start = index == 0 ? 0 : fieldEnds[index - 1]
         let end = fieldEnds[index]
         if start == end { return "" }
+        let encoding = self.encoding
         return recordBytes.withUnsafeBufferPointer { pointer in
-            FieldDecoder.string(UnsafeBufferPointer(rebasing: pointer[start..<end]), encoding: stream.encoding)
+            interner.string(for: UnsafeBufferPointer(rebasing: pointer[start..<end])) {
+                FieldDecoder.string($0, encoding: encoding)
+            }
+        }
+    }
+
+    /// Appends the current row's bytes to `bytes` and its field ends, shifted by `offset`, to `ends`.
+    func appendCurrentRow(bytes: inout [UInt8], fieldEnds ends: inout [Int], offset: Int) {
+        bytes.append(contentsOf: recordBytes)
+        for end in fieldEnds { ends.append(offset + end) }
+    }
+
+    /// Parses the field's bytes directly: no `String` is made for a date. The same answer as
+    /// ``ValueParsing/date(_:)`` on the decoded field, since a day is ASCII and any other byte refuses it in
+    /// both forms.
+    func dateValue(_ index: Int) -> Date? {
+        guard index >= 0, index < fieldEnds.count else { return nil }
+        let start = index == 0 ? 0 : fieldEnds[index - 1]
+        let end = fieldEnds[index]
+        return recordBytes.withUnsafeBufferPointer { pointer in
+            ValueParsing.date(utf8: UnsafeBufferPointer(rebasing: pointer[start..<end]))
         }
     }
 

@@ -250,6 +250,10 @@ public struct ImportOptions: Sendable {
     /// allocator traffic than a cheap sink (JSON lines) saves; it pays when the sink's own work per record is
     /// large (a database insert). See bench/results/import.md.
     public var pipelineMinimumBytes: Int64 = .max
+    /// CSV files at least this large are read and split into rows on a second thread (``PrefetchedRows``)
+    /// while the caller's thread decodes, classifies and feeds the sink: only bytes cross threads, so this pays
+    /// where handing over records did not.
+    public var rowPrefetchMinimumBytes: Int64 = 4 << 20
     /// Records per batch handed between the two threads, and batches that may wait (bounds memory).
     public var pipelineBatchSize = 2048
     public var pipelineQueuedBatches = 4

@@ -35,15 +35,18 @@ final class RecordEmitter {
     let options: ImportOptions
     let classifier: any InventoryClassifying
     let sink: any ImportSink
-    var report: FileImportReport
+    // One emitter per file, used by one thread: run-time exclusivity checks on these (touched for every
+    // line) are left out, as in CSVReader.
+    @exclusivity(unchecked) var report: FileImportReport
     /// Host for records of one-file-per-host formats that name none (set by the reader when it knows better).
-    var fileHost: String?
+    @exclusivity(unchecked) var fileHost: String?
 
     // Per-file memo tables without locks (one emitter per file and thread), bounded so a file of all-distinct
     // titles or hosts does not grow memory with its length.
-    private var classificationCache = BoundedCache<ClassificationKey, Classification>(
+    @exclusivity(unchecked) private var classificationCache = BoundedCache<ClassificationKey, Classification>(
         entryLimit: 16_384, byteLimit: 8 << 20, cost: ClassificationKey.cost)
-    private var hostCache = BoundedCache<String, String>(entryLimit: 32_768, byteLimit: 8 << 20) {
+    @exclusivity(unchecked) private var hostCache = BoundedCache<String, String>(entryLimit: 32_768, byteLimit: 8 << 20)
+    {
         96 + $0.utf8.count + $1.utf8.count
     }
     private var organisationCache: [String: Int?] = [:]
@@ -115,7 +118,7 @@ final class RecordEmitter {
         return answer
     }
 
-    private var lastHost: (raw: String, pseudonym: String)?
+    @exclusivity(unchecked) private var lastHost: (raw: String, pseudonym: String)?
 
     func pseudonymisedHost(_ host: String) -> String {
         if options.includeHostNames { return host }
@@ -172,8 +175,11 @@ final class RecordEmitter {
         report.softwareRecords += 1
         report.tally.add(record)
         if classification.isUnknown {
-            if report.unknownTitles[title] != nil || report.unknownTitles.count < FileImportReport.unknownTitleCap {
-                report.unknownTitles[title, default: 0] += 1
+            // One hash of the title per line: count through the found index, insert only when new.
+            if let index = report.unknownTitles.index(forKey: title) {
+                report.unknownTitles.values[index] += 1
+            } else if report.unknownTitles.count < FileImportReport.unknownTitleCap {
+                report.unknownTitles[title] = 1
             }
         }
     }

@@ -45,7 +45,14 @@ enum TableImporter {
             default: "comma"
             }
         emitter.note("delimiter: \(name)")
-        try importRows(reader, forced: forced, emitter: emitter)
+        if let size = stream.file.fileSize, size >= emitter.options.rowPrefetchMinimumBytes {
+            // Reading, hashing and splitting a large file into rows run on a second core meanwhile.
+            let rows = PrefetchedRows(reader: reader)
+            defer { rows.stop() }
+            try importRows(rows, forced: forced, emitter: emitter)
+        } else {
+            try importRows(reader, forced: forced, emitter: emitter)
+        }
     }
 
     static func importRows(_ rows: any RowSource, forced: InputFormat, emitter: RecordEmitter) throws(ImportError) {
@@ -192,7 +199,7 @@ enum TableImporter {
             item.platform = optional(platformColumn)
             item.package = optional(packageColumn)
             item.organisationText = optional(organisationColumn)
-            if let text = optional(dateColumn) { item.installDate = ValueParsing.date(text) }
+            if dateColumn >= 0, !rows.fieldIsEmpty(dateColumn) { item.installDate = rows.dateValue(dateColumn) }
             if let text = optional(countColumn) {
                 guard let count = ValueParsing.installCount(text) else {
                     emitter.unreadable(line: line, "install count \"\(text)\" is not a whole number")

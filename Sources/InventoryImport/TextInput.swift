@@ -43,21 +43,37 @@ final class ChunkedFile {
     deinit { try? handle.close() }
 
     /// The next chunk, or nil at the end of the file.
+    ///
+    /// Read with `read(2)` straight into the chunk: `FileHandle.read(upToCount:)` reads 4 KB per system call
+    /// and copies the result once more into `Data`.
     func read() throws(ImportError) -> [UInt8]? {
         if atEnd { return nil }
-        let data: Data?
-        do {
-            data = try handle.read(upToCount: chunkSize)
-        } catch {
-            throw .unreadableFile(file: url.path, reason: Self.reason(error))
+        let descriptor = handle.fileDescriptor
+        let size = chunkSize
+        var failure: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size {
+                let count = Foundation.read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count > 0 {
+                    filled += count
+                } else if count == 0 {
+                    break
+                } else if errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
+            initialized = filled
         }
-        guard let data, !data.isEmpty else {
+        if failure != 0 { throw .unreadableFile(file: url.path, reason: String(cString: strerror(failure))) }
+        guard !chunk.isEmpty else {
             atEnd = true
             return nil
         }
-        hasher.update(data: data)
-        bytesRead += Int64(data.count)
-        return [UInt8](data)
+        chunk.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        bytesRead += Int64(chunk.count)
+        return chunk
     }
 
     /// Reads the rest of the file (for whole-file formats) up to `limit` bytes.

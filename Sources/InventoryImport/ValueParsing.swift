@@ -31,26 +31,40 @@ public enum ValueParsing {
     /// `01-03-2021` / `01.03.2021` / `18/04/2017` (day first, the Danish and European default; month first
     /// only when the day cannot be a month), ISO 8601 with time. Returned as midnight UTC.
     public static func date(_ text: String) -> Date? {
-        guard let (year, month, day) = dayComponents(text) else { return nil }
+        guard let (year, month, day) = dayComponents(text.utf8) else { return nil }
+        return Date(timeIntervalSince1970: Double(daysFromCivil(year, month, day)) * 86_400)
+    }
+
+    /// ``date(_:)`` of text given as its UTF-8 (or other ASCII-compatible) bytes.
+    static func date(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard let (year, month, day) = dayComponents(bytes) else { return nil }
         return Date(timeIntervalSince1970: Double(daysFromCivil(year, month, day)) * 86_400)
     }
 
     /// The same day as `yyyy-mm-dd`, or nil.
     public static func isoDay(_ text: String) -> String? {
-        guard let (year, month, day) = dayComponents(text) else { return nil }
+        guard let (year, month, day) = dayComponents(text.utf8) else { return nil }
         return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
-    static func dayComponents(_ text: String) -> (Int, Int, Int)? {
-        var numbers: [Int] = []
-        var widths: [Int] = []
-        numbers.reserveCapacity(3)
-        widths.reserveCapacity(3)
+    static func dayComponents<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> (Int, Int, Int)? {
+        // Up to three numbers and their digit counts, in fixed slots (no array allocation per call).
+        var numbers = (0, 0, 0)
+        var widths = (0, 0, 0)
+        var parts = 0
+        func keep(_ number: Int, _ digits: Int) {
+            switch parts {
+            case 0: (numbers.0, widths.0) = (number, digits)
+            case 1: (numbers.1, widths.1) = (number, digits)
+            default: (numbers.2, widths.2) = (number, digits)
+            }
+            parts += 1
+        }
         var current = 0
         var width = 0
         var separator: UInt8 = 0
         var started = false
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 0x20 || byte == 0x09 {
                 if started { break }  // the time part follows
                 continue
@@ -61,37 +75,35 @@ public enum ValueParsing {
                 width += 1
                 if width > 8 { return nil }
             } else if byte == 0x2D || byte == 0x2E || byte == 0x2F {
-                guard width > 0, separator == 0 || separator == byte, numbers.count < 2 else { return nil }
+                guard width > 0, separator == 0 || separator == byte, parts < 2 else { return nil }
                 separator = byte
-                numbers.append(current)
-                widths.append(width)
+                keep(current, width)
                 current = 0
                 width = 0
-            } else if byte == 0x54 && numbers.count == 2 {
+            } else if byte == 0x54 && parts == 2 {
                 break  // ISO 8601 `T`
             } else {
                 return nil
             }
         }
         guard width > 0 else { return nil }
-        numbers.append(current)
-        widths.append(width)
+        keep(current, width)
         var year = 0
         var month = 0
         var day = 0
-        if numbers.count == 1 && widths[0] == 8 {
-            year = numbers[0] / 10_000
-            month = numbers[0] / 100 % 100
-            day = numbers[0] % 100
-        } else if numbers.count == 3 {
-            if widths[0] == 4 {
-                (year, month, day) = (numbers[0], numbers[1], numbers[2])
-            } else if widths[2] == 4 && widths[0] <= 2 && widths[1] <= 2 {
-                year = numbers[2]
-                if numbers[0] > 12 || numbers[1] <= 12 {
-                    (day, month) = (numbers[0], numbers[1])
+        if parts == 1 && widths.0 == 8 {
+            year = numbers.0 / 10_000
+            month = numbers.0 / 100 % 100
+            day = numbers.0 % 100
+        } else if parts == 3 {
+            if widths.0 == 4 {
+                (year, month, day) = numbers
+            } else if widths.2 == 4 && widths.0 <= 2 && widths.1 <= 2 {
+                year = numbers.2
+                if numbers.0 > 12 || numbers.1 <= 12 {
+                    (day, month) = (numbers.0, numbers.1)
                 } else {
-                    (month, day) = (numbers[0], numbers[1])
+                    (month, day) = (numbers.0, numbers.1)
                 }
             } else {
                 return nil

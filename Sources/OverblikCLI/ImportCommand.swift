@@ -284,7 +284,8 @@ final class SpoolingSink: ImportSink {
 /// Buffered output to a file handle (standard output by default).
 final class BufferedOutput {
     private let handle: FileHandle
-    private var pending: [UInt8] = []
+    // Appended to once per record on one thread: no run-time exclusivity check needed.
+    @exclusivity(unchecked) private var pending: [UInt8] = []
 
     init(handle: FileHandle) {
         self.handle = handle

@@ -381,6 +381,12 @@ public protocol ImportSession: Sendable {
     func cancel() async
 }
 
+/// An import session that also takes software records already flattened into column bytes (see
+/// ``ImportRecorder``): the same rows as ``ImportSession/add(software:)`` would store.
+protocol RowBatchImportSession: ImportSession {
+    func add(rows: SoftwareRowBatch) async throws
+}
+
 /// A submission held by the (national) store.
 public struct StoredSubmission: Sendable, Hashable {
     public var submission: Submission

@@ -106,8 +106,23 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
+        // read(2) into one reused buffer: FileHandle.read(upToCount:) makes a system call per 4 KB.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes {
+                Foundation.read(handle.fileDescriptor, $0.baseAddress, $0.count)
+            }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(
+                    .fileReadUnknown,
+                    userInfo: [
+                        NSFilePathErrorKey: url.path,
+                        NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO),
+                    ])
+            }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
         return "sha256:" + hex(hasher.finalize())
     }

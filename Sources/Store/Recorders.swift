@@ -141,7 +141,11 @@ public final class ScanRecorder {
 public final class ImportRecorder {
     public let header: ImportHeader
     private let session: any ImportSession
+    /// The same session when it takes flattened rows (SQLite): records are then flattened here, on the
+    /// importer's thread, and never handed to the store's thread as `String`s.
+    private let rowSession: (any RowBatchImportSession)?
     private var software: [SoftwareRecord] = []
+    private var rows = SoftwareRowBatch()
     private var usage: [UsageDeclaration] = []
     private let batchSize: Int
     private var open = true
@@ -150,7 +154,10 @@ public final class ImportRecorder {
     public init(store: any EstateStore, header: ImportHeader, batchSize: Int = 5000) throws {
         self.header = header
         self.batchSize = batchSize
-        self.session = try BlockingBridge.wait { try await store.beginImport(header) }
+        let session = try BlockingBridge.wait { try await store.beginImport(header) }
+        self.session = session
+        self.rowSession = session as? any RowBatchImportSession
+        if rowSession != nil { rows = SoftwareRowBatch(reservingRows: batchSize) }
     }
 
     deinit {
@@ -161,6 +168,11 @@ public final class ImportRecorder {
     }
 
     public func add(_ record: SoftwareRecord) throws {
+        if rowSession != nil {
+            rows.append(record, organisation: header.organisation)
+            if rows.count >= batchSize { try flush() }
+            return
+        }
         software.append(record)
         if software.count >= batchSize { try flush() }
     }
@@ -172,12 +184,16 @@ public final class ImportRecorder {
 
     private func flush() throws {
         let records = software
+        let flattened = rows
         let declarations = usage
         let session = self.session
+        let rowSession = self.rowSession
         software.removeAll(keepingCapacity: true)
+        if rowSession != nil && !rows.isEmpty { rows = SoftwareRowBatch(reservingRows: batchSize) }
         usage.removeAll(keepingCapacity: true)
         try pending?.wait()
         pending = BlockingBridge.start {
+            if let rowSession { try await rowSession.add(rows: flattened) }
             try await session.add(software: records)
             try await session.add(usage: declarations)
         }

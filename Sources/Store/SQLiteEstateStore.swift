@@ -22,6 +22,7 @@ public final class SQLiteEstateStore: EstateStore {
         let isFile = path != nil
         configuration.prepareDatabase { db in
             if isFile {
+                try db.execute(sql: "PRAGMA page_size = 16384")
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }

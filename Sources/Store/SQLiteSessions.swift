@@ -236,7 +236,7 @@ actor SQLiteScanSession: IndexBasedSession {
 
 /// An import held in one explicit write transaction from ``begin()`` to ``finish(finished:)``:
 /// the whole file is in, or (crash, cancel, already imported) nothing is.
-actor SQLiteImportSession: ImportSession {
+actor SQLiteImportSession: RowBatchImportSession {
     let store: SQLiteEstateStore
     let header: ImportHeader
     private var importID: Int64 = 0
@@ -288,45 +288,19 @@ actor SQLiteImportSession: ImportSession {
     }
 
     func add(software: [SoftwareRecord]) async throws {
+        try await add(rows: SoftwareRowBatch(software, organisation: header.organisation))
+    }
+
+    func add(rows: SoftwareRowBatch) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        guard existing == nil, !software.isEmpty else { return }
+        guard existing == nil, !rows.isEmpty else { return }
         let importID = self.importID
-        let organisation = header.organisation
         try await SQLiteEstateStore.run("import software records") {
             try await store.queue.writeWithoutTransaction { db in
-                var insert = try SQLiteBulkInsert(
-                    db: db,
-                    sql: """
-                        INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
-                            package, platform, install_count, install_date, product, product_version, version_line,
-                            component, counts_as_installation, rule)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                for record in software {
-                    let c = record.classification
-                    insert.integer(Int(importID))
-                    insert.integer(record.organisation ?? organisation)
-                    insert.text(record.source)
-                    insert.integer(record.line)
-                    insert.text(record.host)
-                    insert.text(record.title)
-                    insert.text(record.publisher)
-                    insert.text(record.version)
-                    insert.text(record.package)
-                    insert.text(record.platform)
-                    insert.integer(record.installCount)
-                    insert.real(record.installDate?.timeIntervalSince1970)
-                    insert.text(c.product)
-                    insert.text(c.version)
-                    insert.text(c.versionLine)
-                    insert.text(c.component)
-                    insert.integer(c.countsAsInstallation ? 1 : 0)
-                    insert.text(c.rule)
-                    try insert.step()
-                }
+                try rows.insert(into: db, importID: importID)
             }
         }
-        softwareCount += software.count
+        softwareCount += rows.count
     }
 
     func add(usage: [UsageDeclaration]) async throws {
