@@ -84,7 +84,6 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     }
 
     private func finish(_ innerHash: SHA256) -> SHA256Digest {
-        var innerHash = innerHash
         var outerHash = outer
         innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
         return outerHash.finalize()

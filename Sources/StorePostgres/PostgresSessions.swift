@@ -330,7 +330,7 @@ actor PostgresImportSession: ImportSession {
         guard !closed else { throw StoreError.sessionClosed }
         guard existing == nil else { return }
         let importID = self.importID
-        try await PostgresEstateStore.run("describe import") {
+        _ = try await PostgresEstateStore.run("describe import") {
             try await connection.query(
                 """
                 UPDATE imports SET format = \(format), lines_read = \(linesRead), unreadable_lines = \(unreadableLines)
