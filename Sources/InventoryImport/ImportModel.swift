@@ -245,18 +245,10 @@ public struct ImportOptions: Sendable {
     public var maxWholeFileBytes: Int64 = 1 << 30
     /// How many unreadable lines are listed (all are counted).
     public var maxListedDiagnostics = 1000
-    /// Files at least this large are parsed on a second thread while the caller's thread feeds the sink.
-    /// Off by default: handing every record's strings to another thread costs more reference-count and
-    /// allocator traffic than a cheap sink (JSON lines) saves; it pays when the sink's own work per record is
-    /// large (a database insert). See bench/results/import.md.
-    public var pipelineMinimumBytes: Int64 = .max
     /// CSV files at least this large are read and split into rows on a second thread (``PrefetchedRows``)
     /// while the caller's thread decodes, classifies and feeds the sink: only bytes cross threads, so this pays
-    /// where handing over records did not.
+    /// where handing over records (an earlier design, measured slower) did not.
     public var rowPrefetchMinimumBytes: Int64 = 4 << 20
-    /// Records per batch handed between the two threads, and batches that may wait (bounds memory).
-    public var pipelineBatchSize = 2048
-    public var pipelineQueuedBatches = 4
     /// Resolves organisation names and codes found in columns (default: Denmark's authorities, any alias).
     public var resolveOrganisation: @Sendable (String) -> Int?
 

@@ -221,19 +221,14 @@ public struct InventoryImporter: Sendable {
         return FileImport(report: report, records: sink.records, declarations: sink.declarations)
     }
 
-    /// Imports one file, streaming its records into `sink`.
-    ///
-    /// Files of at least ``ImportOptions/pipelineMinimumBytes`` are read, parsed and classified on a second
-    /// thread while this one feeds `sink`; `sink` is always called on the calling thread, in file order.
+    /// Imports one file, streaming its records into `sink`, on the calling thread and in file order (large CSV
+    /// files are read and split into rows on a second thread, see ``ImportOptions/rowPrefetchMinimumBytes``).
     public func importFile(at url: URL, into sink: any ImportSink) throws(ImportError) -> FileImportReport {
         let file = try ChunkedFile(url: url)
-        if let size = file.fileSize, size >= options.pipelineMinimumBytes {
-            return try importPipelined(file: file, url: url, into: sink)
-        }
-        return try importSequential(file: file, url: url, into: sink)
+        return try importRecords(file: file, url: url, into: sink)
     }
 
-    func importSequential(
+    func importRecords(
         file: ChunkedFile, url: URL, into sink: any ImportSink
     ) throws(ImportError)
         -> FileImportReport

@@ -205,3 +205,10 @@ final class PrefetchedRows: RowSource {
         }
     }
 }
+
+/// Moves a value that is used by one thread at a time across a thread boundary (the reading state is
+/// created on the caller's thread, used only by the reading thread, then read back after it finished).
+final class Handover<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -51,7 +51,7 @@ import Testing
     /// Many batches (4,096 rows each), quoted newlines, blank and unreadable lines, UTF-16 transcoding.
     @Test(arguments: [false, true])
     func manyBatchesInFileOrder(utf16: Bool) throws {
-        var text = PipelineTests.inventoryCSV(lines: 20_000)
+        var text = ImportStreamingTests.inventoryCSV(lines: 20_000)
         text += "PC-1,\"Two\nline title\",1.0,Vendor\n\n,,,\nPC-2,Extra,1.0,Vendor,surplus\nPC-3,\"Open quote,1.0\n"
         let bytes = utf16 ? Encoded.utf16LE(text) : Array(text.utf8)
         let url = try temporaryFile(utf16 ? "prefetch-16.csv" : "prefetch.csv", bytes)
@@ -64,9 +64,9 @@ import Testing
 
     /// A record over the size limit deep in the file fails it with the same error (file, line) either way.
     @Test func anOversizedRecordFailsTheFileTheSameWay() throws {
-        var text = PipelineTests.inventoryCSV(lines: 12_000)
+        var text = ImportStreamingTests.inventoryCSV(lines: 12_000)
         text += "PC-1," + String(repeating: "x", count: 5_000) + ",1.0,Vendor\n"
-        text += PipelineTests.inventoryCSV(lines: 100).split(separator: "\n").dropFirst().joined(separator: "\n")
+        text += ImportStreamingTests.inventoryCSV(lines: 100).split(separator: "\n").dropFirst().joined(separator: "\n")
         let url = try temporaryFile("prefetch-large.csv", text: text)
         func failure(prefetch: Bool) throws -> ImportError? {
             let importer = try Self.importer(prefetch: prefetch) { $0.maxRecordBytes = 1_000 }
@@ -104,9 +104,9 @@ import Testing
         #expect(errors[0] != nil)
         #expect(errors[1] == errors[0])
 
-        let inventory = try temporaryFile("prefetch-sink.csv", text: PipelineTests.inventoryCSV(lines: 20_000))
+        let inventory = try temporaryFile("prefetch-sink.csv", text: ImportStreamingTests.inventoryCSV(lines: 20_000))
         for prefetch in [false, true] {
-            let sink = PipelineTests.FailingSink(failAt: 9_000)
+            let sink = ImportStreamingTests.FailingSink(failAt: 9_000)
             #expect(throws: ImportError.sinkFailed(file: inventory.path, reason: "disk full")) {
                 _ = try Self.importer(prefetch: prefetch).importFile(at: inventory, into: sink)
             }
