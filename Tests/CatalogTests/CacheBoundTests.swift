@@ -1,26 +1,15 @@
 import Catalog
 import Foundation
 import OverblikModel
+import TestSupport
 import Testing
 
 /// The classifier's caches stay bounded on input where every line is distinct, and never change an answer.
 @Suite struct CacheBoundTests {
-    /// Deterministic pseudo-random hex (no seedable generator in the standard library).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Inventory lines as a hostile or just messy export has them: real suite titles with one-off versions,
     /// random MSI product codes, per-host paths, and the same handful of real titles over and over.
     static func mixedItems(_ count: Int) -> [InventoryItem] {
-        var random = SplitMix(state: 20_261_123)
+        var random = SeededGenerator(seed: 20_261_123)
         func hex(_ digits: Int) -> String {
             String((0..<digits).map { _ in "0123456789ABCDEF".randomElement(using: &random)! })
         }

@@ -48,7 +48,7 @@ import Testing
     @Test func csvRecordsKeepTheirOwnValues() throws {
         var bytes = Array("Netbios_Name0,ARPDisplayName0,ProductVersion0,Publisher0,SoftwareCode0\n".utf8)
         var expected: [(title: String, publisher: String, package: String)] = []
-        var generator = SplitMix(seed: 20_261_124)
+        var generator = SeededGenerator(seed: 20_261_124)
         for line in 0..<20_000 {
             let titleNumber = Int(generator.next() % 9_000)
             let title = "Application \(titleNumber) Professional Edition"
@@ -82,18 +82,5 @@ import Testing
         let result = try makeImporter().importFile(at: try temporaryFile("dates.csv", text: text))
         #expect(result.records.map(\.installDate) == texts.map { ValueParsing.date($0) })
         #expect(result.records.compactMap(\.installDate).count == 10)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the test input is the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
