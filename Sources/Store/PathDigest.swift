@@ -7,23 +7,12 @@ public struct PathDigest: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
-    /// The first 16 bytes of a MAC, big-endian, so ``key`` spells the same hex as the bytes.
-    init(bytes: some Sequence<UInt8>) {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var index = 0
-        for byte in bytes {
-            if index < 8 {
-                high = high << 8 | UInt64(byte)
-            } else if index < 16 {
-                low = low << 8 | UInt64(byte)
-            } else {
-                break
-            }
-            index += 1
-        }
-        self.high = high
-        self.low = low
+    /// The first 16 bytes of a MAC in memory, as two big-endian words so ``key`` spells the same hex as the
+    /// bytes. Read in place: iterating a Crypto digest copies it into an array first, once per path.
+    init(macBytes raw: UnsafeRawBufferPointer) {
+        precondition(raw.count >= 16)
+        high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     }
 
     /// Parses a stored path key (`p:` + 32 hex digits); nil for anything else.

@@ -56,7 +56,7 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
 
     /// The path key's 128 bits, without building its hex string.
     public func pathDigest(_ path: String) -> PathDigest {
-        PathDigest(bytes: authenticationCode(path))
+        authenticationCode(path).withUnsafeBytes { PathDigest(macBytes: $0) }
     }
 
     private func mac(_ text: String) -> String {
@@ -80,7 +80,7 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     func pathDigest(prefixed state: SHA256, name: UnsafeBufferPointer<UInt8>) -> PathDigest {
         var innerHash = state
         innerHash.update(bufferPointer: UnsafeRawBufferPointer(name))
-        return PathDigest(bytes: finish(innerHash))
+        return finish(innerHash).withUnsafeBytes { PathDigest(macBytes: $0) }
     }
 
     private func finish(_ innerHash: SHA256) -> SHA256Digest {
