@@ -19,9 +19,7 @@ public enum JSONLines {
         textBytes += (classification.version?.utf8.count ?? 0) + (classification.versionLine?.utf8.count ?? 0)
         textBytes += classification.component?.utf8.count ?? 0
         // Keys and punctuation (< 300 bytes), three integers, a date, every text byte escaped six-fold.
-        let capacity = 512 + 6 * textBytes
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var w = RawWriter(base: buffer.baseAddress!)
+        write(capacity: 512 + 6 * textBytes, to: &out) { w in
             w.raw(#"{"organisation":"#)
             if let organisation = record.organisation { w.int(organisation) } else { w.raw("null") }
             w.raw(#","source":"#)
@@ -59,6 +57,16 @@ public enum JSONLines {
             w.raw(#","rule":"#)
             w.string(classification.rule)
             w.raw("}\n")
+        }
+    }
+
+    /// Writes one line through a ``RawWriter`` into scratch space of `capacity` bytes (the caller's worst
+    /// case) and appends it to `out` at once.
+    @inline(__always)
+    private static func write(capacity: Int, to out: inout [UInt8], _ body: (inout RawWriter) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var w = RawWriter(base: buffer.baseAddress!)
+            body(&w)
             precondition(w.count <= capacity, "JSON line larger than its bound")
             out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: w.count))
         }
@@ -186,23 +194,29 @@ public enum JSONLines {
 
     /// Appends one usage declaration (its `Codable` form, with `"record":"usage"` to tell it from software lines).
     public static func append(_ declaration: UsageDeclaration, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"record":"usage","organisation":"#.utf8)
-        appendInt(declaration.organisation, to: &out)
-        key("product", &out)
-        appendString(declaration.product, to: &out)
-        key("relation", &out)
-        appendString(declaration.relation.rawValue, to: &out)
-        key("date", &out)
-        appendOptional(declaration.date, to: &out)
-        key("evidence", &out)
-        appendOptional(declaration.evidence, to: &out)
-        key("evidence_kind", &out)
-        appendString(declaration.evidenceKind.rawValue, to: &out)
-        key("source", &out)
-        appendOptional(declaration.source, to: &out)
-        key("line", &out)
-        if let line = declaration.line { appendInt(line, to: &out) } else { appendNull(&out) }
-        out.append(contentsOf: "}\n".utf8)
+        var textBytes = declaration.product.utf8.count + declaration.relation.rawValue.utf8.count
+        textBytes += (declaration.date?.utf8.count ?? 0) + (declaration.evidence?.utf8.count ?? 0)
+        textBytes += declaration.evidenceKind.rawValue.utf8.count + (declaration.source?.utf8.count ?? 0)
+        // Keys and punctuation (< 200 bytes), two integers, every text byte escaped six-fold.
+        write(capacity: 256 + 6 * textBytes, to: &out) { w in
+            w.raw(#"{"record":"usage","organisation":"#)
+            w.int(declaration.organisation)
+            w.raw(#","product":"#)
+            w.string(declaration.product)
+            w.raw(#","relation":"#)
+            w.string(declaration.relation.rawValue)
+            w.raw(#","date":"#)
+            w.optional(declaration.date)
+            w.raw(#","evidence":"#)
+            w.optional(declaration.evidence)
+            w.raw(#","evidence_kind":"#)
+            w.string(declaration.evidenceKind.rawValue)
+            w.raw(#","source":"#)
+            w.optional(declaration.source)
+            w.raw(#","line":"#)
+            if let line = declaration.line { w.int(line) } else { w.raw("null") }
+            w.raw("}\n")
+        }
     }
 
     /// A decoder for these lines (ISO 8601 dates).
@@ -212,53 +226,5 @@ public enum JSONLines {
         return decoder
     }
 
-    @inline(__always)
-    private static func key(_ name: StaticString, _ out: inout [UInt8]) {
-        out.append(0x2C)
-        out.append(0x22)
-        name.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(0x22)
-        out.append(0x3A)
-    }
-
-    private static func appendNull(_ out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
-
-    private static func appendOptional(_ text: String?, to out: inout [UInt8]) {
-        if let text { appendString(text, to: &out) } else { appendNull(&out) }
-    }
-
-    private static func appendInt(_ value: Int, to out: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            out.append(0x30 + UInt8(value))
-            return
-        }
-        out.append(contentsOf: String(value).utf8)
-    }
-
     fileprivate static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(0x22)
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                runStart = index + 1
-                switch byte {
-                case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                default:
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
-            }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
-        }
-        out.append(0x22)
-    }
 }
