@@ -116,8 +116,8 @@ public struct DocumentReader: Sendable {
             readFlat(&opened, ext: ext, into: &record)
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
-            if DocumentFormats.zipExtensions.contains(ext), (try? ZipArchive(path: path)) != nil {
-                readZipPackage(path: path, source: .fileDescriptor(opened.fd), ext: ext, into: &record)
+            if DocumentFormats.zipExtensions.contains(ext), let archive = try? ZipArchive(path: path) {
+                readZipPackage(path: path, source: .archive(archive), ext: ext, into: &record)
             } else if DocumentFormats.zipExtensions.contains(ext) {
                 record.error = .notAZip
                 record.errorDetail = "no ZIP signature and no ZIP end record"
@@ -142,6 +142,8 @@ public struct DocumentReader: Sendable {
     private enum ArchiveSource {
         case bytes([UInt8])
         case fileDescriptor(Int32)
+        /// Already opened (after looking past leading junk): not opened a second time.
+        case archive(ZipArchive)
     }
 
     private func readZipPackage(path: String, source: ArchiveSource, ext: String, into record: inout DocumentRecord) {
@@ -151,6 +153,7 @@ public struct DocumentReader: Sendable {
             switch source {
             case .bytes(let bytes): archive = try ZipArchive(bytes: bytes)
             case .fileDescriptor(let fd): archive = try ZipArchive(fileDescriptor: fd, path: path)
+            case .archive(let opened): archive = opened
             }
         } catch {
             fail(&record, zipError: error, part: nil)

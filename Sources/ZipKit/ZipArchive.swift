@@ -36,17 +36,27 @@ public final class ZipArchive {
         if leading.isEmpty { throw .empty }
         var errorCode: Int32 = 0
         guard let handle = zip_open(path, ZIP_RDONLY, &errorCode) else {
-            // Junk prepended to an archive shifts every offset; libzip gives up. Locate the archive's real
-            // start from its end record and open that slice from memory instead.
-            if errorCode == ZIP_ER_NOZIP || errorCode == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
-                let slice = Self.archiveAfterJunk(path: path)
-            {
-                try self.init(bytes: slice, junkStripped: true)
-                return
-            }
-            throw Self.openError(code: errorCode, leading: leading, path: path)
+            try self.init(
+                bytes: Self.bytesAfterJunk(failedOpen: errorCode, leading: leading, path: path), junkStripped: true)
+            return
         }
         self.init(handle: handle, leading: leading)
+    }
+
+    /// After libzip refused a file: junk prepended to an archive shifts every offset, so the archive's real start
+    /// is located from its end record and that slice is returned to be opened from memory. Otherwise the open's
+    /// own error.
+    private static func bytesAfterJunk(
+        failedOpen code: Int32, leading: [UInt8], path: String
+    ) throws(ZipError)
+        -> [UInt8]
+    {
+        if code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
+            let slice = archiveAfterJunk(path: path)
+        {
+            return slice
+        }
+        throw openError(code: code, leading: leading, path: path)
     }
 
     /// Largest file read into memory to skip leading junk (self-extractors, damaged transfers).
@@ -104,13 +114,9 @@ public final class ZipArchive {
         // On success libzip owns `duplicate` and closes it with the archive.
         guard let handle = zip_fdopen(duplicate, 0, &errorCode) else {
             close(duplicate)
-            if errorCode == ZIP_ER_NOZIP || errorCode == ZIP_ER_INCONS, leading != [0x50, 0x4B, 0x03, 0x04],
-                let slice = Self.archiveAfterJunk(path: path)
-            {
-                try self.init(bytes: slice, junkStripped: true)
-                return
-            }
-            throw Self.openError(code: errorCode, leading: leading, path: path)
+            try self.init(
+                bytes: Self.bytesAfterJunk(failedOpen: errorCode, leading: leading, path: path), junkStripped: true)
+            return
         }
         self.init(handle: handle, leading: leading)
     }
