@@ -227,25 +227,7 @@ final class Pattern: @unchecked Sendable {
     }
 
     private static func hasTopLevelAlternation(_ source: String) -> Bool {
-        var depth = 0
-        var escaped = false
-        var inClass = false
-        for character in source {
-            if escaped {
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\": escaped = true
-            case "[": inClass = true
-            case "]": inClass = false
-            case "(" where !inClass: depth += 1
-            case ")" where !inClass: depth -= 1
-            case "|" where !inClass && depth == 0: return true
-            default: break
-            }
-        }
-        return false
+        topLevelAlternatives(of: source).count > 1
     }
 
     /// Escapes a literal for use inside a pattern.
