@@ -124,24 +124,9 @@ public struct TreeWalker: Sendable {
         }
     }
 
-    /// Calls `file` for every regular file under `root` (or `root` itself when it is a file) and `issue` for
-    /// what could not be entered, on the calling thread. Return `false` from `file` to stop the walk.
-    public func walk(root: String, file: @escaping (String) -> Bool, issue: @escaping (WalkIssue) -> Void) {
-        walk(roots: [root], withStatus: false, visitor: ClosureVisitor(file: file, issue: issue))
-    }
-
-    /// Walks every root on the calling thread. With `withStatus`, each file comes with its size and
-    /// modification time, taken relative to the open directory: the kernel resolves one name, not the whole
-    /// path again.
-    public func walk(roots: [String], withStatus: Bool, visitor: any WalkVisitor) {
-        let start = begin(roots: roots, withStatus: withStatus)
-        start.visitRoots(visitor)
-        drain(start.pending, withStatus: withStatus, visitor: visitor)
-        visitor.finish()
-    }
-
     /// Walks every root with `threads` walker threads, each with its own visitor from `makeVisitor`, and
-    /// returns when all are done.
+    /// returns when all are done. With `withStatus`, each file comes with its size and modification time,
+    /// taken relative to the open directory: the kernel resolves one name, not the whole path again.
     public func walk(
         roots: [String], threads: Int, withStatus: Bool, visitor makeVisitor: @escaping @Sendable () -> any WalkVisitor
     ) {
@@ -317,21 +302,6 @@ public struct TreeWalker: Sendable {
         default: return Int32(DT_UNKNOWN)
         }
     }
-}
-
-/// Adapts two closures to ``WalkVisitor`` for the single-threaded walk.
-private final class ClosureVisitor: WalkVisitor {
-    let onFile: (String) -> Bool
-    let onIssue: (WalkIssue) -> Void
-
-    init(file: @escaping (String) -> Bool, issue: @escaping (WalkIssue) -> Void) {
-        onFile = file
-        onIssue = issue
-    }
-
-    func file(_ path: String, status: FileStatus?) -> Bool { onFile(path) }
-    func issue(_ issue: WalkIssue) { onIssue(issue) }
-    func finish() {}
 }
 
 /// The directories waiting to be listed, shared by the walker threads. The walk is over when the stack is

@@ -96,13 +96,6 @@ public final class ScanRecorder {
         if records.count >= batchSize { try flush() }
     }
 
-    /// A file skipped as unchanged without asking ``index`` (asking it already counts the file).
-    public func markUnchanged(path: String) throws {
-        let digest = index.pseudonymiser.pathDigest(path)
-        // Only a file the last scan knew can be unchanged; anything else is ignored, as a new file must be read.
-        if index.stamps[digest] != nil { index.remember(digest) }
-    }
-
     private func flush() throws {
         let batch = records
         let session = self.session

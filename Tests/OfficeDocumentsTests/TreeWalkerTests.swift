@@ -77,14 +77,8 @@ final class CollectingVisitor: WalkVisitor {
         [String: FileStatus?], [WalkIssue]
     ) {
         let findings = WalkFindings()
-        let walker = TreeWalker()
-        if threads == 1 {
-            walker.walk(
-                roots: [root.path], withStatus: withStatus, visitor: CollectingVisitor(findings, stopAfter: stopAfter))
-        } else {
-            walker.walk(roots: [root.path], threads: threads, withStatus: withStatus) {
-                CollectingVisitor(findings, stopAfter: stopAfter)
-            }
+        TreeWalker().walk(roots: [root.path], threads: threads, withStatus: withStatus) {
+            CollectingVisitor(findings, stopAfter: stopAfter)
         }
         let (files, issues, duplicates) = findings.snapshot
         #expect(duplicates.isEmpty, "visited more than once: \(duplicates)")
@@ -129,13 +123,10 @@ final class CollectingVisitor: WalkVisitor {
         let (root, _) = try makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("d1/s1/f3.odt")
-        var visited: [String] = []
-        TreeWalker().walk(
-            root: file.path,
-            file: {
-                visited.append($0)
-                return true
-            }, issue: { _ in })
-        #expect(visited == [file.path])
+        let (found, issues) = walk(file, threads: 1, withStatus: true)
+        #expect(Array(found.keys) == [file.path])
+        let status = try #require(found[file.path] ?? nil)
+        #expect(status.size == 31)
+        #expect(issues.isEmpty)
     }
 }
