@@ -15,8 +15,9 @@ import Darwin
 /// the incremental-rescan test the scanner asks before reading a file.
 final class StoreScanSink: DocumentRecordSink {
     private let store: any EstateStore
-    /// Longest root first, so a file is routed to the most specific folder given.
-    private var recorders: [(root: String, recorder: ScanRecorder)] = []
+    /// Longest root first, so a file is routed to the most specific folder given; `prefix` is the root with its
+    /// trailing `/`, made once rather than for every file routed.
+    private var recorders: [(root: String, prefix: String, recorder: ScanRecorder)] = []
     private var finished = false
 
     /// `catalog`: the stamp of the catalog the scan classifies with (the bundled one or the user's), asked
@@ -32,7 +33,8 @@ final class StoreScanSink: DocumentRecordSink {
                 let header = ScanHeader(
                     organisation: organisation, root: root, started: started,
                     catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
-                recorders.append((root, try ScanRecorder(store: store, header: header, catalog: catalog)))
+                let recorder = try ScanRecorder(store: store, header: header, catalog: catalog)
+                recorders.append((root, root == "/" ? "/" : root + "/", recorder))
             }
         } catch {
             cancel()
@@ -46,7 +48,7 @@ final class StoreScanSink: DocumentRecordSink {
     }
 
     private func recorder(for path: String) -> ScanRecorder? {
-        recorders.first { path == $0.root || path.hasPrefix($0.root == "/" ? "/" : $0.root + "/") }?.recorder
+        recorders.first { path == $0.root || path.hasPrefix($0.prefix) }?.recorder
     }
 
     func accept(_ record: DocumentRecord) throws {
@@ -58,7 +60,7 @@ final class StoreScanSink: DocumentRecordSink {
     /// What the last scan of each root stored, for the scanner's walker threads: a directory is routed to the
     /// most specific root containing it once, then its files are checked by name.
     var unchangedFiles: any UnchangedFiles {
-        StoredFiles(roots: recorders.map { (prefix: $0.root == "/" ? "/" : $0.root + "/", index: $0.recorder.index) })
+        StoredFiles(roots: recorders.map { ($0.prefix, $0.recorder.index) })
     }
 
     private struct StoredFiles: UnchangedFiles {
