@@ -119,12 +119,14 @@ public struct ScanCommand: AsyncParsableCommand {
         // The catalog loads while the store opens and reads what the last scan knew.
         let catalogOptions = self.catalogOptions
         let pendingCatalog = BackgroundValue { try catalogOptions.loadCatalog() }
+        // With the store, roots are absolute so the same folder is recognised from any working directory.
+        let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
         var storeSink: StoreScanSink?
         if !noStore {
             do {
                 storeSink = try StoreScanSink(
                     location: storeOptions.location, organisation: organisationCode,
-                    roots: paths.map(StoreScanSink.absoluteRoot), includePaths: includePaths,
+                    roots: roots, includePaths: includePaths,
                     catalog: { try pendingCatalog.value().stamp })
             } catch let error as ValidationError {
                 throw error
@@ -139,8 +141,6 @@ public struct ScanCommand: AsyncParsableCommand {
             options: DocumentReaderOptions(includePersonalData: includePersonalData))
         var scanner = DocumentScanner(
             reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
-        // With the store, roots are absolute so the same folder is recognised from any working directory.
-        let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
 
         let writer: OutputStreamWriter?
         do {
