@@ -170,6 +170,29 @@ enum ODFWriter {
         """
 
     /// One table cell: numbers as float/percentage/currency, dates as dates, everything else a string.
+    /// A table's column declaration, heading row and rows, as the spreadsheet and the text document both lay
+    /// them out. In the text document the heading row repeats on every page and paragraphs carry the table
+    /// styles.
+    static func tableContent(_ table: Table, style: NumberStyle, currency: String, textDocument: Bool) -> String {
+        var content = "<table:table-column table:number-columns-repeated=\"\(max(table.columns.count, 1))\"/>\n"
+        content += textDocument ? "<table:table-header-rows><table:table-row>" : "<table:table-row>"
+        for column in table.columns {
+            content += "<table:table-cell table:style-name=\"ce_head\" office:value-type=\"string\">"
+            content += textDocument ? "<text:p text:style-name=\"Table_20_Heading\">" : "<text:p>"
+            content += "\(xmlEscape(column))</text:p></table:table-cell>"
+        }
+        content += textDocument ? "</table:table-row></table:table-header-rows>\n" : "</table:table-row>\n"
+        let paragraphStyle = textDocument ? "Table_20_Contents" : nil
+        for row in table.rows + (table.footer.map { [$0] } ?? []) {
+            content += "<table:table-row>"
+            for cell in row {
+                content += ODFWriter.cell(cell, style: style, currency: currency, paragraphStyle: paragraphStyle)
+            }
+            content += "</table:table-row>\n"
+        }
+        return content
+    }
+
     static func cell(_ cell: Cell, style: NumberStyle, currency: String, paragraphStyle: String?) -> String {
         let shown = xmlEscape(cell.text(style, currency: currency))
         let numberParagraph = paragraphStyle.map { _ in " text:style-name=\"Table_20_Number\"" } ?? ""
@@ -228,20 +251,7 @@ enum ODSRenderer {
         for table in document.tables {
             let name = sheetName(table.title, used: &used)
             content += "<table:table table:name=\"\(xmlEscape(name))\">\n"
-            content += "<table:table-column table:number-columns-repeated=\"\(max(table.columns.count, 1))\"/>\n"
-            content += "<table:table-row>"
-            for column in table.columns {
-                content += "<table:table-cell table:style-name=\"ce_head\" office:value-type=\"string\">"
-                content += "<text:p>\(xmlEscape(column))</text:p></table:table-cell>"
-            }
-            content += "</table:table-row>\n"
-            for row in table.rows + (table.footer.map { [$0] } ?? []) {
-                content += "<table:table-row>"
-                for cell in row {
-                    content += ODFWriter.cell(cell, style: style, currency: document.currency, paragraphStyle: nil)
-                }
-                content += "</table:table-row>\n"
-            }
+            content += ODFWriter.tableContent(table, style: style, currency: document.currency, textDocument: false)
             content += "</table:table>\n"
         }
         content += "</office:spreadsheet>\n</office:body>\n</office:document-content>\n"
@@ -318,22 +328,7 @@ enum ODTRenderer {
                     body += "\(xmlEscape(table.title))</text:h>\n"
                     body += "<table:table table:name=\"\(xmlEscape(table.id))-\(tableNumber)\" "
                     body += "table:style-name=\"\(tableStyle)\">\n"
-                    body += "<table:table-column table:number-columns-repeated=\"\(max(table.columns.count, 1))\"/>\n"
-                    body += "<table:table-header-rows><table:table-row>"
-                    for column in table.columns {
-                        body += "<table:table-cell table:style-name=\"ce_head\" office:value-type=\"string\">"
-                        body += "<text:p text:style-name=\"Table_20_Heading\">\(xmlEscape(column))</text:p>"
-                        body += "</table:table-cell>"
-                    }
-                    body += "</table:table-row></table:table-header-rows>\n"
-                    for row in table.rows + (table.footer.map { [$0] } ?? []) {
-                        body += "<table:table-row>"
-                        for cell in row {
-                            body += ODFWriter.cell(
-                                cell, style: style, currency: document.currency, paragraphStyle: "Table_20_Contents")
-                        }
-                        body += "</table:table-row>\n"
-                    }
+                    body += ODFWriter.tableContent(table, style: style, currency: document.currency, textDocument: true)
                     body += "</table:table>\n"
                 case .chart(let chart):
                     image(
