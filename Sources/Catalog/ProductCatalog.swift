@@ -185,6 +185,13 @@ final class BundledCatalog: Sendable {
         }
     }
 
+    /// The shipped resources' texts, in a fixed order (what ``CatalogSources`` fingerprints).
+    static func resourceTexts() throws -> [String] {
+        try [("catalog", "yaml"), ("esdh", "yaml"), ("os2", "yaml"), ("os2-products", "csv")].map {
+            try resource($0.0, $0.1)
+        }
+    }
+
     private static func load() throws -> (entries: [ProductEntry], version: String) {
         let main = try CatalogFileParser.parse(try resource("catalog", "yaml"), file: "catalog.yaml")
         let esdh = try CatalogFileParser.parse(try resource("esdh", "yaml"), file: "esdh.yaml")

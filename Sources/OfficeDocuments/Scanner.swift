@@ -49,7 +49,9 @@ public struct ScanOptions: Sendable, Hashable {
 /// them into a second bounded queue; the calling thread drains that queue into the sink. Both queues hold at
 /// most a few records per job, so memory does not grow with the number of files.
 public struct DocumentScanner: Sendable {
-    public let reader: DocumentReader
+    /// Made when the first file needs reading: a rescan that finds every file unchanged reads none, and the
+    /// catalog behind the reader's classifier need not even be parsed.
+    private let reader: ReaderSource
     public let options: ScanOptions
     /// Asked on the walker threads, with the size and time the walker found, before a file is queued for
     /// reading: a file it calls unchanged since the last scan is counted in ``ScanProgress/unchanged`` and not
@@ -57,7 +59,14 @@ public struct DocumentScanner: Sendable {
     public var skipUnchanged: (any UnchangedFiles)?
 
     public init(reader: DocumentReader, options: ScanOptions) {
-        self.reader = reader
+        self.reader = ReaderSource { reader }
+        self.options = options
+    }
+
+    /// A scanner whose reader is made by `makeReader` when the first file needs reading, once. When it
+    /// throws, the scan stops with ``ScanError/readerUnavailable(_:)``.
+    public init(makeReader: @escaping @Sendable () throws -> DocumentReader, options: ScanOptions) {
+        self.reader = ReaderSource(makeReader)
         self.options = options
     }
 
@@ -97,12 +106,22 @@ public struct DocumentScanner: Sendable {
         }
         walkerThread.stackSize = 1 << 20
         walkerThread.start()
-        let reader = self.reader
+        let readerSource = self.reader
         for _ in 0..<jobs {
             finished.enter()
             let thread = Thread {
+                var madeReader: DocumentReader?
                 while let items = work.pop() {
                     if gate.cancelled.isSet { continue }
+                    if madeReader == nil {
+                        do {
+                            madeReader = try readerSource.get()
+                        } catch {
+                            gate.fail(.readerUnavailable("\(error)"))
+                            continue
+                        }
+                    }
+                    guard let reader = madeReader else { continue }
                     let done: [Result] = items.map { item in
                         switch item {
                         case .file(let path): return .record(reader.read(path: path))
@@ -132,7 +151,7 @@ private final class SinkGate: @unchecked Sendable {
     private let progress: ((ScanProgress) -> Void)?
     private let started = Date()
     private var stats = ScanProgress()
-    private var failure: (any Error)?
+    private var failure: ScanError?
     let cancelled = AtomicFlag()
 
     init(sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)?) {
@@ -158,7 +177,7 @@ private final class SinkGate: @unchecked Sendable {
                     try sink.walkIssue(issue)
                 }
             } catch {
-                failure = error
+                failure = .sinkFailed("\(error)")
                 cancelled.set()
                 return
             }
@@ -167,12 +186,39 @@ private final class SinkGate: @unchecked Sendable {
         progress?(stats)
     }
 
+    /// Stops the scan for a reason other than the sink (the first reason is the one reported).
+    func fail(_ error: ScanError) {
+        lock.lock()
+        defer { lock.unlock() }
+        if failure == nil { failure = error }
+        cancelled.set()
+    }
+
     func finish() throws -> ScanProgress {
         lock.lock()
         defer { lock.unlock() }
         stats.elapsed = Date().timeIntervalSince(started)
-        if let failure { throw ScanError.sinkFailed("\(failure)") }
+        if let failure { throw failure }
         return stats
+    }
+}
+
+/// The scanner's reader, made once by the first reader thread that needs it.
+private final class ReaderSource: @unchecked Sendable {
+    // Unchecked: `made` is only touched under `lock`; `make` is immutable.
+    private let lock = NSLock()
+    private let make: @Sendable () throws -> DocumentReader
+    private var made: Swift.Result<DocumentReader, any Error>?
+
+    init(_ make: @escaping @Sendable () throws -> DocumentReader) {
+        self.make = make
+    }
+
+    func get() throws -> DocumentReader {
+        lock.lock()
+        defer { lock.unlock() }
+        if made == nil { made = Swift.Result { try make() } }
+        return try made!.get()
     }
 }
 

@@ -23,6 +23,24 @@ public struct CatalogOptions: ParsableArguments, Sendable {
         }
     }
 
+    /// The catalog's inputs read but not parsed (see ``CatalogSources``); an unreadable file is a usage error.
+    public func readSources() throws -> CatalogSources {
+        do {
+            return try CatalogSources.read(userFiles: files.map { URL(fileURLWithPath: $0) })
+        } catch let error as CatalogError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The merged catalog from sources read by ``readSources()``; a bad file is a usage error.
+    public static func load(_ sources: CatalogSources) throws -> ProductCatalog {
+        do {
+            return try sources.load()
+        } catch let error as CatalogError {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// A classifier over the merged catalog.
     public func makeClassifier() throws -> Classifier {
         Classifier(catalog: try loadCatalog())

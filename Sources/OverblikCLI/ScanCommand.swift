@@ -116,9 +116,14 @@ public struct ScanCommand: AsyncParsableCommand {
     func runBlocking() throws {
         let format = resolvedFormat
         let organisationCode = try organisation.map { try AuthorityDirectory.denmark.resolve($0).code }
-        // The catalog loads while the store opens and reads what the last scan knew.
+        // The catalog's files are read (not parsed) while the store opens. The catalog is parsed when the
+        // first file needs classifying, or as soon as it is clear one will: a rescan that finds every file
+        // unchanged needs only its stamp, which the store remembers under the files' fingerprint.
         let catalogOptions = self.catalogOptions
-        let pendingCatalog = BackgroundValue { try catalogOptions.loadCatalog() }
+        let sources = BackgroundValue { try catalogOptions.readSources() }
+        let catalog = LazyValue { try CatalogOptions.load(sources.value()) }
+        let catalogNeeded = noStore || full
+        if catalogNeeded { catalog.start() }
         // With the store, roots are absolute so the same folder is recognised from any working directory.
         let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
         var storeSink: StoreScanSink?
@@ -127,7 +132,8 @@ public struct ScanCommand: AsyncParsableCommand {
                 storeSink = try StoreScanSink(
                     location: storeOptions.location, organisation: organisationCode,
                     roots: roots, includePaths: includePaths,
-                    catalog: { try pendingCatalog.value().stamp })
+                    catalog: { store in try Self.catalogStamp(store: store, sources: sources.value(), catalog: catalog)
+                    })
             } catch let error as ValidationError {
                 throw error
             } catch {
@@ -135,12 +141,14 @@ public struct ScanCommand: AsyncParsableCommand {
                 throw ExitCode(74)
             }
         }
-        let catalog = try pendingCatalog.value()
-        let reader = DocumentReader(
-            classifier: Classifier(catalog: catalog),
-            options: DocumentReaderOptions(includePersonalData: includePersonalData))
+        // A catalog that will be needed fails here, before anything is scanned, as a usage error.
+        if catalogNeeded { _ = try catalog.value() }
+        let readerOptions = DocumentReaderOptions(includePersonalData: includePersonalData)
         var scanner = DocumentScanner(
-            reader: reader, options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
+            makeReader: {
+                DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+            },
+            options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
 
         let writer: OutputStreamWriter?
         do {
@@ -172,6 +180,7 @@ public struct ScanCommand: AsyncParsableCommand {
             switch error {
             case .unreadableRoot: throw ExitCode(66)
             case .sinkFailed: throw ExitCode(73)
+            case .readerUnavailable: throw ExitCode(64)
             }
         }
         progress.finish()
@@ -197,6 +206,27 @@ public struct ScanCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(report.utf8))
             }
         }
+    }
+
+    /// How the store sink gets the catalog stamp: the one the store remembers under the sources' fingerprint
+    /// (nothing parsed), else the parsed catalog's, which starts loading now and is remembered for next time.
+    static func catalogStamp(
+        store: any EstateStore, sources: CatalogSources, catalog: LazyValue<ProductCatalog>
+    ) throws -> () throws -> CatalogStamp {
+        if let fingerprint = sources.fingerprint,
+            let stamp = try BlockingBridge.wait({ try await store.rememberedCatalogStamp(fingerprint: fingerprint) })
+        {
+            return { stamp }
+        }
+        catalog.start()
+        let stamp = LazyValue {
+            let stamp = try catalog.value().stamp
+            if let fingerprint = sources.fingerprint {
+                try BlockingBridge.wait { try await store.rememberCatalogStamp(stamp, fingerprint: fingerprint) }
+            }
+            return stamp
+        }
+        return { try stamp.value() }
     }
 
     private func printError(_ message: String) {

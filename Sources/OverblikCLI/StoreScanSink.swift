@@ -20,15 +20,17 @@ final class StoreScanSink: DocumentRecordSink {
     private var recorders: [(root: String, prefix: String, recorder: ScanRecorder)] = []
     private var finished = false
 
-    /// `catalog`: the stamp of the catalog the scan classifies with (the bundled one or the user's), asked
-    /// once the store is open and the first root's index loaded, so the catalog can load meanwhile.
+    /// `catalog`: given the open store, how to get the stamp of the catalog the scan classifies with (the
+    /// bundled one or the user's); that getter is asked once the first root's index is loaded, so the
+    /// catalog can load meanwhile when the store does not already know its stamp.
     init(
         location: StoreLocation, organisation: Int?, roots: [String], includePaths: Bool,
-        catalog: @escaping () throws -> CatalogStamp
+        catalog: (any EstateStore) throws -> () throws -> CatalogStamp
     ) throws {
         store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
         let started = Date()
         do {
+            let catalog = try catalog(store)
             for root in Set(roots.map(normalisedRoot)).sorted(by: { $0.count > $1.count }) {
                 let header = ScanHeader(
                     organisation: organisation, root: root, started: started,

@@ -97,13 +97,15 @@ public struct FileStamp: Sendable, Hashable {
 /// collected keys to the session when the scan finishes, so an unchanged file is hashed once and costs no
 /// write.
 public final class FileIndex: @unchecked Sendable {
-    // Unchecked: `seenUnchanged` is only touched under `lock`; everything else is immutable.
+    // Unchecked: `seen` and `seenCount` are only touched under `lock`; everything else is immutable.
     public let root: String
     let pseudonymiser: Pseudonymiser
-    /// Keyed by the path key's digest: hashing two integers instead of a 34-character string per look-up.
-    let stamps: [PathDigest: FileStamp]
+    /// Sorted by the path key's digest: a look-up hashes nothing more and reads one or two entries.
+    let table: StampTable
     private let lock = NSLock()
-    private var seenUnchanged: Set<PathDigest> = []
+    /// One bit per entry of `table`: the files found unchanged so far (a bit, not a set of 16-byte digests).
+    private var seen: [UInt64]
+    private var seenCount = 0
     /// What the index was read from, when the store can say (SQLite): lets the finishing scan skip counting
     /// the root's documents again when no other scan of the root has finished since.
     let basis: Basis?
@@ -117,37 +119,36 @@ public final class FileIndex: @unchecked Sendable {
 
     /// For store implementations: `stamps` is keyed by ``Pseudonymiser/pathKey(_:)``.
     public convenience init(root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp]) {
-        var digests: [PathDigest: FileStamp] = [:]
-        digests.reserveCapacity(stamps.count)
+        var entries: [StampTable.Entry] = []
+        entries.reserveCapacity(stamps.count)
         for (key, stamp) in stamps {
-            if let digest = PathDigest(key: key) { digests[digest] = stamp }
+            if let digest = PathDigest(key: key) { entries.append(StampTable.Entry(digest: digest, stamp: stamp)) }
         }
-        self.init(root: root, pseudonymiser: pseudonymiser, digests: digests)
+        self.init(root: root, pseudonymiser: pseudonymiser, table: StampTable(entries))
     }
 
-    init(root: String, pseudonymiser: Pseudonymiser, digests: [PathDigest: FileStamp], basis: Basis? = nil) {
+    init(root: String, pseudonymiser: Pseudonymiser, table: StampTable, basis: Basis? = nil) {
         self.basis = basis
         self.root = root
         self.pseudonymiser = pseudonymiser
-        self.stamps = digests
-        // A rescan usually finds most files unchanged: grow the set once, not a dozen times under the lock.
-        seenUnchanged.reserveCapacity(digests.count)
+        self.table = table
+        seen = [UInt64](repeating: 0, count: (table.count + 63) / 64)
     }
 
     /// Number of documents the last scan of this root left in the store.
-    public var count: Int { stamps.count }
+    public var count: Int { table.count }
 
     /// The stamp recorded for `path` (as the scanner names it), or nil when the file is new.
     public func stamp(forPath path: String) -> FileStamp? {
-        stamps[pseudonymiser.pathDigest(path)]
+        table.stamp(for: pseudonymiser.pathDigest(path))
     }
 
     /// True when `path` was scanned before with exactly this size and modification time: the scanner need
     /// not read it again, and the file counts as unchanged in this scan. Safe from several threads.
     public func isUnchanged(path: String, stamp: FileStamp) -> Bool {
-        let digest = pseudonymiser.pathDigest(path)
-        guard stamps[digest] == stamp else { return false }
-        remember(digest)
+        guard let position = table.position(of: pseudonymiser.pathDigest(path)), table.stamp(at: position) == stamp
+        else { return false }
+        remember([Int32(position)])
         return true
     }
 
@@ -167,7 +168,7 @@ public final class FileIndex: @unchecked Sendable {
     public final class DirectoryCheck {
         private let index: FileIndex
         private let state: SHA256
-        private var unchanged: [PathDigest] = []
+        private var unchanged: [Int32] = []
 
         init(index: FileIndex, state: SHA256) {
             self.index = index
@@ -177,8 +178,10 @@ public final class FileIndex: @unchecked Sendable {
         /// True when the file `name` in this directory has exactly this size and time in the index.
         public func isUnchanged(name: UnsafeBufferPointer<UInt8>, stamp: FileStamp) -> Bool {
             let digest = index.pseudonymiser.pathDigest(prefixed: state, name: name)
-            guard index.stamps[digest] == stamp else { return false }
-            unchanged.append(digest)
+            guard let position = index.table.position(of: digest), index.table.stamp(at: position) == stamp else {
+                return false
+            }
+            unchanged.append(Int32(position))
             return true
         }
 
@@ -190,25 +193,50 @@ public final class FileIndex: @unchecked Sendable {
         }
     }
 
-    func remember(_ digests: [PathDigest]) {
+    private func remember(_ positions: [Int32]) {
         lock.lock()
-        seenUnchanged.formUnion(digests)
-        lock.unlock()
-    }
-
-    func remember(_ digest: PathDigest) {
-        lock.lock()
-        seenUnchanged.insert(digest)
+        for position in positions {
+            let (word, bit) = (Int(position) >> 6, UInt64(1) << UInt64(position & 63))
+            if seen[word] & bit == 0 {
+                seen[word] |= bit
+                seenCount += 1
+            }
+        }
         lock.unlock()
     }
 
     /// The files found unchanged so far, emptied: handed to the session once, when the scan finishes.
-    func takeUnchanged() -> Set<PathDigest> {
+    func takeUnchanged() -> SeenUnchanged {
         lock.lock()
         defer { lock.unlock() }
-        let taken = seenUnchanged
-        seenUnchanged = []
+        let taken = SeenUnchanged(table: table, bits: seen, count: seenCount)
+        seen = [UInt64](repeating: 0, count: seen.count)
+        seenCount = 0
         return taken
+    }
+}
+
+/// The files of a ``FileIndex`` a scan found unchanged: a bit per entry of the index's table.
+struct SeenUnchanged: Sendable {
+    let table: StampTable
+    let bits: [UInt64]
+    /// How many files, each once.
+    let count: Int
+
+    func contains(_ digest: PathDigest) -> Bool {
+        guard let position = table.position(of: digest) else { return false }
+        return bits[position >> 6] & (UInt64(1) << UInt64(position & 63)) != 0
+    }
+
+    /// The same files as a set, for sessions that take one.
+    var digests: Set<PathDigest> {
+        var digests = Set<PathDigest>(minimumCapacity: count)
+        for (word, value) in bits.enumerated() where value != 0 {
+            for bit in 0..<64 where value & (UInt64(1) << UInt64(bit)) != 0 {
+                digests.insert(table.digest(at: word << 6 | bit))
+            }
+        }
+        return digests
     }
 }
 
@@ -426,6 +454,11 @@ public protocol EstateStore: Sendable {
 
     /// What the last completed scan of `root` (for this organisation) knew, for incremental rescans.
     func fileIndex(organisation: Int?, root: String) async throws -> FileIndex
+    /// The catalog stamp last remembered under `fingerprint` (``CatalogStampMemo``), or nil: a command that
+    /// finds it need not parse the catalog just to record which catalog it used.
+    func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp?
+    /// Remembers the stamp of the catalog with this fingerprint (only the latest one is kept).
+    func rememberCatalogStamp(_ stamp: CatalogStamp, fingerprint: String) async throws
     /// Opens a scan of one root. Records go in through the session; ``ScanSession/finish(finished:)`` commits.
     func beginScan(_ header: ScanHeader) async throws -> any ScanSession
     /// Completed scans, newest first; `organisation` nil for all.
@@ -477,4 +510,33 @@ public protocol EstateStore: Sendable {
 
     /// Releases connections. The store must not be used afterwards.
     func close() async throws
+}
+
+/// How a store keeps the last catalog stamp a command computed, under the fingerprint of the catalog's
+/// sources (``Catalog/CatalogSources``): one `store_settings` row, the same on SQLite and PostgreSQL.
+public enum CatalogStampMemo {
+    /// The `store_settings` key.
+    public static let settingKey = "catalog_stamp"
+
+    private struct Value: Codable {
+        var fingerprint: String
+        var version: String
+        var digest: String
+    }
+
+    /// The setting's value for `stamp` under `fingerprint`.
+    public static func encode(_ stamp: CatalogStamp, fingerprint: String) throws -> String {
+        let data = try JSONEncoder().encode(
+            Value(fingerprint: fingerprint, version: stamp.version, digest: stamp.digest))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The stamp in a setting's value when it was remembered under `fingerprint`; nil otherwise (another
+    /// catalog or build, or a value this build cannot read).
+    public static func decode(_ value: String?, fingerprint: String) -> CatalogStamp? {
+        guard let value, let decoded = try? JSONDecoder().decode(Value.self, from: Data(value.utf8)),
+            decoded.fingerprint == fingerprint
+        else { return nil }
+        return CatalogStamp(version: decoded.version, digest: decoded.digest)
+    }
 }

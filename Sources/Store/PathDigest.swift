@@ -7,6 +7,11 @@ public struct PathDigest: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     /// The first 16 bytes of a MAC in memory, as two big-endian words so ``key`` spells the same hex as the
     /// bytes. Read in place: iterating a Crypto digest copies it into an array first, once per path.
     init(macBytes raw: UnsafeRawBufferPointer) {

@@ -114,8 +114,13 @@ public final class ScanRecorder {
         let unchanged = index.takeUnchanged()
         let basis = index.basis
         return try BlockingBridge.wait {
-            try await session.markUnchanged(digests: unchanged)
-            if let basis, let counting = session as? any IndexBasedSession { await counting.indexBasis(basis) }
+            if let counting = session as? any IndexBasedSession {
+                // The index's bits as they are: no set of 100,000 digests built for an unchanged rescan.
+                try await counting.markUnchanged(seen: unchanged)
+                if let basis { await counting.indexBasis(basis) }
+            } else {
+                try await session.markUnchanged(digests: unchanged.digests)
+            }
             return try await session.finish(finished: finished)
         }
     }
@@ -271,7 +276,62 @@ public final class BackgroundValue<T: Sendable>: @unchecked Sendable {
     }
 }
 
+/// A value computed once, when first asked (on the asking thread) or in the background once ``start()`` is
+/// called; every ``value()`` returns that one result or rethrows its error. An unchanged rescan never asks
+/// for the parsed catalog, so it is never made.
+public final class LazyValue<T: Sendable>: @unchecked Sendable {
+    // Unchecked: `state` is only touched under `condition`'s lock; `body` is immutable.
+    private enum State {
+        case idle
+        case running
+        case done(Result<T, any Error>)
+    }
+
+    private let condition = NSCondition()
+    private var state = State.idle
+    private let body: @Sendable () throws -> T
+
+    public init(_ body: @escaping @Sendable () throws -> T) {
+        self.body = body
+    }
+
+    /// Starts computing the value on a thread of its own, unless it is already started or done.
+    public func start() {
+        guard claim() else { return }
+        let thread = Thread { [self] in finish(Result { try body() }) }
+        thread.start()
+    }
+
+    public func value() throws -> T {
+        if claim() { finish(Result { try body() }) }
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if case .done(let result) = state { return try result.get() }
+            condition.wait()
+        }
+    }
+
+    /// True for the one caller that is to compute the value.
+    private func claim() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard case .idle = state else { return false }
+        state = .running
+        return true
+    }
+
+    private func finish(_ result: Result<T, any Error>) {
+        condition.lock()
+        state = .done(result)
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
 /// A session that can use what its scan's ``FileIndex`` was read from (the SQLite session).
 protocol IndexBasedSession: ScanSession {
     func indexBasis(_ basis: FileIndex.Basis) async
+    /// ``ScanSession/markUnchanged(digests:)`` with the files as the index's bits.
+    func markUnchanged(seen: SeenUnchanged) async throws
 }

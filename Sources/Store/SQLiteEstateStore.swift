@@ -100,18 +100,25 @@ public final class SQLiteEstateStore: EstateStore {
     public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
         let root = normalisedRoot(root)
         let rootKey = pseudonymiser.rootKey(root)
-        let (stamps, basis) = try await Self.run("file index") {
-            try await queue.read { db -> ([PathDigest: FileStamp], FileIndex.Basis) in
-                var stamps: [PathDigest: FileStamp] = [:]
-                // The last scan of this root: its counts size the table (not rebuilt a dozen times as it grows),
-                // and its id tells the finishing scan whether anyone changed the root since this read.
+        let (table, basis) = try await Self.run("file index") {
+            try await queue.read { db -> (StampTable, FileIndex.Basis) in
+                // The last scan of this root: its snapshot is current only when that scan wrote it, its counts
+                // size the table, and its id tells the finishing scan whether anyone changed the root since.
                 let last = try Row.fetchOne(
                     db,
                     sql: """
                         SELECT id, new_count + changed_count + unchanged_count AS total FROM scans
                         WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1
                         """, arguments: [organisation ?? 0, rootKey])
-                stamps.reserveCapacity(last?["total"] ?? 0)
+                let lastScan: Int64? = last?["id"]
+                if let lastScan,
+                    let table = try FileIndexSnapshot.read(
+                        db, organisation: organisation ?? 0, rootKey: rootKey, scan: lastScan)
+                {
+                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count))
+                }
+                var entries: [StampTable.Entry] = []
+                entries.reserveCapacity(last?["total"] ?? 0)
                 var rows = 0
                 try forEachRow(
                     db, operation: "file index",
@@ -121,14 +128,39 @@ public final class SQLiteEstateStore: EstateStore {
                     rows += 1
                     // A key this build cannot parse is treated as unknown: that file is simply read again.
                     if let digest = PathDigest(keyBytes: key) {
-                        stamps[digest] = FileStamp(
-                            size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
+                        entries.append(
+                            StampTable.Entry(
+                                digest: digest,
+                                stamp: FileStamp(
+                                    size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2)))
+                        )
                     }
                 }
-                return (stamps, FileIndex.Basis(lastScan: last?["id"], documents: rows))
+                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows))
             }
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, digests: stamps, basis: basis)
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, table: table, basis: basis)
+    }
+
+    public func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp? {
+        let value = try await Self.run("read catalog stamp") {
+            try await queue.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT value FROM store_settings WHERE key = ?", arguments: [CatalogStampMemo.settingKey])
+            }
+        }
+        return CatalogStampMemo.decode(value, fingerprint: fingerprint)
+    }
+
+    public func rememberCatalogStamp(_ stamp: CatalogStamp, fingerprint: String) async throws {
+        let value = try CatalogStampMemo.encode(stamp, fingerprint: fingerprint)
+        try await Self.run("remember catalog stamp") {
+            try await queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO store_settings (key, value) VALUES (?, ?)",
+                    arguments: [CatalogStampMemo.settingKey, value])
+            }
+        }
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {

@@ -161,6 +161,35 @@ public enum StoreSchema {
                     "CREATE INDEX documents_stamps ON documents (organisation, root_key, path_key, size, modified)"
                 ]
             ),
+            // A rescan reads the root's stamps from one row that the last scan of the root wrote as it finished,
+            // instead of one row per file (100,000 files: ~2 ms instead of ~30 ms). A cache of the documents rows,
+            // used only while its scan is still the root's newest. SQLite only: the PostgreSQL store reads the
+            // rows on the server, where one round trip per rescan is what counts, not the rows.
+            Step(
+                version: 3, name: "v3-file-index-snapshots",
+                statements: dialect == .postgres
+                    ? []
+                    : [
+                        // Which scan a root's snapshot is current for: a row of its own, so the rescan that
+                        // changed nothing re-tags it without writing the megabytes of stamps again.
+                        """
+                        CREATE TABLE file_index_snapshots (
+                            organisation INTEGER NOT NULL,
+                            root_key TEXT NOT NULL,
+                            scan_id INTEGER NOT NULL,
+                            PRIMARY KEY (organisation, root_key)
+                        )
+                        """,
+                        """
+                        CREATE TABLE file_index_snapshot_stamps (
+                            organisation INTEGER NOT NULL,
+                            root_key TEXT NOT NULL,
+                            stamps BLOB NOT NULL,
+                            PRIMARY KEY (organisation, root_key)
+                        )
+                        """,
+                    ]
+            ),
         ]
     }
 

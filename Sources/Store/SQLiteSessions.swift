@@ -16,7 +16,7 @@ actor SQLiteScanSession: IndexBasedSession {
     /// Keys of the files staged (read) and of those skipped as unchanged, held in memory: an unchanged file
     /// costs no write at all, and ``finish(finished:)`` finds the deleted ones as known − seen in one read.
     private var stagedKeys: Set<PathDigest> = []
-    private var unchangedKeys: Set<PathDigest> = []
+    private var unchangedKeys = UnchangedKeys()
     private var basis: FileIndex.Basis?
 
     func indexBasis(_ basis: FileIndex.Basis) {
@@ -84,15 +84,24 @@ actor SQLiteScanSession: IndexBasedSession {
         guard !closed else { throw StoreError.sessionClosed }
         if paths.isEmpty { return }
         let pseudonymiser = store.pseudonymiser
-        for path in paths { unchangedKeys.insert(pseudonymiser.pathDigest(path)) }
+        for path in paths { unchangedKeys.keys.insert(pseudonymiser.pathDigest(path)) }
     }
 
     func markUnchanged(digests: Set<PathDigest>) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        if unchangedKeys.isEmpty {
-            unchangedKeys = digests
+        if unchangedKeys.keys.isEmpty {
+            unchangedKeys.keys = digests
         } else {
-            unchangedKeys.formUnion(digests)
+            unchangedKeys.keys.formUnion(digests)
+        }
+    }
+
+    func markUnchanged(seen: SeenUnchanged) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if unchangedKeys.seen == nil {
+            unchangedKeys.seen = seen
+        } else {
+            unchangedKeys.keys.formUnion(seen.digests)
         }
     }
 
@@ -151,7 +160,7 @@ actor SQLiteScanSession: IndexBasedSession {
                         db, sql: "SELECT COUNT(*) FROM documents WHERE organisation = ? AND root_key = ?",
                         arguments: [organisation, rootKey]) ?? 0
                 // A file asked about and then read anyway counts from the stage, not as skipped.
-                var skipped = stagedKeys.isEmpty ? unchangedKeys.count : unchangedKeys.subtracting(stagedKeys).count
+                var skipped = unchangedKeys.count(excluding: stagedKeys)
                 var gone: [String] = []
                 if known != staged - new + skipped {
                     (skipped, gone) = try Self.partitionKnown(
@@ -183,6 +192,9 @@ actor SQLiteScanSession: IndexBasedSession {
                             warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
                             last_scan = excluded.last_scan
                         """)
+                try FileIndexSnapshot.update(
+                    db, organisation: organisation, rootKey: rootKey, previousScan: lastScan, scan: scanID,
+                    documentsChanged: staged > 0 || !gone.isEmpty)
                 let changed = staged - new - sameRead
                 let unchanged = sameRead + skipped
                 try db.execute(
@@ -204,7 +216,7 @@ actor SQLiteScanSession: IndexBasedSession {
     /// Reads the root's keys once: those skipped as unchanged are counted, those neither read nor skipped
     /// are gone since the last scan.
     private static func partitionKnown(
-        _ db: Database, organisation: Int, rootKey: String, staged: Set<PathDigest>, unchanged: Set<PathDigest>
+        _ db: Database, organisation: Int, rootKey: String, staged: Set<PathDigest>, unchanged: UnchangedKeys
     ) throws -> (skipped: Int, gone: [String]) {
         var skipped = 0
         var gone: [String] = []
@@ -231,6 +243,27 @@ actor SQLiteScanSession: IndexBasedSession {
         try? await store.queue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TABLE IF EXISTS \(stage)")
         }
+    }
+}
+
+/// The files a scan skipped as unchanged: the index's bits (a rescan) and any digests marked one by one.
+struct UnchangedKeys: Sendable {
+    var keys: Set<PathDigest> = []
+    var seen: SeenUnchanged?
+
+    func contains(_ digest: PathDigest) -> Bool {
+        keys.contains(digest) || seen?.contains(digest) == true
+    }
+
+    /// How many distinct files, leaving out those that were read (staged) after all.
+    func count(excluding staged: Set<PathDigest>) -> Int {
+        var count = 0
+        if let seen {
+            count = seen.count
+            for digest in staged where seen.contains(digest) { count -= 1 }
+        }
+        for digest in keys where !staged.contains(digest) && seen?.contains(digest) != true { count += 1 }
+        return count
     }
 }
 

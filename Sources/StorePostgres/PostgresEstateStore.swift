@@ -195,6 +195,23 @@ public final class PostgresEstateStore: EstateStore {
         return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps)
     }
 
+    public func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp? {
+        let value = try await rows(
+            "read catalog stamp", "SELECT value FROM store_settings WHERE key = \(CatalogStampMemo.settingKey)"
+        ).first?.decode(String.self)
+        return CatalogStampMemo.decode(value, fingerprint: fingerprint)
+    }
+
+    public func rememberCatalogStamp(_ stamp: CatalogStamp, fingerprint: String) async throws {
+        let value = try CatalogStampMemo.encode(stamp, fingerprint: fingerprint)
+        _ = try await rows(
+            "remember catalog stamp",
+            """
+            INSERT INTO store_settings (key, value) VALUES (\(CatalogStampMemo.settingKey), \(value))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """)
+    }
+
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
         let connection = try await Self.connect(settings)
         let session = PostgresScanSession(connection: connection, header: header, pseudonymiser: pseudonymiser)

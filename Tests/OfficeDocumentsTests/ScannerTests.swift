@@ -156,3 +156,90 @@ final class CountingClassifier: SuiteClassifying, @unchecked Sendable {
         #expect(maxInFlight > 0)
     }
 }
+
+/// The files a test treats as unchanged since a last scan, by path (the store's index answers the same question).
+private struct KnownFiles: UnchangedFiles {
+    let paths: Set<String>
+
+    func directory(_ directory: String) -> (any UnchangedInDirectory)? { Directory(directory: directory, paths: paths) }
+
+    final class Directory: UnchangedInDirectory {
+        let directory: String
+        let paths: Set<String>
+
+        init(directory: String, paths: Set<String>) {
+            self.directory = directory
+            self.paths = paths
+        }
+
+        func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool {
+            paths.contains(directory + String(decoding: name, as: UTF8.self))
+        }
+
+        func finish() {}
+    }
+}
+
+@Suite struct LazyReaderTests {
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return count
+        }
+        func add() {
+            lock.lock()
+            count += 1
+            lock.unlock()
+        }
+    }
+
+    static let root = Fixtures.url("documents/generated").path
+
+    static func candidates() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root).filter { DocumentScanner.isCandidate(path: $0) }
+            .map { root + "/" + $0 }
+    }
+
+    @Test func theReaderIsMadeOnlyWhenAFileNeedsReadingAndThenOnce() throws {
+        let files = try Self.candidates()
+        #expect(files.count > 2)
+        let calls = Calls()
+        func scanner(unchanged: Set<String>) -> DocumentScanner {
+            var scanner = DocumentScanner(
+                makeReader: {
+                    calls.add()
+                    return DocumentReader(classifier: nil)
+                }, options: ScanOptions(jobs: 3))
+            scanner.skipUnchanged = KnownFiles(paths: unchanged)
+            return scanner
+        }
+        let allKnown = CollectingSink()
+        let skipped = try scanner(unchanged: Set(files)).run(roots: [Self.root], sink: allKnown)
+        #expect(skipped.unchanged == files.count && allKnown.records.isEmpty)
+        #expect(calls.value == 0)
+
+        let someNew = CollectingSink()
+        let read = try scanner(unchanged: Set(files.dropFirst(2))).run(roots: [Self.root], sink: someNew)
+        #expect(read.files == 2 && read.unchanged == files.count - 2)
+        #expect(Set(someNew.records.map(\.path)) == Set(files.prefix(2)))
+        #expect(
+            someNew.records.sorted { $0.path < $1.path }
+                == files.prefix(2).sorted().map { DocumentReader(classifier: nil).read(path: $0) })
+        #expect(calls.value == 1)
+    }
+
+    @Test func aReaderThatCannotBeMadeStopsTheScan() throws {
+        struct CatalogBroken: Error, CustomStringConvertible {
+            var description: String { "catalog broken" }
+        }
+        let scanner = DocumentScanner(makeReader: { throw CatalogBroken() }, options: ScanOptions(jobs: 2))
+        let sink = CollectingSink()
+        #expect(throws: ScanError.readerUnavailable("catalog broken")) {
+            try scanner.run(roots: [Self.root], sink: sink)
+        }
+        #expect(sink.records.isEmpty)
+    }
+}

@@ -94,6 +94,46 @@ import TestSupport
         #expect(scans.map(\.catalog) == [merged, bundled])
     }
 
+    @Test func aRescanRecordsTheCatalogStampTheStoreRemembersAndClassifiesWhatItReads() async throws {
+        let tree = try documentTree()
+        let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
+        let arguments = ["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"]
+        try await run(arguments)
+        let bundled = try ProductCatalog.bundled().stamp
+        #if os(Linux)
+        // The first scan parsed the catalog and left its stamp under the sources' fingerprint.
+        let fingerprint = try #require(try CatalogSources.read(userFiles: []).fingerprint)
+        var estate = try SQLiteEstateStore(path: store)
+        #expect(try await estate.rememberedCatalogStamp(fingerprint: fingerprint) == bundled)
+        // What the next scans record is that remembered stamp: a planted one shows it is the one used.
+        let planted = CatalogStamp(version: "planted", digest: "sha256:planted")
+        try await estate.rememberCatalogStamp(planted, fingerprint: fingerprint)
+        try await estate.close()
+        try await run(arguments)
+        // A new file is read with a reader made only then, classifying with the parsed catalog.
+        let writer = tree.appendingPathComponent("generated/libreoffice-writer.odt")
+        try FileManager.default.copyItem(at: writer, to: tree.appendingPathComponent("copied-writer.odt"))
+        let output = tree.deletingLastPathComponent().appendingPathComponent("read.jsonl").path
+        try await run(["scan", tree.path, "--organisation", "751", "--store", store, "--output", output])
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let record = try decoder.decode(DocumentRecord.self, from: Data(try #require(lines.first).utf8))
+        #expect(record.path.hasSuffix("copied-writer.odt"))
+        #expect(record.suite == "libreoffice")
+        // A user catalog is other sources: parsed, and its real stamp recorded, never the planted one.
+        let userCatalog = Fixtures.url("catalog/user-catalog.example.yaml")
+        try await run(arguments + ["--catalog", userCatalog.path])
+        let merged = try ProductCatalog.load(userFiles: [userCatalog]).stamp
+        estate = try SQLiteEstateStore(path: store)
+        let scans = try await estate.scans(organisation: 751)
+        try await estate.close()
+        #expect(scans.map(\.catalog) == [merged, planted, planted, bundled])
+        #expect(scans[1].new == 1 && scans[2].unchanged == scans[3].new)
+        #endif
+    }
+
     @Test func importExportVerifyCompileAndStatus() async throws {
         let directory = try Fixtures.temporaryDirectory("commands")
         let store = directory.appendingPathComponent("aarhus.sqlite").path

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A SQLite store's per-root snapshot of the file index: the root's stamps as one ``StampTable`` in one BLOB
+/// (`file_index_snapshot_stamps`), tagged (`file_index_snapshots`) with the scan that left the root's
+/// documents as the snapshot holds them.
+///
+/// Only a scan's finish changes a root's documents, and each finish adds a newer scan of the root, so a
+/// snapshot whose scan is still the root's newest matches the rows exactly; any other is stale and never
+/// used (the rows are read instead). It holds only keyed digests, sizes and times: nothing a path could be
+/// read from, as with the `documents` rows' path keys.
+enum FileIndexSnapshot {
+    /// The snapshot written by `scan`, or nil when there is none, it belongs to another scan, or its bytes
+    /// are not a snapshot this build reads.
+    static func read(_ db: Database, organisation: Int, rootKey: String, scan: Int64) throws -> StampTable? {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT s.stamps FROM file_index_snapshots t JOIN file_index_snapshot_stamps s
+                    ON s.organisation = t.organisation AND s.root_key = t.root_key
+                WHERE t.organisation = ? AND t.root_key = ? AND t.scan_id = ?
+                """)
+        try statement.setArguments([organisation, rootKey, scan])
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        let code = sqlite3_step(sqlite)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else {
+            throw StoreError.database(
+                operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let count = Int(sqlite3_column_bytes(sqlite, 0))
+        guard let bytes = sqlite3_column_blob(sqlite, 0) else { return nil }
+        return StampTable(snapshot: UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+
+    /// Brings the root's snapshot up to date for `scan`, the scan finishing in this transaction, once its
+    /// documents are written. `previousScan` is the root's newest scan before it. When the scan changed no
+    /// document and the snapshot matched `previousScan`, the snapshot still holds, and is only re-tagged;
+    /// otherwise it is rebuilt from the root's rows.
+    static func update(
+        _ db: Database, organisation: Int, rootKey: String, previousScan: Int64?, scan: Int64,
+        documentsChanged: Bool
+    ) throws {
+        if !documentsChanged, let previousScan,
+            try Int64.fetchOne(
+                db, sql: "SELECT scan_id FROM file_index_snapshots WHERE organisation = ? AND root_key = ?",
+                arguments: [organisation, rootKey]) == previousScan
+        {
+            try db.execute(
+                sql: "UPDATE file_index_snapshots SET scan_id = ? WHERE organisation = ? AND root_key = ?",
+                arguments: [scan, organisation, rootKey])
+            return
+        }
+        var entries: [StampTable.Entry] = []
+        var readable = true
+        try forEachRow(
+            db, operation: "finish scan",
+            sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
+            arguments: [organisation, rootKey]
+        ) { key, row in
+            guard let digest = PathDigest(keyBytes: key) else {
+                readable = false
+                return
+            }
+            entries.append(
+                StampTable.Entry(
+                    digest: digest,
+                    stamp: FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
+                ))
+        }
+        // A key the snapshot cannot hold would make its count differ from the rows': no snapshot then.
+        guard readable else {
+            for table in ["file_index_snapshots", "file_index_snapshot_stamps"] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?",
+                    arguments: [organisation, rootKey])
+            }
+            return
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO file_index_snapshots (organisation, root_key, scan_id) VALUES (?, ?, ?)",
+            arguments: [organisation, rootKey, scan])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO file_index_snapshot_stamps (organisation, root_key, stamps) VALUES (?, ?, ?)",
+            arguments: [organisation, rootKey, Data(StampTable(entries).snapshotBytes)])
+    }
+}
