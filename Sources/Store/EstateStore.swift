@@ -103,7 +103,7 @@ public final class FileIndex: @unchecked Sendable {
     /// Sorted by the path key's digest: a look-up hashes nothing more and reads one or two entries.
     let table: StampTable
     private let lock = NSLock()
-    /// One bit per entry of `table`: the files found unchanged so far (a bit, not a set of 16-byte digests).
+    /// One bit per slot of `table`: the files found unchanged so far (a bit, not a set of 16-byte digests).
     private var seen: [UInt64]
     private var seenCount = 0
     /// What the index was read from, when the store can say (SQLite): lets the finishing scan skip counting
@@ -132,7 +132,7 @@ public final class FileIndex: @unchecked Sendable {
         self.root = root
         self.pseudonymiser = pseudonymiser
         self.table = table
-        seen = [UInt64](repeating: 0, count: (table.count + 63) / 64)
+        seen = [UInt64](repeating: 0, count: (table.slotCount + 63) / 64)
     }
 
     /// Number of documents the last scan of this root left in the store.
@@ -216,7 +216,7 @@ public final class FileIndex: @unchecked Sendable {
     }
 }
 
-/// The files of a ``FileIndex`` a scan found unchanged: a bit per entry of the index's table.
+/// The files of a ``FileIndex`` a scan found unchanged: a bit per slot of the index's table.
 struct SeenUnchanged: Sendable {
     let table: StampTable
     let bits: [UInt64]

@@ -53,24 +53,25 @@ enum FileIndexSnapshot {
             return
         }
         var entries: [StampTable.Entry] = []
-        var readable = true
+        var rows = 0
         try forEachRow(
             db, operation: "finish scan",
             sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
             arguments: [organisation, rootKey]
         ) { key, row in
-            guard let digest = PathDigest(keyBytes: key) else {
-                readable = false
-                return
+            rows += 1
+            if let digest = PathDigest(keyBytes: key) {
+                entries.append(
+                    StampTable.Entry(
+                        digest: digest,
+                        stamp: FileStamp(
+                            size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))))
             }
-            entries.append(
-                StampTable.Entry(
-                    digest: digest,
-                    stamp: FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
-                ))
         }
-        // A key the snapshot cannot hold would make its count differ from the rows': no snapshot then.
-        guard readable else {
+        // The finishing scan trusts the snapshot's count to be the root's rows (that is how it knows nothing
+        // is gone): a row it cannot hold (a key this build cannot parse, a negative size) means no snapshot.
+        let table = StampTable(entries)
+        guard table.count == rows else {
             for table in ["file_index_snapshots", "file_index_snapshot_stamps"] {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?",
@@ -83,6 +84,6 @@ enum FileIndexSnapshot {
             arguments: [organisation, rootKey, scan])
         try db.execute(
             sql: "INSERT OR REPLACE INTO file_index_snapshot_stamps (organisation, root_key, stamps) VALUES (?, ?, ?)",
-            arguments: [organisation, rootKey, Data(StampTable(entries).snapshotBytes)])
+            arguments: [organisation, rootKey, Data(table.snapshotBytes)])
     }
 }

@@ -136,22 +136,30 @@ actor SQLiteScanSession: IndexBasedSession {
                     ])
                 let scanID = db.lastInsertedRowID
                 let scope = "d.organisation = \(organisation) AND d.root_key = '\(rootKey)'"
-                // A file read again with the same size and time is unchanged, not changed.
+                let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
+                // Nothing read (the unchanged rescan): nothing new or read again, and no reason to touch the
+                // root's documents, whose pages the index, read from its snapshot, left uncached.
                 let new =
-                    try Int.fetchOne(
+                    staged == 0
+                    ? 0
+                    : try Int.fetchOne(
                         db,
                         sql: """
                             SELECT COUNT(*) FROM \(stage) s WHERE NOT EXISTS (
                                 SELECT 1 FROM documents d WHERE \(scope) AND d.path_key = s.path_key)
                             """) ?? 0
+                // A file read again with the same size and time is unchanged, not changed. The stage drives
+                // the join (CROSS JOIN keeps SQLite's order): a few files read must not walk the whole root.
                 let sameRead =
-                    try Int.fetchOne(
+                    staged == 0
+                    ? 0
+                    : try Int.fetchOne(
                         db,
                         sql: """
-                            SELECT COUNT(*) FROM \(stage) s JOIN documents d ON \(scope) AND d.path_key = s.path_key
+                            SELECT COUNT(*) FROM \(stage) s CROSS JOIN documents d
+                            ON \(scope) AND d.path_key = s.path_key
                             WHERE d.size = s.size AND d.modified = s.modified
                             """) ?? 0
-                let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
                 // Known − seen. Every unchanged key came from the index of this root, so when the counts add
                 // up nothing is gone and the root's keys need not be read at all (the common rescan).
                 let known =

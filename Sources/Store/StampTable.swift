@@ -1,23 +1,28 @@
-/// The stamps (size, modification time) of one scan root's known files, keyed by path digest: one array
-/// sorted by digest plus a table of where each range of leading digest bits starts, so a look-up reads one
-/// or two neighbouring entries. Path digests are keyed hashes, spread evenly, so the ranges stay short.
+/// The stamps (size, modification time) of one scan root's known files, keyed by path digest.
 ///
-/// The same sorted entries are what a SQLite store keeps as a root's snapshot (``snapshotBytes``): a rescan
-/// reads them in one step instead of one row per file, and they hold nothing a path could be read from
-/// (keyed digests, sizes and times, exactly what the `documents` rows hold beside the path key).
+/// A rescan looks up every file once, in no useful order, and a look-up's cost is its cache misses. The table
+/// is one array of 32-byte slots (digest, size, time) in digest order with gaps: each entry sits at or after
+/// its home slot, which grows with the digest's first word, and about a third of the slots stay empty. A
+/// look-up reads from its home slot on until it meets its digest, a greater one or a gap: usually one or two
+/// neighbouring slots, one cache miss. Path digests are keyed hashes, spread evenly over the homes.
+///
+/// The entries in digest order are also what a SQLite store keeps as a root's snapshot (``snapshotBytes``):
+/// a rescan reads them in one step instead of one row per file, and they hold nothing a path could be read
+/// from (keyed digests, sizes and times, exactly what the `documents` rows hold beside the path key).
 struct StampTable: Sendable {
     struct Entry: Sendable, Equatable {
         var digest: PathDigest
         var stamp: FileStamp
     }
 
-    /// Sorted by digest, each digest once.
-    private let entries: [Entry]
-    /// `starts[b]` is the first entry whose leading `bucketBits` bits are `b` or more (one extra at the end).
-    private let starts: [UInt32]
-    private let bucketShift: UInt64
-
-    var count: Int { entries.count }
+    /// Four words per slot: the digest's two words, the size's bits and the time's bits; a slot whose size
+    /// word is ``emptySize`` is a gap (no real file has a negative size: such an entry is left out, and that
+    /// file is simply read again).
+    private let slots: [UInt64]
+    private let homes: UInt64
+    /// Number of entries.
+    let count: Int
+    private static let emptySize = UInt64.max
 
     /// From entries in any order; a digest given twice keeps its last stamp (as a dictionary would).
     init(_ unsorted: [Entry]) {
@@ -34,52 +39,95 @@ struct StampTable: Sendable {
                 unique.append(entry)
             }
         }
-        self.init(sortedUnique: unique)
+        var builder = Builder(expected: unique.count)
+        for entry in unique { builder.append(entry) }
+        self.init(builder)
     }
 
-    /// From entries already sorted by digest, each digest once (checked by the callers that read them).
-    private init(sortedUnique entries: [Entry]) {
-        self.entries = entries
-        // About one entry per bucket: 17 bits for 100,000 files; at most 2^24 buckets (64 MiB of starts).
-        let bits = min(24, max(4, UInt64.bitWidth - UInt64(entries.count).leadingZeroBitCount))
-        bucketShift = UInt64(UInt64.bitWidth - bits)
-        var starts = [UInt32](repeating: 0, count: (1 << bits) + 1)
-        var bucket = 0
-        for (offset, entry) in entries.enumerated() {
-            let own = Int(entry.digest.high >> bucketShift)
-            while bucket <= own {
-                starts[bucket] = UInt32(offset)
-                bucket += 1
+    private init(_ builder: Builder) {
+        slots = builder.slots
+        homes = builder.homes
+        count = builder.count
+    }
+
+    /// Lays out entries given in ascending digest order.
+    private struct Builder {
+        var slots: [UInt64] = []
+        let homes: UInt64
+        var count = 0
+
+        init(expected: Int) {
+            homes = UInt64(max(1, expected + expected / 2))
+            slots.reserveCapacity(4 * (Int(homes) + expected / 8 + 16))
+        }
+
+        mutating func append(_ entry: Entry) {
+            guard entry.stamp.size >= 0 else { return }
+            let home = StampTable.home(of: entry.digest.high, homes: homes)
+            while slots.count < 4 * home {
+                slots.append(0)
+                slots.append(0)
+                slots.append(StampTable.emptySize)
+                slots.append(0)
             }
+            slots.append(entry.digest.high)
+            slots.append(entry.digest.low)
+            slots.append(UInt64(bitPattern: entry.stamp.size))
+            slots.append(entry.stamp.modified.bitPattern)
+            count += 1
         }
-        while bucket < starts.count {
-            starts[bucket] = UInt32(entries.count)
-            bucket += 1
-        }
-        self.starts = starts
     }
 
-    /// The position of `digest`, or nil when the root did not hold that file.
+    /// The home slot of a digest whose first word is `high`: grows with `high` (so entries in digest order
+    /// are laid out in one pass), spread evenly over `homes` slots.
+    private static func home(of high: UInt64, homes: UInt64) -> Int {
+        Int(high.multipliedFullWidth(by: homes).high)
+    }
+
+    /// Slots, gaps included (positions run from 0 to this).
+    var slotCount: Int { slots.count / 4 }
+
+    /// The slot holding `digest`, or nil when the root did not hold that file.
     func position(of digest: PathDigest) -> Int? {
-        let bucket = Int(digest.high >> bucketShift)
-        var offset = Int(starts[bucket])
-        let end = Int(starts[bucket + 1])
-        while offset < end {
-            let found = entries[offset].digest
-            if found == digest { return offset }
-            if digest < found { return nil }
-            offset += 1
+        slots.withUnsafeBufferPointer { slots in
+            var word = 4 * Self.home(of: digest.high, homes: homes)
+            while word < slots.count {
+                // Every slot from the home to the entry is filled with lesser digests (entries are laid out in
+                // order, each at its home or right after the one before): a gap or a greater digest ends it.
+                if slots[word + 2] == Self.emptySize || slots[word] > digest.high { return nil }
+                if slots[word] == digest.high {
+                    if slots[word + 1] == digest.low { return word / 4 }
+                    if slots[word + 1] > digest.low { return nil }
+                }
+                word += 4
+            }
+            return nil
         }
-        return nil
     }
 
     func stamp(for digest: PathDigest) -> FileStamp? {
-        position(of: digest).map { entries[$0].stamp }
+        position(of: digest).map(stamp(at:))
     }
 
-    func stamp(at position: Int) -> FileStamp { entries[position].stamp }
+    func stamp(at position: Int) -> FileStamp {
+        FileStamp(
+            size: Int64(bitPattern: slots[4 * position + 2]),
+            modifiedSeconds: Double(bitPattern: slots[4 * position + 3]))
+    }
 
-    func digest(at position: Int) -> PathDigest { entries[position].digest }
+    func digest(at position: Int) -> PathDigest {
+        PathDigest(high: slots[4 * position], low: slots[4 * position + 1])
+    }
+
+    /// The entries in digest order.
+    var entries: [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        for position in 0..<slotCount where slots[4 * position + 2] != Self.emptySize {
+            entries.append(Entry(digest: digest(at: position), stamp: stamp(at: position)))
+        }
+        return entries
+    }
 
     // MARK: Snapshot bytes
 
@@ -91,6 +139,7 @@ struct StampTable: Sendable {
 
     /// The entries as a snapshot, for ``init(snapshot:)``.
     var snapshotBytes: [UInt8] {
+        let entries = self.entries
         var bytes = [UInt8](repeating: 0, count: Self.headerBytes + entries.count * Self.entryBytes)
         bytes.withUnsafeMutableBytes { raw in
             for (offset, byte) in Self.magic.enumerated() { raw[offset] = byte }
@@ -108,16 +157,17 @@ struct StampTable: Sendable {
         return bytes
     }
 
-    /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, or digests not
-    /// strictly ascending): the caller then reads the rows instead.
+    /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, digests not
+    /// strictly ascending, a negative size): the caller then reads the rows instead.
     init?(snapshot raw: UnsafeRawBufferPointer) {
         guard raw.count >= Self.headerBytes, raw.count % Self.entryBytes == Self.headerBytes % Self.entryBytes,
             Self.magic.indices.allSatisfy({ raw[$0] == Self.magic[$0] })
         else { return nil }
         let count = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         guard count == (raw.count - Self.headerBytes) / Self.entryBytes else { return nil }
-        var entries: [Entry] = []
-        entries.reserveCapacity(count)
+        // Laid out as read: one pass, no array of entries in between.
+        var builder = Builder(expected: count)
+        var previous: PathDigest?
         var at = Self.headerBytes
         for _ in 0..<count {
             let word = { (offset: Int) in
@@ -126,11 +176,13 @@ struct StampTable: Sendable {
             let entry = Entry(
                 digest: PathDigest(high: word(0), low: word(8)),
                 stamp: FileStamp(size: Int64(bitPattern: word(16)), modifiedSeconds: Double(bitPattern: word(24))))
-            if let last = entries.last, !(last.digest < entry.digest) { return nil }
-            entries.append(entry)
+            if let previous, !(previous < entry.digest) { return nil }
+            guard entry.stamp.size >= 0 else { return nil }
+            builder.append(entry)
+            previous = entry.digest
             at += Self.entryBytes
         }
-        self.init(sortedUnique: entries)
+        self.init(builder)
     }
 }
 
