@@ -248,13 +248,28 @@ public protocol UnchangedInDirectory: AnyObject {
     /// True when the file `name` (its bytes) in this directory has exactly the size and time the last scan
     /// stored: it is not read again, and counts as unchanged.
     func isUnchanged(name: UnsafeBufferPointer<UInt8>, status: FileStatus) -> Bool
+    /// ``isUnchanged(name:status:)`` for several files at once, one answer each: `names` holds their names'
+    /// bytes back to back, name `i` ending at `ends[i]`. Asking together lets the store's memory reads for
+    /// all of them overlap rather than wait one after the other.
+    func areUnchanged(names: UnsafeBufferPointer<UInt8>, ends: [Int], statuses: [FileStatus]) -> [Bool]
     /// The directory is listed: hand over whatever was collected.
     func finish()
 }
 
+extension UnchangedInDirectory {
+    public func areUnchanged(names: UnsafeBufferPointer<UInt8>, ends: [Int], statuses: [FileStatus]) -> [Bool] {
+        var start = 0
+        return zip(ends, statuses).map { end, status in
+            defer { start = end }
+            return isUnchanged(name: UnsafeBufferPointer(rebasing: names[start..<end]), status: status)
+        }
+    }
+}
+
 /// One walker thread's side of the scan: files to read go to the readers in batches; files the store already
 /// has unchanged are only counted, and no path string is made for them, so a rescan of an unchanged tree costs
-/// little more than the walk itself.
+/// little more than the walk itself. A directory's files are checked together (up to ``checkBatch`` at a time)
+/// once they are listed.
 private final class ScanWalkVisitor: WalkVisitor {
     let work: BoundedQueue<[WorkItem]?>
     let gate: SinkGate
@@ -262,6 +277,13 @@ private final class ScanWalkVisitor: WalkVisitor {
     let allFiles: Bool
     let unchangedFiles: (any UnchangedFiles)?
     private var directoryCheck: (any UnchangedInDirectory)?
+    /// The directory being listed, and its files waiting for the check: names back to back, where each ends,
+    /// and their statuses.
+    private var directory = ""
+    private var pendingNames: [UInt8] = []
+    private var pendingEnds: [Int] = []
+    private var pendingStatuses: [FileStatus] = []
+    static let checkBatch = 1024
     private var batch: [WorkItem] = []
     private var unchanged = 0
 
@@ -275,10 +297,12 @@ private final class ScanWalkVisitor: WalkVisitor {
     }
 
     func enterDirectory(_ directory: String) {
+        self.directory = directory
         directoryCheck = unchangedFiles?.directory(directory)
     }
 
     func leaveDirectory() {
+        checkPending()
         directoryCheck?.finish()
         directoryCheck = nil
         if unchanged >= 1024 { flushUnchanged() }
@@ -287,12 +311,35 @@ private final class ScanWalkVisitor: WalkVisitor {
     func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool {
         if cancelled.isSet { return false }
         guard allFiles || DocumentFormats.isCandidate(name: name) else { return true }
-        if let directoryCheck, let status, directoryCheck.isUnchanged(name: name, status: status) {
-            unchanged += 1
+        if directoryCheck != nil, let status {
+            pendingNames.append(contentsOf: name)
+            pendingEnds.append(pendingNames.count)
+            pendingStatuses.append(status)
+            if pendingEnds.count >= Self.checkBatch { checkPending() }
             return true
         }
         emit(.file(directory + String(decoding: name, as: UTF8.self)))
         return true
+    }
+
+    /// Asks the check about the files waiting: unchanged ones are counted, the others go to the readers.
+    private func checkPending() {
+        guard let directoryCheck, !pendingEnds.isEmpty else { return }
+        let answers = pendingNames.withUnsafeBufferPointer {
+            directoryCheck.areUnchanged(names: $0, ends: pendingEnds, statuses: pendingStatuses)
+        }
+        var start = 0
+        for (end, isUnchanged) in zip(pendingEnds, answers) {
+            if isUnchanged {
+                unchanged += 1
+            } else {
+                emit(.file(directory + String(decoding: pendingNames[start..<end], as: UTF8.self)))
+            }
+            start = end
+        }
+        pendingNames.removeAll(keepingCapacity: true)
+        pendingEnds.removeAll(keepingCapacity: true)
+        pendingStatuses.removeAll(keepingCapacity: true)
     }
 
     /// A root that is itself a file.

@@ -88,6 +88,12 @@ final class StoreScanSink: DocumentRecordSink {
             check.isUnchanged(name: name, stamp: FileStamp(size: status.size, modifiedSeconds: status.modifiedSeconds))
         }
 
+        func areUnchanged(names: UnsafeBufferPointer<UInt8>, ends: [Int], statuses: [FileStatus]) -> [Bool] {
+            check.areUnchanged(
+                names: names, ends: ends,
+                stamps: statuses.map { FileStamp(size: $0.size, modifiedSeconds: $0.modifiedSeconds) })
+        }
+
         func finish() { check.finish() }
     }
 

@@ -169,6 +169,8 @@ public final class FileIndex: @unchecked Sendable {
         private let index: FileIndex
         private let state: SHA256
         private var unchanged: [Int32] = []
+        /// What ``StampTable/touch(_:)`` read, kept so the reads are not optimised away.
+        private(set) var touched: UInt64 = 0
 
         init(index: FileIndex, state: SHA256) {
             self.index = index
@@ -183,6 +185,31 @@ public final class FileIndex: @unchecked Sendable {
             }
             unchanged.append(Int32(position))
             return true
+        }
+
+        /// ``isUnchanged(name:stamp:)`` for several files of the directory, one answer each: `names` holds their
+        /// names' bytes back to back, name `i` ending at `ends[i]`. The digests are made first, then the table
+        /// is touched at every one's slot before any is compared: a look-up's cost is a cache miss, and misses
+        /// issued together overlap instead of waiting one after the other.
+        public func areUnchanged(names: UnsafeBufferPointer<UInt8>, ends: [Int], stamps: [FileStamp]) -> [Bool] {
+            precondition(ends.count == stamps.count)
+            var digests: [PathDigest] = []
+            digests.reserveCapacity(ends.count)
+            var start = 0
+            for end in ends {
+                digests.append(
+                    index.pseudonymiser.pathDigest(
+                        prefixed: state, name: UnsafeBufferPointer(rebasing: names[start..<end])))
+                start = end
+            }
+            touched = index.table.touch(digests)
+            return zip(digests, stamps).map { digest, stamp in
+                guard let position = index.table.position(of: digest), index.table.stamp(at: position) == stamp else {
+                    return false
+                }
+                unchanged.append(Int32(position))
+                return true
+            }
         }
 
         /// Counts this directory's unchanged files in the index (one lock for the directory, not one per file).

@@ -105,6 +105,17 @@ struct StampTable: Sendable {
         }
     }
 
+    /// Reads the first word of each digest's home slot, in one pass with no decision in between, so the
+    /// processor fetches all of those cache lines at once; the look-ups that follow then find them cached.
+    /// Returns a value made from the words (callers keep it, so the reads stay).
+    func touch(_ digests: [PathDigest]) -> UInt64 {
+        slots.withUnsafeBufferPointer { slots in
+            var sum: UInt64 = 0
+            for digest in digests { sum &+= slots[4 * Self.home(of: digest.high, homes: homes)] }
+            return sum
+        }
+    }
+
     func stamp(for digest: PathDigest) -> FileStamp? {
         position(of: digest).map(stamp(at:))
     }

@@ -243,3 +243,22 @@ private struct KnownFiles: UnchangedFiles {
         #expect(sink.records.isEmpty)
     }
 }
+
+@Suite struct BatchedCheckTests {
+    @Test func aDirectoryLargerThanOneCheckBatchIsAnsweredFileByFile() throws {
+        let dir = try Fixtures.temporaryDirectory("batched-check")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Two and a half batches of (empty) documents in one folder, plus a file that is not a document.
+        let paths = (0..<2_600).map { dir.appendingPathComponent("doc \($0) æ.odt").path }
+        for path in paths { #expect(FileManager.default.createFile(atPath: path, contents: nil)) }
+        #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent("notes.txt").path, contents: nil))
+        let unread = Set(paths.enumerated().filter { $0.offset % 97 == 5 }.map(\.element))
+        var scanner = DocumentScanner(reader: DocumentReader(classifier: nil), options: ScanOptions(jobs: 2))
+        scanner.skipUnchanged = KnownFiles(paths: Set(paths).subtracting(unread))
+        let sink = CollectingSink()
+        let stats = try scanner.run(roots: [dir.path], sink: sink)
+        #expect(stats.unchanged == paths.count - unread.count)
+        #expect(Set(sink.records.map(\.path)) == unread)
+        #expect(sink.records.count == unread.count)
+    }
+}

@@ -213,6 +213,48 @@ import TestSupport
         #expect(try await store.fileIndex(organisation: 751, root: "/srv/n").count == 5)
     }
 
+    @Test(arguments: [Backend.sqliteMemory, .sqliteFile])
+    func aDirectoryAskedInOneBatchGetsTheAnswersItWouldOneByOne(backend: Backend) async throws {
+        let store = try await backend.open()
+        let names = (0..<300).map { "f\($0)-æøå.odt" } + ["a.odt", "ab.odt", "b.odt"]
+        try await scan(store, root: "/srv/b", names.map { document("/srv/b/d/" + $0, size: Int64($0.utf8.count)) })
+        let index = try await store.fileIndex(organisation: 751, root: "/srv/b")
+        // Known with the same stamp, known with another size or time, unknown, and one name asked twice.
+        let stamp = { (name: String) in FileStamp(size: Int64(name.utf8.count), modifiedSeconds: 1_700_000_000) }
+        var asked: [(name: String, stamp: FileStamp)] = names.enumerated().map { offset, name in
+            switch offset % 4 {
+            case 1: return (name, FileStamp(size: stamp(name).size + 1, modifiedSeconds: 1_700_000_000))
+            case 2: return (name, FileStamp(size: stamp(name).size, modifiedSeconds: 1_700_000_000.5))
+            default: return (name, stamp(name))
+            }
+        }
+        asked += [("new.odt", stamp("new.odt")), ("a.odt", stamp("a.odt")), ("", stamp(""))]
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        for (name, _) in asked {
+            bytes += Array(name.utf8)
+            ends.append(bytes.count)
+        }
+        let batch = bytes.withUnsafeBufferPointer {
+            index.directory("/srv/b/d/").areUnchanged(names: $0, ends: ends, stamps: asked.map(\.stamp))
+        }
+        let single = index.directory("/srv/b/d/")
+        #expect(batch == asked.map { Self.ask(single, $0.name, $0.stamp) })
+        // Offsets 0 and 3 (mod 4) kept their stamps, and "a.odt" asked again.
+        #expect(batch.filter { $0 }.count == names.indices.filter { $0 % 4 == 0 || $0 % 4 == 3 }.count + 1)
+        // Another directory's files are not this one's.
+        let elsewhere = bytes.withUnsafeBufferPointer {
+            index.directory("/srv/b/").areUnchanged(names: $0, ends: ends, stamps: asked.map(\.stamp))
+        }
+        #expect(!elsewhere.contains(true))
+        try await store.close()
+    }
+
+    static func ask(_ check: FileIndex.DirectoryCheck, _ name: String, _ stamp: FileStamp) -> Bool {
+        var bytes = Array(name.utf8)
+        return bytes.withUnsafeMutableBufferPointer { check.isUnchanged(name: UnsafeBufferPointer($0), stamp: stamp) }
+    }
+
     @Test func anotherRootsScanDoesNotTouchThisRootsSnapshot() async throws {
         let (store, _) = try openFileStore()
         defer { Task { try? await store.close() } }
