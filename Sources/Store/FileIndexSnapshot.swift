@@ -11,27 +11,36 @@ import GRDBSQLite
 /// used (the rows are read instead). It holds only keyed digests, sizes and times: nothing a path could be
 /// read from, as with the `documents` rows' path keys.
 enum FileIndexSnapshot {
+    /// The most files a snapshot holds (32 bytes each, well under SQLite's default 1 GB length limit).
+    static let maximumEntries = 15_000_000
+
     /// The snapshot written by `scan`, or nil when there is none, it belongs to another scan, or its bytes
     /// are not a snapshot this build reads.
     static func read(_ db: Database, organisation: Int, rootKey: String, scan: Int64) throws -> StampTable? {
-        let statement = try db.makeStatement(
-            sql: """
-                SELECT s.stamps FROM file_index_snapshots t JOIN file_index_snapshot_stamps s
-                    ON s.organisation = t.organisation AND s.root_key = t.root_key
-                WHERE t.organisation = ? AND t.root_key = ? AND t.scan_id = ?
-                """)
-        try statement.setArguments([organisation, rootKey, scan])
-        let sqlite = statement.sqliteStatement
-        defer { sqlite3_reset(sqlite) }
-        let code = sqlite3_step(sqlite)
-        if code == SQLITE_DONE { return nil }
-        guard code == SQLITE_ROW else {
+        guard
+            let row = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT s.rowid FROM file_index_snapshots t JOIN file_index_snapshot_stamps s
+                        ON s.organisation = t.organisation AND s.root_key = t.root_key
+                    WHERE t.organisation = ? AND t.root_key = ? AND t.scan_id = ?
+                    """, arguments: [organisation, rootKey, scan])
+        else { return nil }
+        // Read in pieces straight from the pages (incremental BLOB I/O): the megabytes are never assembled
+        // into one buffer first.
+        var blob: OpaquePointer?
+        guard
+            sqlite3_blob_open(db.sqliteConnection, "main", "file_index_snapshot_stamps", "stamps", row, 0, &blob)
+                == SQLITE_OK
+        else {
+            sqlite3_blob_close(blob)
             throw StoreError.database(
                 operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        let count = Int(sqlite3_column_bytes(sqlite, 0))
-        guard let bytes = sqlite3_column_blob(sqlite, 0) else { return nil }
-        return StampTable(snapshot: UnsafeRawBufferPointer(start: bytes, count: count))
+        defer { sqlite3_blob_close(blob) }
+        return StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
+            sqlite3_blob_read(blob, buffer.baseAddress, Int32(buffer.count), Int32(offset)) == SQLITE_OK
+        }
     }
 
     /// Brings the root's snapshot up to date for `scan`, the scan finishing in this transaction, once its
@@ -71,7 +80,8 @@ enum FileIndexSnapshot {
         // The finishing scan trusts the snapshot's count to be the root's rows (that is how it knows nothing
         // is gone): a row it cannot hold (a key this build cannot parse, a negative size) means no snapshot.
         let table = StampTable(entries)
-        guard table.count == rows else {
+        // Above ~15 million files the BLOB would near SQLite's length limit (1 GB): such a root reads its rows.
+        guard table.count == rows, rows <= maximumEntries else {
             for table in ["file_index_snapshots", "file_index_snapshot_stamps"] {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?",

@@ -39,43 +39,50 @@ struct StampTable: Sendable {
                 unique.append(entry)
             }
         }
-        var builder = Builder(expected: unique.count)
-        for entry in unique { builder.append(entry) }
-        self.init(builder)
+        // Left out: no real file has a negative size, and the empty-slot mark is one (that file is read again).
+        let kept = unique.filter { $0.stamp.size >= 0 }
+        var next = kept.makeIterator()
+        self.init(laidOut: Self.layOut(count: kept.count) { next.next() }!)
     }
 
-    private init(_ builder: Builder) {
-        slots = builder.slots
-        homes = builder.homes
-        count = builder.count
+    private init(laidOut: (slots: [UInt64], homes: UInt64, count: Int)) {
+        slots = laidOut.slots
+        homes = laidOut.homes
+        count = laidOut.count
     }
 
-    /// Lays out entries given in ascending digest order.
-    private struct Builder {
-        var slots: [UInt64] = []
-        let homes: UInt64
-        var count = 0
-
-        init(expected: Int) {
-            homes = UInt64(max(1, expected + expected / 2))
-            slots.reserveCapacity(4 * (Int(homes) + expected / 8 + 16))
-        }
-
-        mutating func append(_ entry: Entry) {
-            guard entry.stamp.size >= 0 else { return }
-            let home = StampTable.home(of: entry.digest.high, homes: homes)
-            while slots.count < 4 * home {
-                slots.append(0)
-                slots.append(0)
-                slots.append(StampTable.emptySize)
-                slots.append(0)
+    /// Lays out `count` entries that `next` gives in strictly ascending digest order, in one pass straight
+    /// into the slots; nil when `next` gives out early, the order is broken or a size is negative.
+    private static func layOut(count: Int, next: () -> Entry?) -> (slots: [UInt64], homes: UInt64, count: Int)? {
+        let homes = UInt64(max(1, count + count / 2))
+        var failed = false
+        // Room for the worst case (every entry pushed past the last home); only what is written is touched.
+        let slots = [UInt64](unsafeUninitializedCapacity: 4 * (Int(homes) + count)) { buffer, initialized in
+            var slot = 0
+            var previous: PathDigest?
+            for _ in 0..<count {
+                guard let entry = next(), entry.stamp.size >= 0, previous.map({ $0 < entry.digest }) ?? true else {
+                    failed = true
+                    break
+                }
+                let home = Self.home(of: entry.digest.high, homes: homes)
+                while slot < home {
+                    buffer[4 * slot] = 0
+                    buffer[4 * slot + 1] = 0
+                    buffer[4 * slot + 2] = emptySize
+                    buffer[4 * slot + 3] = 0
+                    slot += 1
+                }
+                buffer[4 * slot] = entry.digest.high
+                buffer[4 * slot + 1] = entry.digest.low
+                buffer[4 * slot + 2] = UInt64(bitPattern: entry.stamp.size)
+                buffer[4 * slot + 3] = entry.stamp.modified.bitPattern
+                slot += 1
+                previous = entry.digest
             }
-            slots.append(entry.digest.high)
-            slots.append(entry.digest.low)
-            slots.append(UInt64(bitPattern: entry.stamp.size))
-            slots.append(entry.stamp.modified.bitPattern)
-            count += 1
+            initialized = failed ? 0 : 4 * slot
         }
+        return failed ? nil : (slots, homes, count)
     }
 
     /// The home slot of a digest whose first word is `high`: grows with `high` (so entries in digest order
@@ -171,29 +178,45 @@ struct StampTable: Sendable {
     /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, digests not
     /// strictly ascending, a negative size): the caller then reads the rows instead.
     init?(snapshot raw: UnsafeRawBufferPointer) {
-        guard raw.count >= Self.headerBytes, raw.count % Self.entryBytes == Self.headerBytes % Self.entryBytes,
-            Self.magic.indices.allSatisfy({ raw[$0] == Self.magic[$0] })
+        self.init(snapshotByteCount: raw.count) { buffer, offset in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + buffer.count]))
+            return true
+        }
+    }
+
+    /// Reads a snapshot of `byteCount` bytes in pieces: `read` fills its buffer from the snapshot's bytes at
+    /// the offset given (false: they could not be read). The entries are laid out as they arrive, so the
+    /// snapshot is never held whole.
+    init?(snapshotByteCount byteCount: Int, read: (UnsafeMutableRawBufferPointer, Int) -> Bool) {
+        guard byteCount >= Self.headerBytes, byteCount % Self.entryBytes == Self.headerBytes % Self.entryBytes
         else { return nil }
-        let count = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        guard count == (raw.count - Self.headerBytes) / Self.entryBytes else { return nil }
-        // Laid out as read: one pass, no array of entries in between.
-        var builder = Builder(expected: count)
-        var previous: PathDigest?
-        var at = Self.headerBytes
-        for _ in 0..<count {
-            let word = { (offset: Int) in
-                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + offset, as: UInt64.self))
+        let count = (byteCount - Self.headerBytes) / Self.entryBytes
+        var header = [UInt8](repeating: 0, count: Self.headerBytes)
+        guard header.withUnsafeMutableBytes({ read($0, 0) }), Array(header[0..<8]) == Self.magic,
+            header.withUnsafeBytes({ UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) })
+                == UInt64(count)
+        else { return nil }
+        let piece = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: Self.entryBytes * 2048, alignment: MemoryLayout<UInt64>.alignment)
+        defer { piece.deallocate() }
+        var offset = Self.headerBytes
+        var inPiece = 0
+        var used = 0
+        let laidOut = Self.layOut(count: count) {
+            if used == inPiece {
+                inPiece = min(piece.count, byteCount - offset)
+                guard read(UnsafeMutableRawBufferPointer(rebasing: piece[0..<inPiece]), offset) else { return nil }
+                offset += inPiece
+                used = 0
             }
-            let entry = Entry(
+            let word = { (at: Int) in UInt64(littleEndian: piece.load(fromByteOffset: used + at, as: UInt64.self)) }
+            defer { used += Self.entryBytes }
+            return Entry(
                 digest: PathDigest(high: word(0), low: word(8)),
                 stamp: FileStamp(size: Int64(bitPattern: word(16)), modifiedSeconds: Double(bitPattern: word(24))))
-            if let previous, !(previous < entry.digest) { return nil }
-            guard entry.stamp.size >= 0 else { return nil }
-            builder.append(entry)
-            previous = entry.digest
-            at += Self.entryBytes
         }
-        self.init(builder)
+        guard let laidOut else { return nil }
+        self.init(laidOut: laidOut)
     }
 }
 
