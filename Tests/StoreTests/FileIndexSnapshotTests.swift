@@ -47,6 +47,22 @@ import TestSupport
         }
     }
 
+    @Test func digestsWhoseHomeLiesPastTheLastEntryAreAbsentAndSafeToTouch() {
+        // Every entry's home is near the start (small first words): the slots end long before the last home.
+        let entries = (0..<100).map {
+            StampTable.Entry(
+                digest: PathDigest(high: UInt64($0), low: 7), stamp: FileStamp(size: Int64($0), modifiedSeconds: 1))
+        }
+        let table = StampTable(entries)
+        #expect(table.slotCount < 150)
+        let far = [PathDigest(high: .max, low: .max), PathDigest(high: .max / 3 * 2, low: 0)]
+        _ = table.touch(far + entries.map(\.digest))
+        for digest in far { #expect(table.position(of: digest) == nil) }
+        for entry in entries { #expect(table.stamp(for: entry.digest) == entry.stamp) }
+        #expect(table.stamp(for: PathDigest(high: 5, low: 8)) == nil)
+        #expect(table.stamp(for: PathDigest(high: 5, low: 6)) == nil)
+    }
+
     @Test func bytesThatAreNotASnapshotAreRefused() throws {
         let bytes = StampTable(Self.randomEntries(50, seed: 7)).snapshotBytes
         let refused: [[UInt8]] = [
