@@ -113,7 +113,6 @@ public struct XMLAttributeView {
 public struct XMLElementView {
     public let name: XMLNameView
     let attributeCount: Int
-    /// libxml2's layout: five pointers per attribute (local name, prefix, URI, value start, value end).
     let attributeFields: UnsafePointer<UnsafePointer<UInt8>?>?
 
     public var depth: Int { name.depth }
@@ -122,19 +121,36 @@ public struct XMLElementView {
     public var localName: String { name.localName }
     public var namespaceURI: String { name.namespaceURI }
 
-    public var attributes: [XMLAttributeView] {
-        guard let fields = attributeFields else { return [] }
-        return (0..<attributeCount).compactMap { index in
-            let base = fields + index * 5
-            guard let localName = base[0], let start = base[3], let end = base[4] else { return nil }
-            return XMLAttributeView(
-                localNameBytes: localName, namespaceBytes: base[2], valueStart: start, valueEnd: end)
-        }
+    /// The attributes, read in place (no array is made).
+    public var attributes: XMLAttributeList {
+        XMLAttributeList(count: attributeFields == nil ? 0 : attributeCount, fields: attributeFields)
     }
 
     /// The value of the first attribute with this local name in this namespace (`nil`: in any namespace).
     public func attribute(_ localName: StaticString, namespace: StaticString? = nil) -> String? {
-        attributes.first { $0.hasLocalName(localName) && (namespace.map($0.isInNamespace) ?? true) }?.value
+        for attribute in attributes where attribute.hasLocalName(localName) {
+            if let namespace, !attribute.isInNamespace(namespace) { continue }
+            return attribute.value
+        }
+        return nil
+    }
+}
+
+/// An element's attributes during a callback, in document order.
+public struct XMLAttributeList: RandomAccessCollection {
+    public let count: Int
+    /// libxml2's layout: five pointers per attribute (local name, prefix, URI, value start, value end).
+    let fields: UnsafePointer<UnsafePointer<UInt8>?>?
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> XMLAttributeView {
+        precondition(position >= 0 && position < count, "attribute index out of range")
+        let base = fields! + position * 5
+        // libxml2 always sets the local name and the value bounds of a reported attribute.
+        return XMLAttributeView(
+            localNameBytes: base[0]!, namespaceBytes: base[2], valueStart: base[3]!, valueEnd: base[4]!)
     }
 }
 
