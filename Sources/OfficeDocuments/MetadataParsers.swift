@@ -48,7 +48,7 @@ final class ODFMetadataParser: XMLContentHandler {
     /// The `office:meta` children whose text is read; the raw value is the `collectText` tag.
     private enum Field: Int {
         case generator, created, editingCycles, editingDuration, modified, language
-        case initialCreator, printedBy, keyword, userDefined, creator, title, subject, description
+        case initialCreator, printedBy, keyword, userDefined
     }
 
     init(includePersonal: Bool) {
@@ -67,7 +67,7 @@ final class ODFMetadataParser: XMLContentHandler {
         case 0:
             result.rootLocalName = element.localName
             result.rootIsStarOffice = element.isInNamespace(NS.oooOffice)
-            result.rootIsOffice = NS.isOffice(element.name)
+            result.rootIsOffice = NS.isOffice(element)
             // Not an office document (an XHTML page, a WordprocessingML 2003 file, ...): stop here.
             guard result.rootIsOffice else { return .stop }
             for attribute in element.attributes where NS.isOffice(attribute) {
@@ -76,13 +76,13 @@ final class ODFMetadataParser: XMLContentHandler {
             }
             return .enter
         case 1:
-            if NS.isOffice(element.name) && element.hasLocalName("meta") {
+            if NS.isOffice(element) && element.hasLocalName("meta") {
                 inMeta = true
                 result.sawMeta = true
                 return .enter
             }
             // Anything else at the top level: meta comes first in ODF; once past it, stop.
-            if result.sawMeta || Self.isBodyLike(element.name) { return .stop }
+            if result.sawMeta || Self.isBodyLike(element) { return .stop }
             return .skip
         case 2 where inMeta:
             return metaChild(element)
@@ -99,7 +99,7 @@ final class ODFMetadataParser: XMLContentHandler {
         element.depth != 1
     }
 
-    private static func isBodyLike(_ name: XMLNameView) -> Bool {
+    private static func isBodyLike(_ name: XMLElementView) -> Bool {
         name.hasLocalName("body") || name.hasLocalName("styles") || name.hasLocalName("automatic-styles")
             || name.hasLocalName("master-styles") || name.hasLocalName("font-face-decls")
             || name.hasLocalName("scripts")
@@ -107,7 +107,7 @@ final class ODFMetadataParser: XMLContentHandler {
 
     private func metaChild(_ element: XMLElementView) -> XMLElementDecision {
         func collect(_ field: Field) -> XMLElementDecision { .collectText(tag: field.rawValue) }
-        if NS.isMeta(element.name) {
+        if NS.isMeta(element) {
             if element.hasLocalName("generator") { return collect(.generator) }
             if element.hasLocalName("creation-date") { return collect(.created) }
             if element.hasLocalName("editing-cycles") { return collect(.editingCycles) }
@@ -134,11 +134,7 @@ final class ODFMetadataParser: XMLContentHandler {
         } else if element.isInNamespace(NS.dc) {
             if element.hasLocalName("date") { return collect(.modified) }
             if element.hasLocalName("language") { return collect(.language) }
-            guard includePersonal else { return .skip }
-            if element.hasLocalName("creator") { return collect(.creator) }
-            if element.hasLocalName("title") { return collect(.title) }
-            if element.hasLocalName("subject") { return collect(.subject) }
-            if element.hasLocalName("description") { return collect(.description) }
+            if includePersonal, let field = DublinCorePersonalField(element) { return field.collect }
         }
         // Personal fields (when not asked for) and anything unknown: skipped without being read.
         return .skip
@@ -156,11 +152,45 @@ final class ODFMetadataParser: XMLContentHandler {
         case .printedBy: personal.printedBy = trimmed(text)
         case .keyword: if let keyword = trimmed(text) { personal.keywords.append(keyword) }
         case .userDefined: personal.userDefined[userDefinedName] = text
-        case .creator: personal.creator = trimmed(text)
-        case .title: personal.title = trimmed(text)
-        case .subject: personal.subject = trimmed(text)
-        case .description: personal.description = trimmed(text)
-        case nil: break
+        case nil: DublinCorePersonalField(tag: tag)?.store(text, in: &personal)
+        }
+    }
+}
+
+/// Dublin Core elements that name a person or describe the content, in ODF's `office:meta` and OOXML's
+/// `core.xml` alike: read only when personal data is asked for.
+enum DublinCorePersonalField: Int {
+    case creator, title, subject, description
+
+    /// Collect tags of these fields start here, clear of each parser's own tags.
+    private static let firstTag = 1_000
+
+    init?(_ element: XMLElementView) {
+        guard element.isInNamespace(NS.dc) else { return nil }
+        if element.hasLocalName("creator") {
+            self = .creator
+        } else if element.hasLocalName("title") {
+            self = .title
+        } else if element.hasLocalName("subject") {
+            self = .subject
+        } else if element.hasLocalName("description") {
+            self = .description
+        } else {
+            return nil
+        }
+    }
+
+    init?(tag: Int) { self.init(rawValue: tag - Self.firstTag) }
+
+    var collect: XMLElementDecision { .collectText(tag: Self.firstTag + rawValue) }
+
+    func store(_ text: String, in personal: inout PersonalMetadata) {
+        let value = trimmed(text)
+        switch self {
+        case .creator: personal.creator = value
+        case .title: personal.title = value
+        case .subject: personal.subject = value
+        case .description: personal.description = value
         }
     }
 }
@@ -197,7 +227,7 @@ final class ManifestParser: XMLContentHandler {
     private var currentPath: String?
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
-        guard NS.isManifest(element.name) else { return .enter }
+        guard NS.isManifest(element) else { return .enter }
         if element.hasLocalName("manifest") {
             info.version = element.attribute("version")
         } else if element.hasLocalName("file-entry") {
@@ -296,7 +326,7 @@ final class OOXMLCoreParser: XMLContentHandler {
     private let includePersonal: Bool
 
     private enum Field: Int {
-        case created, modified, revision, language, creator, lastModifiedBy, title, subject, description, keywords
+        case created, modified, revision, language, lastModifiedBy, keywords
     }
 
     init(into props: OOXMLProperties, includePersonal: Bool) {
@@ -316,11 +346,7 @@ final class OOXMLCoreParser: XMLContentHandler {
             if includePersonal && element.hasLocalName("keywords") { return collect(.keywords) }
         } else if element.isInNamespace(NS.dc) {
             if element.hasLocalName("language") { return collect(.language) }
-            guard includePersonal else { return .skip }
-            if element.hasLocalName("creator") { return collect(.creator) }
-            if element.hasLocalName("title") { return collect(.title) }
-            if element.hasLocalName("subject") { return collect(.subject) }
-            if element.hasLocalName("description") { return collect(.description) }
+            if includePersonal, let field = DublinCorePersonalField(element) { return field.collect }
         }
         return .skip
     }
@@ -331,13 +357,9 @@ final class OOXMLCoreParser: XMLContentHandler {
         case .modified: props.modified = MetadataDate.parse(text)
         case .revision: props.revision = Int(trimmingWhitespace(text))
         case .language: props.language = trimmed(text)
-        case .creator: props.personal.creator = trimmed(text)
         case .lastModifiedBy: props.personal.userDefined["lastModifiedBy"] = text
-        case .title: props.personal.title = trimmed(text)
-        case .subject: props.personal.subject = trimmed(text)
-        case .description: props.personal.description = trimmed(text)
         case .keywords: if let keywords = trimmed(text) { props.personal.keywords = [keywords] }
-        case nil: break
+        case nil: DublinCorePersonalField(tag: tag)?.store(text, in: &props.personal)
         }
     }
 }

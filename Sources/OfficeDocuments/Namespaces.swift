@@ -16,15 +16,11 @@ enum NS {
     static let coreProperties: StaticString = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
     static let contentTypes: StaticString = "http://schemas.openxmlformats.org/package/2006/content-types"
 
-    static func isOffice(_ name: XMLNameView) -> Bool { name.isInNamespace(office) || name.isInNamespace(oooOffice) }
-    static func isMeta(_ name: XMLNameView) -> Bool { name.isInNamespace(meta) || name.isInNamespace(oooMeta) }
-    static func isManifest(_ name: XMLNameView) -> Bool {
-        name.isInNamespace(manifest) || name.isInNamespace(oooManifest)
+    static func isOffice(_ named: some XMLNamed) -> Bool {
+        named.isInNamespace(office) || named.isInNamespace(oooOffice)
     }
-    static func isOffice(_ attribute: XMLAttributeView) -> Bool {
-        attribute.isInNamespace(office) || attribute.isInNamespace(oooOffice)
-    }
-    static func isMeta(_ attribute: XMLAttributeView) -> Bool {
-        attribute.isInNamespace(meta) || attribute.isInNamespace(oooMeta)
+    static func isMeta(_ named: some XMLNamed) -> Bool { named.isInNamespace(meta) || named.isInNamespace(oooMeta) }
+    static func isManifest(_ named: some XMLNamed) -> Bool {
+        named.isInNamespace(manifest) || named.isInNamespace(oooManifest)
     }
 }

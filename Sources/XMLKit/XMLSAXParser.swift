@@ -45,40 +45,43 @@ private func bytes(_ cString: UnsafePointer<UInt8>, equal literal: StaticString)
     return cString[count] == 0
 }
 
-/// An element's name during a callback: local name, namespace URI (none: empty) and depth (root = 0).
-public struct XMLNameView {
-    public let depth: Int
+/// A local name and namespace URI as libxml2 holds them during a callback.
+public struct XMLQualifiedName {
     let localNameBytes: UnsafePointer<UInt8>
     let namespaceBytes: UnsafePointer<UInt8>?
+}
 
-    public func hasLocalName(_ name: StaticString) -> Bool { bytes(localNameBytes, equal: name) }
+/// Something named during a callback: an element or an attribute. Names compare as bytes against literals; a
+/// `String` is made only when asked for.
+public protocol XMLNamed {
+    var qualifiedName: XMLQualifiedName { get }
+}
 
-    /// Whether the element's namespace URI is exactly `uri`.
+extension XMLNamed {
+    public func hasLocalName(_ name: StaticString) -> Bool { bytes(qualifiedName.localNameBytes, equal: name) }
+
+    /// Whether the namespace URI is exactly `uri` (never, for a name in no namespace).
     public func isInNamespace(_ uri: StaticString) -> Bool {
-        guard let namespaceBytes else { return false }
+        guard let namespaceBytes = qualifiedName.namespaceBytes else { return false }
         return bytes(namespaceBytes, equal: uri)
     }
 
-    public var localName: String { String(cString: localNameBytes) }
-    public var namespaceURI: String { namespaceBytes.map { String(cString: $0) } ?? "" }
+    public var localName: String { String(cString: qualifiedName.localNameBytes) }
+    /// The namespace URI, empty when none.
+    public var namespaceURI: String { qualifiedName.namespaceBytes.map { String(cString: $0) } ?? "" }
+}
+
+/// An element's name during a callback, with its depth (root = 0).
+public struct XMLNameView: XMLNamed {
+    public let depth: Int
+    public let qualifiedName: XMLQualifiedName
 }
 
 /// An attribute during a callback. Namespace declarations are not attributes and never appear.
-public struct XMLAttributeView {
-    let localNameBytes: UnsafePointer<UInt8>
-    let namespaceBytes: UnsafePointer<UInt8>?
+public struct XMLAttributeView: XMLNamed {
+    public let qualifiedName: XMLQualifiedName
     let valueStart: UnsafePointer<UInt8>
     let valueEnd: UnsafePointer<UInt8>
-
-    public func hasLocalName(_ name: StaticString) -> Bool { bytes(localNameBytes, equal: name) }
-
-    public func isInNamespace(_ uri: StaticString) -> Bool {
-        guard let namespaceBytes else { return false }
-        return bytes(namespaceBytes, equal: uri)
-    }
-
-    public var localName: String { String(cString: localNameBytes) }
-    public var namespaceURI: String { namespaceBytes.map { String(cString: $0) } ?? "" }
 
     /// The value, entities and character references decoded.
     public var value: String {
@@ -109,17 +112,14 @@ public struct XMLAttributeView {
     }
 }
 
-/// An element start during a callback: its name and its attributes.
-public struct XMLElementView {
+/// An element start during a callback: its name, depth and attributes.
+public struct XMLElementView: XMLNamed {
     public let name: XMLNameView
     let attributeCount: Int
     let attributeFields: UnsafePointer<UnsafePointer<UInt8>?>?
 
     public var depth: Int { name.depth }
-    public func hasLocalName(_ localName: StaticString) -> Bool { name.hasLocalName(localName) }
-    public func isInNamespace(_ uri: StaticString) -> Bool { name.isInNamespace(uri) }
-    public var localName: String { name.localName }
-    public var namespaceURI: String { name.namespaceURI }
+    public var qualifiedName: XMLQualifiedName { name.qualifiedName }
 
     /// The attributes, read in place (no array is made).
     public var attributes: XMLAttributeList {
@@ -150,7 +150,8 @@ public struct XMLAttributeList: RandomAccessCollection {
         let base = fields! + position * 5
         // libxml2 always sets the local name and the value bounds of a reported attribute.
         return XMLAttributeView(
-            localNameBytes: base[0]!, namespaceBytes: base[2], valueStart: base[3]!, valueEnd: base[4]!)
+            qualifiedName: XMLQualifiedName(localNameBytes: base[0]!, namespaceBytes: base[2]), valueStart: base[3]!,
+            valueEnd: base[4]!)
     }
 }
 
@@ -357,7 +358,8 @@ private final class ParseState {
         if skippedDepth != nil || collecting != nil { return }
         guard let handler else { return }
         let element = XMLElementView(
-            name: XMLNameView(depth: depth, localNameBytes: localName, namespaceBytes: uri),
+            name: XMLNameView(
+                depth: depth, qualifiedName: XMLQualifiedName(localNameBytes: localName, namespaceBytes: uri)),
             attributeCount: attributeCount, attributeFields: attributes)
         switch handler.startElement(element) {
         case .enter: break
@@ -385,7 +387,9 @@ private final class ParseState {
             return
         }
         guard let handler else { return }
-        if !handler.endElement(XMLNameView(depth: depth, localNameBytes: localName, namespaceBytes: uri)) {
+        let name = XMLNameView(
+            depth: depth, qualifiedName: XMLQualifiedName(localNameBytes: localName, namespaceBytes: uri))
+        if !handler.endElement(name) {
             stoppedByHandler = true
             halt()
         }

@@ -114,15 +114,11 @@ private final class Recorder: XMLContentHandler {
     }
 
     @Test func malformedXMLIsReportedWithItsLine() throws {
-        do {
-            _ = try parse("<a>\n<b>\n</a>")
-            Issue.record("expected an error")
-        } catch {
-            guard case .malformed(_, let line) = error else {
-                Issue.record("got \(error)")
-                return
-            }
-            #expect(line == 3)
+        #expect {
+            try parse("<a>\n<b>\n</a>")
+        } throws: { error in
+            if case XMLError.malformed(_, let line) = error { return line == 3 }
+            return false
         }
     }
 
@@ -171,14 +167,11 @@ private final class Recorder: XMLContentHandler {
     }
 
     @Test func undeclaredEntityIsMalformed() throws {
-        do {
-            _ = try parse("<a>&nope;</a>")
-            Issue.record("expected an error")
-        } catch {
-            guard case .malformed = error else {
-                Issue.record("got \(error)")
-                return
-            }
+        #expect {
+            try parse("<a>&nope;</a>")
+        } throws: { error in
+            if case XMLError.malformed = error { return true }
+            return false
         }
     }
 
