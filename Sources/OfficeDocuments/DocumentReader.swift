@@ -562,9 +562,9 @@ public struct DocumentReader: Sendable {
         }
     }
 
-    private func classifyRecord(_ record: DocumentRecord) -> DocumentRecord {
+    /// Takes the record and gives it back classified (consumed, so it is not copied on the way).
+    private func classifyRecord(_ record: consuming DocumentRecord) -> DocumentRecord {
         guard let classifier else { return record }
-        var record = record
         let classification: Classification
         if record.family == .ooxml, let application = record.application {
             classification = classifier.classify(application: application, appVersion: record.appVersion)

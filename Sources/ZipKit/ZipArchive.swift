@@ -206,24 +206,33 @@ public final class ZipArchive {
             throw mapError(zip_get_error(handle), entry: entry)
         }
         defer { zip_fclose(file) }
-        // Declared size is only a hint: allocate by it (bounded), then grow as data really arrives.
-        var output = [UInt8]()
-        output.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(limit))) + 1)
-        // The chunk is sized by the declared size too: metadata parts are a few KiB, and zero-filling a
-        // 64 KiB chunk for each of them was a measurable share of a scan.
-        let chunkSize = Int(min(UInt64(64 * 1024), max(entry.uncompressedSize + 1, 4096)))
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        // Declared size is only a hint. libzip inflates straight into an output of the declared size plus one
+        // byte (no zero-filled chunk, no second copy); filling that extra byte means the entry is longer than
+        // it says, and the rest is read in chunks, still capped at `limit`.
+        let expected = Int(min(entry.uncompressedSize, UInt64(limit))) + 1
+        var failure: ZipError?
+        var output = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            while initialized < buffer.count {
+                let readCount = zip_fread(
+                    file, buffer.baseAddress! + initialized, zip_uint64_t(buffer.count - initialized))
+                if readCount < 0 { failure = mapError(zip_file_get_error(file), entry: entry) }
+                if readCount <= 0 { return }
+                initialized += Int(readCount)
+            }
+        }
+        if let failure { throw failure }
+        guard output.count == expected else { return output }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let wanted = min(chunkSize, limit + 1 - output.count)
+            if output.count > limit { throw .entryTooLarge(entry: entry.name, limit: limit) }
+            let wanted = min(chunk.count, limit + 1 - output.count)
             let readCount = chunk.withUnsafeMutableBytes { buffer in
                 zip_fread(file, buffer.baseAddress, zip_uint64_t(wanted))
             }
             if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
-            if readCount == 0 { break }
+            if readCount == 0 { return output }
             output.append(contentsOf: chunk[0..<Int(readCount)])
-            if output.count > limit { throw .entryTooLarge(entry: entry.name, limit: limit) }
         }
-        return output
     }
 
     /// Reads only the first `count` inflated bytes of `entry` (or fewer, if it is shorter). The CRC cannot be
