@@ -254,15 +254,15 @@ public final class XMLSAXParser {
     private static func makeHandlers() -> xmlSAXHandler {
         var handlers = xmlSAXHandler()
         handlers.initialized = XML_SAX2_MAGIC
-        handlers.startElementNs = { userData, localName, _, uri, _, _, attributeCount, _, attributes in
+        handlers.startElementNs = { userData, localName, prefix, uri, _, _, attributeCount, _, attributes in
             guard let state = ParseState.from(userData), let localName else { return }
             state.startElement(
-                localName: localName, uri: uri, attributeCount: Int(attributeCount),
-                attributes: UnsafePointer(attributes))
+                localName: state.name(localName, prefix: prefix, uri: uri), uri: uri,
+                attributeCount: Int(attributeCount), attributes: UnsafePointer(attributes))
         }
-        handlers.endElementNs = { userData, localName, _, uri in
+        handlers.endElementNs = { userData, localName, prefix, uri in
             guard let state = ParseState.from(userData), let localName else { return }
-            state.endElement(localName: localName, uri: uri)
+            state.endElement(localName: state.name(localName, prefix: prefix, uri: uri), uri: uri)
         }
         handlers.characters = { userData, text, length in
             guard let state = ParseState.from(userData), let text else { return }
@@ -339,6 +339,19 @@ private final class ParseState {
 
     private var line: Int { Int(context?.pointee.input?.pointee.line ?? 0) }
 
+    /// The name to report: a prefix that no declaration binds (libxml2 reports the error and goes on) stays
+    /// part of the name, in no namespace, as libxml2's own tree builder and xmlReader have it, so that
+    /// `undeclared:generator` is never taken for a `generator`.
+    func name(
+        _ localName: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?
+    ) -> UnsafePointer<UInt8> {
+        guard let prefix, uri == nil, let context, let dictionary = context.pointee.dict else { return localName }
+        return xmlDictQLookup(dictionary, prefix, localName) ?? localName
+    }
+
+    /// The attributes as libxml2 passes them, with unbound prefixes kept in their names (see ``name``).
+    private var attributeScratch: [UnsafePointer<UInt8>?] = []
+
     private func halt() {
         if let context { xmlStopParser(context) }
     }
@@ -357,11 +370,29 @@ private final class ParseState {
         }
         if skippedDepth != nil || collecting != nil { return }
         guard let handler else { return }
-        let element = XMLElementView(
-            name: XMLNameView(
-                depth: depth, qualifiedName: XMLQualifiedName(localNameBytes: localName, namespaceBytes: uri)),
-            attributeCount: attributeCount, attributeFields: attributes)
-        switch handler.startElement(element) {
+        let name = XMLNameView(
+            depth: depth, qualifiedName: XMLQualifiedName(localNameBytes: localName, namespaceBytes: uri))
+        let decision: XMLElementDecision
+        if let attributes,
+            (0..<attributeCount).contains(where: { attributes[$0 * 5 + 1] != nil && attributes[$0 * 5 + 2] == nil })
+        {
+            // Rare: an attribute with an unbound prefix. Its name is reported with the prefix, from a copy.
+            attributeScratch = Array(UnsafeBufferPointer(start: attributes, count: attributeCount * 5))
+            for index in 0..<attributeCount {
+                if let attributeName = attributeScratch[index * 5] {
+                    attributeScratch[index * 5] = self.name(
+                        attributeName, prefix: attributeScratch[index * 5 + 1], uri: attributeScratch[index * 5 + 2])
+                }
+            }
+            decision = attributeScratch.withUnsafeBufferPointer { fields in
+                handler.startElement(
+                    XMLElementView(name: name, attributeCount: attributeCount, attributeFields: fields.baseAddress))
+            }
+        } else {
+            decision = handler.startElement(
+                XMLElementView(name: name, attributeCount: attributeCount, attributeFields: attributes))
+        }
+        switch decision {
         case .enter: break
         case .skip: skippedDepth = depth
         case .collectText(let tag):
