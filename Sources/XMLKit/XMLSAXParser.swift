@@ -194,10 +194,10 @@ public final class XMLSAXParser {
         state.begin(handler: handler, options: options, context: context)
         defer { state.end() }
         context.pointee.userData = Unmanaged.passUnretained(state).toOpaque()
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
-                _ = xmlParseChunk(context, pointer, Int32(buffer.count), 1)
-            }
+        // The whole document as the final chunk: libxml2 parses it in one pass, without the look-ahead it needs
+        // when more data may follow. An empty document (no base address) is passed as none at all.
+        bytes.withUnsafeBytes { raw in
+            _ = xmlParseChunk(context, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 1)
         }
         if let refusal = state.refusal { throw refusal }
         if state.stoppedByHandler { return }

@@ -123,6 +123,17 @@ private final class Recorder: XMLContentHandler {
         }
     }
 
+    @Test func anEmptyOrBlankDocumentIsMalformed() throws {
+        for document in ["", "   ", "<?xml version='1.0'?>"] {
+            #expect {
+                try parse(document)
+            } throws: { error in
+                if case XMLError.malformed = error { return true }
+                return false
+            }
+        }
+    }
+
     @Test func anUndeclaredNamespacePrefixStillReads() throws {
         // Old StarOffice manifests use a prefix they never declare; libxml2 reports it but keeps parsing.
         let log = try parse("<manifest:manifest><manifest:file-entry manifest:full-path='/'/></manifest:manifest>")
