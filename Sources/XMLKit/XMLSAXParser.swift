@@ -189,7 +189,7 @@ public final class XMLSAXParser {
         _ bytes: [UInt8], options: XMLReaderOptions = .default, handler: any XMLContentHandler
     ) throws(XMLError) {
         guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
-        precondition(saxParserInitialised)
+        precondition(libxml2Initialised)
         let context = try prepareContext(for: bytes)
         state.begin(handler: handler, options: options, context: context)
         defer { state.end() }
@@ -287,12 +287,6 @@ public final class XMLSAXParser {
         return handlers
     }
 }
-
-/// libxml2 needs one global initialisation before parsers are used from several threads.
-private let saxParserInitialised: Bool = {
-    xmlInitParser()
-    return true
-}()
 
 /// What one parse has seen so far; libxml2's callbacks reach it through the context's `userData`.
 private final class ParseState {

@@ -70,7 +70,7 @@ private final class ErrorSink {
 }
 
 /// libxml2 needs one global initialisation before parsers are used from several threads.
-private let libxml2Initialised: Bool = {
+let libxml2Initialised: Bool = {
     xmlInitParser()
     return true
 }()
