@@ -8,4 +8,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlmemory.h>
+
+// xmlFree is a global function-pointer variable, which Swift 6 refuses to read from concurrent code.
+static inline void overblik_xml_free(void *pointer) { xmlFree(pointer); }
 #endif

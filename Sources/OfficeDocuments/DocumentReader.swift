@@ -210,7 +210,9 @@ public struct DocumentReader: Sendable {
         if let entry = entry("META-INF/manifest.xml") {
             do {
                 let bytes = try archive.read(entry, limit: options.maxPartBytes)
-                manifest = try parseXML(bytes) { reader throws(XMLError) in try ManifestParser.parse(reader) }
+                let parser = ManifestParser()
+                try parseXML(bytes, parser)
+                manifest = parser.info
             } catch let error as XMLError {
                 manifestProblem = "META-INF/manifest.xml: \(error)"
             } catch let error as ZipError {
@@ -315,10 +317,9 @@ public struct DocumentReader: Sendable {
             do {
                 let bytes = try archive.read(metaEntry, limit: options.maxPartBytes)
                 let includePersonal = options.includePersonalData
-                let meta = try parseXML(bytes) { reader throws(XMLError) in
-                    try ODFMetadataParser.parse(reader, includePersonal: includePersonal)
-                }
-                apply(meta, to: &record)
+                let parser = ODFMetadataParser(includePersonal: includePersonal)
+                try parseXML(bytes, parser)
+                apply(parser.metadata, to: &record)
                 versionFound = true
             } catch let error as ZipError {
                 fail(&record, zipError: error, part: "meta.xml")
@@ -336,8 +337,9 @@ public struct DocumentReader: Sendable {
         for part in ["content.xml", "styles.xml"] where !encrypted.contains(part) && !duplicated.contains(part) {
             guard let entry = archive.entry(named: part) else { continue }
             // The root element with its namespace declarations fits comfortably in 64 KiB.
-            guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024),
-                let root = try? parseXML(prefix, { reader throws(XMLError) in try RootElementParser.parse(reader) })
+            let parser = RootElementParser()
+            guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024), (try? parseXML(prefix, parser)) != nil,
+                let root = parser.root
             else { continue }
             record.odfVersion = root.officeVersion
             return
@@ -364,9 +366,9 @@ public struct DocumentReader: Sendable {
         var mainType: String?
         do {
             let bytes = try archive.read(named: "[Content_Types].xml", limit: options.maxPartBytes)
-            mainType = try parseXML(bytes) { reader throws(XMLError) in
-                try ContentTypesParser.mainContentType(reader)
-            }
+            let parser = ContentTypesParser()
+            try parseXML(bytes, parser)
+            mainType = parser.mainContentType
         } catch let error as ZipError {
             fail(&record, zipError: error, part: "[Content_Types].xml")
             return
@@ -396,12 +398,14 @@ public struct DocumentReader: Sendable {
             do {
                 let bytes = try archive.read(entry, limit: options.maxPartBytes)
                 let includePersonal = options.includePersonalData
-                try parseXML(bytes) { reader throws(XMLError) in
-                    if isApp {
-                        try OOXMLPropertiesParser.parseApp(reader, into: &props)
-                    } else {
-                        try OOXMLPropertiesParser.parseCore(reader, into: &props, includePersonal: includePersonal)
-                    }
+                if isApp {
+                    let parser = OOXMLAppParser(into: props)
+                    try parseXML(bytes, parser)
+                    props = parser.props
+                } else {
+                    let parser = OOXMLCoreParser(into: props, includePersonal: includePersonal)
+                    try parseXML(bytes, parser)
+                    props = parser.props
                 }
             } catch let error as ZipError {
                 fail(&record, zipError: error, part: part)
@@ -448,10 +452,9 @@ public struct DocumentReader: Sendable {
             }
             do {
                 let includePersonal = options.includePersonalData
-                let meta = try parseXML(bytes) { reader throws(XMLError) in
-                    try ODFMetadataParser.parse(reader, includePersonal: includePersonal)
-                }
-                applyFlat(meta, ext: ext, into: &record)
+                let parser = ODFMetadataParser(includePersonal: includePersonal)
+                try parseXML(bytes, parser)
+                applyFlat(parser.metadata, ext: ext, into: &record)
                 return
             } catch {
                 if wanted < Int(opened.size), case .malformed = error {
@@ -515,12 +518,11 @@ public struct DocumentReader: Sendable {
 
     // MARK: - Helpers
 
-    /// Parses `bytes` with this thread's reusable libxml2 reader.
-    private func parseXML<T>(
-        _ bytes: [UInt8], _ body: (XMLStreamReader) throws(XMLError) -> T
-    ) throws(XMLError) -> T {
-        try ThreadXMLReader.parse(
-            bytes, options: XMLReaderOptions(maxDepth: options.maxXMLDepth, allowsExternalDoctype: true), body)
+    /// Parses `bytes` with this thread's reusable libxml2 parser.
+    private func parseXML(_ bytes: [UInt8], _ handler: any XMLContentHandler) throws(XMLError) {
+        try ThreadXMLParser.parse(
+            bytes, options: XMLReaderOptions(maxDepth: options.maxXMLDepth, allowsExternalDoctype: true),
+            handler: handler)
     }
 
     private func warnOnExtension(_ record: inout DocumentRecord, ext: String) {
@@ -560,9 +562,9 @@ public struct DocumentReader: Sendable {
         }
     }
 
-    private func classifyRecord(_ record: DocumentRecord) -> DocumentRecord {
+    /// Takes the record and gives it back classified (consumed, so it is not copied on the way).
+    private func classifyRecord(_ record: consuming DocumentRecord) -> DocumentRecord {
         guard let classifier else { return record }
-        var record = record
         let classification: Classification
         if record.family == .ooxml, let application = record.application {
             classification = classifier.classify(application: application, appVersion: record.appVersion)

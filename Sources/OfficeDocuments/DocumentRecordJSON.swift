@@ -12,18 +12,18 @@ public enum DocumentRecordJSON {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            appendLiteral(name, to: &out)
+            appendLiteral("\":", to: &out)
         }
         func string(_ name: StaticString, _ value: String?, always: Bool = true) {
             guard value != nil || always else { return }
             key(name)
-            if let value { appendString(value, to: &out) } else { out.append(contentsOf: Array("null".utf8)) }
+            if let value { appendString(value, to: &out) } else { appendLiteral("null", to: &out) }
         }
         func integer(_ name: StaticString, _ value: Int64?) {
             guard let value else { return }
             key(name)
-            out.append(contentsOf: Array(String(value).utf8))
+            appendInteger(value, to: &out)
         }
         func date(_ name: StaticString, _ value: Date?) {
             guard let value else { return }
@@ -44,7 +44,7 @@ public enum DocumentRecordJSON {
         string("suite_version", record.suiteVersion)
         string("suite_version_line", record.suiteVersionLine, always: false)
         key("encrypted")
-        out.append(contentsOf: Array((record.encrypted ? "true" : "false").utf8))
+        appendLiteral(record.encrypted ? "true" : "false", to: &out)
         date("created", record.created)
         date("meta_modified", record.metaModified)
         integer("editing_cycles", record.editingCycles.map(Int64.init))
@@ -57,9 +57,9 @@ public enum DocumentRecordJSON {
         out.append(UInt8(ascii: "["))
         for (index, warning) in record.warnings.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: Array("{\"kind\":".utf8))
+            appendLiteral("{\"kind\":", to: &out)
             appendString(warning.kind, to: &out)
-            out.append(contentsOf: Array(",\"detail\":".utf8))
+            appendLiteral(",\"detail\":", to: &out)
             appendString(warning.detail, to: &out)
             out.append(UInt8(ascii: "}"))
         }
@@ -92,19 +92,19 @@ public enum DocumentRecordJSON {
         field("subject", personal.subject)
         field("description", personal.description)
         out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-        out.append(contentsOf: Array("\"keywords\":[".utf8))
+        appendLiteral("\"keywords\":[", to: &out)
         for (index, keyword) in personal.keywords.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendString(keyword, to: &out)
         }
-        out.append(contentsOf: Array("],\"user_defined\":{".utf8))
+        appendLiteral("],\"user_defined\":{", to: &out)
         for (index, name) in personal.userDefined.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
             appendString(personal.userDefined[name]!, to: &out)
         }
-        out.append(contentsOf: Array("}}".utf8))
+        appendLiteral("}}", to: &out)
     }
 
     static func appendCounts(_ counts: [String: Int], to out: inout [UInt8]) {
@@ -113,7 +113,7 @@ public enum DocumentRecordJSON {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: Array(String(counts[name]!).utf8))
+            appendInteger(Int64(counts[name]!), to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -121,24 +121,55 @@ public enum DocumentRecordJSON {
     /// A JSON string: quotes, backslashes and control characters escaped; everything else raw UTF-8.
     static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default: out.append(byte)
+        var value = value
+        value.withUTF8 { bytes in
+            // Most strings need no escape at all: copied in one step.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                out.append(contentsOf: bytes)
+                return
             }
+            for byte in bytes { appendEscaped(byte, to: &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): appendLiteral("\\\"", to: &out)
+        case UInt8(ascii: "\\"): appendLiteral("\\\\", to: &out)
+        case 0x0A: appendLiteral("\\n", to: &out)
+        case 0x0D: appendLiteral("\\r", to: &out)
+        case 0x09: appendLiteral("\\t", to: &out)
+        case 0x08: appendLiteral("\\b", to: &out)
+        case 0x0C: appendLiteral("\\f", to: &out)
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            appendLiteral("\\u00", to: &out)
+            out.append(hex.utf8Start[Int(byte >> 4)])
+            out.append(hex.utf8Start[Int(byte & 0x0F)])
+        default: out.append(byte)
+        }
+    }
+
+    @inline(__always)
+    static func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Decimal digits, at least `width` of them (zero-padded), written without making a `String`.
+    static func appendInteger(_ value: Int64, width: Int = 1, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0 || buffer.count - position < min(width, buffer.count)
+            out.append(contentsOf: buffer[position...])
+        }
     }
 
     /// `"2024-03-01T10:20:30Z"`: whole seconds, UTC, as `JSONEncoder.DateEncodingStrategy.iso8601` writes.
@@ -147,13 +178,7 @@ public enum DocumentRecordJSON {
         let (year, month, day, rest) = (
             Int64(civil.year), Int64(civil.month), Int64(civil.day), Int64(civil.secondsOfDay)
         )
-        func pad(_ value: Int64, _ width: Int) {
-            let digits = Array(String(value).utf8)
-            if digits.count < width {
-                out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count))
-            }
-            out.append(contentsOf: digits)
-        }
+        func pad(_ value: Int64, _ width: Int) { appendInteger(value, width: width, to: &out) }
         out.append(UInt8(ascii: "\""))
         pad(year, 4)
         out.append(UInt8(ascii: "-"))

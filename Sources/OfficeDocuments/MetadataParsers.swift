@@ -22,19 +22,6 @@ struct ODFMetadata {
     var personal: PersonalMetadata?
 }
 
-/// Reads the text content of the element just started, up to its end (nested text included).
-func readText(_ reader: XMLStreamReader, _ start: XMLElementStart) throws(XMLError) -> String {
-    var text = ""
-    while let event = try reader.next() {
-        switch event {
-        case .text(let value, _): text += value
-        case .endElement(_, _, let depth) where depth == start.depth: return text
-        default: continue
-        }
-    }
-    return text
-}
-
 func trimmed(_ text: String) -> String? {
     let value = trimmingWhitespace(text)
     return value.isEmpty ? nil : value
@@ -47,140 +34,164 @@ func trimmingWhitespace(_ text: String) -> String {
     return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-enum ODFMetadataParser {
-    /// Streams a `meta.xml` or flat ODF document and stops at the end of `office:meta`, or at the first
-    /// top-level element after it would have been (`office:body`, styles, ...). Personal fields are skipped
-    /// unread unless `includePersonal`.
-    static func parse(_ reader: XMLStreamReader, includePersonal: Bool) throws(XMLError) -> ODFMetadata {
-        var result = ODFMetadata()
-        var personal = PersonalMetadata()
-        var metaDepth: Int?
-        loop: while let event = try reader.next() {
-            switch event {
-            case .startElement(let start):
-                if start.depth == 0 {
-                    result.rootLocalName = start.localName
-                    result.rootIsStarOffice = start.namespaceURI == NS.oooOffice
-                    result.rootIsOffice = NS.isOffice(start.namespaceURI)
-                    // Not an office document (an XHTML page, a WordprocessingML 2003 file, ...): stop here.
-                    if !result.rootIsOffice { break loop }
-                    for attribute in start.attributes where NS.isOffice(attribute.namespaceURI) {
-                        if attribute.localName == "version" { result.officeVersion = attribute.value }
-                        if attribute.localName == "mimetype" { result.rootMediaType = attribute.value }
-                    }
-                    continue
-                }
-                if start.depth == 1 {
-                    if NS.isOffice(start.namespaceURI) && start.localName == "meta" {
-                        metaDepth = 1
-                        result.sawMeta = true
-                        continue
-                    }
-                    // Anything else at the top level: meta comes first in ODF; once past it, stop.
-                    if result.sawMeta || isBodyLike(start.localName) { break loop }
-                    try reader.skipElement(start)
-                    continue
-                }
-                guard let metaDepth, start.depth == metaDepth + 1 else {
-                    try reader.skipElement(start)
-                    continue
-                }
-                try readMetaChild(
-                    reader, start, into: &result, personal: &personal, includePersonal: includePersonal)
-            case .endElement(let localName, let namespaceURI, let depth):
-                if depth == 1 && localName == "meta" && NS.isOffice(namespaceURI) { break loop }
-            case .text:
-                continue
+/// Streams a `meta.xml` or flat ODF document and stops at the end of `office:meta`, or at the first top-level
+/// element after it would have been (`office:body`, styles, ...). Personal fields are skipped unread unless
+/// `includePersonal`.
+final class ODFMetadataParser: XMLContentHandler {
+    private(set) var result = ODFMetadata()
+    private var personal = PersonalMetadata()
+    private let includePersonal: Bool
+    private var inMeta = false
+    /// `meta:user-defined`'s name, kept while its value is collected.
+    private var userDefinedName = ""
+
+    /// The `office:meta` children whose text is read; the raw value is the `collectText` tag.
+    private enum Field: Int {
+        case generator, created, editingCycles, editingDuration, modified, language
+        case initialCreator, printedBy, keyword, userDefined
+    }
+
+    init(includePersonal: Bool) {
+        self.includePersonal = includePersonal
+    }
+
+    /// The fields read, once the parse is over.
+    var metadata: ODFMetadata {
+        var metadata = result
+        if includePersonal { metadata.personal = personal }
+        return metadata
+    }
+
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        switch element.depth {
+        case 0:
+            result.rootLocalName = element.localName
+            result.rootIsStarOffice = element.isInNamespace(NS.oooOffice)
+            result.rootIsOffice = NS.isOffice(element)
+            // Not an office document (an XHTML page, a WordprocessingML 2003 file, ...): stop here.
+            guard result.rootIsOffice else { return .stop }
+            for attribute in element.attributes where NS.isOffice(attribute) {
+                if attribute.hasLocalName("version") { result.officeVersion = attribute.value }
+                if attribute.hasLocalName("mimetype") { result.rootMediaType = attribute.value }
             }
+            return .enter
+        case 1:
+            if NS.isOffice(element) && element.hasLocalName("meta") {
+                inMeta = true
+                result.sawMeta = true
+                return .enter
+            }
+            // Anything else at the top level: meta comes first in ODF; once past it, stop.
+            if result.sawMeta || Self.isBodyLike(element) { return .stop }
+            return .skip
+        case 2 where inMeta:
+            return metaChild(element)
+        case 3 where inMeta:
+            // Only `meta:keywords` (OpenOffice.org 1.x's wrapper of meta:keyword) is entered at depth 2.
+            return element.hasLocalName("keyword") ? .collectText(tag: Field.keyword.rawValue) : .skip
+        default:
+            return .skip
         }
-        if includePersonal { result.personal = personal }
-        return result
     }
 
-    private static func isBodyLike(_ name: String) -> Bool {
-        ["body", "styles", "automatic-styles", "master-styles", "font-face-decls", "scripts"].contains(name)
+    func endElement(_ element: XMLNameView) -> Bool {
+        // The only element entered at depth 1 is office:meta: its end is the end of the parse.
+        element.depth != 1
     }
 
-    private static func readMetaChild(
-        _ reader: XMLStreamReader, _ start: XMLElementStart, into result: inout ODFMetadata,
-        personal: inout PersonalMetadata, includePersonal: Bool
-    ) throws(XMLError) {
-        let ns = start.namespaceURI
-        let name = start.localName
-        if NS.isMeta(ns) {
-            switch name {
-            case "generator":
-                result.generator = trimmed(try readText(reader, start))
-                return
-            case "creation-date":
-                result.created = MetadataDate.parse(try readText(reader, start))
-                return
-            case "editing-cycles":
-                result.editingCycles = Int(try readText(reader, start).trimmingWhitespaceForNumber())
-                return
-            case "editing-duration":
-                result.editingDuration = trimmed(try readText(reader, start))
-                return
-            case "document-statistic":
-                for attribute in start.attributes where NS.isMeta(attribute.namespaceURI) {
+    private static func isBodyLike(_ name: XMLElementView) -> Bool {
+        name.hasLocalName("body") || name.hasLocalName("styles") || name.hasLocalName("automatic-styles")
+            || name.hasLocalName("master-styles") || name.hasLocalName("font-face-decls")
+            || name.hasLocalName("scripts")
+    }
+
+    private func metaChild(_ element: XMLElementView) -> XMLElementDecision {
+        func collect(_ field: Field) -> XMLElementDecision { .collectText(tag: field.rawValue) }
+        if NS.isMeta(element) {
+            if element.hasLocalName("generator") { return collect(.generator) }
+            if element.hasLocalName("creation-date") { return collect(.created) }
+            if element.hasLocalName("editing-cycles") { return collect(.editingCycles) }
+            if element.hasLocalName("editing-duration") { return collect(.editingDuration) }
+            if element.hasLocalName("document-statistic") {
+                for attribute in element.attributes where NS.isMeta(attribute) {
                     if let value = Int(attribute.value) { result.statistics[attribute.localName] = value }
                 }
-                try reader.skipElement(start)
-                return
-            case "template":
-                result.template = start.attribute("href", namespace: NS.xlink)
-                try reader.skipElement(start)
-                return
-            case "initial-creator" where includePersonal:
-                personal.initialCreator = trimmed(try readText(reader, start))
-                return
-            case "printed-by" where includePersonal:
-                personal.printedBy = trimmed(try readText(reader, start))
-                return
-            case "keyword" where includePersonal:
-                if let keyword = trimmed(try readText(reader, start)) { personal.keywords.append(keyword) }
-                return
-            case "keywords" where includePersonal:
-                // OpenOffice.org 1.x wraps meta:keyword elements in meta:keywords.
-                while let event = try reader.next() {
-                    if case .startElement(let inner) = event, inner.localName == "keyword" {
-                        if let keyword = trimmed(try readText(reader, inner)) { personal.keywords.append(keyword) }
-                    } else if case .endElement(_, _, let depth) = event, depth == start.depth {
-                        break
-                    }
-                }
-                return
-            case "user-defined" where includePersonal:
-                let key = start.attributes.first { $0.localName == "name" }?.value ?? ""
-                personal.userDefined[key] = try readText(reader, start)
-                return
-            default: break
+                return .skip
             }
-        } else if ns == NS.dc {
-            switch name {
-            case "date":
-                result.modified = MetadataDate.parse(try readText(reader, start))
-                return
-            case "language":
-                result.language = trimmed(try readText(reader, start))
-                return
-            case "creator" where includePersonal:
-                personal.creator = trimmed(try readText(reader, start))
-                return
-            case "title" where includePersonal:
-                personal.title = trimmed(try readText(reader, start))
-                return
-            case "subject" where includePersonal:
-                personal.subject = trimmed(try readText(reader, start))
-                return
-            case "description" where includePersonal:
-                personal.description = trimmed(try readText(reader, start))
-                return
-            default: break
+            if element.hasLocalName("template") {
+                result.template = element.attribute("href", namespace: NS.xlink)
+                return .skip
             }
+            guard includePersonal else { return .skip }
+            if element.hasLocalName("initial-creator") { return collect(.initialCreator) }
+            if element.hasLocalName("printed-by") { return collect(.printedBy) }
+            if element.hasLocalName("keyword") { return collect(.keyword) }
+            if element.hasLocalName("keywords") { return .enter }
+            if element.hasLocalName("user-defined") {
+                userDefinedName = element.attribute("name") ?? ""
+                return collect(.userDefined)
+            }
+        } else if element.isInNamespace(NS.dc) {
+            if element.hasLocalName("date") { return collect(.modified) }
+            if element.hasLocalName("language") { return collect(.language) }
+            if includePersonal, let field = DublinCorePersonalField(element) { return field.collect }
         }
         // Personal fields (when not asked for) and anything unknown: skipped without being read.
-        try reader.skipElement(start)
+        return .skip
+    }
+
+    func collectedText(_ text: String, tag: Int) {
+        switch Field(rawValue: tag) {
+        case .generator: result.generator = trimmed(text)
+        case .created: result.created = MetadataDate.parse(text)
+        case .editingCycles: result.editingCycles = Int(trimmingWhitespace(text))
+        case .editingDuration: result.editingDuration = trimmed(text)
+        case .modified: result.modified = MetadataDate.parse(text)
+        case .language: result.language = trimmed(text)
+        case .initialCreator: personal.initialCreator = trimmed(text)
+        case .printedBy: personal.printedBy = trimmed(text)
+        case .keyword: if let keyword = trimmed(text) { personal.keywords.append(keyword) }
+        case .userDefined: personal.userDefined[userDefinedName] = text
+        case nil: DublinCorePersonalField(tag: tag)?.store(text, in: &personal)
+        }
+    }
+}
+
+/// Dublin Core elements that name a person or describe the content, in ODF's `office:meta` and OOXML's
+/// `core.xml` alike: read only when personal data is asked for.
+enum DublinCorePersonalField: Int {
+    case creator, title, subject, description
+
+    /// Collect tags of these fields start here, clear of each parser's own tags.
+    private static let firstTag = 1_000
+
+    init?(_ element: XMLElementView) {
+        guard element.isInNamespace(NS.dc) else { return nil }
+        if element.hasLocalName("creator") {
+            self = .creator
+        } else if element.hasLocalName("title") {
+            self = .title
+        } else if element.hasLocalName("subject") {
+            self = .subject
+        } else if element.hasLocalName("description") {
+            self = .description
+        } else {
+            return nil
+        }
+    }
+
+    init?(tag: Int) { self.init(rawValue: tag - Self.firstTag) }
+
+    var collect: XMLElementDecision { .collectText(tag: Self.firstTag + rawValue) }
+
+    func store(_ text: String, in personal: inout PersonalMetadata) {
+        let value = trimmed(text)
+        switch self {
+        case .creator: personal.creator = value
+        case .title: personal.title = value
+        case .subject: personal.subject = value
+        case .description: personal.description = value
+        }
     }
 }
 
@@ -191,17 +202,15 @@ struct RootElementInfo {
     var officeVersion: String?
 }
 
-enum RootElementParser {
-    static func parse(_ reader: XMLStreamReader) throws(XMLError) -> RootElementInfo? {
-        while let event = try reader.next() {
-            if case .startElement(let start) = event {
-                let version = start.attributes.first { $0.localName == "version" && NS.isOffice($0.namespaceURI) }
-                return RootElementInfo(
-                    localName: start.localName, isStarOffice: start.namespaceURI == NS.oooOffice,
-                    officeVersion: version?.value)
-            }
-        }
-        return nil
+final class RootElementParser: XMLContentHandler {
+    private(set) var root: RootElementInfo?
+
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        let version = element.attributes.first { $0.hasLocalName("version") && NS.isOffice($0) }
+        root = RootElementInfo(
+            localName: element.localName, isStarOffice: element.isInNamespace(NS.oooOffice),
+            officeVersion: version?.value)
+        return .stop
     }
 }
 
@@ -213,45 +222,40 @@ struct ManifestInfo {
     var fileEntryCount = 0
 }
 
-enum ManifestParser {
-    static func parse(_ reader: XMLStreamReader) throws(XMLError) -> ManifestInfo {
-        var info = ManifestInfo()
-        var currentPath: String?
-        while let event = try reader.next() {
-            guard case .startElement(let start) = event, NS.isManifest(start.namespaceURI) else { continue }
-            switch start.localName {
-            case "manifest":
-                info.version = start.attributes.first { $0.localName == "version" }?.value
-            case "file-entry":
-                info.fileEntryCount += 1
-                let path = start.attributes.first { $0.localName == "full-path" }?.value
-                currentPath = path
-                if path == "/" {
-                    info.rootMediaType = start.attributes.first { $0.localName == "media-type" }?.value
-                }
-            case "encryption-data":
-                if let currentPath { info.encryptedPaths.insert(currentPath) }
-            default:
-                continue
-            }
+final class ManifestParser: XMLContentHandler {
+    private(set) var info = ManifestInfo()
+    private var currentPath: String?
+
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        guard NS.isManifest(element) else { return .enter }
+        if element.hasLocalName("manifest") {
+            info.version = element.attribute("version")
+        } else if element.hasLocalName("file-entry") {
+            info.fileEntryCount += 1
+            let path = element.attribute("full-path")
+            currentPath = path
+            if path == "/" { info.rootMediaType = element.attribute("media-type") }
+        } else if element.hasLocalName("encryption-data") {
+            if let currentPath { info.encryptedPaths.insert(currentPath) }
         }
-        return info
+        return .enter
     }
 }
 
 /// OOXML `[Content_Types].xml`: the main part's content type decides docx/xlsx/pptx and variants.
-enum ContentTypesParser {
-    static func mainContentType(_ reader: XMLStreamReader) throws(XMLError) -> String? {
-        while let event = try reader.next() {
-            guard case .startElement(let start) = event, start.localName == "Override" || start.localName == "Default"
-            else { continue }
-            guard let type = start.attributes.first(where: { $0.localName == "ContentType" })?.value else { continue }
-            let lower = type.lowercased()
-            guard lower.hasSuffix(".main+xml") else { continue }
-            let base = String(lower.dropLast(".main+xml".count))
-            if DocumentFormats.ooxmlContentTypes[base] != nil { return base }
-        }
-        return nil
+final class ContentTypesParser: XMLContentHandler {
+    private(set) var mainContentType: String?
+
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        guard element.hasLocalName("Override") || element.hasLocalName("Default"),
+            let type = element.attribute("ContentType")
+        else { return .enter }
+        let lower = type.lowercased()
+        guard lower.hasSuffix(".main+xml") else { return .enter }
+        let base = String(lower.dropLast(".main+xml".count))
+        guard DocumentFormats.ooxmlContentTypes[base] != nil else { return .enter }
+        mainContentType = base
+        return .stop
     }
 }
 
@@ -269,71 +273,93 @@ struct OOXMLProperties {
     var personal = PersonalMetadata()
 }
 
-enum OOXMLPropertiesParser {
-    /// app.xml element → ODF statistic name, so both families aggregate alike.
-    static let statisticNames: [String: String] = [
-        "Pages": "page-count", "Words": "word-count", "Characters": "character-count",
-        "Paragraphs": "paragraph-count", "Lines": "line-count", "Slides": "slide-count", "Notes": "note-count",
-        "HiddenSlides": "hidden-slide-count",
-    ]
+/// `docProps/app.xml`: the application that saved the package, its version and the document statistics.
+final class OOXMLAppParser: XMLContentHandler {
+    var props: OOXMLProperties
 
-    static func parseApp(_ reader: XMLStreamReader, into props: inout OOXMLProperties) throws(XMLError) {
-        while let event = try reader.next() {
-            guard case .startElement(let start) = event else { continue }
-            guard start.depth == 1, start.namespaceURI == NS.extendedProperties else {
-                if start.depth > 0 { try reader.skipElement(start) }
-                continue
-            }
-            switch start.localName {
-            case "Application": props.application = trimmed(try readText(reader, start))
-            case "AppVersion": props.appVersion = trimmed(try readText(reader, start))
-            case "TotalTime":
-                props.totalTimeMinutes = Int(try readText(reader, start).trimmingWhitespaceForNumber())
-            case "Template": props.template = trimmed(try readText(reader, start))
-            default:
-                if let statistic = statisticNames[start.localName] {
-                    if let value = Int(try readText(reader, start).trimmingWhitespaceForNumber()) {
-                        props.statistics[statistic] = value
-                    }
-                } else {
-                    try reader.skipElement(start)
-                }
-            }
-        }
+    /// app.xml element → ODF statistic name, so both families aggregate alike (tag: index in this list).
+    static let statisticNames: [(element: StaticString, statistic: String)] = [
+        ("Pages", "page-count"), ("Words", "word-count"), ("Characters", "character-count"),
+        ("Paragraphs", "paragraph-count"), ("Lines", "line-count"), ("Slides", "slide-count"),
+        ("Notes", "note-count"), ("HiddenSlides", "hidden-slide-count"),
+    ]
+    private static let application = -1
+    private static let appVersion = -2
+    private static let totalTime = -3
+    private static let template = -4
+
+    init(into props: OOXMLProperties) {
+        self.props = props
     }
 
-    static func parseCore(
-        _ reader: XMLStreamReader, into props: inout OOXMLProperties, includePersonal: Bool
-    )
-        throws(XMLError)
-    {
-        while let event = try reader.next() {
-            guard case .startElement(let start) = event else { continue }
-            guard start.depth == 1 else { continue }
-            switch (start.namespaceURI, start.localName) {
-            case (NS.dcterms, "created"): props.created = MetadataDate.parse(try readText(reader, start))
-            case (NS.dcterms, "modified"): props.modified = MetadataDate.parse(try readText(reader, start))
-            case (NS.coreProperties, "revision"):
-                props.revision = Int(try readText(reader, start).trimmingWhitespaceForNumber())
-            case (NS.dc, "language"): props.language = trimmed(try readText(reader, start))
-            case (NS.dc, "creator") where includePersonal:
-                props.personal.creator = trimmed(try readText(reader, start))
-            case (NS.coreProperties, "lastModifiedBy") where includePersonal:
-                props.personal.userDefined["lastModifiedBy"] = try readText(reader, start)
-            case (NS.dc, "title") where includePersonal: props.personal.title = trimmed(try readText(reader, start))
-            case (NS.dc, "subject") where includePersonal:
-                props.personal.subject = trimmed(try readText(reader, start))
-            case (NS.dc, "description") where includePersonal:
-                props.personal.description = trimmed(try readText(reader, start))
-            case (NS.coreProperties, "keywords") where includePersonal:
-                if let keywords = trimmed(try readText(reader, start)) { props.personal.keywords = [keywords] }
-            default: try reader.skipElement(start)
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        guard element.depth == 1 else { return element.depth == 0 ? .enter : .skip }
+        guard element.isInNamespace(NS.extendedProperties) else { return .skip }
+        if element.hasLocalName("Application") { return .collectText(tag: Self.application) }
+        if element.hasLocalName("AppVersion") { return .collectText(tag: Self.appVersion) }
+        if element.hasLocalName("TotalTime") { return .collectText(tag: Self.totalTime) }
+        if element.hasLocalName("Template") { return .collectText(tag: Self.template) }
+        if let index = Self.statisticNames.firstIndex(where: { element.hasLocalName($0.element) }) {
+            return .collectText(tag: index)
+        }
+        return .skip
+    }
+
+    func collectedText(_ text: String, tag: Int) {
+        switch tag {
+        case Self.application: props.application = trimmed(text)
+        case Self.appVersion: props.appVersion = trimmed(text)
+        case Self.totalTime: props.totalTimeMinutes = Int(trimmingWhitespace(text))
+        case Self.template: props.template = trimmed(text)
+        case Self.statisticNames.indices:
+            if let value = Int(trimmingWhitespace(text)) {
+                props.statistics[Self.statisticNames[tag].statistic] = value
             }
+        default: break
         }
     }
 }
 
-extension String {
-    /// Surrounding whitespace removed, for numbers written as element text.
-    fileprivate func trimmingWhitespaceForNumber() -> String { trimmingWhitespace(self) }
+/// `docProps/core.xml`: dates, revision and language (and, when asked, the personal fields).
+final class OOXMLCoreParser: XMLContentHandler {
+    var props: OOXMLProperties
+    private let includePersonal: Bool
+
+    private enum Field: Int {
+        case created, modified, revision, language, lastModifiedBy, keywords
+    }
+
+    init(into props: OOXMLProperties, includePersonal: Bool) {
+        self.props = props
+        self.includePersonal = includePersonal
+    }
+
+    func startElement(_ element: XMLElementView) -> XMLElementDecision {
+        guard element.depth == 1 else { return element.depth == 0 ? .enter : .skip }
+        func collect(_ field: Field) -> XMLElementDecision { .collectText(tag: field.rawValue) }
+        if element.isInNamespace(NS.dcterms) {
+            if element.hasLocalName("created") { return collect(.created) }
+            if element.hasLocalName("modified") { return collect(.modified) }
+        } else if element.isInNamespace(NS.coreProperties) {
+            if element.hasLocalName("revision") { return collect(.revision) }
+            if includePersonal && element.hasLocalName("lastModifiedBy") { return collect(.lastModifiedBy) }
+            if includePersonal && element.hasLocalName("keywords") { return collect(.keywords) }
+        } else if element.isInNamespace(NS.dc) {
+            if element.hasLocalName("language") { return collect(.language) }
+            if includePersonal, let field = DublinCorePersonalField(element) { return field.collect }
+        }
+        return .skip
+    }
+
+    func collectedText(_ text: String, tag: Int) {
+        switch Field(rawValue: tag) {
+        case .created: props.created = MetadataDate.parse(text)
+        case .modified: props.modified = MetadataDate.parse(text)
+        case .revision: props.revision = Int(trimmingWhitespace(text))
+        case .language: props.language = trimmed(text)
+        case .lastModifiedBy: props.personal.userDefined["lastModifiedBy"] = text
+        case .keywords: if let keywords = trimmed(text) { props.personal.keywords = [keywords] }
+        case nil: DublinCorePersonalField(tag: tag)?.store(text, in: &props.personal)
+        }
+    }
 }

@@ -70,7 +70,7 @@ private final class ErrorSink {
 }
 
 /// libxml2 needs one global initialisation before parsers are used from several threads.
-private let libxml2Initialised: Bool = {
+let libxml2Initialised: Bool = {
     xmlInitParser()
     return true
 }()
@@ -81,18 +81,16 @@ private let libxml2Initialised: Bool = {
 /// DTDs are refused, nesting is capped, the network is never used, and entities are never expanded.
 /// Not thread-safe: one reader per thread.
 public final class XMLStreamReader {
-    private var reader: OpaquePointer
-    private var buffer: UnsafeMutableRawBufferPointer
+    private let reader: OpaquePointer
+    private let buffer: UnsafeMutableRawBufferPointer
     private let sink: Unmanaged<ErrorSink>
-    private var options: XMLReaderOptions
+    private let options: XMLReaderOptions
     private var pendingEnd: XMLEvent?
     private var sawElement = false
-    private var prologHasDoctype: Bool
+    private let prologHasDoctype: Bool
     private var finished = false
     /// After ``skipElement(_:)`` libxml2 is already positioned on the next node, which is still to be reported.
     private var positionedOnUnreportedNode = false
-    /// Documents parsed by this libxml2 reader since it was created (see ``reset(bytes:options:)``).
-    private var documentsParsed = 1
 
     // NONET: never fetch; NOERROR/NOWARNING: no printing (errors go to our sink).
     // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
@@ -106,7 +104,7 @@ public final class XMLStreamReader {
         self.options = options
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
         Self.copy(bytes, into: buffer)
-        prologHasDoctype = Self.prologHasDoctype(bytes)
+        prologHasDoctype = XMLPrologue.hasDoctype(bytes)
         guard
             let reader = xmlReaderForMemory(
                 buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
@@ -120,93 +118,6 @@ public final class XMLStreamReader {
         sink = Unmanaged.passRetained(ErrorSink())
         installErrorHandler()
     }
-
-    /// Whether ``reset(bytes:options:)`` may take this document: it must begin with `<` (no byte-order mark,
-    /// no UTF-16) and declare no encoding other than UTF-8. libxml2 2.9's reused push parser misreads a
-    /// byte-order mark ("Document is empty") and keeps the previous document's encoding state, so other
-    /// documents need a fresh reader.
-    public static func isReusable(for bytes: [UInt8]) -> Bool {
-        guard bytes.first == 0x3C else { return false }
-        let declarationStart = Array("<?xml".utf8)
-        guard bytes.count >= declarationStart.count, bytes[0..<declarationStart.count].elementsEqual(declarationStart)
-        else { return true }  // no declaration: UTF-8 by definition
-        var end = declarationStart.count
-        let limit = min(bytes.count, 512)
-        while end + 1 < limit, !(bytes[end] == 0x3F && bytes[end + 1] == 0x3E) { end += 1 }
-        guard end + 1 < limit else { return false }
-        let declaration = bytes[0..<end]
-        let key = Array("encoding".utf8)
-        var index = 0
-        while index + key.count <= declaration.count {
-            if declaration[index..<index + key.count].elementsEqual(key) { break }
-            index += 1
-        }
-        guard index + key.count <= declaration.count else { return true }  // no encoding: UTF-8
-        var position = index + key.count
-        func skipSpaces() {
-            while position < declaration.count, [0x20, 0x09, 0x0A, 0x0D].contains(declaration[position]) {
-                position += 1
-            }
-        }
-        skipSpaces()
-        guard position < declaration.count, declaration[position] == 0x3D else { return false }
-        position += 1
-        skipSpaces()
-        guard position < declaration.count, declaration[position] == 0x22 || declaration[position] == 0x27 else {
-            return false
-        }
-        let quote = declaration[position]
-        position += 1
-        var name: [UInt8] = []
-        while position < declaration.count, declaration[position] != quote, name.count < 16 {
-            let byte = declaration[position]
-            name.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
-            position += 1
-        }
-        return name.elementsEqual("utf-8".utf8) || name.elementsEqual("utf8".utf8)
-    }
-
-    /// Starts a new document on this reader, reusing its libxml2 parser and name dictionary (creating them is
-    /// a large part of parsing a small metadata part). Everything from the previous document is discarded.
-    /// Only for documents that ``isReusable(for:)`` accepts.
-    public func reset(bytes: [UInt8], options: XMLReaderOptions = .default) throws(XMLError) {
-        guard bytes.count < Int(Int32.max) else { throw .inputTooLarge(bytes: bytes.count) }
-        precondition(Self.isReusable(for: bytes), "reset(bytes:) needs a document that isReusable(for:) accepts")
-        if buffer.count < bytes.count {
-            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
-            buffer.deallocate()
-            buffer = larger
-        }
-        Self.copy(bytes, into: buffer)
-        self.options = options
-        prologHasDoctype = Self.prologHasDoctype(bytes)
-        pendingEnd = nil
-        sawElement = false
-        finished = false
-        positionedOnUnreportedNode = false
-        let sinkObject = sink.takeUnretainedValue()
-        sinkObject.message = nil
-        sinkObject.line = 0
-        let pointer = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-        // The dictionary keeps every name it has seen: renew the parser now and then so that a long scan of
-        // documents with ever-new element names cannot grow it without bound.
-        documentsParsed += 1
-        if documentsParsed > Self.documentsPerParser
-            || xmlReaderNewMemory(reader, pointer, Int32(bytes.count), nil, nil, Self.parseOptions) != 0
-        {
-            guard let fresh = xmlReaderForMemory(pointer, Int32(bytes.count), nil, nil, Self.parseOptions) else {
-                finished = true
-                throw .malformed(message: "libxml2 could not create a reader", line: 0)
-            }
-            xmlFreeTextReader(reader)
-            reader = fresh
-            documentsParsed = 1
-        }
-        installErrorHandler()
-    }
-
-    /// Documents parsed by one libxml2 parser before ``reset(bytes:options:)`` replaces it.
-    static let documentsPerParser = 512
 
     private static func copy(_ bytes: [UInt8], into buffer: UnsafeMutableRawBufferPointer) {
         bytes.withUnsafeBytes { source in
@@ -277,21 +188,27 @@ public final class XMLStreamReader {
                     throw .tooDeep(depth: options.maxDepth, line: line)
                 }
                 sawElement = true
-                let localName = string(xmlTextReaderConstLocalName(reader))
-                let namespaceURI = string(xmlTextReaderConstNamespaceUri(reader))
+                // Names, namespaces and attributes are read from the node itself: xmlTextReaderConst*
+                // look every namespace URI up in the parser's dictionary again (a hash of the whole URI
+                // per element and attribute), which was the largest single cost of reading a manifest.
+                guard let node = xmlTextReaderCurrentNode(reader) else {
+                    finished = true
+                    throw currentError()
+                }
+                let element = node.pointee
+                let localName = string(element.name)
+                let namespaceURI = namespaceString(element.ns)
                 let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
                 var attributes: [XMLAttribute] = []
-                if xmlTextReaderHasAttributes(reader) == 1 {
-                    while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                        // Namespace declarations are bindings, not attributes.
-                        if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
-                        attributes.append(
-                            XMLAttribute(
-                                localName: string(xmlTextReaderConstLocalName(reader)),
-                                namespaceURI: string(xmlTextReaderConstNamespaceUri(reader)),
-                                value: string(xmlTextReaderConstValue(reader))))
-                    }
-                    xmlTextReaderMoveToElement(reader)
+                // Namespace declarations live in `nsDef`, not here: they are bindings, not attributes.
+                var property = element.properties
+                while let attribute = property {
+                    attributes.append(
+                        XMLAttribute(
+                            localName: string(attribute.pointee.name),
+                            namespaceURI: namespaceString(attribute.pointee.ns),
+                            value: attributeValue(attribute)))
+                    property = attribute.pointee.next
                 }
                 if isEmpty {
                     pendingEnd = .endElement(localName: localName, namespaceURI: namespaceURI, depth: depth)
@@ -301,9 +218,13 @@ public final class XMLStreamReader {
                         localName: localName, namespaceURI: namespaceURI, attributes: attributes, depth: depth,
                         isEmpty: isEmpty))
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                guard let node = xmlTextReaderCurrentNode(reader) else {
+                    finished = true
+                    throw currentError()
+                }
                 return .endElement(
-                    localName: string(xmlTextReaderConstLocalName(reader)),
-                    namespaceURI: string(xmlTextReaderConstNamespaceUri(reader)), depth: depth)
+                    localName: string(node.pointee.name), namespaceURI: namespaceString(node.pointee.ns),
+                    depth: depth)
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(string(xmlTextReaderConstValue(reader)), depth: depth)
@@ -355,22 +276,19 @@ public final class XMLStreamReader {
         return .malformed(message: "parse error", line: line)
     }
 
-    /// Whether `<!DOCTYPE` occurs before the first element (ASCII-compatible encodings).
-    private static func prologHasDoctype(_ bytes: [UInt8]) -> Bool {
-        let doctype = Array("<!DOCTYPE".utf8)
-        var index = 0
-        let end = min(bytes.count, 1 << 20)
-        while index < end {
-            if bytes[index] == 0x3C, index + 1 < end {
-                let next = bytes[index + 1]
-                if next != 0x3F && next != 0x21 { return false }  // first element reached
-                if index + doctype.count <= end && Array(bytes[index..<index + doctype.count]) == doctype {
-                    return true
-                }
-            }
-            index += 1
-        }
-        return false
+    private func namespaceString(_ namespace: UnsafeMutablePointer<xmlNs>?) -> String {
+        guard let namespace else { return "" }
+        return string(namespace.pointee.href)
+    }
+
+    /// An attribute's value: its single text child as parsed, or (should entity or character references
+    /// have split it) the concatenation libxml2 makes of its children.
+    private func attributeValue(_ attribute: UnsafeMutablePointer<xmlAttr>) -> String {
+        guard let child = attribute.pointee.children else { return "" }
+        if child.pointee.type == XML_TEXT_NODE && child.pointee.next == nil { return string(child.pointee.content) }
+        guard let joined = xmlNodeListGetString(attribute.pointee.doc, child, 1) else { return "" }
+        defer { overblik_xml_free(joined) }
+        return string(joined)
     }
 
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {

@@ -17,13 +17,12 @@ public final class ZipArchive {
     public static let defaultReadLimit = 64 << 20
 
     private let handle: OpaquePointer
-    /// Entries in central-directory order.
-    public let entries: [ZipEntry]
+    /// Number of entries in the central directory.
+    public let entryCount: Int
     /// Names that occur more than once, in order of first repetition. Non-empty means the archive is ambiguous.
     public let duplicateNames: [String]
     /// True when the input does not begin with a ZIP signature (junk or a self-extractor stub before the archive).
     public let hasLeadingJunk: Bool
-    private let firstIndexByName: [String: Int]
 
     /// Opens the archive at `path`.
     public convenience init(path: String) throws(ZipError) {
@@ -153,31 +152,18 @@ public final class ZipArchive {
 
     private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false) {
         self.handle = handle
-        let count = max(0, Int(zip_get_num_entries(handle, 0)))
-        var entries: [ZipEntry] = []
-        entries.reserveCapacity(count)
-        var firstIndex: [String: Int] = [:]
+        entryCount = max(0, Int(zip_get_num_entries(handle, 0)))
+        // libzip keeps a hash of the names it read (the first entry wins a name); an entry whose name leads
+        // to another index repeats an earlier name. Checked in C, so no Swift string is made per entry.
         var duplicates: [String] = []
-        var seenDuplicate = Set<String>()
-        for index in 0..<count {
-            var stat = zip_stat_t()
-            zip_stat_init(&stat)
-            guard zip_stat_index(handle, zip_uint64_t(index), 0, &stat) == 0 else { continue }
-            let name = stat.name.map { String(cString: $0) } ?? ""
-            let entry = ZipEntry(
-                index: index, name: name, compressedSize: stat.comp_size, uncompressedSize: stat.size,
-                compression: ZipCompression(method: stat.comp_method), crc32: stat.crc,
-                isEncrypted: stat.encryption_method != UInt16(ZIP_EM_NONE))
-            entries.append(entry)
-            if firstIndex[name] == nil {
-                firstIndex[name] = entries.count - 1
-            } else if seenDuplicate.insert(name).inserted {
-                duplicates.append(name)
-            }
+        for index in 0..<entryCount {
+            guard let name = zip_get_name(handle, zip_uint64_t(index), 0) else { continue }
+            let first = zip_name_locate(handle, name, 0)
+            guard first >= 0, Int(first) != index else { continue }
+            let repeated = String(cString: name)
+            if !duplicates.contains(repeated) { duplicates.append(repeated) }
         }
-        self.entries = entries
-        self.duplicateNames = duplicates
-        self.firstIndexByName = firstIndex
+        duplicateNames = duplicates
         // "PK\u{3}\u{4}" (local header) or "PK\u{5}\u{6}" (end record of an empty archive).
         self.hasLeadingJunk =
             junkStripped || (leading != [0x50, 0x4B, 0x03, 0x04] && leading != [0x50, 0x4B, 0x05, 0x06])
@@ -187,12 +173,28 @@ public final class ZipArchive {
         zip_discard(handle)
     }
 
+    /// Entries in central-directory order.
+    public var entries: [ZipEntry] { (0..<entryCount).compactMap(entry(at:)) }
+
     /// The first entry in the central directory (ODF requires it to be `mimetype`, stored).
-    public var firstEntry: ZipEntry? { entries.first }
+    public var firstEntry: ZipEntry? { entry(at: 0) }
+
+    /// The entry at `index` in the central directory, as declared there.
+    public func entry(at index: Int) -> ZipEntry? {
+        guard index >= 0, index < entryCount else { return nil }
+        var stat = zip_stat_t()
+        zip_stat_init(&stat)
+        guard zip_stat_index(handle, zip_uint64_t(index), 0, &stat) == 0 else { return nil }
+        return ZipEntry(
+            index: index, name: stat.name.map { String(cString: $0) } ?? "", compressedSize: stat.comp_size,
+            uncompressedSize: stat.size, compression: ZipCompression(method: stat.comp_method), crc32: stat.crc,
+            isEncrypted: stat.encryption_method != UInt16(ZIP_EM_NONE))
+    }
 
     /// The first entry named exactly `name`, or `nil`. With duplicates, see ``duplicateNames``.
     public func entry(named name: String) -> ZipEntry? {
-        firstIndexByName[name].map { entries[$0] }
+        let index = zip_name_locate(handle, name, 0)
+        return index < 0 ? nil : entry(at: Int(index))
     }
 
     /// Reads and inflates `entry`, checking its CRC-32. Throws `.entryTooLarge` as soon as more than `limit`
@@ -204,24 +206,33 @@ public final class ZipArchive {
             throw mapError(zip_get_error(handle), entry: entry)
         }
         defer { zip_fclose(file) }
-        // Declared size is only a hint: allocate by it (bounded), then grow as data really arrives.
-        var output = [UInt8]()
-        output.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(limit))) + 1)
-        // The chunk is sized by the declared size too: metadata parts are a few KiB, and zero-filling a
-        // 64 KiB chunk for each of them was a measurable share of a scan.
-        let chunkSize = Int(min(UInt64(64 * 1024), max(entry.uncompressedSize + 1, 4096)))
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        // Declared size is only a hint. libzip inflates straight into an output of the declared size plus one
+        // byte (no zero-filled chunk, no second copy); filling that extra byte means the entry is longer than
+        // it says, and the rest is read in chunks, still capped at `limit`.
+        let expected = Int(min(entry.uncompressedSize, UInt64(limit))) + 1
+        var failure: ZipError?
+        var output = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            while initialized < buffer.count {
+                let readCount = zip_fread(
+                    file, buffer.baseAddress! + initialized, zip_uint64_t(buffer.count - initialized))
+                if readCount < 0 { failure = mapError(zip_file_get_error(file), entry: entry) }
+                if readCount <= 0 { return }
+                initialized += Int(readCount)
+            }
+        }
+        if let failure { throw failure }
+        guard output.count == expected else { return output }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let wanted = min(chunkSize, limit + 1 - output.count)
+            if output.count > limit { throw .entryTooLarge(entry: entry.name, limit: limit) }
+            let wanted = min(chunk.count, limit + 1 - output.count)
             let readCount = chunk.withUnsafeMutableBytes { buffer in
                 zip_fread(file, buffer.baseAddress, zip_uint64_t(wanted))
             }
             if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
-            if readCount == 0 { break }
+            if readCount == 0 { return output }
             output.append(contentsOf: chunk[0..<Int(readCount)])
-            if output.count > limit { throw .entryTooLarge(entry: entry.name, limit: limit) }
         }
-        return output
     }
 
     /// Reads only the first `count` inflated bytes of `entry` (or fewer, if it is shorter). The CRC cannot be

@@ -33,6 +33,15 @@ import Testing
         odd.created = Date(timeIntervalSince1970: 1_709_288_430.75)
         odd.personal = PersonalMetadata(creator: "A", keywords: ["x", "y"], userDefined: ["b": "2", "a": "1"])
         records.append(odd)
+        // Integers at their edges, zero-padded date fields, an early year (after 1582: Foundation's ISO 8601
+        // formatter switches to the Julian calendar before the Gregorian reform).
+        var edges = records[1]
+        edges.size = Int64.max
+        edges.editingCycles = 0
+        edges.statistics = ["page-count": 0, "word-count": 1_000_000_007, "character-count": 9]
+        edges.modified = Date(timeIntervalSince1970: -8_520_238_555)  // 1700-01-02T03:04:05Z
+        edges.created = Date(timeIntervalSince1970: 0)
+        records.append(edges)
         #expect(records.count > 60)
         for record in records {
             var fast: [UInt8] = []

@@ -178,30 +178,6 @@ import XMLKit
         #expect(try reader.next() == .text("æ", depth: 1))
     }
 
-    @Test func resetReaderGivesTheSameEventsAsAFreshOne() throws {
-        let documents = [
-            "<?xml version='1.0' encoding='UTF-8'?><a xmlns='urn:x'><b k='1'>text</b><c/></a>",
-            "<r><skip><x>1</x></skip><keep v='2'/></r>",
-            "<?xml version=\"1.0\"?><office:document-meta xmlns:office='\(officeNS)' office:version='1.3'/>",
-        ]
-        let reused = try XMLStreamReader(bytes: Array("<first><stop/></first>".utf8))
-        _ = try reused.next()  // abandoned mid-document, as the metadata parsers do
-        for document in documents {
-            try reused.reset(bytes: Array(document.utf8))
-            var got: [XMLEvent] = []
-            while let event = try reused.next() { got.append(event) }
-            #expect(got == (try events(document)), "\(document)")
-        }
-        // Errors still surface after a reset, and the next document reads cleanly.
-        try reused.reset(bytes: Array("<a><b></a>".utf8))
-        #expect(throws: XMLError.self) { while try reused.next() != nil {} }
-        try reused.reset(bytes: Array("<ok/>".utf8))
-        #expect(try reused.next() != nil)
-        // A DTD is still refused on a reused reader.
-        try reused.reset(bytes: Array("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>".utf8))
-        #expect(throws: XMLError.forbiddenDTD(line: 1)) { while try reused.next() != nil {} }
-    }
-
     @Test(arguments: [
         ("<a/>", true),
         ("<?xml version='1.0'?><a/>", true),
@@ -212,7 +188,7 @@ import XMLKit
         ("  <a/>", false),
         ("<?xml version='1.0' encoding='UTF-8'", false),  // declaration never ends
     ])
-    func onlyPlainUTF8DocumentsReuseAReader(_ row: (String, Bool)) {
-        #expect(XMLStreamReader.isReusable(for: Array(row.0.utf8)) == row.1)
+    func onlyPlainUTF8DocumentsReuseAParser(_ row: (String, Bool)) {
+        #expect(XMLSAXParser.isReusable(for: Array(row.0.utf8)) == row.1)
     }
 }

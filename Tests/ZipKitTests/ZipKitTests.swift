@@ -65,6 +65,14 @@ import TestSupport
         #expect(archive.entries.count == 3)
         // Lookup by name is deterministic: the first one in directory order.
         #expect(archive.entry(named: "meta.xml")?.index == 1)
+        // Several repeated names: each listed once, in the order in which it first repeats.
+        let repeated = try ZipArchive(
+            bytes: ZipBuilder.stored(
+                ["b", "a", "c", "a", "b", "a"].map { TestZipEntry(name: $0, data: Array($0.utf8)) }))
+        #expect(repeated.duplicateNames == ["a", "b"])
+        #expect(repeated.entry(named: "b")?.index == 0)
+        #expect(repeated.entry(named: "c")?.index == 2)
+        #expect(repeated.entry(named: "d") == nil)
     }
 
     @Test func badCRCIsDetectedOnRead() throws {
