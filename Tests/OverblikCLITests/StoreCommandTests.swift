@@ -134,6 +134,26 @@ import TestSupport
         #endif
     }
 
+    @Test func aBadUserCatalogStopsTheScanBeforeAnythingIsRecordedAsBefore() async throws {
+        let tree = try documentTree()
+        let store = tree.deletingLastPathComponent().appendingPathComponent("estate.sqlite").path
+        let bad = Fixtures.url("catalog/user-catalog.bad.yaml").path
+        let arguments = ["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"]
+        // A rescan would not parse a catalog it knows; one it does not know is parsed, and refused.
+        try await run(arguments)
+        await #expect(throws: ValidationError.self) { try await run(arguments + ["--catalog", bad]) }
+        await #expect(throws: ValidationError.self) { try await run(arguments + ["--catalog", bad, "--full"]) }
+        await #expect(throws: ValidationError.self) {
+            try await run(["scan", tree.path, "--no-store", "--format", "summary", "--catalog", bad])
+        }
+        let missing = tree.appendingPathComponent("no-such-catalog.yaml").path
+        await #expect(throws: ValidationError.self) { try await run(arguments + ["--catalog", missing]) }
+        let estate = try SQLiteEstateStore(path: store)
+        let scans = try await estate.scans(organisation: 751)
+        try await estate.close()
+        #expect(scans.count == 1)
+    }
+
     @Test func importExportVerifyCompileAndStatus() async throws {
         let directory = try Fixtures.temporaryDirectory("commands")
         let store = directory.appendingPathComponent("aarhus.sqlite").path
