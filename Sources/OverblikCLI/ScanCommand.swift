@@ -128,12 +128,13 @@ public struct ScanCommand: AsyncParsableCommand {
         let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
         var storeSink: StoreScanSink?
         if !noStore {
+            let catalogStamp = { (store: any EstateStore) in
+                try Self.catalogStamp(store: store, sources: sources.value(), catalog: catalog)
+            }
             do {
                 storeSink = try StoreScanSink(
                     location: storeOptions.location, organisation: organisationCode,
-                    roots: roots, includePaths: includePaths,
-                    catalog: { store in try Self.catalogStamp(store: store, sources: sources.value(), catalog: catalog)
-                    })
+                    roots: roots, includePaths: includePaths, catalog: catalogStamp)
             } catch let error as ValidationError {
                 throw error
             } catch {
