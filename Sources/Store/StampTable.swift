@@ -161,22 +161,45 @@ struct StampTable: Sendable {
 
     /// The entries as a snapshot, for ``init(snapshot:)``.
     var snapshotBytes: [UInt8] {
-        let entries = self.entries
-        var bytes = [UInt8](repeating: 0, count: Self.headerBytes + entries.count * Self.entryBytes)
-        bytes.withUnsafeMutableBytes { raw in
-            for (offset, byte) in Self.magic.enumerated() { raw[offset] = byte }
-            raw.storeBytes(of: UInt64(entries.count).littleEndian, toByteOffset: 8, as: UInt64.self)
-            var at = Self.headerBytes
-            for entry in entries {
-                raw.storeBytes(of: entry.digest.high.littleEndian, toByteOffset: at, as: UInt64.self)
-                raw.storeBytes(of: entry.digest.low.littleEndian, toByteOffset: at + 8, as: UInt64.self)
-                raw.storeBytes(
-                    of: UInt64(bitPattern: entry.stamp.size).littleEndian, toByteOffset: at + 16, as: UInt64.self)
-                raw.storeBytes(of: entry.stamp.modified.bitPattern.littleEndian, toByteOffset: at + 24, as: UInt64.self)
-                at += Self.entryBytes
-            }
+        var writer = SnapshotWriter(expectedCount: count)
+        for entry in entries { _ = writer.append(entry) }
+        return writer.bytes
+    }
+
+    /// Writes a snapshot from entries given in strictly ascending digest order (as `ORDER BY path_key` reads
+    /// them), 32 bytes each as they come: no table, no sorted copies. ``append(_:)`` refuses an entry that
+    /// breaks the order or has a negative size; the caller then keeps no snapshot.
+    struct SnapshotWriter {
+        private var buffer: [UInt8]
+        private var previous: PathDigest?
+        private(set) var count = 0
+
+        init(expectedCount: Int = 0) {
+            buffer = StampTable.magic + [UInt8](repeating: 0, count: StampTable.headerBytes - StampTable.magic.count)
+            buffer.reserveCapacity(StampTable.headerBytes + expectedCount * StampTable.entryBytes)
         }
-        return bytes
+
+        mutating func append(_ entry: Entry) -> Bool {
+            guard entry.stamp.size >= 0, previous.map({ $0 < entry.digest }) ?? true else { return false }
+            previous = entry.digest
+            count += 1
+            for word in [
+                entry.digest.high, entry.digest.low, UInt64(bitPattern: entry.stamp.size),
+                entry.stamp.modified.bitPattern,
+            ] {
+                withUnsafeBytes(of: word.littleEndian) { buffer.append(contentsOf: $0) }
+            }
+            return true
+        }
+
+        /// The snapshot: the header with the entry count, then the entries.
+        var bytes: [UInt8] {
+            var bytes = buffer
+            withUnsafeBytes(of: UInt64(count).littleEndian) { count in
+                bytes.replaceSubrange(StampTable.magic.count..<StampTable.headerBytes, with: count)
+            }
+            return bytes
+        }
     }
 
     /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, digests not

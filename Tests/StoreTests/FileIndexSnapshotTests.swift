@@ -47,6 +47,28 @@ import TestSupport
         }
     }
 
+    @Test func theSnapshotWriterTakesEntriesOnlyInStrictlyAscendingOrderWithSizes() throws {
+        let sorted = Self.randomEntries(500, seed: 7).sorted { $0.digest < $1.digest }
+        var writer = StampTable.SnapshotWriter()
+        for entry in sorted {
+            let accepted = writer.append(entry)
+            #expect(accepted)
+        }
+        // Written one by one in digest order: the same bytes as the table's own snapshot, and read back alike.
+        #expect(writer.bytes == StampTable(sorted).snapshotBytes)
+        let reread = try #require(writer.bytes.withUnsafeBytes { StampTable(snapshot: $0) })
+        #expect(reread.count == 500)
+        #expect(reread.stamp(for: sorted[250].digest) == sorted[250].stamp)
+        // Out of order, repeated, or a negative size: refused (the caller then keeps no snapshot).
+        let earlier = writer.append(sorted[0])
+        let repeated = writer.append(sorted[499])
+        var fresh = StampTable.SnapshotWriter()
+        let negative = fresh.append(
+            StampTable.Entry(digest: sorted[0].digest, stamp: FileStamp(size: -1, modifiedSeconds: 0)))
+        #expect(!earlier && !repeated && !negative)
+        #expect(writer.count == 500 && fresh.count == 0)
+    }
+
     @Test func digestsWhoseHomeLiesPastTheLastEntryAreAbsentAndSafeToTouch() {
         // Every entry's home is near the start (small first words): the slots end long before the last home.
         let entries = (0..<100).map {
