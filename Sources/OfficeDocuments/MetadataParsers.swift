@@ -29,8 +29,11 @@ func trimmed(_ text: String) -> String? {
 
 /// `trimmingCharacters(in: .whitespacesAndNewlines)`, without its cost in the common case of nothing to trim.
 func trimmingWhitespace(_ text: String) -> String {
-    guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
-    if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
+    guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+    // Most values begin and end with a visible ASCII character: decided from two bytes, no Unicode tables.
+    if first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 { return text }
+    guard let firstScalar = text.unicodeScalars.first, let lastScalar = text.unicodeScalars.last else { return text }
+    if !firstScalar.properties.isWhitespace && !lastScalar.properties.isWhitespace { return text }
     return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 

@@ -32,8 +32,9 @@ extension XMLContentHandler {
 }
 
 /// A NUL-terminated UTF-8 string owned by libxml2, compared against Swift literals without copying.
-@inline(__always)
-private func bytes(_ cString: UnsafePointer<UInt8>, equal literal: StaticString) -> Bool {
+/// Inlinable, as the name tests below: handlers in other modules call them for every element.
+@inlinable
+func bytes(_ cString: UnsafePointer<UInt8>, equal literal: StaticString) -> Bool {
     let expected = literal.utf8Start
     let count = literal.utf8CodeUnitCount
     var index = 0
@@ -47,8 +48,8 @@ private func bytes(_ cString: UnsafePointer<UInt8>, equal literal: StaticString)
 
 /// A local name and namespace URI as libxml2 holds them during a callback.
 public struct XMLQualifiedName {
-    let localNameBytes: UnsafePointer<UInt8>
-    let namespaceBytes: UnsafePointer<UInt8>?
+    @usableFromInline let localNameBytes: UnsafePointer<UInt8>
+    @usableFromInline let namespaceBytes: UnsafePointer<UInt8>?
 }
 
 /// Something named during a callback: an element or an attribute. Names compare as bytes against literals; a
@@ -58,9 +59,11 @@ public protocol XMLNamed {
 }
 
 extension XMLNamed {
+    @inlinable
     public func hasLocalName(_ name: StaticString) -> Bool { bytes(qualifiedName.localNameBytes, equal: name) }
 
     /// Whether the namespace URI is exactly `uri` (never, for a name in no namespace).
+    @inlinable
     public func isInNamespace(_ uri: StaticString) -> Bool {
         guard let namespaceBytes = qualifiedName.namespaceBytes else { return false }
         return bytes(namespaceBytes, equal: uri)
