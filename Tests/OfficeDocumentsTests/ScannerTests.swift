@@ -19,20 +19,11 @@ final class CollectingSink: DocumentRecordSink {
 }
 
 /// A real classifier wrapper that counts how many files have been read (classification happens once per file).
-final class CountingClassifier: SuiteClassifying, @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var reads: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
+final class CountingClassifier: SuiteClassifying, Sendable {
+    private let counter = LockedCounter()
+    var reads: Int { counter.value }
 
-    private func tick() {
-        lock.lock()
-        count += 1
-        lock.unlock()
-    }
+    private func tick() { counter.increment() }
 
     func classify(generator: String) -> Classification {
         tick()
@@ -181,20 +172,6 @@ private struct KnownFiles: UnchangedFiles {
 }
 
 @Suite struct LazyReaderTests {
-    final class Calls: @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-        var value: Int {
-            lock.lock()
-            defer { lock.unlock() }
-            return count
-        }
-        func add() {
-            lock.lock()
-            count += 1
-            lock.unlock()
-        }
-    }
 
     static let root = Fixtures.url("documents/generated").path
 
@@ -206,11 +183,11 @@ private struct KnownFiles: UnchangedFiles {
     @Test func theReaderIsMadeOnlyWhenAFileNeedsReadingAndThenOnce() throws {
         let files = try Self.candidates()
         #expect(files.count > 2)
-        let calls = Calls()
+        let calls = LockedCounter()
         func scanner(unchanged: Set<String>) -> DocumentScanner {
             var scanner = DocumentScanner(
                 makeReader: {
-                    calls.add()
+                    calls.increment()
                     return DocumentReader(classifier: nil)
                 }, options: ScanOptions(jobs: 3))
             scanner.skipUnchanged = KnownFiles(paths: unchanged)

@@ -328,7 +328,7 @@ import TestSupport
     // MARK: LazyValue
 
     @Test func aLazyValueIsComputedOnceWhoeverAsksAndKeepsItsError() throws {
-        let calls = Counter()
+        let calls = LockedCounter()
         let value = LazyValue { calls.increment() }
         DispatchQueue.concurrentPerform(iterations: 8) { _ in _ = try? value.value() }
         #expect(try value.value() == 1)
@@ -350,21 +350,4 @@ import TestSupport
         #expect(calls.value == 3)
     }
 
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-
-        var value: Int {
-            lock.lock()
-            defer { lock.unlock() }
-            return count
-        }
-
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            count += 1
-            return count
-        }
-    }
 }
