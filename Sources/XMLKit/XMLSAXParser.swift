@@ -207,7 +207,9 @@ public final class XMLSAXParser {
         // Namespace errors (an undeclared prefix) leave the document well-formed: what it says is still read,
         // as old StarOffice manifests need.
         if context.pointee.wellFormed == 0 {
-            throw failure(bytes: bytes, context: context)
+            throw state.firstError.failure(
+                sawElement: state.sawElement, prologHasDoctype: XMLPrologue.hasDoctype(bytes),
+                maxDepth: options.maxDepth, fallbackLine: Int(context.pointee.input?.pointee.line ?? 0))
         }
     }
 
@@ -236,21 +238,6 @@ public final class XMLSAXParser {
         context = fresh
         documentsParsed = 1
         return fresh
-    }
-
-    private func failure(bytes: [UInt8], context: UnsafeMutablePointer<xmlParserCtxt>) -> XMLError {
-        // libxml2 parses the internal subset before it reports the DOCTYPE, so an entity loop or an expansion
-        // limit can fail the parse first: that is still a DTD, and refused as one.
-        if !state.sawElement && XMLPrologue.hasDoctype(bytes) {
-            return .forbiddenDTD(line: state.firstErrorLine)
-        }
-        if let message = state.firstErrorMessage {
-            if message.contains("Excessive depth") {
-                return .tooDeep(depth: state.options.maxDepth, line: state.firstErrorLine)
-            }
-            return .malformed(message: message, line: state.firstErrorLine)
-        }
-        return .malformed(message: "parse error", line: Int(context.pointee.input?.pointee.line ?? 0))
     }
 
     /// The callbacks: a SAX2 handler with element, text and DTD events, and nothing that builds a tree.
@@ -285,7 +272,7 @@ public final class XMLSAXParser {
         handlers.reference = { userData, _ in ParseState.from(userData)?.refuseDTD() }
         handlers.serror = { userData, error in
             guard let state = ParseState.from(userData), let error else { return }
-            state.record(error)
+            state.firstError.record(error)
         }
         return handlers
     }
@@ -305,8 +292,7 @@ private final class ParseState {
     var text: [UInt8] = []
     var stoppedByHandler = false
     var refusal: XMLError?
-    var firstErrorMessage: String?
-    var firstErrorLine = 0
+    let firstError = XMLFirstError()
 
     static func from(_ userData: UnsafeMutableRawPointer?) -> ParseState? {
         guard let userData else { return nil }
@@ -325,8 +311,7 @@ private final class ParseState {
         text.removeAll(keepingCapacity: text.capacity <= 64 << 10)
         stoppedByHandler = false
         refusal = nil
-        firstErrorMessage = nil
-        firstErrorLine = 0
+        firstError.reset()
     }
 
     func end() {
@@ -444,12 +429,4 @@ private final class ParseState {
         halt()
     }
 
-    func record(_ error: UnsafePointer<xmlError>) {
-        // Keep the first error: later ones are usually consequences of it.
-        guard firstErrorMessage == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        var message = error.pointee.message.map { String(cString: $0) } ?? "parse error"
-        while let last = message.last, last == "\n" || last == "\r" { message.removeLast() }
-        firstErrorMessage = message
-        firstErrorLine = Int(error.pointee.line)
-    }
 }

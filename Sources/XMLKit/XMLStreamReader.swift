@@ -63,12 +63,6 @@ public struct XMLReaderOptions: Sendable, Hashable {
     public static let `default` = XMLReaderOptions()
 }
 
-/// Collects the first error libxml2 reports for one parse (per reader, never global).
-private final class ErrorSink {
-    var message: String?
-    var line: Int = 0
-}
-
 /// libxml2 needs one global initialisation before parsers are used from several threads.
 let libxml2Initialised: Bool = {
     xmlInitParser()
@@ -83,7 +77,7 @@ let libxml2Initialised: Bool = {
 public final class XMLStreamReader {
     private let reader: OpaquePointer
     private let buffer: UnsafeMutableRawBufferPointer
-    private let sink: Unmanaged<ErrorSink>
+    private let sink: Unmanaged<XMLFirstError>
     private let options: XMLReaderOptions
     private var pendingEnd: XMLEvent?
     private var sawElement = false
@@ -115,7 +109,7 @@ public final class XMLStreamReader {
         }
         self.buffer = buffer
         self.reader = reader
-        sink = Unmanaged.passRetained(ErrorSink())
+        sink = Unmanaged.passRetained(XMLFirstError())
         installErrorHandler()
     }
 
@@ -130,12 +124,7 @@ public final class XMLStreamReader {
             reader,
             { context, error in
                 guard let context, let error else { return }
-                let sink = Unmanaged<ErrorSink>.fromOpaque(context).takeUnretainedValue()
-                // Keep the first error: later ones are usually consequences of it.
-                guard sink.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-                let message = error.pointee.message.map { String(cString: $0) } ?? "parse error"
-                sink.message = message.trimmingTrailingNewlines()
-                sink.line = Int(error.pointee.line)
+                Unmanaged<XMLFirstError>.fromOpaque(context).takeUnretainedValue().record(error)
             }, sink.toOpaque())
     }
 
@@ -265,15 +254,8 @@ public final class XMLStreamReader {
     }
 
     private func currentError() -> XMLError {
-        let sink = sink.takeUnretainedValue()
-        // libxml2 parses the internal subset before it reports the DOCTYPE node, so an entity loop or an
-        // expansion limit can fail the parse first: that is still a DTD, and refused as one.
-        if !sawElement && prologHasDoctype { return .forbiddenDTD(line: sink.line) }
-        if let message = sink.message {
-            if message.contains("Excessive depth") { return .tooDeep(depth: options.maxDepth, line: sink.line) }
-            return .malformed(message: message, line: sink.line)
-        }
-        return .malformed(message: "parse error", line: line)
+        sink.takeUnretainedValue().failure(
+            sawElement: sawElement, prologHasDoctype: prologHasDoctype, maxDepth: options.maxDepth, fallbackLine: line)
     }
 
     private func namespaceString(_ namespace: UnsafeMutablePointer<xmlNs>?) -> String {
@@ -294,13 +276,5 @@ public final class XMLStreamReader {
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: pointer)
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingNewlines() -> String {
-        var result = self
-        while let last = result.last, last == "\n" || last == "\r" { result.removeLast() }
-        return result
     }
 }
