@@ -392,21 +392,15 @@ public struct DocumentReader: Sendable {
             record.warnings.append(DocumentWarning(kind: "ooxml-main-part-unknown", detail: "no known main part"))
         }
         warnOnExtension(&record, ext: ext)
-        var props = OOXMLProperties()
-        for (part, isApp) in [("docProps/app.xml", true), ("docProps/core.xml", false)] {
+        let app = OOXMLAppParser()
+        let core = OOXMLCoreParser(includePersonal: options.includePersonalData)
+        let parts: [(name: String, parser: any XMLContentHandler)] = [
+            ("docProps/app.xml", app), ("docProps/core.xml", core),
+        ]
+        for (part, parser) in parts {
             guard !duplicated.contains(part), let entry = archive.entry(named: part) else { continue }
             do {
-                let bytes = try archive.read(entry, limit: options.maxPartBytes)
-                let includePersonal = options.includePersonalData
-                if isApp {
-                    let parser = OOXMLAppParser(into: props)
-                    try parseXML(bytes, parser)
-                    props = parser.props
-                } else {
-                    let parser = OOXMLCoreParser(into: props, includePersonal: includePersonal)
-                    try parseXML(bytes, parser)
-                    props = parser.props
-                }
+                try parseXML(try archive.read(entry, limit: options.maxPartBytes), parser)
             } catch let error as ZipError {
                 fail(&record, zipError: error, part: part)
                 return
@@ -417,19 +411,19 @@ public struct DocumentReader: Sendable {
                 return
             }
         }
-        record.application = props.application
-        record.appVersion = props.appVersion
-        if let application = props.application {
-            record.generator = [application, props.appVersion].compactMap { $0 }.joined(separator: " ")
+        record.application = app.props.application
+        record.appVersion = app.props.appVersion
+        if let application = app.props.application {
+            record.generator = [application, app.props.appVersion].compactMap { $0 }.joined(separator: " ")
         }
-        record.created = props.created
-        record.metaModified = props.modified
-        record.editingCycles = props.revision
-        record.editingDuration = props.totalTimeMinutes.map { "PT\($0)M" }
-        record.statistics = props.statistics
-        record.language = props.language
-        record.template = props.template
-        if options.includePersonalData { record.personal = props.personal }
+        record.created = core.props.created
+        record.metaModified = core.props.modified
+        record.editingCycles = core.props.revision
+        record.editingDuration = app.props.totalTimeMinutes.map { "PT\($0)M" }
+        record.statistics = app.props.statistics
+        record.language = core.props.language
+        record.template = app.props.template
+        if options.includePersonalData { record.personal = core.props.personal }
     }
 
     // MARK: - Flat XML documents

@@ -262,13 +262,17 @@ final class ContentTypesParser: XMLContentHandler {
     }
 }
 
-/// OOXML `docProps/app.xml` and `docProps/core.xml`.
-struct OOXMLProperties {
+/// What OOXML `docProps/app.xml` says.
+struct OOXMLAppProperties {
     var application: String?
     var appVersion: String?
     var statistics: [String: Int] = [:]
     var totalTimeMinutes: Int?
     var template: String?
+}
+
+/// What OOXML `docProps/core.xml` says.
+struct OOXMLCoreProperties {
     var created: Date?
     var modified: Date?
     var revision: Int?
@@ -278,7 +282,7 @@ struct OOXMLProperties {
 
 /// `docProps/app.xml`: the application that saved the package, its version and the document statistics.
 final class OOXMLAppParser: XMLContentHandler {
-    var props: OOXMLProperties
+    private(set) var props = OOXMLAppProperties()
 
     /// app.xml element → ODF statistic name, so both families aggregate alike (tag: index in this list).
     static let statisticNames: [(element: StaticString, statistic: String)] = [
@@ -290,10 +294,6 @@ final class OOXMLAppParser: XMLContentHandler {
     private static let appVersion = -2
     private static let totalTime = -3
     private static let template = -4
-
-    init(into props: OOXMLProperties) {
-        self.props = props
-    }
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
         guard element.depth == 1 else { return element.depth == 0 ? .enter : .skip }
@@ -325,15 +325,14 @@ final class OOXMLAppParser: XMLContentHandler {
 
 /// `docProps/core.xml`: dates, revision and language (and, when asked, the personal fields).
 final class OOXMLCoreParser: XMLContentHandler {
-    var props: OOXMLProperties
+    private(set) var props = OOXMLCoreProperties()
     private let includePersonal: Bool
 
     private enum Field: Int {
         case created, modified, revision, language, lastModifiedBy, keywords
     }
 
-    init(into props: OOXMLProperties, includePersonal: Bool) {
-        self.props = props
+    init(includePersonal: Bool) {
         self.includePersonal = includePersonal
     }
 
