@@ -120,7 +120,7 @@ public struct ScanCommand: AsyncParsableCommand {
         // first file needs classifying, or as soon as it is clear one will: a rescan that finds every file
         // unchanged needs only its stamp, which the store remembers under the files' fingerprint.
         let catalogOptions = self.catalogOptions
-        let sources = BackgroundValue { try catalogOptions.readSources() }
+        let sources = LazyValue.started { try catalogOptions.readSources() }
         let catalog = LazyValue { try CatalogOptions.load(sources.value()) }
         let catalogNeeded = noStore || full
         if catalogNeeded { catalog.start() }

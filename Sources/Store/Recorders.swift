@@ -59,10 +59,9 @@ public final class ScanRecorder {
     /// What the last scan of this root knew; asking it marks a file as seen unchanged.
     public let index: FileIndex
     private let session: any ScanSession
+    private let feed: SessionFeed
     private var records: [DocumentRecord] = []
     private let batchSize: Int
-    private var open = true
-    private var pending: BlockingBridge.Pending?
 
     /// Opens a session for `header.root` and loads what the last scan of that root knew. `catalog`, when
     /// given, supplies the header's catalog stamp after the index is loaded (the catalog may still be loading
@@ -80,14 +79,9 @@ public final class ScanRecorder {
         let opened = header
         self.header = opened
         self.index = index
-        self.session = try BlockingBridge.wait { try await store.beginScan(opened) }
-    }
-
-    deinit {
-        if open {
-            let session = self.session
-            Task { await session.cancel() }
-        }
+        let session = try BlockingBridge.wait { try await store.beginScan(opened) }
+        self.session = session
+        feed = SessionFeed(cancel: { await session.cancel() })
     }
 
     /// A document the scanner read.
@@ -100,16 +94,13 @@ public final class ScanRecorder {
         let batch = records
         let session = self.session
         records.removeAll(keepingCapacity: true)
-        // At most one batch in flight: wait for the previous one, then hand this one over.
-        try pending?.wait()
-        pending = BlockingBridge.start { try await session.add(batch) }
+        try feed.send { try await session.add(batch) }
     }
 
     /// Commits the scan: new, changed, unchanged and deleted counts.
     public func finish(finished: Date = Date()) throws -> ScanSummary {
         try flush()
-        try pending?.wait()
-        open = false
+        try feed.close()
         let session = self.session
         let unchanged = index.takeUnchanged()
         let basis = index.basis
@@ -126,13 +117,7 @@ public final class ScanRecorder {
     }
 
     /// Abandons the scan; the store is unchanged.
-    public func cancel() {
-        guard open else { return }
-        open = false
-        try? pending?.wait()
-        let session = self.session
-        try? BlockingBridge.wait { await session.cancel() }
-    }
+    public func cancel() { feed.cancel() }
 }
 
 /// Records one inventory file into a store from synchronous code, in batches; ``finish()`` commits.
@@ -146,8 +131,7 @@ public final class ImportRecorder {
     private var rows = SoftwareRowBatch()
     private var usage: [UsageDeclaration] = []
     private let batchSize: Int
-    private var open = true
-    private var pending: BlockingBridge.Pending?
+    private let feed: SessionFeed
 
     public init(store: any EstateStore, header: ImportHeader, batchSize: Int = 5000) throws {
         self.header = header
@@ -155,14 +139,8 @@ public final class ImportRecorder {
         let session = try BlockingBridge.wait { try await store.beginImport(header) }
         self.session = session
         self.rowSession = session as? any RowBatchImportSession
+        feed = SessionFeed(cancel: { await session.cancel() })
         if rowSession != nil { rows = SoftwareRowBatch(reservingRows: batchSize) }
-    }
-
-    deinit {
-        if open {
-            let session = self.session
-            Task { await session.cancel() }
-        }
     }
 
     public func add(_ record: SoftwareRecord) throws {
@@ -189,8 +167,7 @@ public final class ImportRecorder {
         software.removeAll(keepingCapacity: true)
         if rowSession != nil && !rows.isEmpty { rows = SoftwareRowBatch(reservingRows: batchSize) }
         usage.removeAll(keepingCapacity: true)
-        try pending?.wait()
-        pending = BlockingBridge.start {
+        try feed.send {
             if let rowSession { try await rowSession.add(rows: flattened) }
             try await session.add(software: records)
             try await session.add(usage: declarations)
@@ -203,8 +180,7 @@ public final class ImportRecorder {
         finished: Date = Date(), format: String? = nil, linesRead: Int? = nil, unreadableLines: Int? = nil
     ) throws -> ImportOutcome {
         try flush()
-        try pending?.wait()
-        open = false
+        try feed.close()
         let session = self.session
         let header = self.header
         return try BlockingBridge.wait {
@@ -217,12 +193,46 @@ public final class ImportRecorder {
         }
     }
 
-    public func cancel() {
+    /// Abandons the file; the store is unchanged.
+    public func cancel() { feed.cancel() }
+}
+
+/// A store session fed from synchronous code in batches: at most one batch in flight while the producer goes
+/// on, and the session cancelled (nothing recorded) unless its recorder closes it to finish it.
+private final class SessionFeed {
+    private let cancelSession: @Sendable () async -> Void
+    private var open = true
+    private var pending: BlockingBridge.Pending?
+
+    init(cancel: @escaping @Sendable () async -> Void) {
+        cancelSession = cancel
+    }
+
+    deinit {
+        if open {
+            let cancel = cancelSession
+            Task { await cancel() }
+        }
+    }
+
+    /// Waits for the batch in flight (rethrowing its error), then starts `batch`.
+    func send(_ batch: @escaping @Sendable () async throws -> Void) throws {
+        try pending?.wait()
+        pending = BlockingBridge.start(batch)
+    }
+
+    /// Waits for the last batch; the session is then the recorder's to finish, and never cancelled here.
+    func close() throws {
+        try pending?.wait()
+        open = false
+    }
+
+    func cancel() {
         guard open else { return }
         open = false
         try? pending?.wait()
-        let session = self.session
-        try? BlockingBridge.wait { await session.cancel() }
+        let cancel = cancelSession
+        try? BlockingBridge.wait { await cancel() }
     }
 }
 
@@ -250,32 +260,6 @@ public enum DedicatedThread {
     }
 }
 
-/// A value computed on a thread of its own while the caller goes on (the catalog loads while the store opens);
-/// ``value()`` waits for it and rethrows its error.
-public final class BackgroundValue<T: Sendable>: @unchecked Sendable {
-    // Unchecked: `result` is written once by the worker and read only under `condition`'s lock.
-    private let condition = NSCondition()
-    private var result: Result<T, any Error>?
-
-    public init(_ body: @escaping @Sendable () throws -> T) {
-        let thread = Thread { [self] in
-            let outcome = Result { try body() }
-            condition.lock()
-            result = outcome
-            condition.broadcast()
-            condition.unlock()
-        }
-        thread.start()
-    }
-
-    public func value() throws -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return try result!.get()
-    }
-}
-
 /// A value computed once, when first asked (on the asking thread) or in the background once ``start()`` is
 /// called; every ``value()`` returns that one result or rethrows its error. An unchanged rescan never asks
 /// for the parsed catalog, so it is never made.
@@ -293,6 +277,13 @@ public final class LazyValue<T: Sendable>: @unchecked Sendable {
 
     public init(_ body: @escaping @Sendable () throws -> T) {
         self.body = body
+    }
+
+    /// A value whose computation starts now, on a thread of its own, while the caller goes on.
+    public static func started(_ body: @escaping @Sendable () throws -> T) -> LazyValue {
+        let value = LazyValue(body)
+        value.start()
+        return value
     }
 
     /// Starts computing the value on a thread of its own, unless it is already started or done.

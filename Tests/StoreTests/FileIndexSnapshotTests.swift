@@ -327,6 +327,16 @@ import TestSupport
 
     // MARK: LazyValue
 
+    @Test func aStartedValueIsComputedWithoutBeingAskedAndOnlyOnce() throws {
+        let calls = LockedCounter()
+        let value = LazyValue.started { calls.increment() }
+        let deadline = Date().addingTimeInterval(10)
+        while calls.value == 0 && Date() < deadline { usleep(1_000) }
+        #expect(calls.value == 1)
+        #expect(try value.value() == 1)
+        #expect(calls.value == 1)
+    }
+
     @Test func aLazyValueIsComputedOnceWhoeverAsksAndKeepsItsError() throws {
         let calls = LockedCounter()
         let value = LazyValue { calls.increment() }
