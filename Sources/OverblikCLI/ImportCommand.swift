@@ -137,6 +137,15 @@ public struct ImportCommand: AsyncParsableCommand {
             let sink = SpoolingSink(writeJSONLines: format == .jsonl, direct: direct ? output : nil)
             output.flush()
             let mark = undo.mark(outputHandle)
+            // A failed file leaves nothing: its lines already written are taken back.
+            func abandonFile(failure: String, message: String) {
+                if direct {
+                    output.discardPending()
+                    undo.rollBack(outputHandle, to: mark)
+                }
+                run.failures.append(failure)
+                errors.write(Data("overblik import: \(message)\n".utf8))
+            }
             do {
                 let report: FileImportReport
                 if dryRun {
@@ -150,19 +159,10 @@ public struct ImportCommand: AsyncParsableCommand {
                 try sink.copy(to: output)
                 run.add(report)
             } catch let error as ImportError {
-                if direct {
-                    output.discardPending()
-                    undo.rollBack(outputHandle, to: mark)
-                }
-                run.failures.append(error.description)
-                errors.write(Data("overblik import: \(error.description)\n".utf8))
+                abandonFile(failure: error.description, message: error.description)
             } catch let error as StoreError {
-                if direct {
-                    output.discardPending()
-                    undo.rollBack(outputHandle, to: mark)
-                }
-                run.failures.append(error.description)
-                errors.write(Data("overblik import: \(path): \(error.description)\n".utf8))
+                // A store error does not name the file; an import error does.
+                abandonFile(failure: error.description, message: "\(path): \(error.description)")
             }
         }
         if format == .summary { output.write(Array(run.render(dryRun: dryRun).utf8)) }
