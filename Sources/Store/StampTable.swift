@@ -6,7 +6,7 @@
 /// look-up reads from its home slot on until it meets its digest, a greater one or a gap: usually one or two
 /// neighbouring slots, one cache miss. Path digests are keyed hashes, spread evenly over the homes.
 ///
-/// The entries in digest order are also what a SQLite store keeps as a root's snapshot (``snapshotBytes``):
+/// The entries in digest order are also what a SQLite store keeps as a root's snapshot (``SnapshotWriter``):
 /// a rescan reads them in one step instead of one row per file, and they hold nothing a path could be read
 /// from (keyed digests, sizes and times, exactly what the `documents` rows hold beside the path key).
 struct StampTable: Sendable {
@@ -159,13 +159,6 @@ struct StampTable: Sendable {
     private static let entryBytes = 32
     private static let headerBytes = 16
 
-    /// The entries as a snapshot, for ``init(snapshot:)``.
-    var snapshotBytes: [UInt8] {
-        var writer = SnapshotWriter(expectedCount: count)
-        for entry in entries { _ = writer.append(entry) }
-        return writer.bytes
-    }
-
     /// Writes a snapshot from entries given in strictly ascending digest order (as `ORDER BY path_key` reads
     /// them), 32 bytes each as they come: no table, no sorted copies. ``append(_:)`` refuses an entry that
     /// breaks the order or has a negative size; the caller then keeps no snapshot.
@@ -199,15 +192,6 @@ struct StampTable: Sendable {
                 bytes.replaceSubrange(StampTable.magic.count..<StampTable.headerBytes, with: count)
             }
             return bytes
-        }
-    }
-
-    /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, digests not
-    /// strictly ascending, a negative size): the caller then reads the rows instead.
-    init?(snapshot raw: UnsafeRawBufferPointer) {
-        self.init(snapshotByteCount: raw.count) { buffer, offset in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + buffer.count]))
-            return true
         }
     }
 

@@ -359,5 +359,22 @@ import TestSupport
         #expect(throws: Failure()) { try failing.value() }
         #expect(calls.value == 3)
     }
+}
 
+extension StampTable {
+    /// The table's entries as a snapshot, written as a finishing scan writes one.
+    var snapshotBytes: [UInt8] {
+        var writer = SnapshotWriter(expectedCount: count)
+        for entry in entries { _ = writer.append(entry) }
+        return writer.bytes
+    }
+
+    /// Reads a snapshot; nil when the bytes are not one this build wrote (wrong tag or length, digests not
+    /// strictly ascending, a negative size): the caller then reads the rows instead.
+    init?(snapshot raw: UnsafeRawBufferPointer) {
+        self.init(snapshotByteCount: raw.count) { buffer, offset in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + buffer.count]))
+            return true
+        }
+    }
 }
