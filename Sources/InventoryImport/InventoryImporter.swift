@@ -1,6 +1,6 @@
 public import Foundation
 import Catalog
-import OverblikModel
+public import OverblikModel
 
 /// One software line as a reader found it, before organisation, host and classification are applied.
 struct RawItem {
@@ -154,19 +154,17 @@ final class RecordEmitter {
         let version = Self.nonEmpty(item.version)
         let package = Self.nonEmpty(item.package)
         let platform = Self.nonEmpty(item.platform)
-        var classification = classify(
-            title: item.classificationTitle ?? title, publisher: publisher, version: version, package: package,
-            platform: platform)
-        if let notInstalled = item.notInstalled {
-            classification.countsAsInstallation = false
-            classification.rule += notInstalled.ruleSuffix
-            report.notInstalled[notInstalled.status, default: 0] += 1
-        }
-        let record = SoftwareRecord(
+        let classification = InventoryImporter.classification(
+            classify(
+                title: item.classificationTitle ?? title, publisher: publisher, version: version, package: package,
+                platform: platform), notInstalledSuffix: item.notInstalled?.ruleSuffix)
+        if let notInstalled = item.notInstalled { report.notInstalled[notInstalled.status, default: 0] += 1 }
+        var record = SoftwareRecord(
             organisation: organisation, source: report.source, line: item.line,
             host: rawHost.map(pseudonymisedHost), title: title, publisher: publisher, version: version,
             package: package, platform: platform, installCount: item.count, installDate: item.installDate,
             classification: classification)
+        if let asked = item.classificationTitle, asked != title { record.classificationTitle = asked }
         do {
             try sink.accept(record)
         } catch {
@@ -286,4 +284,23 @@ public struct InventoryImporter: Sendable {
         }
         return report
     }
+}
+
+extension InventoryImporter {
+    /// The catalog's answer for a line, with what the inventory says of it: a package listed as not installed
+    /// (`+dpkg:not-installed` and the like) never counts as an installation. Import and reclassification both
+    /// come here, so a stored line reclassified equals the line imported again.
+    public static func classification(_ answer: Classification, notInstalledSuffix: String?) -> Classification {
+        guard let notInstalledSuffix else { return answer }
+        var classification = answer
+        classification.countsAsInstallation = false
+        classification.rule += notInstalledSuffix
+        return classification
+    }
+
+    /// The not-installed suffixes an importer adds to a rule (see ``classification(_:notInstalledSuffix:)``).
+    public static let notInstalledSuffixes = [dpkgNotInstalledSuffix]
+
+    /// A dpkg package in a state other than installed (removed with its configuration left, half-installed...).
+    static let dpkgNotInstalledSuffix = "+dpkg:not-installed"
 }

@@ -81,7 +81,8 @@ enum LineFormats {
         switch state {
         case "installed", "triggers-awaited", "triggers-pending": return nil
         case "not-installed", "config-files", "half-installed", "unpacked", "half-configured":
-            return NotInstalled(ruleSuffix: "+dpkg:not-installed", status: words.joined(separator: " "))
+            return NotInstalled(
+                ruleSuffix: InventoryImporter.dpkgNotInstalledSuffix, status: words.joined(separator: " "))
         default: return nil
         }
     }

@@ -559,18 +559,27 @@ public struct DocumentReader: Sendable {
     /// Takes the record and gives it back classified (consumed, so it is not copied on the way).
     private func classifyRecord(_ record: consuming DocumentRecord) -> DocumentRecord {
         guard let classifier else { return record }
-        let classification: Classification
-        if record.family == .ooxml, let application = record.application {
-            classification = classifier.classify(application: application, appVersion: record.appVersion)
-        } else if let generator = record.generator {
-            classification = classifier.classify(generator: generator)
-        } else {
-            classification = .unknown
-        }
+        let classification = Self.classify(
+            family: record.family, generator: record.generator, application: record.application,
+            appVersion: record.appVersion, with: classifier)
         record.suite = classification.product
         record.suiteVersion = classification.version
         record.suiteVersionLine = classification.versionLine
         return record
+    }
+
+    /// The suite of a document from its producer strings: OOXML by `Application` and `AppVersion`, everything
+    /// else by its generator. The scan and the reclassification of stored documents both ask here.
+    public static func classify(
+        family: DocumentFamily, generator: String?, application: String?, appVersion: String?,
+        with classifier: any SuiteClassifying
+    ) -> Classification {
+        if family == .ooxml, let application {
+            return classifier.classify(application: application, appVersion: appVersion)
+        } else if let generator {
+            return classifier.classify(generator: generator)
+        }
+        return .unknown
     }
 
     private func failureRecord(path: String, ext: String, size: Int64, modified: Date) -> DocumentRecord {

@@ -31,19 +31,41 @@ public struct ScanSummary: Sendable, Codable, Hashable {
 
     public var filesPerSecond: Double { elapsedSeconds > 0 ? Double(files) / elapsedSeconds : 0 }
 
+    /// Files that could not be read: counted by error kind only, never as what their name says.
+    public var unreadable: Int { errorsByKind.values.reduce(0, +) }
+
+    /// Files read: what the family, format, suite and ODF version counts are over.
+    public var readable: Int { files - unreadable }
+
     public mutating func add(_ record: DocumentRecord) {
-        files += 1
-        byFamily[record.family.rawValue, default: 0] += 1
-        byFormat[record.format, default: 0] += 1
-        if let suite = record.suite {
-            bySuite[suite, default: [:]][record.suiteVersionLine ?? "", default: 0] += 1
+        add(
+            family: record.family.rawValue, format: record.format, suite: record.suite,
+            suiteVersionLine: record.suiteVersionLine, odfVersion: record.odfVersion, error: record.error?.rawValue,
+            encrypted: record.encrypted, withWarnings: !record.warnings.isEmpty)
+    }
+
+    /// Adds `count` documents alike in every column shown (a stored estate's groups, or one record).
+    public mutating func add(
+        family: String, format: String, suite: String?, suiteVersionLine: String?, odfVersion: String?,
+        error: String?, encrypted: Bool, withWarnings: Bool, count: Int = 1
+    ) {
+        files += count
+        if encrypted { self.encrypted += count }
+        if withWarnings { self.withWarnings += count }
+        // A file whose format could not be confirmed (empty, truncated, not the package its name promises)
+        // counts as a read error, not as ODF or OOXML by its extension.
+        if let error {
+            errorsByKind[error, default: 0] += count
+            return
         }
-        if record.family == .odf {
-            byODFVersion[record.odfVersion ?? "none", default: 0] += 1
+        byFamily[family, default: 0] += count
+        byFormat[format, default: 0] += count
+        if let suite {
+            bySuite[suite, default: [:]][suiteVersionLine ?? "", default: 0] += count
         }
-        if let error = record.error { errorsByKind[error.rawValue, default: 0] += 1 }
-        if record.encrypted { encrypted += 1 }
-        if !record.warnings.isEmpty { withWarnings += 1 }
+        if family == DocumentFamily.odf.rawValue {
+            byODFVersion[odfVersion ?? "none", default: 0] += count
+        }
     }
 
     public mutating func add(_ issue: WalkIssue) {

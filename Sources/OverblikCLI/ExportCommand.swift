@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import Geography
 import OverblikModel
@@ -40,6 +41,16 @@ public struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the submission JSON.")
     public var output: String
 
+    @Option(
+        name: .customLong("max-inventory-age"),
+        help: ArgumentHelp(
+            "Leave out hosts whose newest inventory is older than this many days before the period ends "
+                + "(0: keep them however old).",
+            valueName: "days"))
+    public var maxInventoryAge: Int = 365
+
+    @OptionGroup public var catalogOptions: CatalogOptions
+
     @OptionGroup public var storeOptions: StoreOptions
 
     public init() {}
@@ -58,13 +69,38 @@ public struct ExportCommand: AsyncParsableCommand {
         if let comment, comment.count > SubmissionBuilder.maximumCommentLength {
             throw ValidationError("The comment is \(comment.count) characters; at most 1000 are allowed.")
         }
+        if maxInventoryAge < 0 { throw ValidationError("--max-inventory-age is a number of days, 0 or more.") }
+        let inForce = try catalogOptions.loadCatalog().stamp
         let store = try await storeOptions.open(create: false)
-        let submission = try await SubmissionBuilder.build(
-            from: store,
-            options: ExportOptions(
-                organisation: authority, period: period, comment: comment,
-                includeUnknownTitles: includeUnknownTitles, synthetic: synthetic))
-        try await store.close()
+        let submission: Submission
+        do {
+            // The catalog stamp must describe every figure: the store's rows must be classified with the catalog
+            // in force (the shipped one, or the --catalog files given).
+            let held = try await store.classificationStamp()
+            let scans = try await store.scans(organisation: nil)
+            let imports = try await store.imports(organisation: nil)
+            let holdsData = !scans.isEmpty || !imports.isEmpty
+            if held != inForce && (held != nil || holdsData) {
+                throw ValidationError(
+                    "The store's figures are classified with "
+                        + (held.map { "catalog \($0.version) (\(CatalogInForce.shortDigest($0.digest)))" }
+                            ?? "an unrecorded catalog")
+                        + ", not with the catalog in force, \(inForce.version) "
+                        + "(\(CatalogInForce.shortDigest(inForce.digest))). Run `overblik reclassify` with the "
+                        + "same --catalog files first, or export with the --catalog files the store was classified with."
+                )
+            }
+            submission = try await SubmissionBuilder.build(
+                from: store,
+                options: ExportOptions(
+                    organisation: authority, period: period, comment: comment,
+                    includeUnknownTitles: includeUnknownTitles, synthetic: synthetic, catalog: inForce,
+                    maximumInventoryAge: maxInventoryAge == 0 ? nil : Double(maxInventoryAge) * 86_400))
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
         let url = URL(fileURLWithPath: output)
         try writeAtomically(try encodeSubmission(submission), to: url)
         let body = submission.body

@@ -65,14 +65,33 @@ public struct ImportCommand: AsyncParsableCommand {
         name: .customLong("host-key"), help: "Key for host pseudonyms (default: $OVERBLIK_HOST_KEY or the key file).")
     public var hostKey: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the inventory's data were taken (2026-11-30 or 2026-11-30T08:00:00Z; default: each file's "
+                + "modification time). Of two inventories of a host, the one observed later is its software list.",
+            valueName: "date"))
+    public var observed: String?
+
     @OptionGroup public var catalogOptions: CatalogOptions
 
     @OptionGroup public var storeOptions: StoreOptions
 
     public init() {}
 
+    /// `--observed` as a date; nil when not given.
+    func observedDate() throws -> Date? {
+        guard let observed else { return nil }
+        guard let date = ObservedDate.parse(observed) else {
+            throw ValidationError(
+                "--observed '\(observed)' is not a date: give 2026-11-30 or 2026-11-30T08:00:00Z.")
+        }
+        return date
+    }
+
     public func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one inventory file.") }
+        _ = try observedDate()
         if inputFormat != "auto" && InputFormat(rawValue: inputFormat) == nil {
             throw ValidationError(
                 "Unknown --input-format '\(inputFormat)'. Use auto or one of: "
@@ -120,6 +139,14 @@ public struct ImportCommand: AsyncParsableCommand {
                 store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
             } catch {
                 throw ValidationError("\(error)")
+            }
+            // Every stored line follows the catalog this import classifies with (before the import's own
+            // transaction begins).
+            if let store,
+                let summary = try CatalogInForce.apply(
+                    to: store, stamp: catalog.stamp, classifier: { CatalogRowClassifier(catalog: catalog) })
+            {
+                errors.write(Data("overblik import: \(CatalogInForce.describe(summary))\n".utf8))
             }
         }
         defer {
@@ -185,7 +212,8 @@ public struct ImportCommand: AsyncParsableCommand {
         }
         let header = ImportHeader(
             organisation: importer.options.organisation ?? 0, fileHash: fileHash, fileName: file.lastPathComponent,
-            format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog)
+            format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog,
+            observed: try observedDate() ?? ObservedDate.modification(of: file))
         let recorder = try ImportRecorder(store: store, header: header)
         let report: FileImportReport
         do {
@@ -439,5 +467,23 @@ final class StoreImportSink: ImportSink {
     func accept(_ declaration: UsageDeclaration) throws {
         try output.accept(declaration)
         try recorder.add(declaration)
+    }
+}
+
+/// When an inventory's data were taken.
+enum ObservedDate {
+    /// `2026-11-30` (midnight UTC) or an ISO 8601 time with zone.
+    static func parse(_ text: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        return day.date(from: text)
+    }
+
+    /// The file's modification time, never later than now (a clock set wrong must not win every host).
+    static func modification(of file: URL) -> Date? {
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+        else { return nil }
+        return min(modified, Date())
     }
 }

@@ -125,7 +125,7 @@ public struct ScanCommand: AsyncParsableCommand {
         let catalogNeeded = noStore || full
         if catalogNeeded { catalog.start() }
         // With the store, roots are absolute so the same folder is recognised from any working directory.
-        let roots = noStore ? paths : paths.map(StoreScanSink.absoluteRoot)
+        let roots = noStore ? paths : StoreScanSink.outermost(paths.map(StoreScanSink.absoluteRoot))
         var storeSink: StoreScanSink?
         if !noStore {
             let catalogStamp = { (store: any EstateStore) in
@@ -134,7 +134,8 @@ public struct ScanCommand: AsyncParsableCommand {
             do {
                 storeSink = try StoreScanSink(
                     location: storeOptions.location, organisation: organisationCode,
-                    roots: roots, includePaths: includePaths, catalog: catalogStamp)
+                    roots: roots, includePaths: includePaths, catalog: catalogStamp,
+                    rowClassifier: { CatalogRowClassifier(catalog: try catalog.value()) })
             } catch let error as ValidationError {
                 throw error
             } catch {
@@ -198,8 +199,11 @@ public struct ScanCommand: AsyncParsableCommand {
                 printError("\(error)")
                 throw ExitCode(74)
             }
-            let report = StoreScanSink.render(
+            var report = StoreScanSink.render(
                 summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
+            if let reclassification = storeSink.reclassification {
+                report += CatalogInForce.describe(reclassification) + "\n"
+            }
             // Keep machine-readable output on stdout clean.
             if format == .summary || output != nil {
                 FileHandle.standardOutput.write(Data(report.utf8))

@@ -171,10 +171,14 @@ enum SummaryRenderer {
             "Scanned \(files) file\(files == 1 ? "" : "s") in \(format(summary.elapsedSeconds)) s "
                 + "(\(Int(summary.filesPerSecond.rounded())) files/s)")
         lines.append("")
-        lines.append("Documents by family")
+        // Shares are of the files read; files that could not be read count under errors only.
+        let readable = summary.readable
+        lines.append(
+            "Documents by family"
+                + (summary.unreadable > 0 ? " (\(readable) read; \(summary.unreadable) unreadable, under errors)" : ""))
         for family in DocumentFamily.allCases {
             let count = summary.byFamily[family.rawValue] ?? 0
-            if count > 0 { lines.append(row(family.rawValue, count, of: files)) }
+            if count > 0 { lines.append(row(family.rawValue, count, of: readable)) }
         }
         if let share = summary.odfShare {
             lines.append("")
@@ -190,11 +194,12 @@ enum SummaryRenderer {
             }
             for suite in suites.sorted(by: byCountThenName) {
                 let label = suite.suite == "unknown" ? "unknown (no or unrecognised producer)" : suite.suite
-                lines.append(row(label, suite.total, of: files))
+                lines.append(row(label, suite.total, of: readable))
                 let versions: [(key: String, value: Int)] = suite.versions.sorted(by: byCountThenKey)
                 if versions.count > 1 || versions.first?.key != "" {
                     for (version, count) in versions {
-                        lines.append(row("  " + (version.isEmpty ? "(version unknown)" : version), count, of: files))
+                        lines.append(
+                            row("  " + (version.isEmpty ? "(version unknown)" : version), count, of: readable))
                     }
                 }
             }

@@ -19,19 +19,25 @@ final class StoreScanSink: DocumentRecordSink {
     /// trailing `/`, made once rather than for every file routed.
     private var recorders: [(root: String, prefix: String, recorder: ScanRecorder)] = []
     private var finished = false
+    /// Makes the classifier the store's rows are classified again with when the catalog changed.
+    private let rowClassifier: () throws -> any StoredRowClassifier
+    /// What ``finish()`` did to keep every stored row under the scan's catalog, if anything.
+    private(set) var reclassification: ReclassificationSummary?
 
     /// `catalog`: given the open store, how to get the stamp of the catalog the scan classifies with (the
     /// bundled one or the user's); that getter is asked once the first root's index is loaded, so the
     /// catalog can load meanwhile when the store does not already know its stamp.
     init(
         location: StoreLocation, organisation: Int?, roots: [String], includePaths: Bool,
-        catalog: (any EstateStore) throws -> () throws -> CatalogStamp
+        catalog: (any EstateStore) throws -> () throws -> CatalogStamp,
+        rowClassifier: @escaping () throws -> any StoredRowClassifier
     ) throws {
+        self.rowClassifier = rowClassifier
         store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
         let started = Date()
         do {
             let catalog = try catalog(store)
-            for root in Set(roots.map(normalisedRoot)).sorted(by: { $0.count > $1.count }) {
+            for root in Self.outermost(roots).sorted(by: { $0.count > $1.count }) {
                 let header = ScanHeader(
                     organisation: organisation, root: root, started: started,
                     catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
@@ -42,6 +48,15 @@ final class StoreScanSink: DocumentRecordSink {
             cancel()
             throw error
         }
+    }
+
+    /// The roots that lie inside no other root given: a folder inside another is already scanned with it, and
+    /// one session for each would see the other's files as deleted.
+    static func outermost(_ roots: [String]) -> [String] {
+        let unique = Set(roots.map(normalisedRoot))
+        return unique.filter { root in
+            !unique.contains { other in other != root && (other == "/" || root.hasPrefix(other + "/")) }
+        }.sorted()
     }
 
     /// The absolute, standardised form of a root as typed (relative to the working directory).
@@ -100,6 +115,11 @@ final class StoreScanSink: DocumentRecordSink {
     /// Commits every root's scan.
     func finish() throws -> [Store.ScanSummary] {
         finished = true
+        // Every stored row follows the catalog this scan classified with; done before the scan commits, so a
+        // crash in between leaves rows and stamp agreeing.
+        if let stamp = recorders.first?.recorder.header.catalog {
+            reclassification = try CatalogInForce.apply(to: store, stamp: stamp, classifier: rowClassifier)
+        }
         let summaries = try recorders.map { try $0.recorder.finish() }
         let store = self.store
         try BlockingBridge.wait { try await store.close() }

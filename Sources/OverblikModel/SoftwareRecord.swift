@@ -23,6 +23,9 @@ public struct SoftwareRecord: Codable, Sendable, Hashable {
     public var installDate: Date?
     /// The catalog's answer.
     public var classification: Classification
+    /// The title the catalog was asked about when it is not `title` (Defender's name and vendor, joined):
+    /// stored so a changed catalog can classify the line again exactly as an import would. Not in the JSON form.
+    public var classificationTitle: String?
 
     public init(
         organisation: Int?, source: String, line: Int, host: String?, title: String, publisher: String?,

@@ -96,17 +96,21 @@ public struct Submission: Codable, Sendable, Hashable {
     public struct Documents: Codable, Sendable, Hashable {
         /// When the newest scan behind these figures finished.
         public var asOf: Date?
+        /// When the oldest of the scans behind these figures finished (absent in submissions before 0.4).
+        public var oldest: Date?
+        /// Documents read. A file that could not be read counts in `errors` only, never by its name.
         public var counts: [DocumentCount]
         public var errors: [ErrorCount]
 
-        public init(asOf: Date?, counts: [DocumentCount], errors: [ErrorCount]) {
+        public init(asOf: Date?, oldest: Date? = nil, counts: [DocumentCount], errors: [ErrorCount]) {
             self.asOf = asOf
+            self.oldest = oldest
             self.counts = counts
             self.errors = errors
         }
 
         enum CodingKeys: String, CodingKey {
-            case counts, errors
+            case counts, errors, oldest
             case asOf = "as_of"
         }
     }
@@ -142,20 +146,23 @@ public struct Submission: Codable, Sendable, Hashable {
     }
 
     public struct Installations: Codable, Sendable, Hashable {
-        /// When the newest import behind these figures ran.
+        /// The newest data date behind these figures: when the newest inventory counted was taken.
         public var asOf: Date?
-        /// Distinct hosts seen in the inventories (the seat count for business cases).
+        /// The oldest data date behind these figures: the oldest host inventory (or aggregate export) counted.
+        public var oldest: Date?
+        /// Distinct hosts in their newest inventories (the seat count for business cases).
         public var hosts: Int
         public var counts: [InstallationCount]
 
-        public init(asOf: Date?, hosts: Int, counts: [InstallationCount]) {
+        public init(asOf: Date?, oldest: Date? = nil, hosts: Int, counts: [InstallationCount]) {
             self.asOf = asOf
+            self.oldest = oldest
             self.hosts = hosts
             self.counts = counts
         }
 
         enum CodingKeys: String, CodingKey {
-            case hosts, counts
+            case hosts, counts, oldest
             case asOf = "as_of"
         }
     }

@@ -328,6 +328,35 @@ public struct ScanSummary: Sendable, Hashable, Codable {
     public var total: Int { new + changed + unchanged }
 }
 
+/// Stored documents that agree on every grouped column, and how many they are.
+public struct DocumentTally: Sendable, Hashable {
+    public var family: String
+    public var format: String
+    public var suite: String?
+    public var suiteVersionLine: String?
+    public var odfVersion: String?
+    public var error: String?
+    public var encrypted: Bool
+    public var withWarnings: Bool
+    public var count: Int
+
+    public init(
+        family: String, format: String, suite: String?, suiteVersionLine: String?, odfVersion: String?,
+        error: String?, encrypted: Bool, withWarnings: Bool, count: Int
+    ) {
+        self.family = family
+        self.format = format
+        self.suite = suite
+        self.suiteVersionLine = suiteVersionLine
+        self.odfVersion = odfVersion
+        self.error = error
+        self.encrypted = encrypted
+        self.withWarnings = withWarnings
+        self.count = count
+    }
+
+}
+
 /// One open scan: records go in as the scanner produces them; nothing is visible until ``finish()``.
 /// A crash, Ctrl-C or ``cancel()`` before then leaves the store exactly as it was.
 public protocol ScanSession: Sendable {
@@ -358,11 +387,17 @@ public struct ImportHeader: Sendable, Hashable {
     /// Lines read and lines that could not be read, as the importer counted them.
     public var linesRead: Int
     public var unreadableLines: Int
+    /// When the inventory's data were taken (`import --observed`, else the file's modification time): of two
+    /// inventories of one host, the one observed later is the host's software list, whatever the import order.
+    /// Nil: when the import started.
+    public var observed: Date?
 
     public init(
         organisation: Int, fileHash: String, fileName: String, format: String, started: Date = Date(),
-        tool: Submission.Tool = Submission.Tool(), catalog: CatalogStamp, linesRead: Int = 0, unreadableLines: Int = 0
+        tool: Submission.Tool = Submission.Tool(), catalog: CatalogStamp, linesRead: Int = 0, unreadableLines: Int = 0,
+        observed: Date? = nil
     ) {
+        self.observed = observed
         self.organisation = organisation
         self.fileHash = fileHash
         self.fileName = fileName
@@ -490,6 +525,9 @@ public protocol EstateStore: Sendable {
     func beginScan(_ header: ScanHeader) async throws -> any ScanSession
     /// Completed scans, newest first; `organisation` nil for all.
     func scans(organisation: Int?) async throws -> [ScanSummary]
+    /// The documents stored in `root` or below it (whichever scan read them), grouped: what a summary of the
+    /// stored estate under that folder shows.
+    func documentTallies(organisation: Int?, root: String) async throws -> [DocumentTally]
 
     // MARK: Imports
 
@@ -508,20 +546,40 @@ public protocol EstateStore: Sendable {
     /// Usage declarations held, for one organisation or all (nil), in a stable order.
     func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration]
 
+    // MARK: Classification
+
+    /// The catalog every stored document and software line is classified with; nil when the store has not
+    /// recorded one (a store from before 0.4 that no scan, import or reclassify has touched since).
+    func classificationStamp() async throws -> CatalogStamp?
+    /// Classifies every stored document and software line again with `classifier` and records its catalog, in
+    /// one transaction. Rows whose answer does not change are not written.
+    func reclassify(with classifier: any StoredRowClassifier) async throws -> ReclassificationSummary
+
     // MARK: Aggregates for export (only records of `organisation`, plus records stored without one)
 
+    /// Documents read, by family, format, suite, version line, ODF version and year. A file that could not be
+    /// read is never counted here as what its name says: it is in ``documentErrorCounts(organisation:)`` only.
     func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount]
     func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount]
     /// Newest finish time of the scans behind the document counts.
     func lastScanFinished(organisation: Int) async throws -> Date?
+    /// When the oldest and the newest scan behind the document figures finished (for each root holding
+    /// documents, its newest scan; then the oldest and newest of those).
+    func scanDates(organisation: Int) async throws -> DataDates
+
+    // Software figures count the estate as it is now: each host's software list from its newest inventory, and
+    // each kind of host-less export (aggregates) from its newest import; `observedSince` leaves out hosts and
+    // exports whose newest data are older (stale), nil counts them however old.
+
     /// Installations by product and version line: distinct hosts among records that count as an
     /// installation, plus the install counts of aggregate (host-less) records.
-    func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount]
-    /// Distinct hosts among all software records.
-    func distinctHosts(organisation: Int) async throws -> Int
-    func lastImportFinished(organisation: Int) async throws -> Date?
-    /// Software titles the catalog did not recognise, with how many records carried them.
-    func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle]
+    func installationCounts(organisation: Int, observedSince: Date?) async throws -> [Submission.InstallationCount]
+    /// Distinct hosts with a current inventory.
+    func distinctHosts(organisation: Int, observedSince: Date?) async throws -> Int
+    /// The data dates behind the software figures, and how many hosts were left out as stale.
+    func inventoryDates(organisation: Int, observedSince: Date?) async throws -> InventoryDates
+    /// Software titles the catalog did not recognise, with how many current records carried them.
+    func unknownTitles(organisation: Int, limit: Int, observedSince: Date?) async throws -> [Submission.UnknownTitle]
 
     // MARK: Submissions (the national store)
 
@@ -537,6 +595,46 @@ public protocol EstateStore: Sendable {
 
     /// Releases connections. The store must not be used afterwards.
     func close() async throws
+}
+
+extension EstateStore {
+    public func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount] {
+        try await installationCounts(organisation: organisation, observedSince: nil)
+    }
+
+    public func distinctHosts(organisation: Int) async throws -> Int {
+        try await distinctHosts(organisation: organisation, observedSince: nil)
+    }
+
+    public func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle] {
+        try await unknownTitles(organisation: organisation, limit: limit, observedSince: nil)
+    }
+}
+
+/// The oldest and newest data date behind a set of figures.
+public struct DataDates: Sendable, Hashable {
+    public var oldest: Date?
+    public var newest: Date?
+
+    public init(oldest: Date?, newest: Date?) {
+        self.oldest = oldest
+        self.newest = newest
+    }
+}
+
+/// The data dates behind the software figures.
+public struct InventoryDates: Sendable, Hashable {
+    public var dates: DataDates
+    /// Hosts whose newest inventory is older than the cut-off, and so not counted.
+    public var staleHosts: Int
+    /// Host-less exports (aggregates) older than the cut-off, and so not counted.
+    public var staleAggregates: Int
+
+    public init(dates: DataDates, staleHosts: Int, staleAggregates: Int) {
+        self.dates = dates
+        self.staleHosts = staleHosts
+        self.staleAggregates = staleAggregates
+    }
 }
 
 /// How a store keeps the last catalog stamp a command computed, under the fingerprint of the catalog's

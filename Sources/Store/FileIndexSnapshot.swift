@@ -6,8 +6,9 @@ import GRDBSQLite
 /// (`file_index_snapshot_stamps`), tagged (`file_index_snapshots`) with the scan that left the root's
 /// documents as the snapshot holds them.
 ///
-/// Only a scan's finish changes a root's documents, and each finish adds a newer scan of the root, so a
-/// snapshot whose scan is still the root's newest matches the rows exactly; any other is stale and never
+/// Only a scan's finish changes documents, and each finish adds a newer scan of the organisation, so a
+/// snapshot whose scan is still the organisation's newest matches the rows exactly (a scan of another root may
+/// have reached the same files, so the root's own newest scan is not enough); any other is stale and never
 /// used (the rows are read instead). It holds only keyed digests, sizes and times: nothing a path could be
 /// read from, as with the `documents` rows' path keys.
 enum FileIndexSnapshot {
@@ -44,11 +45,11 @@ enum FileIndexSnapshot {
     }
 
     /// Brings the root's snapshot up to date for `scan`, the scan finishing in this transaction, once its
-    /// documents are written. `previousScan` is the root's newest scan before it. When the scan changed no
+    /// documents are written. `previousScan` is the organisation's newest scan before it. When the scan changed no
     /// document and the snapshot matched `previousScan`, the snapshot still holds, and is only re-tagged;
     /// otherwise it is rebuilt from the root's rows.
     static func update(
-        _ db: Database, organisation: Int, rootKey: String, previousScan: Int64?, scan: Int64,
+        _ db: Database, organisation: Int, rootKey: String, rootFolder: String, previousScan: Int64?, scan: Int64,
         documentsChanged: Bool
     ) throws {
         if !documentsChanged, let previousScan,
@@ -67,13 +68,10 @@ enum FileIndexSnapshot {
         var writer = StampTable.SnapshotWriter()
         var rows = 0
         var holdable = true
-        try forEachRow(
-            db, operation: "finish scan",
-            sql: """
-                SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?
-                ORDER BY path_key
-                """,
-            arguments: [organisation, rootKey]
+        try DocumentScope.forEachKey(
+            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
+            columns: "path_key, size, modified",
+            legacy: false, ordered: true
         ) { key, row in
             rows += 1
             guard holdable, let digest = PathDigest(keyBytes: key) else {

@@ -100,30 +100,26 @@ public final class SQLiteEstateStore: EstateStore {
     public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
         let root = normalisedRoot(root)
         let rootKey = pseudonymiser.rootKey(root)
+        let rootFolder = pseudonymiser.pathKey(root)
+        let organisation = organisation ?? 0
         let (table, basis) = try await Self.run("file index") {
             try await queue.read { db -> (StampTable, FileIndex.Basis) in
-                // The last scan of this root: its snapshot is current only when that scan wrote it, its counts
-                // size the table, and its id tells the finishing scan whether anyone changed the root since.
-                let last = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id, new_count + changed_count + unchanged_count AS total FROM scans
-                        WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1
-                        """, arguments: [organisation ?? 0, rootKey])
-                let lastScan: Int64? = last?["id"]
+                // The organisation's newest scan: the root's snapshot is current only when that scan wrote it
+                // (a scan of any other root may have reached the same files), and its id tells the finishing
+                // scan whether anyone changed the documents since.
+                let lastScan = try Self.newestScan(db, organisation: organisation)
+                let legacy = try DocumentScope.legacyCount(db, organisation: organisation, rootKey: rootKey)
                 if let lastScan,
                     let table = try FileIndexSnapshot.read(
-                        db, organisation: organisation ?? 0, rootKey: rootKey, scan: lastScan)
+                        db, organisation: organisation, rootKey: rootKey, scan: lastScan)
                 {
-                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count))
+                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy))
                 }
                 var entries: [StampTable.Entry] = []
-                entries.reserveCapacity(last?["total"] ?? 0)
-                var rows = 0
-                try forEachRow(
-                    db, operation: "file index",
-                    sql: "SELECT path_key, size, modified FROM documents WHERE organisation = ? AND root_key = ?",
-                    arguments: [organisation ?? 0, rootKey]
+                var rows = legacy
+                try DocumentScope.forEachKey(
+                    db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
+                    columns: "path_key, size, modified", legacy: false
                 ) { key, row in
                     rows += 1
                     // A key this build cannot parse is treated as unknown: that file is simply read again.
@@ -136,10 +132,16 @@ public final class SQLiteEstateStore: EstateStore {
                         )
                     }
                 }
+                // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
                 return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows))
             }
         }
         return FileIndex(root: root, pseudonymiser: pseudonymiser, table: table, basis: basis)
+    }
+
+    /// The id of the organisation's newest finished scan (of any root).
+    static func newestScan(_ db: Database, organisation: Int) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scans WHERE organisation = ?", arguments: [organisation])
     }
 
     public func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp? {
@@ -185,6 +187,32 @@ public final class SQLiteEstateStore: EstateStore {
                         catalog: CatalogStamp(version: row["catalog_version"], digest: row["catalog_digest"]),
                         new: row["new_count"], changed: row["changed_count"], unchanged: row["unchanged_count"],
                         deleted: row["deleted_count"])
+                }
+            }
+        }
+    }
+
+    public func documentTallies(organisation: Int?, root: String) async throws -> [DocumentTally] {
+        let root = normalisedRoot(root)
+        let rootFolder = pseudonymiser.pathKey(root)
+        let rootKey = pseudonymiser.rootKey(root)
+        let organisation = organisation ?? 0
+        return try await Self.run("document tallies") {
+            try await queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        \(DocumentScope.subtree)
+                        SELECT family, format, suite, suite_version_line, odf_version, error, encrypted <> 0,
+                            warnings > 0, COUNT(*)
+                        FROM documents WHERE organisation = ?
+                            AND (folder_key IN sub OR (folder_key IS NULL AND root_key = ?))
+                        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+                        """, arguments: [rootFolder, organisation, organisation, rootKey]
+                ).map { row in
+                    DocumentTally(
+                        family: row[0], format: row[1], suite: row[2], suiteVersionLine: row[3], odfVersion: row[4],
+                        error: row[5], encrypted: row[6], withWarnings: row[7], count: row[8])
                 }
             }
         }
@@ -273,6 +301,120 @@ public final class SQLiteEstateStore: EstateStore {
         }
     }
 
+    // MARK: Classification
+
+    public func classificationStamp() async throws -> CatalogStamp? {
+        try await Self.run("read classification catalog") {
+            try await queue.read { db in
+                ClassificationSetting.decode(
+                    try String.fetchOne(
+                        db, sql: "SELECT value FROM store_settings WHERE key = ?",
+                        arguments: [ClassificationSetting.key]))
+            }
+        }
+    }
+
+    public func reclassify(with classifier: any StoredRowClassifier) async throws -> ReclassificationSummary {
+        try await Self.run("reclassify") {
+            try await queue.write { db in
+                let previous = ClassificationSetting.decode(
+                    try String.fetchOne(
+                        db, sql: "SELECT value FROM store_settings WHERE key = ?",
+                        arguments: [ClassificationSetting.key]))
+                // Each distinct input is asked once; a temporary table of answers then updates the rows in one
+                // statement, touching only those whose answer changed.
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TABLE reclassified_documents (family TEXT, generator TEXT, application TEXT,
+                            app_version TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT)
+                        """)
+                defer { try? db.execute(sql: "DROP TABLE temp.reclassified_documents") }
+                let documentKeys = try Row.fetchAll(
+                    db, sql: "SELECT DISTINCT family, generator, application, app_version FROM documents")
+                let addDocument = try db.makeStatement(
+                    sql: "INSERT INTO reclassified_documents VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for key in documentKeys {
+                    let family: String = key[0]
+                    let generator: String? = key[1]
+                    let application: String? = key[2]
+                    let appVersion: String? = key[3]
+                    guard
+                        let answer = classifier.classifyDocument(
+                            family: family, generator: generator, application: application, appVersion: appVersion)
+                    else { continue }
+                    try addDocument.execute(arguments: [
+                        family, generator, application, appVersion, answer.product, answer.version, answer.versionLine,
+                    ])
+                }
+                try db.execute(
+                    sql: "CREATE INDEX temp.reclassified_documents_key ON reclassified_documents (generator)")
+                try db.execute(
+                    sql: """
+                        UPDATE documents SET suite = m.suite, suite_version = m.suite_version,
+                            suite_version_line = m.suite_version_line
+                        FROM reclassified_documents m
+                        WHERE documents.generator IS m.generator AND documents.family = m.family
+                            AND documents.application IS m.application AND documents.app_version IS m.app_version
+                            AND (documents.suite IS NOT m.suite OR documents.suite_version IS NOT m.suite_version
+                                OR documents.suite_version_line IS NOT m.suite_version_line)
+                        """)
+                let documentsChanged = db.changesCount
+
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TABLE reclassified_software (title TEXT, publisher TEXT, version TEXT,
+                            package TEXT, platform TEXT, old_rule TEXT, product TEXT, product_version TEXT,
+                            version_line TEXT, component TEXT, counts_as_installation INTEGER, rule TEXT)
+                        """)
+                defer { try? db.execute(sql: "DROP TABLE temp.reclassified_software") }
+                let softwareKeys = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT COALESCE(classified_title, title), publisher, version, package, platform, rule
+                        FROM software
+                        """)
+                let addSoftware = try db.makeStatement(
+                    sql: "INSERT INTO reclassified_software VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for key in softwareKeys {
+                    let title: String = key[0]
+                    let rule: String = key[5]
+                    let answer = classifier.classifySoftware(
+                        title: title, publisher: key[1], version: key[2], package: key[3], platform: key[4],
+                        rule: rule)
+                    try addSoftware.execute(arguments: [
+                        title, key[1] as String?, key[2] as String?, key[3] as String?, key[4] as String?, rule,
+                        answer.product, answer.version, answer.versionLine, answer.component,
+                        answer.countsAsInstallation, answer.rule,
+                    ])
+                }
+                try db.execute(sql: "CREATE INDEX temp.reclassified_software_key ON reclassified_software (title)")
+                try db.execute(
+                    sql: """
+                        UPDATE software SET product = m.product, product_version = m.product_version,
+                            version_line = m.version_line, component = m.component,
+                            counts_as_installation = m.counts_as_installation, rule = m.rule
+                        FROM reclassified_software m
+                        WHERE m.title = COALESCE(software.classified_title, software.title)
+                            AND software.publisher IS m.publisher AND software.version IS m.version
+                            AND software.package IS m.package AND software.platform IS m.platform
+                            AND software.rule = m.old_rule
+                            AND (software.product IS NOT m.product OR software.product_version IS NOT m.product_version
+                                OR software.version_line IS NOT m.version_line OR software.component IS NOT m.component
+                                OR software.counts_as_installation IS NOT m.counts_as_installation
+                                OR software.rule IS NOT m.rule)
+                        """)
+                let softwareChanged = db.changesCount
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO store_settings (key, value) VALUES (?, ?)",
+                    arguments: [ClassificationSetting.key, ClassificationSetting.encode(classifier.stamp)])
+                return ReclassificationSummary(
+                    previous: previous, catalog: classifier.stamp, documentKeys: documentKeys.count,
+                    documentsChanged: documentsChanged, softwareKeys: softwareKeys.count,
+                    softwareChanged: softwareChanged)
+            }
+        }
+    }
+
     // MARK: Aggregates
 
     public func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount] {
@@ -282,7 +424,7 @@ public final class SQLiteEstateStore: EstateStore {
                     db,
                     sql: """
                         SELECT family, format, suite, suite_version_line, odf_version, year, COUNT(*) AS n
-                        FROM documents WHERE organisation IN (?, 0)
+                        FROM documents WHERE organisation IN (?, 0) AND error IS NULL
                         GROUP BY family, format, suite, suite_version_line, odf_version, year
                         """, arguments: [organisation]
                 ).map { row in
@@ -321,7 +463,30 @@ public final class SQLiteEstateStore: EstateStore {
         }
     }
 
-    public func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount] {
+    public func scanDates(organisation: Int) async throws -> DataDates {
+        try await Self.run("scan dates") {
+            try await queue.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MIN(newest), MAX(newest) FROM (
+                            SELECT MAX(s.finished) AS newest FROM scans s
+                            WHERE s.organisation IN (?, 0) AND s.root_key IN (
+                                SELECT DISTINCT root_key FROM documents WHERE organisation IN (?, 0))
+                            GROUP BY s.root_key)
+                        """, arguments: [organisation, organisation])
+                let oldest: Double? = row?[0]
+                let newest: Double? = row?[1]
+                return DataDates(
+                    oldest: oldest.map(Date.init(timeIntervalSince1970:)),
+                    newest: newest.map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func installationCounts(
+        organisation: Int, observedSince: Date?
+    ) async throws -> [Submission.InstallationCount] {
         try await Self.run("count installations") {
             try await queue.read { db in
                 try Row.fetchAll(
@@ -329,9 +494,9 @@ public final class SQLiteEstateStore: EstateStore {
                     sql: """
                         SELECT product, version_line,
                             COUNT(DISTINCT host) + COALESCE(SUM(CASE WHEN host IS NULL THEN install_count END), 0) AS n
-                        FROM software WHERE organisation = ? AND counts_as_installation <> 0
+                        FROM software s WHERE \(CurrentSoftware.sqlite) AND counts_as_installation <> 0
                         GROUP BY product, version_line
-                        """, arguments: [organisation]
+                        """, arguments: CurrentSoftware.arguments(organisation, observedSince)
                 ).map { row in
                     Submission.InstallationCount(
                         product: row["product"], versionLine: row["version_line"], hosts: row["n"])
@@ -340,37 +505,57 @@ public final class SQLiteEstateStore: EstateStore {
         }
     }
 
-    public func distinctHosts(organisation: Int) async throws -> Int {
+    public func distinctHosts(organisation: Int, observedSince: Date?) async throws -> Int {
         try await Self.run("count hosts") {
             try await queue.read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(DISTINCT host) FROM software WHERE organisation = ?",
-                    arguments: [organisation]) ?? 0
+                    db, sql: "SELECT COUNT(*) FROM host_inventories WHERE organisation = ? AND observed >= ?",
+                    arguments: [organisation, CurrentSoftware.cutoff(observedSince)]) ?? 0
             }
         }
     }
 
-    public func lastImportFinished(organisation: Int) async throws -> Date? {
-        try await Self.run("last import") {
+    public func inventoryDates(organisation: Int, observedSince: Date?) async throws -> InventoryDates {
+        let cutoff = CurrentSoftware.cutoff(observedSince)
+        return try await Self.run("inventory dates") {
             try await queue.read { db in
-                try Double.fetchOne(
-                    db, sql: "SELECT MAX(finished) FROM imports WHERE organisation = ? AND software_records > 0",
-                    arguments: [organisation]
-                ).map(Date.init(timeIntervalSince1970:))
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MIN(observed), MAX(observed),
+                            (SELECT COUNT(*) FROM host_inventories WHERE organisation = ? AND observed < ?),
+                            (SELECT COUNT(*) FROM aggregate_inventories WHERE organisation = ? AND observed < ?)
+                        FROM (
+                            SELECT observed FROM host_inventories WHERE organisation = ? AND observed >= ?
+                            UNION ALL
+                            SELECT observed FROM aggregate_inventories WHERE organisation = ? AND observed >= ?)
+                        """,
+                    arguments: [
+                        organisation, cutoff, organisation, cutoff, organisation, cutoff, organisation, cutoff,
+                    ])
+                let oldest: Double? = row?[0]
+                let newest: Double? = row?[1]
+                return InventoryDates(
+                    dates: DataDates(
+                        oldest: oldest.map(Date.init(timeIntervalSince1970:)),
+                        newest: newest.map(Date.init(timeIntervalSince1970:))),
+                    staleHosts: row?[2] ?? 0, staleAggregates: row?[3] ?? 0)
             }
         }
     }
 
-    public func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle] {
+    public func unknownTitles(
+        organisation: Int, limit: Int, observedSince: Date?
+    ) async throws -> [Submission.UnknownTitle] {
         try await Self.run("unknown titles") {
             try await queue.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT title, publisher, COUNT(*) AS n FROM software
-                        WHERE organisation = ? AND product = 'unknown'
+                        SELECT title, publisher, COUNT(*) AS n FROM software s
+                        WHERE \(CurrentSoftware.sqlite) AND product = 'unknown'
                         GROUP BY title, publisher ORDER BY n DESC, title, publisher LIMIT ?
-                        """, arguments: [organisation, limit]
+                        """, arguments: CurrentSoftware.arguments(organisation, observedSince) + [limit]
                 ).map { Submission.UnknownTitle(title: $0["title"], publisher: $0["publisher"], count: $0["n"]) }
             }
         }

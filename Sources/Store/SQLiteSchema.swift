@@ -190,7 +190,156 @@ public enum StoreSchema {
                         """,
                     ]
             ),
+            // The store holds the estate as it is now (docs/usage/lifecycle.md):
+            // - one document is one file, whichever root reached it: unique by (organisation, path key), with the
+            //   keyed hash of its folder and a `folders` tree of keyed hashes, so a scan of a folder can find every
+            //   stored document below it (deletions inside a subfolder, nested and overlapping roots);
+            // - the raw inputs of a document's classification (OOXML `Application`/`AppVersion`) are kept, so a
+            //   changed catalog reclassifies stored rows instead of leaving them as the old catalog said;
+            // - a host's software is the list from its newest inventory (`host_inventories`), and host-less
+            //   exports (aggregates) count from the newest import of the same kind (`aggregate_inventories`):
+            //   older rows stay, but no figure counts them.
+            // Documents stored twice under nested roots are merged (the row read last wins); rows stored before
+            // this step have no folder and are read again by the next scan of their root.
+            Step(
+                version: 4, name: "v4-estate-as-now",
+                statements: documentsV4(dialect: dialect, serial: serial, real: real, bigint: bigint, boolean: boolean)
+                    + [
+                        """
+                        CREATE TABLE folders (
+                            organisation INTEGER NOT NULL,
+                            folder_key TEXT NOT NULL,
+                            parent_key TEXT,
+                            PRIMARY KEY (organisation, folder_key)
+                        )
+                        """,
+                        "CREATE INDEX folders_parent ON folders (organisation, parent_key)",
+                        // What the catalog was asked about a line when it is not its title (Defender's name and
+                        // vendor joined), so reclassification asks the same.
+                        "ALTER TABLE software ADD COLUMN classified_title TEXT",
+                        "ALTER TABLE imports ADD COLUMN observed \(real)",
+                        "UPDATE imports SET observed = finished",
+                        """
+                        CREATE TABLE host_inventories (
+                            organisation INTEGER NOT NULL,
+                            host TEXT NOT NULL,
+                            import_id \(bigint) NOT NULL,
+                            observed \(real) NOT NULL,
+                            PRIMARY KEY (organisation, host)
+                        )
+                        """,
+                        """
+                        CREATE TABLE aggregate_inventories (
+                            organisation INTEGER NOT NULL,
+                            format TEXT NOT NULL,
+                            import_id \(bigint) NOT NULL,
+                            observed \(real) NOT NULL,
+                            PRIMARY KEY (organisation, format)
+                        )
+                        """,
+                        // Existing software lists: each host's newest import is its current list, each kind's
+                        // newest host-less import its current aggregate.
+                        """
+                        INSERT INTO host_inventories (organisation, host, import_id, observed)
+                        SELECT s.organisation, s.host, MAX(s.import_id), 0 FROM software s
+                        WHERE s.host IS NOT NULL GROUP BY s.organisation, s.host
+                        """,
+                        """
+                        UPDATE host_inventories SET observed = (
+                            SELECT i.observed FROM imports i WHERE i.id = host_inventories.import_id)
+                        """,
+                        """
+                        INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
+                        SELECT s.organisation, i.format, MAX(s.import_id), 0 FROM software s
+                        JOIN imports i ON i.id = s.import_id
+                        WHERE s.host IS NULL GROUP BY s.organisation, i.format
+                        """,
+                        """
+                        UPDATE aggregate_inventories SET observed = (
+                            SELECT i.observed FROM imports i WHERE i.id = aggregate_inventories.import_id)
+                        """,
+                    ]
+                    + (dialect == .postgres
+                        ? []
+                        : [
+                            // Snapshots were per root; rows now belong to folders, so every root reads its rows once.
+                            "DELETE FROM file_index_snapshots",
+                            "DELETE FROM file_index_snapshot_stamps",
+                        ])
+            ),
         ]
+    }
+
+    /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.
+    private static func documentsV4(
+        dialect: Dialect, serial: String, real: String, bigint: String, boolean: String
+    ) -> [String] {
+        let columns = """
+            organisation, root_key, path_key, path, top_folder, family, container, format, mimetype, odf_version,
+            generator, suite, suite_version, suite_version_line, encrypted, year, error, warnings, size, modified,
+            first_scan, last_scan
+            """
+        switch dialect {
+        case .sqlite:
+            return [
+                """
+                CREATE TABLE documents_v4 (
+                    id \(serial),
+                    organisation INTEGER NOT NULL,
+                    root_key TEXT NOT NULL,
+                    path_key TEXT NOT NULL,
+                    folder_key TEXT,
+                    path TEXT,
+                    top_folder TEXT,
+                    family TEXT NOT NULL,
+                    container TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    mimetype TEXT,
+                    odf_version TEXT,
+                    generator TEXT,
+                    application TEXT,
+                    app_version TEXT,
+                    suite TEXT,
+                    suite_version TEXT,
+                    suite_version_line TEXT,
+                    encrypted \(boolean) NOT NULL,
+                    year INTEGER,
+                    error TEXT,
+                    warnings INTEGER NOT NULL,
+                    size \(bigint) NOT NULL,
+                    modified \(real) NOT NULL,
+                    first_scan \(bigint) NOT NULL,
+                    last_scan \(bigint) NOT NULL,
+                    UNIQUE (organisation, path_key)
+                )
+                """,
+                // In the order read, so of a file stored under two roots the row read last replaces the other.
+                """
+                INSERT OR REPLACE INTO documents_v4 (\(columns))
+                SELECT \(columns) FROM documents ORDER BY last_scan, id
+                """,
+                "DROP TABLE documents",
+                "ALTER TABLE documents_v4 RENAME TO documents",
+                "CREATE INDEX documents_folders ON documents (organisation, folder_key, path_key, size, modified)",
+                "CREATE INDEX documents_roots ON documents (organisation, root_key) WHERE folder_key IS NULL",
+            ]
+        case .postgres:
+            return [
+                """
+                DELETE FROM documents d USING documents e
+                WHERE e.organisation = d.organisation AND e.path_key = d.path_key
+                    AND (e.last_scan, e.id) > (d.last_scan, d.id)
+                """,
+                "ALTER TABLE documents DROP CONSTRAINT documents_organisation_root_key_path_key_key",
+                "ALTER TABLE documents ADD CONSTRAINT documents_organisation_path_key_key UNIQUE (organisation, path_key)",
+                "ALTER TABLE documents ADD COLUMN folder_key TEXT",
+                "ALTER TABLE documents ADD COLUMN application TEXT",
+                "ALTER TABLE documents ADD COLUMN app_version TEXT",
+                "DROP INDEX IF EXISTS documents_stamps",
+                "CREATE INDEX documents_folders ON documents (organisation, folder_key, path_key, size, modified)",
+                "CREATE INDEX documents_roots ON documents (organisation, root_key) WHERE folder_key IS NULL",
+            ]
+        }
     }
 
     /// GRDB's migrator over the SQLite steps.

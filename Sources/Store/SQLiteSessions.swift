@@ -18,6 +18,8 @@ actor SQLiteScanSession: IndexBasedSession {
     private var stagedKeys: Set<PathDigest> = []
     private var unchangedKeys = UnchangedKeys()
     private var basis: FileIndex.Basis?
+    /// The folders above the files read, stored with the scan so later scans of any folder can find them.
+    private var folders = FolderChain()
 
     func indexBasis(_ basis: FileIndex.Basis) {
         self.basis = basis
@@ -38,11 +40,11 @@ actor SQLiteScanSession: IndexBasedSession {
                 try db.execute(
                     sql: """
                         CREATE TEMP TABLE \(stage) (
-                            path_key TEXT PRIMARY KEY, path TEXT, top_folder TEXT, family TEXT NOT NULL,
-                            container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT, odf_version TEXT,
-                            generator TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT,
-                            encrypted INTEGER NOT NULL, year INTEGER, error TEXT, warnings INTEGER NOT NULL,
-                            size INTEGER NOT NULL, modified REAL NOT NULL)
+                            path_key TEXT PRIMARY KEY, folder_key TEXT, path TEXT, top_folder TEXT,
+                            family TEXT NOT NULL, container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT,
+                            odf_version TEXT, generator TEXT, application TEXT, app_version TEXT, suite TEXT,
+                            suite_version TEXT, suite_version_line TEXT, encrypted INTEGER NOT NULL, year INTEGER,
+                            error TEXT, warnings INTEGER NOT NULL, size INTEGER NOT NULL, modified REAL NOT NULL)
                         """)
             }
         }
@@ -58,20 +60,22 @@ actor SQLiteScanSession: IndexBasedSession {
         for row in rows {
             if let digest = PathDigest(key: row.pathKey) { stagedKeys.insert(digest) }
         }
+        for record in records { folders.add(folderOf: record.path, pseudonymiser: store.pseudonymiser) }
         let stage = self.stage
         try await SQLiteEstateStore.run("stage scan records") {
             try await store.queue.writeWithoutTransaction { db in
                 try db.inTransaction(.deferred) {
                     let statement = try db.cachedStatement(
                         sql: """
-                            INSERT OR REPLACE INTO \(stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT OR REPLACE INTO \(stage)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """)
                     for row in rows {
                         try statement.execute(arguments: [
-                            row.pathKey, row.path, row.topFolder, row.family, row.container, row.format,
-                            row.mimetype, row.odfVersion, row.generator, row.suite, row.suiteVersion,
-                            row.suiteVersionLine, row.encrypted, row.year, row.error, row.warnings, row.size,
-                            row.modified,
+                            row.pathKey, row.folderKey, row.path, row.topFolder, row.family, row.container,
+                            row.format, row.mimetype, row.odfVersion, row.generator, row.application,
+                            row.appVersion, row.suite, row.suiteVersion, row.suiteVersionLine, row.encrypted,
+                            row.year, row.error, row.warnings, row.size, row.modified,
                         ])
                     }
                     return .commit
@@ -111,17 +115,18 @@ actor SQLiteScanSession: IndexBasedSession {
         let header = self.header
         let stage = self.stage
         let rootKey = self.rootKey
+        let rootFolder = store.pseudonymiser.pathKey(root)
         let organisation = header.organisation ?? 0
         let root = self.root
         let stagedKeys = self.stagedKeys
         let unchangedKeys = self.unchangedKeys
         let basis = self.basis
+        let folderLinks = folders.take()
         let summary = try await SQLiteEstateStore.run("finish scan") {
             try await store.queue.write { db -> ScanSummary in
-                // Whether the root's documents are as the index found them: no scan of the root finished since.
-                let lastScan = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM scans WHERE organisation = ? AND root_key = ? ORDER BY id DESC LIMIT 1",
-                    arguments: [organisation, rootKey])
+                // Whether the documents are as the index found them: no scan of this organisation finished since
+                // (a scan of another root may have reached the same files).
+                let lastScan = try SQLiteEstateStore.newestScan(db, organisation: organisation)
                 let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
                 try db.execute(
                     sql: """
@@ -135,10 +140,10 @@ actor SQLiteScanSession: IndexBasedSession {
                         header.catalog.digest,
                     ])
                 let scanID = db.lastInsertedRowID
-                let scope = "d.organisation = \(organisation) AND d.root_key = '\(rootKey)'"
                 let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
+                // A document is one file wherever it was reached from: matched by organisation and path key.
                 // Nothing read (the unchanged rescan): nothing new or read again, and no reason to touch the
-                // root's documents, whose pages the index, read from its snapshot, left uncached.
+                // documents, whose pages the index, read from its snapshot, left uncached.
                 let new =
                     staged == 0
                     ? 0
@@ -146,8 +151,8 @@ actor SQLiteScanSession: IndexBasedSession {
                         db,
                         sql: """
                             SELECT COUNT(*) FROM \(stage) s WHERE NOT EXISTS (
-                                SELECT 1 FROM documents d WHERE \(scope) AND d.path_key = s.path_key)
-                            """) ?? 0
+                                SELECT 1 FROM documents d WHERE d.organisation = ? AND d.path_key = s.path_key)
+                            """, arguments: [organisation]) ?? 0
                 // A file read again with the same size and time is unchanged, not changed. The stage drives
                 // the join (CROSS JOIN keeps SQLite's order): a few files read must not walk the whole root.
                 let sameRead =
@@ -157,52 +162,56 @@ actor SQLiteScanSession: IndexBasedSession {
                         db,
                         sql: """
                             SELECT COUNT(*) FROM \(stage) s CROSS JOIN documents d
-                            ON \(scope) AND d.path_key = s.path_key
+                            ON d.organisation = ? AND d.path_key = s.path_key
                             WHERE d.size = s.size AND d.modified = s.modified
-                            """) ?? 0
-                // Known − seen. Every unchanged key came from the index of this root, so when the counts add
-                // up nothing is gone and the root's keys need not be read at all (the common rescan).
+                            """, arguments: [organisation]) ?? 0
+                // Known − seen, over every document stored below the root. Every unchanged key came from the
+                // index of this root, so when the counts add up nothing is gone and the keys need not be read.
                 let known =
                     try knownFromIndex
-                    ?? Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM documents WHERE organisation = ? AND root_key = ?",
-                        arguments: [organisation, rootKey]) ?? 0
+                    ?? DocumentScope.count(db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey)
                 // A file asked about and then read anyway counts from the stage, not as skipped.
                 var skipped = unchangedKeys.count(excluding: stagedKeys)
                 var gone: [String] = []
                 if known != staged - new + skipped {
                     (skipped, gone) = try Self.partitionKnown(
-                        db, organisation: organisation, rootKey: rootKey, staged: stagedKeys,
+                        db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey, staged: stagedKeys,
                         unchanged: unchangedKeys)
                 }
                 var deleted = 0
                 let delete = try db.cachedStatement(
-                    sql: "DELETE FROM documents WHERE organisation = ? AND root_key = ? AND path_key = ?")
+                    sql: "DELETE FROM documents WHERE organisation = ? AND path_key = ?")
                 for key in gone {
-                    try delete.execute(arguments: [organisation, rootKey, key])
+                    try delete.execute(arguments: [organisation, key])
                     deleted += db.changesCount
                 }
+                let link = try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO folders (organisation, folder_key, parent_key) VALUES (?, ?, ?)")
+                for folder in folderLinks { try link.execute(arguments: [organisation, folder.key, folder.parent]) }
                 try db.execute(
                     sql: """
-                        INSERT INTO documents (organisation, root_key, path_key, path, top_folder, family, container,
-                            format, mimetype, odf_version, generator, suite, suite_version, suite_version_line,
-                            encrypted, year, error, warnings, size, modified, first_scan, last_scan)
-                        SELECT \(organisation), '\(rootKey)', path_key, path, top_folder, family, container, format,
-                            mimetype, odf_version, generator, suite, suite_version, suite_version_line, encrypted, year,
-                            error, warnings, size, modified, \(scanID), \(scanID)
+                        INSERT INTO documents (organisation, root_key, path_key, folder_key, path, top_folder, family,
+                            container, format, mimetype, odf_version, generator, application, app_version, suite,
+                            suite_version, suite_version_line, encrypted, year, error, warnings, size, modified,
+                            first_scan, last_scan)
+                        SELECT ?, ?, path_key, folder_key, path, top_folder, family, container, format, mimetype,
+                            odf_version, generator, application, app_version, suite, suite_version,
+                            suite_version_line, encrypted, year, error, warnings, size, modified, ?, ?
                         FROM \(stage) WHERE true
-                        ON CONFLICT (organisation, root_key, path_key) DO UPDATE SET
-                            path = excluded.path, top_folder = excluded.top_folder, family = excluded.family,
+                        ON CONFLICT (organisation, path_key) DO UPDATE SET
+                            root_key = excluded.root_key, folder_key = excluded.folder_key, path = excluded.path,
+                            top_folder = excluded.top_folder, family = excluded.family,
                             container = excluded.container, format = excluded.format, mimetype = excluded.mimetype,
-                            odf_version = excluded.odf_version, generator = excluded.generator, suite = excluded.suite,
-                            suite_version = excluded.suite_version, suite_version_line = excluded.suite_version_line,
-                            encrypted = excluded.encrypted, year = excluded.year, error = excluded.error,
-                            warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
-                            last_scan = excluded.last_scan
-                        """)
+                            odf_version = excluded.odf_version, generator = excluded.generator,
+                            application = excluded.application, app_version = excluded.app_version,
+                            suite = excluded.suite, suite_version = excluded.suite_version,
+                            suite_version_line = excluded.suite_version_line, encrypted = excluded.encrypted,
+                            year = excluded.year, error = excluded.error, warnings = excluded.warnings,
+                            size = excluded.size, modified = excluded.modified, last_scan = excluded.last_scan
+                        """, arguments: [organisation, rootKey, scanID, scanID])
                 try FileIndexSnapshot.update(
-                    db, organisation: organisation, rootKey: rootKey, previousScan: lastScan, scan: scanID,
-                    documentsChanged: staged > 0 || !gone.isEmpty)
+                    db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
+                    scan: scanID, documentsChanged: staged > 0 || !gone.isEmpty)
                 let changed = staged - new - sameRead
                 let unchanged = sameRead + skipped
                 try db.execute(
@@ -221,16 +230,16 @@ actor SQLiteScanSession: IndexBasedSession {
         return summary
     }
 
-    /// Reads the root's keys once: those skipped as unchanged are counted, those neither read nor skipped
-    /// are gone since the last scan.
+    /// Reads the keys of the documents below the root once: those skipped as unchanged are counted, those
+    /// neither read nor skipped are gone since the last scan.
     private static func partitionKnown(
-        _ db: Database, organisation: Int, rootKey: String, staged: Set<PathDigest>, unchanged: UnchangedKeys
+        _ db: Database, organisation: Int, rootFolder: String, rootKey: String, staged: Set<PathDigest>,
+        unchanged: UnchangedKeys
     ) throws -> (skipped: Int, gone: [String]) {
         var skipped = 0
         var gone: [String] = []
-        try forEachRow(
-            db, operation: "finish scan", sql: "SELECT path_key FROM documents WHERE organisation = ? AND root_key = ?",
-            arguments: [organisation, rootKey]
+        try DocumentScope.forEachKey(
+            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey, columns: "path_key"
         ) { key, _ in
             // A file read this time (staged) counts as new, changed or unchanged from the stage.
             let digest = PathDigest(keyBytes: key)
@@ -308,14 +317,15 @@ actor SQLiteImportSession: RowBatchImportSession {
                         sql: """
                             INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
                                 tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines,
-                                software_records, usage_declarations)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+                                software_records, usage_declarations, observed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
                             """,
                         arguments: [
                             header.organisation, header.fileHash, header.fileName, header.format,
                             header.started.timeIntervalSince1970, header.started.timeIntervalSince1970,
                             header.tool.name, header.tool.version, header.catalog.version, header.catalog.digest,
                             header.linesRead, header.unreadableLines,
+                            (header.observed ?? header.started).timeIntervalSince1970,
                         ])
                     return (db.lastInsertedRowID, nil)
                 } catch {
@@ -374,6 +384,7 @@ actor SQLiteImportSession: RowBatchImportSession {
         closed = true
         if let existing { return .alreadyImported(existing) }
         let importID = self.importID
+        let header = self.header
         let counts = (softwareCount, usageCount)
         let summary = try await SQLiteEstateStore.run("finish import") {
             try await store.queue.writeWithoutTransaction { db -> ImportSummary in
@@ -382,6 +393,8 @@ actor SQLiteImportSession: RowBatchImportSession {
                         sql:
                             "UPDATE imports SET finished = ?, software_records = ?, usage_declarations = ? WHERE id = ?",
                         arguments: [finished.timeIntervalSince1970, counts.0, counts.1, importID])
+                    try CurrentSoftware.adopt(
+                        db, importID: importID, observed: (header.observed ?? header.started).timeIntervalSince1970)
                     let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID])
                     try db.execute(sql: "COMMIT")
                     return SQLiteEstateStore.importSummary(row: row!)

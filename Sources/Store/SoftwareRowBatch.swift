@@ -11,8 +11,8 @@ import OverblikModel
 /// are released where they were made, not on another core), and SQLite copies nothing per value.
 struct SoftwareRowBatch: Sendable {
     /// Text columns per row, in insert order: source, host, title, publisher, version, package, platform,
-    /// product, product_version, version_line, component, rule.
-    static let textColumns = 12
+    /// product, product_version, version_line, component, rule, classified_title.
+    static let textColumns = 13
     /// Integer columns per row: organisation, line, install_count, counts_as_installation.
     static let integerColumns = 4
 
@@ -57,6 +57,7 @@ struct SoftwareRowBatch: Sendable {
         text(classification.versionLine)
         text(classification.component)
         text(classification.rule)
+        text(record.classificationTitle)
         integers.append(record.organisation ?? organisation)
         integers.append(record.line)
         integers.append(record.installCount)
@@ -84,16 +85,16 @@ struct SoftwareRowBatch: Sendable {
         texts.append(bytes.count - start)
     }
 
-    /// Rows per INSERT statement (18 parameters each, within SQLite's 999-parameter floor): one statement
+    /// Rows per INSERT statement (19 parameters each, within SQLite's 999-parameter floor): one statement
     /// step per group instead of per row.
     static let rowsPerStatement = 32
 
     static func insertSQL(rows: Int) -> String {
-        let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO software (import_id, organisation, source, line, host, title, publisher, version,
                 package, platform, install_count, install_date, product, product_version, version_line,
-                component, counts_as_installation, rule)
+                component, counts_as_installation, rule, classified_title)
             VALUES \(Array(repeating: tuple, count: rows).joined(separator: ", "))
             """
     }
@@ -112,7 +113,7 @@ struct SoftwareRowBatch: Sendable {
                 let rows = count - row >= group ? group : 1
                 let sqlite = rows == group ? grouped : single
                 for offset in 0..<rows {
-                    bind(row: row + offset, to: sqlite, first: Int32(offset * 18), base, importID)
+                    bind(row: row + offset, to: sqlite, first: Int32(offset * 19), base, importID)
                 }
                 let code = sqlite3_step(sqlite)
                 sqlite3_reset(sqlite)
@@ -130,14 +131,15 @@ struct SoftwareRowBatch: Sendable {
         }
     }
 
-    /// Binds row `row` to parameters `first + 1` ... `first + 18` of `sqlite`.
+    /// Binds row `row` to parameters `first + 1` ... `first + 19` of `sqlite`.
     @inline(__always)
     private func bind(
         row: Int, to sqlite: OpaquePointer, first: Int32, _ base: UnsafePointer<CChar>, _ importID: Int64
     ) {
         // Parameter number of each text column, in `texts` order.
-        let textParameters: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
-            (3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 18)
+        let textParameters:
+            (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
+                (3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 18, 19)
         sqlite3_bind_int64(sqlite, first + 1, importID)
         let integer = row * Self.integerColumns
         sqlite3_bind_int64(sqlite, first + 2, Int64(integers[integer]))

@@ -5,6 +5,8 @@ import Crypto
 /// Column values of one stored document, shared by both backends so they store the same thing.
 public struct DocumentRow: Sendable, Hashable {
     public var pathKey: String
+    /// Keyed hash of the folder holding the file (its absolute path without the name); see ``FolderChain``.
+    public var folderKey: String?
     public var path: String?
     public var topFolder: String?
     public var family: String
@@ -13,6 +15,9 @@ public struct DocumentRow: Sendable, Hashable {
     public var mimetype: String?
     public var odfVersion: String?
     public var generator: String?
+    /// OOXML `Application` and `AppVersion`: with `generator`, what the suite was classified from.
+    public var application: String?
+    public var appVersion: String?
     public var suite: String?
     public var suiteVersion: String?
     public var suiteVersionLine: String?
@@ -27,6 +32,7 @@ public struct DocumentRow: Sendable, Hashable {
     /// path only as a keyed hash plus top-level folder unless `includePaths`.
     public init(record: DocumentRecord, root: String, pseudonymiser: Pseudonymiser, includePaths: Bool) {
         pathKey = pseudonymiser.pathKey(record.path)
+        folderKey = FolderChain.folder(of: record.path).map(pseudonymiser.pathKey)
         path = includePaths ? record.path : nil
         topFolder = Pseudonymiser.topFolder(path: record.path, root: root)
         family = record.family.rawValue
@@ -35,6 +41,8 @@ public struct DocumentRow: Sendable, Hashable {
         mimetype = record.mimetype
         odfVersion = record.odfVersion
         generator = record.generator
+        application = record.application
+        appVersion = record.appVersion
         suite = record.suite
         suiteVersion = record.suiteVersion
         suiteVersionLine = record.suiteVersionLine
@@ -81,4 +89,42 @@ public func encodeSubmission(_ submission: Submission, pretty: Bool = true) thro
 
 public func decodeSubmission(_ data: Data) throws -> Submission {
     try SubmissionDigest.decoder().decode(Submission.self, from: data)
+}
+
+/// The folders above a scan's documents, as keyed hashes each with its parent's, up to `/`: stored in `folders`,
+/// they let a scan of any folder find every document below it without a path ever being stored.
+public struct FolderChain: Sendable {
+    public struct Link: Sendable, Hashable {
+        public var key: String
+        public var parent: String?
+    }
+
+    public init() {}
+
+    private var seen: Set<String> = []
+    /// Folders not yet handed out by ``take()``.
+    private var pending: [Link] = []
+
+    /// The folder holding `path` (`/srv/a` for `/srv/a/b.odt`, `/` for `/b.odt`); nil for a bare name.
+    public static func folder(of path: String) -> String? {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        if slash == path.utf8.startIndex { return path.utf8.count > 1 ? "/" : nil }
+        return String(path[..<slash])
+    }
+
+    /// Adds the folder of `path` and every folder above it not added before.
+    public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) {
+        var current = Self.folder(of: path)
+        while let folder = current, seen.insert(folder).inserted {
+            let parent = Self.folder(of: folder)
+            pending.append(Link(key: pseudonymiser.pathKey(folder), parent: parent.map(pseudonymiser.pathKey)))
+            current = parent
+        }
+    }
+
+    /// The folders added since the last call.
+    public mutating func take() -> [Link] {
+        defer { pending.removeAll() }
+        return pending
+    }
 }

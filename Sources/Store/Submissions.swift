@@ -150,11 +150,19 @@ public struct ExportOptions: Sendable {
     public var catalog: CatalogStamp?
     /// At most this many unknown titles (most frequent first).
     public var unknownTitleLimit: Int
+    /// Hosts (and host-less exports) whose newest inventory is older than this before the period's end (or
+    /// before `created`, if earlier) are stale and not counted; nil counts them however old.
+    public var maximumInventoryAge: TimeInterval?
+
+    /// The default ``maximumInventoryAge``: a year.
+    public static let defaultMaximumInventoryAge: TimeInterval = 365 * 86_400
 
     public init(
         organisation: Authority, period: String, comment: String? = nil, includeUnknownTitles: Bool = false,
-        synthetic: Bool = false, created: Date = Date(), catalog: CatalogStamp? = nil, unknownTitleLimit: Int = 200
+        synthetic: Bool = false, created: Date = Date(), catalog: CatalogStamp? = nil, unknownTitleLimit: Int = 200,
+        maximumInventoryAge: TimeInterval? = ExportOptions.defaultMaximumInventoryAge
     ) {
+        self.maximumInventoryAge = maximumInventoryAge
         self.organisation = organisation
         self.period = period
         self.comment = comment
@@ -172,12 +180,48 @@ public struct ExportOptions: Sendable {
         text.range(of: periodPattern, options: .regularExpression) != nil
     }
 
+    /// The first moment after `period` (UTC): 2026 → 2027-01-01, 2026-H1 → 2026-07-01, 2026-Q4 → 2027-01-01,
+    /// 2026-11 → 2026-12-01. Nil for a text that is not a period.
+    public static func end(of period: String) -> Date? {
+        guard isValidPeriod(period), let year = Int(period.prefix(4)) else { return nil }
+        let rest = period.dropFirst(5)
+        var month = 13
+        if rest.hasPrefix("H") {
+            month = rest == "H1" ? 7 : 13
+        } else if rest.hasPrefix("Q") {
+            month = 1 + 3 * (Int(rest.dropFirst()) ?? 4)
+        } else if let number = Int(rest) {
+            month = number + 1
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: month > 12 ? year + 1 : year, month: month > 12 ? 1 : month))
+    }
+
     /// The current calendar year, the default period.
     public static func defaultPeriod(now: Date = Date()) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return String(calendar.component(.year, from: now))
     }
+}
+
+/// Why `export` refused to write a submission.
+public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// The store holds data observed after the period ended: it holds the estate as it is now, not as it was.
+    case dataAfterPeriod(organisation: String, period: String, newest: Date, periodEnd: Date)
+
+    public var description: String {
+        switch self {
+        case .dataAfterPeriod(let organisation, let period, let newest, let periodEnd):
+            let format = ISO8601DateFormatter()
+            return "The store holds data for \(organisation) observed on \(format.string(from: newest)), after period "
+                + "\(period) ended (\(format.string(from: periodEnd))). A store holds the estate as it is now, so it "
+                + "cannot describe an earlier period: export a period that includes that date."
+        }
+    }
+
+    public var errorDescription: String? { description }
 }
 
 /// Builds a submission from an authority's store: aggregates only.
@@ -187,14 +231,27 @@ public enum SubmissionBuilder {
 
     public static func build(from store: any EstateStore, options: ExportOptions) async throws -> Submission {
         let code = options.organisation.code
+        // A submission for a period counts data observed by the period's end; hosts not inventoried within the
+        // maximum age before then (or before now, for a period still running) are stale.
+        let periodEnd = ExportOptions.end(of: options.period)
+        let reference = min(periodEnd ?? options.created, options.created)
+        let observedSince = options.maximumInventoryAge.map { reference.addingTimeInterval(-$0) }
+        let scanDates = try await store.scanDates(organisation: code)
+        let inventory = try await store.inventoryDates(organisation: code, observedSince: observedSince)
+        if let periodEnd, let newest = [scanDates.newest, inventory.dates.newest].compactMap({ $0 }).max(),
+            newest >= periodEnd
+        {
+            throw ExportError.dataAfterPeriod(
+                organisation: options.organisation.name, period: options.period, newest: newest, periodEnd: periodEnd)
+        }
         let documents = Submission.Documents(
-            asOf: try await store.lastScanFinished(organisation: code).map(wholeSeconds),
+            asOf: scanDates.newest.map(wholeSeconds), oldest: scanDates.oldest.map(wholeSeconds),
             counts: try await store.documentCounts(organisation: code),
             errors: try await store.documentErrorCounts(organisation: code))
         let installations = Submission.Installations(
-            asOf: try await store.lastImportFinished(organisation: code).map(wholeSeconds),
-            hosts: try await store.distinctHosts(organisation: code),
-            counts: try await store.installationCounts(organisation: code))
+            asOf: inventory.dates.newest.map(wholeSeconds), oldest: inventory.dates.oldest.map(wholeSeconds),
+            hosts: try await store.distinctHosts(organisation: code, observedSince: observedSince),
+            counts: try await store.installationCounts(organisation: code, observedSince: observedSince))
         // Where a declaration was read from (a file name on the authority's machine) stays home.
         let usage = try await store.usageDeclarations(organisation: code).map { declaration in
             var copy = declaration
@@ -204,9 +261,11 @@ public enum SubmissionBuilder {
         }
         var unknown: [Submission.UnknownTitle]?
         if options.includeUnknownTitles {
-            unknown = try await store.unknownTitles(organisation: code, limit: options.unknownTitleLimit)
+            unknown = try await store.unknownTitles(
+                organisation: code, limit: options.unknownTitleLimit, observedSince: observedSince)
         }
         var catalog = options.catalog
+        if catalog == nil { catalog = try await store.classificationStamp() }
         if catalog == nil {
             catalog = try await store.scans(organisation: code).first?.catalog
         }

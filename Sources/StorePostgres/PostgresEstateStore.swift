@@ -183,11 +183,20 @@ public final class PostgresEstateStore: EstateStore {
 
     public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
         let root = normalisedRoot(root)
-        let rootKey = pseudonymiser.rootKey(root)
+        let rootFolder = pseudonymiser.pathKey(root)
+        let organisation = organisation ?? 0
         var stamps: [String: FileStamp] = [:]
+        // Every document in the root's folder or below it, whichever root reached it. Rows from before folders
+        // were kept are left out, so the scan reads them once more and gives them their folder.
         for row in try await rows(
             "file index",
-            "SELECT path_key, size, modified FROM documents WHERE organisation = \(organisation ?? 0) AND root_key = \(rootKey)"
+            """
+            WITH RECURSIVE sub(k) AS (
+                SELECT \(rootFolder)::text UNION
+                SELECT f.folder_key FROM folders f JOIN sub ON f.organisation = \(organisation) AND f.parent_key = sub.k)
+            SELECT path_key, size, modified FROM documents
+            WHERE organisation = \(organisation) AND folder_key IN (SELECT k FROM sub)
+            """
         ) {
             let (key, size, modified) = try row.decode((String, Int64, Double).self)
             stamps[key] = FileStamp(size: size, modifiedSeconds: modified)
@@ -240,6 +249,31 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     // MARK: Imports
+
+    public func documentTallies(organisation: Int?, root: String) async throws -> [DocumentTally] {
+        let root = normalisedRoot(root)
+        let rootFolder = pseudonymiser.pathKey(root)
+        let rootKey = pseudonymiser.rootKey(root)
+        let organisation = organisation ?? 0
+        return try await rows(
+            "document tallies",
+            """
+            WITH RECURSIVE sub(k) AS (
+                SELECT \(rootFolder)::text UNION
+                SELECT f.folder_key FROM folders f JOIN sub ON f.organisation = \(organisation) AND f.parent_key = sub.k)
+            SELECT family, format, suite, suite_version_line, odf_version, error, encrypted, warnings > 0,
+                COUNT(*)::bigint
+            FROM documents WHERE organisation = \(organisation)
+                AND (folder_key IN (SELECT k FROM sub) OR (folder_key IS NULL AND root_key = \(rootKey)))
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            """
+        ).map { row in
+            let v = try row.decode((String, String, String?, String?, String?, String?, Bool, Bool, Int).self)
+            return DocumentTally(
+                family: v.0, format: v.1, suite: v.2, suiteVersionLine: v.3, odfVersion: v.4, error: v.5,
+                encrypted: v.6, withWarnings: v.7, count: v.8)
+        }
+    }
 
     public func beginImport(_ header: ImportHeader) async throws -> any ImportSession {
         let connection = try await Self.connect(settings)
@@ -334,6 +368,148 @@ public final class PostgresEstateStore: EstateStore {
         }
     }
 
+    // MARK: Classification
+
+    public func classificationStamp() async throws -> CatalogStamp? {
+        let value = try await rows(
+            "read classification catalog", "SELECT value FROM store_settings WHERE key = \(ClassificationSetting.key)"
+        ).first?.decode(String.self)
+        return ClassificationSetting.decode(value)
+    }
+
+    public func reclassify(with classifier: any StoredRowClassifier) async throws -> ReclassificationSummary {
+        let previous = try await classificationStamp()
+        return try await Self.run("reclassify") {
+            try await main.run { connection in
+                try await connection.query("BEGIN", logger: Self.logger)
+                do {
+                    // Each distinct input is asked once; a temporary table of answers then updates the rows in
+                    // one statement, touching only those whose answer changed.
+                    try await connection.query(
+                        """
+                        CREATE TEMP TABLE reclassified_documents (family TEXT, generator TEXT, application TEXT,
+                            app_version TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT) ON COMMIT DROP
+                        """, logger: Self.logger)
+                    var documentKeys = 0
+                    var payload = ""
+                    for try await key in try await connection.query(
+                        "SELECT DISTINCT family, generator, application, app_version FROM documents",
+                        logger: Self.logger
+                    ).decode((String, String?, String?, String?).self) {
+                        documentKeys += 1
+                        guard
+                            let answer = classifier.classifyDocument(
+                                family: key.0, generator: key.1, application: key.2, appVersion: key.3)
+                        else { continue }
+                        payload +=
+                            [
+                                copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3),
+                                copyField(answer.product), copyField(answer.version), copyField(answer.versionLine),
+                            ].joined(separator: "\t") + "\n"
+                    }
+                    if !payload.isEmpty {
+                        let documents = payload
+                        try await connection.copyFrom(table: "reclassified_documents", logger: Self.logger) {
+                            try await $0.write(ByteBuffer(string: documents))
+                        }
+                    }
+                    let documentsChanged = try await Self.updatedRows(
+                        connection,
+                        """
+                        WITH changed AS (
+                            UPDATE documents d SET suite = m.suite, suite_version = m.suite_version,
+                                suite_version_line = m.suite_version_line
+                            FROM reclassified_documents m
+                            WHERE d.family = m.family AND d.generator IS NOT DISTINCT FROM m.generator
+                                AND d.application IS NOT DISTINCT FROM m.application
+                                AND d.app_version IS NOT DISTINCT FROM m.app_version
+                                AND (d.suite IS DISTINCT FROM m.suite OR d.suite_version IS DISTINCT FROM m.suite_version
+                                    OR d.suite_version_line IS DISTINCT FROM m.suite_version_line)
+                            RETURNING 1)
+                        SELECT COUNT(*)::bigint FROM changed
+                        """)
+                    try await connection.query(
+                        """
+                        CREATE TEMP TABLE reclassified_software (title TEXT, publisher TEXT, version TEXT,
+                            package TEXT, platform TEXT, old_rule TEXT, product TEXT, product_version TEXT,
+                            version_line TEXT, component TEXT, counts_as_installation BOOLEAN, rule TEXT)
+                            ON COMMIT DROP
+                        """, logger: Self.logger)
+                    var softwareKeys = 0
+                    payload = ""
+                    for try await key in try await connection.query(
+                        """
+                        SELECT DISTINCT COALESCE(classified_title, title), publisher, version, package, platform, rule
+                        FROM software
+                        """, logger: Self.logger
+                    ).decode((String, String?, String?, String?, String?, String).self) {
+                        softwareKeys += 1
+                        let answer = classifier.classifySoftware(
+                            title: key.0, publisher: key.1, version: key.2, package: key.3, platform: key.4,
+                            rule: key.5)
+                        payload +=
+                            [
+                                copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3),
+                                copyField(key.4),
+                                copyField(key.5), copyField(answer.product), copyField(answer.version),
+                                copyField(answer.versionLine), copyField(answer.component),
+                                copyField(answer.countsAsInstallation), copyField(answer.rule),
+                            ].joined(separator: "\t") + "\n"
+                    }
+                    if !payload.isEmpty {
+                        let software = payload
+                        try await connection.copyFrom(table: "reclassified_software", logger: Self.logger) {
+                            try await $0.write(ByteBuffer(string: software))
+                        }
+                    }
+                    let softwareChanged = try await Self.updatedRows(
+                        connection,
+                        """
+                        WITH changed AS (
+                            UPDATE software s SET product = m.product, product_version = m.product_version,
+                                version_line = m.version_line, component = m.component,
+                                counts_as_installation = m.counts_as_installation, rule = m.rule
+                            FROM reclassified_software m
+                            WHERE m.title = COALESCE(s.classified_title, s.title)
+                                AND s.publisher IS NOT DISTINCT FROM m.publisher
+                                AND s.version IS NOT DISTINCT FROM m.version
+                                AND s.package IS NOT DISTINCT FROM m.package
+                                AND s.platform IS NOT DISTINCT FROM m.platform AND s.rule = m.old_rule
+                                AND (s.product IS DISTINCT FROM m.product
+                                    OR s.product_version IS DISTINCT FROM m.product_version
+                                    OR s.version_line IS DISTINCT FROM m.version_line
+                                    OR s.component IS DISTINCT FROM m.component
+                                    OR s.counts_as_installation IS DISTINCT FROM m.counts_as_installation
+                                    OR s.rule IS DISTINCT FROM m.rule)
+                            RETURNING 1)
+                        SELECT COUNT(*)::bigint FROM changed
+                        """)
+                    try await connection.query(
+                        """
+                        INSERT INTO store_settings (key, value)
+                        VALUES (\(ClassificationSetting.key), \(ClassificationSetting.encode(classifier.stamp)))
+                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                        """, logger: Self.logger)
+                    try await connection.query("COMMIT", logger: Self.logger)
+                    return ReclassificationSummary(
+                        previous: previous, catalog: classifier.stamp, documentKeys: documentKeys,
+                        documentsChanged: documentsChanged, softwareKeys: softwareKeys,
+                        softwareChanged: softwareChanged)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The single count a `WITH changed AS (UPDATE ... RETURNING 1) SELECT COUNT(*)` query returns.
+    private static func updatedRows(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
+        var count = 0
+        for try await value in try await connection.query(query, logger: logger).decode(Int.self) { count = value }
+        return count
+    }
+
     // MARK: Aggregates
 
     public func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount] {
@@ -341,7 +517,7 @@ public final class PostgresEstateStore: EstateStore {
             "count documents",
             """
             SELECT family, format, suite, suite_version_line, odf_version, year, COUNT(*)::bigint
-            FROM documents WHERE organisation IN (\(organisation), 0)
+            FROM documents WHERE organisation IN (\(organisation), 0) AND error IS NULL
             GROUP BY family, format, suite, suite_version_line, odf_version, year
             """
         ).map { row in
@@ -371,13 +547,48 @@ public final class PostgresEstateStore: EstateStore {
         ).first?.decode(Double?.self).map(Date.init(timeIntervalSince1970:))
     }
 
-    public func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount] {
+    public func scanDates(organisation: Int) async throws -> DataDates {
+        let row = try await rows(
+            "scan dates",
+            """
+            SELECT MIN(newest), MAX(newest) FROM (
+                SELECT MAX(s.finished) AS newest FROM scans s
+                WHERE s.organisation IN (\(organisation), 0) AND s.root_key IN (
+                    SELECT DISTINCT root_key FROM documents WHERE organisation IN (\(organisation), 0))
+                GROUP BY s.root_key) AS roots
+            """
+        ).first
+        let (oldest, newest) = try row?.decode((Double?, Double?).self) ?? (nil, nil)
+        return DataDates(
+            oldest: oldest.map(Date.init(timeIntervalSince1970:)), newest: newest.map(Date.init(timeIntervalSince1970:))
+        )
+    }
+
+    /// ``CurrentSoftware``'s condition on `software s`.
+    private func currentSoftware(_ organisation: Int, _ observedSince: Date?) -> String {
+        let cutoff = CurrentSoftware.cutoff(observedSince)
+        return """
+            s.organisation = \(organisation) AND CASE WHEN s.host IS NULL
+                THEN EXISTS (
+                    SELECT 1 FROM aggregate_inventories a
+                    WHERE a.organisation = s.organisation AND a.import_id = s.import_id AND a.observed >= \(cutoff))
+                ELSE EXISTS (
+                    SELECT 1 FROM host_inventories h
+                    WHERE h.organisation = s.organisation AND h.host = s.host AND h.import_id = s.import_id
+                        AND h.observed >= \(cutoff))
+                END
+            """
+    }
+
+    public func installationCounts(
+        organisation: Int, observedSince: Date?
+    ) async throws -> [Submission.InstallationCount] {
         try await rows(
             "count installations",
             """
             SELECT product, version_line,
                 (COUNT(DISTINCT host) + COALESCE(SUM(CASE WHEN host IS NULL THEN install_count END), 0))::bigint
-            FROM software WHERE organisation = \(organisation) AND counts_as_installation
+            FROM software s WHERE \(unescaped: currentSoftware(organisation, observedSince)) AND counts_as_installation
             GROUP BY product, version_line
             """
         ).map { row in
@@ -386,25 +597,48 @@ public final class PostgresEstateStore: EstateStore {
         }.sorted(by: sortInstallations)
     }
 
-    public func distinctHosts(organisation: Int) async throws -> Int {
-        try await rows(
-            "count hosts", "SELECT COUNT(DISTINCT host)::bigint FROM software WHERE organisation = \(organisation)"
+    public func distinctHosts(organisation: Int, observedSince: Date?) async throws -> Int {
+        let cutoff = CurrentSoftware.cutoff(observedSince)
+        return try await rows(
+            "count hosts",
+            """
+            SELECT COUNT(*)::bigint FROM host_inventories WHERE organisation = \(organisation) AND observed >= \(cutoff)
+            """
         ).first?.decode(Int.self) ?? 0
     }
 
-    public func lastImportFinished(organisation: Int) async throws -> Date? {
-        try await rows(
-            "last import",
-            "SELECT MAX(finished) FROM imports WHERE organisation = \(organisation) AND software_records > 0"
-        ).first?.decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+    public func inventoryDates(organisation: Int, observedSince: Date?) async throws -> InventoryDates {
+        let cutoff = CurrentSoftware.cutoff(observedSince)
+        let row = try await rows(
+            "inventory dates",
+            """
+            SELECT MIN(observed), MAX(observed),
+                (SELECT COUNT(*)::bigint FROM host_inventories
+                    WHERE organisation = \(organisation) AND observed < \(cutoff)),
+                (SELECT COUNT(*)::bigint FROM aggregate_inventories
+                    WHERE organisation = \(organisation) AND observed < \(cutoff))
+            FROM (
+                SELECT observed FROM host_inventories WHERE organisation = \(organisation) AND observed >= \(cutoff)
+                UNION ALL
+                SELECT observed FROM aggregate_inventories WHERE organisation = \(organisation) AND observed >= \(cutoff)
+            ) AS current
+            """
+        ).first
+        let v = try row?.decode((Double?, Double?, Int, Int).self) ?? (nil, nil, 0, 0)
+        return InventoryDates(
+            dates: DataDates(
+                oldest: v.0.map(Date.init(timeIntervalSince1970:)), newest: v.1.map(Date.init(timeIntervalSince1970:))),
+            staleHosts: v.2, staleAggregates: v.3)
     }
 
-    public func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle] {
+    public func unknownTitles(
+        organisation: Int, limit: Int, observedSince: Date?
+    ) async throws -> [Submission.UnknownTitle] {
         try await rows(
             "unknown titles",
             """
-            SELECT title, publisher, COUNT(*)::bigint AS n FROM software
-            WHERE organisation = \(organisation) AND product = 'unknown'
+            SELECT title, publisher, COUNT(*)::bigint AS n FROM software s
+            WHERE \(unescaped: currentSoftware(organisation, observedSince)) AND product = 'unknown'
             GROUP BY title, publisher ORDER BY n DESC, title COLLATE "C", publisher COLLATE "C" LIMIT \(limit)
             """
         ).map { row in

@@ -36,6 +36,8 @@ actor PostgresScanSession: ScanSession {
     let root: String
     let rootKey: String
     private var closed = false
+    /// The folders above the files read (see ``FolderChain``).
+    private var folders = FolderChain()
     static let logger = PostgresEstateStore.logger
 
     deinit {
@@ -57,12 +59,16 @@ actor PostgresScanSession: ScanSession {
             try await connection.query(
                 """
                 CREATE TEMP TABLE scan_stage (
-                    path_key TEXT, path TEXT, top_folder TEXT, family TEXT NOT NULL,
+                    path_key TEXT, folder_key TEXT, path TEXT, top_folder TEXT, family TEXT NOT NULL,
                     container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT, odf_version TEXT,
-                    generator TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT,
-                    encrypted BOOLEAN NOT NULL, year INTEGER, error TEXT, warnings INTEGER NOT NULL,
-                    size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL) ON COMMIT DROP
+                    generator TEXT, application TEXT, app_version TEXT, suite TEXT, suite_version TEXT,
+                    suite_version_line TEXT, encrypted BOOLEAN NOT NULL, year INTEGER, error TEXT,
+                    warnings INTEGER NOT NULL, size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL)
+                    ON COMMIT DROP
                 """, logger: Self.logger)
+            try await connection.query(
+                "CREATE TEMP TABLE scan_folders (folder_key TEXT, parent_key TEXT) ON COMMIT DROP",
+                logger: Self.logger)
             try await connection.query(
                 "CREATE TEMP TABLE scan_unchanged (path_key TEXT) ON COMMIT DROP", logger: Self.logger)
         }
@@ -76,18 +82,26 @@ actor PostgresScanSession: ScanSession {
             let row = DocumentRow(
                 record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths)
             let fields = [
-                copyField(row.pathKey), copyField(row.path), copyField(row.topFolder), copyField(row.family),
-                copyField(row.container), copyField(row.format), copyField(row.mimetype), copyField(row.odfVersion),
-                copyField(row.generator), copyField(row.suite), copyField(row.suiteVersion),
+                copyField(row.pathKey), copyField(row.folderKey), copyField(row.path), copyField(row.topFolder),
+                copyField(row.family), copyField(row.container), copyField(row.format), copyField(row.mimetype),
+                copyField(row.odfVersion), copyField(row.generator), copyField(row.application),
+                copyField(row.appVersion), copyField(row.suite), copyField(row.suiteVersion),
                 copyField(row.suiteVersionLine), copyField(row.encrypted), copyField(row.year), copyField(row.error),
                 copyField(row.warnings), copyField(row.size), copyField(row.modified),
             ]
             text += fields.joined(separator: "\t") + "\n"
+            folders.add(folderOf: record.path, pseudonymiser: pseudonymiser)
         }
         let payload = text
+        let links = folders.take().map { copyField($0.key) + "\t" + copyField($0.parent) + "\n" }.joined()
         try await PostgresEstateStore.run("stage scan records") {
             try await connection.copyFrom(table: "scan_stage", logger: Self.logger) { writer in
                 try await writer.write(ByteBuffer(string: payload))
+            }
+            if !links.isEmpty {
+                try await connection.copyFrom(table: "scan_folders", logger: Self.logger) { writer in
+                    try await writer.write(ByteBuffer(string: links))
+                }
             }
         }
     }
@@ -135,9 +149,10 @@ actor PostgresScanSession: ScanSession {
                 try await connection.query(
                     "CREATE TEMP TABLE scan_skipped ON COMMIT DROP AS SELECT DISTINCT path_key FROM scan_unchanged",
                     logger: Self.logger)
-                // One scan of one root at a time merges (other roots and stores proceed).
+                // One scan of an organisation at a time merges: roots may overlap (other organisations proceed).
                 try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext(\(rootKey)))", logger: Self.logger)
+                    "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext('documents'))",
+                    logger: Self.logger)
                 var scanID: Int64 = 0
                 for try await id in try await connection.query(
                     """
@@ -151,29 +166,37 @@ actor PostgresScanSession: ScanSession {
                 ).decode(Int64.self) {
                     scanID = id
                 }
-                let scope = "d.organisation = \(organisation) AND d.root_key = '\(rootKey)'"
+                // A document is one file wherever it was reached from: matched by organisation and path key.
                 let new = try await count(
                     """
                     SELECT COUNT(*)::bigint FROM scan_final s WHERE NOT EXISTS (
-                        SELECT 1 FROM documents d WHERE \(unescaped: scope) AND d.path_key = s.path_key)
+                        SELECT 1 FROM documents d WHERE d.organisation = \(organisation) AND d.path_key = s.path_key)
                     """)
                 let sameRead = try await count(
                     """
                     SELECT COUNT(*)::bigint FROM scan_final s
-                    JOIN documents d ON \(unescaped: scope) AND d.path_key = s.path_key
+                    JOIN documents d ON d.organisation = \(organisation) AND d.path_key = s.path_key
                     WHERE d.size = s.size AND d.modified = s.modified
                     """)
                 let staged = try await count("SELECT COUNT(*)::bigint FROM scan_final")
                 let skipped = try await count(
                     """
                     SELECT COUNT(*)::bigint FROM scan_skipped u
-                    JOIN documents d ON \(unescaped: scope) AND d.path_key = u.path_key
+                    JOIN documents d ON d.organisation = \(organisation) AND d.path_key = u.path_key
                     WHERE NOT EXISTS (SELECT 1 FROM scan_final s WHERE s.path_key = u.path_key)
                     """)
+                // Every document stored below the root (and older rows last read from this root) that was
+                // neither read nor found unchanged is gone.
+                let rootFolder = pseudonymiser.pathKey(root)
                 let deleted = try await count(
                     """
-                    WITH gone AS (
-                        DELETE FROM documents d WHERE \(unescaped: scope)
+                    WITH RECURSIVE sub(k) AS (
+                        SELECT \(rootFolder)::text UNION
+                        SELECT f.folder_key FROM folders f JOIN sub ON f.organisation = \(organisation)
+                            AND f.parent_key = sub.k),
+                    gone AS (
+                        DELETE FROM documents d WHERE d.organisation = \(organisation)
+                        AND (d.folder_key IN (SELECT k FROM sub) OR (d.folder_key IS NULL AND d.root_key = \(rootKey)))
                         AND NOT EXISTS (SELECT 1 FROM scan_final s WHERE s.path_key = d.path_key)
                         AND NOT EXISTS (SELECT 1 FROM scan_skipped u WHERE u.path_key = d.path_key)
                         RETURNING 1)
@@ -181,17 +204,26 @@ actor PostgresScanSession: ScanSession {
                     """)
                 try await connection.query(
                     """
-                    INSERT INTO documents (organisation, root_key, path_key, path, top_folder, family, container,
-                        format, mimetype, odf_version, generator, suite, suite_version, suite_version_line,
-                        encrypted, year, error, warnings, size, modified, first_scan, last_scan)
-                    SELECT \(organisation), \(rootKey), path_key, path, top_folder, family, container, format,
-                        mimetype, odf_version, generator, suite, suite_version, suite_version_line, encrypted, year,
-                        error, warnings, size, modified, \(scanID), \(scanID)
+                    INSERT INTO folders (organisation, folder_key, parent_key)
+                    SELECT DISTINCT \(organisation), folder_key, parent_key FROM scan_folders
+                    ON CONFLICT (organisation, folder_key) DO NOTHING
+                    """, logger: Self.logger)
+                try await connection.query(
+                    """
+                    INSERT INTO documents (organisation, root_key, path_key, folder_key, path, top_folder, family,
+                        container, format, mimetype, odf_version, generator, application, app_version, suite,
+                        suite_version, suite_version_line, encrypted, year, error, warnings, size, modified,
+                        first_scan, last_scan)
+                    SELECT \(organisation), \(rootKey), path_key, folder_key, path, top_folder, family, container,
+                        format, mimetype, odf_version, generator, application, app_version, suite, suite_version,
+                        suite_version_line, encrypted, year, error, warnings, size, modified, \(scanID), \(scanID)
                     FROM scan_final
-                    ON CONFLICT (organisation, root_key, path_key) DO UPDATE SET
-                        path = EXCLUDED.path, top_folder = EXCLUDED.top_folder, family = EXCLUDED.family,
-                        container = EXCLUDED.container, format = EXCLUDED.format, mimetype = EXCLUDED.mimetype,
-                        odf_version = EXCLUDED.odf_version, generator = EXCLUDED.generator, suite = EXCLUDED.suite,
+                    ON CONFLICT (organisation, path_key) DO UPDATE SET
+                        root_key = EXCLUDED.root_key, folder_key = EXCLUDED.folder_key, path = EXCLUDED.path,
+                        top_folder = EXCLUDED.top_folder, family = EXCLUDED.family, container = EXCLUDED.container,
+                        format = EXCLUDED.format, mimetype = EXCLUDED.mimetype, odf_version = EXCLUDED.odf_version,
+                        generator = EXCLUDED.generator, application = EXCLUDED.application,
+                        app_version = EXCLUDED.app_version, suite = EXCLUDED.suite,
                         suite_version = EXCLUDED.suite_version, suite_version_line = EXCLUDED.suite_version_line,
                         encrypted = EXCLUDED.encrypted, year = EXCLUDED.year, error = EXCLUDED.error,
                         warnings = EXCLUDED.warnings, size = EXCLUDED.size, modified = EXCLUDED.modified,
@@ -269,11 +301,12 @@ actor PostgresImportSession: ImportSession {
                 """
                 INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
                     tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines, software_records,
-                    usage_declarations)
+                    usage_declarations, observed)
                 VALUES (\(header.organisation), \(header.fileHash), \(header.fileName), \(header.format),
                     \(header.started.timeIntervalSince1970), \(header.started.timeIntervalSince1970),
                     \(header.tool.name), \(header.tool.version), \(header.catalog.version), \(header.catalog.digest),
-                    \(header.linesRead), \(header.unreadableLines), 0, 0)
+                    \(header.linesRead), \(header.unreadableLines), 0, 0,
+                    \((header.observed ?? header.started).timeIntervalSince1970))
                 RETURNING id
                 """, logger: Self.logger
             ).decode(Int64.self) {
@@ -296,7 +329,7 @@ actor PostgresImportSession: ImportSession {
                 copyField(record.version), copyField(record.package), copyField(record.platform),
                 copyField(record.installCount), copyField(record.installDate?.timeIntervalSince1970),
                 copyField(c.product), copyField(c.version), copyField(c.versionLine), copyField(c.component),
-                copyField(c.countsAsInstallation), copyField(c.rule),
+                copyField(c.countsAsInstallation), copyField(c.rule), copyField(record.classificationTitle),
             ]
             text += fields.joined(separator: "\t")
             text += "\n"
@@ -308,7 +341,7 @@ actor PostgresImportSession: ImportSession {
                 columns: [
                     "import_id", "organisation", "source", "line", "host", "title", "publisher", "version", "package",
                     "platform", "install_count", "install_date", "product", "product_version", "version_line",
-                    "component", "counts_as_installation", "rule",
+                    "component", "counts_as_installation", "rule", "classified_title",
                 ], logger: Self.logger
             ) { writer in
                 try await writer.write(ByteBuffer(string: payload))
@@ -356,6 +389,7 @@ actor PostgresImportSession: ImportSession {
                 {
                     summary = try PostgresEstateStore.importSummary(row)
                 }
+                try await adopt()
                 try await connection.query("COMMIT", logger: Self.logger)
                 guard let summary else { throw StoreError.database(operation: "finish import", reason: "row vanished") }
                 return .imported(summary)
@@ -364,6 +398,34 @@ actor PostgresImportSession: ImportSession {
             _ = try? await connection.query("ROLLBACK", logger: Self.logger)
             throw error
         }
+    }
+
+    /// ``CurrentSoftware``: this import becomes the current inventory of the hosts it lists and of its kind of
+    /// host-less export, except where something observed later is already held (a tie goes to this import).
+    private func adopt() async throws {
+        let observed = (header.observed ?? header.started).timeIntervalSince1970
+        // Imports of one organisation adopt one at a time, so two never both win a host.
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(header.organisation)::integer, hashtext('inventories'))",
+            logger: Self.logger)
+        try await connection.query(
+            """
+            INSERT INTO host_inventories (organisation, host, import_id, observed)
+            SELECT organisation, host, \(importID), \(observed) FROM software
+            WHERE import_id = \(importID) AND host IS NOT NULL GROUP BY organisation, host
+            ON CONFLICT (organisation, host) DO UPDATE SET import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
+            WHERE EXCLUDED.observed >= host_inventories.observed
+            """, logger: Self.logger)
+        try await connection.query(
+            """
+            INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
+            SELECT DISTINCT s.organisation, i.format, \(importID)::bigint, \(observed)::double precision
+            FROM software s JOIN imports i ON i.id = s.import_id
+            WHERE s.import_id = \(importID) AND s.host IS NULL
+            ON CONFLICT (organisation, format) DO UPDATE SET
+                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
+            WHERE EXCLUDED.observed >= aggregate_inventories.observed
+            """, logger: Self.logger)
     }
 
     func cancel() async {

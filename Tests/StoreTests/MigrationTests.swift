@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OverblikModel
 import Store
 import StorePostgres
 import Testing
@@ -41,45 +42,85 @@ import TestSupport
         }
     }
 
-    @Test func aVersion1StoreIsUpgradedInPlaceAndKeepsItsDocuments() async throws {
-        let path = try Fixtures.temporaryDirectory("upgrade").appendingPathComponent("store.sqlite").path
-        // A store as the first release left it: only step 1 applied, with a scanned document in it.
+    /// A store as release 0.3 (schema steps 1-3) left it, with the defects of its semantics in it: one file
+    /// stored twice (scanned from a share and from its subfolder) and a host imported twice (two quarters).
+    static func version3Store(at path: String) throws {
         let queue = try DatabaseQueue(path: path)
-        var firstRelease = DatabaseMigrator()
-        let first = try #require(StoreSchema.steps(dialect: .sqlite).first)
-        firstRelease.registerMigration(first.name) { db in
-            for statement in first.statements { try db.execute(sql: statement) }
+        var release3 = DatabaseMigrator()
+        for step in StoreSchema.steps(dialect: .sqlite) where step.version <= 3 {
+            release3.registerMigration(step.name) { db in
+                for statement in step.statements { try db.execute(sql: statement) }
+            }
         }
-        try firstRelease.migrate(queue)
+        try release3.migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO store_settings VALUES ('pseudonym_key', '00112233')")
+            for (id, root) in [(1, "r:share"), (2, "r:sub")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO scans VALUES (?, 751, ?, NULL, 1.7e9, 1.7e9 + ?, 'overblik', '0.3', 'c', 'd', 1, 0, 0, 0)
+                        """, arguments: [id, root, id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (organisation, root_key, path_key, family, container, format, suite,
+                            encrypted, warnings, size, modified, first_scan, last_scan)
+                        VALUES (751, ?, 'p:same-file', 'odf', 'zip', 'odt', 'libreoffice', 0, 0, 10, 1.6e9, ?, ?)
+                        """, arguments: [root, id, id])
+            }
+            for (id, day) in [(1, 1.70e9), (2, 1.71e9)] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO imports VALUES (?, 751, ?, 'export.csv', 'csv', ?, ?, 'overblik', '0.3', 'c', 'd',
+                            1, 0, 1, 0)
+                        """, arguments: [id, "sha256:\(id)", day, day])
+                try db.execute(
+                    sql: """
+                        INSERT INTO software (import_id, organisation, source, line, host, title, install_count,
+                            product, version_line, counts_as_installation, rule)
+                        VALUES (?, 751, 'export.csv', 1, 'h:1', 'LibreOffice', 1, 'libreoffice', ?, 1, 'test')
+                        """, arguments: [id, id == 1 ? "7.6" : "24.2"])
+            }
+        }
         try queue.close()
-        let store = try SQLiteEstateStore(path: path)
-        try await scan(store, root: "/srv/share", [document("/srv/share/a.odt", size: 10)])
-        try await store.close()
-        // Simulate the document having been stored before the upgrade: drop step 2's index and its record.
-        let downgrade = try DatabaseQueue(path: path)
-        try await downgrade.write { db in
-            try db.execute(sql: "DROP INDEX documents_stamps")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-document-stamps'")
-        }
-        try downgrade.close()
+    }
 
-        let upgraded = try SQLiteEstateStore(path: path)
-        #expect(try await upgraded.schemaVersion() == StoreSchema.currentVersion)
-        let index = try await upgraded.fileIndex(organisation: 751, root: "/srv/share")
-        #expect(index.count == 1)
-        try await upgraded.close()
+    @Test func aVersion3StoreIsUpgradedInPlaceKeepingItsRowsAndCountingEachFileAndHostOnce() async throws {
+        let path = try Fixtures.temporaryDirectory("upgrade").appendingPathComponent("store.sqlite").path
+        try Self.version3Store(at: path)
+        let store = try SQLiteEstateStore(path: path)
+        #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
+        // The file stored under both roots is one document, the host's newer inventory its software list; the
+        // older inventory's row is kept, but counted by no figure.
+        #expect(try await store.documentCounts(organisation: 751).map(\.count) == [1])
+        #expect(try await store.distinctHosts(organisation: 751) == 1)
+        #expect(
+            try await store.installationCounts(organisation: 751) == [
+                .init(product: "libreoffice", versionLine: "24.2", hosts: 1)
+            ])
+        try await store.close()
         let check = try DatabaseQueue(path: path)
+        let (softwareRows, documentRoot, snapshots) = try await check.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM software") ?? 0,
+                try String.fetchOne(db, sql: "SELECT root_key FROM documents"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM file_index_snapshots") ?? 0
+            )
+        }
+        #expect(softwareRows == 2)
+        // The row read last (by the subfolder's scan) is the one kept.
+        #expect(documentRoot == "r:sub")
+        #expect(snapshots == 0)
         let plan = try await check.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     EXPLAIN QUERY PLAN SELECT path_key, size, modified FROM documents
-                    WHERE organisation = 751 AND root_key = 'r'
+                    WHERE organisation = 751 AND folder_key IN ('a', 'b')
                     """
             ).map { $0["detail"] as String }
         }
-        // The rescan's read is answered from the index alone.
-        #expect(plan.contains { $0.contains("COVERING INDEX documents_stamps") })
+        // A rescan's read of a folder's documents is answered from the index alone.
+        #expect(plan.contains { $0.contains("COVERING INDEX documents_folders") })
         try check.close()
     }
 
