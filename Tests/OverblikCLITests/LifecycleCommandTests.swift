@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import OverblikCLI
+import OverblikModel
+import Store
+import Testing
+import TestSupport
+
+/// The defects of issue 12, each on real inputs through the commands a user runs, each checked against a
+/// fresh store loaded once with the final state (docs/usage/lifecycle.md).
+@Suite(.serialized) struct LifecycleCommandTests {
+    func run(_ arguments: [String]) async throws {
+        var command = try OverblikCommand.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    /// The figures of `export` (created time, digest and data dates left out: the oracle's are other).
+    struct Figures: Equatable {
+        var documents: [Submission.DocumentCount]
+        var errors: [Submission.ErrorCount]
+        var hosts: Int
+        var installations: [Submission.InstallationCount]
+        var catalog: CatalogStamp
+    }
+
+    func export(store: String, extra: [String] = []) async throws -> Figures {
+        let output = try Fixtures.temporaryDirectory("export").appendingPathComponent("submission.json").path
+        try await run(
+            ["export", "--organisation", "751", "--store", store, "--output", output] + extra)
+        let body = try decodeSubmission(Data(contentsOf: URL(fileURLWithPath: output))).body
+        return Figures(
+            documents: body.documents.counts, errors: body.documents.errors, hosts: body.installations.hosts,
+            installations: body.installations.counts, catalog: body.catalog)
+    }
+
+    func freshStore(_ name: String) throws -> String {
+        try Fixtures.temporaryDirectory(name).appendingPathComponent("store.sqlite").path
+    }
+
+    /// The lines of a text file, whatever its line ends (`\r\n` is one `Character` in Swift).
+    func lines(of file: URL) throws -> [String] {
+        try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    /// Next quarter's export of the same hosts: every third line gone (software removed), and Apache
+    /// OpenOffice 4.1.15 replaced by LibreOffice 25.2 where it remains (a move).
+    func nextQuarter(of file: URL, into directory: URL) throws -> URL {
+        var lines = try lines(of: file)
+        let header = lines.removeFirst()
+        var kept: [String] = []
+        for (index, line) in lines.enumerated() where index % 3 != 2 {
+            kept.append(
+                line.replacingOccurrences(of: ",apache,openoffice,4.1.15,", with: ",libreoffice,libreoffice,25.2.3.2,"))
+        }
+        let url = directory.appendingPathComponent("next-quarter-" + file.lastPathComponent)
+        try ([header] + kept).joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func aNewerInventoryOfTheSameHostsReplacesTheOlderOneInEitherImportOrder() async throws {
+        let directory = try Fixtures.temporaryDirectory("reimport")
+        let first = Fixtures.url("inventory/defender-csv/DeviceTvmSoftwareInventory.constructed.csv")
+        let second = try nextQuarter(of: first, into: directory)
+        let quarter = [first.path, "--observed", "2026-09-30"]
+        let nextQuarter = [second.path, "--observed", "2026-12-01"]
+
+        let stepwise = try freshStore("reimport-stepwise")
+        try await run(["import"] + quarter + ["--organisation", "751", "--store", stepwise])
+        let before = try await export(store: stepwise)
+        try await run(["import"] + nextQuarter + ["--organisation", "751", "--store", stepwise])
+        // The same file again adds nothing.
+        try await run(["import"] + quarter + ["--organisation", "751", "--store", stepwise])
+        let after = try await export(store: stepwise)
+
+        let oracle = try freshStore("reimport-oracle")
+        try await run(["import"] + nextQuarter + ["--organisation", "751", "--store", oracle])
+        #expect(after == (try await export(store: oracle)))
+        // The files differ, so the figures must too: hosts moved from Apache OpenOffice to LibreOffice.
+        #expect(before.installations.contains { $0.product == "apache-openoffice" })
+        #expect(after.installations != before.installations)
+        #expect(after.hosts == before.hosts)
+
+        // Imported the other way round, the quarter observed later still wins.
+        let reversed = try freshStore("reimport-reversed")
+        try await run(["import"] + nextQuarter + ["--organisation", "751", "--store", reversed])
+        try await run(["import"] + quarter + ["--organisation", "751", "--store", reversed])
+        #expect(after == (try await export(store: reversed)))
+    }
+
+    @Test func aNewerAggregateExportReplacesTheOlderOne() async throws {
+        let directory = try Fixtures.temporaryDirectory("aggregate")
+        let first = Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv")
+        // Next month's aggregate: every device count halved, the last application gone.
+        var lines = try lines(of: first)
+        lines.removeLast()
+        let halved = lines.enumerated().map { index, line -> String in
+            guard index > 0, let match = line.range(of: #""(\d+)","Windows""#, options: .regularExpression) else {
+                return line
+            }
+            let count = Int(line[match].dropFirst().prefix { $0.isNumber })!
+            return line.replacingCharacters(in: match, with: "\"\(count / 2)\",\"Windows\"")
+        }
+        let second = directory.appendingPathComponent("AppInvAggregate-next.csv")
+        try halved.joined(separator: "\n").write(to: second, atomically: true, encoding: .utf8)
+
+        let stepwise = try freshStore("aggregate-stepwise")
+        try await run(["import", first.path, "--observed", "2026-10-01", "--organisation", "751", "--store", stepwise])
+        try await run(["import", second.path, "--observed", "2026-11-01", "--organisation", "751", "--store", stepwise])
+        let oracle = try freshStore("aggregate-oracle")
+        try await run(["import", second.path, "--observed", "2026-11-01", "--organisation", "751", "--store", oracle])
+        let figures = try await export(store: stepwise)
+        #expect(!figures.installations.isEmpty)
+        #expect(figures == (try await export(store: oracle)))
+    }
+
+    func documentTree(_ name: String) throws -> URL {
+        let tree = try Fixtures.temporaryDirectory(name).appendingPathComponent("share")
+        let borgerservice = tree.appendingPathComponent("Borgerservice")
+        try FileManager.default.createDirectory(at: borgerservice, withIntermediateDirectories: true)
+        let corpus = Fixtures.url("documents/corpus")
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0 != "README.md" }
+            .sorted()
+        for (index, name) in names.enumerated() {
+            let folder = index % 2 == 0 ? tree : borgerservice
+            try FileManager.default.copyItem(
+                at: corpus.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        return tree
+    }
+
+    @Test func aSubfolderScannedAfterItsParentCountsEachFileOnceAndItsDeletionsShow() async throws {
+        let tree = try documentTree("nested")
+        let borgerservice = tree.appendingPathComponent("Borgerservice")
+        let stepwise = try freshStore("nested-stepwise")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        try await run(["scan", borgerservice.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        let files = try FileManager.default.subpathsOfDirectory(atPath: tree.path).filter {
+            !$0.hasSuffix("Borgerservice")
+        }.count
+        let figures = try await export(store: stepwise)
+        #expect(figures.documents.reduce(0) { $0 + $1.count } + figures.errors.reduce(0) { $0 + $1.count } == files)
+
+        // A file deleted in the subfolder is gone after a scan of the subfolder alone.
+        let victim = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: borgerservice.path).sorted().first)
+        try FileManager.default.removeItem(at: borgerservice.appendingPathComponent(victim))
+        try await run(["scan", borgerservice.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        // And the parent's rescan finds the subfolder's files unchanged, not new.
+        try await run(["scan", tree.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        let scans = try await SQLiteEstateStore(path: stepwise).scans(organisation: 751)
+        #expect(scans.first?.new == 0 && scans.first?.deleted == 0)
+
+        let oracle = try freshStore("nested-oracle")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", oracle, "--format", "summary"])
+        #expect(try await export(store: stepwise) == (try await export(store: oracle)))
+    }
+
+    @Test func brokenFilesCountAsErrorsNotAsWhatTheirNameSays() async throws {
+        let tree = try Fixtures.temporaryDirectory("broken").appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Fixtures.url("documents/corpus/tika__testODTStyles2.odt"), to: tree.appendingPathComponent("real.odt"))
+        try Data().write(to: tree.appendingPathComponent("empty.odt"))
+        var generator = SeededGenerator(seed: 500)
+        try Data((0..<500).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            .write(to: tree.appendingPathComponent("random.odt"))
+        let store = try freshStore("broken-store")
+        let summary = try Fixtures.temporaryDirectory("broken-out").appendingPathComponent("summary.txt").path
+        try await run(["scan", tree.path, "--no-store", "--format", "summary", "--output", summary])
+        let text = try String(contentsOfFile: summary, encoding: .utf8)
+        #expect(text.contains("ODF share: 100.0% of 1 office documents"))
+        try await run(["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"])
+        let figures = try await export(store: store)
+        #expect(figures.documents.reduce(0) { $0 + $1.count } == 1)
+        #expect(figures.errors.reduce(0) { $0 + $1.count } == 2)
+    }
+
+    @Test func theCatalogStampAlwaysDescribesEveryFigure() async throws {
+        let tree = try documentTree("catalog")
+        let userCatalog = try Fixtures.temporaryDirectory("catalog-yaml").appendingPathComponent("ours.yaml")
+        // Our own LibreOffice build: every LibreOffice generator counts as it.
+        try """
+        version: "ours-1"
+        products:
+          - id: our-office
+            name: Our Office
+            kind: office-suite
+            vendor: Us
+            licence: MPL-2.0
+            open_source: true
+            generator:
+              - id: all
+                pattern: '^LibreOffice/(?<version>\\d+(?:\\.\\d+)*)'
+                priority: 90
+        """.write(to: userCatalog, atomically: true, encoding: .utf8)
+        let store = try freshStore("catalog-store")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary"])
+        let shipped = try await export(store: store)
+        // An unchanged rescan with another catalog classifies the stored rows again.
+        try await run(
+            [
+                "scan", tree.path, "--organisation", "751", "--store", store, "--format", "summary", "--catalog",
+                userCatalog.path,
+            ])
+        // Export with the shipped catalog in force is refused: the store's figures follow another one.
+        await #expect(throws: (any Error).self) { _ = try await export(store: store) }
+        let ours = try await export(store: store, extra: ["--catalog", userCatalog.path])
+        #expect(ours.catalog.version.hasSuffix("@ours-1"))
+        #expect(ours.documents.contains { $0.suite == "our-office" })
+        #expect(!ours.documents.contains { $0.suite == "libreoffice" })
+        let oracle = try freshStore("catalog-oracle")
+        try await run(
+            [
+                "scan", tree.path, "--organisation", "751", "--store", oracle, "--format", "summary", "--catalog",
+                userCatalog.path,
+            ])
+        #expect(ours == (try await export(store: oracle, extra: ["--catalog", userCatalog.path])))
+        // Back to the shipped catalog: reclassify, and the figures are the first export's again.
+        try await run(["reclassify", "--store", store])
+        #expect(try await export(store: store) == shipped)
+        #expect(shipped.documents.contains { $0.suite == "libreoffice" })
+    }
+}
