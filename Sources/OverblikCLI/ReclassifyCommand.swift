@@ -86,7 +86,10 @@ enum CatalogInForce {
         // Asked first without the classifier (it may mean parsing the catalog), then with it when needed.
         guard try BlockingBridge.wait({ try await store.classificationStamp() }) != stamp else { return nil }
         let made = try classifier()
-        return try BlockingBridge.wait { try await store.keepClassified(with: stamp, classifier: { made }) }
+        let summary = try BlockingBridge.wait { try await store.keepClassified(with: stamp, classifier: { made }) }
+        // A new store's first stamp is not news.
+        guard let summary, summary.documentKeys + summary.softwareKeys > 0 else { return nil }
+        return summary
     }
 
     /// One line for the user.

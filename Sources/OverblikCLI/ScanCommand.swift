@@ -187,17 +187,28 @@ public struct ScanCommand: AsyncParsableCommand {
         }
         progress.finish()
         try sink.end(elapsed: stats.elapsed)
-        // The summary goes to standard output unless it was itself written to --output.
-        if (format == .summary) != (output != nil) {
+        // The summary goes to standard output unless it was itself written to --output. With the store it
+        // describes what the store now holds under the roots (a rescan reads little), headed by what was read.
+        let summaryToStandardOutput = (format == .summary) != (output != nil)
+        if summaryToStandardOutput && storeSink == nil {
             FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
         }
         if let storeSink {
             let summaries: [Store.ScanSummary]
             do {
-                summaries = try storeSink.finish()
+                summaries = try storeSink.finish(estate: summaryToStandardOutput)
             } catch {
                 printError("\(error)")
                 throw ExitCode(74)
+            }
+            if let estate = storeSink.estate {
+                let read = sink.summary.files
+                let heading =
+                    "Scanned \(read + stats.unchanged) files in \(SummaryRenderer.format(stats.elapsed)) s: "
+                    + "\(read) read, \(stats.unchanged) unchanged and not read again. "
+                    + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
+                    + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
+                FileHandle.standardOutput.write(Data(SummaryRenderer.render(estate, heading: heading).utf8))
             }
             var report = StoreScanSink.render(
                 summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)

@@ -164,18 +164,21 @@ final class ScanOutputSink: DocumentRecordSink {
 
 /// The human summary printed by `--format summary` (and after writing records to `--output`).
 enum SummaryRenderer {
-    static func render(_ summary: ScanSummary) -> String {
+    /// `heading` replaces the first line (a store's summary says what this run read, then the stored estate).
+    static func render(_ summary: ScanSummary, heading: String? = nil) -> String {
         var lines: [String] = []
         let files = summary.files
         lines.append(
-            "Scanned \(files) file\(files == 1 ? "" : "s") in \(format(summary.elapsedSeconds)) s "
+            heading
+                ?? "Scanned \(files) file\(files == 1 ? "" : "s") in \(format(summary.elapsedSeconds)) s "
                 + "(\(Int(summary.filesPerSecond.rounded())) files/s)")
         lines.append("")
         // Shares are of the files read; files that could not be read count under errors only.
         let readable = summary.readable
         lines.append(
             "Documents by family"
-                + (summary.unreadable > 0 ? " (\(readable) read; \(summary.unreadable) unreadable, under errors)" : ""))
+                + (summary.unreadable > 0
+                    ? " (\(readable) readable; \(summary.unreadable) could not be read, under errors)" : ""))
         for family in DocumentFamily.allCases {
             let count = summary.byFamily[family.rawValue] ?? 0
             if count > 0 { lines.append(row(family.rawValue, count, of: readable)) }

@@ -112,8 +112,11 @@ final class StoreScanSink: DocumentRecordSink {
         func finish() { check.finish() }
     }
 
-    /// Commits every root's scan.
-    func finish() throws -> [Store.ScanSummary] {
+    /// The stored documents under every root scanned, once the scan has committed (``finish(estate:)``).
+    private(set) var estate: OfficeDocuments.ScanSummary?
+
+    /// Commits every root's scan; with `estate`, then tallies what the store holds under the roots.
+    func finish(estate wanted: Bool = false) throws -> [Store.ScanSummary] {
         finished = true
         // Every stored row follows the catalog this scan classified with; done before the scan commits, so a
         // crash in between leaves rows and stamp agreeing.
@@ -122,6 +125,22 @@ final class StoreScanSink: DocumentRecordSink {
         }
         let summaries = try recorders.map { try $0.recorder.finish() }
         let store = self.store
+        if wanted {
+            var estate = OfficeDocuments.ScanSummary()
+            for entry in recorders {
+                let header = entry.recorder.header
+                let tallies = try BlockingBridge.wait {
+                    try await store.documentTallies(organisation: header.organisation, root: header.root)
+                }
+                for tally in tallies {
+                    estate.add(
+                        family: tally.family, format: tally.format, suite: tally.suite,
+                        suiteVersionLine: tally.suiteVersionLine, odfVersion: tally.odfVersion, error: tally.error,
+                        encrypted: tally.encrypted, withWarnings: tally.withWarnings, count: tally.count)
+                }
+            }
+            self.estate = estate
+        }
         try BlockingBridge.wait { try await store.close() }
         return summaries
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OfficeDocuments
 import OverblikCLI
 import OverblikModel
 import Store
@@ -223,5 +224,52 @@ import TestSupport
         try await run(["reclassify", "--store", store])
         #expect(try await export(store: store) == shipped)
         #expect(shipped.documents.contains { $0.suite == "libreoffice" })
+    }
+
+    /// The real binary's `--format summary` on standard output, and its exit status.
+    func summary(_ arguments: [String]) throws -> String {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("overblik")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--format", "summary"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func aRescanSummaryDescribesTheStoredEstateAndSaysWhatWasRead() async throws {
+        let tree = try Fixtures.temporaryDirectory("rescan-summary").appendingPathComponent("share")
+        try FileManager.default.copyItem(at: Fixtures.url("documents"), to: tree)
+        let store = try freshStore("rescan-summary-store")
+        let scan = ["scan", tree.path, "--organisation", "751", "--store", store]
+        let first = try summary(scan)
+        let rescan = try summary(scan)
+        // Everything below the first line is the stored estate: the same after a rescan that read nothing.
+        let body = { (text: String) in
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().filter { !$0.hasPrefix("Store ") }
+        }
+        #expect(body(first) == body(rescan))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: tree.path).filter {
+            DocumentScannerNames.isCandidate($0)
+        }.count
+        #expect(rescan.hasPrefix("Scanned \(files) files in "))
+        #expect(rescan.contains(": 0 read, \(files) unchanged and not read again. The store holds \(files) files"))
+        // The stored estate's read errors are listed, not "Errors: none".
+        #expect(rescan.contains("Errors by kind"))
+        // Without the store, the same tree gives the same figures.
+        let plain = try summary(["scan", tree.path, "--no-store"])
+        #expect(body(plain) == body(first))
+    }
+}
+
+/// Which names `scan` reads (its walker's own test, by path).
+enum DocumentScannerNames {
+    static func isCandidate(_ path: String) -> Bool {
+        OfficeDocuments.DocumentScanner.isCandidate(path: "/" + path)
     }
 }
