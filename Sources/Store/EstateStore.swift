@@ -329,7 +329,7 @@ public struct ScanSummary: Sendable, Hashable, Codable {
 }
 
 /// Stored documents that agree on every grouped column, and how many they are.
-public struct DocumentTally: Sendable, Hashable {
+public struct DocumentTally: Sendable, Hashable, Codable {
     public var family: String
     public var format: String
     public var suite: String?

@@ -60,6 +60,12 @@ enum FileIndexSnapshot {
             try db.execute(
                 sql: "UPDATE file_index_snapshots SET scan_id = ? WHERE organisation = ? AND root_key = ?",
                 arguments: [scan, organisation, rootKey])
+            // The root's grouped documents hold as well, when they were current.
+            try db.execute(
+                sql: """
+                    UPDATE document_tally_snapshots SET scan_id = ?
+                    WHERE organisation = ? AND root_key = ? AND scan_id = ?
+                    """, arguments: [scan, organisation, rootKey, previousScan])
             return
         }
         // Read in digest order (the covering index's order: `p:` + lowercase hex sorts as the 128 bits do) and

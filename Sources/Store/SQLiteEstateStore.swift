@@ -198,8 +198,22 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let organisation = organisation ?? 0
         return try await Self.run("document tallies") {
-            try await queue.read { db in
-                try Row.fetchAll(
+            try await queue.write { db in
+                // An unchanged rescan's summary is read from the tallies the last changing scan left (re-tagged
+                // like the file index snapshot), not grouped again from every row.
+                let newest = try Self.newestScan(db, organisation: organisation)
+                if let newest,
+                    let text = try String.fetchOne(
+                        db,
+                        sql: """
+                            SELECT tallies FROM document_tally_snapshots
+                            WHERE organisation = ? AND root_key = ? AND scan_id = ?
+                            """, arguments: [organisation, rootKey, newest]),
+                    let tallies = try? JSONDecoder().decode([DocumentTally].self, from: Data(text.utf8))
+                {
+                    return tallies
+                }
+                let tallies = try Row.fetchAll(
                     db,
                     sql: """
                         \(DocumentScope.subtree)
@@ -214,6 +228,15 @@ public final class SQLiteEstateStore: EstateStore {
                         family: row[0], format: row[1], suite: row[2], suiteVersionLine: row[3], odfVersion: row[4],
                         error: row[5], encrypted: row[6], withWarnings: row[7], count: row[8])
                 }
+                if let newest {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO document_tally_snapshots VALUES (?, ?, ?, ?)",
+                        arguments: [
+                            organisation, rootKey, newest,
+                            String(decoding: try JSONEncoder().encode(tallies), as: UTF8.self),
+                        ])
+                }
+                return tallies
             }
         }
     }
@@ -404,6 +427,8 @@ public final class SQLiteEstateStore: EstateStore {
                                 OR software.rule IS NOT m.rule)
                         """)
                 let softwareChanged = db.changesCount
+                // Grouped documents carry suites: none holds after a reclassification.
+                try db.execute(sql: "DELETE FROM document_tally_snapshots")
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO store_settings (key, value) VALUES (?, ?)",
                     arguments: [ClassificationSetting.key, ClassificationSetting.encode(classifier.stamp)])

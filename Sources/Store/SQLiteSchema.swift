@@ -265,6 +265,17 @@ public enum StoreSchema {
                             // Snapshots were per root; rows now belong to folders, so every root reads its rows once.
                             "DELETE FROM file_index_snapshots",
                             "DELETE FROM file_index_snapshot_stamps",
+                            // The grouped documents below a root (a summary of the stored estate), kept like the
+                            // file index snapshot: valid while its scan is the organisation's newest.
+                            """
+                            CREATE TABLE document_tally_snapshots (
+                                organisation INTEGER NOT NULL,
+                                root_key TEXT NOT NULL,
+                                scan_id INTEGER NOT NULL,
+                                tallies TEXT NOT NULL,
+                                PRIMARY KEY (organisation, root_key)
+                            )
+                            """,
                         ])
             ),
         ]

@@ -271,6 +271,8 @@ enum Scenario {
             case .catalog(let variant): catalog = TestCatalog(variant: variant)
             case .scan(let root):
                 try await scan(store, root: roots[root], files: model.files, catalog: catalog)
+                // As `scan --format summary` does: leaves grouped documents a later summary may reuse.
+                _ = try await store.documentTallies(organisation: organisation, root: roots[root])
             case .inventory(let seed, let day), .aggregate(let seed, let day):
                 var aggregate = false
                 if case .aggregate = step { aggregate = true }
@@ -309,12 +311,14 @@ enum Scenario {
         var installations: [Submission.InstallationCount]
         var unknown: [Submission.UnknownTitle]
         var catalog: CatalogStamp
+        /// What a summary of each root shows (cached on SQLite between scans: the cache must hold).
+        var tallies: [[String]]
 
         var description: String {
             "documents \(documents.map { "\($0.format)/\($0.suite ?? "-")/\($0.odfVersion ?? "-")×\($0.count)" }), "
                 + "errors \(errors.map { "\($0.kind.rawValue)×\($0.count)" }), hosts \(hosts), installations "
                 + "\(installations.map { "\($0.product)/\($0.versionLine ?? "-")×\($0.hosts)" }), unknown "
-                + "\(unknown.map { "\($0.title)×\($0.count)" }), catalog \(catalog.version)"
+                + "\(unknown.map { "\($0.title)×\($0.count)" }), catalog \(catalog.version), tallies \(tallies)"
         }
     }
 
@@ -326,9 +330,15 @@ enum Scenario {
                 organisation: aarhus, period: ExportOptions.defaultPeriod(), includeUnknownTitles: true,
                 catalog: try await store.classificationStamp(), maximumInventoryAge: nil)
         ).body
+        var tallies: [[String]] = []
+        for root in roots {
+            tallies.append(
+                try await store.documentTallies(organisation: organisation, root: root).map { "\($0)" }.sorted())
+        }
         return Figures(
             documents: body.documents.counts, errors: body.documents.errors, hosts: body.installations.hosts,
-            installations: body.installations.counts, unknown: body.unknownTitles ?? [], catalog: body.catalog)
+            installations: body.installations.counts, unknown: body.unknownTitles ?? [], catalog: body.catalog,
+            tallies: tallies)
     }
 
     /// A scan as `overblik scan` makes it: the root's file index decides what is read again, the recorder
