@@ -6,8 +6,8 @@ import Store
 import Testing
 import TestSupport
 
-/// Mistakes refused, not recorded: an empty export, an empty submission compiled, a compile whose result
-/// depends on the order of its files.
+/// Mistakes refused, not recorded: an empty export, an empty submission compiled (the order of compiled
+/// files is StoreTests' CompileOrderTests).
 @Suite struct SubmissionSafetyTests {
     func run(_ arguments: [String]) async throws {
         var command = try OverblikCommand.parseAsRoot(arguments)
@@ -40,54 +40,7 @@ import TestSupport
         return url
     }
 
-    static func permutations<T>(_ items: [T]) -> [[T]] {
-        guard items.count > 1 else { return [items] }
-        return items.indices.flatMap { index in
-            var rest = items
-            let first = rest.remove(at: index)
-            return permutations(rest).map { [first] + $0 }
-        }
-    }
-
     // MARK: - Compile
-
-    @Test func compileOutcomesAreTheSameForEveryOrderOfTheFiles() async throws {
-        let directory = try Fixtures.temporaryDirectory("compile-order")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let newer = try Self.submission(751, "Aarhus Kommune", created: "2026-06-01T00:00:00Z", hosts: 20)
-        let copenhagen = try Self.submission(101, "Københavns Kommune", created: "2026-03-01T00:00:00Z", hosts: 5)
-        let files = [
-            try Self.write(
-                try Self.submission(751, "Aarhus Kommune", created: "2026-01-01T00:00:00Z", hosts: 10), "a-old.json",
-                in: directory),
-            try Self.write(newer, "b-new.json", in: directory),
-            try Self.write(copenhagen, "c.json", in: directory),
-            try Self.write(newer, "d-copy-of-new.json", in: directory),
-        ]
-        let verifier = try SubmissionVerifier()
-        var seen: Set<[String: String]> = []
-        for (index, order) in Self.permutations(files).enumerated() {
-            let store = try SQLiteEstateStore(path: directory.appendingPathComponent("national-\(index).sqlite").path)
-            let results = await SubmissionCompiler.compile(files: order, into: store, verifier: verifier)
-            #expect(results.map(\.file) == order.map(\.relativePath), "results come back in the order given")
-            var outcomes: [String: String] = [:]
-            for result in results {
-                outcomes[URL(fileURLWithPath: result.file).lastPathComponent] = result.outcome.map { "\($0)" }
-            }
-            seen.insert(outcomes)
-            let current = try await store.latestSubmissions(period: "2026").map(\.digest)
-            #expect(current == [copenhagen.digest, newer.digest])
-            try await store.close()
-        }
-        // Newest first: the newer Aarhus file is current, the older history, its copy already held.
-        #expect(
-            seen == [
-                [
-                    "a-old.json": "history", "b-new.json": "current", "c.json": "current",
-                    "d-copy-of-new.json": "duplicate",
-                ]
-            ])
-    }
 
     @Test func compileRefusesAnEmptyBodyUnlessItIsMarkedEmpty() async throws {
         let directory = try Fixtures.temporaryDirectory("compile-empty")
