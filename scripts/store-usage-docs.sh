@@ -43,8 +43,16 @@ run() {
     echo
     echo "Options: \`--organisation CODE|NAME|ALIAS\` (required), \`--period\` (\`2026\`, \`2026-H2\`, \`2026-Q4\`, \`2026-11\`;"
     echo "default the current year), \`--comment TEXT\` (at most 1000 characters, shown beside the authority in"
-    echo "reports), \`--include-unknown-titles\`, \`--synthetic\` (demo data), \`--output FILE.json\`, \`--store PATH|URL\`"
-    echo "(default \`\$OVERBLIK_STORE\`, else \`overblik.sqlite\`; export never creates a store)."
+    echo "reports), \`--include-unknown-titles\`, \`--synthetic\` (demo data), \`--allow-empty\`, \`--output FILE.json\`,"
+    echo "\`--store PATH|URL\` (default \`\$OVERBLIK_STORE\`, else \`overblik.sqlite\`; export never creates a store)."
+    echo
+    echo "An organisation with no data in the store (no documents, read errors, installations or usage declarations:"
+    echo "usually the wrong store or organisation) is refused, naming both, with exit status 1 and no file written."
+    echo "With \`--allow-empty\` the submission is written with \`\"empty\": true\` in its body, and \`compile\` accepts it;"
+    echo "without that mark \`compile\` rejects an empty body. The key is absent otherwise, so earlier submissions keep"
+    echo "their digests."
+    echo
+    run export --organisation 101 --store aarhus.sqlite --output kbh.json
     echo
     echo "Data without an organisation (a scan run without \`--organisation\`) counts for the authority that exports"
     echo "it: a store normally belongs to one authority."
@@ -101,6 +109,12 @@ sleep 1
     echo "The newest submission per organisation and period (by its \`created\` time) is current; older ones stay as"
     echo "history for trends. Loading the same file again changes nothing. A malformed or tampered file is"
     echo "rejected with its reason and does not stop the others; the exit status is then 1."
+    echo
+    echo "Every file is verified before any is loaded, and the good ones load newest first (by \`created\`, then"
+    echo "digest), so each file's outcome and the totals are the same in whatever order the files are given; the"
+    echo "lines follow the order given. A submission whose body holds nothing (no documents, read errors,"
+    echo "installations or usage declarations) is rejected unless it is marked \`\"empty\": true\` (\`overblik export"
+    echo "--allow-empty\`): an export from the wrong store would otherwise replace the authority's real submission."
     echo
     run compile aarhus-2026.json koebenhavn-2026.json midtjylland-2026.json aarhus-2026-edited.json \
         odense-2025-rettet.json odense-2025.json --store national.sqlite

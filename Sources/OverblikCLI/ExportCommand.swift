@@ -17,6 +17,10 @@ public struct ExportCommand: AsyncParsableCommand {
             catalog did not recognise. Its body is sealed with a SHA-256 digest; `overblik submission verify`
             checks it.
 
+            An organisation with no data in the store (no documents, read errors, installations or usage
+            declarations) is refused with exit status 1: usually the wrong store or organisation. With
+            --allow-empty the submission is written and marked empty, and compile accepts it.
+
             Examples:
               overblik export --organisation 751 --period 2026 --output aarhus-2026.json
               overblik export --organisation "Region Midtjylland" --comment "Only the town hall scanned" \\
@@ -37,6 +41,9 @@ public struct ExportCommand: AsyncParsableCommand {
 
     @Flag(help: "Mark the submission as synthetic (demo data); reports built on it say so.")
     public var synthetic = false
+
+    @Flag(help: "Write a submission marked empty when the store holds no data for the organisation.")
+    public var allowEmpty = false
 
     @Option(name: .shortAndLong, help: "Where to write the submission JSON.")
     public var output: String
@@ -72,7 +79,7 @@ public struct ExportCommand: AsyncParsableCommand {
         if maxInventoryAge < 0 { throw ValidationError("--max-inventory-age is a number of days, 0 or more.") }
         let inForce = try catalogOptions.loadCatalog().stamp
         let store = try await storeOptions.open(create: false)
-        let submission: Submission
+        var submission: Submission
         do {
             // The catalog stamp must describe every figure: the store's rows must be classified with the catalog
             // in force (the shipped one, or the --catalog files given).
@@ -101,12 +108,26 @@ public struct ExportCommand: AsyncParsableCommand {
             try? await store.close()
             throw error
         }
+        if submission.body.holdsNoData {
+            // Compiled, an empty submission would replace the authority's real one (newest wins).
+            guard allowEmpty else {
+                printError(
+                    "error: the store \(storeOptions.location) holds no data for \(authority.name) "
+                        + "(\(authority.code)): no documents, read errors, installations or usage declarations. "
+                        + "Check --organisation and --store, or give --allow-empty to submit an empty submission.")
+                throw ExitCode(1)
+            }
+            submission.body.empty = true
+            submission = try Submission(body: submission.body)
+        }
         let url = URL(fileURLWithPath: output)
         try writeAtomically(try encodeSubmission(submission), to: url)
         let body = submission.body
         let documents = body.documents.counts.reduce(0) { $0 + $1.count }
         let installations = body.installations.counts.reduce(0) { $0 + $1.hosts }
-        print("Wrote \(output): \(authority.name) (\(authority.code)), period \(period)")
+        print(
+            "Wrote \(output): \(authority.name) (\(authority.code)), period \(period)"
+                + (body.empty == true ? " (marked empty)" : ""))
         print(
             "  documents: \(documents) in \(body.documents.counts.count) groups, read errors: "
                 + "\(body.documents.errors.reduce(0) { $0 + $1.count })")

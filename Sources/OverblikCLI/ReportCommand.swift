@@ -14,7 +14,8 @@ public struct ReportCommand: AsyncParsableCommand {
         discussion: """
             Reads the newest submission per authority for the period from the store (--store), or from \
             submission files (--submissions, files or folders), plus any usage evidence (--evidence: the \
-            public evidence TSV or usage declarations as JSON lines). Danish by default; --lang en for English. \
+            public evidence TSV or usage declarations as JSON lines; with only --evidence no store is read \
+            unless --store is given). Danish by default; --lang en for English. \
             With --batch: one report per authority, per region and the national one, with an index page. \
             PDF needs LibreOffice (soffice) and is made from the ODT.
 
@@ -72,6 +73,12 @@ public struct ReportCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        if let compareTo, compareTo == period {
+            throw ValidationError("--compare-to \(compareTo) is the report's own period: give an earlier period.")
+        }
+    }
+
     public func run() async throws {
         let directory = AuthorityDirectory.denmark
         guard let language = ReportLanguage(rawValue: lang.lowercased()) else {
@@ -127,7 +134,8 @@ public struct ReportCommand: AsyncParsableCommand {
             selectedPeriod = selectedPeriod ?? SubmissionSelection.newestPeriod(all)
             if let selectedPeriod { current = SubmissionSelection.latest(all, period: selectedPeriod) }
             if let compareTo { earlier = SubmissionSelection.latest(all, period: compareTo) }
-        } else if evidence.isEmpty || storeOptions.store != nil || defaultStoreExists() {
+        } else if evidence.isEmpty || storeOptions.store != nil {
+            // Evidence alone is a public-evidence report: a store is read only when asked for.
             let store = try await storeOptions.open(create: false)
             do {
                 if selectedPeriod == nil { selectedPeriod = try await store.periods().last }
@@ -143,6 +151,11 @@ public struct ReportCommand: AsyncParsableCommand {
                 try? await store.close()
                 throw error
             }
+        }
+        if let compareTo, compareTo == selectedPeriod {
+            throw ValidationError(
+                "--compare-to \(compareTo) is the report's own period (the newest in the data): give an earlier "
+                    + "period, or --period.")
         }
         if let compareTo, earlier.isEmpty {
             printError("warning: no submissions for --compare-to \(compareTo); trends show it as empty.")
@@ -237,15 +250,6 @@ public struct ReportCommand: AsyncParsableCommand {
             }
         }
         return urls.sorted { $0.path < $1.path }
-    }
-
-    /// With only --evidence given, a store is read too when one is configured or exists in the default place.
-    func defaultStoreExists() -> Bool {
-        switch storeOptions.location {
-        case .sqlite(let path): FileManager.default.fileExists(atPath: path)
-        case .sqliteInMemory: false
-        case .postgres: true
-        }
     }
 
     func newestEvidenceYear(_ declarations: [UsageDeclaration]) -> String? {

@@ -86,6 +86,12 @@ public struct ScanCommand: AsyncParsableCommand {
         if let format, ScanOutputFormat(rawValue: format) == nil {
             throw ValidationError("--format must be one of: summary, jsonl, csv, json (got '\(format)').")
         }
+        // Guessing would write JSON lines into a file named for another format (x.xlsx).
+        if format == nil, let output, Self.format(forOutput: output) == nil {
+            throw ValidationError(
+                "Cannot tell the output format from '\(output)': name it .jsonl, .csv or .json, "
+                    + "or give --format summary|jsonl|csv|json.")
+        }
         if let organisation {
             do {
                 _ = try AuthorityDirectory.denmark.resolve(organisation)
@@ -97,14 +103,18 @@ public struct ScanCommand: AsyncParsableCommand {
 
     var resolvedFormat: ScanOutputFormat {
         if let format, let value = ScanOutputFormat(rawValue: format) { return value }
-        if let output {
-            switch (output as NSString).pathExtension.lowercased() {
-            case "csv": return .csv
-            case "json": return .json
-            default: return .jsonl
-            }
-        }
+        if let output, let value = Self.format(forOutput: output) { return value }
         return isatty(STDOUT_FILENO) == 1 ? .summary : .jsonl
+    }
+
+    /// The record format an output file's extension names; nil for any other extension.
+    static func format(forOutput path: String) -> ScanOutputFormat? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv": .csv
+        case "json": .json
+        case "jsonl": .jsonl
+        default: nil
+        }
     }
 
     public func run() async throws {

@@ -96,7 +96,8 @@ final class ScanOutputSink: DocumentRecordSink {
 
     func begin() throws {
         switch format {
-        case .csv: try writer?.write(Self.csvColumns.joined(separator: ",") + "\r\n")
+        // A byte-order mark, as the report CSVs have, so spreadsheets read the UTF-8 paths right.
+        case .csv: try writer?.write("\u{FEFF}" + Self.csvColumns.joined(separator: ",") + "\r\n")
         case .json: try writer?.write("{\"documents\":[\n")
         case .jsonl, .summary: break
         }

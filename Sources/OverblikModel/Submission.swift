@@ -183,11 +183,14 @@ public struct Submission: Codable, Sendable, Hashable {
         public var usage: [UsageDeclaration]
         /// Present only with `--include-unknown-titles`.
         public var unknownTitles: [UnknownTitle]?
+        /// True when the authority deliberately submits nothing (`export --allow-empty`); otherwise absent, so
+        /// submissions without it keep their digests. `compile` refuses an empty body not marked so.
+        public var empty: Bool?
 
         public init(
             organisation: Organisation, period: String, created: Date, tool: Tool = Tool(), catalog: CatalogStamp,
             comment: String?, synthetic: Bool, documents: Documents, installations: Installations,
-            usage: [UsageDeclaration], unknownTitles: [UnknownTitle]?
+            usage: [UsageDeclaration], unknownTitles: [UnknownTitle]?, empty: Bool = false
         ) {
             self.organisation = organisation
             self.period = period
@@ -200,10 +203,18 @@ public struct Submission: Codable, Sendable, Hashable {
             self.installations = installations
             self.usage = usage
             self.unknownTitles = unknownTitles
+            self.empty = empty ? true : nil
+        }
+
+        /// No documents, read errors, installations, hosts, usage declarations or unknown titles.
+        public var holdsNoData: Bool {
+            documents.counts.isEmpty && documents.errors.isEmpty && installations.counts.isEmpty
+                && installations.hosts == 0 && usage.isEmpty && (unknownTitles ?? []).isEmpty
         }
 
         enum CodingKeys: String, CodingKey {
             case organisation, period, created, tool, catalog, comment, synthetic, documents, installations, usage
+            case empty
             case unknownTitles = "unknown_titles"
         }
     }

@@ -158,10 +158,12 @@ enum ODFWriter {
 
     static let dataStylesTemplate = """
         <number:number-style style:name="N_INT" LOCALE><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
+        <number:number-style style:name="N_CODE" LOCALE><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1"/></number:number-style>
         <number:number-style style:name="N_DEC" LOCALE><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
         <number:percentage-style style:name="N_PCT" LOCALE><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>
         <number:date-style style:name="N_DATE" LOCALE><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style>
         <style:style style:name="ce_int" style:family="table-cell" style:data-style-name="N_INT"/>
+        <style:style style:name="ce_code" style:family="table-cell" style:data-style-name="N_CODE"/>
         <style:style style:name="ce_dec" style:family="table-cell" style:data-style-name="N_DEC"/>
         <style:style style:name="ce_pct" style:family="table-cell" style:data-style-name="N_PCT"/>
         <style:style style:name="ce_date" style:family="table-cell" style:data-style-name="N_DATE"/>
@@ -201,6 +203,11 @@ enum ODFWriter {
         case .integer(let value):
             return
                 "<table:table-cell table:style-name=\"ce_int\" office:value-type=\"float\" office:value=\"\(value)\">"
+                + "<text:p\(numberParagraph)>\(shown)</text:p></table:table-cell>"
+        case .code(let value):
+            // A number for lookups and sorting, shown without grouping (a code, not a quantity).
+            return
+                "<table:table-cell table:style-name=\"ce_code\" office:value-type=\"float\" office:value=\"\(value)\">"
                 + "<text:p\(numberParagraph)>\(shown)</text:p></table:table-cell>"
         case .decimal(let value, _):
             return "<table:table-cell table:style-name=\"ce_dec\" office:value-type=\"float\" "

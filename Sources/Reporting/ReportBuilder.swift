@@ -106,6 +106,13 @@ public enum SubmissionSelection {
     }
 }
 
+/// A version line and its support status on one authority's data date.
+struct LineStatus: Hashable {
+    var line: String
+    var supported: Bool?
+    var endOfLife: String?
+}
+
 /// What one authority's data says, before it is summed.
 struct AuthorityFacts {
     var authority: Authority
@@ -115,8 +122,8 @@ struct AuthorityFacts {
     /// Product id → dates of the evidence supporting use.
     var useDates: [String: [String]] = [:]
     var hostsByProduct: [String: Int] = [:]
-    /// Product id → version line (`""` for none) → hosts.
-    var hostsByLine: [String: [String: Int]] = [:]
+    /// Product id → version line (`""` for none) and its support status on this authority's data date → hosts.
+    var hostsByLine: [String: [LineStatus: Int]] = [:]
     var unsupportedByProduct: [String: Int] = [:]
     var documents = Report.DocumentTotals.zero
     var documentsBySuite: [String: Int] = [:]
@@ -204,11 +211,13 @@ public enum ReportBuilder {
             item.hosts = body.installations.hosts
             for count in body.installations.counts where count.hosts > 0 {
                 item.hostsByProduct[count.product, default: 0] += count.hosts
-                item.hostsByLine[count.product, default: [:]][count.versionLine ?? "", default: 0] += count.hosts
                 item.uses[count.product, default: []].insert(EvidenceKind.inventory.rawValue)
                 if let asOf = body.installations.asOf { item.useDates[count.product, default: []].append(isoDay(asOf)) }
                 let status = catalog.support(
                     product: count.product, versionLine: count.versionLine, on: reference ?? body.created)
+                let key = LineStatus(
+                    line: count.versionLine ?? "", supported: status.supported, endOfLife: status.endOfLife)
+                item.hostsByLine[count.product, default: [:]][key, default: 0] += count.hosts
                 if status.supported == false { item.unsupportedByProduct[count.product, default: 0] += count.hosts }
             }
             for count in body.documents.counts {
@@ -335,7 +344,9 @@ public enum ReportBuilder {
             openOfficeSuite: authorityCount(scoped) { openSuites($0, catalog: catalog) },
             openOfficeSuiteHosts: openHosts, proprietaryOfficeSuiteHosts: proprietaryHosts,
             odfShare: documents.odfShare, odfShareSpread: spread(shares), documents: documents,
-            documentsAsOf: documentDates.max().map(isoDay), installationsAsOf: installationDates.max().map(isoDay))
+            documentsAsOf: documentDates.max().map(isoDay), documentsFrom: documentDates.min().map(isoDay),
+            installationsAsOf: installationDates.max().map(isoDay),
+            installationsFrom: installationDates.min().map(isoDay))
     }
 
     /// Quartiles by linear interpolation between closest ranks.
@@ -367,7 +378,7 @@ public enum ReportBuilder {
         for id in ids {
             guard let facts = catalog.product(id) else { continue }
             let users = scoped.filter { $0.uses(id) }
-            var lines: [String: Int] = [:]
+            var lines: [LineStatus: Int] = [:]
             var unsupported = 0
             var evidence: [String: Int] = [:]
             var documents = 0
@@ -377,14 +388,16 @@ public enum ReportBuilder {
                 documents += item.documentsBySuite[id] ?? 0
                 for kind in item.uses[id] ?? [] { evidence[kind, default: 0] += 1 }
             }
-            let referenceDate = scoped.compactMap(\.dataDate).max() ?? Date()
-            let versions = lines.map { line, hosts in
-                let status = catalog.support(product: id, versionLine: line.isEmpty ? nil : line, on: referenceDate)
-                return Report.VersionUse(
-                    line: line.isEmpty ? nil : line, installations: hosts, endOfLife: status.endOfLife,
-                    supported: status.supported)
+            // Each authority's hosts keep the status judged on its own data date (as the totals do).
+            let versions = lines.map { key, hosts in
+                Report.VersionUse(
+                    line: key.line.isEmpty ? nil : key.line, installations: hosts, endOfLife: key.endOfLife,
+                    supported: key.supported)
             }
-            .sorted { compareVersionLines($0.line, $1.line) }
+            .sorted {
+                $0.line != $1.line
+                    ? compareVersionLines($0.line, $1.line) : supportRank($0.supported) < supportRank($1.supported)
+            }
             let byRegion = directory.regions.compactMap { region -> Report.RegionCount? in
                 let count = users.filter { $0.authority.regionCode == region.code }.count
                 return count > 0 ? Report.RegionCount(code: region.code, name: region.name, authorities: count) : nil
@@ -402,6 +415,15 @@ public enum ReportBuilder {
             let left = $0.municipalities.count + $0.regions.count
             let right = $1.municipalities.count + $1.regions.count
             return left != right ? left > right : ($0.installations, $1.id) > ($1.installations, $0.id)
+        }
+    }
+
+    /// Within one version line: supported, then past end of life, then unknown.
+    static func supportRank(_ supported: Bool?) -> Int {
+        switch supported {
+        case true: 0
+        case false: 1
+        case nil: 2
         }
     }
 
@@ -497,8 +519,13 @@ public enum ReportBuilder {
         }
         let headNow = headline(now, catalog: catalog)
         let headBefore = headline(before, catalog: catalog)
-        let methodsNow = Set(nowSubmissions.map { $0.body.catalog.version + "|" + $0.body.tool.version })
-        let methodsBefore = Set(beforeSubmissions.map { $0.body.catalog.version + "|" + $0.body.tool.version })
+        // The digest, not only the label: a catalog edited without a new version label is a new method.
+        func method(_ submission: Submission) -> String {
+            let body = submission.body
+            return body.catalog.version + "|" + body.catalog.digest + "|" + body.tool.version
+        }
+        let methodsNow = Set(nowSubmissions.map(method))
+        let methodsBefore = Set(beforeSubmissions.map(method))
         return Report.Trends(
             compareTo: compareTo, reportedBefore: before.filter { $0.submission != nil }.count,
             reportedNow: now.filter { $0.submission != nil }.count,

@@ -34,15 +34,17 @@ enum ReportComposer {
         if report.synthetic { headline.append(.notice(t(.syntheticBanner))) }
         if report.publicEvidenceOnly { headline.append(.notice(t(.lowerBoundBanner))) }
         let coverage = report.coverage
+        // "Data fra 2019 – 2026-11-13": every figure names the range of data dates behind it.
+        func freshness(_ oldest: String?, _ newest: String?) -> String {
+            guard let oldest, let newest else { return "" }
+            return ". " + t(.freshness) + " " + (oldest == newest ? newest : "\(oldest) – \(newest)")
+        }
         func evidenceText(_ count: Report.AuthorityCount) -> String {
             let kinds = count.evidence.sorted { $0.key < $1.key }.map {
                 "\(evidenceLabel($0.key, language)) (\($0.value))"
             }
-            var text = t(.evidenceRestsOn) + ": " + (kinds.isEmpty ? t(.noData) : kinds.joined(separator: ", "))
-            if let oldest = count.oldestEvidence, let newest = count.newestEvidence {
-                text += ". " + t(.freshness) + " " + (oldest == newest ? newest : "\(oldest) – \(newest)")
-            }
-            return text
+            let text = t(.evidenceRestsOn) + ": " + (kinds.isEmpty ? t(.noData) : kinds.joined(separator: ", "))
+            return text + freshness(count.oldestEvidence, count.newestEvidence)
         }
         let head = report.headline
         var figures: [(label: String, value: String, note: String)] = []
@@ -74,7 +76,7 @@ enum ReportComposer {
         var odfNote =
             t(.evidenceRestsOn) + ": " + t(.evidenceScan) + ", " + style.integer(head.documents.total) + " "
             + t(.documentsScanned)
-        if let asOf = head.documentsAsOf { odfNote += ". " + t(.freshness) + " " + asOf }
+        odfNote += freshness(head.documentsFrom ?? head.documentsAsOf, head.documentsAsOf)
         if let spread = head.odfShareSpread {
             odfNote +=
                 ". " + t(.spread) + " (\(spread.authorities)): " + style.percent(spread.minimum) + " – "
@@ -278,7 +280,7 @@ enum ReportComposer {
                     ],
                     rows: report.organisations.map { org in
                         [
-                            .integer(org.code), .text(org.name), .text(org.regionName),
+                            .code(org.code), .text(org.name), .text(org.regionName),
                             org.dataDate.map { .date($0) } ?? .text(org.reported ? "" : t(.notReported)),
                             .integer(org.os2Products.count),
                             .text(org.os2Products.map { productName($0, report) }.joined(separator: ", ")),
@@ -346,7 +348,7 @@ enum ReportComposer {
                             columns: [t(.code), t(.organisation), t(.product), t(.change)],
                             rows: trends.changes.map {
                                 [
-                                    .integer($0.organisation), .text($0.name), .text(productName($0.product, report)),
+                                    .code($0.organisation), .text($0.name), .text(productName($0.product, report)),
                                     .text($0.change == "started" ? t(.started) : t(.stopped)),
                                 ]
                             })))
@@ -428,7 +430,7 @@ enum ReportComposer {
         qualityBlocks.append(.paragraph(t(.methodText)))
         qualityBlocks.append(
             .paragraph(
-                t(.ruleUse) + ": " + t(.os2AnyNote) + " " + t(.ruleOpenSuite) + ": " + t(.openSuiteNote) + " "
+                t(.ruleUse) + ": " + t(.os2AnyNote) + " " + t(.openSuiteNote) + " "
                     + t(.ruleODFShare) + ": " + t(.odfShareNote) + " " + t(.ruleEOL)))
         qualityBlocks.append(
             .table(
@@ -442,13 +444,15 @@ enum ReportComposer {
                         [
                             .text(t(.evidenceFiles)),
                             .text(
-                                method.evidenceSources.joined(separator: ", ")
-                                    + " (\(style.integer(method.evidenceDeclarations)))"),
+                                method.evidenceSources.isEmpty
+                                    ? t(.noneMissing)
+                                    : method.evidenceSources.joined(separator: ", ")
+                                        + " (\(style.integer(method.evidenceDeclarations)))"),
                         ],
                     ])))
         let submissionRows = (method.submissions + method.earlierSubmissions).map { ref -> [Cell] in
             [
-                .integer(ref.organisation), .text(ref.name), .text(ref.period),
+                .code(ref.organisation), .text(ref.name), .text(ref.period),
                 .date(ReportBuilder.isoDay(ref.created)), .text(ref.catalogVersion), .text(ref.digest),
             ]
         }

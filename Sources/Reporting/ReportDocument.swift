@@ -4,6 +4,8 @@ import Foundation
 enum Cell: Sendable, Hashable {
     case text(String)
     case integer(Int)
+    /// An official code (kommunekode, region code): a number, but written as a code, never grouped (`1081`).
+    case code(Int)
     case decimal(Double, digits: Int)
     /// A share 0...1; nil prints "not measured".
     case percent(Double?)
@@ -17,6 +19,7 @@ enum Cell: Sendable, Hashable {
         switch self {
         case .text(let value): value
         case .integer(let value): style.integer(value)
+        case .code(let value): String(value)
         case .decimal(let value, let digits): style.decimal(value, digits: digits)
         case .percent(let value): style.percent(value)
         case .money(let value): style.money(value, currency: currency)
@@ -27,7 +30,7 @@ enum Cell: Sendable, Hashable {
 
     var isNumeric: Bool {
         switch self {
-        case .integer, .decimal, .percent(.some), .money: true
+        case .integer, .code, .decimal, .percent(.some), .money: true
         default: false
         }
     }

@@ -113,8 +113,12 @@ public struct Report: Codable, Sendable, Hashable {
         public var documents: DocumentTotals
         /// Newest scan date behind the document figures.
         public var documentsAsOf: String?
+        /// Oldest scan date behind the document figures: with `documentsAsOf`, the range the figures rest on.
+        public var documentsFrom: String?
         /// Newest inventory date behind the installation figures.
         public var installationsAsOf: String?
+        /// Oldest inventory date behind the installation figures.
+        public var installationsFrom: String?
 
         enum CodingKeys: String, CodingKey {
             case documents
@@ -125,7 +129,9 @@ public struct Report: Codable, Sendable, Hashable {
             case odfShare = "odf_share"
             case odfShareSpread = "odf_share_spread"
             case documentsAsOf = "documents_as_of"
+            case documentsFrom = "documents_from"
             case installationsAsOf = "installations_as_of"
+            case installationsFrom = "installations_from"
         }
     }
 
@@ -170,11 +176,13 @@ public struct Report: Codable, Sendable, Hashable {
         }
     }
 
+    /// Installations of one version line with one support status. Support is judged on each authority's own
+    /// data date, so a line can appear twice: the authorities whose data predates its end of life, and the rest.
     public struct VersionUse: Codable, Sendable, Hashable {
         /// Version line (`7.6`, `2016`), or nil when the inventory gave none.
         public var line: String?
         public var installations: Int
-        /// The line's end-of-life date, when the catalog knows it and it has passed.
+        /// The line's end-of-life date, when the catalog knows it and it has passed on these data dates.
         public var endOfLife: String?
         public var supported: Bool?
 
@@ -305,7 +313,8 @@ public struct Report: Codable, Sendable, Hashable {
         public var odfShareBefore: Double?
         public var odfShareNow: Double?
         public var changes: [Change]
-        /// Catalog or tool versions differ between the periods: differences may be method, not country.
+        /// Catalogs (version or digest) or tool versions differ between the periods: differences may be
+        /// method, not country.
         public var methodChanged: Bool
 
         enum CodingKeys: String, CodingKey {

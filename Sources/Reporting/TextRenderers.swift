@@ -91,7 +91,7 @@ enum CSVRenderer {
         }
         switch value {
         case .text(let text): return field(text, options)
-        case .integer(let number): return String(number)
+        case .integer(let number), .code(let number): return String(number)
         case .decimal(let value, let digits): return number(value, digits)
         case .percent(let share): return share.map { number($0, 4) } ?? ""
         case .money(let value): return number(value, 2)

@@ -30,7 +30,7 @@ enum Label: String, CaseIterable {
     case paybackYears, nationalTotal, scopeTotal
     case dataQuality, staleSubmissions, unknownTitles, readErrors, reason, count, publisher, title, unknownProducts
     case method, methodText, tool, catalogVersion, catalogDigest, submissions, organisation, created, digest
-    case evidenceFiles, ruleUse, ruleOpenSuite, ruleODFShare, ruleEOL, noData, index, reports, scope, national
+    case evidenceFiles, ruleUse, ruleODFShare, ruleEOL, noData, index, reports, scope, national
     case shareOfMunicipalities, contents
 
     func text(_ language: ReportLanguage) -> String {
@@ -128,21 +128,21 @@ enum Label: String, CaseIterable {
         case .name: ("Navn", "Name")
         case .dataDate: ("Data pr.", "Data as of")
         case .comment: ("Myndighedens kommentar", "Authority's comment")
-        case .os2Count: ("OS2-produkter", "OS2 products")
+        case .os2Count: ("Antal OS2-produkter", "Number of OS2 products")
         case .notReported: ("ikke indberettet", "not reported")
         case .profile: ("Profil", "Profile")
         case .measure: ("Mål", "Measure")
         case .thisAuthority: ("Myndigheden", "This authority")
         case .nation: ("Hele landet", "Nation")
         case .trends: ("Udvikling", "Trends")
-        case .trendsIntro: ("Ændringer mellem perioderne. En metodeændring (katalog- eller værktøjsversion) vises som et brud, ikke som en ændring i landet.", "Changes between the periods. A change of method (catalog or tool version) shows as a break, not as a change in the country.")
+        case .trendsIntro: ("Ændringer mellem perioderne. En metodeændring (et andet katalog eller en anden værktøjsversion) vises som et brud, ikke som en ændring i landet.", "Changes between the periods. A change of method (another catalog or tool version) shows as a break, not as a change in the country.")
         case .before: ("Før", "Before")
         case .now: ("Nu", "Now")
         case .change: ("Ændring", "Change")
         case .started: ("begyndt", "started")
         case .stopped: ("stoppet", "stopped")
         case .noChanges: ("Ingen myndigheder er begyndt eller stoppet med et produkt.", "No authority started or stopped using a product.")
-        case .methodChanged: ("BRUD I METODE: perioderne er opgjort med forskellige katalog- eller værktøjsversioner.", "METHOD BREAK: the periods were measured with different catalog or tool versions.")
+        case .methodChanged: ("BRUD I METODE: perioderne er opgjort med forskellige kataloger (version eller fingeraftryk) eller værktøjsversioner.", "METHOD BREAK: the periods were measured with different catalogs (version or digest) or tool versions.")
         case .trendChart: ("Myndigheder før og nu", "Authorities before and now")
         case .businessCase: ("Business case", "Business case")
         case .businessCaseIntro: ("Pladser på proprietære og åbne kontorpakker og de årlige omkostninger efter forudsætningerne nedenfor (kan redigeres med --assumptions).", "Seats on proprietary and open office suites and the yearly cost picture under the assumptions below (editable with --assumptions).")
@@ -184,7 +184,6 @@ enum Label: String, CaseIterable {
         case .digest: ("Fingeraftryk (SHA-256)", "Digest (SHA-256)")
         case .evidenceFiles: ("Øvrige kilder", "Other evidence")
         case .ruleUse: ("Brug", "Use")
-        case .ruleOpenSuite: ("Åben kontorpakke", "Open office suite")
         case .ruleODFShare: ("ODF-andel", "ODF share")
         case .ruleEOL: ("Support ophørt: versionslinjens ophørsdato i kataloget er passeret på datadatoen.", "End of life: the version line's end-of-life date in the catalog has passed on the data date.")
         case .noData: ("Ingen data.", "No data.")

@@ -119,6 +119,15 @@ public struct SubmissionVerifier: Sendable {
                 "body.usage[\(index)]: declares organisation \(declaration.organisation), not the submitter "
                     + "\(organisation.code)")
         }
+        // An empty body is usually an export from the wrong store; compiled, it would replace real data.
+        if submission.body.holdsNoData && submission.body.empty != true {
+            problems.append(
+                "the body is empty (no documents, read errors, installations or usage declarations) and not marked "
+                    + "\"empty\": true; export it with --allow-empty if nothing is really to be reported")
+        }
+        if submission.body.empty == true && !submission.body.holdsNoData {
+            problems.append("the body is marked \"empty\": true but holds data")
+        }
         if !problems.isEmpty { throw StoreError.invalidSubmission(file: name, problems: problems) }
         return submission
     }
@@ -299,26 +308,45 @@ public enum SubmissionCompiler {
     }
 
     /// Loads every file it can; a bad file is reported and skipped, never stops the others.
+    ///
+    /// Every file is verified first, then the good ones load newest first (created, then digest, as the
+    /// store picks the current one; then path), so each file's outcome is the same whatever order the files
+    /// were given in. Results come back in the order given.
     public static func compile(
         files: [URL], into store: any EstateStore, verifier: SubmissionVerifier
     ) async
         -> [FileResult]
     {
-        var results: [FileResult] = []
-        for url in files {
+        var results: [FileResult?] = Array(repeating: nil, count: files.count)
+        var verified: [(index: Int, submission: Submission)] = []
+        for (index, url) in files.enumerated() {
             do {
-                let submission = try verifier.verify(fileAt: url)
-                let outcome = try await store.addSubmission(submission)
-                results.append(
-                    FileResult(file: url.relativePath, submission: submission, outcome: outcome, problems: []))
+                verified.append((index, try verifier.verify(fileAt: url)))
             } catch StoreError.invalidSubmission(_, let problems) {
-                results.append(FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: problems))
+                results[index] = FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: problems)
             } catch {
-                results.append(
-                    FileResult(file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"]))
+                results[index] = FileResult(
+                    file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"])
             }
         }
-        return results
+        verified.sort { left, right in
+            let (a, b) = (left.submission, right.submission)
+            if a.body.created != b.body.created { return a.body.created > b.body.created }
+            if a.digest != b.digest { return a.digest > b.digest }
+            return files[left.index].path < files[right.index].path
+        }
+        for (index, submission) in verified {
+            let url = files[index]
+            do {
+                let outcome = try await store.addSubmission(submission)
+                results[index] = FileResult(
+                    file: url.relativePath, submission: submission, outcome: outcome, problems: [])
+            } catch {
+                results[index] = FileResult(
+                    file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"])
+            }
+        }
+        return results.map { $0! }
     }
 }
 

@@ -58,6 +58,50 @@ import Testing
         #expect(html.contains("NEDRE GRÆNSE"))
     }
 
+    @Test func comparingAPeriodWithItselfIsAUsageError() async throws {
+        do {
+            _ = try OverblikCommand.parseAsRoot([
+                "report", "--submissions", Self.demo, "--period", "2026", "--compare-to", "2026",
+            ])
+            Issue.record("expected a usage error")
+        } catch {
+            #expect(OverblikCommand.exitCode(for: error) == .validationFailure)
+            #expect(OverblikCommand.message(for: error).contains("--compare-to 2026 is the report's own period"))
+        }
+        // Also when the period is the newest in the data rather than given.
+        let output = try Fixtures.temporaryDirectory("cli-same-period")
+        await #expect(throws: ValidationError.self) {
+            try await run(["--submissions", Self.demo, "--compare-to", "2026", "--output-dir", output.path])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
+    }
+
+    /// A public-evidence report reads no store, even where one would be found by default ($OVERBLIK_STORE or
+    /// overblik.sqlite in the working directory): here both are files that are no store at all.
+    @Test func evidenceAloneReadsNoStore() throws {
+        let binary = try overblikBinary()
+        let directory = try Fixtures.temporaryDirectory("cli-evidence-no-store")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("not a database".utf8).write(to: directory.appendingPathComponent("overblik.sqlite"))
+        let elsewhere = directory.appendingPathComponent("configured.sqlite")
+        try Data("not a database either".utf8).write(to: elsewhere)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OVERBLIK_STORE"] = nil
+        let arguments = [
+            "report", "--evidence", Fixtures.url("usage/os2-usage-evidence.tsv").path, "--format", "json",
+            "--output-dir", directory.appendingPathComponent("out").path,
+        ]
+        for env in [environment, environment.merging(["OVERBLIK_STORE": elsewhere.path]) { $1 }] {
+            let result = try runBinary(binary, arguments, in: directory, environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("national-public-evidence.json"))
+        }
+        // Asked for explicitly, the store is read (and this one is refused).
+        let explicit = try runBinary(
+            binary, arguments + ["--store", elsewhere.path], in: directory, environment: environment)
+        #expect(explicit.status != 0)
+    }
+
     @Test func usageErrorsAreClear() async throws {
         await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--format", "docx"]) }
         await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--lang", "fr"]) }

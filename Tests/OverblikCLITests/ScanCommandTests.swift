@@ -42,7 +42,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("out.csv").path
         try await run(["scan", Fixtures.url("documents/damaged").path, "--output", output])
-        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\r\n")
+        // A UTF-8 byte-order mark first, as the report CSVs have.
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(data.starts(with: [0xEF, 0xBB, 0xBF, UInt8(ascii: "p")]))
+        let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
         #expect(
             lines.first
                 == "path,family,container,format,mimetype,odf_version,generator,suite,suite_version,encrypted,warnings,error,size,modified"
@@ -68,6 +71,59 @@ import Testing
             Issue.record("expected a non-zero exit")
         } catch let exit as ExitCode {
             #expect(exit.rawValue == 66)
+        }
+    }
+
+    @Test func anOutputNamedForAnotherFormatIsAUsageError() async throws {
+        let dir = try Fixtures.temporaryDirectory("scan-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = Fixtures.url("documents/generated").path
+        for name in ["x.xlsx", "x.txt", "records"] {
+            let output = dir.appendingPathComponent(name).path
+            do {
+                _ = try OverblikCommand.parseAsRoot(["scan", root, "--output", output, "--no-store"])
+                Issue.record("\(name): expected a usage error")
+            } catch {
+                #expect(OverblikCommand.exitCode(for: error) == .validationFailure, "\(name)")
+                #expect(OverblikCommand.message(for: error).contains("Cannot tell the output format"), "\(name)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: output))
+        }
+        // An explicit --format writes whatever the name.
+        let named = dir.appendingPathComponent("records.txt").path
+        try await run(["scan", root, "--output", named, "--format", "jsonl"])
+        #expect(try String(contentsOfFile: named, encoding: .utf8).hasPrefix("{"))
+        for (name, first) in [("x.jsonl", "{"), ("x.JSON", "{\"documents\""), ("x.csv", "\u{FEFF}path,")] {
+            let output = dir.appendingPathComponent(name)
+            try await run(["scan", root, "--output", output.path])
+            #expect(try Data(contentsOf: output).starts(with: Data(first.utf8)), "\(name)")
+        }
+    }
+
+    /// Overblik's own reports, scanned, are counted as written by Overblik (the catalog's `overblik`).
+    @Test func overbliksOwnODTAndODSAreRecognised() async throws {
+        let dir = try Fixtures.temporaryDirectory("scan-own")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        let report = try #require(
+            try OverblikCommand.parseAsRoot([
+                "report", "--submissions", Fixtures.url("demo/submissions/2026").path, "--scope", "751",
+                "--format", "odt,ods", "--output-dir", reports.path,
+            ]) as? ReportCommand)
+        try await report.run()
+        let output = dir.appendingPathComponent("scan.jsonl").path
+        try await run(["scan", reports.path, "--output", output])
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let records = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map {
+            try decoder.decode(DocumentRecord.self, from: Data($0.utf8))
+        }
+        #expect(records.count == 2)
+        for record in records {
+            #expect(record.generator == "Overblik/\(ToolInfo.version)")
+            #expect(record.suite == "overblik", "\(record.path)")
+            #expect(record.suiteVersion == ToolInfo.version)
+            #expect(record.family == .odf)
         }
     }
 

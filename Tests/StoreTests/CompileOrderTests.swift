@@ -1,0 +1,81 @@
+import Foundation
+import OverblikModel
+import Store
+import Testing
+import TestSupport
+
+/// `compile` gives every file the same outcome, and the store the same current submissions, whatever the
+/// order the files are given in (issue 12): every file is verified first, then loaded newest first.
+@Suite struct CompileOrderTests {
+    static func submission(_ code: Int, _ name: String, created: String, hosts: Int) throws -> Submission {
+        let date = ISO8601DateFormatter().date(from: created)!
+        return try Submission(
+            body: Submission.Body(
+                organisation: .init(code: code, name: name, kind: "municipality"), period: "2026", created: date,
+                catalog: testCatalog, comment: nil, synthetic: false,
+                documents: .init(asOf: nil, counts: [], errors: []),
+                installations: .init(
+                    asOf: date, hosts: hosts,
+                    counts: [.init(product: "libreoffice", versionLine: "25.8", hosts: hosts)]),
+                usage: [], unknownTitles: nil))
+    }
+
+    static func permutations<T>(_ items: [T]) -> [[T]] {
+        guard items.count > 1 else { return [items] }
+        return items.indices.flatMap { index in
+            var rest = items
+            let first = rest.remove(at: index)
+            return permutations(rest).map { [first] + $0 }
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func everyOrderOfTheFilesGivesTheSameOutcomes(_ backend: Backend) async throws {
+        let directory = try Fixtures.temporaryDirectory("compile-order")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let older = try Self.submission(751, "Aarhus Kommune", created: "2026-01-01T00:00:00Z", hosts: 10)
+        let newer = try Self.submission(751, "Aarhus Kommune", created: "2026-06-01T00:00:00Z", hosts: 20)
+        // Two different submissions created in the same second: the larger digest is current, as in the store.
+        let tied = [
+            try Self.submission(147, "Frederiksberg Kommune", created: "2026-03-01T00:00:00Z", hosts: 1),
+            try Self.submission(147, "Frederiksberg Kommune", created: "2026-03-01T00:00:00Z", hosts: 2),
+        ].sorted { $0.digest > $1.digest }
+        let named: [(String, Submission)] = [
+            ("a-old.json", older), ("b-new.json", newer), ("c-copy-of-new.json", newer), ("d-tie.json", tied[1]),
+            ("e-tie.json", tied[0]),
+        ]
+        var files: [URL] = []
+        for (name, submission) in named {
+            let url = directory.appendingPathComponent(name)
+            try encodeSubmission(submission).write(to: url)
+            files.append(url)
+        }
+        let verifier = try SubmissionVerifier()
+        var outcomes: Set<[String: String]> = []
+        var tallies: Set<[String: Int]> = []
+        for order in Self.permutations(files) {
+            let store = try await backend.open()
+            let results = await SubmissionCompiler.compile(files: order, into: store, verifier: verifier)
+            #expect(results.map(\.file) == order.map(\.relativePath), "results come back in the order given")
+            var outcome: [String: String] = [:]
+            var tally: [String: Int] = [:]
+            for result in results {
+                let label = result.outcome.map { "\($0)" } ?? "rejected"
+                outcome[URL(fileURLWithPath: result.file).lastPathComponent] = label
+                tally[label, default: 0] += 1
+            }
+            outcomes.insert(outcome)
+            tallies.insert(tally)
+            #expect(try await store.latestSubmissions(period: "2026").map(\.digest) == [tied[0].digest, newer.digest])
+            try await store.close()
+        }
+        #expect(
+            outcomes == [
+                [
+                    "a-old.json": "history", "b-new.json": "current", "c-copy-of-new.json": "duplicate",
+                    "d-tie.json": "history", "e-tie.json": "current",
+                ]
+            ])
+        #expect(tallies == [["current": 2, "history": 2, "duplicate": 1]])
+    }
+}
