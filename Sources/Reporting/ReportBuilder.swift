@@ -339,14 +339,22 @@ public enum ReportBuilder {
         let shares = scoped.compactMap(\.documents.odfShare)
         let documentDates = scoped.compactMap { $0.submission?.body.documents.asOf }
         let installationDates = scoped.compactMap { $0.submission?.body.installations.asOf }
+        // The range starts at the oldest data date any submission names (its oldest scan or inventory), where
+        // it says; older submissions give only their newest.
+        let documentsFrom = scoped.compactMap {
+            $0.submission.flatMap { $0.body.documents.oldest ?? $0.body.documents.asOf }
+        }
+        let installationsFrom = scoped.compactMap {
+            $0.submission.flatMap { $0.body.installations.oldest ?? $0.body.installations.asOf }
+        }
         return Report.Headline(
             os2Any: authorityCount(scoped) { os2Products($0, catalog: catalog) },
             openOfficeSuite: authorityCount(scoped) { openSuites($0, catalog: catalog) },
             openOfficeSuiteHosts: openHosts, proprietaryOfficeSuiteHosts: proprietaryHosts,
             odfShare: documents.odfShare, odfShareSpread: spread(shares), documents: documents,
-            documentsAsOf: documentDates.max().map(isoDay), documentsFrom: documentDates.min().map(isoDay),
+            documentsAsOf: documentDates.max().map(isoDay), documentsFrom: documentsFrom.min().map(isoDay),
             installationsAsOf: installationDates.max().map(isoDay),
-            installationsFrom: installationDates.min().map(isoDay))
+            installationsFrom: installationsFrom.min().map(isoDay))
     }
 
     /// Quartiles by linear interpolation between closest ranks.

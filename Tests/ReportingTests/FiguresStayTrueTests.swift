@@ -50,6 +50,26 @@ import Testing
 
     // MARK: - Freshness
 
+    @Test func theRangeStartsAtTheOldestDataDateASubmissionNames() throws {
+        var older = try Self.submission(
+            101, name: "Københavns Kommune", day: "2026-08-01",
+            installations: [
+                .init(
+                    product: "libreoffice", versionLine: "7.6", hosts: 3)
+            ],
+            documents: [SmallEstate.doc(.odf, "odt", "libreoffice", "7.6", 30)])
+        // Its share was scanned in parts, the oldest in February; its oldest host inventory is from January.
+        older.body.documents.oldest = SmallEstate.date("2026-02-10")
+        older.body.installations.oldest = SmallEstate.date("2026-01-20")
+        let newer = try Self.submission(
+            147, name: "Frederiksberg Kommune", day: "2026-08-15", installations: [],
+            documents: [SmallEstate.doc(.ooxml, "docx", "ms-office", "16", 70)])
+        let report = try ReportBuilder.build(try Self.inputs([try Submission(body: older.body), newer]))
+        #expect(report.headline.documentsFrom == "2026-02-10")
+        #expect(report.headline.documentsAsOf == "2026-08-15")
+        #expect(report.headline.installationsFrom == "2026-01-20")
+    }
+
     @Test func theODFShareNamesTheRangeOfScanDatesBehindIt() throws {
         let odt = SmallEstate.doc(.odf, "odt", "libreoffice", "7.6", 30)
         let docx = SmallEstate.doc(.ooxml, "docx", "ms-office", "16", 70)

@@ -146,7 +146,8 @@ import TestSupport
         let written = try #require(try await snapshotRow(store))
         #expect(written.scan == (try await newestScan(store)))
         // Only keyed digests, sizes and times: no path, folder or root in the bytes.
-        for text in ["/srv/p", "d1", "f7.odt"] {
+        // (Needles of 6 bytes or more: a 2-byte one turns up in 1,280 random bytes about one run in fifty.)
+        for text in ["/srv/p", "/srv/p/d1", "f7.odt"] {
             #expect(written.stamps.range(of: Data(text.utf8)) == nil)
         }
 
