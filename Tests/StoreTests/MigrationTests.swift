@@ -124,6 +124,70 @@ import TestSupport
         try check.close()
     }
 
+    /// The same upgrade on PostgreSQL: a schema left by release 0.3 (steps 1-3, written with psql), with the
+    /// file stored under two roots and the host imported twice, opened by this build.
+    @Test func aVersion3PostgresSchemaIsUpgradedInPlace() async throws {
+        guard Backend.enabled.contains(.postgres) else { return }
+        let location = try Backend.postgres.freshLocation()
+        guard case .postgres(let url) = location, let schema = url.components(separatedBy: "schema=").last,
+            let base = Backend.postgresURL
+        else {
+            Issue.record("unexpected PostgreSQL location \(location)")
+            return
+        }
+        var sql = ["CREATE SCHEMA \(schema);", "SET search_path TO \(schema);"]
+        sql.append(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied DOUBLE PRECISION NOT NULL);"
+        )
+        for step in StoreSchema.steps(dialect: .postgres) where step.version <= 3 {
+            sql += step.statements.map { $0 + ";" }
+            sql.append("INSERT INTO schema_migrations VALUES (\(step.version), '\(step.name)', 0);")
+        }
+        sql += [
+            "INSERT INTO store_settings VALUES ('pseudonym_key', '00112233');",
+            """
+            INSERT INTO documents (organisation, root_key, path_key, family, container, format, suite, encrypted,
+                warnings, size, modified, first_scan, last_scan)
+            VALUES (751, 'r:share', 'p:same-file', 'odf', 'zip', 'odt', 'libreoffice', false, 0, 10, 1.6e9, 1, 1),
+                (751, 'r:sub', 'p:same-file', 'odf', 'zip', 'odt', 'libreoffice', false, 0, 10, 1.6e9, 2, 2);
+            """,
+            """
+            INSERT INTO imports (id, organisation, file_hash, file_name, format, started, finished, tool_name,
+                tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines, software_records,
+                usage_declarations)
+            VALUES (1, 751, 'sha256:1', 'a.csv', 'csv', 1.70e9, 1.70e9, 'overblik', '0.3', 'c', 'd', 1, 0, 1, 0),
+                (2, 751, 'sha256:2', 'b.csv', 'csv', 1.71e9, 1.71e9, 'overblik', '0.3', 'c', 'd', 1, 0, 1, 0);
+            """,
+            """
+            INSERT INTO software (import_id, organisation, source, line, host, title, install_count, product,
+                version_line, counts_as_installation, rule)
+            VALUES (1, 751, 'a.csv', 1, 'h:1', 'LibreOffice', 1, 'libreoffice', '7.6', true, 'test'),
+                (2, 751, 'b.csv', 1, 'h:1', 'LibreOffice', 1, 'libreoffice', '24.2', true, 'test');
+            """,
+        ]
+        let file = try Fixtures.temporaryDirectory("pg-v3").appendingPathComponent("v3.sql")
+        try sql.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-f", file.path]
+        try psql.run()
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0)
+
+        let store = try await EstateStoreFactory.open(location)
+        #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
+        #expect(try await store.documentCounts(organisation: 751).map(\.count) == [1])
+        #expect(try await store.distinctHosts(organisation: 751) == 1)
+        #expect(
+            try await store.installationCounts(organisation: 751) == [
+                .init(product: "libreoffice", versionLine: "24.2", hosts: 1)
+            ])
+        // Rows from before the step have no folder: a scan of their root reads them and gives them one.
+        try await scan(store, root: "/srv", [document("/srv/a.odt")])
+        #expect(try await store.fileIndex(organisation: 751, root: "/srv").count == 1)
+        try await store.close()
+    }
+
     @Test func aPostgresSchemaFromANewerOverblikIsRefusedNotDamaged() async throws {
         guard Backend.enabled.contains(.postgres) else { return }
         let location = try Backend.postgres.freshLocation()
