@@ -120,6 +120,15 @@ public struct ExportCommand: AsyncParsableCommand {
             submission.body.empty = true
             submission = try Submission(body: submission.body)
         }
+        if let end = ExportOptions.end(of: period),
+            let newest = [submission.body.documents.asOf, submission.body.installations.asOf].compactMap({ $0 }).max(),
+            newest >= end
+        {
+            // Not an error: rounds are collected after a period closes. The data dates travel with the figures.
+            printError(
+                "note: the newest data were observed on \(ISO8601DateFormatter().string(from: newest)), after period "
+                    + "\(period) ended; the submission's data dates say so, and reports show them.")
+        }
         let url = URL(fileURLWithPath: output)
         try writeAtomically(try encodeSubmission(submission), to: url)
         let body = submission.body

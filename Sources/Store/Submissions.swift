@@ -215,24 +215,6 @@ public struct ExportOptions: Sendable {
     }
 }
 
-/// Why `export` refused to write a submission.
-public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
-    /// The store holds data observed after the period ended: it holds the estate as it is now, not as it was.
-    case dataAfterPeriod(organisation: String, period: String, newest: Date, periodEnd: Date)
-
-    public var description: String {
-        switch self {
-        case .dataAfterPeriod(let organisation, let period, let newest, let periodEnd):
-            let format = ISO8601DateFormatter()
-            return "The store holds data for \(organisation) observed on \(format.string(from: newest)), after period "
-                + "\(period) ended (\(format.string(from: periodEnd))). A store holds the estate as it is now, so it "
-                + "cannot describe an earlier period: export a period that includes that date."
-        }
-    }
-
-    public var errorDescription: String? { description }
-}
-
 /// Builds a submission from an authority's store: aggregates only.
 public enum SubmissionBuilder {
     /// Longest comment accepted (the schema's limit).
@@ -240,19 +222,14 @@ public enum SubmissionBuilder {
 
     public static func build(from store: any EstateStore, options: ExportOptions) async throws -> Submission {
         let code = options.organisation.code
-        // A submission for a period counts data observed by the period's end; hosts not inventoried within the
-        // maximum age before then (or before now, for a period still running) are stale.
+        // Hosts not inventoried within the maximum age before the period's end (or before now, for a period still
+        // running) are stale. The store holds the estate as it is now, so data observed after the period (a round
+        // collected after it closed) count as they are, and the data dates in the submission say when.
         let periodEnd = ExportOptions.end(of: options.period)
         let reference = min(periodEnd ?? options.created, options.created)
         let observedSince = options.maximumInventoryAge.map { reference.addingTimeInterval(-$0) }
         let scanDates = try await store.scanDates(organisation: code)
         let inventory = try await store.inventoryDates(organisation: code, observedSince: observedSince)
-        if let periodEnd, let newest = [scanDates.newest, inventory.dates.newest].compactMap({ $0 }).max(),
-            newest >= periodEnd
-        {
-            throw ExportError.dataAfterPeriod(
-                organisation: options.organisation.name, period: options.period, newest: newest, periodEnd: periodEnd)
-        }
         let documents = Submission.Documents(
             asOf: scanDates.newest.map(wholeSeconds), oldest: scanDates.oldest.map(wholeSeconds),
             counts: try await store.documentCounts(organisation: code),

@@ -37,6 +37,43 @@ import TestSupport
 
 }
 
+/// Hosts no newer export lists keep their last list until it is older than the maximum age; the export says
+/// how old its oldest data are.
+@Suite struct StaleInventoryTests {
+    @Test(arguments: Backend.enabled)
+    func hostsOlderThanTheMaximumAgeAreLeftOutAndTheDataDatesSaySo(backend: Backend) async throws {
+        let store = try await backend.open()
+        let now = Date()
+        let old = now.addingTimeInterval(-400 * 86_400)
+        let recent = now.addingTimeInterval(-10 * 86_400)
+        for (hash, host, observed) in [("sha256:old", "h:retired", old), ("sha256:new", "h:active", recent)] {
+            let session = try await store.beginImport(
+                ImportHeader(
+                    organisation: 751, fileHash: hash, fileName: "export.csv", format: "csv", catalog: testCatalog,
+                    observed: observed))
+            try await session.add(software: [software(line: 1, host: host)])
+            _ = try await session.finish(finished: now)
+        }
+        let aarhus = try AuthorityDirectory.denmark.resolve("751")
+        let period = ExportOptions.defaultPeriod()
+        let current = try await SubmissionBuilder.build(
+            from: store, options: ExportOptions(organisation: aarhus, period: period, created: now))
+        #expect(current.body.installations.hosts == 1)
+        #expect(current.body.installations.counts == [.init(product: "libreoffice", versionLine: "7.6", hosts: 1)])
+        let cutoff = now.addingTimeInterval(-ExportOptions.defaultMaximumInventoryAge)
+        let dates = try await store.inventoryDates(organisation: 751, observedSince: cutoff)
+        #expect(dates.staleHosts == 1)
+        // However old: both hosts, and the oldest data date is the retired host's.
+        let everything = try await SubmissionBuilder.build(
+            from: store,
+            options: ExportOptions(organisation: aarhus, period: period, created: now, maximumInventoryAge: nil))
+        #expect(everything.body.installations.hosts == 2)
+        let oldest = try #require(everything.body.installations.oldest)
+        #expect(abs(oldest.timeIntervalSince(old)) < 1)
+        try await store.close()
+    }
+}
+
 /// The scenario language, its model of "the estate as it is now", and the runner.
 enum Scenario {
     static let organisation = 751
