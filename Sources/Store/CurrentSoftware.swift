@@ -54,5 +54,32 @@ public enum CurrentSoftware {
                     import_id = excluded.import_id, observed = excluded.observed
                 WHERE excluded.observed >= aggregate_inventories.observed
                 """, arguments: [importID, observed, importID])
+        try db.execute(
+            sql: """
+                INSERT INTO usage_inventories (organisation, format, import_id, observed)
+                SELECT DISTINCT d.organisation, i.format, ?, ? FROM usage_declarations d, imports i
+                WHERE d.import_id = ? AND i.id = d.import_id
+                ON CONFLICT (organisation, format) DO UPDATE SET
+                    import_id = excluded.import_id, observed = excluded.observed
+                WHERE excluded.observed >= usage_inventories.observed
+                """, arguments: [importID, observed, importID])
     }
+
+    /// The condition on `usage_declarations` for the declarations that count: those added outside an import,
+    /// and those of the newest import of each kind (both backends).
+    public static let currentUsage = """
+        (usage_declarations.import_id IS NULL OR EXISTS (
+            SELECT 1 FROM usage_inventories u
+            WHERE u.organisation = usage_declarations.organisation AND u.import_id = usage_declarations.import_id))
+        """
+
+    /// What a declaration already held does when an import declares it again (SQLite): it moves to the import
+    /// observed later, so it counts while that import is its kind's newest. One added outside an import stays.
+    static let sqliteRedeclared = """
+        ON CONFLICT (dedupe_key) DO UPDATE SET import_id = excluded.import_id, source = excluded.source,
+            line = excluded.line
+        WHERE excluded.import_id IS NOT NULL AND usage_declarations.import_id IS NOT NULL
+            AND (SELECT observed FROM imports WHERE id = excluded.import_id)
+                >= (SELECT observed FROM imports WHERE id = usage_declarations.import_id)
+        """
 }

@@ -290,7 +290,8 @@ public final class SQLiteEstateStore: EstateStore {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO usage_declarations (import_id, dedupe_key, organisation, product, relation, date, evidence,
-                    evidence_kind, source, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+                    evidence_kind, source, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                \(CurrentSoftware.sqliteRedeclared)
                 """)
         var added = 0
         for item in declarations {
@@ -306,11 +307,12 @@ public final class SQLiteEstateStore: EstateStore {
     public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
         try await Self.run("list usage declarations") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "WHERE organisation = \(organisation!)"
+                let filter = organisation == nil ? "" : "AND organisation = \(organisation!)"
                 return try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM usage_declarations \(filter) ORDER BY organisation, product, date, relation, id
+                        SELECT * FROM usage_declarations WHERE \(CurrentSoftware.currentUsage) \(filter)
+                        ORDER BY organisation, product, date, relation, id
                         """
                 ).map { row in
                     UsageDeclaration(

@@ -344,7 +344,12 @@ public final class PostgresEstateStore: EstateStore {
                     evidence_kind, source, line)
                 VALUES (\(importID), \(item.dedupeKey), \(item.organisation), \(item.product), \(item.relation.rawValue),
                     \(item.date), \(item.evidence), \(item.evidenceKind.rawValue), \(item.source), \(item.line))
-                ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
+                ON CONFLICT (dedupe_key) DO UPDATE SET import_id = EXCLUDED.import_id, source = EXCLUDED.source,
+                    line = EXCLUDED.line
+                WHERE EXCLUDED.import_id IS NOT NULL AND usage_declarations.import_id IS NOT NULL
+                    AND (SELECT observed FROM imports WHERE id = EXCLUDED.import_id)
+                        >= (SELECT observed FROM imports WHERE id = usage_declarations.import_id)
+                RETURNING id
                 """, logger: logger)
             for try await _ in rows { added += 1 }
         }
@@ -352,12 +357,12 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
-        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        let filter = organisation.map { "AND organisation = \($0)" } ?? ""
         return try await rows(
             "list usage declarations",
             """
             SELECT organisation, product, relation, date, evidence, evidence_kind, source, line
-            FROM usage_declarations \(unescaped: filter)
+            FROM usage_declarations WHERE \(unescaped: CurrentSoftware.currentUsage) \(unescaped: filter)
             ORDER BY organisation, product, date COLLATE "C" NULLS FIRST, relation, id
             """
         ).map { row in

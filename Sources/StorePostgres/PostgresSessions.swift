@@ -426,6 +426,16 @@ actor PostgresImportSession: ImportSession {
                 import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
             WHERE EXCLUDED.observed >= aggregate_inventories.observed
             """, logger: Self.logger)
+        try await connection.query(
+            """
+            INSERT INTO usage_inventories (organisation, format, import_id, observed)
+            SELECT DISTINCT d.organisation, i.format, \(importID)::bigint, \(observed)::double precision
+            FROM usage_declarations d JOIN imports i ON i.id = d.import_id
+            WHERE d.import_id = \(importID)
+            ON CONFLICT (organisation, format) DO UPDATE SET
+                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
+            WHERE EXCLUDED.observed >= usage_inventories.observed
+            """, logger: Self.logger)
     }
 
     func cancel() async {

@@ -118,6 +118,35 @@ import TestSupport
         #expect(figures == (try await export(store: oracle)))
     }
 
+    @Test func aNewerKITOSExportReplacesTheOlderOnesDeclarations() async throws {
+        let directory = try Fixtures.temporaryDirectory("kitos")
+        let first = Fixtures.url("inventory/kitos/IT-Systemer-Overblik.constructed.csv")
+        // Next quarter's export: OS2rollekatalog is no longer in it, the rest is declared again.
+        var lines = try lines(of: first)
+        let before = lines.count
+        lines.removeAll { $0.contains(";OS2rollekatalog;") }
+        #expect(lines.count == before - 1)
+        let second = directory.appendingPathComponent("IT-Systemer-Overblik-next.csv")
+        try lines.joined(separator: "\r\n").write(to: second, atomically: true, encoding: .utf8)
+
+        func usage(_ store: String) async throws -> [UsageDeclaration] {
+            let output = try Fixtures.temporaryDirectory("kitos-export").appendingPathComponent("s.json").path
+            try await run(["export", "--organisation", "751", "--store", store, "--output", output])
+            return try decodeSubmission(Data(contentsOf: URL(fileURLWithPath: output))).body.usage
+        }
+        let stepwise = try freshStore("kitos-stepwise")
+        try await run(["import", first.path, "--observed", "2026-06-30", "--organisation", "751", "--store", stepwise])
+        let earlier = try await usage(stepwise)
+        #expect(earlier.contains { $0.product == "os2rollekatalog" })
+        try await run(["import", second.path, "--observed", "2026-09-30", "--organisation", "751", "--store", stepwise])
+        let oracle = try freshStore("kitos-oracle")
+        try await run(["import", second.path, "--observed", "2026-09-30", "--organisation", "751", "--store", oracle])
+        let now = try await usage(stepwise)
+        #expect(!now.contains { $0.product == "os2rollekatalog" })
+        #expect(now == (try await usage(oracle)))
+        #expect(now.count == earlier.count - 1)
+    }
+
     func documentTree(_ name: String) throws -> URL {
         let tree = try Fixtures.temporaryDirectory(name).appendingPathComponent("share")
         let borgerservice = tree.appendingPathComponent("Borgerservice")
