@@ -33,36 +33,13 @@ public enum CurrentSoftware {
     }
 
     /// Makes import `importID` (observed at `observed`) the current inventory of every host it lists, and the
-    /// current aggregate of its kind when it has host-less rows, except where something observed later is
-    /// already held. A tie goes to the newer import. Runs inside the import's transaction.
+    /// current aggregate and usage list of its kind when it has host-less rows or declarations, except where
+    /// something observed later is already held. A tie goes to the newer import. Runs inside the import's
+    /// transaction.
     static func adopt(_ db: Database, importID: Int64, observed: Double) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO host_inventories (organisation, host, import_id, observed)
-                SELECT organisation, host, ?, ? FROM software WHERE import_id = ? AND host IS NOT NULL
-                GROUP BY organisation, host
-                ON CONFLICT (organisation, host) DO UPDATE SET
-                    import_id = excluded.import_id, observed = excluded.observed
-                WHERE excluded.observed >= host_inventories.observed
-                """, arguments: [importID, observed, importID])
-        try db.execute(
-            sql: """
-                INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
-                SELECT DISTINCT s.organisation, i.format, ?, ? FROM software s, imports i
-                WHERE s.import_id = ? AND s.host IS NULL AND i.id = s.import_id
-                ON CONFLICT (organisation, format) DO UPDATE SET
-                    import_id = excluded.import_id, observed = excluded.observed
-                WHERE excluded.observed >= aggregate_inventories.observed
-                """, arguments: [importID, observed, importID])
-        try db.execute(
-            sql: """
-                INSERT INTO usage_inventories (organisation, format, import_id, observed)
-                SELECT DISTINCT d.organisation, i.format, ?, ? FROM usage_declarations d, imports i
-                WHERE d.import_id = ? AND i.id = d.import_id
-                ON CONFLICT (organisation, format) DO UPDATE SET
-                    import_id = excluded.import_id, observed = excluded.observed
-                WHERE excluded.observed >= usage_inventories.observed
-                """, arguments: [importID, observed, importID])
+        for list in CurrentList.allCases {
+            try db.execute(sql: list.adoption(importID: "?", observed: "?"), arguments: [importID, observed, importID])
+        }
     }
 
     /// The condition on `usage_declarations` for the declarations that count: those added outside an import,
@@ -82,4 +59,94 @@ public enum CurrentSoftware {
             AND (SELECT observed FROM imports WHERE id = excluded.import_id)
                 >= (SELECT observed FROM imports WHERE id = usage_declarations.import_id)
         """
+}
+
+/// The three lists of what counts now, each naming for a key the import that is current for it: a host's
+/// inventory, a kind of host-less export, a kind of usage declarations. The same statements on both backends.
+public enum CurrentList: String, CaseIterable, Sendable {
+    case hosts = "host_inventories"
+    case aggregates = "aggregate_inventories"
+    case usage = "usage_inventories"
+
+    /// The key column besides the organisation.
+    var key: String { self == .hosts ? "host" : "format" }
+
+    /// The rows an import adds to the list: key, import and observation. `importID` and `observed` are
+    /// placeholders or literals; the import's id is asked for once more in the condition.
+    public func adoption(importID: String, observed: String) -> String {
+        let source: String
+        switch self {
+        case .hosts:
+            source = """
+                SELECT organisation, host, \(importID), \(observed) FROM software
+                WHERE import_id = \(importID) AND host IS NOT NULL GROUP BY organisation, host
+                """
+        case .aggregates:
+            source = """
+                SELECT DISTINCT s.organisation, i.format, \(importID), \(observed) FROM software s, imports i
+                WHERE s.import_id = \(importID) AND s.host IS NULL AND i.id = s.import_id
+                """
+        case .usage:
+            source = """
+                SELECT DISTINCT d.organisation, i.format, \(importID), \(observed) FROM usage_declarations d, imports i
+                WHERE d.import_id = \(importID) AND i.id = d.import_id
+                """
+        }
+        return """
+            INSERT INTO \(rawValue) (organisation, \(key), import_id, observed)
+            \(source)
+            ON CONFLICT (organisation, \(key)) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
+            WHERE excluded.observed >= \(rawValue).observed
+            """
+    }
+
+    /// Schema step 4: the table, filled from what a 0.3 store holds (each key's newest import is current).
+    func creation(real: String, bigint: String) -> [String] {
+        let existing: String
+        switch self {
+        case .hosts:
+            existing = """
+                SELECT s.organisation, s.host, MAX(s.import_id), 0 FROM software s
+                WHERE s.host IS NOT NULL GROUP BY s.organisation, s.host
+                """
+        case .aggregates:
+            existing = """
+                SELECT s.organisation, i.format, MAX(s.import_id), 0 FROM software s JOIN imports i ON i.id = s.import_id
+                WHERE s.host IS NULL GROUP BY s.organisation, i.format
+                """
+        case .usage:
+            existing = """
+                SELECT d.organisation, i.format, MAX(i.id), 0 FROM usage_declarations d
+                JOIN imports i ON i.id = d.import_id GROUP BY d.organisation, i.format
+                """
+        }
+        var statements = [
+            """
+            CREATE TABLE \(rawValue) (
+                organisation INTEGER NOT NULL,
+                \(key) TEXT NOT NULL,
+                import_id \(bigint) NOT NULL,
+                observed \(real) NOT NULL,
+                PRIMARY KEY (organisation, \(key))
+            )
+            """,
+            "INSERT INTO \(rawValue) (organisation, \(key), import_id, observed) \(existing)",
+            """
+            UPDATE \(rawValue) SET observed = (SELECT i.observed FROM imports i WHERE i.id = \(rawValue).import_id)
+            """,
+        ]
+        if self == .usage {
+            // Declarations were de-duplicated into the first import that declared them: all of them stay counted,
+            // as the newest import of their kind.
+            statements.append(
+                """
+                UPDATE usage_declarations SET import_id = (
+                    SELECT u.import_id FROM usage_inventories u, imports i
+                    WHERE i.id = usage_declarations.import_id AND u.organisation = usage_declarations.organisation
+                        AND u.format = i.format)
+                WHERE import_id IS NOT NULL
+                """)
+        }
+        return statements
+    }
 }

@@ -219,75 +219,8 @@ public enum StoreSchema {
                         "ALTER TABLE software ADD COLUMN classified_title TEXT",
                         "ALTER TABLE imports ADD COLUMN observed \(real)",
                         "UPDATE imports SET observed = finished",
-                        """
-                        CREATE TABLE host_inventories (
-                            organisation INTEGER NOT NULL,
-                            host TEXT NOT NULL,
-                            import_id \(bigint) NOT NULL,
-                            observed \(real) NOT NULL,
-                            PRIMARY KEY (organisation, host)
-                        )
-                        """,
-                        """
-                        CREATE TABLE aggregate_inventories (
-                            organisation INTEGER NOT NULL,
-                            format TEXT NOT NULL,
-                            import_id \(bigint) NOT NULL,
-                            observed \(real) NOT NULL,
-                            PRIMARY KEY (organisation, format)
-                        )
-                        """,
-                        // Usage declarations read from an import (KITOS and the like) count from the newest import
-                        // of the same kind for the organisation; declarations added outside an import always count.
-                        """
-                        CREATE TABLE usage_inventories (
-                            organisation INTEGER NOT NULL,
-                            format TEXT NOT NULL,
-                            import_id \(bigint) NOT NULL,
-                            observed \(real) NOT NULL,
-                            PRIMARY KEY (organisation, format)
-                        )
-                        """,
-                        // Existing declarations were de-duplicated into the first import that declared them: all of
-                        // them stay counted, as the newest import of their kind.
-                        """
-                        INSERT INTO usage_inventories (organisation, format, import_id, observed)
-                        SELECT d.organisation, i.format, MAX(i.id), 0 FROM usage_declarations d
-                        JOIN imports i ON i.id = d.import_id GROUP BY d.organisation, i.format
-                        """,
-                        """
-                        UPDATE usage_inventories SET observed = (
-                            SELECT i.observed FROM imports i WHERE i.id = usage_inventories.import_id)
-                        """,
-                        """
-                        UPDATE usage_declarations SET import_id = (
-                            SELECT u.import_id FROM usage_inventories u, imports i
-                            WHERE i.id = usage_declarations.import_id AND u.organisation = usage_declarations.organisation
-                                AND u.format = i.format)
-                        WHERE import_id IS NOT NULL
-                        """,
-                        // Existing software lists: each host's newest import is its current list, each kind's
-                        // newest host-less import its current aggregate.
-                        """
-                        INSERT INTO host_inventories (organisation, host, import_id, observed)
-                        SELECT s.organisation, s.host, MAX(s.import_id), 0 FROM software s
-                        WHERE s.host IS NOT NULL GROUP BY s.organisation, s.host
-                        """,
-                        """
-                        UPDATE host_inventories SET observed = (
-                            SELECT i.observed FROM imports i WHERE i.id = host_inventories.import_id)
-                        """,
-                        """
-                        INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
-                        SELECT s.organisation, i.format, MAX(s.import_id), 0 FROM software s
-                        JOIN imports i ON i.id = s.import_id
-                        WHERE s.host IS NULL GROUP BY s.organisation, i.format
-                        """,
-                        """
-                        UPDATE aggregate_inventories SET observed = (
-                            SELECT i.observed FROM imports i WHERE i.id = aggregate_inventories.import_id)
-                        """,
                     ]
+                    + CurrentList.allCases.flatMap { $0.creation(real: real, bigint: bigint) }
                     + (dialect == .postgres
                         ? []
                         : [

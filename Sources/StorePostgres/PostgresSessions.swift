@@ -408,34 +408,14 @@ actor PostgresImportSession: ImportSession {
         try await connection.query(
             "SELECT pg_advisory_xact_lock(\(header.organisation)::integer, hashtext('inventories'))",
             logger: Self.logger)
-        try await connection.query(
-            """
-            INSERT INTO host_inventories (organisation, host, import_id, observed)
-            SELECT organisation, host, \(importID), \(observed) FROM software
-            WHERE import_id = \(importID) AND host IS NOT NULL GROUP BY organisation, host
-            ON CONFLICT (organisation, host) DO UPDATE SET import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
-            WHERE EXCLUDED.observed >= host_inventories.observed
-            """, logger: Self.logger)
-        try await connection.query(
-            """
-            INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
-            SELECT DISTINCT s.organisation, i.format, \(importID)::bigint, \(observed)::double precision
-            FROM software s JOIN imports i ON i.id = s.import_id
-            WHERE s.import_id = \(importID) AND s.host IS NULL
-            ON CONFLICT (organisation, format) DO UPDATE SET
-                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
-            WHERE EXCLUDED.observed >= aggregate_inventories.observed
-            """, logger: Self.logger)
-        try await connection.query(
-            """
-            INSERT INTO usage_inventories (organisation, format, import_id, observed)
-            SELECT DISTINCT d.organisation, i.format, \(importID)::bigint, \(observed)::double precision
-            FROM usage_declarations d JOIN imports i ON i.id = d.import_id
-            WHERE d.import_id = \(importID)
-            ON CONFLICT (organisation, format) DO UPDATE SET
-                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
-            WHERE EXCLUDED.observed >= usage_inventories.observed
-            """, logger: Self.logger)
+        for list in CurrentList.allCases {
+            // The import's id and time as literals (numbers this process made): the statement is shared with SQLite.
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: list.adoption(importID: "\(importID)::bigint", observed: "\(observed)::double precision")
+                ),
+                logger: Self.logger)
+        }
     }
 
     func cancel() async {
