@@ -35,11 +35,21 @@ public enum CurrentSoftware {
     /// Makes import `importID` (observed at `observed`) the current inventory of every host it lists, and the
     /// current aggregate and usage list of its kind when it has host-less rows or declarations, except where
     /// something observed later is already held. A tie goes to the newer import. Runs inside the import's
-    /// transaction.
-    static func adopt(_ db: Database, importID: Int64, observed: Double) throws {
-        for list in CurrentList.allCases {
-            try db.execute(sql: list.adoption(importID: "?", observed: "?"), arguments: [importID, observed, importID])
+    /// transaction; `listed` is what its lines named, gathered as they were stored.
+    static func adopt(
+        _ db: Database, importID: Int64, format: String, observed: Double, listed: ListedInventories
+    ) throws {
+        let host = try db.makeStatement(sql: CurrentList.hosts.upsert)
+        for listed in listed.hosts {
+            try host.execute(arguments: [listed.organisation, listed.host, importID, observed])
         }
+        let aggregate = try db.makeStatement(sql: CurrentList.aggregates.upsert)
+        for organisation in listed.hostless {
+            try aggregate.execute(arguments: [organisation, format, importID, observed])
+        }
+        // Declarations are few: found in the table.
+        try db.execute(
+            sql: CurrentList.usage.adoption(importID: "?", observed: "?"), arguments: [importID, observed, importID])
     }
 
     /// The condition on `usage_declarations` for the declarations that count: those added outside an import,
@@ -61,6 +71,38 @@ public enum CurrentSoftware {
         """
 }
 
+/// What an import's software lines list, gathered as they are stored so that finishing the import need not read
+/// its rows again: the hosts (with the organisation each line names) and the organisations with host-less lines.
+/// Inventories list a host's lines together, so a line is only looked up when its host differs from the last.
+public struct ListedInventories: Sendable {
+    public struct Host: Hashable, Sendable {
+        public var organisation: Int
+        public var host: String
+    }
+
+    public private(set) var hosts: Set<Host> = []
+    public private(set) var hostless: Set<Int> = []
+    private var last: Host?
+
+    public init() {}
+
+    public mutating func add(organisation: Int, host: String?) {
+        guard let host else {
+            hostless.insert(organisation)
+            return
+        }
+        if let last, last.host == host, last.organisation == organisation { return }
+        let listed = Host(organisation: organisation, host: host)
+        hosts.insert(listed)
+        last = listed
+    }
+
+    public mutating func formUnion(_ other: ListedInventories) {
+        hosts.formUnion(other.hosts)
+        hostless.formUnion(other.hostless)
+    }
+}
+
 /// The three lists of what counts now, each naming for a key the import that is current for it: a host's
 /// inventory, a kind of host-less export, a kind of usage declarations. The same statements on both backends.
 public enum CurrentList: String, CaseIterable, Sendable {
@@ -71,7 +113,17 @@ public enum CurrentList: String, CaseIterable, Sendable {
     /// The key column besides the organisation.
     var key: String { self == .hosts ? "host" : "format" }
 
-    /// The rows an import adds to the list: key, import and observation. `importID` and `observed` are
+    /// One row into the list (organisation, key, import, observation as parameters), unless something observed
+    /// later is held for the key.
+    public var upsert: String {
+        """
+        INSERT INTO \(rawValue) (organisation, \(key), import_id, observed) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (organisation, \(key)) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
+        WHERE excluded.observed >= \(rawValue).observed
+        """
+    }
+
+    /// The rows an import adds to the list, found in its stored rows: key, import and observation. `importID` and `observed` are
     /// placeholders or literals; the import's id is asked for once more in the condition.
     public func adoption(importID: String, observed: String) -> String {
         let source: String

@@ -55,12 +55,12 @@ actor SQLiteScanSession: IndexBasedSession {
         if records.isEmpty { return }
         let rows = records.map {
             DocumentRow(
-                record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths)
+                record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths,
+                folderKey: .some(folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser)))
         }
         for row in rows {
             if let digest = PathDigest(key: row.pathKey) { stagedKeys.insert(digest) }
         }
-        for record in records { folders.add(folderOf: record.path, pseudonymiser: store.pseudonymiser) }
         let stage = self.stage
         try await SQLiteEstateStore.run("stage scan records") {
             try await store.queue.writeWithoutTransaction { db in
@@ -294,10 +294,15 @@ actor SQLiteImportSession: RowBatchImportSession {
     private var closed = false
     private var softwareCount = 0
     private var usageCount = 0
+    /// What the stored lines name: the hosts and aggregates this import may become the current list of.
+    private var listed = ListedInventories()
+    /// The detected format (``describe(format:linesRead:unreadableLines:)``): the kind of a host-less export.
+    private var format: String
 
     init(store: SQLiteEstateStore, header: ImportHeader) {
         self.store = store
         self.header = header
+        self.format = header.format
     }
 
     func begin() async throws {
@@ -352,6 +357,7 @@ actor SQLiteImportSession: RowBatchImportSession {
             }
         }
         softwareCount += rows.count
+        listed.formUnion(rows.listed)
     }
 
     func add(usage: [UsageDeclaration]) async throws {
@@ -369,6 +375,7 @@ actor SQLiteImportSession: RowBatchImportSession {
     func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
         guard !closed else { throw StoreError.sessionClosed }
         guard existing == nil else { return }
+        self.format = format
         let importID = self.importID
         try await SQLiteEstateStore.run("describe import") {
             try await store.queue.writeWithoutTransaction { db in
@@ -385,6 +392,7 @@ actor SQLiteImportSession: RowBatchImportSession {
         if let existing { return .alreadyImported(existing) }
         let importID = self.importID
         let header = self.header
+        let (listed, format) = (self.listed, self.format)
         let counts = (softwareCount, usageCount)
         let summary = try await SQLiteEstateStore.run("finish import") {
             try await store.queue.writeWithoutTransaction { db -> ImportSummary in
@@ -394,7 +402,8 @@ actor SQLiteImportSession: RowBatchImportSession {
                             "UPDATE imports SET finished = ?, software_records = ?, usage_declarations = ? WHERE id = ?",
                         arguments: [finished.timeIntervalSince1970, counts.0, counts.1, importID])
                     try CurrentSoftware.adopt(
-                        db, importID: importID, observed: (header.observed ?? header.started).timeIntervalSince1970)
+                        db, importID: importID, format: format,
+                        observed: (header.observed ?? header.started).timeIntervalSince1970, listed: listed)
                     let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID])
                     try db.execute(sql: "COMMIT")
                     return SQLiteEstateStore.importSummary(row: row!)

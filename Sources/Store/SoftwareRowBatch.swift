@@ -25,6 +25,8 @@ struct SoftwareRowBatch: Sendable {
     /// `install_date` (seconds since 1970), nil for NULL.
     private(set) var dates: [Double?] = []
     private(set) var count = 0
+    /// The hosts and host-less organisations the rows name (see ``ListedInventories``).
+    private(set) var listed = ListedInventories()
 
     init(reservingRows rows: Int = 0) {
         if rows > 0 {
@@ -59,6 +61,7 @@ struct SoftwareRowBatch: Sendable {
         text(classification.rule)
         text(record.classificationTitle)
         integers.append(record.organisation ?? organisation)
+        listed.add(organisation: record.organisation ?? organisation, host: record.host)
         integers.append(record.line)
         integers.append(record.installCount)
         integers.append(classification.countsAsInstallation ? 1 : 0)

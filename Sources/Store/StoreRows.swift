@@ -30,9 +30,14 @@ public struct DocumentRow: Sendable, Hashable {
 
     /// Reduces a scan record to what the store keeps: no personal metadata, no statistics, and the
     /// path only as a keyed hash plus top-level folder unless `includePaths`.
-    public init(record: DocumentRecord, root: String, pseudonymiser: Pseudonymiser, includePaths: Bool) {
+    /// `folderKey`: the key of the record's folder when the caller has it (``FolderChain/add(folderOf:pseudonymiser:)``
+    /// returns it); otherwise it is computed.
+    public init(
+        record: DocumentRecord, root: String, pseudonymiser: Pseudonymiser, includePaths: Bool,
+        folderKey: String?? = nil
+    ) {
         pathKey = pseudonymiser.pathKey(record.path)
-        folderKey = FolderChain.folder(of: record.path).map(pseudonymiser.pathKey)
+        self.folderKey = folderKey ?? FolderChain.folder(of: record.path).map(pseudonymiser.pathKey)
         path = includePaths ? record.path : nil
         topFolder = Pseudonymiser.topFolder(path: record.path, root: root)
         family = record.family.rawValue
@@ -104,6 +109,8 @@ public struct FolderChain: Sendable {
     private var seen: Set<String> = []
     /// Folders not yet handed out by ``take()``.
     private var pending: [Link] = []
+    /// The last folder asked about and its key: a scan hands over a folder's files together.
+    private var last: (folder: String, key: String)?
 
     /// The folder holding `path` (`/srv/a` for `/srv/a/b.odt`, `/` for `/b.odt`); nil for a bare name.
     public static func folder(of path: String) -> String? {
@@ -112,14 +119,24 @@ public struct FolderChain: Sendable {
         return String(path[..<slash])
     }
 
-    /// Adds the folder of `path` and every folder above it not added before.
-    public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) {
-        var current = Self.folder(of: path)
+    /// Adds the folder of `path` and every folder above it not added before; returns the folder's key (nil for a
+    /// bare name).
+    @discardableResult
+    public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) -> String? {
+        guard let folder = Self.folder(of: path) else { return nil }
+        if let last, last.folder == folder { return last.key }
+        let key = pseudonymiser.pathKey(folder)
+        last = (folder, key)
+        var current: String? = folder
+        var currentKey = key
         while let folder = current, seen.insert(folder).inserted {
             let parent = Self.folder(of: folder)
-            pending.append(Link(key: pseudonymiser.pathKey(folder), parent: parent.map(pseudonymiser.pathKey)))
+            let parentKey = parent.map(pseudonymiser.pathKey)
+            pending.append(Link(key: currentKey, parent: parentKey))
             current = parent
+            if let parentKey { currentKey = parentKey }
         }
+        return key
     }
 
     /// The folders added since the last call.

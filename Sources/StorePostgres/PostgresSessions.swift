@@ -80,7 +80,8 @@ actor PostgresScanSession: ScanSession {
         var text = ""
         for record in records {
             let row = DocumentRow(
-                record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths)
+                record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths,
+                folderKey: .some(folders.add(folderOf: record.path, pseudonymiser: pseudonymiser)))
             let fields = [
                 copyField(row.pathKey), copyField(row.folderKey), copyField(row.path), copyField(row.topFolder),
                 copyField(row.family), copyField(row.container), copyField(row.format), copyField(row.mimetype),
@@ -90,7 +91,6 @@ actor PostgresScanSession: ScanSession {
                 copyField(row.warnings), copyField(row.size), copyField(row.modified),
             ]
             text += fields.joined(separator: "\t") + "\n"
-            folders.add(folderOf: record.path, pseudonymiser: pseudonymiser)
         }
         let payload = text
         let links = folders.take().map { copyField($0.key) + "\t" + copyField($0.parent) + "\n" }.joined()
