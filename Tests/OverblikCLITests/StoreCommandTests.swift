@@ -11,14 +11,7 @@ import TestSupport
 
 /// `scan`, `import`, `export`, `submission verify` and `compile` against a real store, end to end.
 @Suite(.serialized) struct StoreCommandTests {
-    func run(_ arguments: [String]) async throws {
-        var command = try OverblikCommand.parseAsRoot(arguments)
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    }
+    func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     /// A copy of the shipped document fixtures, so tests can change files.
     func documentTree() throws -> URL {

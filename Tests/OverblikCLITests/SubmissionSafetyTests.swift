@@ -9,14 +9,7 @@ import TestSupport
 /// Mistakes refused, not recorded: an empty export, an empty submission compiled (the order of compiled
 /// files is StoreTests' CompileOrderTests).
 @Suite struct SubmissionSafetyTests {
-    func run(_ arguments: [String]) async throws {
-        var command = try OverblikCommand.parseAsRoot(arguments)
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    }
+    func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     static func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
