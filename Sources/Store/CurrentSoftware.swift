@@ -49,7 +49,7 @@ public enum CurrentSoftware {
         }
         // Declarations are few: found in the table.
         try db.execute(
-            sql: CurrentList.usage.adoption(importID: "?", observed: "?"), arguments: [importID, observed, importID])
+            sql: CurrentList.usageAdoption(importID: "?", observed: "?"), arguments: [importID, observed, importID])
     }
 
     /// The condition on `usage_declarations` for the declarations that count: those added outside an import,
@@ -123,33 +123,16 @@ public enum CurrentList: String, CaseIterable, Sendable {
         """
     }
 
-    /// The rows an import adds to the list, found in its stored rows: key, import and observation. `importID` and `observed` are
-    /// placeholders or literals; the import's id is asked for once more in the condition.
-    public func adoption(importID: String, observed: String) -> String {
-        let source: String
-        switch self {
-        case .hosts:
-            source = """
-                SELECT organisation, host, \(importID), \(observed) FROM software
-                WHERE import_id = \(importID) AND host IS NOT NULL GROUP BY organisation, host
-                """
-        case .aggregates:
-            source = """
-                SELECT DISTINCT s.organisation, i.format, \(importID), \(observed) FROM software s, imports i
-                WHERE s.import_id = \(importID) AND s.host IS NULL AND i.id = s.import_id
-                """
-        case .usage:
-            source = """
-                SELECT DISTINCT d.organisation, i.format, \(importID), \(observed) FROM usage_declarations d, imports i
-                WHERE d.import_id = \(importID) AND i.id = d.import_id
-                """
-        }
-        return """
-            INSERT INTO \(rawValue) (organisation, \(key), import_id, observed)
-            \(source)
-            ON CONFLICT (organisation, \(key)) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
-            WHERE excluded.observed >= \(rawValue).observed
-            """
+    /// The usage declarations an import adds to their list, found in the table (they are few): key, import and
+    /// observation. `importID` and `observed` are placeholders or literals; the import's id is asked for twice.
+    public static func usageAdoption(importID: String, observed: String) -> String {
+        """
+        INSERT INTO usage_inventories (organisation, format, import_id, observed)
+        SELECT DISTINCT d.organisation, i.format, \(importID), \(observed) FROM usage_declarations d, imports i
+        WHERE d.import_id = \(importID) AND i.id = d.import_id
+        ON CONFLICT (organisation, format) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
+        WHERE excluded.observed >= usage_inventories.observed
+        """
     }
 
     /// Schema step 4: the table, filled from what a 0.3 store holds (each key's newest import is current).

@@ -265,6 +265,9 @@ actor PostgresImportSession: ImportSession {
     private var closed = false
     private var softwareCount = 0
     private var usageCount = 0
+    /// What the stored lines name (see ``ListedInventories``) and the detected format, for ``adopt()``.
+    private var listed = ListedInventories()
+    private var format: String
     static let logger = PostgresEstateStore.logger
 
     deinit {
@@ -275,6 +278,7 @@ actor PostgresImportSession: ImportSession {
     init(connection: PostgresConnection, header: ImportHeader) {
         self.connection = connection
         self.header = header
+        self.format = header.format
     }
 
     func begin() async throws {
@@ -348,6 +352,9 @@ actor PostgresImportSession: ImportSession {
             }
         }
         softwareCount += software.count
+        for record in software {
+            listed.add(organisation: record.organisation ?? header.organisation, host: record.host)
+        }
     }
 
     func add(usage: [UsageDeclaration]) async throws {
@@ -362,6 +369,7 @@ actor PostgresImportSession: ImportSession {
     func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
         guard !closed else { throw StoreError.sessionClosed }
         guard existing == nil else { return }
+        self.format = format
         let importID = self.importID
         _ = try await PostgresEstateStore.run("describe import") {
             try await connection.query(
@@ -408,14 +416,38 @@ actor PostgresImportSession: ImportSession {
         try await connection.query(
             "SELECT pg_advisory_xact_lock(\(header.organisation)::integer, hashtext('inventories'))",
             logger: Self.logger)
-        for list in CurrentList.allCases {
-            // The import's id and time as literals (numbers this process made): the statement is shared with SQLite.
-            try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: list.adoption(importID: "\(importID)::bigint", observed: "\(observed)::double precision")
-                ),
-                logger: Self.logger)
+        // The hosts and host-less organisations this file's lines named, gathered as they were stored: one COPY
+        // and one statement each, instead of reading the import's rows back.
+        try await connection.query(
+            "CREATE TEMP TABLE import_listed (organisation INTEGER, host TEXT) ON COMMIT DROP", logger: Self.logger)
+        let rows =
+            listed.hosts.map { "\($0.organisation)\t\(copyField($0.host))\n" }.joined()
+            + listed.hostless.map { "\($0)\t\\N\n" }.joined()
+        if !rows.isEmpty {
+            try await connection.copyFrom(table: "import_listed", logger: Self.logger) {
+                try await $0.write(ByteBuffer(string: rows))
+            }
         }
+        try await connection.query(
+            """
+            INSERT INTO host_inventories (organisation, host, import_id, observed)
+            SELECT organisation, host, \(importID), \(observed) FROM import_listed WHERE host IS NOT NULL
+            ON CONFLICT (organisation, host) DO UPDATE SET import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
+            WHERE EXCLUDED.observed >= host_inventories.observed
+            """, logger: Self.logger)
+        try await connection.query(
+            """
+            INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
+            SELECT organisation, \(format), \(importID), \(observed) FROM import_listed WHERE host IS NULL
+            ON CONFLICT (organisation, format) DO UPDATE SET
+                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
+            WHERE EXCLUDED.observed >= aggregate_inventories.observed
+            """, logger: Self.logger)
+        // Declarations are few: found in the table.
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: CurrentList.usageAdoption(
+                    importID: "\(importID)::bigint", observed: "\(observed)::double precision")), logger: Self.logger)
     }
 
     func cancel() async {
