@@ -84,23 +84,31 @@ let package = Package(
         ),
 
         // The estate store: protocol, SQLite (GRDB) implementation, migrations, export and compile.
+        // The submission file: its schema, verifier, encoding and the order that decides its digest. Both stores
+        // and Reporting use it; verifying a file needs no database.
+        .target(
+            name: "Submissions",
+            dependencies: ["OverblikModel", "Geography"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+
         .target(
             name: "Store",
             dependencies: [
-                "OverblikModel", "Catalog", "Geography",
+                "OverblikModel", "Geography", "Submissions",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Raw binding for bulk inserts (a million inventory lines per import).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "StorePostgres",
             dependencies: [
-                "Store", "OverblikModel",
+                "Store", "OverblikModel", "Submissions",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,7 +118,7 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Store", "Yams"],
+            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Submissions", "Yams"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -120,7 +128,7 @@ let package = Package(
             name: "OverblikCLI",
             dependencies: [
                 "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
-                "Store", "StorePostgres", "Reporting",
+                "Store", "StorePostgres", "Submissions", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "StorePostgres", "TestSupport", "Geography",
+                "Store", "StorePostgres", "Submissions", "TestSupport", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -182,13 +190,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Store", "TestSupport"],
+            dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Submissions", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "OverblikCLITests",
             dependencies: [
-                "OverblikCLI", "TestSupport", "Store", "StorePostgres", "OverblikModel", "Catalog", "OfficeDocuments",
+                "OverblikCLI", "TestSupport", "Store", "StorePostgres", "Submissions", "OverblikModel", "Catalog",
+                "OfficeDocuments",
             ],
             swiftSettings: strictSettings
         ),

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import OverblikModel
 import Store
+import Submissions
 
 /// `overblik compile`: the facilitator loads authorities' submissions into the national store.
 public struct CompileCommand: AsyncParsableCommand {

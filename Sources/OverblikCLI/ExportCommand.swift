@@ -4,6 +4,7 @@ import Foundation
 import Geography
 import OverblikModel
 import Store
+import Submissions
 
 /// `overblik export`: an authority's privacy-safe submission (aggregates only) from its store.
 public struct ExportCommand: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import Geography
 import OverblikModel
 import Reporting
 import Store
+import Submissions
 
 /// `overblik report`: national, regional and per-authority reports for decision-makers.
 public struct ReportCommand: AsyncParsableCommand {

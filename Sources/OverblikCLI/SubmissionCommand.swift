@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import OverblikModel
 import Store
+import Submissions
 
 /// `overblik submission schema|verify`.
 public struct SubmissionCommand: AsyncParsableCommand {

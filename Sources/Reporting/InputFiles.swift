@@ -1,7 +1,8 @@
 public import Foundation
 public import Geography
 public import OverblikModel
-public import Store
+
+public import Submissions
 
 /// Reads report inputs from files: submissions (JSON) and usage evidence (TSV or JSON lines).
 public enum ReportInputFiles {

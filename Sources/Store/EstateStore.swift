@@ -48,8 +48,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case sessionClosed
     /// A PostgreSQL URL could not be understood.
     case badPostgresURL(String)
-    /// A submission file was refused by `submission verify` / `compile`.
-    case invalidSubmission(file: String, problems: [String])
 
     public var description: String {
         switch self {
@@ -64,8 +62,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "The store write session was already finished or cancelled."
         case .badPostgresURL(let url):
             return "Not a usable PostgreSQL URL: \(url) (expected postgres://user[:password]@host[:port]/database)"
-        case .invalidSubmission(let file, let problems):
-            return "\(file) is not a valid submission:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
         }
     }
 

@@ -2,6 +2,7 @@ public import Foundation
 public import OverblikModel
 import GRDB
 import GRDBSQLite
+import Submissions
 
 /// The default estate store: one SQLite file through GRDB (WAL, busy timeout so several processes can
 /// write one file), or an in-memory database for tests.
@@ -691,21 +692,6 @@ public final class SQLiteEstateStore: EstateStore {
 
     public func close() async throws {
         try queue.close()
-    }
-}
-
-/// Deterministic order of aggregate rows in a submission (so two exports of the same data are identical).
-enum AggregateOrder {
-    static func documents(_ a: Submission.DocumentCount, _ b: Submission.DocumentCount) -> Bool {
-        let left = [a.family.rawValue, a.format, a.suite ?? "", a.suiteVersionLine ?? "", a.odfVersion ?? ""]
-        let right = [b.family.rawValue, b.format, b.suite ?? "", b.suiteVersionLine ?? "", b.odfVersion ?? ""]
-        if left != right { return left.lexicographicallyPrecedes(right) }
-        return (a.year ?? 0) < (b.year ?? 0)
-    }
-
-    static func installations(_ a: Submission.InstallationCount, _ b: Submission.InstallationCount) -> Bool {
-        if a.product != b.product { return a.product < b.product }
-        return (a.versionLine ?? "") < (b.versionLine ?? "")
     }
 }
 

@@ -79,23 +79,6 @@ public func normalisedRoot(_ root: String) -> String {
     return text
 }
 
-/// The newest submission wins: later `created`, then the larger digest so the choice is deterministic.
-func isNewer(_ lhs: Submission, than rhs: Submission) -> Bool {
-    if lhs.body.created != rhs.body.created { return lhs.body.created > rhs.body.created }
-    return lhs.digest > rhs.digest
-}
-
-/// Encodes a submission for storage and files: the model's encoder, pretty-printed.
-public func encodeSubmission(_ submission: Submission, pretty: Bool = true) throws -> Data {
-    let encoder = SubmissionDigest.encoder()
-    if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
-    return try encoder.encode(submission)
-}
-
-public func decodeSubmission(_ data: Data) throws -> Submission {
-    try SubmissionDigest.decoder().decode(Submission.self, from: data)
-}
-
 /// The folders above a scan's documents, as keyed hashes each with its parent's, up to `/`: stored in `folders`,
 /// they let a scan of any folder find every document below it without a path ever being stored.
 public struct FolderChain: Sendable {

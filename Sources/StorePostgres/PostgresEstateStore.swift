@@ -3,6 +3,7 @@ public import OverblikModel
 public import Store
 import Logging
 import PostgresNIO
+import Submissions
 
 /// The shared store on PostgreSQL: the same schema and contract as ``SQLiteEstateStore``, for a
 /// facilitator whose data outgrows one file and for several scanners writing one store at once.
@@ -530,7 +531,7 @@ public final class PostgresEstateStore: EstateStore {
             return Submission.DocumentCount(
                 family: DocumentFamily(rawValue: v.0) ?? .other, format: v.1, suite: v.2, suiteVersionLine: v.3,
                 odfVersion: v.4, year: v.5, count: v.6)
-        }.sorted(by: sortDocuments)
+        }.sorted(by: AggregateOrder.documents)
     }
 
     public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
@@ -599,7 +600,7 @@ public final class PostgresEstateStore: EstateStore {
         ).map { row in
             let v = try row.decode((String, String?, Int).self)
             return Submission.InstallationCount(product: v.0, versionLine: v.1, hosts: v.2)
-        }.sorted(by: sortInstallations)
+        }.sorted(by: AggregateOrder.installations)
     }
 
     public func distinctHosts(organisation: Int, observedSince: Date?) async throws -> Int {
@@ -744,16 +745,4 @@ public final class PostgresEstateStore: EstateStore {
     public func close() async throws {
         try await main.run { connection in try await connection.close() }
     }
-}
-
-private func sortDocuments(_ a: Submission.DocumentCount, _ b: Submission.DocumentCount) -> Bool {
-    let left = [a.family.rawValue, a.format, a.suite ?? "", a.suiteVersionLine ?? "", a.odfVersion ?? ""]
-    let right = [b.family.rawValue, b.format, b.suite ?? "", b.suiteVersionLine ?? "", b.odfVersion ?? ""]
-    if left != right { return left.lexicographicallyPrecedes(right) }
-    return (a.year ?? 0) < (b.year ?? 0)
-}
-
-private func sortInstallations(_ a: Submission.InstallationCount, _ b: Submission.InstallationCount) -> Bool {
-    if a.product != b.product { return a.product < b.product }
-    return (a.versionLine ?? "") < (b.versionLine ?? "")
 }

@@ -6,6 +6,7 @@ import OverblikModel
 import Store
 import Testing
 import TestSupport
+import Submissions
 
 /// The defects of issue 12, each on real inputs through the commands a user runs, each checked against a
 /// fresh store loaded once with the final state (docs/usage/lifecycle.md).

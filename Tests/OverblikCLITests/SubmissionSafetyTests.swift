@@ -5,6 +5,7 @@ import OverblikModel
 import Store
 import Testing
 import TestSupport
+import Submissions
 
 /// Mistakes refused, not recorded: an empty export, an empty submission compiled (the order of compiled
 /// files is StoreTests' CompileOrderTests).

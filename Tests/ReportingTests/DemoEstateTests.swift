@@ -3,9 +3,9 @@ import Foundation
 import Geography
 import OverblikModel
 import Reporting
-import Store
 import TestSupport
 import Testing
+import Submissions
 
 /// The shipped demo estate (scripts/make-demo-estate.py) and the public-evidence fixture.
 @Suite struct DemoEstateTests {

@@ -3,7 +3,7 @@ import Foundation
 import Geography
 import OverblikModel
 import Reporting
-import Store
+import Submissions
 import TestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import OverblikModel
 import Store
 import Testing
 import TestSupport
+import Submissions
 
 /// `compile` gives every file the same outcome, and the store the same current submissions, whatever the
 /// order the files are given in (issue 12): every file is verified first, then loaded newest first.

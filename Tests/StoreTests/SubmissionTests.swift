@@ -5,6 +5,7 @@ import Store
 import StorePostgres
 import Testing
 import TestSupport
+import Submissions
 
 @Suite struct SubmissionTests {
     let aarhus = AuthorityDirectory.denmark.authority(code: 751)!
@@ -100,7 +101,7 @@ import TestSupport
         do {
             _ = try verifier.verify(data: Data(text.utf8), name: "x.json")
             return []
-        } catch StoreError.invalidSubmission(_, let problems) {
+        } catch SubmissionError.invalid(_, let problems) {
             return problems
         }
     }
