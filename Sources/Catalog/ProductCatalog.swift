@@ -14,7 +14,8 @@ public struct ProductCatalog: Sendable {
     let compiled: CompiledCatalog
     private let index: [String: Int]
 
-    /// The shipped catalog: `Resources/catalog.yaml`, `Resources/esdh.yaml` and `Resources/os2-products.csv`.
+    /// The shipped catalog: `Resources/catalog.yaml`, `Resources/esdh.yaml`, `Resources/fagsystemer.yaml` and
+    /// `Resources/os2-products.csv`.
     public static func bundled() throws -> ProductCatalog {
         // Compiled once per process: every command and test that asks shares the same rules.
         try BundledCatalog.shared.merged.get()
@@ -187,19 +188,21 @@ final class BundledCatalog: Sendable {
 
     /// The shipped resources' texts, in a fixed order (what ``CatalogSources`` fingerprints).
     static func resourceTexts() throws -> [String] {
-        try [("catalog", "yaml"), ("esdh", "yaml"), ("os2", "yaml"), ("os2-products", "csv")].map {
-            try resource($0.0, $0.1)
-        }
+        try [("catalog", "yaml"), ("esdh", "yaml"), ("fagsystemer", "yaml"), ("os2", "yaml"), ("os2-products", "csv")]
+            .map {
+                try resource($0.0, $0.1)
+            }
     }
 
     private static func load() throws -> (entries: [ProductEntry], version: String) {
         let main = try CatalogFileParser.parse(try resource("catalog", "yaml"), file: "catalog.yaml")
         let esdh = try CatalogFileParser.parse(try resource("esdh", "yaml"), file: "esdh.yaml")
+        let fagsystemer = try CatalogFileParser.parse(try resource("fagsystemer", "yaml"), file: "fagsystemer.yaml")
         let os2Settings = try CatalogFileParser.parseOS2Settings(try resource("os2", "yaml"), file: "os2.yaml")
         let os2 = try OS2Portfolio.entries(csv: try resource("os2-products", "csv"), settings: os2Settings)
         var seen = Set<String>()
         var entries: [ProductEntry] = []
-        for entry in main.products + esdh.products + os2 {
+        for entry in main.products + esdh.products + fagsystemer.products + os2 {
             guard seen.insert(entry.id).inserted else {
                 throw CatalogError.invalid(file: "bundled catalog", line: nil, message: "duplicate id \(entry.id)")
             }
