@@ -7,13 +7,15 @@ final class Pattern: @unchecked Sendable {
     let source: String
     private let regex: NSRegularExpression
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
-    private let literalPrefix: String?
+    let literalPrefix: String?
     /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
     private let requiredLiteral: [UInt8]?
     /// For a pattern with top-level alternatives (`a|b|c`): one literal per alternative, every match contains
     /// at least one of them (lowercased); nil when some alternative has none.
     private let requiredAnyOf: [[UInt8]]?
     private let groupNames: [String]
+    /// Lowercased words the pattern names literally, for telling which rules came closest to an unknown.
+    let literalWords: Set<String>
 
     init(_ source: String) throws {
         self.source = source
@@ -22,6 +24,7 @@ final class Pattern: @unchecked Sendable {
         requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
         groupNames = Pattern.namedGroups(in: source)
+        literalWords = Pattern.words(inPattern: source)
     }
 
     /// Named groups of the first match, or nil when the pattern does not match.
@@ -228,6 +231,91 @@ final class Pattern: @unchecked Sendable {
 
     private static func hasTopLevelAlternation(_ source: String) -> Bool {
         topLevelAlternatives(of: source).count > 1
+    }
+
+    /// Words of letters (three or more, or two CJK-style non-ASCII letters) written literally in a pattern: outside
+    /// character classes, escapes and group syntax (`^LibreOffice(?: (?<version>…))? Help Pack` → libreoffice,
+    /// help, pack).
+    static func words(inPattern source: String) -> Set<String> {
+        var words = Set<String>()
+        var current = ""
+        func flush() {
+            if Pattern.isWord(current) { words.insert(current.lowercased()) }
+            current = ""
+        }
+        let characters = Array(source)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" {
+                flush()
+                index += 2
+                continue
+            }
+            if character == "[" {
+                flush()
+                while index < characters.count && characters[index] != "]" {
+                    index += characters[index] == "\\" ? 2 : 1
+                }
+                index += 1
+                continue
+            }
+            if character == "(" && index + 1 < characters.count && characters[index + 1] == "?" {
+                flush()
+                index += 2
+                if index < characters.count && characters[index] == "<" {
+                    // A named group `(?<name>` (its name is not text to match) or a look-behind `(?<=`, `(?<!`.
+                    if index + 1 < characters.count && "=!".contains(characters[index + 1]) {
+                        index += 2
+                    } else {
+                        while index < characters.count && characters[index] != ">" { index += 1 }
+                        index += 1
+                    }
+                } else if index < characters.count {
+                    index += 1
+                }
+                continue
+            }
+            if character.isLetter {
+                current.append(character)
+            } else {
+                flush()
+            }
+            index += 1
+        }
+        flush()
+        return words
+    }
+
+    /// Words of an input, split the same way as ``words(inPattern:)`` splits a pattern's literal text, plus each
+    /// two neighbouring words run together (`Libre Office` also gives `libreoffice`).
+    static func words(inText text: String) -> Set<String> {
+        var runs: [String] = []
+        var current = ""
+        for character in text {
+            if character.isLetter {
+                current.append(character)
+            } else if !current.isEmpty {
+                runs.append(current.lowercased())
+                current = ""
+            }
+        }
+        if !current.isEmpty { runs.append(current.lowercased()) }
+        var words = Set(runs.filter(isWord))
+        for (first, second) in zip(runs, runs.dropFirst()) where isWord(first + second) {
+            words.insert(first + second)
+        }
+        return words
+    }
+
+    /// Words too common in titles to say which product is meant.
+    private static let stopWords: Set<String> = [
+        "bit", "for", "and", "the", "with", "edition", "version", "und", "von", "des", "pour", "til", "och",
+    ]
+
+    private static func isWord(_ text: String) -> Bool {
+        guard text.count >= 3 || (text.count >= 2 && !text.allSatisfy(\.isASCII)) else { return false }
+        return !stopWords.contains(text.lowercased())
     }
 
     /// Escapes a literal for use inside a pattern.
