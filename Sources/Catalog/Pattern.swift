@@ -15,7 +15,8 @@ final class Pattern: @unchecked Sendable {
     private let requiredAnyOf: [[UInt8]]?
     private let groupNames: [String]
     /// Lowercased words the pattern names literally, for telling which rules came closest to an unknown.
-    let literalWords: Set<String>
+    /// Computed when asked (only `--explain` on an unknown asks), so loading the catalog does not pay for it.
+    var literalWords: Set<String> { Pattern.words(inPattern: source) }
 
     init(_ source: String) throws {
         self.source = source
@@ -24,7 +25,6 @@ final class Pattern: @unchecked Sendable {
         requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
         groupNames = Pattern.namedGroups(in: source)
-        literalWords = Pattern.words(inPattern: source)
     }
 
     /// Named groups of the first match, or nil when the pattern does not match.
