@@ -3,9 +3,15 @@ import Foundation
 /// A compiled, case-insensitive regular expression with a cheap literal-prefix pre-check.
 ///
 /// `NSRegularExpression` is immutable after creation and documented as safe to share between threads.
+/// A pattern of the shipped catalog is compiled when first needed (`eager: false`): most rules' literal
+/// pre-checks never pass for a given run, and compiling every regex (ICU's `\p{L}` sets in particular) was a large
+/// part of loading the catalog. The shipped files are checked by the tests; user files compile eagerly, so a bad
+/// pattern is reported when the catalog loads.
 final class Pattern: @unchecked Sendable {
     let source: String
-    private let regex: NSRegularExpression
+    private let lock = NSLock()
+    /// The compiled expression; nil until first needed for a lazily compiled pattern.
+    private var compiledRegex: NSRegularExpression?
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
     let literalPrefix: String?
     /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
@@ -18,9 +24,9 @@ final class Pattern: @unchecked Sendable {
     /// Computed when asked (only `--explain` on an unknown asks), so loading the catalog does not pay for it.
     var literalWords: Set<String> { Pattern.words(inPattern: source) }
 
-    init(_ source: String) throws {
+    init(_ source: String, eager: Bool = true) throws {
         self.source = source
-        regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        if eager { compiledRegex = try NSRegularExpression(pattern: source, options: [.caseInsensitive]) }
         literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
         requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
@@ -33,6 +39,7 @@ final class Pattern: @unchecked Sendable {
         if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
         if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
         if let requiredAnyOf, !requiredAnyOf.contains(where: { Pattern.contains(lowered, $0) }) { return nil }
+        guard let regex else { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -49,8 +56,20 @@ final class Pattern: @unchecked Sendable {
 
     func matches(_ text: String) -> Bool { match(text, lowered: text.lowercased()) != nil }
 
+    /// The compiled expression (compiled now if it was not yet); nil only for an invalid lazily compiled pattern,
+    /// which then never matches.
+    private var regex: NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if compiledRegex == nil {
+            compiledRegex = try? NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        }
+        return compiledRegex
+    }
+
     /// Replaces the first match using a `$1` template; returns nil when there is no match.
     func rewrite(_ text: String, template: String) -> String? {
+        guard let regex else { return nil }
         let ns = text as NSString
         let range = NSRange(location: 0, length: ns.length)
         guard regex.firstMatch(in: text, range: range) != nil else { return nil }
@@ -133,25 +152,30 @@ final class Pattern: @unchecked Sendable {
     /// The longest run of literal characters outside any group, class or alternation: every match contains it.
     static func longestRequiredLiteral(of source: String) -> String? {
         guard !hasTopLevelAlternation(source) else { return nil }
-        var runs: [String] = []
-        var current = ""
+        // Unicode scalars, not Characters: this runs for every pattern at catalog load, and grapheme breaking
+        // was most of its cost. Patterns are regex syntax, where scalars are the units that matter.
+        var runs: [String.UnicodeScalarView] = []
+        var current = String.UnicodeScalarView()
         var depth = 0
         var inClass = false
-        let characters = Array(source)
+        let characters = Array(source.unicodeScalars)
         var index = 0
         func endRun() {
             if !current.isEmpty { runs.append(current) }
-            current = ""
+            current = String.UnicodeScalarView()
+        }
+        func isLetterOrNumber(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
         }
         while index < characters.count {
             let character = characters[index]
-            var literal: Character?
+            var literal: Unicode.Scalar?
             var next = index + 1
             if character == "\\" {
                 guard next < characters.count else { break }
                 let escaped = characters[next]
                 next += 1
-                if depth == 0 && !inClass && !escaped.isLetter && !escaped.isNumber { literal = escaped }
+                if depth == 0 && !inClass && !isLetterOrNumber(escaped) { literal = escaped }
             } else if inClass {
                 if character == "]" { inClass = false }
             } else if character == "[" {
@@ -163,12 +187,12 @@ final class Pattern: @unchecked Sendable {
                 depth += 1
             } else if character == ")" {
                 depth -= 1
-            } else if depth == 0 && !"{}?*+|.$^".contains(character) {
+            } else if depth == 0 && !"{}?*+|.$^".unicodeScalars.contains(character) {
                 literal = character
             }
             if let literal {
                 // A quantifier after this character makes it optional or repeated: the run ends before it.
-                if next < characters.count, "?*{+".contains(characters[next]) {
+                if next < characters.count, "?*{+".unicodeScalars.contains(characters[next]) {
                     endRun()
                 } else {
                     current.append(literal)
@@ -180,7 +204,7 @@ final class Pattern: @unchecked Sendable {
         }
         endRun()
         guard let longest = runs.max(by: { $0.count < $1.count }) else { return nil }
-        let lowered = longest.lowercased()
+        let lowered = String(longest).lowercased()
         guard lowered.count >= 2, lowered.allSatisfy({ $0.isASCII }) else { return nil }
         return lowered
     }
@@ -201,11 +225,11 @@ final class Pattern: @unchecked Sendable {
     /// `source` split at its top-level `|` (outside groups, classes and escapes).
     static func topLevelAlternatives(of source: String) -> [String] {
         var branches: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var depth = 0
         var escaped = false
         var inClass = false
-        for character in source {
+        for character in source.unicodeScalars {
             if escaped {
                 escaped = false
                 current.append(character)
@@ -218,14 +242,14 @@ final class Pattern: @unchecked Sendable {
             case "(" where !inClass: depth += 1
             case ")" where !inClass: depth -= 1
             case "|" where !inClass && depth == 0:
-                branches.append(current)
-                current = ""
+                branches.append(String(current))
+                current = String.UnicodeScalarView()
                 continue
             default: break
             }
             current.append(character)
         }
-        branches.append(current)
+        branches.append(String(current))
         return branches
     }
 
