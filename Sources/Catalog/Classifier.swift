@@ -226,7 +226,10 @@ public final class Classifier: Sendable {
         let rawVersion: String?
 
         init(_ item: InventoryItem) {
-            title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            var title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            // macOS inventories (Jamf, osquery) may list the bundle (`Microsoft Word.app`): the name is the product.
+            if title.count > 4, title.lowercased().hasSuffix(".app") { title.removeLast(4) }
+            self.title = title
             loweredTitle = title.lowercased()
             publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
             loweredPublisher = publisher?.lowercased()
