@@ -152,7 +152,64 @@ public enum CatalogChecker {
         checkOverlaps(
             parsed: parsed, base: base, merged: merged, file: file, ruleLines: ruleLines, firstLine: firstLine,
             report: { diagnostics.append($0) })
+        checkCoverage(
+            parsed: parsed, merged: merged, file: file, ruleLines: ruleLines, firstLine: firstLine,
+            report: { diagnostics.append($0) })
         return diagnostics
+    }
+
+    /// Where the file's evidence is thin: rules that no example (nor product name) in the merged catalog exercises,
+    /// and rules of the file that another product's rule shadows on an example (both match it; the other is tried
+    /// first, so this rule never answers for that string).
+    private static func checkCoverage(
+        parsed: CatalogFile, merged: ProductCatalog, file: String,
+        ruleLines: [String: [(id: String, line: Int?)]], firstLine: [String: Int],
+        report: (CatalogDiagnostic) -> Void
+    ) {
+        let fileIDs = Set(parsed.products.map(\.id))
+        let classifier = Classifier(catalog: merged)
+        var exercised = Set<String>()
+        var reported = Set<String>()
+        func line(of rule: String, product: String) -> Int? {
+            let key = rule.split(separator: "/", maxSplits: 1).last.map(String.init) ?? rule
+            return ruleLines[product]?.first { $0.id == key }?.line ?? firstLine[product]
+        }
+        for entry in merged.entries {
+            for example in (entry.examples ?? []) + [entry.name].compactMap({ $0 }) {
+                let inventory = classifier.matchingInventoryRules(InventoryItem(title: example)).map {
+                    (rule: $0.ruleID, product: $0.product)
+                }
+                let generator = classifier.matchingGeneratorRules(example).map {
+                    (rule: $0.ruleID, product: $0.product)
+                }
+                for matches in [inventory, generator] {
+                    exercised.formUnion(matches.map(\.rule))
+                    guard let winner = matches.first else { continue }
+                    for loser in matches.dropFirst()
+                    where loser.product != winner.product && fileIDs.contains(loser.product)
+                        && reported.insert("\(loser.rule)|\(winner.rule)").inserted
+                    {
+                        report(
+                            CatalogDiagnostic(
+                                severity: .warning, file: file, line: line(of: loser.rule, product: loser.product),
+                                product: loser.product,
+                                message:
+                                    "rule \(loser.rule) is shadowed by \(winner.rule) on \"\(example)\" (an example of \(entry.id)): both match, the other is tried first"
+                            ))
+                    }
+                }
+            }
+        }
+        for product in parsed.products {
+            for rule in ruleLines[product.id] ?? [] where !exercised.contains("\(product.id)/\(rule.id)") {
+                report(
+                    CatalogDiagnostic(
+                        severity: .warning, file: file, line: rule.line ?? firstLine[product.id], product: product.id,
+                        message:
+                            "rule \(product.id)/\(rule.id) is exercised by no example: add a string it recognises to `examples`"
+                    ))
+            }
+        }
     }
 
     private static func checkProduct(

@@ -9,6 +9,8 @@ import Synchronization
 public final class Classifier: Sendable {
     public let catalog: ProductCatalog
     private let compiled: CompiledCatalog
+    /// The compiled rules, for ``nearestRules(to:limit:)``.
+    var compiledCatalog: CompiledCatalog { compiled }
     private let generatorCache: Mutex<BoundedCache<String, Classification>>
     private let itemCache: Mutex<BoundedCache<InventoryItem, Classification>>
     /// Distinct inputs per cache generation (two generations are kept). Real inventories have a few thousand
@@ -94,7 +96,8 @@ public final class Classifier: Sendable {
         return Explanation(
             classification: classification, productName: catalog.product(id: classification.product)?.name,
             ruleDescription: rule.map { "generator ~ /\($0.pattern.source)/" }, normalisedInput: normalise(generator),
-            platform: groups["platform"], build: groups["build"])
+            platform: groups["platform"], build: groups["build"],
+            nearest: rule == nil ? nearestRules(toGenerator: normalise(generator)) : [])
     }
 
     private func normalise(_ generator: String) -> String {
@@ -173,7 +176,8 @@ public final class Classifier: Sendable {
         let (classification, rule) = classifyUncached(item)
         return Explanation(
             classification: classification, productName: catalog.product(id: classification.product)?.name,
-            ruleDescription: rule?.conditions, normalisedInput: item.title)
+            ruleDescription: rule?.conditions, normalisedInput: item.title,
+            nearest: rule == nil ? nearestRules(to: item) : [])
     }
 
     private func classifyUncached(
@@ -187,56 +191,95 @@ public final class Classifier: Sendable {
                 nil
             )
         }
-        let title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        let loweredTitle = title.lowercased()
-        let publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-        let loweredPublisher = publisher?.lowercased()
-        let package = item.package?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-        // Package lists put the package name in the title; a rule on packages then looks at the title.
-        let packageText = package ?? title
-        let loweredPackage = packageText.lowercased()
-        let platform = item.platform?.nilIfEmpty
-        let rawVersion = item.version?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let input = PreparedItem(item)
         var excludedProducts: [String: Bool] = [:]
 
         for rule in compiled.inventoryRules {
-            if title.isEmpty && package == nil { break }
-            var groups: [String: String] = [:]
-            if let pattern = rule.title {
-                guard let found = pattern.match(title, lowered: loweredTitle) else { continue }
-                groups.merge(found) { old, _ in old }
-            }
-            if let pattern = rule.package {
-                guard let found = pattern.match(packageText, lowered: loweredPackage) else { continue }
-                groups.merge(found) { old, _ in old }
-            }
-            if let pattern = rule.publisher {
-                if let publisher, let loweredPublisher {
-                    guard pattern.match(publisher, lowered: loweredPublisher) != nil else { continue }
-                } else if rule.publisherRequired {
-                    continue
-                }
-            }
-            if let pattern = rule.platform {
-                guard let platform, pattern.matches(platform) else { continue }
-            }
-            if let pattern = rule.version {
-                guard let rawVersion, pattern.matches(rawVersion) else { continue }
-            }
-            if let pattern = rule.unless, pattern.match(title, lowered: loweredTitle) != nil { continue }
+            if input.title.isEmpty && input.package == nil { break }
+            guard let groups = match(rule, input) else { continue }
             let excluded: Bool
             if let known = excludedProducts[rule.product] {
                 excluded = known
             } else {
                 excluded = (compiled.exclusions[rule.product] ?? []).contains {
-                    $0.match(title, lowered: loweredTitle) != nil
+                    $0.match(input.title, lowered: input.loweredTitle) != nil
                 }
                 excludedProducts[rule.product] = excluded
             }
             if excluded { continue }
-            return (makeClassification(rule: rule, groups: groups, rawVersion: rawVersion), rule)
+            return (makeClassification(rule: rule, groups: groups, rawVersion: input.rawVersion), rule)
         }
         return (Classification.unknown, nil)
+    }
+
+    /// An inventory line trimmed and lowercased once for all rules.
+    struct PreparedItem {
+        let title: String
+        let loweredTitle: String
+        let publisher: String?
+        let loweredPublisher: String?
+        let package: String?
+        /// Package lists put the package name in the title; a rule on packages then looks at the title.
+        let packageText: String
+        let loweredPackage: String
+        let platform: String?
+        let rawVersion: String?
+
+        init(_ item: InventoryItem) {
+            var title = item.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            // macOS inventories (Jamf, osquery) may list the bundle (`Microsoft Word.app`): the name is the product.
+            if title.count > 4, title.lowercased().hasSuffix(".app") { title.removeLast(4) }
+            self.title = title
+            loweredTitle = title.lowercased()
+            publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            loweredPublisher = publisher?.lowercased()
+            package = item.package?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            packageText = package ?? title
+            loweredPackage = packageText.lowercased()
+            platform = item.platform?.nilIfEmpty
+            rawVersion = item.version?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        }
+    }
+
+    /// The named groups when every condition of `rule` holds for `input` (exclusions aside), else nil.
+    func match(_ rule: CompiledInventoryRule, _ input: PreparedItem) -> [String: String]? {
+        var groups: [String: String] = [:]
+        if let pattern = rule.title {
+            guard let found = pattern.match(input.title, lowered: input.loweredTitle) else { return nil }
+            groups.merge(found) { old, _ in old }
+        }
+        if let pattern = rule.package {
+            guard let found = pattern.match(input.packageText, lowered: input.loweredPackage) else { return nil }
+            groups.merge(found) { old, _ in old }
+        }
+        if let pattern = rule.publisher {
+            if let publisher = input.publisher, let lowered = input.loweredPublisher {
+                guard pattern.match(publisher, lowered: lowered) != nil else { return nil }
+            } else if rule.publisherRequired {
+                return nil
+            }
+        }
+        if let pattern = rule.platform {
+            guard let platform = input.platform, pattern.matches(platform) else { return nil }
+        }
+        if let pattern = rule.version {
+            guard let rawVersion = input.rawVersion, pattern.matches(rawVersion) else { return nil }
+        }
+        if let pattern = rule.unless, pattern.match(input.title, lowered: input.loweredTitle) != nil { return nil }
+        return groups
+    }
+
+    /// Every inventory rule whose conditions hold for `item`, in the order they are tried (for `catalog check`).
+    func matchingInventoryRules(_ item: InventoryItem) -> [CompiledInventoryRule] {
+        let input = PreparedItem(item)
+        return compiled.inventoryRules.filter { match($0, input) != nil }
+    }
+
+    /// Every generator rule whose pattern matches `generator`, in the order they are tried.
+    func matchingGeneratorRules(_ generator: String) -> [CompiledGeneratorRule] {
+        let text = normalise(generator)
+        let lowered = text.lowercased()
+        return compiled.generatorRules.filter { $0.pattern.match(text, lowered: lowered) != nil }
     }
 
     private func makeClassification(
@@ -274,6 +317,8 @@ public struct Explanation: Sendable, Equatable {
     /// Platform and build id from a generator string (`Linux_X86_64`, `320m12$Build-9483`), where present.
     public var platform: String? = nil
     public var build: String? = nil
+    /// When no rule matched: the rules that came closest (see ``Classifier/nearestRules(to:limit:)``).
+    public var nearest: [NearRule] = []
 }
 
 extension String {

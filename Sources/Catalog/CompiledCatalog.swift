@@ -159,7 +159,9 @@ final class CompiledCatalog: Sendable {
     let policies: [String: VersionPolicy]
     let exclusions: [String: [Pattern]]
 
-    init(entries: [ProductEntry], file: String) throws {
+    /// `eager`: products whose patterns compile now (a user file's), so a bad one fails the load; the others
+    /// compile when first used.
+    init(entries: [ProductEntry], file: String, eager: Set<String> = []) throws {
         var generatorRules: [(rule: CompiledGeneratorRule, order: Int)] = []
         var inventoryRules: [(rule: CompiledInventoryRule, order: Int)] = []
         var policies: [String: VersionPolicy] = [:]
@@ -168,7 +170,7 @@ final class CompiledCatalog: Sendable {
         func compile(_ source: String?, _ product: String) throws -> Pattern? {
             guard let source else { return nil }
             do {
-                return try Pattern(source)
+                return try Pattern(source, eager: eager.contains(product))
             } catch {
                 throw CatalogError.badPattern(
                     file: file, product: product, pattern: source, reason: "\(error)")

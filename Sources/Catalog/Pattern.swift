@@ -3,21 +3,30 @@ import Foundation
 /// A compiled, case-insensitive regular expression with a cheap literal-prefix pre-check.
 ///
 /// `NSRegularExpression` is immutable after creation and documented as safe to share between threads.
+/// A pattern of the shipped catalog is compiled when first needed (`eager: false`): most rules' literal
+/// pre-checks never pass for a given run, and compiling every regex (ICU's `\p{L}` sets in particular) was a large
+/// part of loading the catalog. The shipped files are checked by the tests; user files compile eagerly, so a bad
+/// pattern is reported when the catalog loads.
 final class Pattern: @unchecked Sendable {
     let source: String
-    private let regex: NSRegularExpression
+    private let lock = NSLock()
+    /// The compiled expression; nil until first needed for a lazily compiled pattern.
+    private var compiledRegex: NSRegularExpression?
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
-    private let literalPrefix: String?
+    let literalPrefix: String?
     /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
     private let requiredLiteral: [UInt8]?
     /// For a pattern with top-level alternatives (`a|b|c`): one literal per alternative, every match contains
     /// at least one of them (lowercased); nil when some alternative has none.
     private let requiredAnyOf: [[UInt8]]?
     private let groupNames: [String]
+    /// Lowercased words the pattern names literally, for telling which rules came closest to an unknown.
+    /// Computed when asked (only `--explain` on an unknown asks), so loading the catalog does not pay for it.
+    var literalWords: Set<String> { Pattern.words(inPattern: source) }
 
-    init(_ source: String) throws {
+    init(_ source: String, eager: Bool = true) throws {
         self.source = source
-        regex = try NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        if eager { compiledRegex = try NSRegularExpression(pattern: source, options: [.caseInsensitive]) }
         literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
         requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
         requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
@@ -30,6 +39,7 @@ final class Pattern: @unchecked Sendable {
         if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
         if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
         if let requiredAnyOf, !requiredAnyOf.contains(where: { Pattern.contains(lowered, $0) }) { return nil }
+        guard let regex else { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -46,8 +56,20 @@ final class Pattern: @unchecked Sendable {
 
     func matches(_ text: String) -> Bool { match(text, lowered: text.lowercased()) != nil }
 
+    /// The compiled expression (compiled now if it was not yet); nil only for an invalid lazily compiled pattern,
+    /// which then never matches.
+    private var regex: NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if compiledRegex == nil {
+            compiledRegex = try? NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        }
+        return compiledRegex
+    }
+
     /// Replaces the first match using a `$1` template; returns nil when there is no match.
     func rewrite(_ text: String, template: String) -> String? {
+        guard let regex else { return nil }
         let ns = text as NSString
         let range = NSRange(location: 0, length: ns.length)
         guard regex.firstMatch(in: text, range: range) != nil else { return nil }
@@ -130,25 +152,30 @@ final class Pattern: @unchecked Sendable {
     /// The longest run of literal characters outside any group, class or alternation: every match contains it.
     static func longestRequiredLiteral(of source: String) -> String? {
         guard !hasTopLevelAlternation(source) else { return nil }
-        var runs: [String] = []
-        var current = ""
+        // Unicode scalars, not Characters: this runs for every pattern at catalog load, and grapheme breaking
+        // was most of its cost. Patterns are regex syntax, where scalars are the units that matter.
+        var runs: [String.UnicodeScalarView] = []
+        var current = String.UnicodeScalarView()
         var depth = 0
         var inClass = false
-        let characters = Array(source)
+        let characters = Array(source.unicodeScalars)
         var index = 0
         func endRun() {
             if !current.isEmpty { runs.append(current) }
-            current = ""
+            current = String.UnicodeScalarView()
+        }
+        func isLetterOrNumber(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
         }
         while index < characters.count {
             let character = characters[index]
-            var literal: Character?
+            var literal: Unicode.Scalar?
             var next = index + 1
             if character == "\\" {
                 guard next < characters.count else { break }
                 let escaped = characters[next]
                 next += 1
-                if depth == 0 && !inClass && !escaped.isLetter && !escaped.isNumber { literal = escaped }
+                if depth == 0 && !inClass && !isLetterOrNumber(escaped) { literal = escaped }
             } else if inClass {
                 if character == "]" { inClass = false }
             } else if character == "[" {
@@ -160,12 +187,12 @@ final class Pattern: @unchecked Sendable {
                 depth += 1
             } else if character == ")" {
                 depth -= 1
-            } else if depth == 0 && !"{}?*+|.$^".contains(character) {
+            } else if depth == 0 && !"{}?*+|.$^".unicodeScalars.contains(character) {
                 literal = character
             }
             if let literal {
                 // A quantifier after this character makes it optional or repeated: the run ends before it.
-                if next < characters.count, "?*{+".contains(characters[next]) {
+                if next < characters.count, "?*{+".unicodeScalars.contains(characters[next]) {
                     endRun()
                 } else {
                     current.append(literal)
@@ -177,7 +204,7 @@ final class Pattern: @unchecked Sendable {
         }
         endRun()
         guard let longest = runs.max(by: { $0.count < $1.count }) else { return nil }
-        let lowered = longest.lowercased()
+        let lowered = String(longest).lowercased()
         guard lowered.count >= 2, lowered.allSatisfy({ $0.isASCII }) else { return nil }
         return lowered
     }
@@ -198,11 +225,11 @@ final class Pattern: @unchecked Sendable {
     /// `source` split at its top-level `|` (outside groups, classes and escapes).
     static func topLevelAlternatives(of source: String) -> [String] {
         var branches: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var depth = 0
         var escaped = false
         var inClass = false
-        for character in source {
+        for character in source.unicodeScalars {
             if escaped {
                 escaped = false
                 current.append(character)
@@ -215,19 +242,104 @@ final class Pattern: @unchecked Sendable {
             case "(" where !inClass: depth += 1
             case ")" where !inClass: depth -= 1
             case "|" where !inClass && depth == 0:
-                branches.append(current)
-                current = ""
+                branches.append(String(current))
+                current = String.UnicodeScalarView()
                 continue
             default: break
             }
             current.append(character)
         }
-        branches.append(current)
+        branches.append(String(current))
         return branches
     }
 
     private static func hasTopLevelAlternation(_ source: String) -> Bool {
         topLevelAlternatives(of: source).count > 1
+    }
+
+    /// Words of letters (three or more, or two CJK-style non-ASCII letters) written literally in a pattern: outside
+    /// character classes, escapes and group syntax (`^LibreOffice(?: (?<version>…))? Help Pack` → libreoffice,
+    /// help, pack).
+    static func words(inPattern source: String) -> Set<String> {
+        var words = Set<String>()
+        var current = ""
+        func flush() {
+            if Pattern.isWord(current) { words.insert(current.lowercased()) }
+            current = ""
+        }
+        let characters = Array(source)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" {
+                flush()
+                index += 2
+                continue
+            }
+            if character == "[" {
+                flush()
+                while index < characters.count && characters[index] != "]" {
+                    index += characters[index] == "\\" ? 2 : 1
+                }
+                index += 1
+                continue
+            }
+            if character == "(" && index + 1 < characters.count && characters[index + 1] == "?" {
+                flush()
+                index += 2
+                if index < characters.count && characters[index] == "<" {
+                    // A named group `(?<name>` (its name is not text to match) or a look-behind `(?<=`, `(?<!`.
+                    if index + 1 < characters.count && "=!".contains(characters[index + 1]) {
+                        index += 2
+                    } else {
+                        while index < characters.count && characters[index] != ">" { index += 1 }
+                        index += 1
+                    }
+                } else if index < characters.count {
+                    index += 1
+                }
+                continue
+            }
+            if character.isLetter {
+                current.append(character)
+            } else {
+                flush()
+            }
+            index += 1
+        }
+        flush()
+        return words
+    }
+
+    /// Words of an input, split the same way as ``words(inPattern:)`` splits a pattern's literal text, plus each
+    /// two neighbouring words run together (`Libre Office` also gives `libreoffice`).
+    static func words(inText text: String) -> Set<String> {
+        var runs: [String] = []
+        var current = ""
+        for character in text {
+            if character.isLetter {
+                current.append(character)
+            } else if !current.isEmpty {
+                runs.append(current.lowercased())
+                current = ""
+            }
+        }
+        if !current.isEmpty { runs.append(current.lowercased()) }
+        var words = Set(runs.filter(isWord))
+        for (first, second) in zip(runs, runs.dropFirst()) where isWord(first + second) {
+            words.insert(first + second)
+        }
+        return words
+    }
+
+    /// Words too common in titles to say which product is meant.
+    private static let stopWords: Set<String> = [
+        "bit", "for", "and", "the", "with", "edition", "version", "und", "von", "des", "pour", "til", "och",
+    ]
+
+    private static func isWord(_ text: String) -> Bool {
+        guard text.count >= 3 || (text.count >= 2 && !text.allSatisfy(\.isASCII)) else { return false }
+        return !stopWords.contains(text.lowercased())
     }
 
     /// Escapes a literal for use inside a pattern.

@@ -6,6 +6,8 @@ public enum ProductKind: String, Sendable, Codable, CaseIterable {
     case os2Product = "os2-product"
     case officeComponent = "office-component"
     case documentManagement = "document-management"
+    /// A municipal line-of-business system ("fagsystem": KMD Nexus, DUBU, ...), with its vendor.
+    case lineOfBusiness = "line-of-business"
     case other
 }
 

@@ -14,7 +14,8 @@ public struct ProductCatalog: Sendable {
     let compiled: CompiledCatalog
     private let index: [String: Int]
 
-    /// The shipped catalog: `Resources/catalog.yaml`, `Resources/esdh.yaml` and `Resources/os2-products.csv`.
+    /// The shipped catalog: `Resources/catalog.yaml`, `Resources/esdh.yaml`, `Resources/fagsystemer.yaml` and
+    /// `Resources/os2-products.csv`.
     public static func bundled() throws -> ProductCatalog {
         // Compiled once per process: every command and test that asks shares the same rules.
         try BundledCatalog.shared.merged.get()
@@ -47,7 +48,12 @@ public struct ProductCatalog: Sendable {
         return try ProductCatalog(base: shipped.entries, baseVersion: shipped.version, layers: layers)
     }
 
-    init(base: [ProductEntry], baseVersion: String, layers: [(label: String, file: CatalogFile)]) throws {
+    /// `knownDigest`: the stamp digest of exactly these inputs, remembered from an earlier load (the shipped
+    /// catalog's cache), so it is not computed again.
+    init(
+        base: [ProductEntry], baseVersion: String, layers: [(label: String, file: CatalogFile)],
+        knownDigest: String? = nil
+    ) throws {
         var entries = base
         var position: [String: Int] = [:]
         for (offset, entry) in entries.enumerated() { position[entry.id] = offset }
@@ -77,12 +83,13 @@ public struct ProductCatalog: Sendable {
             userTouched.compactMap { position[$0].map { entries[$0] } } + entries.filter { !touchedSet.contains($0.id) }
         self.entries = entries
         self.products = products
-        self.compiled = try CompiledCatalog(entries: ruleOrder, file: "catalog")
+        self.compiled = try CompiledCatalog(entries: ruleOrder, file: "catalog", eager: touchedSet)
         var index: [String: Int] = [:]
         for (offset, product) in products.enumerated() { index[product.id] = offset }
         self.index = index
         self.stamp = CatalogStamp(
-            version: versions.joined(separator: "+"), digest: try Self.digest(entries: entries, versions: versions))
+            version: versions.joined(separator: "+"),
+            digest: try knownDigest ?? Self.digest(entries: entries, versions: versions))
     }
 
     /// The product with this id, or nil.
@@ -160,14 +167,24 @@ final class BundledCatalog: Sendable {
     let merged: Result<ProductCatalog, CatalogError>
 
     private init() {
-        let loaded = Result { try BundledCatalog.load() }.mapError {
+        let cache = (try? BundledCatalog.resourceTexts()).flatMap { CompiledCatalogCache(texts: $0) }
+        let cached = cache?.read()
+        let loaded = Result { () throws -> (entries: [ProductEntry], version: String) in
+            try cached.map { (entries: $0.entries, version: $0.version) } ?? BundledCatalog.parse()
+        }.mapError {
             $0 as? CatalogError ?? .invalid(file: "catalog.yaml", line: nil, message: "\($0)")
         }
         self.loaded = loaded
         merged = loaded.flatMap { shipped in
-            Result { try ProductCatalog(base: shipped.entries, baseVersion: shipped.version, layers: []) }.mapError {
+            Result {
+                try ProductCatalog(
+                    base: shipped.entries, baseVersion: shipped.version, layers: [], knownDigest: cached?.digest)
+            }.mapError {
                 $0 as? CatalogError ?? .invalid(file: "catalog.yaml", line: nil, message: "\($0)")
             }
+        }
+        if cached == nil, case .success(let shipped) = loaded, case .success(let catalog) = merged {
+            cache?.write(entries: shipped.entries, version: shipped.version, digest: catalog.stamp.digest)
         }
     }
 
@@ -187,25 +204,87 @@ final class BundledCatalog: Sendable {
 
     /// The shipped resources' texts, in a fixed order (what ``CatalogSources`` fingerprints).
     static func resourceTexts() throws -> [String] {
-        try [("catalog", "yaml"), ("esdh", "yaml"), ("os2", "yaml"), ("os2-products", "csv")].map {
-            try resource($0.0, $0.1)
-        }
+        try [("catalog", "yaml"), ("esdh", "yaml"), ("fagsystemer", "yaml"), ("os2", "yaml"), ("os2-products", "csv")]
+            .map {
+                try resource($0.0, $0.1)
+            }
     }
 
-    private static func load() throws -> (entries: [ProductEntry], version: String) {
+    /// The shipped YAML through Codable: tens of milliseconds, so its result is cached (``CompiledCatalogCache``).
+    static func parse() throws -> (entries: [ProductEntry], version: String) {
         let main = try CatalogFileParser.parse(try resource("catalog", "yaml"), file: "catalog.yaml")
         let esdh = try CatalogFileParser.parse(try resource("esdh", "yaml"), file: "esdh.yaml")
+        let fagsystemer = try CatalogFileParser.parse(try resource("fagsystemer", "yaml"), file: "fagsystemer.yaml")
         let os2Settings = try CatalogFileParser.parseOS2Settings(try resource("os2", "yaml"), file: "os2.yaml")
         let os2 = try OS2Portfolio.entries(csv: try resource("os2-products", "csv"), settings: os2Settings)
         var seen = Set<String>()
         var entries: [ProductEntry] = []
-        for entry in main.products + esdh.products + os2 {
+        for entry in main.products + esdh.products + fagsystemer.products + os2 {
             guard seen.insert(entry.id).inserted else {
                 throw CatalogError.invalid(file: "bundled catalog", line: nil, message: "duplicate id \(entry.id)")
             }
             entries.append(entry)
         }
         return (entries, main.version ?? "unversioned")
+    }
+}
+
+/// The parsed shipped catalog (and its stamp digest) as JSON in the user's cache directory, keyed by a digest of this build of Overblik
+/// and the shipped files' bytes: reading it skips the YAML decoding, the largest part of loading the catalog.
+/// A missing, unreadable or stale file is ignored and rewritten; `OVERBLIK_CATALOG_CACHE=off` turns it off, and
+/// `OVERBLIK_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/overblik`, else `~/.cache/overblik`).
+struct CompiledCatalogCache {
+    let file: URL
+
+    private struct Stored: Codable {
+        var key: String
+        var version: String
+        /// The merged shipped catalog's stamp digest.
+        var digest: String
+        var entries: [ProductEntry]
+    }
+
+    private let key: String
+
+    /// Nil when caching is off or the running program cannot be identified (another build could parse differently).
+    init?(texts: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard environment["OVERBLIK_CATALOG_CACHE"] != "off", let build = CatalogSources.buildIdentity() else {
+            return nil
+        }
+        let directory: URL
+        if let dir = environment["OVERBLIK_CACHE_DIR"], !dir.isEmpty {
+            directory = URL(fileURLWithPath: dir, isDirectory: true)
+        } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            directory = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("overblik")
+        } else if let home = environment["HOME"], !home.isEmpty {
+            directory = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/overblik")
+        } else {
+            return nil
+        }
+        var bytes = Data()
+        for part in ["overblik-catalog-cache-1", build] + texts {
+            withUnsafeBytes(of: UInt64(part.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(Data(part.utf8))
+        }
+        key = SubmissionDigest.digest(ofCanonicalData: bytes)
+        let name = key.replacingOccurrences(of: "sha256:", with: "")
+        file = directory.appendingPathComponent("catalog-\(name.prefix(32)).json")
+    }
+
+    func read() -> (entries: [ProductEntry], version: String, digest: String)? {
+        guard let data = try? Data(contentsOf: file), let stored = try? JSONDecoder().decode(Stored.self, from: data),
+            stored.key == key
+        else { return nil }
+        return (stored.entries, stored.version, stored.digest)
+    }
+
+    /// Best effort: a cache that cannot be written is no error (the next run parses again).
+    func write(entries: [ProductEntry], version: String, digest: String) {
+        let stored = Stored(key: key, version: version, digest: digest, entries: entries)
+        guard let data = try? JSONEncoder().encode(stored) else { return }
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? data.write(to: file, options: .atomic)
     }
 }
 

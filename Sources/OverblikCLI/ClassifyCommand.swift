@@ -83,6 +83,11 @@ struct ClassifyCommand: ParsableCommand {
             if explain {
                 line.removeLast()
                 line += ",\"matched\":" + ClassificationJSON.string(explanation.ruleDescription)
+                if explanation.ruleDescription == nil {
+                    line +=
+                        ",\"closest\":["
+                        + explanation.nearest.map { ClassificationJSON.string($0.rule) }.joined(separator: ",") + "]"
+                }
                 line += ",\"support\":" + ClassificationJSON.string(Self.describe(support)) + "}"
             }
             print(line)
@@ -96,6 +101,15 @@ struct ClassifyCommand: ParsableCommand {
             print("rule:                   \(result.rule)")
             if explain {
                 print("matched:                \(explanation.ruleDescription ?? "no rule matched")")
+                if explanation.ruleDescription == nil {
+                    if explanation.nearest.isEmpty {
+                        print("closest rules:          none (no rule names a word of the input)")
+                    }
+                    for (index, near) in explanation.nearest.enumerated() {
+                        print((index == 0 ? "closest rules:          " : "                        ") + near.summary)
+                        print("                          \(near.conditions)")
+                    }
+                }
                 print("input as matched:       \(explanation.normalisedInput)")
                 if let platform = explanation.platform { print("platform:               \(platform)") }
                 if let build = explanation.build { print("build:                  \(build)") }

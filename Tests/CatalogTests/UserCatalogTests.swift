@@ -222,7 +222,7 @@ import Testing
     }
 
     /// The shipped files pass the same checks as a user's: known keys, valid dates and patterns, cited dates.
-    @Test(arguments: ["catalog.yaml", "esdh.yaml"])
+    @Test(arguments: ["catalog.yaml", "esdh.yaml", "fagsystemer.yaml"])
     func shippedFilePassesTheChecker(_ name: String) throws {
         let url = Fixtures.repositoryRoot.appendingPathComponent("Sources/Catalog/Resources/\(name)")
         let diagnostics = CatalogChecker.check(fileAt: url, against: Self.catalog)
