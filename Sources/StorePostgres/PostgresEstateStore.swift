@@ -396,28 +396,19 @@ public final class PostgresEstateStore: EstateStore {
                         CREATE TEMP TABLE reclassified_documents (family TEXT, generator TEXT, application TEXT,
                             app_version TEXT, suite TEXT, suite_version TEXT, suite_version_line TEXT) ON COMMIT DROP
                         """, logger: Self.logger)
-                    var documentKeys = 0
-                    var payload = ""
-                    for try await key in try await connection.query(
-                        "SELECT DISTINCT family, generator, application, app_version FROM documents",
-                        logger: Self.logger
-                    ).decode((String, String?, String?, String?).self) {
-                        documentKeys += 1
+                    let documentKeys = try await Self.copyAnswers(
+                        connection, "SELECT DISTINCT family, generator, application, app_version FROM documents",
+                        into: "reclassified_documents"
+                    ) { row in
+                        let key = try row.decode((String, String?, String?, String?).self)
                         guard
                             let answer = classifier.classifyDocument(
                                 family: key.0, generator: key.1, application: key.2, appVersion: key.3)
-                        else { continue }
-                        payload +=
-                            [
-                                copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3),
-                                copyField(answer.product), copyField(answer.version), copyField(answer.versionLine),
-                            ].joined(separator: "\t") + "\n"
-                    }
-                    if !payload.isEmpty {
-                        let documents = payload
-                        try await connection.copyFrom(table: "reclassified_documents", logger: Self.logger) {
-                            try await $0.write(ByteBuffer(string: documents))
-                        }
+                        else { return nil }
+                        return [
+                            copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3),
+                            copyField(answer.product), copyField(answer.version), copyField(answer.versionLine),
+                        ]
                     }
                     let documentsChanged = try await Self.updatedRows(
                         connection,
@@ -441,32 +432,23 @@ public final class PostgresEstateStore: EstateStore {
                             version_line TEXT, component TEXT, counts_as_installation BOOLEAN, rule TEXT)
                             ON COMMIT DROP
                         """, logger: Self.logger)
-                    var softwareKeys = 0
-                    payload = ""
-                    for try await key in try await connection.query(
+                    let softwareKeys = try await Self.copyAnswers(
+                        connection,
                         """
                         SELECT DISTINCT COALESCE(classified_title, title), publisher, version, package, platform, rule
                         FROM software
-                        """, logger: Self.logger
-                    ).decode((String, String?, String?, String?, String?, String).self) {
-                        softwareKeys += 1
+                        """, into: "reclassified_software"
+                    ) { row in
+                        let key = try row.decode((String, String?, String?, String?, String?, String).self)
                         let answer = classifier.classifySoftware(
                             title: key.0, publisher: key.1, version: key.2, package: key.3, platform: key.4,
                             rule: key.5)
-                        payload +=
-                            [
-                                copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3),
-                                copyField(key.4),
-                                copyField(key.5), copyField(answer.product), copyField(answer.version),
-                                copyField(answer.versionLine), copyField(answer.component),
-                                copyField(answer.countsAsInstallation), copyField(answer.rule),
-                            ].joined(separator: "\t") + "\n"
-                    }
-                    if !payload.isEmpty {
-                        let software = payload
-                        try await connection.copyFrom(table: "reclassified_software", logger: Self.logger) {
-                            try await $0.write(ByteBuffer(string: software))
-                        }
+                        return [
+                            copyField(key.0), copyField(key.1), copyField(key.2), copyField(key.3), copyField(key.4),
+                            copyField(key.5), copyField(answer.product), copyField(answer.version),
+                            copyField(answer.versionLine), copyField(answer.component),
+                            copyField(answer.countsAsInstallation), copyField(answer.rule),
+                        ]
                     }
                     let softwareChanged = try await Self.updatedRows(
                         connection,
@@ -507,6 +489,25 @@ public final class PostgresEstateStore: EstateStore {
                 }
             }
         }
+    }
+
+    /// Asks `answer` about every row `query` returns (each distinct input once) and copies the answers it gives
+    /// into the temporary table `table`; returns how many inputs were asked about.
+    private static func copyAnswers(
+        _ connection: PostgresConnection, _ query: PostgresQuery, into table: String,
+        _ answer: (PostgresRow) throws -> [String]?
+    ) async throws -> Int {
+        var asked = 0
+        var payload = ""
+        for try await row in try await connection.query(query, logger: logger) {
+            asked += 1
+            if let fields = try answer(row) { payload += fields.joined(separator: "\t") + "\n" }
+        }
+        if !payload.isEmpty {
+            let rows = payload
+            try await connection.copyFrom(table: table, logger: logger) { try await $0.write(ByteBuffer(string: rows)) }
+        }
+        return asked
     }
 
     /// The single count a `WITH changed AS (UPDATE ... RETURNING 1) SELECT COUNT(*)` query returns.

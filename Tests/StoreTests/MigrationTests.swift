@@ -167,12 +167,7 @@ import TestSupport
         ]
         let file = try Fixtures.temporaryDirectory("pg-v3").appendingPathComponent("v3.sql")
         try sql.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-f", file.path]
-        try psql.run()
-        psql.waitUntilExit()
-        #expect(psql.terminationStatus == 0)
+        #expect(try Self.psql(base, ["-f", file.path]) == 0)
 
         let store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
@@ -199,15 +194,13 @@ import TestSupport
         }
         try await EstateStoreFactory.open(location).close()
         // What a later release would have left: a step this build does not know.
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = [
-            "psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-c",
-            "INSERT INTO \(schema).schema_migrations (version, name, applied) VALUES (99, 'v99-from-the-future', 0)",
-        ]
-        try psql.run()
-        psql.waitUntilExit()
-        #expect(psql.terminationStatus == 0)
+        #expect(
+            try Self.psql(
+                base,
+                [
+                    "-c",
+                    "INSERT INTO \(schema).schema_migrations (version, name, applied) VALUES (99, 'v99-from-the-future', 0)",
+                ]) == 0)
         do {
             let store = try await EstateStoreFactory.open(location)
             try await store.close()
@@ -216,6 +209,16 @@ import TestSupport
             #expect(found == 99)
             #expect(known == StoreSchema.currentVersion)
         }
+    }
+
+    /// Runs psql against the test server (stop at the first error); its exit status.
+    static func psql(_ url: String, _ arguments: [String]) throws -> Int32 {
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q"] + arguments
+        try psql.run()
+        psql.waitUntilExit()
+        return psql.terminationStatus
     }
 
     @Test func aFileThatIsNotADatabaseIsAClearError() throws {
