@@ -81,6 +81,7 @@ public struct ExportCommand: AsyncParsableCommand {
         let inForce = try catalogOptions.loadCatalog().stamp
         let store = try await storeOptions.open(create: false)
         var submission: Submission
+        var staleHosts = 0
         do {
             // The catalog stamp must describe every figure: the store's rows must be classified with the catalog
             // in force (the shipped one, or the --catalog files given).
@@ -98,12 +99,14 @@ public struct ExportCommand: AsyncParsableCommand {
                         + "same --catalog files first, or export with the --catalog files the store was classified with."
                 )
             }
-            submission = try await SubmissionBuilder.build(
-                from: store,
-                options: ExportOptions(
-                    organisation: authority, period: period, comment: comment,
-                    includeUnknownTitles: includeUnknownTitles, synthetic: synthetic, catalog: inForce,
-                    maximumInventoryAge: maxInventoryAge == 0 ? nil : Double(maxInventoryAge) * 86_400))
+            let options = ExportOptions(
+                organisation: authority, period: period, comment: comment,
+                includeUnknownTitles: includeUnknownTitles, synthetic: synthetic, catalog: inForce,
+                maximumInventoryAge: maxInventoryAge == 0 ? nil : Double(maxInventoryAge) * 86_400)
+            submission = try await SubmissionBuilder.build(from: store, options: options)
+            staleHosts = try await store.inventoryDates(
+                organisation: authority.code, observedSince: options.inventoryCutoff
+            ).staleHosts
             try await store.close()
         } catch {
             try? await store.close()
@@ -143,7 +146,16 @@ public struct ExportCommand: AsyncParsableCommand {
                 + "\(body.documents.errors.reduce(0) { $0 + $1.count })")
         print(
             "  installations: \(installations) on \(body.installations.hosts) distinct hosts, "
-                + "\(body.installations.counts.count) product/version lines")
+                + "\(body.installations.counts.count) product/version lines"
+                + (staleHosts > 0
+                    ? "; \(staleHosts) hosts left out, their newest inventory older than \(maxInventoryAge) days" : ""))
+        let day = { (date: Date?) in date.map { String(ISO8601DateFormatter().string(from: $0).prefix(10)) } }
+        for (what, oldest, newest) in [
+            ("documents", body.documents.oldest, body.documents.asOf),
+            ("installations", body.installations.oldest, body.installations.asOf),
+        ] {
+            if let newest = day(newest) { print("  \(what) data from \(day(oldest) ?? newest) to \(newest)") }
+        }
         print(
             "  usage declarations: \(body.usage.count)"
                 + (body.unknownTitles.map { ", unknown titles: \($0.count)" } ?? ""))

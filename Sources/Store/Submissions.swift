@@ -20,6 +20,13 @@ public struct ExportOptions: Sendable {
     /// before `created`, if earlier) are stale and not counted; nil counts them however old.
     public var maximumInventoryAge: TimeInterval?
 
+    /// The earliest observation counted: ``maximumInventoryAge`` before the period's end, or before `created`
+    /// if that is earlier; nil when hosts count however old.
+    public var inventoryCutoff: Date? {
+        let reference = min(ExportOptions.end(of: period) ?? created, created)
+        return maximumInventoryAge.map { reference.addingTimeInterval(-$0) }
+    }
+
     /// The default ``maximumInventoryAge``: a year.
     public static let defaultMaximumInventoryAge: TimeInterval = 365 * 86_400
 
@@ -82,9 +89,7 @@ public enum SubmissionBuilder {
         // Hosts not inventoried within the maximum age before the period's end (or before now, for a period still
         // running) are stale. The store holds the estate as it is now, so data observed after the period (a round
         // collected after it closed) count as they are, and the data dates in the submission say when.
-        let periodEnd = ExportOptions.end(of: options.period)
-        let reference = min(periodEnd ?? options.created, options.created)
-        let observedSince = options.maximumInventoryAge.map { reference.addingTimeInterval(-$0) }
+        let observedSince = options.inventoryCutoff
         let scanDates = try await store.scanDates(organisation: code)
         let inventory = try await store.inventoryDates(organisation: code, observedSince: observedSince)
         let documents = Submission.Documents(
