@@ -59,9 +59,10 @@ final class StoreScanSink: DocumentRecordSink {
         }.sorted()
     }
 
-    /// The absolute, standardised form of a root as typed (relative to the working directory).
+    /// The absolute form of a root as typed (relative to the working directory), with symbolic links resolved:
+    /// a file reached through a link to its share and through the share itself is one document.
     static func absoluteRoot(_ path: String) -> String {
-        normalisedRoot(URL(fileURLWithPath: path).standardizedFileURL.path)
+        normalisedRoot(URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path)
     }
 
     private func recorder(for path: String) -> ScanRecorder? {

@@ -183,6 +183,20 @@ import Submissions
         #expect(try await export(store: stepwise) == (try await export(store: oracle)))
     }
 
+    @Test func aShareScannedThroughALinkAndDirectlyCountsEachFileOnce() async throws {
+        let tree = try documentTree("linked")
+        let link = tree.deletingLastPathComponent().appendingPathComponent("fællesdrev-link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: tree)
+        let stepwise = try freshStore("linked-stepwise")
+        try await run(["scan", link.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        try await run(["scan", tree.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        let oracle = try freshStore("linked-oracle")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", oracle, "--format", "summary"])
+        #expect(try await export(store: stepwise) == (try await export(store: oracle)))
+        let scans = try await SQLiteEstateStore(path: stepwise).scans(organisation: 751)
+        #expect(scans.first?.new == 0)
+    }
+
     @Test func brokenFilesCountAsErrorsNotAsWhatTheirNameSays() async throws {
         let tree = try Fixtures.temporaryDirectory("broken").appendingPathComponent("share")
         try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
