@@ -12,11 +12,11 @@ public struct ReclassifyCommand: AsyncParsableCommand {
         commandName: "reclassify",
         abstract: "Classify everything in the store again with the catalog in force (shipped, or --catalog files).",
         discussion: """
-            The store keeps what each classification was made from (producer strings of documents; title,
-            publisher, version, package and platform of software lines), so a changed catalog - a new Overblik,
-            or your own --catalog files - is applied to every stored row without scanning or importing again.
-            scan and import do this by themselves when their catalog differs from the store's; export refuses a
-            store classified with another catalog than the one in force, so a submission's catalog stamp
+            The store keeps what each classification was made from (producer strings of documents; title, \
+            publisher, version, package and platform of software lines), so a changed catalog - a new Overblik, \
+            or your own --catalog files - is applied to every stored row without scanning or importing again. \
+            scan and import do this by themselves when their catalog differs from the store's; export refuses a \
+            store classified with another catalog than the one in force, so a submission's catalog stamp \
             always describes every figure in it.
 
             Examples:
