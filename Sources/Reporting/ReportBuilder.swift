@@ -591,7 +591,7 @@ public enum ReportBuilder {
     {
         let newest = scoped.compactMap(\.dataDate).max()
         var stale: [Report.AuthorityRef] = []
-        var titles: [String: (publisher: String?, count: Int, authorities: Int)] = [:]
+        var titles: [String: UnknownTitleGroup] = [:]
         var errors: [String: Int] = [:]
         var unknownProducts: [String: Int] = [:]
         for item in scoped {
@@ -599,12 +599,12 @@ public enum ReportBuilder {
                 stale.append(.init(code: item.authority.code, name: item.authority.name))
             }
             guard let body = item.submission?.body else { continue }
+            var groupsOfThisAuthority: Set<String> = []
             for title in body.unknownTitles ?? [] {
-                let key = title.title + "\u{1F}" + (title.publisher ?? "")
-                var entry = titles[key] ?? (title.publisher, 0, 0)
-                entry.count += title.count
-                entry.authorities += 1
-                titles[key] = entry
+                let stem = UnknownTitleGroup.stem(of: title.title)
+                let key = stem.lowercased() + "\u{1F}" + (title.publisher ?? "").lowercased()
+                titles[key, default: UnknownTitleGroup(stem: stem, publisher: title.publisher)].add(
+                    title.title, count: title.count, newAuthority: groupsOfThisAuthority.insert(key).inserted)
             }
             for error in body.documents.errors { errors[error.kind.rawValue, default: 0] += error.count }
             for declaration in body.usage where catalog.product(declaration.product) == nil {
@@ -615,12 +615,8 @@ public enum ReportBuilder {
         for declaration in evidence where codes.contains(declaration.organisation) {
             if catalog.product(declaration.product) == nil { unknownProducts[declaration.product, default: 0] += 1 }
         }
-        let topTitles = titles.map { key, value in
-            Report.TitleCount(
-                title: String(key.split(separator: "\u{1F}", omittingEmptySubsequences: false)[0]),
-                publisher: value.publisher, count: value.count, authorities: value.authorities)
-        }
-        .sorted { ($0.count, $1.title) > ($1.count, $0.title) }
+        let topTitles = titles.values.map(\.row)
+            .sorted { ($0.count, $1.title, $1.publisher ?? "") > ($1.count, $0.title, $0.publisher ?? "") }
         return Report.DataQuality(
             missing: scoped.filter { $0.submission == nil }.map {
                 .init(code: $0.authority.code, name: $0.authority.name)
@@ -651,5 +647,67 @@ public enum ReportBuilder {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
+
+/// Unknown titles of one publisher and stem, summed over authorities.
+struct UnknownTitleGroup {
+    var stem: String
+    var publisher: String?
+    var count = 0
+    var authorities = 0
+    var titles: [String: Int] = [:]
+
+    init(stem: String, publisher: String?) {
+        self.stem = stem
+        self.publisher = publisher
+    }
+
+    mutating func add(_ title: String, count: Int, newAuthority: Bool) {
+        self.count += count
+        if newAuthority { authorities += 1 }
+        titles[title, default: 0] += count
+    }
+
+    var row: Report.TitleCount {
+        let example = titles.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        return Report.TitleCount(
+            title: stem, publisher: publisher, count: count, authorities: authorities, variants: titles.count,
+            example: example)
+    }
+
+    /// Words that say which build, not which product: architectures and bitness.
+    static let buildWords: Set<String> = [
+        "x64", "x86", "x86_64", "amd64", "arm64", "win64", "win32", "64-bit",
+        "32-bit", "64bit", "32bit", "(x64)", "(x86)",
+    ]
+
+    /// The title without parenthesised or bracketed notes, version numbers and build words: "7-Zip 23.01 (x64)"
+    /// and "7-Zip 24.09" are both "7-Zip"; "Mozilla Thunderbird (x64 fr)" is "Mozilla Thunderbird". A title
+    /// that is nothing but such words is its own stem.
+    static func stem(of title: String) -> String {
+        var text = title
+        for (open, close) in [("(", ")"), ("[", "]")] {
+            while let start = text.firstIndex(of: Character(open)),
+                let end = text[start...].firstIndex(of: Character(close))
+            {
+                text.replaceSubrange(start...end, with: " ")
+            }
+        }
+        let words = text.split(whereSeparator: \.isWhitespace).filter { word in
+            let lowered = word.lowercased()
+            if buildWords.contains(lowered) { return false }
+            // A version: digits with dots, dashes or underscores, an optional leading "v" and trailing letter.
+            let core = lowered.hasPrefix("v") ? lowered.dropFirst() : Substring(lowered)
+            // ("2016", "23.01", "1.54p", "v2_1"; not "3D" or "7-Zip").
+            let isVersion =
+                core.first?.isNumber == true
+                && (core.allSatisfy(\.isNumber) || core.contains(".") || core.contains("_"))
+                && core.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" || $0.isLetter }
+                && core.filter(\.isLetter).count <= 2
+            return !isVersion
+        }
+        let stem = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " -–,:"))
+        return stem.isEmpty ? title : stem
     }
 }

@@ -408,9 +408,14 @@ enum ReportComposer {
                 .table(
                     Table(
                         id: "unknown-titles", title: t(.unknownTitles),
-                        columns: [t(.title), t(.publisher), t(.count), t(.authorities)],
+                        columns: [
+                            t(.titleStem), t(.publisher), t(.count), t(.authorities), t(.variants), t(.example),
+                        ],
                         rows: quality.unknownTitles.map {
-                            [.text($0.title), .text($0.publisher ?? ""), .integer($0.count), .integer($0.authorities)]
+                            [
+                                .text($0.title), .text($0.publisher ?? ""), .integer($0.count),
+                                .integer($0.authorities), .integer($0.variants ?? 1), .text($0.example ?? $0.title),
+                            ]
                         })))
         }
         if !quality.readErrors.isEmpty {

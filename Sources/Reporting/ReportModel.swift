@@ -390,11 +390,17 @@ public struct Report: Codable, Sendable, Hashable {
         public var organisations: [CostLine]
     }
 
+    /// Unknown software titles grouped by publisher and stem (the title without versions, architectures and
+    /// parenthesised notes), so the top of the list names products a facilitator can add to the catalog.
     public struct TitleCount: Codable, Sendable, Hashable {
+        /// The stem the row groups.
         public var title: String
         public var publisher: String?
         public var count: Int
         public var authorities: Int
+        /// Distinct titles grouped, and the most frequent of them.
+        public var variants: Int?
+        public var example: String?
     }
 
     public struct KindCount: Codable, Sendable, Hashable {

@@ -29,6 +29,7 @@ enum Label: String, CaseIterable {
     case proprietarySeats, openSeats, licenceCostPerYear, communityCostPerYear, oneTimeCost, yearlySaving
     case paybackYears, nationalTotal, scopeTotal
     case dataQuality, staleSubmissions, unknownTitles, readErrors, reason, count, publisher, title, unknownProducts
+    case titleStem, variants, example
     case method, methodText, tool, catalogVersion, catalogDigest, submissions, organisation, created, digest
     case evidenceFiles, ruleUse, ruleODFShare, ruleEOL, noData, index, reports, scope, national
     case shareOfMunicipalities, contents
@@ -172,6 +173,9 @@ enum Label: String, CaseIterable {
         case .count: ("Antal", "Count")
         case .publisher: ("Udgiver", "Publisher")
         case .title: ("Titel", "Title")
+        case .titleStem: ("Titel (uden version og arkitektur)", "Title (without version and architecture)")
+        case .variants: ("Varianter", "Variants")
+        case .example: ("Hyppigste form", "Most frequent form")
         case .unknownProducts: ("Erklærede produkter, kataloget ikke kender", "Declared products the catalog does not know")
         case .method: ("Metode", "Method")
         case .methodText: ("Rapporten er beregnet af Overblik ud fra de indberetninger og kilder, der er listet nedenfor. Samme indberetninger, katalog og værktøjsversion giver de samme tal.", "The report was computed by Overblik from the submissions and sources listed below. The same submissions, catalog and tool version give the same numbers.")
