@@ -61,7 +61,6 @@ let package = Package(
         // Denmark's 98 municipalities and 5 regions, their aliases and map geometry.
         .target(
             name: "Geography",
-            dependencies: ["OverblikModel"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -77,7 +76,7 @@ let package = Package(
         .target(
             name: "InventoryImport",
             dependencies: [
-                "ZipKit", "XMLKit", "OverblikModel", "Catalog", "Geography", "OfficeDocuments",
+                "ZipKit", "XMLKit", "OverblikModel", "Catalog", "Geography",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -101,7 +100,6 @@ let package = Package(
                 // Raw binding for bulk inserts (a million inventory lines per import).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -130,7 +128,6 @@ let package = Package(
                 "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
                 "Store", "StorePostgres", "Submissions", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
