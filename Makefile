@@ -9,7 +9,7 @@ TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: demo test deps-build deps-test build lint format clean
+.PHONY: demo test deps-build deps-test build lint format clean golden
 
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -40,6 +40,12 @@ demo: build
 test: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	scripts/with-postgres.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+## make golden: re-record the report outputs the tests compare with (Tests/ReportingTests/Golden), after a change
+## that is meant to change them; review the diff before committing.
+golden: deps-test
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	OVERBLIK_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenReportTests $(BUILD_FLAGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
