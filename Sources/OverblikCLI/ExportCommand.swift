@@ -85,11 +85,15 @@ public struct ExportCommand: AsyncParsableCommand {
         do {
             // The catalog stamp must describe every figure: the store's rows must be classified with the catalog
             // in force (the shipped one, or the --catalog files given).
+            // A store that never recorded a catalog may be one that holds nothing yet: nothing to describe.
             let held = try await store.classificationStamp()
-            let scans = try await store.scans(organisation: nil)
-            let imports = try await store.imports(organisation: nil)
-            let holdsData = !scans.isEmpty || !imports.isEmpty
-            if held != inForce && (held != nil || holdsData) {
+            var describesData = held != nil
+            if held == nil {
+                let scans = try await store.scans(organisation: nil)
+                let imports = try await store.imports(organisation: nil)
+                describesData = !scans.isEmpty || !imports.isEmpty
+            }
+            if held != inForce && describesData {
                 throw ValidationError(
                     "The store's figures are classified with "
                         + (held.map { "catalog \($0.version) (\(CatalogInForce.shortDigest($0.digest)))" }

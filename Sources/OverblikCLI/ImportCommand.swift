@@ -131,6 +131,7 @@ public struct ImportCommand: AsyncParsableCommand {
         options.strict = strict
         options.includeHostNames = includeHostNames
         let catalog = try catalogOptions.loadCatalog()
+        let observed = try observedDate()
         let importer = InventoryImporter(classifier: CatalogClassifier(catalog: catalog), options: options)
         var store: (any EstateStore)?
         if !dryRun {
@@ -179,7 +180,8 @@ public struct ImportCommand: AsyncParsableCommand {
                     report = try importer.importFile(at: url, into: sink)
                 } else if let store {
                     report = try recordInStore(
-                        importer: importer, file: url, sink: sink, store: store, catalog: catalog.stamp, errors: errors)
+                        importer: importer, file: url, sink: sink, store: store, catalog: catalog.stamp,
+                        observed: observed, errors: errors)
                 } else {
                     report = try importer.importFile(at: url, into: sink)
                 }
@@ -200,9 +202,10 @@ public struct ImportCommand: AsyncParsableCommand {
     /// The one place the import meets the estate store: one transaction per file (begin, stream the records
     /// into it, commit; roll back when the import throws). A file already imported for this organisation
     /// (same content hash) is read for the summary but adds nothing.
+    /// `observed`: `--observed`, when given; otherwise the file's modification time is used.
     func recordInStore(
         importer: InventoryImporter, file: URL, sink: SpoolingSink, store: any EstateStore, catalog: CatalogStamp,
-        errors: FileHandle
+        observed: Date?, errors: FileHandle
     ) throws -> FileImportReport {
         let fileHash: String
         do {
@@ -213,7 +216,7 @@ public struct ImportCommand: AsyncParsableCommand {
         let header = ImportHeader(
             organisation: importer.options.organisation ?? 0, fileHash: fileHash, fileName: file.lastPathComponent,
             format: importer.options.inputFormat?.rawValue ?? "auto", catalog: catalog,
-            observed: try observedDate() ?? ObservedDate.modification(of: file))
+            observed: observed ?? ObservedDate.modification(of: file))
         let recorder = try ImportRecorder(store: store, header: header)
         let report: FileImportReport
         do {

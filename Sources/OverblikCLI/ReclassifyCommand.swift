@@ -83,12 +83,12 @@ enum CatalogInForce {
     static func apply(
         to store: any EstateStore, stamp: CatalogStamp, classifier: () throws -> any StoredRowClassifier
     ) throws -> ReclassificationSummary? {
-        // Asked first without the classifier (it may mean parsing the catalog), then with it when needed.
+        // The store is asked first: the classifier (it may mean parsing the catalog) is made only when needed.
         guard try BlockingBridge.wait({ try await store.classificationStamp() }) != stamp else { return nil }
         let made = try classifier()
-        let summary = try BlockingBridge.wait { try await store.keepClassified(with: stamp, classifier: { made }) }
+        let summary = try BlockingBridge.wait { try await store.reclassify(with: made) }
         // A new store's first stamp is not news.
-        guard let summary, summary.documentKeys + summary.softwareKeys > 0 else { return nil }
+        guard summary.documentKeys + summary.softwareKeys > 0 else { return nil }
         return summary
     }
 

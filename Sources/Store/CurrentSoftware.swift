@@ -60,9 +60,10 @@ public enum CurrentSoftware {
             WHERE u.organisation = usage_declarations.organisation AND u.import_id = usage_declarations.import_id))
         """
 
-    /// What a declaration already held does when an import declares it again (SQLite): it moves to the import
-    /// observed later, so it counts while that import is its kind's newest. One added outside an import stays.
-    static let sqliteRedeclared = """
+    /// What a declaration already held does when an import declares it again (both backends): it moves to the
+    /// import observed later, so it counts while that import is its kind's newest. One added outside an import
+    /// stays.
+    public static let redeclared = """
         ON CONFLICT (dedupe_key) DO UPDATE SET import_id = excluded.import_id, source = excluded.source,
             line = excluded.line
         WHERE excluded.import_id IS NOT NULL AND usage_declarations.import_id IS NOT NULL
@@ -116,8 +117,13 @@ public enum CurrentList: String, CaseIterable, Sendable {
     /// One row into the list (organisation, key, import, observation as parameters), unless something observed
     /// later is held for the key.
     public var upsert: String {
+        "INSERT INTO \(rawValue) (organisation, \(key), import_id, observed) VALUES ($1, $2, $3, $4) \(keepNewest)"
+    }
+
+    /// The conflict clause of every insert into the list: the row observed later wins its key, a tie goes to the
+    /// row inserted last.
+    public var keepNewest: String {
         """
-        INSERT INTO \(rawValue) (organisation, \(key), import_id, observed) VALUES ($1, $2, $3, $4)
         ON CONFLICT (organisation, \(key)) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
         WHERE excluded.observed >= \(rawValue).observed
         """
@@ -130,8 +136,7 @@ public enum CurrentList: String, CaseIterable, Sendable {
         INSERT INTO usage_inventories (organisation, format, import_id, observed)
         SELECT DISTINCT d.organisation, i.format, \(importID), \(observed) FROM usage_declarations d, imports i
         WHERE d.import_id = \(importID) AND i.id = d.import_id
-        ON CONFLICT (organisation, format) DO UPDATE SET import_id = excluded.import_id, observed = excluded.observed
-        WHERE excluded.observed >= usage_inventories.observed
+        \(CurrentList.usage.keepNewest)
         """
     }
 

@@ -292,7 +292,7 @@ public final class SQLiteEstateStore: EstateStore {
             sql: """
                 INSERT INTO usage_declarations (import_id, dedupe_key, organisation, product, relation, date, evidence,
                     evidence_kind, source, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                \(CurrentSoftware.sqliteRedeclared)
+                \(CurrentSoftware.redeclared)
                 """)
         var added = 0
         for item in declarations {

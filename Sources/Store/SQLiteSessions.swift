@@ -56,7 +56,7 @@ actor SQLiteScanSession: IndexBasedSession {
         let rows = records.map {
             DocumentRow(
                 record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths,
-                folderKey: .some(folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser)))
+                folderKey: folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser))
         }
         for row in rows {
             if let digest = PathDigest(key: row.pathKey) { stagedKeys.insert(digest) }

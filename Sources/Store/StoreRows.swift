@@ -30,14 +30,13 @@ public struct DocumentRow: Sendable, Hashable {
 
     /// Reduces a scan record to what the store keeps: no personal metadata, no statistics, and the
     /// path only as a keyed hash plus top-level folder unless `includePaths`.
-    /// `folderKey`: the key of the record's folder when the caller has it (``FolderChain/add(folderOf:pseudonymiser:)``
-    /// returns it); otherwise it is computed.
+    /// `folderKey`: the key of the record's folder, as ``FolderChain/add(folderOf:pseudonymiser:)`` returns it
+    /// (hashed once for all of a folder's files).
     public init(
-        record: DocumentRecord, root: String, pseudonymiser: Pseudonymiser, includePaths: Bool,
-        folderKey: String?? = nil
+        record: DocumentRecord, root: String, pseudonymiser: Pseudonymiser, includePaths: Bool, folderKey: String?
     ) {
         pathKey = pseudonymiser.pathKey(record.path)
-        self.folderKey = folderKey ?? FolderChain.folder(of: record.path).map(pseudonymiser.pathKey)
+        self.folderKey = folderKey
         path = includePaths ? record.path : nil
         topFolder = Pseudonymiser.topFolder(path: record.path, root: root)
         family = record.family.rawValue

@@ -345,11 +345,7 @@ public final class PostgresEstateStore: EstateStore {
                     evidence_kind, source, line)
                 VALUES (\(importID), \(item.dedupeKey), \(item.organisation), \(item.product), \(item.relation.rawValue),
                     \(item.date), \(item.evidence), \(item.evidenceKind.rawValue), \(item.source), \(item.line))
-                ON CONFLICT (dedupe_key) DO UPDATE SET import_id = EXCLUDED.import_id, source = EXCLUDED.source,
-                    line = EXCLUDED.line
-                WHERE EXCLUDED.import_id IS NOT NULL AND usage_declarations.import_id IS NOT NULL
-                    AND (SELECT observed FROM imports WHERE id = EXCLUDED.import_id)
-                        >= (SELECT observed FROM imports WHERE id = usage_declarations.import_id)
+                \(unescaped: CurrentSoftware.redeclared)
                 RETURNING id
                 """, logger: logger)
             for try await _ in rows { added += 1 }

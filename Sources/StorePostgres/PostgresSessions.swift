@@ -81,7 +81,7 @@ actor PostgresScanSession: ScanSession {
         for record in records {
             let row = DocumentRow(
                 record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths,
-                folderKey: .some(folders.add(folderOf: record.path, pseudonymiser: pseudonymiser)))
+                folderKey: folders.add(folderOf: record.path, pseudonymiser: pseudonymiser))
             let fields = [
                 copyField(row.pathKey), copyField(row.folderKey), copyField(row.path), copyField(row.topFolder),
                 copyField(row.family), copyField(row.container), copyField(row.format), copyField(row.mimetype),
@@ -432,16 +432,13 @@ actor PostgresImportSession: ImportSession {
             """
             INSERT INTO host_inventories (organisation, host, import_id, observed)
             SELECT organisation, host, \(importID), \(observed) FROM import_listed WHERE host IS NOT NULL
-            ON CONFLICT (organisation, host) DO UPDATE SET import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
-            WHERE EXCLUDED.observed >= host_inventories.observed
+            \(unescaped: CurrentList.hosts.keepNewest)
             """, logger: Self.logger)
         try await connection.query(
             """
             INSERT INTO aggregate_inventories (organisation, format, import_id, observed)
             SELECT organisation, \(format), \(importID), \(observed) FROM import_listed WHERE host IS NULL
-            ON CONFLICT (organisation, format) DO UPDATE SET
-                import_id = EXCLUDED.import_id, observed = EXCLUDED.observed
-            WHERE EXCLUDED.observed >= aggregate_inventories.observed
+            \(unescaped: CurrentList.aggregates.keepNewest)
             """, logger: Self.logger)
         // Declarations are few: found in the table.
         try await connection.query(
