@@ -84,6 +84,16 @@ import TestSupport
         try queue.close()
     }
 
+    /// What a 0.3 store (``version3Store(at:)``, or its PostgreSQL twin) counts once upgraded.
+    static func expectEachFileAndHostCountedOnce(_ store: any EstateStore) async throws {
+        #expect(try await store.documentCounts(organisation: 751).map(\.count) == [1])
+        #expect(try await store.distinctHosts(organisation: 751) == 1)
+        #expect(
+            try await store.installationCounts(organisation: 751) == [
+                .init(product: "libreoffice", versionLine: "24.2", hosts: 1)
+            ])
+    }
+
     @Test func aVersion3StoreIsUpgradedInPlaceKeepingItsRowsAndCountingEachFileAndHostOnce() async throws {
         let path = try Fixtures.temporaryDirectory("upgrade").appendingPathComponent("store.sqlite").path
         try Self.version3Store(at: path)
@@ -91,12 +101,7 @@ import TestSupport
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
         // The file stored under both roots is one document, the host's newer inventory its software list; the
         // older inventory's row is kept, but counted by no figure.
-        #expect(try await store.documentCounts(organisation: 751).map(\.count) == [1])
-        #expect(try await store.distinctHosts(organisation: 751) == 1)
-        #expect(
-            try await store.installationCounts(organisation: 751) == [
-                .init(product: "libreoffice", versionLine: "24.2", hosts: 1)
-            ])
+        try await Self.expectEachFileAndHostCountedOnce(store)
         try await store.close()
         let check = try DatabaseQueue(path: path)
         let (softwareRows, documentRoot, snapshots) = try await check.read { db in
@@ -171,12 +176,7 @@ import TestSupport
 
         let store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
-        #expect(try await store.documentCounts(organisation: 751).map(\.count) == [1])
-        #expect(try await store.distinctHosts(organisation: 751) == 1)
-        #expect(
-            try await store.installationCounts(organisation: 751) == [
-                .init(product: "libreoffice", versionLine: "24.2", hosts: 1)
-            ])
+        try await Self.expectEachFileAndHostCountedOnce(store)
         // Rows from before the step have no folder: a scan of their root reads them and gives them one.
         try await scan(store, root: "/srv", [document("/srv/a.odt")])
         #expect(try await store.fileIndex(organisation: 751, root: "/srv").count == 1)
