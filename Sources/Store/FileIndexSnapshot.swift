@@ -35,8 +35,7 @@ enum FileIndexSnapshot {
                 == SQLITE_OK
         else {
             sqlite3_blob_close(blob)
-            throw StoreError.database(
-                operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
         }
         defer { sqlite3_blob_close(blob) }
         return StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in

@@ -72,7 +72,7 @@ public final class SQLiteEstateStore: EstateStore {
 
     static func run<T>(_ operation: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as StoreError { throw error } catch {
-            throw StoreError.database(operation: operation, reason: "\(error)")
+            throw StoreError.database(operation: operation, failure: .from(error))
         }
     }
 
@@ -80,7 +80,7 @@ public final class SQLiteEstateStore: EstateStore {
         _ operation: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         do { return try await body() } catch let error as StoreError { throw error } catch {
-            throw StoreError.database(operation: operation, reason: "\(error)")
+            throw StoreError.database(operation: operation, failure: .from(error))
         }
     }
 
@@ -176,19 +176,20 @@ public final class SQLiteEstateStore: EstateStore {
     public func scans(organisation: Int?) async throws -> [ScanSummary] {
         try await Self.run("list scans") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "WHERE organisation = \(organisation!)"
-                return try Row.fetchAll(db, sql: "SELECT * FROM scans \(filter) ORDER BY finished DESC, id DESC").map {
-                    row in
-                    let organisation: Int = row["organisation"]
-                    let root: String? = row["root"]
-                    return ScanSummary(
-                        id: row["id"], organisation: organisation == 0 ? nil : organisation,
-                        root: root ?? row["root_key"], started: Date(timeIntervalSince1970: row["started"]),
-                        finished: Date(timeIntervalSince1970: row["finished"]), toolVersion: row["tool_version"],
-                        catalog: CatalogStamp(version: row["catalog_version"], digest: row["catalog_digest"]),
-                        new: row["new_count"], changed: row["changed_count"], unchanged: row["unchanged_count"],
-                        deleted: row["deleted_count"])
-                }
+                let filter: SQL = organisation.map { "WHERE organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(literal: "SELECT * FROM scans \(filter) ORDER BY finished DESC, id DESC")
+                    .fetchAll(db).map {
+                        row in
+                        let organisation: Int = row["organisation"]
+                        let root: String? = row["root"]
+                        return ScanSummary(
+                            id: row["id"], organisation: organisation == 0 ? nil : organisation,
+                            root: root ?? row["root_key"], started: Date(timeIntervalSince1970: row["started"]),
+                            finished: Date(timeIntervalSince1970: row["finished"]), toolVersion: row["tool_version"],
+                            catalog: CatalogStamp(version: row["catalog_version"], digest: row["catalog_digest"]),
+                            new: row["new_count"], changed: row["changed_count"], unchanged: row["unchanged_count"],
+                            deleted: row["deleted_count"])
+                    }
             }
         }
     }
@@ -264,8 +265,9 @@ public final class SQLiteEstateStore: EstateStore {
     public func imports(organisation: Int?) async throws -> [ImportSummary] {
         try await Self.run("list imports") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "WHERE organisation = \(organisation!)"
-                return try Row.fetchAll(db, sql: "SELECT * FROM imports \(filter) ORDER BY finished DESC, id DESC")
+                let filter: SQL = organisation.map { "WHERE organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(literal: "SELECT * FROM imports \(filter) ORDER BY finished DESC, id DESC")
+                    .fetchAll(db)
                     .map(Self.importSummary(row:))
             }
         }
@@ -308,14 +310,13 @@ public final class SQLiteEstateStore: EstateStore {
     public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
         try await Self.run("list usage declarations") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "AND organisation = \(organisation!)"
-                return try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM usage_declarations WHERE \(CurrentSoftware.currentUsage) \(filter)
+                let filter: SQL = organisation.map { "AND organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(
+                    literal: """
+                        SELECT * FROM usage_declarations WHERE \(sql: CurrentSoftware.currentUsage) \(filter)
                         ORDER BY organisation, product, date, relation, id
                         """
-                ).map { row in
+                ).fetchAll(db).map { row in
                     UsageDeclaration(
                         organisation: row["organisation"], product: row["product"],
                         relation: UsageRelation(rawValue: row["relation"]) ?? .uses, date: row["date"],

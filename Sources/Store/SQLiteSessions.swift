@@ -189,26 +189,8 @@ actor SQLiteScanSession: IndexBasedSession {
                     sql: "INSERT OR IGNORE INTO folders (organisation, folder_key, parent_key) VALUES (?, ?, ?)")
                 for folder in folderLinks { try link.execute(arguments: [organisation, folder.key, folder.parent]) }
                 try db.execute(
-                    sql: """
-                        INSERT INTO documents (organisation, root_key, path_key, folder_key, path, top_folder, family,
-                            container, format, mimetype, odf_version, generator, application, app_version, suite,
-                            suite_version, suite_version_line, encrypted, year, error, warnings, size, modified,
-                            first_scan, last_scan)
-                        SELECT ?, ?, path_key, folder_key, path, top_folder, family, container, format, mimetype,
-                            odf_version, generator, application, app_version, suite, suite_version,
-                            suite_version_line, encrypted, year, error, warnings, size, modified, ?, ?
-                        FROM \(stage) WHERE true
-                        ON CONFLICT (organisation, path_key) DO UPDATE SET
-                            root_key = excluded.root_key, folder_key = excluded.folder_key, path = excluded.path,
-                            top_folder = excluded.top_folder, family = excluded.family,
-                            container = excluded.container, format = excluded.format, mimetype = excluded.mimetype,
-                            odf_version = excluded.odf_version, generator = excluded.generator,
-                            application = excluded.application, app_version = excluded.app_version,
-                            suite = excluded.suite, suite_version = excluded.suite_version,
-                            suite_version_line = excluded.suite_version_line, encrypted = excluded.encrypted,
-                            year = excluded.year, error = excluded.error, warnings = excluded.warnings,
-                            size = excluded.size, modified = excluded.modified, last_scan = excluded.last_scan
-                        """, arguments: [organisation, rootKey, scanID, scanID])
+                    sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
+                    arguments: [organisation, rootKey, scanID, scanID])
                 try FileIndexSnapshot.update(
                     db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
                     scan: scanID, documentsChanged: staged > 0 || !gone.isEmpty)
