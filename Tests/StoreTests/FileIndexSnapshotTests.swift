@@ -8,7 +8,7 @@ import TestSupport
 @testable import Store
 
 /// The stamp table behind every file index, and the per-root snapshot a SQLite store reads it from.
-@Suite struct FileIndexSnapshotTests {
+@Suite(.tags(.store, .postgres)) struct FileIndexSnapshotTests {
     static func randomEntries(_ count: Int, seed: UInt64) -> [StampTable.Entry] {
         var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
@@ -310,7 +310,7 @@ import TestSupport
 
     // MARK: The remembered catalog stamp
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func aStoreRemembersTheLastCatalogStampUnderItsFingerprint(backend: Backend) async throws {
         let store = try await backend.open()
         #expect(try await store.rememberedCatalogStamp(fingerprint: "sha256:aa") == nil)
