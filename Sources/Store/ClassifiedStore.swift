@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OverblikModel
 
 /// The catalog the store's rows are classified with (docs/usage/lifecycle.md), and the stamp a command
