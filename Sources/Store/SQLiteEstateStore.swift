@@ -10,7 +10,6 @@ public final class SQLiteEstateStore: EstateStore {
     let queue: DatabaseQueue
     let location: String
     let pseudonymiser: Pseudonymiser
-    private let stageCounter = StageCounter()
 
     /// Opens (creating and migrating if needed) the store at `path`, or in memory when `path` is nil.
     public init(path: String?) throws {
@@ -27,10 +26,11 @@ public final class SQLiteEstateStore: EstateStore {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            // Staging tables live in the temp database; a roomy cache keeps a rescan's staging off the disk.
+            // Bounded page caches, so memory stays flat however many files a scan stages (a million files'
+            // stage and documents are on disk); temporary results spill to files, not memory.
             try db.execute(sql: "PRAGMA temp_store = FILE")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA temp.cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA temp.cache_size = -4096")
         }
         let location = path ?? ":memory:"
         let queue: DatabaseQueue
@@ -103,8 +103,12 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
-        let (table, basis) = try await Self.run("file index") {
-            try await queue.read { db -> (StampTable, FileIndex.Basis) in
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        let (stored, basis, abandoned) = try await Self.run("file index") {
+            try await queue.read { db -> (StampTable, FileIndex.Basis, [StampTable.Entry]) in
+                // A scan of this root killed before its finish left its stage: its files are known as staged.
+                let abandoned = try ScanProgress.abandonedStamps(
+                    db, organisation: organisation, rootKey: rootKey, me: me)
                 // The organisation's newest scan: the root's snapshot is current only when that scan wrote it
                 // (a scan of any other root may have reached the same files), and its id tells the finishing
                 // scan whether anyone changed the documents since.
@@ -114,7 +118,7 @@ public final class SQLiteEstateStore: EstateStore {
                     let table = try FileIndexSnapshot.read(
                         db, organisation: organisation, rootKey: rootKey, scan: lastScan)
                 {
-                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy))
+                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy), abandoned)
                 }
                 var entries: [StampTable.Entry] = []
                 var rows = legacy
@@ -134,9 +138,11 @@ public final class SQLiteEstateStore: EstateStore {
                     }
                 }
                 // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
-                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows))
+                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows), abandoned)
             }
         }
+        // The staged stamps win over the stored ones (the later of two entries for a digest).
+        let table = abandoned.isEmpty ? stored : StampTable(stored.entries + abandoned)
         return FileIndex(root: root, pseudonymiser: pseudonymiser, table: table, basis: basis)
     }
 
@@ -167,8 +173,7 @@ public final class SQLiteEstateStore: EstateStore {
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
-        let number = await stageCounter.next()
-        let session = SQLiteScanSession(store: self, header: header, stage: "scan_stage_\(number)")
+        let session = SQLiteScanSession(store: self, header: header)
         try await session.create()
         return session
     }
@@ -693,14 +698,5 @@ public final class SQLiteEstateStore: EstateStore {
 
     public func close() async throws {
         try queue.close()
-    }
-}
-
-/// Hands out unique names for staging tables within one process.
-actor StageCounter {
-    private var value = 0
-    func next() -> Int {
-        value += 1
-        return value
     }
 }

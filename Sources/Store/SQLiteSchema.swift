@@ -21,7 +21,10 @@ public enum StoreSchema {
     /// The migration steps for a dialect, oldest first. Never edit a released step: add a new one.
     public static func steps(dialect: Dialect) -> [Step] {
         let types = ColumnTypes(dialect)
-        return [v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types)]
+        return [
+            v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
+            v5ResumableScans(types),
+        ]
     }
 
     /// Column types that differ between the dialects.
@@ -287,6 +290,32 @@ public enum StoreSchema {
                         """,
                     ])
         )
+    }
+
+    /// A scan's documents are staged in a table of the store, committed batch by batch, instead of in the
+    /// connection's temporary tables: a scan killed near the end (SIGKILL, reboot) leaves its stage behind, and
+    /// the next scan of the same root takes it over and reads only what the stage does not hold yet. Figures never
+    /// see a stage; only the finishing transaction moves it into `documents`. SQLite only: the PostgreSQL store
+    /// stages on the server in the session's temporary tables.
+    private static func v5ResumableScans(_ types: ColumnTypes) -> Step {
+        Step(
+            version: 5, name: "v5-resumable-scans",
+            statements: types.dialect == .postgres
+                ? []
+                : [
+                    // One row per unfinished scan; its stage is the table `scan_stage_<id>`; `owner` is the
+                    // process holding it (ScanOwner).
+                    """
+                    CREATE TABLE scan_progress (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        organisation INTEGER NOT NULL,
+                        root_key TEXT NOT NULL,
+                        started REAL NOT NULL,
+                        owner TEXT NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX scan_progress_roots ON scan_progress (organisation, root_key)",
+                ])
     }
 
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.

@@ -365,7 +365,7 @@ import TestSupport
 extension StampTable {
     /// The table's entries as a snapshot, written as a finishing scan writes one.
     var snapshotBytes: [UInt8] {
-        var writer = SnapshotWriter(expectedCount: count)
+        var writer = SnapshotWriter()
         for entry in entries { _ = writer.append(entry) }
         return writer.bytes
     }
