@@ -34,13 +34,13 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("overblik")
     }
 
-    static func startScan(_ share: URL, store: String) throws -> (Process, Pipe) {
+    static func startScan(_ share: URL, store: String, errors: Pipe? = nil) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = binary()
         process.arguments = ["scan", share.path, "--organisation", "751", "--store", store, "--format", "summary"]
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors ?? FileHandle.nullDevice
         try process.run()
         return (process, pipe)
     }
@@ -50,21 +50,29 @@ import TestSupport
     static func kill(_ process: Process, store: String, after documents: Int) async throws -> Int {
         let deadline = Date().addingTimeInterval(300)
         var watcher: SQLiteEstateStore?
+        var seen: [Int] = []
+        var failures: [String] = []
         defer { if let watcher { Task { try? await watcher.close() } } }
         while Date() < deadline, process.isRunning {
             if watcher == nil, FileManager.default.fileExists(atPath: store) {
                 watcher = try? SQLiteEstateStore(path: store)
             }
-            if let watcher, let staged = try? await watcher.unfinishedScans().map(\.staged).reduce(0, +),
-                staged >= documents
-            {
+            var staged = 0
+            if let watcher {
+                do { staged = try await watcher.unfinishedScans().map(\.staged).reduce(0, +) } catch {
+                    failures.append("\(error)")
+                }
+                if seen.last != staged { seen.append(staged) }
+            }
+            if staged >= documents {
                 Foundation.kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 return staged
             }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        Issue.record("the scan ended or stalled before staging \(documents) documents")
+        Issue.record(
+            "the scan ended or stalled before staging \(documents) documents; seen \(seen), \(failures.prefix(3))")
         return 0
     }
 
@@ -106,9 +114,12 @@ import TestSupport
             #expect(try await halfway.documentCounts(organisation: 751).isEmpty)
             try await halfway.close()
 
-            let (resumed, pipe) = try Self.startScan(share, store: store)
+            let errors = Pipe()
+            let (resumed, pipe) = try Self.startScan(share, store: store, errors: errors)
             let summary = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             resumed.waitUntilExit()
+            #expect(said.contains("Taking over the unfinished scan of \(share.path)"), "\(said)")
             #expect(resumed.terminationStatus == 0)
             // What the killed runs staged is not read again (the stage may have grown after the last look).
             let notReadAgain = try #require(
