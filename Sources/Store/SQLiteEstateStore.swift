@@ -261,7 +261,7 @@ public final class SQLiteEstateStore: EstateStore {
         try await Self.run("find import") {
             try await queue.read { db in
                 try Row.fetchOne(
-                    db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ?",
+                    db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ? AND done = 1",
                     arguments: [organisation, fileHash]
                 ).map(Self.importSummary(row:))
             }
@@ -271,10 +271,13 @@ public final class SQLiteEstateStore: EstateStore {
     public func imports(organisation: Int?) async throws -> [ImportSummary] {
         try await Self.run("list imports") {
             try await queue.read { db in
-                let filter: SQL = organisation.map { "WHERE organisation = \($0)" } ?? ""
-                return try SQLRequest<Row>(literal: "SELECT * FROM imports \(filter) ORDER BY finished DESC, id DESC")
-                    .fetchAll(db)
-                    .map(Self.importSummary(row:))
+                // Unfinished imports (killed, waiting to be taken over) are not imports yet.
+                let filter: SQL = organisation.map { "AND organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(
+                    literal: "SELECT * FROM imports WHERE done = 1 \(filter) ORDER BY finished DESC, id DESC"
+                )
+                .fetchAll(db)
+                .map(Self.importSummary(row:))
             }
         }
     }

@@ -3,16 +3,20 @@ import GRDB
 import GRDBSQLite
 import OverblikModel
 
-/// An import held in one explicit write transaction from ``begin()`` to ``finish(finished:)``:
-/// the whole file is in, or (crash, cancel, already imported) nothing is.
+/// An import committed batch by batch under an import row marked unfinished (`done` 0), which no figure or
+/// listing counts until ``finish(finished:)`` marks it done and makes it the current inventory of its hosts, in
+/// one transaction. A crash or SIGKILL leaves the committed lines; importing the same file again takes the
+/// import over once its process is gone (``ScanOwner``) and stores only the lines after them. ``cancel()``
+/// (an error, Ctrl-C) removes the import.
 actor SQLiteImportSession: RowBatchImportSession {
     let store: SQLiteEstateStore
     let header: ImportHeader
     private var importID: Int64 = 0
     private var existing: ImportSummary?
     private var closed = false
-    private var softwareCount = 0
-    private var usageCount = 0
+    /// Software records of a taken-over import already stored: the file's first ones, skipped as they come again.
+    private var softwareToSkip = 0
+    private var pendingUsage: [UsageDeclaration] = []
     /// What the stored lines name: the hosts and aggregates this import may become the current list of.
     private var listed = ListedInventories()
     /// The detected format (``describe(format:linesRead:unreadableLines:)``): the kind of a host-less export.
@@ -26,40 +30,20 @@ actor SQLiteImportSession: RowBatchImportSession {
 
     func begin() async throws {
         let header = self.header
-        let (id, existing) = try await SQLiteEstateStore.run("begin import") {
-            try await store.queue.writeWithoutTransaction { db -> (Int64, ImportSummary?) in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                do {
-                    if let row = try Row.fetchOne(
-                        db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ?",
-                        arguments: [header.organisation, header.fileHash])
-                    {
-                        try db.execute(sql: "ROLLBACK")
-                        return (0, SQLiteEstateStore.importSummary(row: row))
-                    }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
-                                tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines,
-                                software_records, usage_declarations, observed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
-                            """,
-                        arguments: [
-                            header.organisation, header.fileHash, header.fileName, header.format,
-                            header.started.timeIntervalSince1970, header.started.timeIntervalSince1970,
-                            header.tool.name, header.tool.version, header.catalog.version, header.catalog.digest,
-                            header.linesRead, header.unreadableLines,
-                            (header.observed ?? header.started).timeIntervalSince1970,
-                        ])
-                    return (db.lastInsertedRowID, nil)
-                } catch {
-                    try? db.execute(sql: "ROLLBACK")
-                    throw error
-                }
-            }
+        let owner = ScanOwner.current(pseudonymiser: store.pseudonymiser)
+        let start = try await SQLiteEstateStore.run("begin import") {
+            try await store.queue.write { db in try ImportStart.open(db, header: header, owner: owner) }
         }
-        importID = id
-        self.existing = existing
+        switch start {
+        case .done(let summary):
+            existing = summary
+        case .new(let id):
+            importID = id
+        case .takenOver(let id, let software, let listed):
+            importID = id
+            softwareToSkip = software
+            self.listed = listed
+        }
     }
 
     func add(software: [SoftwareRecord]) async throws {
@@ -69,26 +53,27 @@ actor SQLiteImportSession: RowBatchImportSession {
     func add(rows: SoftwareRowBatch) async throws {
         guard !closed else { throw StoreError.sessionClosed }
         guard existing == nil, !rows.isEmpty else { return }
+        let skip = min(softwareToSkip, rows.count)
+        softwareToSkip -= skip
+        guard skip < rows.count else { return }
         let importID = self.importID
         try await SQLiteEstateStore.run("import software records") {
-            try await store.queue.writeWithoutTransaction { db in
-                try rows.insert(into: db, importID: importID)
+            try await store.queue.write { db in
+                try rows.insert(into: db, importID: importID, from: skip)
+                try db.execute(
+                    sql: "UPDATE imports SET software_records = software_records + ? WHERE id = ?",
+                    arguments: [rows.count - skip, importID])
             }
         }
-        softwareCount += rows.count
         listed.formUnion(rows.listed)
     }
 
+    /// Declarations are few (a KITOS export, a facilitator's list) and may move a declaration another import
+    /// holds to this one: they go in with the finish, so a killed or cancelled import takes none away.
     func add(usage: [UsageDeclaration]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
-        guard existing == nil, !usage.isEmpty else { return }
-        let importID = self.importID
-        let added = try await SQLiteEstateStore.run("import usage declarations") {
-            try await store.queue.writeWithoutTransaction { db in
-                try SQLiteEstateStore.insertUsage(usage, importID: importID, db: db)
-            }
-        }
-        usageCount += added
+        guard existing == nil else { return }
+        pendingUsage += usage
     }
 
     func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
@@ -97,7 +82,7 @@ actor SQLiteImportSession: RowBatchImportSession {
         self.format = format
         let importID = self.importID
         try await SQLiteEstateStore.run("describe import") {
-            try await store.queue.writeWithoutTransaction { db in
+            try await store.queue.write { db in
                 try db.execute(
                     sql: "UPDATE imports SET format = ?, lines_read = ?, unreadable_lines = ? WHERE id = ?",
                     arguments: [format, linesRead, unreadableLines, importID])
@@ -111,34 +96,103 @@ actor SQLiteImportSession: RowBatchImportSession {
         if let existing { return .alreadyImported(existing) }
         let importID = self.importID
         let header = self.header
-        let (listed, format) = (self.listed, self.format)
-        let counts = (softwareCount, usageCount)
-        let summary = try await SQLiteEstateStore.run("finish import") {
-            try await store.queue.writeWithoutTransaction { db -> ImportSummary in
-                do {
-                    try db.execute(
-                        sql:
-                            "UPDATE imports SET finished = ?, software_records = ?, usage_declarations = ? WHERE id = ?",
-                        arguments: [finished.timeIntervalSince1970, counts.0, counts.1, importID])
-                    try CurrentSoftware.adopt(
-                        db, importID: importID, format: format,
-                        observed: (header.observed ?? header.started).timeIntervalSince1970, listed: listed)
-                    let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID])
-                    try db.execute(sql: "COMMIT")
-                    return SQLiteEstateStore.importSummary(row: row!)
-                } catch {
-                    try? db.execute(sql: "ROLLBACK")
-                    throw error
+        let (listed, format, usage) = (self.listed, self.format, self.pendingUsage)
+        return try await SQLiteEstateStore.run("finish import") {
+            try await store.queue.write { db -> ImportOutcome in
+                // Another process imported the same file meanwhile and finished first: that one counts.
+                if let done = try Row.fetchOne(
+                    db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ? AND done = 1 AND id <> ?",
+                    arguments: [header.organisation, header.fileHash, importID])
+                {
+                    try Self.remove(db, importID: importID)
+                    return .alreadyImported(SQLiteEstateStore.importSummary(row: done))
                 }
+                let declared = try SQLiteEstateStore.insertUsage(usage, importID: importID, db: db)
+                try db.execute(
+                    sql: "UPDATE imports SET finished = ?, done = 1, owner = NULL, usage_declarations = ? WHERE id = ?",
+                    arguments: [finished.timeIntervalSince1970, declared, importID])
+                try CurrentSoftware.adopt(
+                    db, importID: importID, format: format,
+                    observed: (header.observed ?? header.started).timeIntervalSince1970, listed: listed)
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM imports WHERE id = ?", arguments: [importID])
+                return .imported(SQLiteEstateStore.importSummary(row: row!))
             }
         }
-        return .imported(summary)
     }
 
+    /// Removes the import and its lines: an import that failed or was stopped on purpose counts nowhere and
+    /// leaves nothing to take over.
     func cancel() async {
         guard !closed else { return }
         closed = true
-        guard existing == nil else { return }
-        try? await store.queue.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        guard existing == nil, importID != 0 else { return }
+        let importID = self.importID
+        try? await store.queue.write { db in try Self.remove(db, importID: importID) }
+    }
+
+    private static func remove(_ db: Database, importID: Int64) throws {
+        try db.execute(sql: "DELETE FROM software WHERE import_id = ?", arguments: [importID])
+        try db.execute(sql: "DELETE FROM imports WHERE id = ?", arguments: [importID])
+    }
+}
+
+/// How an import of a file starts: already done, new, or taken over from a process that was killed.
+enum ImportStart: Sendable {
+    case done(ImportSummary)
+    case new(Int64)
+    case takenOver(Int64, software: Int, listed: ListedInventories)
+
+    static func open(_ db: Database, header: ImportHeader, owner: ScanOwner) throws -> ImportStart {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ? ORDER BY done DESC, id",
+            arguments: [header.organisation, header.fileHash])
+        if let row = rows.first, row["done"] as Int == 1 { return .done(SQLiteEstateStore.importSummary(row: row)) }
+        for row in rows {
+            let text: String? = row["owner"]
+            guard let text, let holder = ScanOwner(text: text), holder.isGone(comparedWith: owner) else {
+                continue
+            }
+            let id: Int64 = row["id"]
+            try db.execute(sql: "UPDATE imports SET owner = ? WHERE id = ?", arguments: [owner.text, id])
+            return .takenOver(id, software: row["software_records"], listed: try listed(db, importID: id))
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO imports (organisation, file_hash, file_name, format, started, finished, tool_name,
+                    tool_version, catalog_version, catalog_digest, lines_read, unreadable_lines,
+                    software_records, usage_declarations, observed, done, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?)
+                """,
+            arguments: [
+                header.organisation, header.fileHash, header.fileName, header.format,
+                header.started.timeIntervalSince1970, header.started.timeIntervalSince1970,
+                header.tool.name, header.tool.version, header.catalog.version, header.catalog.digest,
+                header.linesRead, header.unreadableLines,
+                (header.observed ?? header.started).timeIntervalSince1970, owner.text,
+            ])
+        return .new(db.lastInsertedRowID)
+    }
+
+    /// The hosts and host-less organisations the lines already stored name.
+    private static func listed(_ db: Database, importID: Int64) throws -> ListedInventories {
+        var listed = ListedInventories()
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT DISTINCT organisation, host FROM software WHERE import_id = ?", arguments: [importID])
+        while let row = try rows.next() { listed.add(organisation: row["organisation"], host: row["host"]) }
+        return listed
+    }
+}
+
+extension SQLiteEstateStore {
+    /// Imports not finished (running, or killed and waiting to be taken over): organisation, file hash, and the
+    /// software lines stored so far.
+    public func unfinishedImports() async throws -> [(organisation: Int, fileHash: String, softwareRecords: Int)] {
+        try await Self.run("unfinished imports") {
+            try await queue.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT organisation, file_hash, software_records FROM imports WHERE done = 0 ORDER BY id"
+                ).map { ($0["organisation"], $0["file_hash"], $0["software_records"]) }
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum StoreSchema {
         let types = ColumnTypes(dialect)
         return [
             v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
-            v5ResumableScans(types),
+            v5ResumableWork(types),
         ]
     }
 
@@ -292,14 +292,17 @@ public enum StoreSchema {
         )
     }
 
-    /// A scan's documents are staged in a table of the store, committed batch by batch, instead of in the
-    /// connection's temporary tables: a scan killed near the end (SIGKILL, reboot) leaves its stage behind, and
-    /// the next scan of the same root takes it over and reads only what the stage does not hold yet. Figures never
-    /// see a stage; only the finishing transaction moves it into `documents`. SQLite only: the PostgreSQL store
-    /// stages on the server in the session's temporary tables.
-    private static func v5ResumableScans(_ types: ColumnTypes) -> Step {
+    /// Work resumes after a kill (SIGKILL, reboot), and figures never see half of it:
+    /// - a scan's documents are staged in a table of the store, committed batch by batch, instead of in the
+    ///   connection's temporary tables; the next scan of the same root takes a killed scan's stage over and reads
+    ///   only what the stage does not hold yet; only the finishing transaction moves it into `documents`;
+    /// - an import commits its lines batch by batch under an import row marked unfinished (`done` 0), which no
+    ///   figure or listing counts; importing the same file again takes it over after the lines already stored.
+    /// `owner` names the process doing the work (ScanOwner). SQLite only: the PostgreSQL store keeps a scan's
+    /// stage and an import in one server-side session, so killed work there starts over.
+    private static func v5ResumableWork(_ types: ColumnTypes) -> Step {
         Step(
-            version: 5, name: "v5-resumable-scans",
+            version: 5, name: "v5-resumable-work",
             statements: types.dialect == .postgres
                 ? []
                 : [
@@ -315,6 +318,8 @@ public enum StoreSchema {
                     )
                     """,
                     "CREATE INDEX scan_progress_roots ON scan_progress (organisation, root_key)",
+                    "ALTER TABLE imports ADD COLUMN done INTEGER NOT NULL DEFAULT 1",
+                    "ALTER TABLE imports ADD COLUMN owner TEXT",
                 ])
     }
 

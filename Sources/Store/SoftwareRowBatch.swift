@@ -102,16 +102,16 @@ struct SoftwareRowBatch: Sendable {
             """
     }
 
-    /// Inserts every row into `software` for import `importID`, in order, binding values in place
-    /// (SQLITE_STATIC): the bytes stay put until each statement has been stepped and reset.
-    func insert(into db: Database, importID: Int64) throws {
-        guard !isEmpty else { return }
+    /// Inserts the rows from `start` on into `software` for import `importID`, in order, binding values in
+    /// place (SQLITE_STATIC): the bytes stay put until each statement has been stepped and reset.
+    func insert(into db: Database, importID: Int64, from start: Int = 0) throws {
+        guard start < count else { return }
         let group = Self.rowsPerStatement
         let grouped = try db.cachedStatement(sql: Self.insertSQL(rows: group)).sqliteStatement
         let single = try db.cachedStatement(sql: Self.insertSQL(rows: 1)).sqliteStatement
         try bytes.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var row = 0
+            var row = start
             while row < count {
                 let rows = count - row >= group ? group : 1
                 let sqlite = rows == group ? grouped : single

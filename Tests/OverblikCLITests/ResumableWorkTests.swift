@@ -5,10 +5,10 @@ import Submissions
 import Testing
 import TestSupport
 
-/// A first scan killed at any point (SIGKILL) and started again reads only what it had not staged, and ends
-/// with the figures of an undisturbed run: the real binary, killed at seeded points, against a fresh store loaded
-/// once (the oracle).
-@Suite(.serialized, .tags(.store, .slow)) struct ResumableScanTests {
+/// A first scan or a large import killed at any point (SIGKILL) and started again does only what it had not
+/// done, and ends with the figures of an undisturbed run: the real binary, killed at seeded points, against a
+/// fresh store loaded once (the oracle).
+@Suite(.serialized, .tags(.store, .slow)) struct ResumableWorkTests {
     /// About 12 batches of the recorder's 2,000 documents: a kill can land in the first, a middle or the last.
     static let copies = 500
 
@@ -134,6 +134,103 @@ import TestSupport
             #expect(newCount(summary) == newCount(oracleSummary))
             let after = try SQLiteEstateStore(path: store)
             #expect(try await after.unfinishedScans().isEmpty)
+            #expect(try await after.integrityCheck() == "ok")
+            try await after.close()
+        }
+    }
+
+    /// A 150,000-line SCCM export of real titles (scripts/generate-sccm-csv.py, fixed seed).
+    static func inventory() throws -> URL {
+        let file = try Fixtures.temporaryDirectory("resumable-import").appendingPathComponent("sccm.csv")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Fixtures.repositoryRoot.appendingPathComponent("scripts/generate-sccm-csv.py").path, "150000",
+            file.path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "python3 scripts/generate-sccm-csv.py failed")
+        return file
+    }
+
+    static func startImport(_ file: URL, store: String) throws -> Process {
+        let process = Process()
+        process.executableURL = binary()
+        process.arguments = [
+            "import", file.path, "--organisation", "751", "--store", store, "--observed", "2026-11-30",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits until the running import has stored at least `lines`, then kills it; returns what was stored.
+    static func kill(_ process: Process, importing store: String, after lines: Int) async throws -> Int {
+        let deadline = Date().addingTimeInterval(300)
+        var watcher: SQLiteEstateStore?
+        var seen: [Int] = []
+        var failures: [String] = []
+        defer { if let watcher { Task { try? await watcher.close() } } }
+        while Date() < deadline, process.isRunning {
+            if watcher == nil, FileManager.default.fileExists(atPath: store) {
+                watcher = try? SQLiteEstateStore(path: store)
+            }
+            var stored = 0
+            if let watcher {
+                do { stored = try await watcher.unfinishedImports().map(\.softwareRecords).reduce(0, +) } catch {
+                    failures.append("\(error)")
+                }
+                if seen.last != stored { seen.append(stored) }
+            }
+            if stored >= lines {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return stored
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        Issue.record("the import ended or stalled before storing \(lines) lines; seen \(seen) \(failures.prefix(2))")
+        return 0
+    }
+
+    @Test func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures() async throws {
+        let file = try Self.inventory()
+        let oracleStore = try Fixtures.temporaryDirectory("import-oracle").appendingPathComponent("s.sqlite").path
+        let oracle = try Self.startImport(file, store: oracleStore)
+        oracle.waitUntilExit()
+        #expect(oracle.terminationStatus == 0)
+        let expected = try await Self.export(oracleStore)
+        #expect(expected.installations.hosts > 1_000)
+
+        var generator = SeededGenerator(seed: 20_261_207)
+        for round in 0..<2 {
+            let store = try Fixtures.temporaryDirectory("import-\(round)").appendingPathComponent("s.sqlite").path
+            var stored = 0
+            for _ in 0...round {
+                let process = try Self.startImport(file, store: store)
+                let point = stored + Int.random(in: 1...(150_000 - stored) / 2, using: &generator)
+                stored = try await Self.kill(process, importing: store, after: point)
+            }
+            // A killed import counts nowhere: no import listed, no installation, the file not "already imported".
+            let halfway = try SQLiteEstateStore(path: store)
+            #expect(try await halfway.imports(organisation: nil).isEmpty)
+            #expect(try await halfway.installationCounts(organisation: 751).isEmpty)
+            #expect(try await halfway.unfinishedImports().map(\.softwareRecords) == [stored])
+            try await halfway.close()
+
+            let resumed = try Self.startImport(file, store: store)
+            resumed.waitUntilExit()
+            #expect(resumed.terminationStatus == 0)
+            let body = try await Self.export(store)
+            #expect(body.installations.counts == expected.installations.counts, "round \(round)")
+            #expect(body.installations.hosts == expected.installations.hosts)
+            let after = try SQLiteEstateStore(path: store)
+            #expect(try await after.unfinishedImports().isEmpty)
+            // Every line once: the lines stored before the kill were not stored again.
+            #expect(try await after.imports(organisation: 751).map(\.softwareRecords) == [150_000])
             #expect(try await after.integrityCheck() == "ok")
             try await after.close()
         }
