@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the estate store (release build):
+# Benchmark of the estate store (release build), wall time and peak RSS (GNU time):
 #   1. first scan vs unchanged rescan of N documents into SQLite (target: rescan >= 20x faster);
 #   2. compile of 103 submissions into a national store (SQLite and PostgreSQL);
 #   3. import of an L-line SCCM-style inventory CSV into SQLite and into PostgreSQL (target SQLite >= 200,000 lines/s),
@@ -45,18 +45,21 @@ fi
 # 1. First scan vs unchanged rescan (each run on a fresh store, page cache warm).
 if want scan; then
 find "$TREE" -type f -exec cat {} + >/dev/null
+# Each command timed by GNU time: wall seconds and peak RSS (KB), one line per run.
+timed() { local out="$1"; shift; /usr/bin/time -f "%e %M" -a -o "$out" "$@"; }
 : >"$WORK/first.txt"; : >"$WORK/rescan.txt"; : >"$WORK/nostore.txt"
 for _ in $(seq "$RUNS"); do
     rm -f "$WORK/scan.sqlite"*
-    t0=$(now); "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary >/dev/null; t1=$(now)
-    "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary >"$WORK/rescan-out.txt"; t2=$(now)
-    "$BIN" scan "$TREE" --no-store --format summary >/dev/null; t3=$(now)
-    elapsed "$t0" "$t1" >>"$WORK/first.txt"; echo >>"$WORK/first.txt"
-    elapsed "$t1" "$t2" >>"$WORK/rescan.txt"; echo >>"$WORK/rescan.txt"
-    elapsed "$t2" "$t3" >>"$WORK/nostore.txt"; echo >>"$WORK/nostore.txt"
+    timed "$WORK/first.txt" "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary >/dev/null
+    timed "$WORK/rescan.txt" "$BIN" scan "$TREE" --organisation 751 --store "$WORK/scan.sqlite" --format summary \
+        >"$WORK/rescan-out.txt"
+    timed "$WORK/nostore.txt" "$BIN" scan "$TREE" --no-store --format summary >/dev/null
 done
-FIRST=$(grep . "$WORK/first.txt" | median); RESCAN=$(grep . "$WORK/rescan.txt" | median)
-NOSTORE=$(grep . "$WORK/nostore.txt" | median)
+column_median() { awk -v c="$2" '{print $c}' "$1" | median; }
+FIRST=$(column_median "$WORK/first.txt" 1); RESCAN=$(column_median "$WORK/rescan.txt" 1)
+NOSTORE=$(column_median "$WORK/nostore.txt" 1)
+FIRST_RSS=$(( $(column_median "$WORK/first.txt" 2) / 1024 )); RESCAN_RSS=$(( $(column_median "$WORK/rescan.txt" 2) / 1024 ))
+NOSTORE_RSS=$(( $(column_median "$WORK/nostore.txt" 2) / 1024 ))
 RESCAN_LINE=$(grep '^Store' "$WORK/rescan-out.txt" | sed "s#$WORK/##")
 fi
 
@@ -130,13 +133,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo
     echo "## Incremental rescans ($DOCS documents, hard links to the shipped fixtures, warm page cache)"
     echo
-    echo "| run | seconds | documents/s |"
-    echo "|---|---|---|"
-    echo "| first scan into a new SQLite store | $FIRST | $(rate "$DOCS" "$FIRST") |"
-    echo "| unchanged rescan (nothing read again) | $RESCAN | $(rate "$DOCS" "$RESCAN") |"
-    echo "| scan without the store (\`--no-store\`), for reference | $NOSTORE | $(rate "$DOCS" "$NOSTORE") |"
+    echo "| run | seconds | documents/s | peak RSS MB |"
+    echo "|---|---|---|---|"
+    echo "| first scan into a new SQLite store | $FIRST | $(rate "$DOCS" "$FIRST") | $FIRST_RSS |"
+    echo "| unchanged rescan (nothing read again) | $RESCAN | $(rate "$DOCS" "$RESCAN") | $RESCAN_RSS |"
+    echo "| scan without the store (\`--no-store\`), for reference | $NOSTORE | $(rate "$DOCS" "$NOSTORE") | $NOSTORE_RSS |"
     echo
-    echo "Rescan speed-up: **$(ratio "$FIRST" "$RESCAN")x** (target >= 20x). Rescan reports: \`$RESCAN_LINE\`"
+    echo "Rescan speed-up: **$(ratio "$FIRST" "$RESCAN")x** (target >= 20x); peak RSS target < 100 MB for both."
+    echo "Rescan reports: \`$RESCAN_LINE\`"
     fi
     if want compile; then
     echo
