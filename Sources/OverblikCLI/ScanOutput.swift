@@ -14,22 +14,40 @@ enum ScanOutputFormat: String, CaseIterable {
 }
 
 /// Buffered writes to a file descriptor (stdout or an output file): one syscall per 64 KiB, not per record.
+///
+/// An output file is written under a temporary name beside it and renamed into place by ``close()`` once
+/// flushed to the disk: a full disk, an error or a kill leaves no half-written file under the name given.
 final class OutputStreamWriter {
     private let fd: Int32
     private let ownsDescriptor: Bool
+    /// The output file and the temporary it is written as, until ``close()`` commits it.
+    private let destination: (final: URL, temporary: URL)?
+    private var committed = false
     private var buffer: [UInt8] = []
 
-    init(fd: Int32, ownsDescriptor: Bool) {
+    init(fd: Int32, ownsDescriptor: Bool, destination: (final: URL, temporary: URL)? = nil) {
         self.fd = fd
         self.ownsDescriptor = ownsDescriptor
+        self.destination = destination
         buffer.reserveCapacity(1 << 16)
     }
 
-    static func file(_ path: String) throws -> OutputStreamWriter {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw ScanCommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        return OutputStreamWriter(fd: fd, ownsDescriptor: true)
+    deinit {
+        if let destination, !committed {
+            if ownsDescriptor { _ = Glibc.close(fd) }
+            unlink(destination.temporary.path)
+        }
     }
+
+    static func file(_ path: String) throws -> OutputStreamWriter {
+        let url = URL(fileURLWithPath: path)
+        let temporary = DurableFile.temporaryURL(beside: url)
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { throw ScanCommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        return OutputStreamWriter(fd: fd, ownsDescriptor: true, destination: (url, temporary))
+    }
+
+    private var name: String { destination?.final.path ?? "standard output" }
 
     func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
@@ -47,7 +65,7 @@ final class OutputStreamWriter {
             let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ScanCommandError.cannotWrite(path: "output", reason: String(cString: strerror(errno)))
+                throw ScanCommandError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -56,7 +74,14 @@ final class OutputStreamWriter {
 
     func close() throws {
         try flush()
-        if ownsDescriptor { _ = Glibc.close(fd) }
+        guard ownsDescriptor, !committed else { return }
+        committed = true
+        _ = Glibc.close(fd)
+        if let destination {
+            do { try DurableFile.commit(destination.temporary, to: destination.final) } catch {
+                throw ScanCommandError.cannotWrite(path: destination.final.path, reason: error.reason)
+            }
+        }
     }
 }
 

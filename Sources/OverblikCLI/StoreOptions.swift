@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OverblikModel
 import Store
 import StorePostgres
 
@@ -31,9 +32,10 @@ public struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Writes `data` to a temporary file beside `url`, then renames it into place (no half-written file).
+/// Writes `data` to a temporary file beside `url`, flushes it and renames it into place (no half-written file,
+/// even on a full disk or a crash).
 func writeAtomically(_ data: Data, to url: URL) throws {
-    try data.write(to: url, options: .atomic)
+    try DurableFile.write(data, to: url)
 }
 
 /// Prints to standard error.

@@ -1,5 +1,6 @@
 public import Foundation
 public import Geography
+import OverblikModel
 
 /// Output formats of `overblik report`.
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
@@ -157,8 +158,8 @@ public struct ReportRenderer: Sendable {
     }
 
     static func writeAtomically(_ data: Data, to url: URL) throws {
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw ReportError.writeFailed(file: url.path, reason: error.localizedDescription)
+        do { try DurableFile.write(data, to: url) } catch {
+            throw ReportError.writeFailed(file: url.path, reason: error.reason)
         }
     }
 }
@@ -224,12 +225,10 @@ enum PDFConverter {
                 reason: "soffice exited with \(process.terminationStatus): \(errorText.prefix(500))")
         }
         do {
-            let staged = target.deletingLastPathComponent()
-                .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+            let staged = DurableFile.temporaryURL(beside: target)
             try fileManager.copyItem(at: produced, to: staged)
-            if rename(staged.path, target.path) != 0 {
-                try? fileManager.removeItem(at: staged)
-                throw ReportError.writeFailed(file: target.path, reason: String(cString: strerror(errno)))
+            do { try DurableFile.commit(staged, to: target) } catch {
+                throw ReportError.writeFailed(file: target.path, reason: error.reason)
             }
         } catch let error as ReportError {
             throw error

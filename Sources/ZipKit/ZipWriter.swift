@@ -102,7 +102,11 @@ public final class ZipWriter {
             throw ZipWriteError.cannotCommit(path: destination.path, reason: reason)
         }
         archive = nil
-        if rename(temporary.path, destination.path) != 0 {
+        // Flushed before the rename: a crash or a full disk never leaves half an archive under the final name.
+        let descriptor = open(temporary.path, O_RDONLY)
+        let flushed = descriptor >= 0 && fsync(descriptor) == 0
+        if descriptor >= 0 { close(descriptor) }
+        if !flushed || rename(temporary.path, destination.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw ZipWriteError.cannotCommit(path: destination.path, reason: reason)

@@ -37,7 +37,10 @@ import TestSupport
     static func startScan(_ share: URL, store: String, errors: Pipe? = nil) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = binary()
-        process.arguments = ["scan", share.path, "--organisation", "751", "--store", store, "--format", "summary"]
+        // One reader: the scan then stages its batches far enough apart for a loaded machine's watcher to catch.
+        process.arguments = [
+            "scan", share.path, "--organisation", "751", "--store", store, "--format", "summary", "--jobs", "1",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = errors ?? FileHandle.nullDevice
@@ -104,7 +107,7 @@ import TestSupport
             var staged = 0
             for _ in 0...(round % 2) {
                 let (process, _) = try Self.startScan(share, store: store)
-                let point = staged + Int.random(in: 1...(total - staged) / 2, using: &generator)
+                let point = staged + Int.random(in: 1...(total - staged) / 3, using: &generator)
                 staged = try await Self.kill(process, store: store, after: point)
                 #expect(process.terminationReason == .uncaughtSignal)
             }
@@ -211,7 +214,7 @@ import TestSupport
             var stored = 0
             for _ in 0...round {
                 let process = try Self.startImport(file, store: store)
-                let point = stored + Int.random(in: 1...(150_000 - stored) / 2, using: &generator)
+                let point = stored + Int.random(in: 1...(150_000 - stored) / 3, using: &generator)
                 stored = try await Self.kill(process, importing: store, after: point)
             }
             // A killed import counts nowhere: no import listed, no installation, the file not "already imported".

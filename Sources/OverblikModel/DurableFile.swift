@@ -1,0 +1,83 @@
+public import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Files that are either the old one or the whole new one, never half: written under a temporary name beside
+/// the destination, flushed to the disk, renamed into place, and the folder flushed. A full disk or a crash
+/// leaves no half-written file under the final name (and no temporary one behind).
+public enum DurableFile {
+    /// A write that failed: the file it was for, the step, and what the system said.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var step: String
+        public var reason: String
+
+        public var description: String { "Cannot write \(file) (\(step)): \(reason)" }
+    }
+
+    public static func write(_ data: Data, to url: URL) throws(Failure) {
+        let temporary = temporaryURL(beside: url)
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure(url, "create") }
+        var written = 0
+        let ok = data.withUnsafeBytes { bytes -> Bool in
+            while written < bytes.count {
+                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                written += count
+            }
+            return true
+        }
+        guard ok, fsync(descriptor) == 0 else {
+            let error = failure(url, "write")
+            close(descriptor)
+            unlink(temporary.path)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let error = failure(url, "write")
+            unlink(temporary.path)
+            throw error
+        }
+        try commit(temporary, to: url)
+    }
+
+    /// Flushes a finished temporary file and renames it to `destination`; on failure the temporary is removed.
+    public static func commit(_ temporary: URL, to destination: URL) throws(Failure) {
+        let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            let error = failure(destination, "flush")
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporary.path)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary.path, destination.path) == 0 else {
+            let error = failure(destination, "rename")
+            unlink(temporary.path)
+            throw error
+        }
+        // The rename itself lasts once the folder is flushed.
+        let folder = open(destination.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
+    }
+
+    /// A hidden name in the destination's folder (the same file system, so the rename is atomic).
+    public static func temporaryURL(beside url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    }
+
+    private static func failure(_ url: URL, _ step: String) -> Failure {
+        Failure(file: url.path, step: step, reason: String(cString: strerror(errno)))
+    }
+}
