@@ -194,7 +194,7 @@ let package = Package(
             name: "OverblikCLITests",
             dependencies: [
                 "OverblikCLI", "TestSupport", "Store", "StorePostgres", "Submissions", "OverblikModel", "Catalog",
-                "OfficeDocuments",
+                "OfficeDocuments", "Reporting",
             ],
             swiftSettings: strictSettings
         ),

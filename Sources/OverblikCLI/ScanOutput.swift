@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import OfficeDocuments
 import OverblikModel
@@ -9,7 +10,7 @@ import Darwin
 #endif
 
 /// Output formats of `overblik scan`.
-enum ScanOutputFormat: String, CaseIterable {
+enum ScanOutputFormat: String, CaseIterable, ExpressibleByArgument {
     case summary, jsonl, csv, json
 }
 
@@ -27,7 +28,7 @@ final class OutputStreamWriter {
 
     static func file(_ path: String) throws -> OutputStreamWriter {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw ScanCommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         return OutputStreamWriter(fd: fd, ownsDescriptor: true)
     }
 
@@ -47,7 +48,7 @@ final class OutputStreamWriter {
             let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ScanCommandError.cannotWrite(path: "output", reason: String(cString: strerror(errno)))
+                throw CommandError.cannotWrite(path: "output", reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -57,16 +58,6 @@ final class OutputStreamWriter {
     func close() throws {
         try flush()
         if ownsDescriptor { _ = Glibc.close(fd) }
-    }
-}
-
-enum ScanCommandError: Error, CustomStringConvertible {
-    case cannotWrite(path: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
-        }
     }
 }
 
@@ -151,7 +142,7 @@ final class ScanOutputSink: DocumentRecordSink {
         let fields: [String] = [
             record.path, record.family.rawValue, record.container.rawValue, record.format, record.mimetype ?? "",
             record.odfVersion ?? "", record.generator ?? "", record.suite ?? "", record.suiteVersion ?? "",
-            record.encrypted ? "true" : "false", record.warnings.map(\.kind).joined(separator: ";"),
+            record.encrypted ? "true" : "false", record.warnings.map(\.kind.rawValue).joined(separator: ";"),
             record.error?.rawValue ?? "", String(record.size), modified,
         ]
         return fields.map(csvField).joined(separator: ",") + "\r\n"

@@ -21,14 +21,17 @@ public enum ReportInputFiles {
     public static func readEvidence(
         _ url: URL, directory: AuthorityDirectory
     ) throws -> (
-        declarations: [UsageDeclaration], diagnostics: [ReportError]
+        declarations: [UsageDeclaration], diagnostics: [Diagnostic]
     ) {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw ReportError.unreadableInput(file: url.path, reason: "not readable UTF-8 text")
         }
         let file = url.lastPathComponent
         var declarations: [UsageDeclaration] = []
-        var diagnostics: [ReportError] = []
+        var diagnostics: [Diagnostic] = []
+        func unreadable(_ line: Int, _ reason: String) -> Diagnostic {
+            Diagnostic(.warning, .unreadableLine, file: file, line: line, message: reason)
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
@@ -38,7 +41,7 @@ public enum ReportInputFiles {
                 do {
                     declarations.append(try decoder.decode(UsageDeclaration.self, from: Data(line.utf8)))
                 } catch {
-                    diagnostics.append(.invalidEvidence(file: file, line: index + 1, reason: "\(error)"))
+                    diagnostics.append(unreadable(index + 1, "\(error)"))
                 }
             }
             return (declarations, diagnostics)
@@ -65,12 +68,11 @@ public enum ReportInputFiles {
                 return fields[column]
             }
             guard let product = field(productColumn), let relationText = field(relationColumn) else {
-                diagnostics.append(.invalidEvidence(file: file, line: index + 1, reason: "missing product or relation"))
+                diagnostics.append(unreadable(index + 1, "missing product or relation"))
                 continue
             }
             guard let relation = UsageRelation(rawValue: relationText) else {
-                diagnostics.append(
-                    .invalidEvidence(file: file, line: index + 1, reason: "unknown relation '\(relationText)'"))
+                diagnostics.append(unreadable(index + 1, "unknown relation '\(relationText)'"))
                 continue
             }
             let authority =
@@ -78,9 +80,7 @@ public enum ReportInputFiles {
                 ?? field(nameColumn).flatMap { try? directory.resolve($0) }
             guard let authority else {
                 diagnostics.append(
-                    .invalidEvidence(
-                        file: file, line: index + 1,
-                        reason: "unknown authority '\(field(codeColumn) ?? field(nameColumn) ?? "")'"))
+                    unreadable(index + 1, "unknown authority '\(field(codeColumn) ?? field(nameColumn) ?? "")'"))
                 continue
             }
             declarations.append(
