@@ -188,6 +188,8 @@ let package = Package(
         .testTarget(
             name: "ReportingTests",
             dependencies: ["Reporting", "Catalog", "Geography", "OverblikModel", "Submissions", "TestSupport"],
+            // Read from the repository (so `make golden` can rewrite them), not bundled.
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

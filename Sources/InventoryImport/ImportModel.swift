@@ -1,6 +1,5 @@
 public import Foundation
 public import OverblikModel
-import Crypto
 import Geography
 
 /// What the importer needs from the catalog: the classifier's answer for an inventory line, and the
@@ -17,23 +16,16 @@ public protocol InventoryClassifying: Sendable {
 /// Pseudonymises host names with a keyed hash (HMAC-SHA256), so the same host gets the same
 /// pseudonym in every import made with the same key, and nobody without the key can reverse it.
 public struct HostPseudonymiser: Sendable {
-    private let key: SymmetricKey
+    private let keyed: KeyedHash
 
     public init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        self.keyed = KeyedHash(key: key)
     }
 
     /// `h:` + the first 16 hex digits of HMAC-SHA256(key, lower-cased trimmed host name).
     public func pseudonym(for host: String) -> String {
         let normalised = host.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: key)
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = Array("h:".utf8)
-        for byte in mac.prefix(8) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return "h:" + lowercaseHex(keyed.authenticationCode(normalised).prefix(8))
     }
 }
 

@@ -13,11 +13,15 @@ enum DocumentScope {
 
     /// How many documents the root answers for.
     static func count(_ db: Database, organisation: Int, rootFolder: String, rootKey: String) throws -> Int {
-        let below =
-            try Int.fetchOne(
-                db, sql: "\(subtree) SELECT COUNT(*) FROM documents WHERE organisation = ? AND folder_key IN sub",
-                arguments: [rootFolder, organisation, organisation]) ?? 0
-        return below + (try legacyCount(db, organisation: organisation, rootKey: rootKey))
+        try countWithFolders(db, organisation: organisation, rootFolder: rootFolder)
+            + legacyCount(db, organisation: organisation, rootKey: rootKey)
+    }
+
+    /// How many documents with a folder are in the root's folder or below it (those a file index snapshot holds).
+    static func countWithFolders(_ db: Database, organisation: Int, rootFolder: String) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "\(subtree) SELECT COUNT(*) FROM documents WHERE organisation = ? AND folder_key IN sub",
+            arguments: [rootFolder, organisation, organisation]) ?? 0
     }
 
     /// Rows from before step 4 last read by a scan of this root: in scope (so deletions find them) but kept

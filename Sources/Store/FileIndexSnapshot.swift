@@ -35,8 +35,7 @@ enum FileIndexSnapshot {
                 == SQLITE_OK
         else {
             sqlite3_blob_close(blob)
-            throw StoreError.database(
-                operation: "file index", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
         }
         defer { sqlite3_blob_close(blob) }
         return StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
@@ -68,42 +67,83 @@ enum FileIndexSnapshot {
                     """, arguments: [scan, organisation, rootKey, previousScan])
             return
         }
+        let expected = try DocumentScope.countWithFolders(
+            db, organisation: organisation, rootFolder: rootFolder)
+        guard expected <= maximumEntries,
+            let blob = try reserve(db, organisation: organisation, rootKey: rootKey, scan: scan, entries: expected)
+        else {
+            // Above ~15 million files the BLOB would near SQLite's length limit (1 GB): such a root reads its rows.
+            try delete(db, organisation: organisation, rootKey: rootKey)
+            return
+        }
+        defer { sqlite3_blob_close(blob) }
         // Read in digest order (the covering index's order: `p:` + lowercase hex sorts as the 128 bits do) and
-        // written as read, 32 bytes a file: a root of 300,000 files took ~100 MB more at its finish when the
-        // rows were gathered, sorted and laid out as a table first.
+        // written into the reserved BLOB in 64 KB pieces as read: nothing per file is held in memory (a root of
+        // 300,000 files took ~100 MB more at its finish when the rows were gathered and laid out first).
         var writer = StampTable.SnapshotWriter()
-        var rows = 0
         var holdable = true
+        let write = { (bytes: UnsafeRawBufferPointer, offset: Int) throws in
+            guard sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), Int32(offset)) == SQLITE_OK else {
+                throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
+            }
+        }
         try DocumentScope.forEachKey(
             db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
             columns: "path_key, size, modified",
             legacy: false, ordered: true
         ) { key, row in
-            rows += 1
-            guard holdable, let digest = PathDigest(keyBytes: key) else {
+            guard holdable, writer.count < expected, let digest = PathDigest(keyBytes: key) else {
                 holdable = false
                 return
             }
             let stamp = FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
             holdable = writer.append(StampTable.Entry(digest: digest, stamp: stamp))
+            if holdable { try writer.flush(atLeast: 1 << 16, to: write) }
         }
+        try writer.flush(atLeast: 0, to: write)
         // The finishing scan trusts the snapshot's count to be the root's rows (that is how it knows nothing
         // is gone): a row it cannot hold (a key this build cannot parse, such as a full path kept with
         // --include-paths, a negative size, keys out of digest order) means no snapshot.
-        // Above ~15 million files the BLOB would near SQLite's length limit (1 GB): such a root reads its rows.
-        guard holdable, writer.count == rows, rows <= maximumEntries else {
-            for table in ["file_index_snapshots", "file_index_snapshot_stamps"] {
-                try db.execute(
-                    sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?",
-                    arguments: [organisation, rootKey])
-            }
-            return
+        if !holdable || writer.count != expected {
+            try delete(db, organisation: organisation, rootKey: rootKey)
         }
+    }
+
+    /// Writes the root's snapshot row for `scan` with room for `entries` stamps (the header filled in) and opens
+    /// its BLOB for writing; nil when SQLite cannot open it.
+    private static func reserve(
+        _ db: Database, organisation: Int, rootKey: String, scan: Int64, entries: Int
+    ) throws -> OpaquePointer? {
         try db.execute(
             sql: "INSERT OR REPLACE INTO file_index_snapshots (organisation, root_key, scan_id) VALUES (?, ?, ?)",
             arguments: [organisation, rootKey, scan])
         try db.execute(
-            sql: "INSERT OR REPLACE INTO file_index_snapshot_stamps (organisation, root_key, stamps) VALUES (?, ?, ?)",
-            arguments: [organisation, rootKey, Data(writer.bytes)])
+            sql: """
+                INSERT OR REPLACE INTO file_index_snapshot_stamps (organisation, root_key, stamps)
+                VALUES (?, ?, zeroblob(?))
+                """,
+            arguments: [organisation, rootKey, StampTable.SnapshotWriter.byteCount(entries: entries)])
+        let row = db.lastInsertedRowID
+        var blob: OpaquePointer?
+        guard
+            sqlite3_blob_open(db.sqliteConnection, "main", "file_index_snapshot_stamps", "stamps", row, 1, &blob)
+                == SQLITE_OK
+        else {
+            sqlite3_blob_close(blob)
+            return nil
+        }
+        let header = StampTable.SnapshotWriter.header(count: entries)
+        guard sqlite3_blob_write(blob, header, Int32(header.count), 0) == SQLITE_OK else {
+            sqlite3_blob_close(blob)
+            return nil
+        }
+        return blob
+    }
+
+    private static func delete(_ db: Database, organisation: Int, rootKey: String) throws {
+        for table in ["file_index_snapshots", "file_index_snapshot_stamps"] {
+            try db.execute(
+                sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?", arguments: [organisation, rootKey])
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OverblikModel
 
 /// The 128 bits behind a path key (``Pseudonymiser/pathKey(_:)`` is `p:` + their hex), as two integers:
 /// hashing and comparing it costs a fraction of the 34-character string, which matters when a rescan
@@ -54,7 +55,7 @@ public struct PathDigest: Hashable, Sendable {
         for word in [high, low] {
             for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
         }
-        return "p:" + hex(bytes)
+        return "p:" + lowercaseHex(bytes)
     }
 
     /// The value of each byte as a hex digit, 255 for a byte that is not one.

@@ -1,5 +1,6 @@
 public import Foundation
 import Crypto
+import OverblikModel
 
 /// Turns paths into keyed hashes so a store copied off the machine does not reveal file names.
 ///
@@ -7,13 +8,9 @@ import Crypto
 /// within one store — which is what incremental rescans need — and cannot be matched against a
 /// list of guessed paths without the store.
 public struct Pseudonymiser: @unchecked Sendable, Hashable {
-    // Unchecked: both stored properties are immutable value types (a key and a keyed hash state).
+    // Unchecked: both stored properties are immutable value types (a key and a keyed hash).
     let key: SymmetricKey
-    /// HMAC-SHA256 (RFC 2104) as its two hash states with the padded key already absorbed, copied per use:
-    /// Crypto's `HMAC` absorbs the outer key again in every `finalize()`, an extra compression and key copy
-    /// per path, and a rescan hashes every one of 100,000 paths. Tests check the result equals `HMAC`'s.
-    private let inner: SHA256
-    private let outer: SHA256
+    private let keyed: KeyedHash
 
     public init(keyHex: String) {
         var bytes: [UInt8] = []
@@ -24,20 +21,12 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
             index = next
         }
         self.key = SymmetricKey(data: bytes)
-        // A key longer than the block is hashed first (RFC 2104); ours are 32 bytes, but any hex is accepted.
-        var block = bytes.count > SHA256.blockByteCount ? Array(SHA256.hash(data: bytes)) : bytes
-        block += [UInt8](repeating: 0, count: SHA256.blockByteCount - block.count)
-        var inner = SHA256()
-        inner.update(data: block.map { $0 ^ 0x36 })
-        var outer = SHA256()
-        outer.update(data: block.map { $0 ^ 0x5C })
-        self.inner = inner
-        self.outer = outer
+        self.keyed = KeyedHash(key: bytes)
     }
 
     /// A new random 256-bit key as hex.
     public static func newKeyHex() -> String {
-        hex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+        lowercaseHex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     public static func == (lhs: Pseudonymiser, rhs: Pseudonymiser) -> Bool {
@@ -60,33 +49,24 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     }
 
     private func mac(_ text: String) -> String {
-        hex(authenticationCode(text).prefix(16))
+        lowercaseHex(authenticationCode(text).prefix(16))
     }
 
     /// HMAC-SHA256 of the text's UTF-8 bytes (all 32 bytes).
     func authenticationCode(_ text: String) -> SHA256Digest {
-        finish(prefixed(text))
+        keyed.authenticationCode(text)
     }
 
     /// The inner hash with `prefix` absorbed: a directory's path, hashed once for all of its files.
     func prefixed(_ prefix: String) -> SHA256 {
-        var innerHash = inner
-        var text = prefix
-        text.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        return innerHash
+        keyed.prefixed(prefix)
     }
 
     /// The path digest of `prefix` + `name` from the state ``prefixed(_:)`` returned for `prefix`.
     func pathDigest(prefixed state: SHA256, name: UnsafeBufferPointer<UInt8>) -> PathDigest {
         var innerHash = state
         innerHash.update(bufferPointer: UnsafeRawBufferPointer(name))
-        return finish(innerHash).withUnsafeBytes { PathDigest(macBytes: $0) }
-    }
-
-    private func finish(_ innerHash: SHA256) -> SHA256Digest {
-        var outerHash = outer
-        innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        return outerHash.finalize()
+        return keyed.finish(innerHash).withUnsafeBytes { PathDigest(macBytes: $0) }
     }
 
     /// The first folder below `root` on the way to `path` (`nil` for a file directly in the root or a
@@ -123,19 +103,6 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
             }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        return "sha256:" + hex(hasher.finalize())
+        return "sha256:" + lowercaseHex(hasher.finalize())
     }
-}
-
-private let hexDigits = Array("0123456789abcdef".utf8)
-
-/// Lowercase hex of bytes (hot: one call per scanned path, so no per-byte string formatting).
-func hex(_ bytes: some Sequence<UInt8>) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in bytes {
-        out.append(hexDigits[Int(byte >> 4)])
-        out.append(hexDigits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
 }

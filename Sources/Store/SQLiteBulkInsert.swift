@@ -16,8 +16,7 @@ func forEachRow(
         let code = sqlite3_step(sqlite)
         if code == SQLITE_DONE { return }
         guard code == SQLITE_ROW else {
-            throw StoreError.database(
-                operation: operation, reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            throw StoreError.database(operation: operation, failure: DatabaseFailure(connection: db, sql: sql))
         }
         guard let text = sqlite3_column_text(sqlite, 0) else { continue }
         try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0))), sqlite)

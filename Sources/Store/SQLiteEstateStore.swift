@@ -10,7 +10,6 @@ public final class SQLiteEstateStore: EstateStore {
     let queue: DatabaseQueue
     let location: String
     let pseudonymiser: Pseudonymiser
-    private let stageCounter = StageCounter()
 
     /// Opens (creating and migrating if needed) the store at `path`, or in memory when `path` is nil.
     public init(path: String?) throws {
@@ -27,10 +26,11 @@ public final class SQLiteEstateStore: EstateStore {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            // Staging tables live in the temp database; a roomy cache keeps a rescan's staging off the disk.
+            // Bounded page caches, so memory stays flat however many files a scan stages (a million files'
+            // stage and documents are on disk); temporary results spill to files, not memory.
             try db.execute(sql: "PRAGMA temp_store = FILE")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA temp.cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA temp.cache_size = -4096")
         }
         let location = path ?? ":memory:"
         let queue: DatabaseQueue
@@ -72,7 +72,7 @@ public final class SQLiteEstateStore: EstateStore {
 
     static func run<T>(_ operation: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as StoreError { throw error } catch {
-            throw StoreError.database(operation: operation, reason: "\(error)")
+            throw StoreError.database(operation: operation, failure: .from(error))
         }
     }
 
@@ -80,7 +80,7 @@ public final class SQLiteEstateStore: EstateStore {
         _ operation: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         do { return try await body() } catch let error as StoreError { throw error } catch {
-            throw StoreError.database(operation: operation, reason: "\(error)")
+            throw StoreError.database(operation: operation, failure: .from(error))
         }
     }
 
@@ -103,8 +103,12 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
-        let (table, basis) = try await Self.run("file index") {
-            try await queue.read { db -> (StampTable, FileIndex.Basis) in
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        let (stored, basis, abandoned) = try await Self.run("file index") {
+            try await queue.read { db -> (StampTable, FileIndex.Basis, [StampTable.Entry]) in
+                // A scan of this root killed before its finish left its stage: its files are known as staged.
+                let abandoned = try ScanProgress.abandonedStamps(
+                    db, organisation: organisation, rootKey: rootKey, me: me)
                 // The organisation's newest scan: the root's snapshot is current only when that scan wrote it
                 // (a scan of any other root may have reached the same files), and its id tells the finishing
                 // scan whether anyone changed the documents since.
@@ -114,7 +118,7 @@ public final class SQLiteEstateStore: EstateStore {
                     let table = try FileIndexSnapshot.read(
                         db, organisation: organisation, rootKey: rootKey, scan: lastScan)
                 {
-                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy))
+                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy), abandoned)
                 }
                 var entries: [StampTable.Entry] = []
                 var rows = legacy
@@ -134,9 +138,11 @@ public final class SQLiteEstateStore: EstateStore {
                     }
                 }
                 // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
-                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows))
+                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows), abandoned)
             }
         }
+        // The staged stamps win over the stored ones (the later of two entries for a digest).
+        let table = abandoned.isEmpty ? stored : StampTable(stored.entries + abandoned)
         return FileIndex(root: root, pseudonymiser: pseudonymiser, table: table, basis: basis)
     }
 
@@ -167,8 +173,7 @@ public final class SQLiteEstateStore: EstateStore {
     }
 
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
-        let number = await stageCounter.next()
-        let session = SQLiteScanSession(store: self, header: header, stage: "scan_stage_\(number)")
+        let session = SQLiteScanSession(store: self, header: header)
         try await session.create()
         return session
     }
@@ -176,19 +181,20 @@ public final class SQLiteEstateStore: EstateStore {
     public func scans(organisation: Int?) async throws -> [ScanSummary] {
         try await Self.run("list scans") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "WHERE organisation = \(organisation!)"
-                return try Row.fetchAll(db, sql: "SELECT * FROM scans \(filter) ORDER BY finished DESC, id DESC").map {
-                    row in
-                    let organisation: Int = row["organisation"]
-                    let root: String? = row["root"]
-                    return ScanSummary(
-                        id: row["id"], organisation: organisation == 0 ? nil : organisation,
-                        root: root ?? row["root_key"], started: Date(timeIntervalSince1970: row["started"]),
-                        finished: Date(timeIntervalSince1970: row["finished"]), toolVersion: row["tool_version"],
-                        catalog: CatalogStamp(version: row["catalog_version"], digest: row["catalog_digest"]),
-                        new: row["new_count"], changed: row["changed_count"], unchanged: row["unchanged_count"],
-                        deleted: row["deleted_count"])
-                }
+                let filter: SQL = organisation.map { "WHERE organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(literal: "SELECT * FROM scans \(filter) ORDER BY finished DESC, id DESC")
+                    .fetchAll(db).map {
+                        row in
+                        let organisation: Int = row["organisation"]
+                        let root: String? = row["root"]
+                        return ScanSummary(
+                            id: row["id"], organisation: organisation == 0 ? nil : organisation,
+                            root: root ?? row["root_key"], started: Date(timeIntervalSince1970: row["started"]),
+                            finished: Date(timeIntervalSince1970: row["finished"]), toolVersion: row["tool_version"],
+                            catalog: CatalogStamp(version: row["catalog_version"], digest: row["catalog_digest"]),
+                            new: row["new_count"], changed: row["changed_count"], unchanged: row["unchanged_count"],
+                            deleted: row["deleted_count"])
+                    }
             }
         }
     }
@@ -264,8 +270,9 @@ public final class SQLiteEstateStore: EstateStore {
     public func imports(organisation: Int?) async throws -> [ImportSummary] {
         try await Self.run("list imports") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "WHERE organisation = \(organisation!)"
-                return try Row.fetchAll(db, sql: "SELECT * FROM imports \(filter) ORDER BY finished DESC, id DESC")
+                let filter: SQL = organisation.map { "WHERE organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(literal: "SELECT * FROM imports \(filter) ORDER BY finished DESC, id DESC")
+                    .fetchAll(db)
                     .map(Self.importSummary(row:))
             }
         }
@@ -308,14 +315,13 @@ public final class SQLiteEstateStore: EstateStore {
     public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
         try await Self.run("list usage declarations") {
             try await queue.read { db in
-                let filter = organisation == nil ? "" : "AND organisation = \(organisation!)"
-                return try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM usage_declarations WHERE \(CurrentSoftware.currentUsage) \(filter)
+                let filter: SQL = organisation.map { "AND organisation = \($0)" } ?? ""
+                return try SQLRequest<Row>(
+                    literal: """
+                        SELECT * FROM usage_declarations WHERE \(sql: CurrentSoftware.currentUsage) \(filter)
                         ORDER BY organisation, product, date, relation, id
                         """
-                ).map { row in
+                ).fetchAll(db).map { row in
                     UsageDeclaration(
                         organisation: row["organisation"], product: row["product"],
                         relation: UsageRelation(rawValue: row["relation"]) ?? .uses, date: row["date"],
@@ -692,14 +698,5 @@ public final class SQLiteEstateStore: EstateStore {
 
     public func close() async throws {
         try queue.close()
-    }
-}
-
-/// Hands out unique names for staging tables within one process.
-actor StageCounter {
-    private var value = 0
-    func next() -> Int {
-        value += 1
-        return value
     }
 }

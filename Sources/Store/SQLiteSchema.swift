@@ -20,227 +20,302 @@ public enum StoreSchema {
 
     /// The migration steps for a dialect, oldest first. Never edit a released step: add a new one.
     public static func steps(dialect: Dialect) -> [Step] {
-        let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
-        let real = dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"
-        let bigint = dialect == .sqlite ? "INTEGER" : "BIGINT"
-        let boolean = dialect == .sqlite ? "INTEGER" : "BOOLEAN"
+        let types = ColumnTypes(dialect)
         return [
-            Step(
-                version: 1, name: "v1-estate",
-                statements: [
-                    "CREATE TABLE store_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+            v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
+            v5ResumableScans(types),
+        ]
+    }
+
+    /// Column types that differ between the dialects.
+    struct ColumnTypes {
+        let dialect: Dialect
+        let serial: String
+        let real: String
+        let bigint: String
+        let boolean: String
+
+        init(_ dialect: Dialect) {
+            self.dialect = dialect
+            serial = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+            real = dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"
+            bigint = dialect == .sqlite ? "INTEGER" : "BIGINT"
+            boolean = dialect == .sqlite ? "INTEGER" : "BOOLEAN"
+        }
+    }
+
+    /// Step 1: scans and their documents, imports and their software lines, usage declarations, submissions.
+    private static func v1Estate(_ types: ColumnTypes) -> Step {
+        Step(version: 1, name: "v1-estate", statements: v1Documents(types) + v1Software(types))
+    }
+
+    private static func v1Documents(_ types: ColumnTypes) -> [String] {
+        let serial = types.serial
+        let real = types.real
+        let bigint = types.bigint
+        let boolean = types.boolean
+        return [
+            "CREATE TABLE store_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+            """
+            CREATE TABLE scans (
+                id \(serial),
+                organisation INTEGER NOT NULL,
+                root_key TEXT NOT NULL,
+                root TEXT,
+                started \(real) NOT NULL,
+                finished \(real) NOT NULL,
+                tool_name TEXT NOT NULL,
+                tool_version TEXT NOT NULL,
+                catalog_version TEXT NOT NULL,
+                catalog_digest TEXT NOT NULL,
+                new_count INTEGER NOT NULL,
+                changed_count INTEGER NOT NULL,
+                unchanged_count INTEGER NOT NULL,
+                deleted_count INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX scans_organisation ON scans (organisation, finished)",
+            """
+            CREATE TABLE documents (
+                id \(serial),
+                organisation INTEGER NOT NULL,
+                root_key TEXT NOT NULL,
+                path_key TEXT NOT NULL,
+                path TEXT,
+                top_folder TEXT,
+                family TEXT NOT NULL,
+                container TEXT NOT NULL,
+                format TEXT NOT NULL,
+                mimetype TEXT,
+                odf_version TEXT,
+                generator TEXT,
+                suite TEXT,
+                suite_version TEXT,
+                suite_version_line TEXT,
+                encrypted \(boolean) NOT NULL,
+                year INTEGER,
+                error TEXT,
+                warnings INTEGER NOT NULL,
+                size \(bigint) NOT NULL,
+                modified \(real) NOT NULL,
+                first_scan \(bigint) NOT NULL,
+                -- the last scan that read the file (an unchanged file keeps its value)
+                last_scan \(bigint) NOT NULL,
+                UNIQUE (organisation, root_key, path_key)
+            )
+            """,
+        ]
+    }
+
+    private static func v1Software(_ types: ColumnTypes) -> [String] {
+        let serial = types.serial
+        let real = types.real
+        let bigint = types.bigint
+        let boolean = types.boolean
+        return [
+            """
+            CREATE TABLE imports (
+                id \(serial),
+                organisation INTEGER NOT NULL,
+                file_hash TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                format TEXT NOT NULL,
+                started \(real) NOT NULL,
+                finished \(real) NOT NULL,
+                tool_name TEXT NOT NULL,
+                tool_version TEXT NOT NULL,
+                catalog_version TEXT NOT NULL,
+                catalog_digest TEXT NOT NULL,
+                lines_read \(bigint) NOT NULL,
+                unreadable_lines \(bigint) NOT NULL,
+                software_records \(bigint) NOT NULL,
+                usage_declarations \(bigint) NOT NULL,
+                UNIQUE (organisation, file_hash)
+            )
+            """,
+            """
+            CREATE TABLE software (
+                id \(serial),
+                import_id \(bigint) NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+                organisation INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                line \(bigint) NOT NULL,
+                host TEXT,
+                title TEXT NOT NULL,
+                publisher TEXT,
+                version TEXT,
+                package TEXT,
+                platform TEXT,
+                install_count \(bigint) NOT NULL,
+                install_date \(real),
+                product TEXT NOT NULL,
+                product_version TEXT,
+                version_line TEXT,
+                component TEXT,
+                counts_as_installation \(boolean) NOT NULL,
+                rule TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX software_organisation_product ON software (organisation, product)",
+            "CREATE INDEX software_import ON software (import_id)",
+            """
+            CREATE TABLE usage_declarations (
+                id \(serial),
+                import_id \(bigint) REFERENCES imports (id) ON DELETE CASCADE,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                organisation INTEGER NOT NULL,
+                product TEXT NOT NULL,
+                relation TEXT NOT NULL,
+                date TEXT,
+                evidence TEXT,
+                evidence_kind TEXT NOT NULL,
+                source TEXT,
+                line \(bigint)
+            )
+            """,
+            "CREATE INDEX usage_declarations_organisation ON usage_declarations (organisation)",
+            """
+            CREATE TABLE submissions (
+                id \(serial),
+                organisation INTEGER NOT NULL,
+                period TEXT NOT NULL,
+                digest TEXT NOT NULL UNIQUE,
+                created \(real) NOT NULL,
+                loaded \(real) NOT NULL,
+                content TEXT NOT NULL,
+                superseded \(boolean) NOT NULL
+            )
+            """,
+            "CREATE INDEX submissions_organisation_period ON submissions (organisation, period)",
+        ]
+    }
+
+    /// A rescan reads every known file's key, size and time for its root: from this index alone,
+    /// without a table look-up per row (3.5x faster on 100,000 files).
+    private static func v2DocumentStamps(_ types: ColumnTypes) -> Step {
+        return Step(
+            version: 2, name: "v2-document-stamps",
+            statements: [
+                "CREATE INDEX documents_stamps ON documents (organisation, root_key, path_key, size, modified)"
+            ]
+        )
+    }
+
+    /// A rescan reads the root's stamps from one row that the last scan of the root wrote as it finished,
+    /// instead of one row per file (100,000 files: ~2 ms instead of ~30 ms). A cache of the documents rows,
+    /// used only while its scan is still the root's newest. SQLite only: the PostgreSQL store reads the
+    /// rows on the server, where one round trip per rescan is what counts, not the rows.
+    private static func v3FileIndexSnapshots(_ types: ColumnTypes) -> Step {
+        let dialect = types.dialect
+        return Step(
+            version: 3, name: "v3-file-index-snapshots",
+            statements: dialect == .postgres
+                ? []
+                : [
+                    // Which scan a root's snapshot is current for: a row of its own, so the rescan that
+                    // changed nothing re-tags it without writing the megabytes of stamps again.
                     """
-                    CREATE TABLE scans (
-                        id \(serial),
+                    CREATE TABLE file_index_snapshots (
                         organisation INTEGER NOT NULL,
                         root_key TEXT NOT NULL,
-                        root TEXT,
-                        started \(real) NOT NULL,
-                        finished \(real) NOT NULL,
-                        tool_name TEXT NOT NULL,
-                        tool_version TEXT NOT NULL,
-                        catalog_version TEXT NOT NULL,
-                        catalog_digest TEXT NOT NULL,
-                        new_count INTEGER NOT NULL,
-                        changed_count INTEGER NOT NULL,
-                        unchanged_count INTEGER NOT NULL,
-                        deleted_count INTEGER NOT NULL
+                        scan_id INTEGER NOT NULL,
+                        PRIMARY KEY (organisation, root_key)
                     )
                     """,
-                    "CREATE INDEX scans_organisation ON scans (organisation, finished)",
                     """
-                    CREATE TABLE documents (
-                        id \(serial),
+                    CREATE TABLE file_index_snapshot_stamps (
                         organisation INTEGER NOT NULL,
                         root_key TEXT NOT NULL,
-                        path_key TEXT NOT NULL,
-                        path TEXT,
-                        top_folder TEXT,
-                        family TEXT NOT NULL,
-                        container TEXT NOT NULL,
-                        format TEXT NOT NULL,
-                        mimetype TEXT,
-                        odf_version TEXT,
-                        generator TEXT,
-                        suite TEXT,
-                        suite_version TEXT,
-                        suite_version_line TEXT,
-                        encrypted \(boolean) NOT NULL,
-                        year INTEGER,
-                        error TEXT,
-                        warnings INTEGER NOT NULL,
-                        size \(bigint) NOT NULL,
-                        modified \(real) NOT NULL,
-                        first_scan \(bigint) NOT NULL,
-                        -- the last scan that read the file (an unchanged file keeps its value)
-                        last_scan \(bigint) NOT NULL,
-                        UNIQUE (organisation, root_key, path_key)
+                        stamps BLOB NOT NULL,
+                        PRIMARY KEY (organisation, root_key)
                     )
                     """,
-                    """
-                    CREATE TABLE imports (
-                        id \(serial),
-                        organisation INTEGER NOT NULL,
-                        file_hash TEXT NOT NULL,
-                        file_name TEXT NOT NULL,
-                        format TEXT NOT NULL,
-                        started \(real) NOT NULL,
-                        finished \(real) NOT NULL,
-                        tool_name TEXT NOT NULL,
-                        tool_version TEXT NOT NULL,
-                        catalog_version TEXT NOT NULL,
-                        catalog_digest TEXT NOT NULL,
-                        lines_read \(bigint) NOT NULL,
-                        unreadable_lines \(bigint) NOT NULL,
-                        software_records \(bigint) NOT NULL,
-                        usage_declarations \(bigint) NOT NULL,
-                        UNIQUE (organisation, file_hash)
-                    )
-                    """,
-                    """
-                    CREATE TABLE software (
-                        id \(serial),
-                        import_id \(bigint) NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
-                        organisation INTEGER NOT NULL,
-                        source TEXT NOT NULL,
-                        line \(bigint) NOT NULL,
-                        host TEXT,
-                        title TEXT NOT NULL,
-                        publisher TEXT,
-                        version TEXT,
-                        package TEXT,
-                        platform TEXT,
-                        install_count \(bigint) NOT NULL,
-                        install_date \(real),
-                        product TEXT NOT NULL,
-                        product_version TEXT,
-                        version_line TEXT,
-                        component TEXT,
-                        counts_as_installation \(boolean) NOT NULL,
-                        rule TEXT NOT NULL
-                    )
-                    """,
-                    "CREATE INDEX software_organisation_product ON software (organisation, product)",
-                    "CREATE INDEX software_import ON software (import_id)",
-                    """
-                    CREATE TABLE usage_declarations (
-                        id \(serial),
-                        import_id \(bigint) REFERENCES imports (id) ON DELETE CASCADE,
-                        dedupe_key TEXT NOT NULL UNIQUE,
-                        organisation INTEGER NOT NULL,
-                        product TEXT NOT NULL,
-                        relation TEXT NOT NULL,
-                        date TEXT,
-                        evidence TEXT,
-                        evidence_kind TEXT NOT NULL,
-                        source TEXT,
-                        line \(bigint)
-                    )
-                    """,
-                    "CREATE INDEX usage_declarations_organisation ON usage_declarations (organisation)",
-                    """
-                    CREATE TABLE submissions (
-                        id \(serial),
-                        organisation INTEGER NOT NULL,
-                        period TEXT NOT NULL,
-                        digest TEXT NOT NULL UNIQUE,
-                        created \(real) NOT NULL,
-                        loaded \(real) NOT NULL,
-                        content TEXT NOT NULL,
-                        superseded \(boolean) NOT NULL
-                    )
-                    """,
-                    "CREATE INDEX submissions_organisation_period ON submissions (organisation, period)",
                 ]
-            ),
-            // A rescan reads every known file's key, size and time for its root: from this index alone,
-            // without a table look-up per row (3.5x faster on 100,000 files).
-            Step(
-                version: 2, name: "v2-document-stamps",
-                statements: [
-                    "CREATE INDEX documents_stamps ON documents (organisation, root_key, path_key, size, modified)"
+        )
+    }
+
+    /// The store holds the estate as it is now (docs/usage/lifecycle.md):
+    /// - one document is one file, whichever root reached it: unique by (organisation, path key), with the
+    ///   keyed hash of its folder and a `folders` tree of keyed hashes, so a scan of a folder can find every
+    ///   stored document below it (deletions inside a subfolder, nested and overlapping roots);
+    /// - the raw inputs of a document's classification (OOXML `Application`/`AppVersion`) are kept, so a
+    ///   changed catalog reclassifies stored rows instead of leaving them as the old catalog said;
+    /// - a host's software is the list from its newest inventory (`host_inventories`), and host-less
+    ///   exports (aggregates) count from the newest import of the same kind (`aggregate_inventories`):
+    ///   older rows stay, but no figure counts them.
+    /// Documents stored twice under nested roots are merged (the row read last wins); rows stored before
+    /// this step have no folder and are read again by the next scan of their root.
+    private static func v4EstateAsNow(_ types: ColumnTypes) -> Step {
+        let dialect = types.dialect
+        let serial = types.serial
+        let real = types.real
+        let bigint = types.bigint
+        let boolean = types.boolean
+        return Step(
+            version: 4, name: "v4-estate-as-now",
+            statements: documentsV4(dialect: dialect, serial: serial, real: real, bigint: bigint, boolean: boolean)
+                + [
+                    """
+                    CREATE TABLE folders (
+                        organisation INTEGER NOT NULL,
+                        folder_key TEXT NOT NULL,
+                        parent_key TEXT,
+                        PRIMARY KEY (organisation, folder_key)
+                    )
+                    """,
+                    "CREATE INDEX folders_parent ON folders (organisation, parent_key)",
+                    // What the catalog was asked about a line when it is not its title (Defender's name and
+                    // vendor joined), so reclassification asks the same.
+                    "ALTER TABLE software ADD COLUMN classified_title TEXT",
+                    "ALTER TABLE imports ADD COLUMN observed \(real)",
+                    "UPDATE imports SET observed = finished",
                 ]
-            ),
-            // A rescan reads the root's stamps from one row that the last scan of the root wrote as it finished,
-            // instead of one row per file (100,000 files: ~2 ms instead of ~30 ms). A cache of the documents rows,
-            // used only while its scan is still the root's newest. SQLite only: the PostgreSQL store reads the
-            // rows on the server, where one round trip per rescan is what counts, not the rows.
-            Step(
-                version: 3, name: "v3-file-index-snapshots",
-                statements: dialect == .postgres
+                + CurrentList.allCases.flatMap { $0.creation(real: real, bigint: bigint) }
+                + (dialect == .postgres
                     ? []
                     : [
-                        // Which scan a root's snapshot is current for: a row of its own, so the rescan that
-                        // changed nothing re-tags it without writing the megabytes of stamps again.
+                        // Snapshots were per root; rows now belong to folders, so every root reads its rows once.
+                        "DELETE FROM file_index_snapshots",
+                        "DELETE FROM file_index_snapshot_stamps",
+                        // The grouped documents below a root (a summary of the stored estate), kept like the
+                        // file index snapshot: valid while its scan is the organisation's newest.
                         """
-                        CREATE TABLE file_index_snapshots (
+                        CREATE TABLE document_tally_snapshots (
                             organisation INTEGER NOT NULL,
                             root_key TEXT NOT NULL,
                             scan_id INTEGER NOT NULL,
+                            tallies TEXT NOT NULL,
                             PRIMARY KEY (organisation, root_key)
                         )
                         """,
-                        """
-                        CREATE TABLE file_index_snapshot_stamps (
-                            organisation INTEGER NOT NULL,
-                            root_key TEXT NOT NULL,
-                            stamps BLOB NOT NULL,
-                            PRIMARY KEY (organisation, root_key)
-                        )
-                        """,
-                    ]
-            ),
-            // The store holds the estate as it is now (docs/usage/lifecycle.md):
-            // - one document is one file, whichever root reached it: unique by (organisation, path key), with the
-            //   keyed hash of its folder and a `folders` tree of keyed hashes, so a scan of a folder can find every
-            //   stored document below it (deletions inside a subfolder, nested and overlapping roots);
-            // - the raw inputs of a document's classification (OOXML `Application`/`AppVersion`) are kept, so a
-            //   changed catalog reclassifies stored rows instead of leaving them as the old catalog said;
-            // - a host's software is the list from its newest inventory (`host_inventories`), and host-less
-            //   exports (aggregates) count from the newest import of the same kind (`aggregate_inventories`):
-            //   older rows stay, but no figure counts them.
-            // Documents stored twice under nested roots are merged (the row read last wins); rows stored before
-            // this step have no folder and are read again by the next scan of their root.
-            Step(
-                version: 4, name: "v4-estate-as-now",
-                statements: documentsV4(dialect: dialect, serial: serial, real: real, bigint: bigint, boolean: boolean)
-                    + [
-                        """
-                        CREATE TABLE folders (
-                            organisation INTEGER NOT NULL,
-                            folder_key TEXT NOT NULL,
-                            parent_key TEXT,
-                            PRIMARY KEY (organisation, folder_key)
-                        )
-                        """,
-                        "CREATE INDEX folders_parent ON folders (organisation, parent_key)",
-                        // What the catalog was asked about a line when it is not its title (Defender's name and
-                        // vendor joined), so reclassification asks the same.
-                        "ALTER TABLE software ADD COLUMN classified_title TEXT",
-                        "ALTER TABLE imports ADD COLUMN observed \(real)",
-                        "UPDATE imports SET observed = finished",
-                    ]
-                    + CurrentList.allCases.flatMap { $0.creation(real: real, bigint: bigint) }
-                    + (dialect == .postgres
-                        ? []
-                        : [
-                            // Snapshots were per root; rows now belong to folders, so every root reads its rows once.
-                            "DELETE FROM file_index_snapshots",
-                            "DELETE FROM file_index_snapshot_stamps",
-                            // The grouped documents below a root (a summary of the stored estate), kept like the
-                            // file index snapshot: valid while its scan is the organisation's newest.
-                            """
-                            CREATE TABLE document_tally_snapshots (
-                                organisation INTEGER NOT NULL,
-                                root_key TEXT NOT NULL,
-                                scan_id INTEGER NOT NULL,
-                                tallies TEXT NOT NULL,
-                                PRIMARY KEY (organisation, root_key)
-                            )
-                            """,
-                        ])
-            ),
-        ]
+                    ])
+        )
+    }
+
+    /// A scan's documents are staged in a table of the store, committed batch by batch, instead of in the
+    /// connection's temporary tables: a scan killed near the end (SIGKILL, reboot) leaves its stage behind, and
+    /// the next scan of the same root takes it over and reads only what the stage does not hold yet. Figures never
+    /// see a stage; only the finishing transaction moves it into `documents`. SQLite only: the PostgreSQL store
+    /// stages on the server in the session's temporary tables.
+    private static func v5ResumableScans(_ types: ColumnTypes) -> Step {
+        Step(
+            version: 5, name: "v5-resumable-scans",
+            statements: types.dialect == .postgres
+                ? []
+                : [
+                    // One row per unfinished scan; its stage is the table `scan_stage_<id>`; `owner` is the
+                    // process holding it (ScanOwner).
+                    """
+                    CREATE TABLE scan_progress (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        organisation INTEGER NOT NULL,
+                        root_key TEXT NOT NULL,
+                        started REAL NOT NULL,
+                        owner TEXT NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX scan_progress_roots ON scan_progress (organisation, root_key)",
+                ])
     }
 
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.

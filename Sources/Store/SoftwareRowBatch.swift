@@ -123,8 +123,7 @@ struct SoftwareRowBatch: Sendable {
                 guard code == SQLITE_DONE else {
                     sqlite3_clear_bindings(grouped)
                     sqlite3_clear_bindings(single)
-                    throw StoreError.database(
-                        operation: "bulk insert", reason: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    throw StoreError.database(operation: "bulk insert", failure: DatabaseFailure(connection: db))
                 }
                 row += rows
             }

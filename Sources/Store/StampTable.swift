@@ -163,13 +163,22 @@ struct StampTable: Sendable {
     /// them), 32 bytes each as they come: no table, no sorted copies. ``append(_:)`` refuses an entry that
     /// breaks the order or has a negative size; the caller then keeps no snapshot.
     struct SnapshotWriter {
-        private var buffer: [UInt8]
+        private var pending: [UInt8] = []
         private var previous: PathDigest?
         private(set) var count = 0
+        /// Entry bytes already handed out by ``flush(atLeast:to:)``.
+        private var flushed = 0
 
-        init(expectedCount: Int = 0) {
-            buffer = StampTable.magic + [UInt8](repeating: 0, count: StampTable.headerBytes - StampTable.magic.count)
-            buffer.reserveCapacity(StampTable.headerBytes + expectedCount * StampTable.entryBytes)
+        init() {}
+
+        /// A snapshot's size for `count` entries.
+        static func byteCount(entries count: Int) -> Int { StampTable.headerBytes + count * StampTable.entryBytes }
+
+        /// The header of a snapshot of `count` entries.
+        static func header(count: Int) -> [UInt8] {
+            var header = StampTable.magic
+            withUnsafeBytes(of: UInt64(count).littleEndian) { header.append(contentsOf: $0) }
+            return header
         }
 
         mutating func append(_ entry: Entry) -> Bool {
@@ -180,18 +189,26 @@ struct StampTable: Sendable {
                 entry.digest.high, entry.digest.low, UInt64(bitPattern: entry.stamp.size),
                 entry.stamp.modified.bitPattern,
             ] {
-                withUnsafeBytes(of: word.littleEndian) { buffer.append(contentsOf: $0) }
+                withUnsafeBytes(of: word.littleEndian) { pending.append(contentsOf: $0) }
             }
             return true
         }
 
-        /// The snapshot: the header with the entry count, then the entries.
+        /// Hands the entry bytes gathered since the last call to `sink`, with their offset in the snapshot, once
+        /// there are at least `minimum` of them: a million files' snapshot is written in pieces, never held.
+        mutating func flush(
+            atLeast minimum: Int, to sink: (UnsafeRawBufferPointer, Int) throws -> Void
+        ) rethrows {
+            guard !pending.isEmpty, pending.count >= minimum else { return }
+            try pending.withUnsafeBytes { try sink($0, StampTable.headerBytes + flushed) }
+            flushed += pending.count
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        /// The whole snapshot, when nothing was flushed (small tables, tests).
         var bytes: [UInt8] {
-            var bytes = buffer
-            withUnsafeBytes(of: UInt64(count).littleEndian) { count in
-                bytes.replaceSubrange(StampTable.magic.count..<StampTable.headerBytes, with: count)
-            }
-            return bytes
+            precondition(flushed == 0, "the snapshot was written in pieces")
+            return Self.header(count: count) + pending
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OverblikModel
 import Crypto
 
@@ -67,7 +67,7 @@ extension UsageDeclaration {
             evidenceKind.rawValue,
         ]
         let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8))
-        return hex(digest)
+        return lowercaseHex(digest)
     }
 }
 

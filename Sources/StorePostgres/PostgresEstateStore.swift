@@ -109,7 +109,7 @@ public final class PostgresEstateStore: EstateStore {
         _ operation: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         do { return try await body() } catch let error as StoreError { throw error } catch {
-            throw StoreError.database(operation: operation, reason: String(reflecting: error))
+            throw StoreError.database(operation: operation, failure: .from(error))
         }
     }
 
@@ -230,14 +230,17 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func scans(organisation: Int?) async throws -> [ScanSummary] {
-        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        var filter = BoundConditions()
+        if let organisation { filter.add("organisation", equals: organisation) }
         return try await rows(
             "list scans",
-            """
-            SELECT id, organisation, COALESCE(root, root_key), started, finished, tool_version, catalog_version,
-                catalog_digest, new_count, changed_count, unchanged_count, deleted_count
-            FROM scans \(unescaped: filter) ORDER BY finished DESC, id DESC
-            """
+            filter.query {
+                """
+                SELECT id, organisation, COALESCE(root, root_key), started, finished, tool_version, catalog_version,
+                    catalog_digest, new_count, changed_count, unchanged_count, deleted_count
+                FROM scans \($0) ORDER BY finished DESC, id DESC
+                """
+            }
         ).map { row in
             let v = try row.decode(
                 (Int64, Int, String, Double, Double, String, String, String, Int, Int, Int, Int).self)
@@ -312,12 +315,11 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func imports(organisation: Int?) async throws -> [ImportSummary] {
-        let filter = organisation.map { "WHERE organisation = \($0)" } ?? ""
+        var filter = BoundConditions()
+        if let organisation { filter.add("organisation", equals: organisation) }
         return try await rows(
             "list imports",
-            """
-            SELECT \(unescaped: Self.importColumns) FROM imports \(unescaped: filter) ORDER BY finished DESC, id DESC
-            """
+            filter.query { "SELECT \(Self.importColumns) FROM imports \($0) ORDER BY finished DESC, id DESC" }
         ).map(Self.importSummary)
     }
 
@@ -354,14 +356,17 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func usageDeclarations(organisation: Int?) async throws -> [UsageDeclaration] {
-        let filter = organisation.map { "AND organisation = \($0)" } ?? ""
+        var filter = BoundConditions()
+        if let organisation { filter.add("organisation", equals: organisation) }
         return try await rows(
             "list usage declarations",
-            """
-            SELECT organisation, product, relation, date, evidence, evidence_kind, source, line
-            FROM usage_declarations WHERE \(unescaped: CurrentSoftware.currentUsage) \(unescaped: filter)
-            ORDER BY organisation, product, date COLLATE "C" NULLS FIRST, relation, id
-            """
+            filter.query(keyword: "AND") {
+                """
+                SELECT organisation, product, relation, date, evidence, evidence_kind, source, line
+                FROM usage_declarations WHERE \(CurrentSoftware.currentUsage) \($0)
+                ORDER BY organisation, product, date COLLATE "C" NULLS FIRST, relation, id
+                """
+            }
         ).map { row in
             let v = try row.decode((Int, String, String, String?, String?, String, String?, Int?).self)
             return UsageDeclaration(
@@ -567,20 +572,25 @@ public final class PostgresEstateStore: EstateStore {
         )
     }
 
-    /// ``CurrentSoftware``'s condition on `software s`.
-    private func currentSoftware(_ organisation: Int, _ observedSince: Date?) -> String {
-        let cutoff = CurrentSoftware.cutoff(observedSince)
-        return """
-            s.organisation = \(organisation) AND CASE WHEN s.host IS NULL
-                THEN EXISTS (
-                    SELECT 1 FROM aggregate_inventories a
-                    WHERE a.organisation = s.organisation AND a.import_id = s.import_id AND a.observed >= \(cutoff))
-                ELSE EXISTS (
-                    SELECT 1 FROM host_inventories h
-                    WHERE h.organisation = s.organisation AND h.host = s.host AND h.import_id = s.import_id
-                        AND h.observed >= \(cutoff))
-                END
-            """
+    /// ``CurrentSoftware``'s condition on `software s`, for the organisation bound as `$1` and the cut-off as `$2`
+    /// (``currentSoftwareBinds(_:_:)``).
+    private static let currentSoftware = """
+        s.organisation = $1 AND CASE WHEN s.host IS NULL
+            THEN EXISTS (
+                SELECT 1 FROM aggregate_inventories a
+                WHERE a.organisation = s.organisation AND a.import_id = s.import_id AND a.observed >= $2)
+            ELSE EXISTS (
+                SELECT 1 FROM host_inventories h
+                WHERE h.organisation = s.organisation AND h.host = s.host AND h.import_id = s.import_id
+                    AND h.observed >= $2)
+            END
+        """
+
+    private static func currentSoftwareBinds(_ organisation: Int, _ observedSince: Date?) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(organisation)
+        binds.append(CurrentSoftware.cutoff(observedSince))
+        return binds
     }
 
     public func installationCounts(
@@ -588,12 +598,13 @@ public final class PostgresEstateStore: EstateStore {
     ) async throws -> [Submission.InstallationCount] {
         try await rows(
             "count installations",
-            """
-            SELECT product, version_line,
-                (COUNT(DISTINCT host) + COALESCE(SUM(CASE WHEN host IS NULL THEN install_count END), 0))::bigint
-            FROM software s WHERE \(unescaped: currentSoftware(organisation, observedSince)) AND counts_as_installation
-            GROUP BY product, version_line
-            """
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT product, version_line,
+                        (COUNT(DISTINCT host) + COALESCE(SUM(CASE WHEN host IS NULL THEN install_count END), 0))::bigint
+                    FROM software s WHERE \(Self.currentSoftware) AND counts_as_installation
+                    GROUP BY product, version_line
+                    """, binds: Self.currentSoftwareBinds(organisation, observedSince))
         ).map { row in
             let v = try row.decode((String, String?, Int).self)
             return Submission.InstallationCount(product: v.0, versionLine: v.1, hosts: v.2)
@@ -637,13 +648,16 @@ public final class PostgresEstateStore: EstateStore {
     public func unknownTitles(
         organisation: Int, limit: Int, observedSince: Date?
     ) async throws -> [Submission.UnknownTitle] {
-        try await rows(
+        var binds = Self.currentSoftwareBinds(organisation, observedSince)
+        binds.append(limit)
+        return try await rows(
             "unknown titles",
-            """
-            SELECT title, publisher, COUNT(*)::bigint AS n FROM software s
-            WHERE \(unescaped: currentSoftware(organisation, observedSince)) AND product = 'unknown'
-            GROUP BY title, publisher ORDER BY n DESC, title COLLATE "C", publisher COLLATE "C" LIMIT \(limit)
-            """
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT title, publisher, COUNT(*)::bigint AS n FROM software s
+                    WHERE \(Self.currentSoftware) AND product = 'unknown'
+                    GROUP BY title, publisher ORDER BY n DESC, title COLLATE "C", publisher COLLATE "C" LIMIT $3
+                    """, binds: binds)
         ).map { row in
             let v = try row.decode((String, String?, Int).self)
             return Submission.UnknownTitle(title: v.0, publisher: v.1, count: v.2)
@@ -712,19 +726,15 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func submissionHistory(organisation: Int?, period: String?) async throws -> [StoredSubmission] {
-        var conditions: [String] = []
-        if let organisation { conditions.append("organisation = \(organisation)") }
-        var binds = PostgresBindings()
-        if let period {
-            binds.append(period)
-            conditions.append("period = $1")
+        var filter = BoundConditions()
+        if let organisation { filter.add("organisation", equals: organisation) }
+        if let period { filter.add("period", equals: period) }
+        let query = filter.query {
+            """
+            SELECT content, loaded, superseded FROM submissions \($0)
+            ORDER BY organisation, period COLLATE "C", created, digest COLLATE "C"
+            """
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let query = PostgresQuery(
-            unsafeSQL: """
-                SELECT content, loaded, superseded FROM submissions \(filter)
-                ORDER BY organisation, period COLLATE "C", created, digest COLLATE "C"
-                """, binds: binds)
         return try await rows("submission history", query).map { row in
             let (content, loaded, superseded) = try row.decode((String, Double, Bool).self)
             return StoredSubmission(

@@ -208,27 +208,15 @@ actor PostgresScanSession: ScanSession {
                     SELECT DISTINCT \(organisation), folder_key, parent_key FROM scan_folders
                     ON CONFLICT (organisation, folder_key) DO NOTHING
                     """, logger: Self.logger)
+                var upsertBinds = PostgresBindings()
+                upsertBinds.append(organisation)
+                upsertBinds.append(rootKey)
+                upsertBinds.append(scanID)
                 try await connection.query(
-                    """
-                    INSERT INTO documents (organisation, root_key, path_key, folder_key, path, top_folder, family,
-                        container, format, mimetype, odf_version, generator, application, app_version, suite,
-                        suite_version, suite_version_line, encrypted, year, error, warnings, size, modified,
-                        first_scan, last_scan)
-                    SELECT \(organisation), \(rootKey), path_key, folder_key, path, top_folder, family, container,
-                        format, mimetype, odf_version, generator, application, app_version, suite, suite_version,
-                        suite_version_line, encrypted, year, error, warnings, size, modified, \(scanID), \(scanID)
-                    FROM scan_final
-                    ON CONFLICT (organisation, path_key) DO UPDATE SET
-                        root_key = EXCLUDED.root_key, folder_key = EXCLUDED.folder_key, path = EXCLUDED.path,
-                        top_folder = EXCLUDED.top_folder, family = EXCLUDED.family, container = EXCLUDED.container,
-                        format = EXCLUDED.format, mimetype = EXCLUDED.mimetype, odf_version = EXCLUDED.odf_version,
-                        generator = EXCLUDED.generator, application = EXCLUDED.application,
-                        app_version = EXCLUDED.app_version, suite = EXCLUDED.suite,
-                        suite_version = EXCLUDED.suite_version, suite_version_line = EXCLUDED.suite_version_line,
-                        encrypted = EXCLUDED.encrypted, year = EXCLUDED.year, error = EXCLUDED.error,
-                        warnings = EXCLUDED.warnings, size = EXCLUDED.size, modified = EXCLUDED.modified,
-                        last_scan = EXCLUDED.last_scan
-                    """, logger: Self.logger)
+                    PostgresQuery(
+                        unsafeSQL: DocumentUpsert.sql(
+                            from: "scan_final", organisation: "$1", rootKey: "$2", scan: "$3"),
+                        binds: upsertBinds), logger: Self.logger)
                 let changed = staged - new - sameRead
                 let unchanged = sameRead + skipped
                 try await connection.query(
@@ -399,7 +387,12 @@ actor PostgresImportSession: ImportSession {
                 }
                 try await adopt()
                 try await connection.query("COMMIT", logger: Self.logger)
-                guard let summary else { throw StoreError.database(operation: "finish import", reason: "row vanished") }
+                guard let summary else {
+                    throw StoreError.database(
+                        operation: "finish import",
+                        failure: DatabaseFailure(
+                            code: nil, message: "the import's row vanished before it was read back"))
+                }
                 return .imported(summary)
             }
         } catch {
@@ -443,8 +436,16 @@ actor PostgresImportSession: ImportSession {
         // Declarations are few: found in the table.
         try await connection.query(
             PostgresQuery(
-                unsafeSQL: CurrentList.usageAdoption(
-                    importID: "\(importID)::bigint", observed: "\(observed)::double precision")), logger: Self.logger)
+                unsafeSQL: CurrentList.usageAdoption(importID: "$1::bigint", observed: "$2::double precision"),
+                binds: adoptionBinds(observed: observed)), logger: Self.logger)
+    }
+
+    /// `$1` the import's id, `$2` its observation time (``CurrentList/usageAdoption(importID:observed:)``).
+    private func adoptionBinds(observed: Double) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(importID)
+        binds.append(observed)
+        return binds
     }
 
     func cancel() async {

@@ -9,7 +9,7 @@ import Testing
 /// Our ODT and ODS: valid against the ODF 1.3 RELAX NG schema (Jing), packaged as ODF requires (checked with
 /// Python's zipfile, an independent reader), and opened by LibreOffice headless with the numbers read back.
 /// Jing and LibreOffice are required: when missing, these tests fail (CI installs them).
-@Suite struct ODFOutputTests {
+@Suite(.tags(.odf)) struct ODFOutputTests {
     static let schemas = Fixtures.url("schemas/odf-1.3")
 
     func writeReports(_ report: Report, language: ReportLanguage = .danish) throws -> (ods: URL, odt: URL) {

@@ -7,7 +7,7 @@ import Submissions
 
 /// `compile` gives every file the same outcome, and the store the same current submissions, whatever the
 /// order the files are given in (issue 12): every file is verified first, then loaded newest first.
-@Suite struct CompileOrderTests {
+@Suite(.tags(.store, .postgres, .slow)) struct CompileOrderTests {
     static func submission(_ code: Int, _ name: String, created: String, hosts: Int) throws -> Submission {
         let date = ISO8601DateFormatter().date(from: created)!
         return try Submission(
@@ -30,7 +30,7 @@ import Submissions
         }
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func everyOrderOfTheFilesGivesTheSameOutcomes(_ backend: Backend) async throws {
         let directory = try Fixtures.temporaryDirectory("compile-order")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -8,7 +8,7 @@ import Testing
 /// Software records reach SQLite through `ImportRecorder`, which flattens them into column bytes on the
 /// importer's thread and binds those bytes in place on the store's thread. The rows must be exactly the
 /// records' values, across batch boundaries, and a cancelled import must leave nothing.
-@Suite struct ImportRowTests {
+@Suite(.tags(.store)) struct ImportRowTests {
     static let organisation = 751
 
     /// Records that exercise every column kind: NULLs, empty texts, non-ASCII, an embedded NUL, dates.

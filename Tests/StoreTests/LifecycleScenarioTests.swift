@@ -12,11 +12,11 @@ import TestSupport
 /// sequence, the export of the store built step by step must equal the export of a fresh store loaded once
 /// with the final state, which a plain model of the semantics computes. A failing sequence is shrunk to a
 /// minimal one and printed.
-@Suite struct LifecycleScenarioTests {
+@Suite(.tags(.store, .postgres, .slow)) struct LifecycleScenarioTests {
     static let sequences = 40
     static let steps = 14
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func exportEqualsAFreshStoreLoadedWithTheFinalState(backend: Backend) async throws {
         // Fewer sequences on PostgreSQL: each store there is a schema of its own on a real server.
         let count = backend == .postgres ? Self.sequences / 2 : Self.sequences
@@ -39,8 +39,8 @@ import TestSupport
 
 /// Hosts no newer export lists keep their last list until it is older than the maximum age; the export says
 /// how old its oldest data are.
-@Suite struct StaleInventoryTests {
-    @Test(arguments: Backend.enabled)
+@Suite(.tags(.store, .postgres)) struct StaleInventoryTests {
+    @Test(arguments: Backend.allCases)
     func hostsOlderThanTheMaximumAgeAreLeftOutAndTheDataDatesSaySo(backend: Backend) async throws {
         let store = try await backend.open()
         let now = Date()

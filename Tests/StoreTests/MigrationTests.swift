@@ -6,7 +6,7 @@ import StorePostgres
 import Testing
 import TestSupport
 
-@Suite struct MigrationTests {
+@Suite(.tags(.store, .postgres)) struct MigrationTests {
     @Test func emptyFileGetsEveryStepInOrderAndTheSchemaHasItsTables() async throws {
         let path = try Fixtures.temporaryDirectory("migrate").appendingPathComponent("store.sqlite").path
         let store = try SQLiteEstateStore(path: path)
@@ -132,7 +132,6 @@ import TestSupport
     /// The same upgrade on PostgreSQL: a schema left by release 0.3 (steps 1-3, written with psql), with the
     /// file stored under two roots and the host imported twice, opened by this build.
     @Test func aVersion3PostgresSchemaIsUpgradedInPlace() async throws {
-        guard Backend.enabled.contains(.postgres) else { return }
         let location = try Backend.postgres.freshLocation()
         guard case .postgres(let url) = location, let schema = url.components(separatedBy: "schema=").last,
             let base = Backend.postgresURL
@@ -184,7 +183,6 @@ import TestSupport
     }
 
     @Test func aPostgresSchemaFromANewerOverblikIsRefusedNotDamaged() async throws {
-        guard Backend.enabled.contains(.postgres) else { return }
         let location = try Backend.postgres.freshLocation()
         guard case .postgres(let url) = location, let schema = url.components(separatedBy: "schema=").last,
             let base = Backend.postgresURL

@@ -62,7 +62,7 @@ func locationArgument(_ location: StoreLocation) -> String {
     }
 }
 
-@Suite(.serialized) struct ProcessTests {
+@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ProcessTests {
     static let documents = 12_000
 
     @Test(arguments: Backend.persistent)

@@ -7,8 +7,8 @@ import Testing
 import TestSupport
 
 /// The store contract: the same tests on SQLite (memory and file) and PostgreSQL.
-@Suite struct StoreContractTests {
-    @Test(arguments: Backend.enabled)
+@Suite(.tags(.store, .postgres)) struct StoreContractTests {
+    @Test(arguments: Backend.allCases)
     func migratesAnEmptyStoreToTheCurrentSchema(backend: Backend) async throws {
         let location = try backend.freshLocation()
         let store = try await EstateStoreFactory.open(location)
@@ -34,7 +34,7 @@ import TestSupport
         return bytes.withUnsafeMutableBufferPointer { check.isUnchanged(name: UnsafeBufferPointer($0), stamp: stamp) }
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func incrementalRescanCountsNewChangedUnchangedAndDeleted(backend: Backend) async throws {
         let store = try await backend.open()
         let root = "/srv/share/"
@@ -124,7 +124,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func recorderRescanSkipsUnchangedFilesAndFindsTheDeletedOnes(backend: Backend) async throws {
         let store = try await backend.open()
         let root = "/srv/rescan"
@@ -162,7 +162,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func cancelledScanLeavesNothing(backend: Backend) async throws {
         let store = try await backend.open()
         let session = try await store.beginScan(ScanHeader(organisation: 751, root: "/r", catalog: testCatalog))
@@ -174,7 +174,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func errorsAreCountedByKindAndYearsKept(backend: Backend) async throws {
         let store = try await backend.open()
         var old = document("/r/a/old.sxw", family: .starOfficeXML, format: "sxw", suite: "openoffice.org", line: "2.4")
@@ -193,7 +193,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func importCountsDistinctHostsAndNeverDoubleCounts(backend: Backend) async throws {
         let store = try await backend.open()
         let records = [
@@ -245,7 +245,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func cancelledImportLeavesNothingAndCanBeRedone(backend: Backend) async throws {
         let store = try await backend.open()
         let session = try await store.beginImport(
@@ -260,7 +260,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func usageDeclarationsAreDeduplicatedAcrossSources(backend: Backend) async throws {
         let store = try await backend.open()
         let declarations = [
@@ -298,7 +298,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func pathsArePseudonymisedUnlessAsked(backend: Backend) async throws {
         let store = try await backend.open()
         let summary = try await scan(
@@ -311,7 +311,7 @@ import TestSupport
         try await store.close()
     }
 
-    @Test(arguments: Backend.enabled)
+    @Test(arguments: Backend.allCases)
     func newestSubmissionPerOrganisationAndPeriodWins(backend: Backend) async throws {
         let store = try await backend.open()
         let older = try syntheticSubmission(code: 751, period: "2025", created: 1_700_000_000, documents: 10)

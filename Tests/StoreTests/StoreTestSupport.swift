@@ -5,8 +5,9 @@ import StorePostgres
 import Testing
 import TestSupport
 
-/// The backends every contract test runs on. PostgreSQL needs `OVERBLIK_TEST_POSTGRES_URL`
-/// (`scripts/with-postgres.sh` sets it); in CI its absence is a failure, not a skip.
+/// The backends every contract test runs on, always all three: a test that runs on PostgreSQL carries the
+/// `.postgres` tag, and without `OVERBLIK_TEST_POSTGRES_URL` (`scripts/with-postgres.sh` sets it) it fails
+/// rather than passing on SQLite alone.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteMemory = "sqlite-memory"
     case sqliteFile = "sqlite-file"
@@ -14,23 +15,12 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
-
     static var postgresURL: String? {
-        environment["OVERBLIK_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    static var postgresRequired: Bool {
-        environment["CI"] == "true" || environment["OVERBLIK_CORPUS_REQUIRED"] == "1"
-    }
-
-    /// Backends to run: PostgreSQL whenever a server is given or required (then missing = failing test).
-    static var enabled: [Backend] {
-        postgresURL != nil || postgresRequired ? allCases : [.sqliteMemory, .sqliteFile]
+        ProcessInfo.processInfo.environment["OVERBLIK_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Backends that persist across connections (for multi-process tests).
-    static var persistent: [Backend] { enabled.filter { $0 != .sqliteMemory } }
+    static var persistent: [Backend] { allCases.filter { $0 != .sqliteMemory } }
 
     /// A fresh, empty store location of this kind: its own temp file or its own PostgreSQL schema.
     func freshLocation() throws -> StoreLocation {
@@ -41,7 +31,9 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return .sqlite(path: try Fixtures.temporaryDirectory("store").appendingPathComponent("store.sqlite").path)
         case .postgres:
             guard let url = Self.postgresURL else {
-                Issue.record("OVERBLIK_TEST_POSTGRES_URL is not set; run the tests through scripts/with-postgres.sh")
+                Issue.record(
+                    "OVERBLIK_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres.sh (make test does)"
+                )
                 throw TestSetupError.postgresMissing
             }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

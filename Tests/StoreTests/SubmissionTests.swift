@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 import Submissions
 
-@Suite struct SubmissionTests {
+@Suite(.tags(.store, .postgres)) struct SubmissionTests {
     let aarhus = AuthorityDirectory.denmark.authority(code: 751)!
 
     /// An authority's store seeded with everything personal a real estate holds.

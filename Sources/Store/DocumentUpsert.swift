@@ -1,0 +1,29 @@
+/// The statement that moves a scan's staged rows into `documents`, the same on both backends: one row per file
+/// (organisation and path key), whichever root reached it, its first scan kept and everything else replaced.
+public enum DocumentUpsert {
+    /// The columns a stage holds and `documents` takes over as they are.
+    static let stagedColumns = """
+        path_key, folder_key, path, top_folder, family, container, format, mimetype, odf_version, generator,
+        application, app_version, suite, suite_version, suite_version_line, encrypted, year, error, warnings, size,
+        modified
+        """
+
+    /// `organisation`, `rootKey` and `scan` are the caller's placeholders (`?` or `$n`); `scan` stands twice,
+    /// as the first and the last scan of a new row.
+    public static func sql(from stage: String, organisation: String, rootKey: String, scan: String) -> String {
+        """
+        INSERT INTO documents (organisation, root_key, \(stagedColumns), first_scan, last_scan)
+        SELECT \(organisation), \(rootKey), \(stagedColumns), \(scan), \(scan)
+        FROM \(stage) WHERE true
+        ON CONFLICT (organisation, path_key) DO UPDATE SET
+            root_key = excluded.root_key, folder_key = excluded.folder_key, path = excluded.path,
+            top_folder = excluded.top_folder, family = excluded.family, container = excluded.container,
+            format = excluded.format, mimetype = excluded.mimetype, odf_version = excluded.odf_version,
+            generator = excluded.generator, application = excluded.application, app_version = excluded.app_version,
+            suite = excluded.suite, suite_version = excluded.suite_version,
+            suite_version_line = excluded.suite_version_line, encrypted = excluded.encrypted, year = excluded.year,
+            error = excluded.error, warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
+            last_scan = excluded.last_scan
+        """
+    }
+}

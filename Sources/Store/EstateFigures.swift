@@ -1,0 +1,74 @@
+public import Foundation
+public import OverblikModel
+
+/// Documents counted one way for export (see ``Submission/DocumentCount``).
+public typealias DocumentAggregate = Submission.DocumentCount
+
+/// The figures `export` seals into a submission: only records of `organisation`, plus records stored
+/// without one.
+public protocol EstateFigures: Sendable {
+
+    /// Documents read, by family, format, suite, version line, ODF version and year. A file that could not be
+    /// read is never counted here as what its name says: it is in ``documentErrorCounts(organisation:)`` only.
+    func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount]
+    func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount]
+    /// Newest finish time of the scans behind the document counts.
+    func lastScanFinished(organisation: Int) async throws -> Date?
+    /// When the oldest and the newest scan behind the document figures finished (for each root holding
+    /// documents, its newest scan; then the oldest and newest of those).
+    func scanDates(organisation: Int) async throws -> DataDates
+
+    // Software figures count the estate as it is now: each host's software list from its newest inventory, and
+    // each kind of host-less export (aggregates) from its newest import; `observedSince` leaves out hosts and
+    // exports whose newest data are older (stale), nil counts them however old.
+
+    /// Installations by product and version line: distinct hosts among records that count as an
+    /// installation, plus the install counts of aggregate (host-less) records.
+    func installationCounts(organisation: Int, observedSince: Date?) async throws -> [Submission.InstallationCount]
+    /// Distinct hosts with a current inventory.
+    func distinctHosts(organisation: Int, observedSince: Date?) async throws -> Int
+    /// The data dates behind the software figures, and how many hosts were left out as stale.
+    func inventoryDates(organisation: Int, observedSince: Date?) async throws -> InventoryDates
+    /// Software titles the catalog did not recognise, with how many current records carried them.
+    func unknownTitles(organisation: Int, limit: Int, observedSince: Date?) async throws -> [Submission.UnknownTitle]
+}
+
+extension EstateFigures {
+    public func installationCounts(organisation: Int) async throws -> [Submission.InstallationCount] {
+        try await installationCounts(organisation: organisation, observedSince: nil)
+    }
+
+    public func distinctHosts(organisation: Int) async throws -> Int {
+        try await distinctHosts(organisation: organisation, observedSince: nil)
+    }
+
+    public func unknownTitles(organisation: Int, limit: Int) async throws -> [Submission.UnknownTitle] {
+        try await unknownTitles(organisation: organisation, limit: limit, observedSince: nil)
+    }
+}
+
+/// The oldest and newest data date behind a set of figures.
+public struct DataDates: Sendable, Hashable {
+    public var oldest: Date?
+    public var newest: Date?
+
+    public init(oldest: Date?, newest: Date?) {
+        self.oldest = oldest
+        self.newest = newest
+    }
+}
+
+/// The data dates behind the software figures.
+public struct InventoryDates: Sendable, Hashable {
+    public var dates: DataDates
+    /// Hosts whose newest inventory is older than the cut-off, and so not counted.
+    public var staleHosts: Int
+    /// Host-less exports (aggregates) older than the cut-off, and so not counted.
+    public var staleAggregates: Int
+
+    public init(dates: DataDates, staleHosts: Int, staleAggregates: Int) {
+        self.dates = dates
+        self.staleHosts = staleHosts
+        self.staleAggregates = staleAggregates
+    }
+}

@@ -1,0 +1,377 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import OverblikModel
+
+/// A scan staged in a table of the store (`scan_stage_<id>`, listed in `scan_progress`), committed batch by
+/// batch; ``finish(finished:)`` merges it into `documents` in one write transaction, so figures never see half a
+/// scan and a long scan never holds the store's write lock.
+///
+/// Memory stays flat with the number of files: the stage is on disk, and the finish works from it with SQL
+/// (nothing per file is kept in memory but the file index's bit per known file). A scan killed before its
+/// finish leaves its stage; the next scan of the same root takes it over (``ScanOwner``), finds its files in
+/// the file index, and reads only what the stage does not hold yet.
+actor SQLiteScanSession: IndexBasedSession {
+    let store: SQLiteEstateStore
+    let header: ScanHeader
+    let root: String
+    let rootKey: String
+    private var progress = ScanProgress(id: 0, adopted: false)
+    private var closed = false
+    /// The files skipped as unchanged: the index's bits (and digests marked one by one).
+    private var unchangedKeys = UnchangedKeys()
+    private var basis: FileIndex.Basis?
+    /// The folders above the files read, stored with each batch so later scans of any folder can find them.
+    private var folders = FolderChain()
+
+    private var stage: String { progress.stage }
+
+    func indexBasis(_ basis: FileIndex.Basis) {
+        self.basis = basis
+    }
+
+    init(store: SQLiteEstateStore, header: ScanHeader) {
+        self.store = store
+        self.header = header
+        self.root = normalisedRoot(header.root)
+        self.rootKey = store.pseudonymiser.rootKey(normalisedRoot(header.root))
+    }
+
+    /// Takes over the stage a killed scan of this root left, or opens a new one.
+    func create() async throws {
+        let organisation = header.organisation ?? 0
+        let rootKey = self.rootKey
+        let started = header.started
+        let owner = ScanOwner.current(pseudonymiser: store.pseudonymiser)
+        progress = try await SQLiteEstateStore.run("begin scan") {
+            try await store.queue.write { db in
+                try ScanProgress.open(
+                    db, organisation: organisation, rootKey: rootKey, started: started, owner: owner)
+            }
+        }
+    }
+
+    func add(_ records: [DocumentRecord]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if records.isEmpty { return }
+        let rows = records.map {
+            DocumentRow(
+                record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths,
+                folderKey: folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser))
+        }
+        let links = folders.take()
+        let organisation = header.organisation ?? 0
+        let stage = self.stage
+        try await SQLiteEstateStore.run("stage scan records") {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let statement = try db.cachedStatement(
+                        sql: """
+                            INSERT OR REPLACE INTO \(stage)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                            """)
+                    for row in rows {
+                        try statement.execute(arguments: [
+                            row.pathKey, row.folderKey, row.path, row.topFolder, row.family, row.container,
+                            row.format, row.mimetype, row.odfVersion, row.generator, row.application,
+                            row.appVersion, row.suite, row.suiteVersion, row.suiteVersionLine, row.encrypted,
+                            row.year, row.error, row.warnings, row.size, row.modified,
+                        ])
+                    }
+                    // Folders go in as their files are staged: a folder with no document counts nowhere, and a
+                    // taken-over stage then finds its folders stored.
+                    try Self.storeFolders(db, organisation: organisation, links: links)
+                    return .commit
+                }
+            }
+        }
+    }
+
+    private static func storeFolders(_ db: Database, organisation: Int, links: [FolderChain.Link]) throws {
+        guard !links.isEmpty else { return }
+        let link = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO folders (organisation, folder_key, parent_key) VALUES (?, ?, ?)")
+        for folder in links { try link.execute(arguments: [organisation, folder.key, folder.parent]) }
+    }
+
+    func markUnchanged(paths: [String]) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if paths.isEmpty { return }
+        let pseudonymiser = store.pseudonymiser
+        for path in paths { unchangedKeys.keys.insert(pseudonymiser.pathDigest(path)) }
+    }
+
+    func markUnchanged(digests: Set<PathDigest>) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        unchangedKeys.keys.formUnion(digests)
+    }
+
+    func markUnchanged(seen: SeenUnchanged) async throws {
+        guard !closed else { throw StoreError.sessionClosed }
+        if unchangedKeys.seen == nil {
+            unchangedKeys.seen = seen
+        } else {
+            unchangedKeys.keys.formUnion(seen.digests)
+        }
+    }
+
+    func finish(finished: Date) async throws -> ScanSummary {
+        guard !closed else { throw StoreError.sessionClosed }
+        closed = true
+        let context = FinishContext(
+            header: header, root: root, rootKey: rootKey, rootFolder: store.pseudonymiser.pathKey(root),
+            progress: progress, unchanged: unchangedKeys, basis: basis)
+        return try await SQLiteEstateStore.run("finish scan") {
+            try await store.queue.write { db -> ScanSummary in try context.apply(db, finished: finished) }
+        }
+    }
+
+    func cancel() async {
+        guard !closed else { return }
+        closed = true
+        let progress = self.progress
+        try? await store.queue.write { db in try progress.drop(db) }
+    }
+}
+
+/// One unfinished scan's row in `scan_progress` and its stage table.
+struct ScanProgress: Sendable {
+    let id: Int64
+    /// Taken over from a scan that was killed: its staged rows wait for this scan to confirm them.
+    let adopted: Bool
+
+    var stage: String { "scan_stage_\(id)" }
+
+    /// The stage a killed scan of this root left (its owner gone), if any.
+    static func abandoned(
+        _ db: Database, organisation: Int, rootKey: String, me: ScanOwner
+    ) throws -> Int64? {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, owner FROM scan_progress WHERE organisation = ? AND root_key = ? ORDER BY id DESC",
+            arguments: [organisation, rootKey])
+        for row in rows {
+            let text: String = row["owner"]
+            if let owner = ScanOwner(text: text), owner.isGone(comparedWith: me) { return row["id"] }
+        }
+        return nil
+    }
+
+    /// Takes over an abandoned stage of the root (its rows unconfirmed until this scan finds them unchanged or
+    /// reads them again), or creates a new one.
+    static func open(
+        _ db: Database, organisation: Int, rootKey: String, started: Date, owner: ScanOwner
+    ) throws -> ScanProgress {
+        if let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
+            try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
+            let progress = ScanProgress(id: id, adopted: true)
+            try db.execute(sql: "UPDATE \(progress.stage) SET confirmed = 0")
+            return progress
+        }
+        try db.execute(
+            sql: "INSERT INTO scan_progress (organisation, root_key, started, owner) VALUES (?, ?, ?, ?)",
+            arguments: [organisation, rootKey, started.timeIntervalSince1970, owner.text])
+        let progress = ScanProgress(id: db.lastInsertedRowID, adopted: false)
+        try db.execute(
+            sql: """
+                CREATE TABLE \(progress.stage) (
+                    path_key TEXT PRIMARY KEY, folder_key TEXT, path TEXT, top_folder TEXT,
+                    family TEXT NOT NULL, container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT,
+                    odf_version TEXT, generator TEXT, application TEXT, app_version TEXT, suite TEXT,
+                    suite_version TEXT, suite_version_line TEXT, encrypted INTEGER NOT NULL, year INTEGER,
+                    error TEXT, warnings INTEGER NOT NULL, size INTEGER NOT NULL, modified REAL NOT NULL,
+                    confirmed INTEGER NOT NULL)
+                """)
+        return progress
+    }
+
+    /// The stamps an abandoned stage of the root holds, for the file index: its files need not be read again.
+    static func abandonedStamps(
+        _ db: Database, organisation: Int, rootKey: String, me: ScanOwner
+    ) throws -> [StampTable.Entry] {
+        guard let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: me) else { return [] }
+        var entries: [StampTable.Entry] = []
+        try forEachRow(
+            db, operation: "abandoned scan", sql: "SELECT path_key, size, modified FROM scan_stage_\(id)", arguments: []
+        ) { key, row in
+            guard let digest = PathDigest(keyBytes: key) else { return }
+            entries.append(
+                StampTable.Entry(
+                    digest: digest,
+                    stamp: FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
+                ))
+        }
+        return entries
+    }
+
+    func drop(_ db: Database) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS \(stage)")
+        try db.execute(sql: "DELETE FROM scan_progress WHERE id = ?", arguments: [id])
+    }
+}
+
+/// What a scan's finish works from; ``apply(_:finished:)`` is the finishing transaction.
+private struct FinishContext: Sendable {
+    let header: ScanHeader
+    let root: String
+    let rootKey: String
+    let rootFolder: String
+    let progress: ScanProgress
+    let unchanged: UnchangedKeys
+    let basis: FileIndex.Basis?
+
+    var organisation: Int { header.organisation ?? 0 }
+    var stage: String { progress.stage }
+
+    func apply(_ db: Database, finished: Date) throws -> ScanSummary {
+        // Whether the documents are as the index found them: no scan of this organisation finished since
+        // (a scan of another root may have reached the same files).
+        let lastScan = try SQLiteEstateStore.newestScan(db, organisation: organisation)
+        let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
+        if progress.adopted { try confirmAdoptedRows(db) }
+        let scanID = try insertScan(db, finished: finished)
+        let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
+        let (new, sameRead) = try stagedAgainstStored(db, staged: staged)
+        // Known − seen, over every document stored below the root. Every unchanged key came from the
+        // index of this root, so when the counts add up nothing is gone and the keys need not be read.
+        let known =
+            try knownFromIndex
+            ?? DocumentScope.count(db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey)
+        // A file asked about and then read anyway counts from the stage, not as skipped.
+        var skipped = unchanged.count - (unchanged.isEmpty ? 0 : try stagedAndUnchanged(db))
+        var deleted = 0
+        if known != staged - new + skipped {
+            let partition = try partitionKnown(db)
+            skipped = partition.skipped
+            deleted = try delete(db, keys: partition.gone)
+        }
+        try db.execute(
+            sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
+            arguments: [organisation, rootKey, scanID, scanID])
+        try FileIndexSnapshot.update(
+            db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
+            scan: scanID, documentsChanged: staged > 0 || deleted > 0)
+        let changed = staged - new - sameRead
+        let unchangedCount = sameRead + skipped
+        try db.execute(
+            sql: """
+                UPDATE scans SET new_count = ?, changed_count = ?, unchanged_count = ?, deleted_count = ?
+                WHERE id = ?
+                """, arguments: [new, changed, unchangedCount, deleted, scanID])
+        try progress.drop(db)
+        return ScanSummary(
+            id: scanID, organisation: header.organisation, root: header.includePaths ? root : rootKey,
+            started: header.started, finished: finished, toolVersion: header.tool.version, catalog: header.catalog,
+            new: new, changed: changed, unchanged: unchangedCount, deleted: deleted)
+    }
+
+    /// A taken-over stage's rows count only where this scan found the file as staged (unchanged in the index,
+    /// which held the stage's stamps) or read it again; the others' files are gone or changed.
+    private func confirmAdoptedRows(_ db: Database) throws {
+        var gone: [String] = []
+        try forEachRow(
+            db, operation: "confirm staged rows", sql: "SELECT path_key FROM \(stage) WHERE confirmed = 0",
+            arguments: []
+        ) { key, _ in
+            if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) { return }
+            gone.append(String(decoding: key, as: UTF8.self))
+        }
+        let delete = try db.cachedStatement(sql: "DELETE FROM \(stage) WHERE path_key = ?")
+        for key in gone { try delete.execute(arguments: [key]) }
+    }
+
+    private func insertScan(_ db: Database, finished: Date) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO scans (organisation, root_key, root, started, finished, tool_name, tool_version,
+                    catalog_version, catalog_digest, new_count, changed_count, unchanged_count, deleted_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                """,
+            arguments: [
+                organisation, rootKey, header.includePaths ? root : nil, header.started.timeIntervalSince1970,
+                finished.timeIntervalSince1970, header.tool.name, header.tool.version, header.catalog.version,
+                header.catalog.digest,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    /// Staged files not stored before (new), and staged files stored with the same size and time (read again,
+    /// unchanged). A document is one file wherever it was reached from: matched by organisation and path key.
+    private func stagedAgainstStored(_ db: Database, staged: Int) throws -> (new: Int, sameRead: Int) {
+        // Nothing read (the unchanged rescan): no reason to touch the documents, whose pages the index, read
+        // from its snapshot, left uncached.
+        guard staged > 0 else { return (0, 0) }
+        let new =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM \(stage) s WHERE NOT EXISTS (
+                        SELECT 1 FROM documents d WHERE d.organisation = ? AND d.path_key = s.path_key)
+                    """, arguments: [organisation]) ?? 0
+        // The stage drives the join (CROSS JOIN keeps SQLite's order): a few files read must not walk the root.
+        let sameRead =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM \(stage) s CROSS JOIN documents d
+                    ON d.organisation = ? AND d.path_key = s.path_key
+                    WHERE d.size = s.size AND d.modified = s.modified
+                    """, arguments: [organisation]) ?? 0
+        return (new, sameRead)
+    }
+
+    /// Staged files the index also found unchanged (asked about, then read anyway, or taken over).
+    private func stagedAndUnchanged(_ db: Database) throws -> Int {
+        var count = 0
+        try forEachRow(db, operation: "staged keys", sql: "SELECT path_key FROM \(stage)", arguments: []) { key, _ in
+            if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) { count += 1 }
+        }
+        return count
+    }
+
+    /// Reads the keys of the documents below the root once: those skipped as unchanged are counted, those
+    /// neither read nor skipped are gone since the last scan.
+    private func partitionKnown(_ db: Database) throws -> (skipped: Int, gone: [String]) {
+        var skipped = 0
+        var gone: [String] = []
+        try DocumentScope.forEachKey(
+            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
+            columns: "path_key, EXISTS (SELECT 1 FROM \(stage) s WHERE s.path_key = documents.path_key)"
+        ) { key, row in
+            // A file read this time (staged) counts as new, changed or unchanged from the stage.
+            if sqlite3_column_int(row, 1) != 0 { return }
+            if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) {
+                skipped += 1
+            } else {
+                gone.append(String(decoding: key, as: UTF8.self))
+            }
+        }
+        return (skipped, gone)
+    }
+
+    private func delete(_ db: Database, keys: [String]) throws -> Int {
+        var deleted = 0
+        let delete = try db.cachedStatement(sql: "DELETE FROM documents WHERE organisation = ? AND path_key = ?")
+        for key in keys {
+            try delete.execute(arguments: [organisation, key])
+            deleted += db.changesCount
+        }
+        return deleted
+    }
+}
+
+/// The files a scan skipped as unchanged: the index's bits (a rescan) and any digests marked one by one.
+struct UnchangedKeys: Sendable {
+    var keys: Set<PathDigest> = []
+    var seen: SeenUnchanged?
+
+    var isEmpty: Bool { keys.isEmpty && (seen?.count ?? 0) == 0 }
+
+    func contains(_ digest: PathDigest) -> Bool {
+        keys.contains(digest) || seen?.contains(digest) == true
+    }
+
+    /// How many distinct files.
+    var count: Int {
+        (seen?.count ?? 0) + keys.count { seen?.contains($0) != true }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Which process holds an unfinished scan (``SQLiteScanSession``'s progress row), so that the next scan of the
+/// same root takes the work over only when that process is gone: killed, crashed, or the machine rebooted.
+///
+/// Written as `machine boot pid start`: the machine's key (a keyed hash of its host name, so no name is
+/// stored), the boot id (a reboot ends every process), the process id and its start time (a process id can be
+/// reused by another program later).
+struct ScanOwner: Equatable {
+    var machine: String
+    var boot: String
+    var pid: Int32
+    var start: String
+
+    var text: String { [machine, boot, String(pid), start].joined(separator: " ") }
+
+    init(machine: String, boot: String, pid: Int32, start: String) {
+        self.machine = machine
+        self.boot = boot
+        self.pid = pid
+        self.start = start
+    }
+
+    init?(text: String) {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, let pid = Int32(parts[2]) else { return nil }
+        self.init(machine: parts[0], boot: parts[1], pid: pid, start: parts[3])
+    }
+
+    /// This process.
+    static func current(pseudonymiser: Pseudonymiser) -> ScanOwner {
+        let pid = getpid()
+        return ScanOwner(
+            machine: pseudonymiser.pathKey("machine:" + ProcessInfo.processInfo.hostName), boot: bootID,
+            pid: pid, start: startTime(of: pid) ?? "-")
+    }
+
+    /// True when the owner certainly no longer runs: on this machine, and either booted since or its process
+    /// is gone (or is another program under the same id). A scan held by another machine is never taken over.
+    func isGone(comparedWith me: ScanOwner) -> Bool {
+        guard machine == me.machine else { return false }
+        if boot != me.boot { return true }
+        if pid == me.pid { return start != me.start }
+        if kill(pid, 0) != 0 && errno == ESRCH { return true }
+        guard let running = Self.startTime(of: pid) else { return false }
+        return running != start
+    }
+
+    private static let bootID: String = {
+        let text = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "-"
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? "-" : trimmed
+    }()
+
+    /// The process's start time in clock ticks since boot (`/proc/PID/stat`, field 22), where Linux tells.
+    private static func startTime(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name (which may hold spaces) come fields 3...; the start time is field 22.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 19 ? String(fields[19]) : nil
+    }
+}
