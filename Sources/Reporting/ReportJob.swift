@@ -2,7 +2,7 @@ public import Catalog
 public import Foundation
 public import Geography
 public import OverblikModel
-public import Submissions
+import Submissions
 
 /// Where a report's submissions come from: submission files (``SubmissionFiles``) or a store, which the caller
 /// adapts (Reporting does not depend on Store).
@@ -140,7 +140,7 @@ public struct ReportJob: Sendable {
     func gather(from source: (any ReportSubmissionSource)?, warn: ([Diagnostic]) -> Void) async throws -> Material {
         var material = Material()
         for url in evidenceFiles {
-            let (read, diagnostics) = try ReportInputFiles.readEvidence(url, directory: directory)
+            let (read, diagnostics) = try ReportInputFiles.readEvidence(url, directory: directory, catalog: catalog)
             material.declarations += read
             material.sources.append(url.lastPathComponent)
             if !diagnostics.isEmpty { warn(diagnostics) }

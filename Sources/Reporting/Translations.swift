@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Report language: Danish by default, English with `--lang en`. Authority names stay official Danish.
 public enum ReportLanguage: String, Sendable, CaseIterable, Codable {

@@ -7,7 +7,7 @@ import Testing
 
 /// Every exit class of `overblik`, from the real binary on real inputs, against the numbers of the C library's
 /// own `sysexits.h` (the oracle: the statuses are meant to be those).
-@Suite struct ExitStatusTests {
+@Suite struct CommandExitStatusTests {
     /// `EX_USAGE` → 64 and the rest, read from the system header.
     static let sysexits: [String: Int32] = {
         guard let header = try? String(contentsOfFile: "/usr/include/sysexits.h", encoding: .utf8) else { return [:] }
@@ -61,7 +61,7 @@ import Testing
         #expect(result.stderr.contains("evidence.tsv"), "\(result.stderr)")
     }
 
-    @Test func aMissingInputIsNoInput() throws {
+    @Test(.tags(.store)) func aMissingInputIsNoInput() throws {
         let noInput = try expected("EX_NOINPUT")
         #expect(try status(["scan", directory.appendingPathComponent("absent").path, "--no-store"]).status == noInput)
         let missingStore = directory.appendingPathComponent("absent.sqlite").path
@@ -79,7 +79,7 @@ import Testing
 
     /// The same broken store gives the same status from every command that writes to it (it was 64 from
     /// `import` and 74 from `scan`).
-    @Test func aFailingStoreIsAnIOErrorEverywhere() throws {
+    @Test(.tags(.store)) func aFailingStoreIsAnIOErrorEverywhere() throws {
         let broken = directory.appendingPathComponent("broken.sqlite")
         try Data(repeating: 0x41, count: 4096).write(to: broken)
         let inventory = Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv").path

@@ -54,7 +54,8 @@ import Submissions
 
     @Test func publicEvidenceReportIsALowerBound() throws {
         let url = Fixtures.url("usage/os2-usage-evidence.tsv")
-        let (declarations, diagnostics) = try ReportInputFiles.readEvidence(url, directory: .denmark)
+        let (declarations, diagnostics) = try ReportInputFiles.readEvidence(
+            url, directory: .denmark, catalog: try ProductCatalog.bundled())
         #expect(diagnostics.isEmpty)
         #expect(declarations.count == 149)
         let report = try ReportBuilder.build(
