@@ -42,6 +42,12 @@ final class StoreScanSink: DocumentRecordSink {
                     organisation: organisation, root: root, started: started,
                     catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
                 let recorder = try ScanRecorder(store: store, header: header, catalog: catalog)
+                if recorder.index.takenOver > 0 {
+                    FileHandle.standardError.write(
+                        Data(
+                            ("Taking over the unfinished scan of \(root): \(recorder.index.takenOver) documents it "
+                                + "staged before it was stopped are not read again.\n").utf8))
+                }
                 recorders.append((root, root == "/" ? "/" : root + "/", recorder))
             }
         } catch {

@@ -56,8 +56,12 @@ public final class FileIndex: @unchecked Sendable {
         self.init(root: root, pseudonymiser: pseudonymiser, table: StampTable(entries))
     }
 
-    init(root: String, pseudonymiser: Pseudonymiser, table: StampTable, basis: Basis? = nil) {
+    /// Files a killed scan of this root had staged, which this index holds so they are not read again.
+    public let takenOver: Int
+
+    init(root: String, pseudonymiser: Pseudonymiser, table: StampTable, basis: Basis? = nil, takenOver: Int = 0) {
         self.basis = basis
+        self.takenOver = takenOver
         self.root = root
         self.pseudonymiser = pseudonymiser
         self.table = table

@@ -143,7 +143,8 @@ public final class SQLiteEstateStore: EstateStore {
         }
         // The staged stamps win over the stored ones (the later of two entries for a digest).
         let table = abandoned.isEmpty ? stored : StampTable(stored.entries + abandoned)
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, table: table, basis: basis)
+        return FileIndex(
+            root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: abandoned.count)
     }
 
     /// The id of the organisation's newest finished scan (of any root).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 import GRDBSQLite
 import OverblikModel
@@ -373,5 +373,36 @@ struct UnchangedKeys: Sendable {
     /// How many distinct files.
     var count: Int {
         (seen?.count ?? 0) + keys.count { seen?.contains($0) != true }
+    }
+}
+
+/// A scan that has not finished: running, or killed and waiting for the next scan of its root to take it over.
+public struct UnfinishedScan: Sendable, Hashable {
+    public var organisation: Int
+    /// The root's keyed hash (as `scans.root_key`).
+    public var rootKey: String
+    public var started: Date
+    /// Documents staged so far.
+    public var staged: Int
+}
+
+extension SQLiteEstateStore {
+    /// The scans whose stage is in the store, oldest first.
+    public func unfinishedScans() async throws -> [UnfinishedScan] {
+        try await Self.run("unfinished scans") {
+            try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, organisation, root_key, started FROM scan_progress ORDER BY id")
+                    .map { row in
+                        let id: Int64 = row["id"]
+                        let staged =
+                            try Int.fetchOne(
+                                db, sql: "SELECT COUNT(*) FROM \(ScanProgress(id: id, adopted: false).stage)")
+                            ?? 0
+                        return UnfinishedScan(
+                            organisation: row["organisation"], rootKey: row["root_key"],
+                            started: Date(timeIntervalSince1970: row["started"]), staged: staged)
+                    }
+            }
+        }
     }
 }
