@@ -116,7 +116,9 @@ let package = Package(
         // Reports: HTML with SVG map and charts, ODT/ODS (our own ODF writer), PDF, Markdown, CSV, JSON.
         .target(
             name: "Reporting",
-            dependencies: ["OverblikModel", "Catalog", "Geography", "ZipKit", "Submissions", "Yams"],
+            dependencies: [
+                "OverblikModel", "Catalog", "Geography", "ZipKit", "Submissions", "InventoryImport", "Yams",
+            ],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -196,7 +198,7 @@ let package = Package(
             name: "OverblikCLITests",
             dependencies: [
                 "OverblikCLI", "TestSupport", "Store", "StorePostgres", "Submissions", "OverblikModel", "Catalog",
-                "OfficeDocuments",
+                "OfficeDocuments", "Reporting",
             ],
             swiftSettings: strictSettings
         ),

@@ -28,6 +28,12 @@ public struct ColumnMapping: Sendable, Equatable {
     }
 }
 
+extension ColumnMapping {
+    /// The columns a header row names, found as `import` finds them (a preset, then synonyms); nil when no column
+    /// holds a title.
+    public static func recognise(header: [String]) -> ColumnMapping? { HeaderRecognizer.recognise(header) }
+}
+
 /// A column specification from `--map title=COL,version=COL,...`: COL is a header name
 /// (matched case-, space- and punctuation-insensitively) or a 1-based column number.
 public struct ColumnMapOverride: Sendable, Equatable {

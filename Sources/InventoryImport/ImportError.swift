@@ -3,7 +3,7 @@ public import Foundation
 /// Why a whole inventory file could not be imported. Nothing from such a file is kept.
 ///
 /// Lines that cannot be read inside an otherwise readable file are not errors: they are
-/// ``LineDiagnostic`` values returned beside the records.
+/// `Diagnostic` values (kind `unreadable-line`) returned beside the records.
 public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The file could not be opened or read (missing, permissions, I/O error, a directory).
     case unreadableFile(file: String, reason: String)
@@ -64,14 +64,3 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible, Lo
 }
 
 /// A line inside a readable file that could not be turned into a record.
-public struct LineDiagnostic: Sendable, Hashable, Codable {
-    /// 1-based line (or record number for formats without lines).
-    public var line: Int
-    /// Why: `too few fields`, `no title`, `unterminated quote`, ...
-    public var reason: String
-
-    public init(line: Int, reason: String) {
-        self.line = line
-        self.reason = reason
-    }
-}

@@ -186,15 +186,15 @@ public struct FileImportReport: Sendable {
     public var usageDeclarations = 0
     /// Lines that could not be turned into a record; `diagnostics` lists the first of them.
     public var unreadableLines = 0
-    public var diagnostics: [LineDiagnostic] = []
+    public var diagnostics: [Diagnostic] = []
     /// Lines read but deliberately not imported, by reason (`not installed`, `inactive in KITOS`, ...).
     public var skipped: [String: Int] = [:]
     /// Records of items the file itself marks as not installed (dpkg `deinstall ok config-files`, ...), by the
     /// file's status text. They are records (the line is software the host had) with `counts_as_installation`
     /// false, so they never add to installation counts.
     public var notInstalled: [String: Int] = [:]
-    /// Notes about the file as a whole (repairs made to invalid JSON, ignored sheets, ...).
-    public var notes: [String] = []
+    /// Notes about the file as a whole (the delimiter found, repairs made to invalid JSON, the sheet read, ...).
+    public var notes: [Diagnostic] = []
     public var tally = InstallationTally()
     /// Unknown titles and how many lines carried them (capped at ``FileImportReport/unknownTitleCap`` titles).
     public var unknownTitles: [String: Int] = [:]

@@ -84,7 +84,8 @@ final class RecordEmitter {
     func unreadable(line: Int, _ reason: String) {
         report.unreadableLines += 1
         if report.diagnostics.count < options.maxListedDiagnostics {
-            report.diagnostics.append(LineDiagnostic(line: line, reason: reason))
+            report.diagnostics.append(
+                Diagnostic(.warning, .unreadableLine, file: report.source, line: line, message: reason))
         }
     }
 
@@ -92,8 +93,8 @@ final class RecordEmitter {
         report.skipped[reason, default: 0] += 1
     }
 
-    func note(_ text: String) {
-        if report.notes.count < 100 { report.notes.append(text) }
+    func note(_ text: String, kind: Diagnostic.Kind = .fileNote) {
+        if report.notes.count < 100 { report.notes.append(Diagnostic(.note, kind, file: report.source, message: text)) }
     }
 
     func resolveOrganisation(_ text: String) -> Int? {
@@ -274,7 +275,10 @@ public struct InventoryImporter: Sendable {
         try file.drain()
         report = emitter.report
         for (status, count) in report.notInstalled.sorted(by: { $0.key < $1.key }) {
-            report.notes.append("\(count) not installed (\(status)): recorded, not counted as installations")
+            report.notes.append(
+                Diagnostic(
+                    .note, .fileNote, file: report.source,
+                    message: "\(count) not installed (\(status)): recorded, not counted as installations"))
         }
         report.fileHash = file.digest
         report.fileSize = file.bytesRead

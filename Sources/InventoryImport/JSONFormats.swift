@@ -138,7 +138,7 @@ enum JSONFormats {
         let root = try JSONInput.parse(
             bytes, limit: emitter.options.maxNestingDepth, file: emitter.fileName, format: format.rawValue,
             notes: &notes)
-        notes.forEach(emitter.note)
+        for note in notes { emitter.note(note) }
         switch format {
         case .glpiJSON: try glpi(root, emitter: emitter)
         case .cyclonedx: try cyclonedx(root, emitter: emitter)

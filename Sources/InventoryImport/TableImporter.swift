@@ -44,7 +44,7 @@ enum TableImporter {
             case 0x7C: "pipe"
             default: "comma"
             }
-        emitter.note("delimiter: \(name)")
+        emitter.note("delimiter: \(name)", kind: .delimiter)
         if let size = stream.file.fileSize, size >= emitter.options.rowPrefetchMinimumBytes {
             // Reading, hashing and splitting a large file into rows run on a second core meanwhile.
             let rows = PrefetchedRows(reader: reader)

@@ -160,7 +160,7 @@ public struct DocumentReader: Sendable {
             return
         }
         if archive.hasLeadingJunk {
-            record.warnings.append(DocumentWarning(kind: "junk-before-archive", detail: "bytes precede the archive"))
+            record.warnings.append(DocumentWarning(kind: .junkBeforeArchive, detail: "bytes precede the archive"))
         }
         if !archive.duplicateNames.isEmpty {
             // Readers may disagree on which copy counts: the file fails as ambiguous, but parts that occur
@@ -187,15 +187,15 @@ public struct DocumentReader: Sendable {
                 if value != raw {
                     record.warnings.append(
                         DocumentWarning(
-                            kind: "mimetype-whitespace", detail: "mimetype has leading or trailing whitespace"))
+                            kind: .mimetypeWhitespace, detail: "mimetype has leading or trailing whitespace"))
                 }
                 if entry.index != 0 {
                     record.warnings.append(
-                        DocumentWarning(kind: "mimetype-not-first", detail: "mimetype is entry \(entry.index), not 0"))
+                        DocumentWarning(kind: .mimetypeNotFirst, detail: "mimetype is entry \(entry.index), not 0"))
                 }
                 if entry.compression != .stored {
                     record.warnings.append(
-                        DocumentWarning(kind: "mimetype-compressed", detail: "mimetype is \(entry.compression)"))
+                        DocumentWarning(kind: .mimetypeCompressed, detail: "mimetype is \(entry.compression)"))
                 }
             } catch {
                 fail(&record, zipError: error, part: "mimetype")
@@ -232,7 +232,7 @@ public struct DocumentReader: Sendable {
         if archive.entry(named: "[Content_Types].xml") != nil {
             if declaredType != nil {
                 record.warnings.append(
-                    DocumentWarning(kind: "mimetype-unexpected", detail: "OOXML package with a mimetype entry"))
+                    DocumentWarning(kind: .mimetypeUnexpected, detail: "OOXML package with a mimetype entry"))
             }
             readOOXMLPackage(archive, duplicated: duplicated, ext: ext, into: &record)
             return
@@ -241,7 +241,7 @@ public struct DocumentReader: Sendable {
             if let declaredType {
                 record.warnings.append(
                     DocumentWarning(
-                        kind: "mimetype-invalid", detail: "mimetype '\(declaredType.prefix(80))' is not an office type")
+                        kind: .mimetypeInvalid, detail: "mimetype '\(declaredType.prefix(80))' is not an office type")
                 )
             }
             readODFPackage(
@@ -258,7 +258,7 @@ public struct DocumentReader: Sendable {
             record.error = .missingMimetype
             record.errorDetail = "no mimetype entry and no manifest media type for '/'"
             if let manifestProblem {
-                record.warnings.append(DocumentWarning(kind: "manifest-unreadable", detail: manifestProblem))
+                record.warnings.append(DocumentWarning(kind: .manifestUnreadable, detail: manifestProblem))
             }
             // What the metadata still says is worth keeping beside the failure.
             readODFMetadata(archive, duplicated: duplicated, manifest: manifest, into: &record)
@@ -287,17 +287,17 @@ public struct DocumentReader: Sendable {
         let table = isStarOffice ? DocumentFormats.starOfficeMediaTypes : DocumentFormats.odfMediaTypes
         record.format = table[mediaType] ?? (ext.isEmpty ? (isStarOffice ? "sxw" : "odt") : ext)
         if !hasMimetypeEntry {
-            record.warnings.append(DocumentWarning(kind: "mimetype-missing", detail: "no mimetype entry"))
+            record.warnings.append(DocumentWarning(kind: .mimetypeMissing, detail: "no mimetype entry"))
         }
         if let manifestProblem {
-            record.warnings.append(DocumentWarning(kind: "manifest-unreadable", detail: manifestProblem))
+            record.warnings.append(DocumentWarning(kind: .manifestUnreadable, detail: manifestProblem))
         } else if manifest == nil {
-            record.warnings.append(DocumentWarning(kind: "manifest-missing", detail: "no META-INF/manifest.xml"))
+            record.warnings.append(DocumentWarning(kind: .manifestMissing, detail: "no META-INF/manifest.xml"))
         }
         if let rootType = manifest?.rootMediaType, rootType != mediaType {
             record.warnings.append(
                 DocumentWarning(
-                    kind: "mimetype-manifest-mismatch", detail: "manifest says '\(rootType)', mimetype '\(mediaType)'"))
+                    kind: .mimetypeManifestMismatch, detail: "manifest says '\(rootType)', mimetype '\(mediaType)'"))
         }
         warnOnExtension(&record, ext: ext)
         readODFMetadata(archive, duplicated: duplicated, manifest: manifest, into: &record)
@@ -389,7 +389,7 @@ public struct DocumentReader: Sendable {
             record.format = "pptx"
         } else {
             record.format = DocumentFormats.ooxmlExtensions.contains(ext) ? ext : "ooxml"
-            record.warnings.append(DocumentWarning(kind: "ooxml-main-part-unknown", detail: "no known main part"))
+            record.warnings.append(DocumentWarning(kind: .ooxmlMainPartUnknown, detail: "no known main part"))
         }
         warnOnExtension(&record, ext: ext)
         let app = OOXMLAppParser()
@@ -523,7 +523,7 @@ public struct DocumentReader: Sendable {
         guard !DocumentFormats.extensionMatches(ext, format: record.format) else { return }
         record.warnings.append(
             DocumentWarning(
-                kind: "extension-mismatch",
+                kind: .extensionMismatch,
                 detail: "content is \(record.format), name ends in .\(ext.isEmpty ? "(none)" : ext)"))
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OverblikModel
 
 /// Writes a ``DocumentRecord`` as one line of JSON, byte for byte what a scan's `jsonl` holds, without the cost
@@ -12,13 +12,13 @@ public enum DocumentRecordJSON {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
             out.append(UInt8(ascii: "\""))
-            appendLiteral(name, to: &out)
-            appendLiteral("\":", to: &out)
+            JSONText.appendLiteral(name, to: &out)
+            JSONText.appendLiteral("\":", to: &out)
         }
         func string(_ name: StaticString, _ value: String?, always: Bool = true) {
             guard value != nil || always else { return }
             key(name)
-            if let value { appendString(value, to: &out) } else { appendLiteral("null", to: &out) }
+            if let value { JSONText.appendString(value, to: &out) } else { JSONText.appendLiteral("null", to: &out) }
         }
         func integer(_ name: StaticString, _ value: Int64?) {
             guard let value else { return }
@@ -44,7 +44,7 @@ public enum DocumentRecordJSON {
         string("suite_version", record.suiteVersion)
         string("suite_version_line", record.suiteVersionLine, always: false)
         key("encrypted")
-        appendLiteral(record.encrypted ? "true" : "false", to: &out)
+        JSONText.appendLiteral(record.encrypted ? "true" : "false", to: &out)
         date("created", record.created)
         date("meta_modified", record.metaModified)
         integer("editing_cycles", record.editingCycles.map(Int64.init))
@@ -57,10 +57,10 @@ public enum DocumentRecordJSON {
         out.append(UInt8(ascii: "["))
         for (index, warning) in record.warnings.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendLiteral("{\"kind\":", to: &out)
-            appendString(warning.kind, to: &out)
-            appendLiteral(",\"detail\":", to: &out)
-            appendString(warning.detail, to: &out)
+            JSONText.appendLiteral("{\"kind\":", to: &out)
+            JSONText.appendString(warning.kind.rawValue, to: &out)
+            JSONText.appendLiteral(",\"detail\":", to: &out)
+            JSONText.appendString(warning.detail, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
@@ -81,9 +81,9 @@ public enum DocumentRecordJSON {
             guard let value else { return }
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
-            appendString(name, to: &out)
+            JSONText.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendString(value, to: &out)
+            JSONText.appendString(value, to: &out)
         }
         field("creator", personal.creator)
         field("initial_creator", personal.initialCreator)
@@ -92,68 +92,30 @@ public enum DocumentRecordJSON {
         field("subject", personal.subject)
         field("description", personal.description)
         out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-        appendLiteral("\"keywords\":[", to: &out)
+        JSONText.appendLiteral("\"keywords\":[", to: &out)
         for (index, keyword) in personal.keywords.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(keyword, to: &out)
+            JSONText.appendString(keyword, to: &out)
         }
-        appendLiteral("],\"user_defined\":{", to: &out)
+        JSONText.appendLiteral("],\"user_defined\":{", to: &out)
         for (index, name) in personal.userDefined.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(name, to: &out)
+            JSONText.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendString(personal.userDefined[name]!, to: &out)
+            JSONText.appendString(personal.userDefined[name]!, to: &out)
         }
-        appendLiteral("}}", to: &out)
+        JSONText.appendLiteral("}}", to: &out)
     }
 
     static func appendCounts(_ counts: [String: Int], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         for (index, name) in counts.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(name, to: &out)
+            JSONText.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
             appendInteger(Int64(counts[name]!), to: &out)
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    /// A JSON string: quotes, backslashes and control characters escaped; everything else raw UTF-8.
-    static func appendString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            // Most strings need no escape at all: copied in one step.
-            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                out.append(contentsOf: bytes)
-                return
-            }
-            for byte in bytes { appendEscaped(byte, to: &out) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): appendLiteral("\\\"", to: &out)
-        case UInt8(ascii: "\\"): appendLiteral("\\\\", to: &out)
-        case 0x0A: appendLiteral("\\n", to: &out)
-        case 0x0D: appendLiteral("\\r", to: &out)
-        case 0x09: appendLiteral("\\t", to: &out)
-        case 0x08: appendLiteral("\\b", to: &out)
-        case 0x0C: appendLiteral("\\f", to: &out)
-        case 0..<0x20:
-            let hex: StaticString = "0123456789abcdef"
-            appendLiteral("\\u00", to: &out)
-            out.append(hex.utf8Start[Int(byte >> 4)])
-            out.append(hex.utf8Start[Int(byte & 0x0F)])
-        default: out.append(byte)
-        }
-    }
-
-    @inline(__always)
-    static func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Decimal digits, at least `width` of them (zero-padded), written without making a `String`.

@@ -1,3 +1,4 @@
+public import OverblikModel
 import Foundation
 import Synchronization
 
@@ -7,27 +8,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Something the walker could not enter or chose not to open; reported, never fatal.
-public struct WalkIssue: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
-        /// A directory that could not be opened or read (permissions, I/O error).
-        case unreadableDirectory = "unreadable-directory"
-        /// A symbolic link that points back into a directory already visited.
-        case symlinkLoop = "symlink-loop"
-        /// A dangling symbolic link.
-        case brokenSymlink = "broken-symlink"
-        /// A FIFO, socket or device: never opened.
-        case special
-    }
+/// Something the walker could not read, as a ``Diagnostic``: a warning of kind `unreadable-directory`,
+/// `symlink-loop`, `broken-symlink` or `special` about a path.
+public typealias WalkIssue = Diagnostic
 
-    public var kind: Kind
-    public var path: String
-    public var detail: String
-
-    public init(kind: Kind, path: String, detail: String) {
-        self.kind = kind
-        self.path = path
-        self.detail = detail
+extension Diagnostic {
+    init(kind: Kind, path: String, detail: String) {
+        self.init(.warning, kind, file: path, message: detail)
     }
 }
 

@@ -1,5 +1,5 @@
-import ArgumentParser
-import Catalog
+public import ArgumentParser
+public import Catalog
 import Foundation
 import OverblikModel
 
@@ -20,21 +20,15 @@ struct CatalogCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List products (id, kind, name, vendor, licence).")
 
-        @Option(help: "Only this kind: \(ProductKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var kind: String?
+        @Option(help: "Only this kind.")
+        var kind: ProductKind?
 
         @OptionGroup var catalogOptions: CatalogOptions
 
         func run() throws {
             let catalog = try catalogOptions.loadCatalog()
             var products = catalog.products
-            if let kind {
-                guard let wanted = ProductKind(rawValue: kind) else {
-                    throw ValidationError(
-                        "Unknown kind \(kind); one of \(ProductKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-                }
-                products = catalog.products(kind: wanted)
-            }
+            if let kind { products = catalog.products(kind: kind) }
             let idWidth = max(2, products.map(\.id.count).max() ?? 0)
             let kindWidth = max(4, products.map(\.kind.rawValue.count).max() ?? 0)
             func pad(_ text: String, _ width: Int) -> String {
@@ -102,7 +96,9 @@ struct CatalogCommand: ParsableCommand {
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
             print("\(file): \(errors) error(s), \(warnings) warning(s)")
-            if errors > 0 { throw ExitCode(1) }
+            if errors > 0 { throw ExitCode(CommandExitStatus.partialFailure.rawValue) }
         }
     }
 }
+
+extension ProductKind: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import InventoryImport
 import OverblikModel
 
 /// `overblik classify`: which product is this title or generator string?
@@ -141,26 +142,7 @@ enum ClassificationJSON {
         return out
     }
 
-    static func string(_ value: String?) -> String {
-        guard let value else { return "null" }
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count)
-                    + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ value: String?) -> String { JSONText.string(value) }
 }
 
 /// Classifies a file line by line, in order, remembering each distinct line's output.
@@ -248,18 +230,17 @@ struct BatchClassifier {
         return ClassificationJSON.line(input: title, classifier.classify(item))
     }
 
-    /// Column roles from the header; unknown headers fall back to title, publisher, version by position.
+    /// Column roles from the header, found by name as `import` finds them; title, publisher and version fall back
+    /// to the first three columns by position.
     static func columns(fromHeader header: Substring) -> Columns {
-        let names = header.split(separator: "\t", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        }
-        func find(_ candidates: [String]) -> Int? { names.firstIndex { candidates.contains($0) } }
+        let names = header.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        let found = ColumnMapping.recognise(header: names)?.columns ?? [:]
         var columns = Columns()
-        columns.title = find(["title", "display_name", "displayname", "name", "software", "product"]) ?? 0
-        columns.publisher = find(["publisher", "vendor", "manufacturer"]) ?? (names.count > 1 ? 1 : nil)
-        columns.version = find(["version", "version_example", "displayversion"]) ?? (names.count > 2 ? 2 : nil)
-        columns.package = find(["package", "package_id", "packageidentifier"])
-        columns.platform = find(["platform", "os"])
+        columns.title = found[.title] ?? 0
+        columns.publisher = found[.publisher] ?? (names.count > 1 ? 1 : nil)
+        columns.version = found[.version] ?? (names.count > 2 ? 2 : nil)
+        columns.package = found[.package]
+        columns.platform = found[.platform]
         return columns
     }
 }

@@ -31,30 +31,38 @@ public struct CompileCommand: AsyncParsableCommand {
         let results = await SubmissionCompiler.compile(
             files: files.map { URL(fileURLWithPath: $0) }, into: store, verifier: verifier)
         try await store.close()
-        var tally: [String: Int] = [:]
+        var tally: [Verdict: Int] = [:]
         for result in results {
             guard let submission = result.submission, let outcome = result.outcome else {
-                tally["rejected", default: 0] += 1
+                tally[.rejected, default: 0] += 1
                 print("rejected   \(result.file)")
                 for problem in result.problems { print("             \(problem)") }
                 continue
             }
-            let label: String
-            switch outcome {
-            case .current: label = "loaded"
-            case .history: label = "history"
-            case .duplicate: label = "duplicate"
-            }
-            tally[label, default: 0] += 1
+            let verdict = Verdict(outcome)
+            tally[verdict, default: 0] += 1
             let body = submission.body
             print(
-                "\(label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(result.file): "
+                "\(verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(result.file): "
                     + "\(body.organisation.name) (\(body.organisation.code)), \(body.period)")
         }
         print(
-            "\(results.count) files: \(tally["loaded", default: 0]) loaded as current, "
-                + "\(tally["history", default: 0]) kept as history (a newer one is held), "
-                + "\(tally["duplicate", default: 0]) already held, \(tally["rejected", default: 0]) rejected.")
-        if tally["rejected", default: 0] > 0 { throw ExitCode(1) }
+            "\(results.count) files: \(tally[.loaded, default: 0]) loaded as current, "
+                + "\(tally[.history, default: 0]) kept as history (a newer one is held), "
+                + "\(tally[.duplicate, default: 0]) already held, \(tally[.rejected, default: 0]) rejected.")
+        if tally[.rejected, default: 0] > 0 { throw ExitCode(CommandExitStatus.partialFailure.rawValue) }
+    }
+
+    /// What became of one file, as the listing names it.
+    enum Verdict: String {
+        case loaded, history, duplicate, rejected
+
+        init(_ outcome: SubmissionLoadOutcome) {
+            switch outcome {
+            case .current: self = .loaded
+            case .history: self = .history
+            case .duplicate: self = .duplicate
+            }
+        }
     }
 }

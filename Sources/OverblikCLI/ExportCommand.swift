@@ -63,7 +63,51 @@ public struct ExportCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        if let comment, comment.count > SubmissionBuilder.maximumCommentLength {
+            throw ValidationError("The comment is \(comment.count) characters; at most 1000 are allowed.")
+        }
+        if maxInventoryAge < 0 { throw ValidationError("--max-inventory-age is a number of days, 0 or more.") }
+    }
+
     public func run() async throws {
+        let (authority, period) = try resolvedArguments()
+        let inForce = try catalogOptions.loadCatalog().stamp
+        let options = ExportOptions(
+            organisation: authority, period: period, comment: comment,
+            includeUnknownTitles: includeUnknownTitles, synthetic: synthetic, catalog: inForce,
+            maximumInventoryAge: maxInventoryAge == 0 ? nil : Double(maxInventoryAge) * 86_400)
+        let built = try await storeOptions.using { store in
+            try await Self.requireClassified(store, with: inForce)
+            let submission = try await SubmissionBuilder.build(from: store, options: options)
+            let dates = try await store.inventoryDates(
+                organisation: authority.code, observedSince: options.inventoryCutoff)
+            return (submission: submission, staleHosts: dates.staleHosts)
+        }
+        var submission = built.submission
+        if submission.body.holdsNoData {
+            // Compiled, an empty submission would replace the authority's real one (newest wins).
+            guard allowEmpty else {
+                printError(
+                    "error: the store \(storeOptions.location) holds no data for \(authority.name) "
+                        + "(\(authority.code)): no documents, read errors, installations or usage declarations. "
+                        + "Check --organisation and --store, or give --allow-empty to submit an empty submission.")
+                throw ExitCode(CommandExitStatus.partialFailure.rawValue)
+            }
+            submission.body.empty = true
+            submission = try Submission(body: submission.body)
+        }
+        noteDataAfterPeriod(submission, period: period)
+        do {
+            try writeAtomically(try encodeSubmission(submission), to: URL(fileURLWithPath: output))
+        } catch {
+            throw CommandError.cannotWrite(path: output, reason: error.localizedDescription)
+        }
+        printSummary(submission, authority: authority, period: period, staleHosts: built.staleHosts)
+    }
+
+    /// The authority and period the arguments name.
+    func resolvedArguments() throws -> (Authority, String) {
         let authority: Authority
         do {
             authority = try AuthorityDirectory.denmark.resolve(organisation)
@@ -74,71 +118,42 @@ public struct ExportCommand: AsyncParsableCommand {
         guard ExportOptions.isValidPeriod(period) else {
             throw ValidationError("Period '\(period)' is not one of the forms 2026, 2026-H2, 2026-Q4 or 2026-11.")
         }
-        if let comment, comment.count > SubmissionBuilder.maximumCommentLength {
-            throw ValidationError("The comment is \(comment.count) characters; at most 1000 are allowed.")
+        return (authority, period)
+    }
+
+    /// The catalog stamp must describe every figure: the store's rows must be classified with the catalog in
+    /// force (the shipped one, or the --catalog files given). A store that never recorded a catalog may be one
+    /// that holds nothing yet: nothing to describe.
+    static func requireClassified(_ store: any EstateStore, with inForce: CatalogStamp) async throws {
+        let held = try await store.classificationStamp()
+        var describesData = held != nil
+        if held == nil {
+            let scans = try await store.scans(organisation: nil)
+            let imports = try await store.imports(organisation: nil)
+            describesData = !scans.isEmpty || !imports.isEmpty
         }
-        if maxInventoryAge < 0 { throw ValidationError("--max-inventory-age is a number of days, 0 or more.") }
-        let inForce = try catalogOptions.loadCatalog().stamp
-        let store = try await storeOptions.open(create: false)
-        var submission: Submission
-        var staleHosts = 0
-        do {
-            // The catalog stamp must describe every figure: the store's rows must be classified with the catalog
-            // in force (the shipped one, or the --catalog files given).
-            // A store that never recorded a catalog may be one that holds nothing yet: nothing to describe.
-            let held = try await store.classificationStamp()
-            var describesData = held != nil
-            if held == nil {
-                let scans = try await store.scans(organisation: nil)
-                let imports = try await store.imports(organisation: nil)
-                describesData = !scans.isEmpty || !imports.isEmpty
-            }
-            if held != inForce && describesData {
-                throw ValidationError(
-                    "The store's figures are classified with "
-                        + (held.map { "catalog \($0.version) (\(CatalogInForce.shortDigest($0.digest)))" }
-                            ?? "an unrecorded catalog")
-                        + ", not with the catalog in force, \(inForce.version) "
-                        + "(\(CatalogInForce.shortDigest(inForce.digest))). Run `overblik reclassify` with the "
-                        + "same --catalog files first, or export with the --catalog files the store was classified with."
-                )
-            }
-            let options = ExportOptions(
-                organisation: authority, period: period, comment: comment,
-                includeUnknownTitles: includeUnknownTitles, synthetic: synthetic, catalog: inForce,
-                maximumInventoryAge: maxInventoryAge == 0 ? nil : Double(maxInventoryAge) * 86_400)
-            submission = try await SubmissionBuilder.build(from: store, options: options)
-            staleHosts = try await store.inventoryDates(
-                organisation: authority.code, observedSince: options.inventoryCutoff
-            ).staleHosts
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
-        }
-        if submission.body.holdsNoData {
-            // Compiled, an empty submission would replace the authority's real one (newest wins).
-            guard allowEmpty else {
-                printError(
-                    "error: the store \(storeOptions.location) holds no data for \(authority.name) "
-                        + "(\(authority.code)): no documents, read errors, installations or usage declarations. "
-                        + "Check --organisation and --store, or give --allow-empty to submit an empty submission.")
-                throw ExitCode(1)
-            }
-            submission.body.empty = true
-            submission = try Submission(body: submission.body)
-        }
-        if let end = ExportOptions.end(of: period),
+        guard held != inForce && describesData else { return }
+        throw ValidationError(
+            "The store's figures are classified with "
+                + (held.map { "catalog \($0.version) (\(CatalogInForce.shortDigest($0.digest)))" }
+                    ?? "an unrecorded catalog")
+                + ", not with the catalog in force, \(inForce.version) "
+                + "(\(CatalogInForce.shortDigest(inForce.digest))). Run `overblik reclassify` with the "
+                + "same --catalog files first, or export with the --catalog files the store was classified with.")
+    }
+
+    /// Not an error: rounds are collected after a period closes. The data dates travel with the figures.
+    func noteDataAfterPeriod(_ submission: Submission, period: String) {
+        guard let end = ExportOptions.end(of: period),
             let newest = [submission.body.documents.asOf, submission.body.installations.asOf].compactMap({ $0 }).max(),
             newest >= end
-        {
-            // Not an error: rounds are collected after a period closes. The data dates travel with the figures.
-            printError(
-                "note: the newest data were observed on \(ISO8601DateFormatter().string(from: newest)), after period "
-                    + "\(period) ended; the submission's data dates say so, and reports show them.")
-        }
-        let url = URL(fileURLWithPath: output)
-        try writeAtomically(try encodeSubmission(submission), to: url)
+        else { return }
+        printError(
+            "note: the newest data were observed on \(ISODate.timestamp(newest)), after period "
+                + "\(period) ended; the submission's data dates say so, and reports show them.")
+    }
+
+    func printSummary(_ submission: Submission, authority: Authority, period: String, staleHosts: Int) {
         let body = submission.body
         let documents = body.documents.counts.reduce(0) { $0 + $1.count }
         let installations = body.installations.counts.reduce(0) { $0 + $1.hosts }
@@ -153,7 +168,7 @@ public struct ExportCommand: AsyncParsableCommand {
                 + "\(body.installations.counts.count) product/version lines"
                 + (staleHosts > 0
                     ? "; \(staleHosts) hosts left out, their newest inventory older than \(maxInventoryAge) days" : ""))
-        let day = { (date: Date?) in date.map { String(ISO8601DateFormatter().string(from: $0).prefix(10)) } }
+        let day = { (date: Date?) in date.map(ISODate.day) }
         for (what, oldest, newest) in [
             ("documents", body.documents.oldest, body.documents.asOf),
             ("installations", body.installations.oldest, body.installations.asOf),

@@ -2,7 +2,7 @@ public import ArgumentParser
 import Catalog
 import Foundation
 import Geography
-import InventoryImport
+public import InventoryImport
 import OverblikModel
 import Store
 import StorePostgres
@@ -41,7 +41,7 @@ public struct ImportCommand: AsyncParsableCommand {
     public var organisation: String?
 
     @Option(name: .customLong("input-format"), help: "auto, or one of the formats listed below.")
-    public var inputFormat: String = "auto"
+    public var inputFormat: InputFormatChoice = .auto
 
     @Option(name: .long, help: "Column roles: title=COL,version=COL,publisher=COL,host=COL,count=COL,... ")
     public var map: String?
@@ -92,11 +92,6 @@ public struct ImportCommand: AsyncParsableCommand {
     public func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one inventory file.") }
         _ = try observedDate()
-        if inputFormat != "auto" && InputFormat(rawValue: inputFormat) == nil {
-            throw ValidationError(
-                "Unknown --input-format '\(inputFormat)'. Use auto or one of: "
-                    + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
-        }
     }
 
     public func run() async throws {
@@ -105,7 +100,7 @@ public struct ImportCommand: AsyncParsableCommand {
         let failed = try await DedicatedThread.run {
             try command.execute(output: FileHandle.standardOutput, errors: FileHandle.standardError)
         }
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw ExitCode(CommandExitStatus.partialFailure.rawValue) }
     }
 
     /// Imports every file, writing JSON lines or the summary to `output` and each failed file's error to
@@ -119,7 +114,7 @@ public struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
         }
-        options.inputFormat = inputFormat == "auto" ? nil : InputFormat(rawValue: inputFormat)
+        options.inputFormat = inputFormat.format
         if let map {
             do {
                 options.columnMap = try ColumnMapOverride(parsing: map)
@@ -136,11 +131,7 @@ public struct ImportCommand: AsyncParsableCommand {
         var store: (any EstateStore)?
         if !dryRun {
             let location = storeOptions.location
-            do {
-                store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
-            } catch {
-                throw ValidationError("\(error)")
-            }
+            store = try BlockingBridge.wait { try await EstateStoreFactory.open(location) }
             // Every stored line follows the catalog this import classifies with (before the import's own
             // transaction begins).
             if let store,
@@ -228,7 +219,7 @@ public struct ImportCommand: AsyncParsableCommand {
         let outcome = try recorder.finish(
             format: report.format.rawValue, linesRead: report.linesRead, unreadableLines: report.unreadableLines)
         if case .alreadyImported(let previous) = outcome {
-            let when = ISO8601DateFormatter().string(from: previous.finished)
+            let when = ISODate.timestamp(previous.finished)
             errors.write(
                 Data(
                     ("overblik import: \(file.lastPathComponent) was already imported for this organisation on \(when) "
@@ -243,6 +234,36 @@ public struct ImportCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+    }
+}
+
+/// `--input-format`: detect the format from the content, or read every file as one format.
+public enum InputFormatChoice: ExpressibleByArgument, Sendable, Equatable {
+    case auto
+    case format(InputFormat)
+
+    public init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let format = InputFormat(rawValue: argument) {
+            self = .format(format)
+        } else {
+            return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { ["auto"] + InputFormat.allCases.map(\.rawValue) }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .auto: "auto"
+        case .format(let format): format.rawValue
+        }
+    }
+
+    var format: InputFormat? {
+        if case .format(let format) = self { return format }
+        return nil
     }
 }
 
@@ -383,7 +404,7 @@ struct ImportRunSummary {
             for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
                 text += "    skipped \(count): \(reason)\n"
             }
-            for note in report.notes where !note.hasPrefix("delimiter") { text += "    note: \(note)\n" }
+            for note in report.notes where note.kind != .delimiter { text += "    note: \(note.message)\n" }
         }
         let lines = reports.reduce(0) { $0 + $1.linesRead }
         let records = reports.reduce(0) { $0 + $1.softwareRecords }
@@ -408,7 +429,7 @@ struct ImportRunSummary {
         text += "Unreadable lines: \(unreadable)\n"
         for report in reports where !report.diagnostics.isEmpty {
             for diagnostic in report.diagnostics.prefix(50) {
-                text += "  \(report.source):\(diagnostic.line): \(diagnostic.reason)\n"
+                text += "  \(report.source):\(diagnostic.line ?? 0): \(diagnostic.message)\n"
             }
             if report.unreadableLines > 50 { text += "  \(report.source): ... \(report.unreadableLines - 50) more\n" }
         }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 import OverblikModel
 
 /// The `overblik` root command. Each subcommand lives in its own file (`ScanCommand.swift`, ...).
@@ -17,6 +18,11 @@ public struct OverblikCommand: AsyncParsableCommand {
               overblik export --organisation 751 --period 2026 --output aarhus-2026.json
               overblik compile submissions/*.json --store national.sqlite
               overblik report --store national.sqlite --format html,odt,ods --output-dir reports/
+
+            Exit status (sysexits.h): 0 done; 1 done, but part of the work failed and was reported (a file \
+            rejected or not imported, no PDF, an empty export refused); 64 bad arguments; 65 an input file is \
+            not what it must be; 66 an input cannot be read; 70 a shipped resource is missing; 73 an output \
+            cannot be written; 74 the estate store failed.
             """,
         version: ToolInfo.version,
         subcommands: [
@@ -32,6 +38,20 @@ public struct OverblikCommand: AsyncParsableCommand {
 /// What the `overblik` executable runs; keeps the executable free of ArgumentParser details.
 public enum Entrypoint {
     public static func main() async {
-        await OverblikCommand.main()
+        do {
+            var command = try OverblikCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // The library's own errors: their message, and the status CommandExitStatus gives them.
+            if let status = CommandExitStatus(classifying: error) {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                OverblikCommand.exit(withError: ExitCode(status.rawValue))
+            }
+            OverblikCommand.exit(withError: error)
+        }
     }
 }

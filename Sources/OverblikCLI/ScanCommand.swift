@@ -31,7 +31,8 @@ public struct ScanCommand: AsyncParsableCommand {
             a keyed hash plus the top-level folder name unless --include-paths. --no-store only prints.
 
             Exit status: 0 when the scan ran, whatever individual files held (their failures are recorded); \
-            64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written.
+            64 for usage errors; 66 when a PATH cannot be read; 73 when the output cannot be written; 74 when the \
+            store fails (the same statuses as every command: see `overblik --help`).
 
             Examples:
               overblik scan /srv/share
@@ -51,7 +52,7 @@ public struct ScanCommand: AsyncParsableCommand {
     @Option(
         help: "summary | jsonl | csv | json (default: summary on a terminal, else jsonl; or from --output's extension)."
     )
-    var format: String?
+    var format: ScanOutputFormat?
 
     @Option(help: "Write records to FILE instead of standard output (the summary then goes to standard output).")
     var output: String?
@@ -83,9 +84,6 @@ public struct ScanCommand: AsyncParsableCommand {
     public func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one folder or file to scan.") }
         if let jobs, !(1...512).contains(jobs) { throw ValidationError("--jobs must be between 1 and 512.") }
-        if let format, ScanOutputFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of: summary, jsonl, csv, json (got '\(format)').")
-        }
         // Guessing would write JSON lines into a file named for another format (x.xlsx).
         if format == nil, let output, Self.format(forOutput: output) == nil {
             throw ValidationError(
@@ -102,7 +100,7 @@ public struct ScanCommand: AsyncParsableCommand {
     }
 
     var resolvedFormat: ScanOutputFormat {
-        if let format, let value = ScanOutputFormat(rawValue: format) { return value }
+        if let format { return format }
         if let output, let value = Self.format(forOutput: output) { return value }
         return isatty(STDOUT_FILENO) == 1 ? .summary : .jsonl
     }
@@ -136,23 +134,9 @@ public struct ScanCommand: AsyncParsableCommand {
         if catalogNeeded { catalog.start() }
         // With the store, roots are absolute so the same folder is recognised from any working directory.
         let roots = noStore ? paths : StoreScanSink.outermost(paths.map(StoreScanSink.absoluteRoot))
-        var storeSink: StoreScanSink?
-        if !noStore {
-            let catalogStamp = { (store: any EstateStore) in
-                try Self.catalogStamp(store: store, sources: sources.value(), catalog: catalog)
-            }
-            do {
-                storeSink = try StoreScanSink(
-                    location: storeOptions.location, organisation: organisationCode,
-                    roots: roots, includePaths: includePaths, catalog: catalogStamp,
-                    rowClassifier: { CatalogRowClassifier(catalog: try catalog.value()) })
-            } catch let error as ValidationError {
-                throw error
-            } catch {
-                printError("\(error)")
-                throw ExitCode(74)
-            }
-        }
+        let storeSink =
+            noStore
+            ? nil : try openStoreSink(roots: roots, organisation: organisationCode, sources: sources, catalog: catalog)
         // A catalog that will be needed fails here, before anything is scanned, as a usage error.
         if catalogNeeded { _ = try catalog.value() }
         let readerOptions = DocumentReaderOptions(includePersonalData: includePersonalData)
@@ -161,76 +145,84 @@ public struct ScanCommand: AsyncParsableCommand {
                 DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
             },
             options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
-
-        let writer: OutputStreamWriter?
+        let sink: ScanOutputSink
         do {
-            if let output {
-                writer = try OutputStreamWriter.file(output)
-            } else {
-                writer = format == .summary ? nil : OutputStreamWriter(fd: STDOUT_FILENO, ownsDescriptor: false)
-            }
+            sink = ScanOutputSink(format: format, writer: try outputWriter(format))
         } catch {
             storeSink?.cancel()
-            printError("\(error)")
-            throw ExitCode(73)
+            throw error
         }
-        let sink = ScanOutputSink(format: format, writer: writer)
         if let storeSink {
             if !full { scanner.skipUnchanged = storeSink.unchangedFiles }
             sink.additionalSinks = [storeSink]
         }
         try sink.begin()
-
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let stats: ScanProgress
         do {
             stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
-        } catch let error as ScanError {
+        } catch {
             progress.finish()
             storeSink?.cancel()
-            printError("\(error)")
-            switch error {
-            case .unreadableRoot: throw ExitCode(66)
-            case .sinkFailed: throw ExitCode(73)
-            case .readerUnavailable: throw ExitCode(64)
-            }
+            throw error
         }
         progress.finish()
         try sink.end(elapsed: stats.elapsed)
         // The summary goes to standard output unless it was itself written to --output. With the store it
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.
         let summaryToStandardOutput = (format == .summary) != (output != nil)
-        if summaryToStandardOutput && storeSink == nil {
+        if let storeSink {
+            try finish(
+                storeSink, roots: roots, read: sink.summary.files, stats: stats, format: format,
+                summary: summaryToStandardOutput)
+        } else if summaryToStandardOutput {
             FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
         }
-        if let storeSink {
-            let summaries: [Store.ScanSummary]
-            do {
-                summaries = try storeSink.finish(estate: summaryToStandardOutput)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(74)
-            }
-            if let estate = storeSink.estate {
-                let read = sink.summary.files
-                let heading =
-                    "Scanned \(read + stats.unchanged) files in \(SummaryRenderer.format(stats.elapsed)) s: "
-                    + "\(read) read, \(stats.unchanged) unchanged and not read again. "
-                    + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
-                    + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
-                FileHandle.standardOutput.write(Data(SummaryRenderer.render(estate, heading: heading).utf8))
-            }
-            var report = StoreScanSink.render(
-                summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
-            if let reclassification = storeSink.reclassification {
-                report += CatalogInForce.describe(reclassification) + "\n"
-            }
-            // Keep machine-readable output on stdout clean.
-            if format == .summary || output != nil {
-                FileHandle.standardOutput.write(Data(report.utf8))
-            } else {
-                FileHandle.standardError.write(Data(report.utf8))
-            }
+    }
+
+    /// The store sink: one session per root, the store's catalog stamp found or made while the catalog loads.
+    func openStoreSink(
+        roots: [String], organisation: Int?, sources: LazyValue<CatalogSources>, catalog: LazyValue<ProductCatalog>
+    ) throws -> StoreScanSink {
+        let catalogStamp = { (store: any EstateStore) in
+            try Self.catalogStamp(store: store, sources: sources.value(), catalog: catalog)
+        }
+        return try StoreScanSink(
+            location: storeOptions.location, organisation: organisation,
+            roots: roots, includePaths: includePaths, catalog: catalogStamp,
+            rowClassifier: { CatalogRowClassifier(catalog: try catalog.value()) })
+    }
+
+    /// Where records go: --output, else standard output unless only the summary is asked for.
+    func outputWriter(_ format: ScanOutputFormat) throws -> OutputStreamWriter? {
+        if let output { return try OutputStreamWriter.file(output) }
+        return format == .summary ? nil : OutputStreamWriter(fd: STDOUT_FILENO, ownsDescriptor: false)
+    }
+
+    /// Commits the scan to the store, then prints what the store holds under the roots (`summary`) and what
+    /// changed.
+    func finish(
+        _ storeSink: StoreScanSink, roots: [String], read: Int, stats: ScanProgress, format: ScanOutputFormat,
+        summary: Bool
+    ) throws {
+        let summaries = try storeSink.finish(estate: summary)
+        if let estate = storeSink.estate {
+            let heading =
+                "Scanned \(read + stats.unchanged) files in \(SummaryRenderer.format(stats.elapsed)) s: "
+                + "\(read) read, \(stats.unchanged) unchanged and not read again. "
+                + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
+                + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
+            FileHandle.standardOutput.write(Data(SummaryRenderer.render(estate, heading: heading).utf8))
+        }
+        var report = StoreScanSink.render(summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
+        if let reclassification = storeSink.reclassification {
+            report += CatalogInForce.describe(reclassification) + "\n"
+        }
+        // Keep machine-readable output on stdout clean.
+        if format == .summary || output != nil {
+            FileHandle.standardOutput.write(Data(report.utf8))
+        } else {
+            FileHandle.standardError.write(Data(report.utf8))
         }
     }
 
@@ -253,10 +245,6 @@ public struct ScanCommand: AsyncParsableCommand {
             return stamp
         }
         return { try stamp.value() }
-    }
-
-    private func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import OfficeDocuments
 import OverblikModel
@@ -9,7 +10,7 @@ import Darwin
 #endif
 
 /// Output formats of `overblik scan`.
-enum ScanOutputFormat: String, CaseIterable {
+enum ScanOutputFormat: String, CaseIterable, ExpressibleByArgument {
     case summary, jsonl, csv, json
 }
 
@@ -43,7 +44,7 @@ final class OutputStreamWriter {
         let url = URL(fileURLWithPath: path)
         let temporary = DurableFile.temporaryURL(beside: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 { throw ScanCommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         return OutputStreamWriter(fd: fd, ownsDescriptor: true, destination: (url, temporary))
     }
 
@@ -65,7 +66,7 @@ final class OutputStreamWriter {
             let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ScanCommandError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
+                throw CommandError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -79,18 +80,8 @@ final class OutputStreamWriter {
         _ = Glibc.close(fd)
         if let destination {
             do { try DurableFile.commit(destination.temporary, to: destination.final) } catch {
-                throw ScanCommandError.cannotWrite(path: destination.final.path, reason: error.reason)
+                throw CommandError.cannotWrite(path: destination.final.path, reason: error.reason)
             }
-        }
-    }
-}
-
-enum ScanCommandError: Error, CustomStringConvertible {
-    case cannotWrite(path: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
     }
 }
@@ -176,7 +167,7 @@ final class ScanOutputSink: DocumentRecordSink {
         let fields: [String] = [
             record.path, record.family.rawValue, record.container.rawValue, record.format, record.mimetype ?? "",
             record.odfVersion ?? "", record.generator ?? "", record.suite ?? "", record.suiteVersion ?? "",
-            record.encrypted ? "true" : "false", record.warnings.map(\.kind).joined(separator: ";"),
+            record.encrypted ? "true" : "false", record.warnings.map(\.kind.rawValue).joined(separator: ";"),
             record.error?.rawValue ?? "", String(record.size), modified,
         ]
         return fields.map(csvField).joined(separator: ",") + "\r\n"

@@ -35,8 +35,6 @@ public struct StatusCommand: AsyncParsableCommand {
             return
         }
         let directory = AuthorityDirectory.denmark
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
         guard let selected = status.period else {
             print("No submissions in the store yet: all \(status.entries.count) authorities are missing.")
             return
@@ -63,7 +61,7 @@ public struct StatusCommand: AsyncParsableCommand {
             let region = directory.authority(code: authority.regionCode)?.shortName ?? ""
             let state: String
             if let submission = entry.submission(for: selected) {
-                state = formatter.string(from: submission.body.created) + (entry.superseded > 0 ? "*" : "")
+                state = ISODate.day(submission.body.created) + (entry.superseded > 0 ? "*" : "")
             } else {
                 state = "missing"
             }
@@ -124,12 +122,11 @@ public struct StatusCommand: AsyncParsableCommand {
             var missing: [Int]
             var authorities: [Row]
         }
-        let formatter = ISO8601DateFormatter()
         let rows = status.entries.map { entry in
             let current = entry.submission(for: status.period)
             return Row(
                 code: entry.authority.code, name: entry.authority.name, kind: entry.authority.kind.rawValue,
-                region: entry.authority.regionCode, submitted: current.map { formatter.string(from: $0.body.created) },
+                region: entry.authority.regionCode, submitted: current.map { ISODate.timestamp($0.body.created) },
                 digest: current?.digest, superseded: entry.superseded,
                 otherPeriods: entry.submissions.keys.filter { $0 != status.period }.sorted())
         }

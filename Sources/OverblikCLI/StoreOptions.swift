@@ -21,13 +21,21 @@ public struct StoreOptions: ParsableArguments {
     func open(create: Bool) async throws -> any EstateStore {
         let location = self.location
         if case .sqlite(let path) = location, !create, !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError(
-                "No estate store at \(path). Give --store (or set OVERBLIK_STORE), or run scan/import/compile first.")
+            throw CommandError.noStore(path: path)
         }
+        return try await EstateStoreFactory.open(location)
+    }
+
+    /// Opens the existing store, runs `body` with it and closes it, also when `body` throws.
+    func using<T>(_ body: (any EstateStore) async throws -> T) async throws -> T {
+        let store = try await open(create: false)
         do {
-            return try await EstateStoreFactory.open(location)
+            let result = try await body(store)
+            try await store.close()
+            return result
         } catch {
-            throw ValidationError("\(error)")
+            try? await store.close()
+            throw error
         }
     }
 }

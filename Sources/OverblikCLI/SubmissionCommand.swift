@@ -49,13 +49,13 @@ public struct SubmissionCommand: AsyncParsableCommand {
                     let body = submission.body
                     print(
                         "\(file): valid - \(body.organisation.name) (\(body.organisation.code)), period \(body.period),"
-                            + " created \(ISO8601DateFormatter().string(from: body.created)), \(submission.digest)")
+                            + " created \(ISODate.timestamp(body.created)), \(submission.digest)")
                 } catch {
                     failed += 1
                     print("\(error)")
                 }
             }
-            if failed > 0 { throw ExitCode(1) }
+            if failed > 0 { throw ExitCode(CommandExitStatus.partialFailure.rawValue) }
         }
     }
 }

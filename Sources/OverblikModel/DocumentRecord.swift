@@ -41,12 +41,39 @@ public enum ReadFailureKind: String, Codable, Sendable, CaseIterable {
 
 /// A spec violation or oddity that did not stop the file from being read.
 public struct DocumentWarning: Codable, Sendable, Hashable {
-    /// Stable kind, e.g. `mimetype-not-first`, `mimetype-compressed`, `extension-mismatch`.
-    public var kind: String
+    /// What is wrong with the package; the raw value is the stable name in records and outputs.
+    public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Bytes precede the ZIP archive.
+        case junkBeforeArchive = "junk-before-archive"
+        /// No `META-INF/manifest.xml`.
+        case manifestMissing = "manifest-missing"
+        /// The manifest could not be parsed.
+        case manifestUnreadable = "manifest-unreadable"
+        /// The `mimetype` entry is compressed (ODF requires it stored).
+        case mimetypeCompressed = "mimetype-compressed"
+        /// No `mimetype` entry.
+        case mimetypeMissing = "mimetype-missing"
+        /// The `mimetype` entry is not the archive's first.
+        case mimetypeNotFirst = "mimetype-not-first"
+        /// An OOXML package with a `mimetype` entry.
+        case mimetypeUnexpected = "mimetype-unexpected"
+        /// An OOXML package whose main part is none we know.
+        case ooxmlMainPartUnknown = "ooxml-main-part-unknown"
+        /// The `mimetype` has leading or trailing whitespace.
+        case mimetypeWhitespace = "mimetype-whitespace"
+        /// The file's extension names another format than its content.
+        case extensionMismatch = "extension-mismatch"
+        /// The `mimetype` is not an office type.
+        case mimetypeInvalid = "mimetype-invalid"
+        /// The manifest's root media type differs from the `mimetype`.
+        case mimetypeManifestMismatch = "mimetype-manifest-mismatch"
+    }
+
+    public var kind: Kind
     /// Human-readable detail.
     public var detail: String
 
-    public init(kind: String, detail: String) {
+    public init(kind: Kind, detail: String) {
         self.kind = kind
         self.detail = detail
     }

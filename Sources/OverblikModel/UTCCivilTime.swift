@@ -32,3 +32,25 @@ public struct UTCCivilTime: Sendable, Hashable {
         secondsOfDay = remainder
     }
 }
+
+/// Dates as ISO 8601 text in UTC, whole seconds: the one date formatter of the package (what
+/// `ISO8601DateFormatter` and `JSONEncoder`'s `.iso8601` write, without their cost).
+public enum ISODate {
+    /// `2026-11-30`.
+    public static func day(_ date: Date) -> String {
+        let civil = UTCCivilTime(date)
+        return digits(civil.year, 4) + "-" + digits(civil.month, 2) + "-" + digits(civil.day, 2)
+    }
+
+    /// `2026-11-30T08:05:09Z`.
+    public static func timestamp(_ date: Date) -> String {
+        let seconds = UTCCivilTime(date).secondsOfDay
+        return day(date) + "T" + digits(seconds / 3600, 2) + ":" + digits(seconds / 60 % 60, 2) + ":"
+            + digits(seconds % 60, 2) + "Z"
+    }
+
+    private static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}

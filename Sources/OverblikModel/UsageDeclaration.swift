@@ -30,7 +30,7 @@ public enum UsageRelation: String, Codable, Sendable, CaseIterable {
 }
 
 /// Where a usage declaration comes from; reports say which evidence each figure rests on.
-public enum EvidenceKind: String, Codable, Sendable, CaseIterable {
+public enum EvidenceKind: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case documentScan = "document-scan"
     case inventory
     /// The facilitator's or authority's own declaration (CSV) or a KITOS export.

@@ -6,18 +6,14 @@ import OverblikModel
 struct ProductFacts: Sendable, Hashable {
     var id: String
     var name: String
-    var kind: String
+    var kind: ProductKind
     var vendor: String?
     var openSource: Bool
     var writesODF: Bool
     var governanceLevel: Int?
 
-    static let officeSuite = "office-suite"
-    static let os2Product = "os2-product"
-    static let documentManagement = "document-management"
-
     /// A catalog office suite with an open-source licence that writes ODF by default.
-    var isOpenODFSuite: Bool { kind == Self.officeSuite && openSource && writesODF }
+    var isOpenODFSuite: Bool { kind == .officeSuite && openSource && writesODF }
 }
 
 /// The catalog seen through the report's questions: what a product is, and whether a version line is supported.
@@ -30,7 +26,7 @@ struct CatalogView: Sendable {
         var facts: [String: ProductFacts] = [:]
         for product in catalog.products {
             facts[product.id] = ProductFacts(
-                id: product.id, name: product.name, kind: product.kind.rawValue, vendor: product.vendor,
+                id: product.id, name: product.name, kind: product.kind, vendor: product.vendor,
                 openSource: product.openSource, writesODF: !product.writesODF.isEmpty,
                 governanceLevel: product.governanceLevel)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Geography
+import OverblikModel
 
 /// One self-contained HTML file: inline CSS and SVG, no scripts, no external requests, print-friendly.
 enum HTMLRenderer {
@@ -76,7 +77,7 @@ enum HTMLRenderer {
             html += "</section>\n"
         }
         html += "</main>\n<footer>\(xmlEscape(t(.generatedBy))) \(xmlEscape(document.generator)), "
-        html += "\(xmlEscape(ISO8601DateFormatter().string(from: document.generated)))</footer>\n</body>\n</html>\n"
+        html += "\(xmlEscape(ISODate.timestamp(document.generated)))</footer>\n</body>\n</html>\n"
         return html
     }
 

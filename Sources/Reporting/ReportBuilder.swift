@@ -118,7 +118,7 @@ struct AuthorityFacts {
     var authority: Authority
     var submission: Submission?
     /// Product id → evidence kinds supporting use.
-    var uses: [String: Set<String>] = [:]
+    var uses: [String: Set<EvidenceKind>] = [:]
     /// Product id → dates of the evidence supporting use.
     var useDates: [String: [String]] = [:]
     var hostsByProduct: [String: Int] = [:]
@@ -146,11 +146,11 @@ public enum ReportBuilder {
 
         let scope: Report.Scope =
             switch inputs.scope {
-            case .national: Report.Scope(kind: "national", code: nil, name: nil)
+            case .national: Report.Scope(kind: .national, code: nil, name: nil)
             case .region(let code):
-                Report.Scope(kind: "region", code: code, name: directory.authority(code: code)?.name)
+                Report.Scope(kind: .region, code: code, name: directory.authority(code: code)?.name)
             case .organisation(let code):
-                Report.Scope(kind: "organisation", code: code, name: directory.authority(code: code)?.name)
+                Report.Scope(kind: .organisation, code: code, name: directory.authority(code: code)?.name)
             }
 
         let products = productUses(scoped, catalog: catalog, directory: directory)
@@ -211,7 +211,7 @@ public enum ReportBuilder {
             item.hosts = body.installations.hosts
             for count in body.installations.counts where count.hosts > 0 {
                 item.hostsByProduct[count.product, default: 0] += count.hosts
-                item.uses[count.product, default: []].insert(EvidenceKind.inventory.rawValue)
+                item.uses[count.product, default: []].insert(.inventory)
                 if let asOf = body.installations.asOf { item.useDates[count.product, default: []].append(isoDay(asOf)) }
                 let status = catalog.support(
                     product: count.product, versionLine: count.versionLine, on: reference ?? body.created)
@@ -237,7 +237,7 @@ public enum ReportBuilder {
                     newest.contains(where: { $0.relation.countsAsUse })
                 else { continue }
                 for declaration in newest where declaration.relation.countsAsUse {
-                    item.uses[product, default: []].insert(declaration.evidenceKind.rawValue)
+                    item.uses[product, default: []].insert(declaration.evidenceKind)
                     if let date = declaration.date, date != "n.d." { item.useDates[product, default: []].append(date) }
                 }
             }
@@ -247,7 +247,7 @@ public enum ReportBuilder {
     }
 
     static func os2Products(_ item: AuthorityFacts, catalog: CatalogView) -> [String] {
-        item.uses.keys.filter { catalog.product($0)?.kind == ProductFacts.os2Product }.sorted()
+        item.uses.keys.filter { catalog.product($0)?.kind == .os2Product }.sorted()
     }
 
     static func openSuites(_ item: AuthorityFacts, catalog: CatalogView) -> [String] {
@@ -259,7 +259,7 @@ public enum ReportBuilder {
     )
         -> Report.OrganisationProfile
     {
-        let suites = item.uses.keys.filter { catalog.product($0)?.kind == ProductFacts.officeSuite }
+        let suites = item.uses.keys.filter { catalog.product($0)?.kind == .officeSuite }
             .map { id in
                 Report.SuiteHosts(
                     id: id, name: catalog.product(id)?.name ?? id, hosts: item.hostsByProduct[id] ?? 0,
@@ -267,22 +267,22 @@ public enum ReportBuilder {
             }
             .sorted { ($0.hosts, $1.id) > ($1.hosts, $0.id) }
         let os2 = os2Products(item, catalog: catalog)
-        var os2Evidence = Set<String>()
+        var os2Evidence = Set<EvidenceKind>()
         for product in os2 { os2Evidence.formUnion(item.uses[product] ?? []) }
         return Report.OrganisationProfile(
-            code: item.authority.code, name: item.authority.name, kind: item.authority.kind.rawValue,
+            code: item.authority.code, name: item.authority.name, kind: item.authority.kind,
             region: item.authority.regionCode,
             regionName: directory.authority(code: item.authority.regionCode)?.name ?? "",
             reported: item.submission != nil, period: item.submission?.body.period,
             dataDate: item.dataDate.map(isoDay), comment: item.submission?.body.comment,
             os2Products: os2, officeSuites: suites,
-            documentManagement: item.uses.keys.filter { catalog.product($0)?.kind == ProductFacts.documentManagement }
+            documentManagement: item.uses.keys.filter { catalog.product($0)?.kind == .documentManagement }
                 .sorted(),
             documents: item.documents, hosts: item.hosts,
             unsupportedInstallations: item.unsupportedByProduct.filter {
-                catalog.product($0.key)?.kind == ProductFacts.officeSuite
+                catalog.product($0.key)?.kind == .officeSuite
             }.values.reduce(0, +),
-            os2Evidence: os2Evidence.sorted())
+            os2Evidence: os2Evidence.sorted { $0.rawValue < $1.rawValue })
     }
 
     // MARK: - Sums
@@ -307,13 +307,13 @@ public enum ReportBuilder {
     {
         var municipalities = 0
         var regions = 0
-        var evidence: [String: Int] = [:]
+        var evidence: [EvidenceKind: Int] = [:]
         var dates: [String] = []
         for item in scoped {
             let used = products(item)
             guard !used.isEmpty else { continue }
             if item.authority.kind == .municipality { municipalities += 1 } else { regions += 1 }
-            var kinds = Set<String>()
+            var kinds = Set<EvidenceKind>()
             for product in used {
                 kinds.formUnion(item.uses[product] ?? [])
                 dates.append(contentsOf: item.useDates[product] ?? [])
@@ -332,7 +332,7 @@ public enum ReportBuilder {
         for item in scoped {
             documents.add(item.documents)
             for (product, hosts) in item.hostsByProduct {
-                guard let facts = catalog.product(product), facts.kind == ProductFacts.officeSuite else { continue }
+                guard let facts = catalog.product(product), facts.kind == .officeSuite else { continue }
                 if facts.isOpenODFSuite { openHosts += hosts } else if !facts.openSource { proprietaryHosts += hosts }
             }
         }
@@ -388,7 +388,7 @@ public enum ReportBuilder {
             let users = scoped.filter { $0.uses(id) }
             var lines: [LineStatus: Int] = [:]
             var unsupported = 0
-            var evidence: [String: Int] = [:]
+            var evidence: [EvidenceKind: Int] = [:]
             var documents = 0
             for item in scoped {
                 for (line, hosts) in item.hostsByLine[id] ?? [:] { lines[line, default: 0] += hosts }
@@ -467,7 +467,7 @@ public enum ReportBuilder {
     static func comparison(
         _ scope: ReportScope, facts: [Int: AuthorityFacts], catalog: CatalogView, directory: AuthorityDirectory
     ) -> [Report.Comparison]? {
-        func measure(_ level: String, _ name: String, _ group: [AuthorityFacts]) -> Report.Comparison {
+        func measure(_ level: Report.Comparison.Level, _ name: String, _ group: [AuthorityFacts]) -> Report.Comparison {
             let count = max(group.count, 1)
             var documents = Report.DocumentTotals.zero
             for item in group { documents.add(item.documents) }
@@ -481,10 +481,10 @@ public enum ReportBuilder {
                     / Double(count),
                 odfShare: documents.odfShare)
         }
-        let nation = measure("nation", "", directory.all.map { facts[$0.code]! })
+        let nation = measure(.nation, "", directory.all.map { facts[$0.code]! })
         func region(_ code: Int) -> Report.Comparison {
             measure(
-                "region", directory.authority(code: code)?.name ?? "",
+                .region, directory.authority(code: code)?.name ?? "",
                 directory.all.filter { $0.regionCode == code }.map { facts[$0.code]! })
         }
         switch scope {
@@ -492,7 +492,7 @@ public enum ReportBuilder {
         case .region(let code): return [region(code), nation]
         case .organisation(let code):
             guard let item = facts[code] else { return nil }
-            return [measure("scope", item.authority.name, [item]), region(item.authority.regionCode), nation]
+            return [measure(.scope, item.authority.name, [item]), region(item.authority.regionCode), nation]
         }
     }
 
@@ -506,8 +506,8 @@ public enum ReportBuilder {
                 Set(
                     item.uses.keys.filter {
                         guard let kind = catalog.product($0)?.kind else { return false }
-                        return kind == ProductFacts.os2Product || kind == ProductFacts.officeSuite
-                            || kind == ProductFacts.documentManagement
+                        return kind == .os2Product || kind == .officeSuite
+                            || kind == .documentManagement
                     })
             }
             let nowSet = tracked(current)
@@ -516,13 +516,13 @@ public enum ReportBuilder {
                 changes.append(
                     .init(
                         organisation: current.authority.code, name: current.authority.name, product: product,
-                        change: "started"))
+                        change: .started))
             }
             for product in beforeSet.subtracting(nowSet).sorted() {
                 changes.append(
                     .init(
                         organisation: current.authority.code, name: current.authority.name, product: product,
-                        change: "stopped"))
+                        change: .stopped))
             }
         }
         let headNow = headline(now, catalog: catalog)
@@ -568,7 +568,7 @@ public enum ReportBuilder {
             var proprietary = 0
             var open = 0
             for (product, hosts) in item.hostsByProduct {
-                guard let facts = catalog.product(product), facts.kind == ProductFacts.officeSuite else { continue }
+                guard let facts = catalog.product(product), facts.kind == .officeSuite else { continue }
                 if facts.openSource { open += hosts } else { proprietary += hosts }
             }
             totalProprietary += proprietary
@@ -642,12 +642,7 @@ public enum ReportBuilder {
         .sorted { ($0.organisation, $0.period) < ($1.organisation, $1.period) }
     }
 
-    static func isoDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+    static func isoDay(_ date: Date) -> String { ISODate.day(date) }
 }
 
 /// Unknown titles of one publisher and stem, summed over authorities.

@@ -14,6 +14,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownScope(input: String, reason: String?)
     /// No submission or evidence for the requested period.
     case noData(period: String?)
+    /// `--compare-to` names the report's own period (given, or the newest in the data).
+    case comparedWithItself(period: String)
     /// A format name not among html, odt, ods, pdf, md, csv, json.
     case unknownFormat(String)
     /// Writing an output file failed.
@@ -35,7 +37,10 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Unknown scope '\(text)'\(reason.map { ": \($0)" } ?? "")\n"
                 + "Use national, region:CODE (e.g. region:1084) or a municipality or region by code, name or alias."
         case .noData(let period):
-            return "No submissions or evidence\(period.map { " for period \($0)" } ?? "") to report on."
+            return "No submissions or evidence to report on\(period.map { " for \($0)" } ?? "")."
+        case .comparedWithItself(let period):
+            return "--compare-to \(period) is the report's own period (the newest in the data): give an earlier "
+                + "period, or --period."
         case .unknownFormat(let name):
             return "Unknown format '\(name)': use html, odt, ods, pdf, md, csv or json."
         case .writeFailed(let file, let reason): return "\(file): cannot write: \(reason)"

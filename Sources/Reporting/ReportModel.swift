@@ -1,4 +1,7 @@
+public import Catalog
 public import Foundation
+public import Geography
+public import OverblikModel
 
 /// A computed report: every number the renderers show, and the evidence behind it.
 ///
@@ -41,8 +44,11 @@ public struct Report: Codable, Sendable, Hashable {
 
     /// Which authorities the report covers.
     public struct Scope: Codable, Sendable, Hashable {
-        /// `national`, `region` or `organisation`.
-        public var kind: String
+        public enum Kind: String, Codable, Sendable, Hashable {
+            case national, region, organisation
+        }
+
+        public var kind: Kind
         public var code: Int?
         /// Official Danish name of the region or authority; nil for national.
         public var name: String?
@@ -70,7 +76,7 @@ public struct Report: Codable, Sendable, Hashable {
         public var regions: Int
         /// Evidence kind (`inventory`, `usage-declaration`, `kitos`, `public-evidence`, ...) → authorities
         /// for which that kind of evidence supports the figure (an authority may count under several).
-        public var evidence: [String: Int]
+        public var evidence: [EvidenceKind: Int]
         /// Oldest and newest date of the evidence behind the figure (ISO date or year), if known.
         public var oldestEvidence: String?
         public var newestEvidence: String?
@@ -204,7 +210,7 @@ public struct Report: Codable, Sendable, Hashable {
         public var id: String
         public var name: String
         /// Catalog kind: `office-suite`, `os2-product`, `document-management`, ...
-        public var kind: String
+        public var kind: ProductKind
         public var vendor: String?
         public var openSource: Bool
         public var writesODF: Bool
@@ -219,7 +225,7 @@ public struct Report: Codable, Sendable, Hashable {
         public var documents: Int
         public var byRegion: [RegionCount]
         /// Evidence kind → authorities.
-        public var evidence: [String: Int]
+        public var evidence: [EvidenceKind: Int]
 
         enum CodingKeys: String, CodingKey {
             case id, name, kind, vendor, municipalities, regions, installations, versions, documents, evidence
@@ -265,7 +271,7 @@ public struct Report: Codable, Sendable, Hashable {
     public struct OrganisationProfile: Codable, Sendable, Hashable {
         public var code: Int
         public var name: String
-        public var kind: String
+        public var kind: AuthorityKind
         public var region: Int
         public var regionName: String
         public var reported: Bool
@@ -280,7 +286,7 @@ public struct Report: Codable, Sendable, Hashable {
         public var hosts: Int
         public var unsupportedInstallations: Int
         /// Evidence kinds behind its OS2 figure.
-        public var os2Evidence: [String]
+        public var os2Evidence: [EvidenceKind]
 
         enum CodingKeys: String, CodingKey {
             case code, name, kind, region, reported, period, comment, documents, hosts
@@ -298,8 +304,11 @@ public struct Report: Codable, Sendable, Hashable {
         public var organisation: Int
         public var name: String
         public var product: String
-        /// `started` or `stopped`.
-        public var change: String
+        public enum Kind: String, Codable, Sendable, Hashable {
+            case started, stopped
+        }
+
+        public var change: Kind
     }
 
     public struct Trends: Codable, Sendable, Hashable {
@@ -334,8 +343,13 @@ public struct Report: Codable, Sendable, Hashable {
 
     /// Measures of one group of authorities (the scope, its region, the nation), for side-by-side profiles.
     public struct Comparison: Codable, Sendable, Hashable {
-        /// `scope`, `region` or `nation`.
-        public var level: String
+        public enum Level: String, Codable, Sendable, Hashable {
+            /// The region or authority the report is about.
+            case scope
+            case region, nation
+        }
+
+        public var level: Level
         public var name: String
         public var authorities: Int
         public var reported: Int

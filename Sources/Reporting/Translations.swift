@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Report language: Danish by default, English with `--lang en`. Authority names stay official Danish.
 public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
@@ -39,9 +39,23 @@ enum Label: String, CaseIterable {
         return language == .danish ? da : en
     }
 
-    // swift-format-ignore
+    /// The Danish and English text, from the table of the report part the label belongs to.
     private var pair: (String, String) {
-        switch self {
+        guard let pair = Self.texts.lazy.compactMap({ $0(self) }).first else {
+            preconditionFailure("Label.\(self) has no text")  // RenderingTests checks every label has one.
+        }
+        return pair
+    }
+
+    /// The tables, one per part of the report; every label is in exactly one (RenderingTests checks).
+    static let texts: [@Sendable (Label) -> (String, String)?] = [
+        titleAndHeadline, products, authoritiesTrendsAndCosts, qualityAndMethod,
+    ]
+
+    /// Labels of the title, the headline figures and the map.
+    // swift-format-ignore
+    private static func titleAndHeadline(_ label: Label) -> (String, String)? {
+        switch label {
         case .reportTitleNational: ("Overblik: dokumenter, kontorpakker og OS2 i den offentlige sektor", "Overblik: documents, office suites and OS2 in Danish public authorities")
         case .reportTitleRegion: ("Overblik for", "Overblik for")
         case .reportTitleOrganisation: ("Overblik for", "Overblik for")
@@ -89,6 +103,14 @@ enum Label: String, CaseIterable {
         case .mapNoData: ("Ingen data", "No data")
         case .mapAttribution: ("Kortgrundlag: Styrelsen for Dataforsyning og Infrastruktur, DAGI 1:500 000.", "Map: Styrelsen for Dataforsyning og Infrastruktur, DAGI 1:500 000.")
         case .legend: ("Signatur", "Legend")
+        default: nil
+        }
+    }
+
+    /// Labels of office suites, OS2 products and document management.
+    // swift-format-ignore
+    private static func products(_ label: Label) -> (String, String)? {
+        switch label {
         case .officeSuites: ("Kontorpakker", "Office suites")
         case .officeSuitesIntro: ("Installationer efter kontorpakke og versionslinje; versioner efter deres support-ophør er markeret.", "Installations by office suite and version line; versions past their end of life are flagged.")
         case .suite: ("Kontorpakke", "Office suite")
@@ -118,6 +140,14 @@ enum Label: String, CaseIterable {
         case .vendor: ("Leverandør", "Vendor")
         case .authorities: ("Myndigheder", "Authorities")
         case .noneFound: ("Ingen fundet.", "None found.")
+        default: nil
+        }
+    }
+
+    /// Labels of regions and authority profiles, trends and the business case.
+    // swift-format-ignore
+    private static func authoritiesTrendsAndCosts(_ label: Label) -> (String, String)? {
+        switch label {
         case .regionsAndAuthorities: ("Regioner og myndigheder", "Regions and authorities")
         case .regionTable: ("Efter region", "By region")
         case .region: ("Region", "Region")
@@ -165,6 +195,14 @@ enum Label: String, CaseIterable {
         case .paybackYears: ("Tilbagebetalingstid (år)", "Payback (years)")
         case .nationalTotal: ("Hele landet", "National total")
         case .scopeTotal: ("I alt", "Total")
+        default: nil
+        }
+    }
+
+    /// Labels of data quality, method and the index page.
+    // swift-format-ignore
+    private static func qualityAndMethod(_ label: Label) -> (String, String)? {
+        switch label {
         case .dataQuality: ("Datakvalitet og metode", "Data quality and method")
         case .staleSubmissions: ("Forældede data (mere end et år ældre end de nyeste)", "Stale data (more than a year older than the newest)")
         case .unknownTitles: ("Hyppigste ukendte softwaretitler (til forbedring af kataloget)", "Top unknown software titles (to improve the catalog)")
@@ -197,6 +235,7 @@ enum Label: String, CaseIterable {
         case .national: ("Hele landet", "National")
         case .shareOfMunicipalities: ("af kommunerne", "of municipalities")
         case .contents: ("Indhold", "Contents")
+        default: nil
         }
     }
 }

@@ -98,7 +98,7 @@ enum Encoded {
         ]
         let text = rows.map { $0.joined(separator: delimiter) }.joined(separator: "\n") + "\n"
         let result = try makeImporter().importFile(at: try temporaryFile("delim-\(name).txt", text: text))
-        #expect(result.report.notes.contains("delimiter: \(name)"))
+        #expect(result.report.notes.contains { $0.kind == .delimiter && $0.message == "delimiter: \(name)" })
         #expect(result.report.variant == "intune-appinvrawdata")
         #expect(result.records.map(\.title) == ["LibreOffice 7.6.4.1", "Notepad++ (64-bit x64)"])
         #expect(result.records.map(\.publisher) == ["The Document Foundation", "Notepad++ Team"])
@@ -230,7 +230,7 @@ enum Encoded {
         #expect(result.records.map(\.title) == ["A", "B"])
         #expect(result.report.unreadableLines == 2)
         #expect(result.report.diagnostics.map(\.line) == [4, 5])
-        #expect(result.report.diagnostics[1].reason.contains("unterminated"))
+        #expect(result.report.diagnostics[1].message.contains("unterminated"))
         #expect(throws: ImportError.strictFailure(file: url.path, unreadableLines: 2, firstLine: 4)) {
             try makeImporter { $0.strict = true }.importFile(at: url)
         }
@@ -259,7 +259,7 @@ enum Encoded {
         let text = "Kommune,Software,AssetName\nAarhus Kommune,A,PC1\n0101,B,PC2\nKbh.,C,PC3\nAtlantis,D,PC4\n"
         let result = try makeImporter(organisation: nil).importFile(at: try temporaryFile("orgs.csv", text: text))
         #expect(result.records.map(\.organisation) == [751, 101, 101])
-        #expect(result.report.diagnostics.first?.reason.contains("Atlantis") == true)
+        #expect(result.report.diagnostics.first?.message.contains("Atlantis") == true)
     }
 
     @Test func withoutAnOrganisationNothingIsImported() throws {
@@ -282,7 +282,7 @@ enum Encoded {
         #expect(result.report.format == .usageCSV)
         #expect(result.report.linesRead == 4)
         #expect(result.declarations.count + result.report.unreadableLines == 4)
-        #expect(result.report.diagnostics.contains { $0.line == 5 && $0.reason.contains("relation") })
+        #expect(result.report.diagnostics.contains { $0.line == 5 && $0.message.contains("relation") })
     }
 }
 

@@ -132,7 +132,7 @@ func makeImporter(
         #expect(removed.classification.countsAsInstallation == false)
         #expect(removed.classification.rule.hasSuffix("+dpkg:not-installed"))
         #expect(result.report.notInstalled == ["deinstall ok config-files": 1])
-        #expect(result.report.notes.contains { $0.contains("not installed (deinstall ok config-files)") })
+        #expect(result.report.notes.contains { $0.message.contains("not installed (deinstall ok config-files)") })
         // Installations are what the 16 installed packages alone give.
         var installedOnly = InstallationTally()
         for record in result.records where record.title != "vlc-nox" { installedOnly.add(record) }
@@ -152,7 +152,10 @@ func makeImporter(
     @Test func defenderExamplesAreRepairedAndTheRepairsReported() throws {
         let result = try makeImporter().importFile(
             at: Fixtures.url("inventory/defender-api/SoftwareInventoryByMachine.docs-example.json"))
-        #expect(result.report.notes.contains { $0.contains("not valid JSON") && $0.contains("adjacent string") })
+        #expect(
+            result.report.notes.contains {
+                $0.message.contains("not valid JSON") && $0.message.contains("adjacent string")
+            })
         #expect(result.records.first?.title == "windows_10")
         #expect(result.records.first?.platform == "Windows10")
         let list = try makeImporter().importFile(

@@ -51,7 +51,7 @@ import Testing
     func specViolationStillReadsWithWarning(file: String, warning: String) {
         let record = read("damaged/" + file)
         #expect(record.error == nil, "\(file): \(record.errorDetail ?? "")")
-        #expect(record.warnings.map(\.kind) == [warning])
+        #expect(record.warnings.map(\.kind.rawValue) == [warning])
     }
 
     @Test func ambiguousArchiveStillReportsItsUnduplicatedMetadata() {

@@ -31,7 +31,7 @@ import Testing
             "editing_duration": record.editingDuration ?? "null",
             "statistics": record.statistics.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","),
             "language": record.language ?? "null", "template": record.template ?? "null",
-            "warnings": record.warnings.map(\.kind).sorted().joined(separator: ","),
+            "warnings": record.warnings.map(\.kind.rawValue).sorted().joined(separator: ","),
             "error": record.error?.rawValue ?? "null",
         ]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OfficeDocuments
+import OverblikModel
 import TestSupport
 import Testing
 
@@ -92,7 +93,7 @@ final class CollectingVisitor: WalkVisitor {
         #expect(Set(found.keys) == files)
         #expect(found.values.allSatisfy { $0 == nil })
         #expect(issues.map(\.kind) == [.special])
-        #expect(issues.first?.path == root.appendingPathComponent("d0/pipe").path)
+        #expect(issues.first?.file == root.appendingPathComponent("d0/pipe").path)
     }
 
     @Test func statusIsWhatStatSays() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import OverblikModel
 import TestSupport
 import Testing
 
@@ -20,6 +21,33 @@ import Testing
         try handle.close()
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
         return try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    /// The header is read as `import` reads it: an export's own column names (ConfigMgr's, here with the title
+    /// not first) find the title, publisher and version, and each line classifies as that item alone does.
+    @Test func aHeaderIsReadAsImportReadsIt() throws {
+        let rows = try classifyFile(
+            """
+            Publisher0\tNetbios_Name0\tARPDisplayName0\tProductVersion0
+            The Document Foundation\tPC-1\tLibreOffice 7.6.4.1\t7.6.4.1
+            Microsoft Corporation\tPC-2\tMicrosoft Office Professional Plus 2016\t16.0.4266.1001
+
+            """)
+        let classifier = Classifier(catalog: try ProductCatalog.bundled())
+        let items = [
+            InventoryItem(title: "LibreOffice 7.6.4.1", publisher: "The Document Foundation", version: "7.6.4.1"),
+            InventoryItem(
+                title: "Microsoft Office Professional Plus 2016", publisher: "Microsoft Corporation",
+                version: "16.0.4266.1001"),
+        ]
+        #expect(rows.count == 2)
+        for (row, item) in zip(rows, items) {
+            let expected = classifier.classify(item)
+            #expect(row["input"] as? String == item.title)
+            #expect(row["product"] as? String == expected.product, "\(item.title)")
+            #expect(row["version"] as? String == expected.version, "\(item.title)")
+        }
+        #expect(rows.map { $0["product"] as? String } != ["unknown", "unknown"])
     }
 
     @Test func tsvGivesOneLinePerInputLineInOrder() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverblikCLI
+import Reporting
 import TestSupport
 import Testing
 
@@ -70,9 +71,10 @@ import Testing
         }
         // Also when the period is the newest in the data rather than given.
         let output = try Fixtures.temporaryDirectory("cli-same-period")
-        await #expect(throws: ValidationError.self) {
+        await #expect(throws: ReportError.comparedWithItself(period: "2026")) {
             try await run(["--submissions", Self.demo, "--compare-to", "2026", "--output-dir", output.path])
         }
+        #expect(CommandExitStatus.exitCode(for: ReportError.comparedWithItself(period: "2026")) == .validationFailure)
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
     }
 
@@ -102,11 +104,31 @@ import Testing
         #expect(explicit.status != 0)
     }
 
-    @Test func usageErrorsAreClear() async throws {
-        await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--format", "docx"]) }
-        await #expect(throws: ValidationError.self) { try await run(["--submissions", Self.demo, "--lang", "fr"]) }
-        await #expect(throws: ValidationError.self) {
-            try await run(["--submissions", Self.demo, "--scope", "region:9999"])
+    @Test(arguments: [
+        (["--format", "docx"], "Unknown format 'docx'"), (["--lang", "fr"], "'fr'"),
+        (["--scope", "region:9999"], "not one of the 5 regions"), (["--map-measure", "x"], "'x'"),
+    ])
+    func usageErrorsAreClear(arguments: [String], named: String) async throws {
+        do {
+            try await run(["--submissions", Self.demo] + arguments)
+            Issue.record("expected a usage error for \(arguments)")
+        } catch {
+            #expect(CommandExitStatus.exitCode(for: error) == .validationFailure, "\(arguments)")
+            #expect(OverblikCommand.message(for: error).contains(named), "\(OverblikCommand.message(for: error))")
         }
+    }
+
+    @Test func optionsParseToTheirEnums() throws {
+        let command = try #require(
+            try OverblikCommand.parseAsRoot([
+                "report", "--format", "html,Markdown,ods", "--lang", "EN", "--map-measure", "odf-share", "--scope",
+                "region:1084",
+            ]) as? ReportCommand)
+        #expect(command.format == [.html, .md, .ods])
+        #expect(command.lang == .english)
+        #expect(command.mapMeasure == .odfShare)
+        #expect(command.scope == .region(1084))
+        let defaults = try #require(try OverblikCommand.parseAsRoot(["report"]) as? ReportCommand)
+        #expect(defaults.format == [.html] && defaults.lang == .danish && defaults.scope == .national)
     }
 }

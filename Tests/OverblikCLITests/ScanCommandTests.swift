@@ -69,8 +69,8 @@ import Testing
         do {
             try await run(["scan", "/nonexistent/overblik-root", "--format", "jsonl"])
             Issue.record("expected a non-zero exit")
-        } catch let exit as ExitCode {
-            #expect(exit.rawValue == 66)
+        } catch {
+            #expect(CommandExitStatus.exitCode(for: error) == ExitCode(66))
         }
     }
 

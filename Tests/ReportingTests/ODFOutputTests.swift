@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Geography
 import OverblikModel
@@ -87,7 +88,7 @@ import Testing
         let csv = try String(contentsOf: out.appendingPathComponent("r.csv"), encoding: .utf8)
         let rows = csv.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map(String.init) }
         #expect(rows.first?.first == "Office suite")
-        for suite in report.products where suite.kind == "office-suite" {
+        for suite in report.products where suite.kind == .officeSuite {
             let row = try #require(rows.first { $0.first == suite.name }, "\(suite.name) in \(csv)")
             #expect(row[2] == String(suite.municipalities.count))
             #expect(row[4] == String(suite.installations))

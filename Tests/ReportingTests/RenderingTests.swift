@@ -82,6 +82,7 @@ import Testing
         #expect(english.contains("21.4%"))
         for label in Label.allCases {
             #expect(!label.text(.danish).isEmpty && !label.text(.english).isEmpty, "\(label)")
+            #expect(Label.texts.filter { $0(label) != nil }.count == 1, "\(label) is in more than one table")
         }
     }
 
