@@ -218,7 +218,13 @@ public struct ScanCommand: AsyncParsableCommand {
                     + "\(read) read, \(stats.unchanged) unchanged and not read again. "
                     + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
                     + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
-                FileHandle.standardOutput.write(Data(SummaryRenderer.render(estate, heading: heading).utf8))
+                var text = SummaryRenderer.render(estate, heading: heading)
+                // The store does not hold features yet: they are shown for the files this run read.
+                let features = SummaryRenderer.featureLines(
+                    sink.summary,
+                    title: "Features of the \(sink.summary.readable) files read in this run (what matters in a move to ODF)")
+                if !features.isEmpty { text += features.joined(separator: "\n") + "\n" }
+                FileHandle.standardOutput.write(Data(text.utf8))
             }
             var report = StoreScanSink.render(
                 summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)

@@ -91,7 +91,7 @@ final class ScanOutputSink: DocumentRecordSink {
 
     static let csvColumns = [
         "path", "family", "container", "format", "mimetype", "odf_version", "generator", "suite", "suite_version",
-        "encrypted", "warnings", "error", "size", "modified",
+        "encrypted", "features", "warnings", "error", "size", "modified",
     ]
 
     func begin() throws {
@@ -151,7 +151,8 @@ final class ScanOutputSink: DocumentRecordSink {
         let fields: [String] = [
             record.path, record.family.rawValue, record.container.rawValue, record.format, record.mimetype ?? "",
             record.odfVersion ?? "", record.generator ?? "", record.suite ?? "", record.suiteVersion ?? "",
-            record.encrypted ? "true" : "false", record.warnings.map(\.kind).joined(separator: ";"),
+            record.encrypted ? "true" : "false", record.features.sorted().map(\.rawValue).joined(separator: ";"),
+            record.warnings.map(\.kind).joined(separator: ";"),
             record.error?.rawValue ?? "", String(record.size), modified,
         ]
         return fields.map(csvField).joined(separator: ",") + "\r\n"
@@ -225,6 +226,7 @@ enum SummaryRenderer {
                 lines.append(row(kind, count, of: files))
             }
         }
+        lines += featureLines(summary)
         if summary.encrypted > 0 { lines.append("Encrypted: \(summary.encrypted)") }
         if summary.withWarnings > 0 { lines.append("With warnings: \(summary.withWarnings)") }
         if !summary.walkIssuesByKind.isEmpty {
@@ -232,6 +234,23 @@ enum SummaryRenderer {
             lines.append("Not read: " + issues.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Documents by what matters in a move to ODF, in the features' own order; nothing when none was found.
+    static func featureLines(
+        _ summary: ScanSummary, title: String = "Features (what matters in a move to ODF)"
+    ) -> [String] {
+        guard !summary.byFeature.isEmpty else { return [] }
+        var lines = ["", title]
+        for feature in DocumentFeature.allCases {
+            guard let count = summary.byFeature[feature.rawValue] else { continue }
+            lines.append(row(feature.rawValue, count, of: summary.readable))
+        }
+        if let macroTemplates = summary.macroTemplates, macroTemplates > 0 {
+            lines.append(row("templates with macros", macroTemplates, of: summary.readable))
+        }
+        lines.append("")
+        return lines
     }
 
     private struct SuiteRow {
