@@ -60,7 +60,8 @@ public final class CompoundFile {
     }
 
     /// Opens a compound file held in memory (libgsf reads its own copy).
-    public convenience init(bytes: [UInt8], maxEntries: Int = CompoundFile.defaultMaxEntries) throws(CompoundFileError) {
+    public convenience init(bytes: [UInt8], maxEntries: Int = CompoundFile.defaultMaxEntries) throws(CompoundFileError)
+    {
         var structure = try CompoundFileStructure(
             bytes: .memory(bytes), maxEntries: maxEntries, maxDepth: Self.maxDepth)
         _ = try structure.check()

@@ -65,7 +65,9 @@ struct CompoundFileStructure {
         self.maxEntries = maxEntries
         self.maxDepth = maxDepth
         if bytes.size == 0 { throw .empty }
-        guard bytes.size >= 512 else { throw .badHeader(detail: "\(bytes.size) bytes, shorter than the 512-byte header") }
+        guard bytes.size >= 512 else {
+            throw .badHeader(detail: "\(bytes.size) bytes, shorter than the 512-byte header")
+        }
         header = try bytes.read(at: 0, count: 512, what: "header")
         guard header.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) else { throw .notACompoundFile }
         let shift = Self.u16(header, 0x1E)
@@ -73,7 +75,8 @@ struct CompoundFileStructure {
         sectorSize = 1 << shift
         let cutoff = Self.u32(header, 0x38)
         guard cutoff == 4096 else { throw .badHeader(detail: "mini-stream cutoff \(cutoff), not 4096") }
-        let sectors = (bytes.size - UInt64(min(UInt64(sectorSize), bytes.size)) + UInt64(sectorSize) - 1)
+        let sectors =
+            (bytes.size - UInt64(min(UInt64(sectorSize), bytes.size)) + UInt64(sectorSize) - 1)
             / UInt64(sectorSize)
         sectorCount = UInt32(clamping: sectors)
         // libgsf sizes a stack buffer by the FAT's claimed length: it may not claim far more sectors than the file
@@ -172,7 +175,9 @@ struct CompoundFileStructure {
                     sectorSize == 512
                     ? UInt64(Self.u32(directory, base + 0x78))
                     : UInt64(Self.u32(directory, base + 0x78)) | UInt64(Self.u32(directory, base + 0x7C)) << 32
-                if size > bytes.size { throw .sizeBeyondFile(entry: name(directory, base), size: size, fileSize: bytes.size) }
+                if size > bytes.size {
+                    throw .sizeBeyondFile(entry: name(directory, base), size: size, fileSize: bytes.size)
+                }
             }
             for (offset, nested) in [(0x44, 0), (0x48, 0), (0x4C, 1)] {
                 let link = Self.u32(directory, base + offset)

@@ -132,7 +132,6 @@ public struct DocumentReader: Sendable {
         return classifyRecord(record)
     }
 
-
     /// Files up to this size are read whole at once (sniffing and, for ZIP packages, parsing from memory).
     static let wholeFileBytes = 64 << 10
     /// ZIP packages up to this size are read into memory in one call rather than through libzip's file I/O.

@@ -201,7 +201,8 @@ public struct ScanCommand: AsyncParsableCommand {
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.
         let summaryToStandardOutput = (format == .summary) != (output != nil)
         if summaryToStandardOutput && storeSink == nil {
-            FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
+            let text = SummaryRenderer.render(sink.summary) + SummaryRenderer.featureBlock(readIn: sink.summary)
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
         if let storeSink {
             let summaries: [Store.ScanSummary]
@@ -218,12 +219,9 @@ public struct ScanCommand: AsyncParsableCommand {
                     + "\(read) read, \(stats.unchanged) unchanged and not read again. "
                     + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
                     + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
-                var text = SummaryRenderer.render(estate, heading: heading)
-                // The store does not hold features yet: they are shown for the files this run read.
-                let features = SummaryRenderer.featureLines(
-                    sink.summary,
-                    title: "Features of the \(sink.summary.readable) files read in this run (what matters in a move to ODF)")
-                if !features.isEmpty { text += features.joined(separator: "\n") + "\n" }
+                let text =
+                    SummaryRenderer.render(estate, heading: heading)
+                    + SummaryRenderer.featureBlock(readIn: sink.summary)
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
             var report = StoreScanSink.render(

@@ -135,7 +135,7 @@ final class ScanOutputSink: DocumentRecordSink {
         summary.elapsedSeconds = elapsed
         if format == .summary, let writer {
             // `--format summary --output FILE`: the summary itself is the output.
-            try writer.write(SummaryRenderer.render(summary))
+            try writer.write(SummaryRenderer.render(summary) + SummaryRenderer.featureBlock(readIn: summary))
         }
         if format == .json, let writer {
             try writer.write("\n],\"summary\":")
@@ -226,7 +226,6 @@ enum SummaryRenderer {
                 lines.append(row(kind, count, of: files))
             }
         }
-        lines += featureLines(summary)
         if summary.encrypted > 0 { lines.append("Encrypted: \(summary.encrypted)") }
         if summary.withWarnings > 0 { lines.append("With warnings: \(summary.withWarnings)") }
         if !summary.walkIssuesByKind.isEmpty {
@@ -236,12 +235,14 @@ enum SummaryRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Documents by what matters in a move to ODF, in the features' own order; nothing when none was found.
-    static func featureLines(
-        _ summary: ScanSummary, title: String = "Features (what matters in a move to ODF)"
-    ) -> [String] {
-        guard !summary.byFeature.isEmpty else { return [] }
-        var lines = ["", title]
+    /// The features of the files a run read (what matters in a move to ODF), in the features' own order; empty
+    /// when none was found. Shown after the summary, with or without the store: the store does not keep features
+    /// yet, so they describe this run's files, not the stored estate.
+    static func featureBlock(readIn summary: ScanSummary) -> String {
+        guard !summary.byFeature.isEmpty else { return "" }
+        var lines = [
+            "", "Features of the \(summary.readable) files read in this run (what matters in a move to ODF)",
+        ]
         for feature in DocumentFeature.allCases {
             guard let count = summary.byFeature[feature.rawValue] else { continue }
             lines.append(row(feature.rawValue, count, of: summary.readable))
@@ -249,8 +250,7 @@ enum SummaryRenderer {
         if let macroTemplates = summary.macroTemplates, macroTemplates > 0 {
             lines.append(row("templates with macros", macroTemplates, of: summary.readable))
         }
-        lines.append("")
-        return lines
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private struct SuiteRow {

@@ -41,7 +41,9 @@ struct CompoundFileBuilder {
         var fat = [UInt32](repeating: Self.free, count: fatSectors * 128)
         for index in 0..<fatSectors { fat[index] = Self.fatSector }
         func chain(from first: Int, count: Int) {
-            for index in first..<first + count { fat[index] = index == first + count - 1 ? Self.endOfChain : UInt32(index + 1) }
+            for index in first..<first + count {
+                fat[index] = index == first + count - 1 ? Self.endOfChain : UInt32(index + 1)
+            }
         }
         chain(from: fatSectors, count: directorySectors)
         chain(from: fatSectors + directorySectors, count: dataSectors)
@@ -72,7 +74,8 @@ struct CompoundFileBuilder {
             put32(&directory, base + 0x44, entry.left)
             put32(&directory, base + 0x48, entry.right)
             put32(&directory, base + 0x4C, entry.child)
-            let start = entry.start == Self.endOfChain ? entry.start : UInt32(fatSectors + directorySectors) + entry.start
+            let start =
+                entry.start == Self.endOfChain ? entry.start : UInt32(fatSectors + directorySectors) + entry.start
             put32(&directory, base + 0x74, start)
             put32(&directory, base + 0x78, entry.size)
         }

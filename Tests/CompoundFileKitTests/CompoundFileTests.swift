@@ -152,7 +152,8 @@ import Testing
                 for index in 4..<9004 {
                     builder.entries.append(
                         CompoundFileBuilder.Entry(
-                            name: "S\(index)", type: 1, right: index < 9003 ? UInt32(index + 1) : CompoundFileBuilder.free))
+                            name: "S\(index)", type: 1,
+                            right: index < 9003 ? UInt32(index + 1) : CompoundFileBuilder.free))
                 }
                 return builder.bytes()
             },

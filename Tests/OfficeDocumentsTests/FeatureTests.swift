@@ -40,8 +40,10 @@ import Testing
         let fields = verdict.fields
         try #require(fields.count == 7)
         let (path, container, vba, xlm, encrypted, externalRelations, objectPool) =
-            (fields[0], fields[1], fields[2] == "yes", fields[3] == "yes", fields[4] == "yes", Int(fields[5]) ?? 0,
-             fields[6] == "yes")
+            (
+                fields[0], fields[1], fields[2] == "yes", fields[3] == "yes", fields[4] == "yes", Int(fields[5]) ?? 0,
+                fields[6] == "yes"
+            )
         let record = Self.read(path)
         let explained = Self.explainedDifferences[path] ?? [:]
         #expect(record.error == nil, "\(path): \(record.errorDetail ?? "")")
