@@ -1,11 +1,12 @@
 # Overblik — two set-up commands: `make demo` and `make test`. Everything else is a helper for them.
 SHELL := /bin/bash
 
-# System packages the build needs (C libraries behind ZipKit/XMLKit, SQLite for GRDB).
-BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libsqlite3-dev
+# System packages the build needs (C libraries behind ZipKit/XMLKit/CompoundFileKit, SQLite for GRDB).
+BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libgsf-1-dev libsqlite3-dev
 # What the full test suite needs besides: a real PostgreSQL server, Jing (RelaxNG validation of our
-# ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers.
-TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 zip unzip
+# ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers (olefile
+# checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run).
+TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip
 SWIFT ?= swift
 BUILD_FLAGS ?=
 

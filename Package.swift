@@ -34,13 +34,19 @@ let package = Package(
             providers: [.apt(["libzip-dev"])]
         ),
         .systemLibrary(
+            name: "CLibGsf",
+            pkgConfig: "libgsf-1",
+            providers: [.apt(["libgsf-1-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
 
-        // The only Swift code that calls libzip / libxml2.
+        // The only Swift code that calls libzip / libxml2 / libgsf (compound files).
         .target(name: "ZipKit", dependencies: ["CLibZip"], swiftSettings: strictSettings),
+        .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
         .target(name: "XMLKit", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
 
         // Shared value types: document and software records, usage declarations, submissions.
@@ -68,7 +74,7 @@ let package = Package(
         // One office document → metadata record; the tree walker and parallel scanner.
         .target(
             name: "OfficeDocuments",
-            dependencies: ["ZipKit", "XMLKit", "OverblikModel", "Catalog"],
+            dependencies: ["ZipKit", "XMLKit", "CompoundFileKit", "OverblikModel", "Catalog"],
             swiftSettings: strictSettings
         ),
 
@@ -145,6 +151,11 @@ let package = Package(
         .testTarget(
             name: "ZipKitTests",
             dependencies: ["ZipKit", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CompoundFileKitTests",
+            dependencies: ["CompoundFileKit", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -45,6 +45,13 @@ public enum DocumentRecordJSON {
         string("suite_version_line", record.suiteVersionLine, always: false)
         key("encrypted")
         JSONText.appendLiteral(record.encrypted ? "true" : "false", to: &out)
+        key("features")
+        out.append(UInt8(ascii: "["))
+        for (index, feature) in record.features.sorted().enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendString(feature.rawValue, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
         date("created", record.created)
         date("meta_modified", record.metaModified)
         integer("editing_cycles", record.editingCycles.map(Int64.init))

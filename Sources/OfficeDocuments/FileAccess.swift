@@ -101,64 +101,13 @@ enum Signature {
     }
 }
 
-/// Just enough of the Compound File Binary format to name a legacy file: the stream names in the first
-/// directory sector (where writers put the root's main streams). Never reads document content.
-enum CompoundFile {
+/// Which document a compound file holds, from the names of its root streams.
+enum CompoundFileFormat {
     struct Kind {
         var family: DocumentFamily
         var format: String
         var mimetype: String?
         var encrypted = false
-    }
-
-    /// Names in the first few directory sectors, following the directory's FAT chain (at most 8 sectors,
-    /// 32–256 entries: where writers put the root's main streams). Bounds-checked; never reads stream data.
-    static func rootStreamNames(opened: inout OpenedFile) -> Set<String> {
-        guard let header = opened.read(at: 0, count: 512), header.count == 512 else { return [] }
-        func u16(_ bytes: [UInt8], _ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-        func u32(_ bytes: [UInt8], _ offset: Int) -> Int {
-            Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
-                | Int(bytes[offset + 3]) << 24
-        }
-        let sectorShift = u16(header, 0x1E)
-        guard sectorShift == 9 || sectorShift == 12 else { return [] }
-        let sectorSize = 1 << sectorShift
-        let entriesPerFATSector = sectorSize / 4
-        var sector = u32(header, 0x30)
-        var names = Set<String>()
-        var cachedFAT: (index: Int, bytes: [UInt8])?
-        for _ in 0..<8 {
-            guard sector < 0xFFFF_FFFA else { break }
-            let offset = Int64(sector + 1) * Int64(sectorSize)
-            guard offset < opened.size, let directory = opened.read(at: offset, count: sectorSize),
-                directory.count == sectorSize
-            else { break }
-            var entry = 0
-            while entry + 128 <= directory.count {
-                let nameLength = u16(directory, entry + 0x40)
-                if nameLength >= 2 && nameLength <= 64 {
-                    var units: [UInt16] = []
-                    for index in stride(from: 0, to: nameLength - 2, by: 2) {
-                        units.append(UInt16(directory[entry + index]) | UInt16(directory[entry + index + 1]) << 8)
-                    }
-                    names.insert(String(decoding: units, as: UTF16.self))
-                }
-                entry += 128
-            }
-            // Next directory sector: FAT[sector]; the FAT sector's location is in the header's DIFAT (109 slots).
-            let fatIndex = sector / entriesPerFATSector
-            guard fatIndex < 109 else { break }
-            if cachedFAT?.index != fatIndex {
-                let fatSector = u32(header, 0x4C + fatIndex * 4)
-                guard fatSector < 0xFFFF_FFFA,
-                    let bytes = opened.read(at: Int64(fatSector + 1) * Int64(sectorSize), count: sectorSize),
-                    bytes.count == sectorSize
-                else { break }
-                cachedFAT = (fatIndex, bytes)
-            }
-            sector = u32(cachedFAT!.bytes, (sector % entriesPerFATSector) * 4)
-        }
-        return names
     }
 
     static func format(streamNames: Set<String>, ext: String) -> Kind {

@@ -248,17 +248,26 @@ final class ManifestParser: XMLContentHandler {
 /// OOXML `[Content_Types].xml`: the main part's content type decides docx/xlsx/pptx and variants.
 final class ContentTypesParser: XMLContentHandler {
     private(set) var mainContentType: String?
+    /// `Default` declarations: lowercased extension → lowercased content type.
+    private(set) var defaults: [String: String] = [:]
+    /// `Override` declarations: lowercased part name without the leading `/` → lowercased content type.
+    private(set) var overrides: [String: String] = [:]
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
-        guard element.hasLocalName("Override") || element.hasLocalName("Default"),
-            let type = element.attribute("ContentType")
-        else { return .enter }
+        let isOverride = element.hasLocalName("Override")
+        guard isOverride || element.hasLocalName("Default"), let type = element.attribute("ContentType") else {
+            return .enter
+        }
         let lower = type.lowercased()
-        guard lower.hasSuffix(".main+xml") else { return .enter }
+        if isOverride, let part = element.attribute("PartName") {
+            overrides[String(part.lowercased().drop(while: { $0 == "/" }))] = lower
+        } else if !isOverride, let ext = element.attribute("Extension") {
+            defaults[ext.lowercased()] = lower
+        }
+        guard mainContentType == nil, lower.hasSuffix(".main+xml") else { return .enter }
         let base = String(lower.dropLast(".main+xml".count))
-        guard DocumentFormats.ooxmlContentTypes[base] != nil else { return .enter }
-        mainContentType = base
-        return .stop
+        if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
+        return .enter
     }
 }
 

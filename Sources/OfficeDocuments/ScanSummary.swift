@@ -12,6 +12,11 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public var byODFVersion: [String: Int] = [:]
     public var errorsByKind: [String: Int] = [:]
     public var encrypted = 0
+    /// Documents by feature (``DocumentFeature`` raw value), over the files read (read errors excluded).
+    public var byFeature: [String: Int] = [:]
+    /// Templates that carry macros (VBA, Basic, scripts or Excel 4): every document made from one inherits them.
+    /// `nil` when the summary comes from a store, which does not hold features yet.
+    public var macroTemplates: Int?
     public var withWarnings = 0
     public var walkIssuesByKind: [String: Int] = [:]
     public var elapsedSeconds: Double = 0
@@ -38,6 +43,15 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public var readable: Int { files - unreadable }
 
     public mutating func add(_ record: DocumentRecord) {
+        if record.error == nil {
+            for feature in record.features { byFeature[feature.rawValue, default: 0] += 1 }
+            let macros: Set<DocumentFeature> = [.vba, .basic, .scripts, .xlmMacros]
+            if record.features.contains(.template) && !record.features.isDisjoint(with: macros) {
+                macroTemplates = (macroTemplates ?? 0) + 1
+            } else if macroTemplates == nil {
+                macroTemplates = 0
+            }
+        }
         add(
             family: record.family.rawValue, format: record.format, suite: record.suite,
             suiteVersionLine: record.suiteVersionLine, odfVersion: record.odfVersion, error: record.error?.rawValue,
@@ -74,6 +88,8 @@ public struct ScanSummary: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case files, encrypted
+        case byFeature = "by_feature"
+        case macroTemplates = "macro_templates"
         case byFamily = "by_family"
         case byFormat = "by_format"
         case bySuite = "by_suite"

@@ -173,10 +173,11 @@ public struct ScanCommand: AsyncParsableCommand {
         let summaryToStandardOutput = (format == .summary) != (output != nil)
         if let storeSink {
             try finish(
-                storeSink, roots: roots, read: sink.summary.files, stats: stats, format: format,
+                storeSink, roots: roots, read: sink.summary, stats: stats, format: format,
                 summary: summaryToStandardOutput)
         } else if summaryToStandardOutput {
-            FileHandle.standardOutput.write(Data(SummaryRenderer.render(sink.summary).utf8))
+            let text = SummaryRenderer.render(sink.summary) + SummaryRenderer.featureBlock(readIn: sink.summary)
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 
@@ -202,17 +203,20 @@ public struct ScanCommand: AsyncParsableCommand {
     /// Commits the scan to the store, then prints what the store holds under the roots (`summary`) and what
     /// changed.
     func finish(
-        _ storeSink: StoreScanSink, roots: [String], read: Int, stats: ScanProgress, format: ScanOutputFormat,
-        summary: Bool
+        _ storeSink: StoreScanSink, roots: [String], read readSummary: OfficeDocuments.ScanSummary,
+        stats: ScanProgress, format: ScanOutputFormat, summary: Bool
     ) throws {
         let summaries = try storeSink.finish(estate: summary)
         if let estate = storeSink.estate {
+            let read = readSummary.files
             let heading =
                 "Scanned \(read + stats.unchanged) files in \(SummaryRenderer.format(stats.elapsed)) s: "
                 + "\(read) read, \(stats.unchanged) unchanged and not read again. "
                 + "The store holds \(estate.files) file\(estate.files == 1 ? "" : "s") under "
                 + (roots.count == 1 ? "this folder:" : "these \(roots.count) folders:")
-            FileHandle.standardOutput.write(Data(SummaryRenderer.render(estate, heading: heading).utf8))
+            let text =
+                SummaryRenderer.render(estate, heading: heading) + SummaryRenderer.featureBlock(readIn: readSummary)
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
         var report = StoreScanSink.render(summaries, location: storeOptions.location, unchangedSkipped: stats.unchanged)
         if let reclassification = storeSink.reclassification {

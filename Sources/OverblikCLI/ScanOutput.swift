@@ -107,7 +107,7 @@ final class ScanOutputSink: DocumentRecordSink {
 
     static let csvColumns = [
         "path", "family", "container", "format", "mimetype", "odf_version", "generator", "suite", "suite_version",
-        "encrypted", "warnings", "error", "size", "modified",
+        "encrypted", "features", "warnings", "error", "size", "modified",
     ]
 
     func begin() throws {
@@ -151,7 +151,7 @@ final class ScanOutputSink: DocumentRecordSink {
         summary.elapsedSeconds = elapsed
         if format == .summary, let writer {
             // `--format summary --output FILE`: the summary itself is the output.
-            try writer.write(SummaryRenderer.render(summary))
+            try writer.write(SummaryRenderer.render(summary) + SummaryRenderer.featureBlock(readIn: summary))
         }
         if format == .json, let writer {
             try writer.write("\n],\"summary\":")
@@ -167,7 +167,8 @@ final class ScanOutputSink: DocumentRecordSink {
         let fields: [String] = [
             record.path, record.family.rawValue, record.container.rawValue, record.format, record.mimetype ?? "",
             record.odfVersion ?? "", record.generator ?? "", record.suite ?? "", record.suiteVersion ?? "",
-            record.encrypted ? "true" : "false", record.warnings.map(\.kind.rawValue).joined(separator: ";"),
+            record.encrypted ? "true" : "false", record.features.sorted().map(\.rawValue).joined(separator: ";"),
+            record.warnings.map(\.kind.rawValue).joined(separator: ";"),
             record.error?.rawValue ?? "", String(record.size), modified,
         ]
         return fields.map(csvField).joined(separator: ",") + "\r\n"
@@ -246,6 +247,24 @@ enum SummaryRenderer {
         if !summary.walkIssuesByKind.isEmpty {
             let issues = summary.walkIssuesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Not read: " + issues.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The features of the files a run read (what matters in a move to ODF), in the features' own order; empty
+    /// when none was found. Shown after the summary, with or without the store: the store does not keep features
+    /// yet, so they describe this run's files, not the stored estate.
+    static func featureBlock(readIn summary: ScanSummary) -> String {
+        guard !summary.byFeature.isEmpty else { return "" }
+        var lines = [
+            "", "Features of the \(summary.readable) files read in this run (what matters in a move to ODF)",
+        ]
+        for feature in DocumentFeature.allCases {
+            guard let count = summary.byFeature[feature.rawValue] else { continue }
+            lines.append(row(feature.rawValue, count, of: summary.readable))
+        }
+        if let macroTemplates = summary.macroTemplates, macroTemplates > 0 {
+            lines.append(row("templates with macros", macroTemplates, of: summary.readable))
         }
         return lines.joined(separator: "\n") + "\n"
     }

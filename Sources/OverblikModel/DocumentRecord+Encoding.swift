@@ -19,6 +19,7 @@ extension DocumentRecord {
         try c.encode(suiteVersion, forKey: .suiteVersion)
         try c.encodeIfPresent(suiteVersionLine, forKey: .suiteVersionLine)
         try c.encode(encrypted, forKey: .encrypted)
+        try c.encode(features.sorted(), forKey: .features)
         try c.encodeIfPresent(created, forKey: .created)
         try c.encodeIfPresent(metaModified, forKey: .metaModified)
         try c.encodeIfPresent(editingCycles, forKey: .editingCycles)

@@ -138,6 +138,8 @@ public struct DocumentRecord: Codable, Sendable, Hashable {
     public var suiteVersion: String?
     public var suiteVersionLine: String?
     public var encrypted: Bool
+    /// What in the document's structure matters in a move to ODF (macros, signatures, embedded objects, ...).
+    public var features: Set<DocumentFeature> = []
     /// Dates from the document's own metadata (`meta:creation-date`, `dc:date`, OOXML core.xml).
     public var created: Date?
     public var metaModified: Date?
@@ -185,7 +187,7 @@ public struct DocumentRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, family, container, format, mimetype, generator, application, suite, encrypted, created,
+        case path, family, container, format, mimetype, generator, application, suite, encrypted, features, created,
             statistics, language, template, warnings, error, size, modified, personal
         case odfVersion = "odf_version"
         case manifestVersion = "manifest_version"

@@ -191,6 +191,17 @@ public final class ZipArchive {
             isEncrypted: stat.encryption_method != UInt16(ZIP_EM_NONE))
     }
 
+    /// Calls `body` with each entry name's raw bytes, in central-directory order, without making a Swift string
+    /// (callers test a few prefixes per name). The bytes are valid only during the call.
+    public func forEachEntryName(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        for index in 0..<entryCount {
+            guard let name = zip_get_name(handle, zip_uint64_t(index), zip_flags_t(ZIP_FL_ENC_RAW)) else { continue }
+            name.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+                body(UnsafeBufferPointer(start: bytes, count: strlen(name)))
+            }
+        }
+    }
+
     /// The first entry named exactly `name`, or `nil`. With duplicates, see ``duplicateNames``.
     public func entry(named name: String) -> ZipEntry? {
         let index = zip_name_locate(handle, name, 0)
