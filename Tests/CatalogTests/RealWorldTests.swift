@@ -66,7 +66,7 @@ enum RealWorldData {
     static let required = 0.99
 
     @Test func setIsPresentAndLabelledWithCatalogIDs() {
-        #expect(RealWorldData.generators.count >= 380)
+        #expect(RealWorldData.generators.count >= 600)
         #expect(RealWorldData.titles.count >= 1_500)
         let catalog = Self.classifier.catalog
         let ids = Set(RealWorldData.generators.map(\.suite) + RealWorldData.titles.map(\.product))
