@@ -107,6 +107,31 @@ import Testing
         }
     }
 
+    /// Line-of-business systems with the vendor their sources name (fagsystemer.yaml), and the look-alikes that
+    /// share a generic word with them: UltiMaker's slicer is also "Cura", Opus Systemer's dental system "Opus".
+    static let lineOfBusinessTitles: [(String, String?, String, String?)] = [
+        ("KMD Nexus Mobile", nil, "kmd-nexus", "KMD"),
+        ("KMD Sag EDH", nil, "kmd-sag", "KMD"),
+        ("KMD Opus", nil, "kmd-opus", "KMD"),
+        ("Cura", "Systematic A/S", "cura", "Systematic"),
+        ("Columna Cura", nil, "cura", "Systematic"),
+        ("UltiMaker Cura", "UltiMaker", "unknown", nil),
+        ("Cura", nil, "unknown", nil),
+        ("Opus Dental", nil, "unknown", nil),
+        ("Nexus", nil, "unknown", nil),
+    ]
+
+    @Test(arguments: lineOfBusinessTitles)
+    func lineOfBusinessTitle(_ row: (String, String?, String, String?)) {
+        let result = Self.classifier.classify(InventoryItem(title: row.0, publisher: row.1))
+        #expect(result.product == row.2, "\(row.0) → \(result.rule)")
+        if let vendor = row.3 {
+            let product = Self.catalog.product(id: row.2)
+            #expect(product?.kind == .lineOfBusiness)
+            #expect(product?.vendor.hasPrefix(vendor) == true, "\(row.2): \(product?.vendor ?? "-")")
+        }
+    }
+
     @Test func everyProductIsWellFormed() {
         var seen = Set<String>()
         for product in Self.catalog.products {

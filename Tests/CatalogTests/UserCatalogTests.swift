@@ -214,10 +214,14 @@ import Testing
                 == .endOfLife("2011-06-01"))
         #expect(
             Self.catalog.supportStatus(product: "lotus-symphony", versionLine: "9.9", on: Self.day("2013-01-01"))
-                == .endOfLife("2012"))
+                == .endOfLife("2012-01"))
+        // A month-precise end ("2012-01", IBM's last Symphony release) ends with that month.
         #expect(
-            Self.catalog.supportStatus(product: "lotus-symphony", versionLine: "3.0", on: Self.day("2012-06-01"))
+            Self.catalog.supportStatus(product: "lotus-symphony", versionLine: "3.0", on: Self.day("2012-01-15"))
                 == .supported)
+        #expect(
+            Self.catalog.supportStatus(product: "lotus-symphony", versionLine: "3.0", on: Self.day("2012-02-01"))
+                == .endOfLife("2012-01"))
         #expect(Self.catalog.supportStatus(product: "no-such-product", versionLine: "1", on: Date()) == .unknown)
     }
 
