@@ -78,6 +78,27 @@ def remove_foreign(root, modern):
     return root
 
 
+def serialise(root, original):
+    """ElementTree drops namespace declarations no element uses, but ODF names namespaces in attribute values
+    (chart:class="chart:bar", QNames in formulas): keep the document's prefixes and declare them all on the root."""
+    import io
+    declared = {}
+    for _, (prefix, uri) in ET.iterparse(io.BytesIO(original), events=("start-ns",)):
+        declared.setdefault(prefix, uri)
+    for prefix, uri in declared.items():
+        if prefix and not prefix.startswith("ns"):
+            ET.register_namespace(prefix, uri)
+    text = ET.tostring(root, encoding="unicode")
+    end = text.index(">")
+    head = text[:end]
+    extra = "".join(' xmlns:%s="%s"' % (p, u) for p, u in declared.items() if p and "xmlns:%s=" % p not in head)
+    if head.endswith("/"):
+        head, tail = head[:-1], "/" + text[end:]
+    else:
+        tail = text[end:]
+    return (head + extra + tail).encode("utf-8")
+
+
 def root_attr(data, name):
     try:
         for _, elem in ET.iterparse(__import__("io").BytesIO(data), events=("start",)):
@@ -118,15 +139,23 @@ def document_parts(path):
 
 
 def run_jing(schema, files):
-    """Invalid files among `files` per one Jing run."""
+    """Invalid files among `files`. Jing stops a run at the first fatal (not well-formed) file, so the files
+    after it are run again."""
     invalid = set()
-    for start in range(0, len(files), 500):
-        batch = files[start:start + 500]
+    pending = list(files)
+    while pending:
+        batch, pending = pending[:500], pending[500:]
         out = subprocess.run(["jing", "-i", schema] + batch, capture_output=True, text=True).stdout
+        position = {f: i for i, f in enumerate(batch)}
+        fatal_at = None
         for line in out.splitlines():
-            for f in batch:
-                if line.startswith(f + ":"):
-                    invalid.add(f)
+            name = line.split(":", 1)[0]
+            if name in position:
+                invalid.add(name)
+                if ": fatal:" in line:
+                    fatal_at = position[name]
+        if fatal_at is not None:
+            pending = batch[fatal_at + 1:] + pending
     return invalid
 
 
@@ -161,8 +190,7 @@ def main():
                 name = os.path.join(work, "%d-%d-%s.xml" % (n, i, level))
                 try:
                     if raw is None:
-                        root = remove_foreign(ET.fromstring(data), modern)
-                        raw = ET.tostring(root, encoding="utf-8")
+                        raw = serialise(remove_foreign(ET.fromstring(data), modern), data)
                 except ET.ParseError:
                     rows[key][level] = False
                     continue

@@ -37,7 +37,8 @@ extension ODFValidator {
             problems.append(ValidationProblem(code: .versionMissing, part: part, message: "no office:version"))
         } else if version == nil, let declared {
             problems.append(
-                ValidationProblem(code: .versionUnknown, part: part, message: "office:version '\(declared)' is unknown"))
+                ValidationProblem(code: .versionUnknown, part: part, message: "office:version '\(declared)' is unknown")
+            )
         }
         var parts: [CheckedPart] = []
         if let version {

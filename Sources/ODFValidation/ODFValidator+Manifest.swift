@@ -37,12 +37,13 @@ extension ODFValidator {
                     message: "the manifest lists '\(entry.fullPath)', which the package does not contain"))
         }
         checkRootEntry(listed["/"], mediaType: mediaType, version: version, problems: &problems)
-        if version >= .v1_2, manifest.version != version.rawValue {
+        // A missing manifest:version is the manifest schema's to report (it is required from 1.2).
+        if version >= .v1_2, let declared = manifest.version, declared != version.rawValue {
             problems.append(
                 ValidationProblem(
                     code: .manifestVersionMismatch, part: part,
-                    message: "manifest:version is \(manifest.version.map { "'\($0)'" } ?? "missing") but the document "
-                        + "is ODF \(version.rawValue); they must be equal"))
+                    message: "manifest:version is '\(declared)' but the document is ODF \(version.rawValue); "
+                        + "they must be equal"))
         }
         for entry in manifest.entries { checkEncryption(entry, problems: &problems) }
     }
@@ -92,9 +93,16 @@ extension ODFValidator {
                 code: .encryptionMalformed, part: "META-INF/manifest.xml", line: encryption.line, message: message))
     }
 
-    /// Every other XML part (sub-documents' parts, signatures, RDF aside) must at least be well-formed.
-    func checkOtherXMLParts(_ archive: ZipArchive, skipping encrypted: Set<String>, problems: inout [ValidationProblem]) {
+    /// Every other XML part (sub-documents' parts and the like) must at least be well-formed. An XML part is a
+    /// `.xml` entry the manifest types as XML, or any non-empty one: LibreOffice stores an empty
+    /// `Configurations2/accelerator/current.xml` with no media type, which is no XML part.
+    func checkOtherXMLParts(
+        _ archive: ZipArchive, manifest: ManifestContents?, skipping encrypted: Set<String>,
+        problems: inout [ValidationProblem]
+    ) {
+        let xmlTyped = Set(manifest?.entries.filter { $0.mediaType?.contains("xml") ?? false }.map(\.fullPath) ?? [])
         for entry in archive.entries where entry.name.hasSuffix(".xml") && !encrypted.contains(entry.name) {
+            guard entry.uncompressedSize > 0 || xmlTyped.contains(entry.name) else { continue }
             guard !Self.schemaParts.contains(entry.name), entry.name != "META-INF/manifest.xml",
                 !Self.isSignatureFile(entry.name)
             else { continue }

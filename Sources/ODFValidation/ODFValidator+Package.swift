@@ -13,7 +13,8 @@ extension ODFValidator {
             ValidationProblem(code: .duplicateEntry, part: $0, message: "the entry occurs more than once in the ZIP")
         }
         let mediaType = checkMimetype(archive, path: path, problems: &problems)
-        let manifest = readManifest(archive, problems: &problems)
+        let manifestBytes = readEntry(archive, "META-INF/manifest.xml", problems: &problems)
+        let manifest = manifestBytes.flatMap { parseManifest($0, problems: &problems) }
         let encrypted = Set(manifest?.entries.filter { $0.encryption != nil }.map(\.fullPath) ?? [])
         var partBytes: [String: [UInt8]] = [:]
         for name in Self.schemaParts where !encrypted.contains(name) {
@@ -30,12 +31,15 @@ extension ODFValidator {
                     code: .manifestMissing, part: "META-INF/manifest.xml",
                     message: "ODF 1.2 and later require META-INF/manifest.xml; the package has none"))
         }
-        checkOtherXMLParts(archive, skipping: encrypted, problems: &problems)
+        checkOtherXMLParts(archive, manifest: manifest, skipping: encrypted, problems: &problems)
         var parts: [CheckedPart] = []
         if let version {
             let main = try schemas.main(version)
-            for name in Self.schemaParts { if let bytes = partBytes[name] { parts.append(checkPart(name, bytes: bytes, schema: main, version: version).checked) } }
-            if let bytes = partBytes["META-INF/manifest.xml"] ?? readEntry(archive, "META-INF/manifest.xml", problems: &problems) {
+            for name in Self.schemaParts {
+                guard let bytes = partBytes[name] else { continue }
+                parts.append(checkPart(name, bytes: bytes, schema: main, version: version).checked)
+            }
+            if let bytes = manifestBytes {
                 parts.append(
                     checkPart(
                         "META-INF/manifest.xml", bytes: bytes, schema: try schemas.manifest(version), version: version,
@@ -74,21 +78,24 @@ extension ODFValidator {
             problems.append(
                 ValidationProblem(
                     code: .mimetypeNotFirst, part: part,
-                    message: "mimetype must be the first entry of the ZIP file (found '\(leading?.name ?? "no entry")')"))
+                    message: "mimetype must be the first entry of the ZIP file (found '\(leading?.name ?? "no entry")')"
+                ))
         }
         if entry.compression != .stored {
             problems.append(
                 ValidationProblem(
-                    code: .mimetypeCompressed, part: part, message: "mimetype must be stored, not \(entry.compression)"))
+                    code: .mimetypeCompressed, part: part, message: "mimetype must be stored, not \(entry.compression)")
+            )
         }
         if let leading, leading.name == part, leading.extraFieldLength > 0 {
             problems.append(
                 ValidationProblem(
                     code: .mimetypeExtraField, part: part,
-                    message: "mimetype's ZIP header has a \(leading.extraFieldLength)-byte extra field; it must have none"))
+                    message:
+                        "mimetype's ZIP header has a \(leading.extraFieldLength)-byte extra field; it must have none"))
         }
         guard let bytes = readEntry(archive, part, problems: &problems) else { return nil }
-        let mediaType = String(decoding: bytes, as: UTF8.self)
+        let mediaType = String(decoding: bytes.prefix(200), as: UTF8.self)
         checkMediaType(mediaType, part: part, path: path, problems: &problems)
         return mediaType
     }
@@ -98,7 +105,9 @@ extension ODFValidator {
         if !ODFMediaTypes.isODF(mediaType) {
             problems.append(
                 ValidationProblem(
-                    code: .mediaTypeUnknown, part: part, message: "'\(mediaType)' is not an ODF media type"))
+                    code: .mediaTypeUnknown, part: part,
+                    message: "'\(mediaType.prefix(60).filter { $0.isASCII && !$0.isNewline })' is not an ODF media type"
+                ))
         } else if !ODFMediaTypes.fits(mediaType: mediaType, fileExtension: fileExtension) {
             problems.append(
                 ValidationProblem(
@@ -107,9 +116,8 @@ extension ODFValidator {
         }
     }
 
-    private func readManifest(_ archive: ZipArchive, problems: inout [ValidationProblem]) -> ManifestContents? {
+    private func parseManifest(_ bytes: [UInt8], problems: inout [ValidationProblem]) -> ManifestContents? {
         let part = "META-INF/manifest.xml"
-        guard let bytes = readEntry(archive, part, problems: &problems) else { return nil }
         do {
             return try ManifestContents(bytes: bytes)
         } catch {

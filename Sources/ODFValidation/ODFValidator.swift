@@ -56,6 +56,8 @@ public struct ODFValidator: Sendable {
     func verdict(
         version: ODFVersion?, packageProblems: [ValidationProblem], parts: [CheckedPart]
     ) -> (Verdict, [ValidationProblem]) {
+        var seen = Set<ValidationProblem>()
+        let packageProblems = packageProblems.filter { seen.insert($0).inserted }
         guard version != nil else { return (.unknownVersion, packageProblems) }
         let strictIssues = parts.flatMap(\.strictProblems)
         if packageProblems.isEmpty && strictIssues.isEmpty { return (.conforming, []) }

@@ -22,9 +22,15 @@ public enum ODFVersion: String, Sendable, Hashable, CaseIterable, Codable, Compa
                 "OpenDocument-v1.2-os-dsig-schema.rng"
             )
         case .v1_3:
-            ("OpenDocument-v1.3-schema.rng", "OpenDocument-v1.3-manifest-schema.rng", "OpenDocument-v1.3-dsig-schema.rng")
+            (
+                "OpenDocument-v1.3-schema.rng", "OpenDocument-v1.3-manifest-schema.rng",
+                "OpenDocument-v1.3-dsig-schema.rng"
+            )
         case .v1_4:
-            ("OpenDocument-v1.4-schema.rng", "OpenDocument-v1.4-manifest-schema.rng", "OpenDocument-v1.4-dsig-schema.rng")
+            (
+                "OpenDocument-v1.4-schema.rng", "OpenDocument-v1.4-manifest-schema.rng",
+                "OpenDocument-v1.4-dsig-schema.rng"
+            )
         }
     }
 }

@@ -90,7 +90,10 @@ struct ValidationOutput {
                 ] as [String: Any]
             }
             object["problems"] = report.problems.map {
-                ["code": $0.code.rawValue, "part": $0.part, "line": $0.line, "column": $0.column, "message": $0.message]
+                [
+                    "code": $0.code.rawValue, "part": $0.part, "line": $0.line, "column": $0.column,
+                    "message": $0.message,
+                ]
             }
         }
         object["passes"] = passes(outcome)
@@ -105,7 +108,8 @@ struct ValidationOutput {
                 "by_verdict": summary.byVerdict, "by_odf_version": summary.byVersion, "by_suite": summary.bySuite,
             ])
         case .text:
-            var text = "\nValidated \(summary.total) files at the \(level.rawValue) level; \(summary.failures) do not pass.\n"
+            var text =
+                "\nValidated \(summary.total) files at the \(level.rawValue) level; \(summary.failures) do not pass.\n"
             text += "By verdict:\n" + Self.rows(summary.byVerdict)
             text += "By ODF version:\n" + Self.rows(summary.byVersion)
             text += "By producing suite:\n"

@@ -72,7 +72,10 @@ public final class XMLTree {
     /// The root element's local name and namespace URI (empty when it has none).
     public var rootName: (localName: String, namespaceURI: String)? {
         guard let root = xmlDocGetRootElement(document) else { return nil }
-        return (String(cString: root.pointee.name), root.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? "")
+        return (
+            String(cString: root.pointee.name),
+            root.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
+        )
     }
 
     /// The value of the root element's attribute `localName` in `namespaceURI` (calls `xmlGetNsProp`).
