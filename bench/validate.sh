@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/validate.sh [N]: documents/second and peak memory of `overblik validate` (release build) against Jing
-# validating the same parts of the same N documents (default 1000; copies of fixtures/documents/{validation,
-# generated,corpus}, ODF only) with the same schemas:
+# validating the same parts of the same N documents (default 1000; copies of fixtures/validation and
+# fixtures/documents/{generated,corpus}, ODF only) with the same schemas:
 #   overblik validate TREE --level strict --format jsonl --output /dev/null --jobs $(nproc)
 #   jing -i SCHEMA PART...   one JVM per schema (content/styles/meta/settings against the main schema of the
 #                            document's version, manifest.xml against the manifest schema): at most 10 JVMs
@@ -23,11 +23,11 @@ overblik=$(bench/build-release.sh)
 
 if [ ! -f "$tree/.complete" ]; then
   rm -rf "$tree" "$parts"
-  python3 - "$tree" "$N" "$repo/fixtures/documents" <<'PY'
+  python3 - "$tree" "$N" "$repo/fixtures" <<'PY'
 import os, shutil, sys
 target, count, source = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 odf = (".odt", ".ott", ".ods", ".ots", ".odp", ".otp", ".odg", ".odc", ".odb", ".fodt", ".fods", ".fodp")
-files = sorted(os.path.join(source, d, n) for d in ("validation", "generated", "corpus")
+files = sorted(os.path.join(source, d, n) for d in ("validation", "documents/generated", "documents/corpus")
                for n in os.listdir(os.path.join(source, d)) if n.endswith(odf))
 for i in range(count):
     folder = os.path.join(target, "d%04d" % (i // 100))

@@ -14,7 +14,7 @@ import TestSupport
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", Fixtures.repositoryRoot.appendingPathComponent("scripts/make-validation-defects.py").path,
-            Fixtures.url("documents/validation/webodf__loadsave.odt").path, directory.path,
+            Fixtures.url("validation/webodf__loadsave.odt").path, directory.path,
         ]
         try process.run()
         process.waitUntilExit()
@@ -77,7 +77,7 @@ import TestSupport
 
     /// The compiled schemas are shared: validating on many threads at once gives the same reports as one thread.
     @Test func concurrentValidationMatchesSerial() throws {
-        let files = JingComparison.documents(in: Fixtures.url("documents/validation"))
+        let files = JingComparison.documents(in: Fixtures.url("validation"))
         let validator = ODFValidator(level: .extended)
         let serial = try files.map { try validator.validate(path: $0.path) }
         let parallel = Mutex([ValidationReport?](repeating: nil, count: files.count))

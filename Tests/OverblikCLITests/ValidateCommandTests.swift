@@ -21,8 +21,8 @@ import Testing
         return (code, try String(contentsOfFile: output, encoding: .utf8))
     }
 
-    static let conforming = Fixtures.url("documents/validation/webodf__loadsave.odt").path
-    static let extendedOnly = Fixtures.url("documents/validation/loonline__hello.ods").path
+    static let conforming = Fixtures.url("validation/webodf__loadsave.odt").path
+    static let extendedOnly = Fixtures.url("validation/loonline__hello.ods").path
     static let notAZip = Fixtures.url("documents/damaged/not-a-zip.odt").path
 
     @Test func conformingFilesExitZero() throws {
@@ -57,13 +57,13 @@ import Testing
     }
 
     @Test func jsonlProblemsCarryCodePartLineAndMessage() throws {
-        let (code, output) = try run([Fixtures.url("documents/validation").path, "--format", "jsonl"])
+        let (code, output) = try run([Fixtures.url("validation").path, "--format", "jsonl"])
         #expect(code == 1)
         let objects = try output.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
         let documents = objects.filter { $0["type"] as? String == "document" }
-        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("documents/validation").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("validation").path)
         #expect(documents.count == files.filter { !$0.hasSuffix(".md") }.count)
         let problems = documents.flatMap { ($0["problems"] as? [[String: Any]]) ?? [] }
         #expect(!problems.isEmpty)
