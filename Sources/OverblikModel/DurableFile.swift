@@ -11,12 +11,13 @@ import Darwin
 /// leaves no half-written file under the final name (and no temporary one behind).
 public enum DurableFile {
     /// A write that failed: the file it was for, the step, and what the system said.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
         public var file: String
         public var step: String
         public var reason: String
 
         public var description: String { "Cannot write \(file) (\(step)): \(reason)" }
+        public var errorDescription: String? { description }
     }
 
     public static func write(_ data: Data, to url: URL) throws(Failure) {
