@@ -34,12 +34,17 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("overblik")
     }
 
-    static func startScan(_ share: URL, store: String, errors: Pipe? = nil) throws -> (Process, Pipe) {
+    /// `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself with SIGKILL at that point).
+    static func startScan(
+        _ share: URL, store: String, errors: Pipe? = nil, fault: String? = nil
+    ) throws -> (
+        Process, Pipe
+    ) {
         let process = Process()
+        process.environment = environment(fault: fault)
         process.executableURL = binary()
-        // One reader: the scan then stages its batches far enough apart for a loaded machine's watcher to catch.
         process.arguments = [
-            "scan", share.path, "--organisation", "751", "--store", store, "--format", "summary", "--jobs", "1",
+            "scan", share.path, "--organisation", "751", "--store", store, "--format", "summary",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -48,35 +53,22 @@ import TestSupport
         return (process, pipe)
     }
 
-    /// Waits until the running scan has staged at least `documents`, then kills it; returns what was staged.
-    /// One reader watches (WAL: it never waits for the scan's writes).
-    static func kill(_ process: Process, store: String, after documents: Int) async throws -> Int {
-        let deadline = Date().addingTimeInterval(300)
-        var watcher: SQLiteEstateStore?
-        var seen: [Int] = []
-        var failures: [String] = []
-        defer { if let watcher { Task { try? await watcher.close() } } }
-        while Date() < deadline, process.isRunning {
-            if watcher == nil, FileManager.default.fileExists(atPath: store) {
-                watcher = try? SQLiteEstateStore(path: store)
-            }
-            var staged = 0
-            if let watcher {
-                do { staged = try await watcher.unfinishedScans().map(\.staged).reduce(0, +) } catch {
-                    failures.append("\(error)")
-                }
-                if seen.last != staged { seen.append(staged) }
-            }
-            if staged >= documents {
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return staged
-            }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        Issue.record(
-            "the scan ended or stalled before staging \(documents) documents; seen \(seen), \(failures.prefix(3))")
-        return 0
+    static func environment(fault: String?) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OVERBLIK_FAULT"] = fault
+        return environment
+    }
+
+    /// Runs a scan or import that kills itself at its fault point and waits for it; it must die of SIGKILL.
+    static func crash(_ process: Process) {
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+    }
+
+    static func stagedDocuments(_ store: String) async throws -> Int {
+        let watcher = try SQLiteEstateStore(path: store)
+        defer { Task { try? await watcher.close() } }
+        return try await watcher.unfinishedScans().map(\.staged).reduce(0, +)
     }
 
     static func export(_ store: String) async throws -> Submission.Body {
@@ -103,13 +95,16 @@ import TestSupport
         var generator = SeededGenerator(seed: 20_261_206)
         for round in 0..<3 {
             let store = try Fixtures.temporaryDirectory("resumable-\(round)").appendingPathComponent("s.sqlite").path
-            // Killed once or twice, each time after a seeded share of the files was staged.
+            // Killed once or twice, each time right after a seeded batch of 2,000 was staged (a batch the
+            // earlier runs staged is not read, so the next run's batches count from there).
             var staged = 0
             for _ in 0...(round % 2) {
-                let (process, _) = try Self.startScan(share, store: store)
-                let point = staged + Int.random(in: 1...(total - staged) / 3, using: &generator)
-                staged = try await Self.kill(process, store: store, after: point)
-                #expect(process.terminationReason == .uncaughtSignal)
+                let batches = Int.random(in: 1...max(1, (total - staged) / 2000 / 2), using: &generator)
+                let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
+                Self.crash(process)
+                let now = try await Self.stagedDocuments(store)
+                #expect(now == staged + batches * 2000, "round \(round)")
+                staged = now
             }
             // Nothing of a killed scan counts.
             let halfway = try SQLiteEstateStore(path: store)
@@ -124,10 +119,10 @@ import TestSupport
             resumed.waitUntilExit()
             #expect(said.contains("Taking over the unfinished scan of \(share.path)"), "\(said)")
             #expect(resumed.terminationStatus == 0)
-            // What the killed runs staged is not read again (the stage may have grown after the last look).
+            // What the killed runs staged is not read again.
             let notReadAgain = try #require(
                 summary.firstMatch(of: /\((\d+) not read again\)/).flatMap { Int($0.1) }, "\(summary)")
-            #expect(notReadAgain >= staged, "round \(round): \(summary)")
+            #expect(notReadAgain == staged, "round \(round): \(summary)")
             #expect(notReadAgain < total)
             let body = try await Self.export(store)
             #expect(body.documents.counts == expected.documents.counts, "round \(round)")
@@ -158,8 +153,9 @@ import TestSupport
         return file
     }
 
-    static func startImport(_ file: URL, store: String) throws -> Process {
+    static func startImport(_ file: URL, store: String, fault: String? = nil) throws -> Process {
         let process = Process()
+        process.environment = environment(fault: fault)
         process.executableURL = binary()
         process.arguments = [
             "import", file.path, "--organisation", "751", "--store", store, "--observed", "2026-11-30",
@@ -168,35 +164,6 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// Waits until the running import has stored at least `lines`, then kills it; returns what was stored.
-    static func kill(_ process: Process, importing store: String, after lines: Int) async throws -> Int {
-        let deadline = Date().addingTimeInterval(300)
-        var watcher: SQLiteEstateStore?
-        var seen: [Int] = []
-        var failures: [String] = []
-        defer { if let watcher { Task { try? await watcher.close() } } }
-        while Date() < deadline, process.isRunning {
-            if watcher == nil, FileManager.default.fileExists(atPath: store) {
-                watcher = try? SQLiteEstateStore(path: store)
-            }
-            var stored = 0
-            if let watcher {
-                do { stored = try await watcher.unfinishedImports().map(\.softwareRecords).reduce(0, +) } catch {
-                    failures.append("\(error)")
-                }
-                if seen.last != stored { seen.append(stored) }
-            }
-            if stored >= lines {
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return stored
-            }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        Issue.record("the import ended or stalled before storing \(lines) lines; seen \(seen) \(failures.prefix(2))")
-        return 0
     }
 
     @Test func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures() async throws {
@@ -213,9 +180,10 @@ import TestSupport
             let store = try Fixtures.temporaryDirectory("import-\(round)").appendingPathComponent("s.sqlite").path
             var stored = 0
             for _ in 0...round {
-                let process = try Self.startImport(file, store: store)
-                let point = stored + Int.random(in: 1...(150_000 - stored) / 3, using: &generator)
-                stored = try await Self.kill(process, importing: store, after: point)
+                // Killed right after a seeded batch of 5,000 lines was committed.
+                let batches = Int.random(in: 1...(150_000 - stored) / 5000 / 2, using: &generator)
+                Self.crash(try Self.startImport(file, store: store, fault: "import-batch:\(batches)"))
+                stored += batches * 5000
             }
             // A killed import counts nowhere: no import listed, no installation, the file not "already imported".
             let halfway = try SQLiteEstateStore(path: store)
