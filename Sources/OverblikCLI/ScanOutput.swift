@@ -66,11 +66,22 @@ final class OutputStreamWriter {
             let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw CommandError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
+                let reason = String(cString: strerror(errno))
+                // The command ends with this error (exit, no deinit): the temporary goes now.
+                discard()
+                throw CommandError.cannotWrite(path: name, reason: reason)
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Gives up an output file: its temporary is removed and nothing appears under its name.
+    func discard() {
+        guard let destination, !committed else { return }
+        committed = true
+        if ownsDescriptor { _ = Glibc.close(fd) }
+        unlink(destination.temporary.path)
     }
 
     func close() throws {
