@@ -92,12 +92,11 @@ enum FileIndexSnapshot {
             columns: "path_key, size, modified",
             legacy: false, ordered: true
         ) { key, row in
-            guard holdable, writer.count < expected, let digest = PathDigest(keyBytes: key) else {
+            guard holdable, writer.count < expected, let entry = StampTable.Entry(key: key, row: row) else {
                 holdable = false
                 return
             }
-            let stamp = FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
-            holdable = writer.append(StampTable.Entry(digest: digest, stamp: stamp))
+            holdable = writer.append(entry)
             if holdable { try writer.flush(atLeast: 1 << 16, to: write) }
         }
         try writer.flush(atLeast: 0, to: write)
@@ -145,5 +144,15 @@ enum FileIndexSnapshot {
             try db.execute(
                 sql: "DELETE FROM \(table) WHERE organisation = ? AND root_key = ?", arguments: [organisation, rootKey])
         }
+    }
+}
+
+extension StampTable.Entry {
+    /// The entry of a row read as `path_key, size, modified`; nil for a key this build cannot parse.
+    init?(key: UnsafeBufferPointer<UInt8>, row: OpaquePointer) {
+        guard let digest = PathDigest(keyBytes: key) else { return nil }
+        self.init(
+            digest: digest,
+            stamp: FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2)))
     }
 }

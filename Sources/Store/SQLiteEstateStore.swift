@@ -128,14 +128,7 @@ public final class SQLiteEstateStore: EstateStore {
                 ) { key, row in
                     rows += 1
                     // A key this build cannot parse is treated as unknown: that file is simply read again.
-                    if let digest = PathDigest(keyBytes: key) {
-                        entries.append(
-                            StampTable.Entry(
-                                digest: digest,
-                                stamp: FileStamp(
-                                    size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2)))
-                        )
-                    }
+                    if let entry = StampTable.Entry(key: key, row: row) { entries.append(entry) }
                 }
                 // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
                 return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows), abandoned)

@@ -148,11 +148,7 @@ enum ImportStart: Sendable {
             db, sql: "SELECT * FROM imports WHERE organisation = ? AND file_hash = ? ORDER BY done DESC, id",
             arguments: [header.organisation, header.fileHash])
         if let row = rows.first, row["done"] as Int == 1 { return .done(SQLiteEstateStore.importSummary(row: row)) }
-        for row in rows {
-            let text: String? = row["owner"]
-            guard let text, let holder = ScanOwner(text: text), holder.isGone(comparedWith: owner) else {
-                continue
-            }
+        for row in rows where ScanOwner.isGone(row["owner"] as String?, comparedWith: owner) {
             let id: Int64 = row["id"]
             try db.execute(sql: "UPDATE imports SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             return .takenOver(id, software: row["software_records"], listed: try listed(db, importID: id))

@@ -150,11 +150,7 @@ struct ScanProgress: Sendable {
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, owner FROM scan_progress WHERE organisation = ? AND root_key = ? ORDER BY id DESC",
             arguments: [organisation, rootKey])
-        for row in rows {
-            let text: String = row["owner"]
-            if let owner = ScanOwner(text: text), owner.isGone(comparedWith: me) { return row["id"] }
-        }
-        return nil
+        return rows.first { ScanOwner.isGone($0["owner"] as String?, comparedWith: me) }.map { $0["id"] }
     }
 
     /// Takes over an abandoned stage of the root (its rows unconfirmed until this scan finds them unchanged or
@@ -194,12 +190,7 @@ struct ScanProgress: Sendable {
         try forEachRow(
             db, operation: "abandoned scan", sql: "SELECT path_key, size, modified FROM scan_stage_\(id)", arguments: []
         ) { key, row in
-            guard let digest = PathDigest(keyBytes: key) else { return }
-            entries.append(
-                StampTable.Entry(
-                    digest: digest,
-                    stamp: FileStamp(size: sqlite3_column_int64(row, 1), modifiedSeconds: sqlite3_column_double(row, 2))
-                ))
+            if let entry = StampTable.Entry(key: key, row: row) { entries.append(entry) }
         }
         return entries
     }

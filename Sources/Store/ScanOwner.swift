@@ -52,6 +52,13 @@ struct ScanOwner: Equatable {
         return running != start
     }
 
+    /// ``isGone(comparedWith:)`` for an owner as stored; an owner that is absent or unreadable is not gone (its work
+    /// is never taken over).
+    static func isGone(_ text: String?, comparedWith me: ScanOwner) -> Bool {
+        guard let text, let owner = ScanOwner(text: text) else { return false }
+        return owner.isGone(comparedWith: me)
+    }
+
     private static let bootID: String = {
         let text = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "-"
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

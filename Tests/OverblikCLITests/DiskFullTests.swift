@@ -8,9 +8,6 @@ import TestSupport
 /// was, and no half-written file under its final name. The disk is a small tmpfs mounted in a private mount
 /// namespace (`unshare --map-root-user --mount`), so the test needs no privileges and leaves no mount behind.
 @Suite(.serialized, .tags(.store, .slow)) struct DiskFullTests {
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("overblik").path
-
     /// Runs `script` with `sh` in a fresh mount namespace where `disk` is a tmpfs of `kilobytes`; `$BIN` is
     /// the overblik binary. Returns what it printed (both streams).
     static func onSmallDisk(_ disk: URL, kilobytes: Int, _ script: String) throws -> String {
@@ -22,7 +19,7 @@ import TestSupport
             "set -u; mount -t tmpfs -o size=\(kilobytes)k tmpfs \"$DISK\" || exit 99\n" + script,
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(
-            ["DISK": disk.path, "BIN": binary], uniquingKeysWith: { $1 })
+            ["DISK": disk.path, "BIN": try overblikBinary().path], uniquingKeysWith: { $1 })
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -38,27 +35,10 @@ import TestSupport
         try decodeSubmission(Data(contentsOf: file)).body.documents.counts
     }
 
-    /// A share of real documents: the shipped fixtures hard-linked `copies` times.
-    static func share(_ name: String, copies: Int) throws -> URL {
-        let root = try Fixtures.temporaryDirectory(name).appendingPathComponent("share")
-        let sources = try FileManager.default.subpathsOfDirectory(atPath: Fixtures.url("documents").path)
-            .filter { DocumentScannerNames.isCandidate($0) }
-        for copy in 0..<copies {
-            let folder = root.appendingPathComponent("copy\(copy)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for (number, source) in sources.enumerated() {
-                try FileManager.default.linkItem(
-                    at: Fixtures.url("documents").appendingPathComponent(source),
-                    to: folder.appendingPathComponent("\(number)-" + (source as NSString).lastPathComponent))
-            }
-        }
-        return root
-    }
-
     @Test func aStoreOnAFullDiskRefusesTheScanAndKeepsWhatItHeld() throws {
         let work = try Fixtures.temporaryDirectory("disk-full-store")
-        let small = try Self.share("disk-full-small", copies: 1)
-        let large = try Self.share("disk-full-large", copies: 40)
+        let small = try hardLinkedShare("disk-full-small", copies: 1)
+        let large = try hardLinkedShare("disk-full-large", copies: 40)
         let disk = work.appendingPathComponent("disk")
         let output = try Self.onSmallDisk(
             disk, kilobytes: 3072,
@@ -83,7 +63,7 @@ import TestSupport
 
     @Test func aSubmissionOrScanOutputThatDoesNotFitLeavesNoFileBehind() throws {
         let work = try Fixtures.temporaryDirectory("disk-full-output")
-        let small = try Self.share("disk-full-output-share", copies: 1)
+        let small = try hardLinkedShare("disk-full-output-share", copies: 1)
         let store = work.appendingPathComponent("store.sqlite").path
         let disk = work.appendingPathComponent("disk")
         let output = try Self.onSmallDisk(

@@ -265,10 +265,8 @@ import Submissions
 
     /// The real binary's `--format summary` on standard output, and its exit status.
     func summary(_ arguments: [String]) throws -> String {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("overblik")
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try overblikBinary()
         process.arguments = arguments + ["--format", "summary"]
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -12,28 +12,6 @@ import TestSupport
     /// About 12 batches of the recorder's 2,000 documents: a kill can land in the first, a middle or the last.
     static let copies = 500
 
-    /// A share of real documents: the shipped fixtures, hard-linked `copies` times into folders.
-    static func share() throws -> URL {
-        let root = try Fixtures.temporaryDirectory("resumable").appendingPathComponent("share")
-        let sources = try FileManager.default.subpathsOfDirectory(atPath: Fixtures.url("documents").path)
-            .filter { !$0.hasPrefix("damaged") && DocumentScannerNames.isCandidate($0) }
-        for copy in 0..<copies {
-            let folder = root.appendingPathComponent("dept\(copy % 20)/copy\(copy)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for (number, source) in sources.enumerated() {
-                let name = "\(number)-" + (source as NSString).lastPathComponent
-                try FileManager.default.linkItem(
-                    at: Fixtures.url("documents").appendingPathComponent(source),
-                    to: folder.appendingPathComponent(name))
-            }
-        }
-        return root
-    }
-
-    static func binary() -> URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("overblik")
-    }
-
     /// `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself with SIGKILL at that point).
     static func startScan(
         _ share: URL, store: String, errors: Pipe? = nil, fault: String? = nil
@@ -42,7 +20,7 @@ import TestSupport
     ) {
         let process = Process()
         process.environment = environment(fault: fault)
-        process.executableURL = binary()
+        process.executableURL = try overblikBinary()
         process.arguments = [
             "scan", share.path, "--organisation", "751", "--store", store, "--format", "summary",
         ]
@@ -78,7 +56,7 @@ import TestSupport
     }
 
     @Test func aKilledFirstScanIsTakenOverAndEndsWithTheUndisturbedFigures() async throws {
-        let share = try Self.share()
+        let share = try hardLinkedShare("resumable", copies: Self.copies, leavingOutDamaged: true)
         let oracleStore = try Fixtures.temporaryDirectory("resumable-oracle").appendingPathComponent("s.sqlite").path
         let (oracle, oraclePipe) = try Self.startScan(share, store: oracleStore)
         let oracleSummary = String(decoding: oraclePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -156,7 +134,7 @@ import TestSupport
     static func startImport(_ file: URL, store: String, fault: String? = nil) throws -> Process {
         let process = Process()
         process.environment = environment(fault: fault)
-        process.executableURL = binary()
+        process.executableURL = try overblikBinary()
         process.arguments = [
             "import", file.path, "--organisation", "751", "--store", store, "--observed", "2026-11-30",
         ]
