@@ -52,3 +52,29 @@ printf '%-42s %7s s wall  %7s s CPU  %9s lines/s (wall)  peak RSS %s MB\n' "over
     "$overblik_s" "$overblik_cpu" "$(awk -v n="$N" -v s="$overblik_s" 'BEGIN{printf "%d", n/s}')" "$((overblik_kb / 1024))"
 printf '%-42s %7s s wall  %7s s CPU\n' "floor: wc -l" "$wc_s" "$wc_cpu"
 printf '%-42s %7s s wall  %7s s CPU\n' "floor: python3 split lines into fields" "$py_s" "$py_cpu"
+
+# Catalog load: the whole-process time of one classification minus that of `overblik --version` (process
+# start alone), medians of 21 runs each, wall and CPU (the CPU figure is the steadier one on a shared machine);
+# once with the parsed-catalog cache and once without it (OVERBLIK_CATALOG_CACHE=off: YAML parsed every run).
+python3 - "$bin" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+binary = sys.argv[1]
+def runs(args, env=None, n=21):
+    walls, cpus = [], []
+    for _ in range(n):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run([binary, *args], stdout=subprocess.DEVNULL, env=env, check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+subprocess.run([binary, "classify", "LibreOffice 7.6"], stdout=subprocess.DEVNULL, check=True)  # fills the cache
+start = runs(["--version"])
+cached = runs(["classify", "LibreOffice 7.6"])
+uncached = runs(["classify", "LibreOffice 7.6"], env={**os.environ, "OVERBLIK_CATALOG_CACHE": "off"})
+print(f"{'process start (overblik --version)':42} {start[0]:7.1f} ms wall {start[1]:6.1f} ms CPU")
+for name, (wall, cpu) in (("classify one title, catalog cached", cached), ("classify one title, cache off", uncached)):
+    print(f"{name:42} {wall:7.1f} ms wall {cpu:6.1f} ms CPU  -> load+classify {wall - start[0]:5.1f} ms wall, "
+          f"{cpu - start[1]:5.1f} ms CPU (target: catalog load < 20 ms)")
+PY

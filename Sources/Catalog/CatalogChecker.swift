@@ -219,7 +219,7 @@ public enum CatalogChecker {
         for (key, _) in mapping where !productKeys.contains(key.string ?? "") {
             report(.error, key, id, "unknown key `\(key.string ?? "?")`")
         }
-        if !ProductEntryValidator.idPattern.matches(id) {
+        if !ProductEntryValidator.isSlug(id) {
             report(.error, mapping["id"], id, "id must be a lowercase slug (a-z, 0-9, . + _ -)")
         }
         let merge = mapping["merge"]?.bool ?? false

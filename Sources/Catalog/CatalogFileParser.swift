@@ -80,13 +80,22 @@ enum CatalogFileParser {
 
 /// Turns a merged entry into a ``Product``, insisting on the fields every product needs.
 enum ProductEntryValidator {
-    static let idPattern = try! Pattern("^[a-z0-9][a-z0-9.+_-]*$")
+    /// A lowercase slug: `[a-z0-9][a-z0-9.+_-]*`. Checked byte by byte: a regular expression compiled for it
+    /// cost a tenth of loading the catalog.
+    static func isSlug(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) }
+        guard let first = bytes.first, isAlphanumeric(first) else { return false }
+        return bytes.dropFirst().allSatisfy {
+            isAlphanumeric($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x5F || $0 == 0x2D
+        }
+    }
 
     static func product(from entry: ProductEntry, file: String) throws -> Product {
         func missing(_ field: String) -> CatalogError {
             .invalid(file: file, line: nil, message: "product \(entry.id): missing \(field)")
         }
-        guard idPattern.matches(entry.id) else {
+        guard isSlug(entry.id) else {
             throw CatalogError.invalid(
                 file: file, line: nil, message: "product id \(entry.id) is not a lowercase slug")
         }

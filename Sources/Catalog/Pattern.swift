@@ -27,9 +27,18 @@ final class Pattern: @unchecked Sendable {
     init(_ source: String, eager: Bool = true) throws {
         self.source = source
         if eager { compiledRegex = try NSRegularExpression(pattern: source, options: [.caseInsensitive]) }
-        literalPrefix = Pattern.anchoredLiteralPrefix(of: source)
-        requiredLiteral = Pattern.longestRequiredLiteral(of: source).map { Array($0.utf8) }
-        requiredAnyOf = Pattern.alternativeLiterals(of: source)?.map { Array($0.utf8) }
+        // The split at top-level `|` decides which pre-checks apply; done once here, as loading the catalog
+        // runs this for every pattern.
+        let branches = Pattern.topLevelAlternatives(of: source)
+        if branches.count > 1 {
+            literalPrefix = nil
+            requiredLiteral = nil
+            requiredAnyOf = Pattern.literals(ofBranches: branches)?.map { Array($0.utf8) }
+        } else {
+            literalPrefix = Pattern.anchoredLiteralPrefix(ofUnalternated: source)
+            requiredLiteral = Pattern.longestRequiredLiteral(ofUnalternated: source).map { Array($0.utf8) }
+            requiredAnyOf = nil
+        }
         groupNames = Pattern.namedGroups(in: source)
     }
 
@@ -95,7 +104,11 @@ final class Pattern: @unchecked Sendable {
 
     /// The literal text right after a leading `^`, as long as nothing optional or alternative can change it.
     static func anchoredLiteralPrefix(of source: String) -> String? {
-        guard source.hasPrefix("^"), !source.hasPrefix("^(?"), !hasTopLevelAlternation(source) else { return nil }
+        hasTopLevelAlternation(source) ? nil : anchoredLiteralPrefix(ofUnalternated: source)
+    }
+
+    private static func anchoredLiteralPrefix(ofUnalternated source: String) -> String? {
+        guard source.hasPrefix("^"), !source.hasPrefix("^(?") else { return nil }
         var prefix = ""
         var index = source.index(after: source.startIndex)
         let metacharacters: Set<Character> = ["(", ")", "[", "]", "{", "}", "?", "*", "+", "|", ".", "$", "^"]
@@ -151,7 +164,10 @@ final class Pattern: @unchecked Sendable {
 
     /// The longest run of literal characters outside any group, class or alternation: every match contains it.
     static func longestRequiredLiteral(of source: String) -> String? {
-        guard !hasTopLevelAlternation(source) else { return nil }
+        hasTopLevelAlternation(source) ? nil : longestRequiredLiteral(ofUnalternated: source)
+    }
+
+    private static func longestRequiredLiteral(ofUnalternated source: String) -> String? {
         // Unicode scalars, not Characters: this runs for every pattern at catalog load, and grapheme breaking
         // was most of its cost. Patterns are regex syntax, where scalars are the units that matter.
         var runs: [String.UnicodeScalarView] = []
@@ -212,11 +228,15 @@ final class Pattern: @unchecked Sendable {
     /// The longest required literal of each top-level alternative, when the pattern has several and every one
     /// of them has such a literal (`\bKB\d{6}|^Update for Microsoft` → `kb`, `update for microsoft`).
     static func alternativeLiterals(of source: String) -> [String]? {
-        let branches = topLevelAlternatives(of: source)
+        literals(ofBranches: topLevelAlternatives(of: source))
+    }
+
+    private static func literals(ofBranches branches: [String]) -> [String]? {
         guard branches.count > 1 else { return nil }
         var literals: [String] = []
         for branch in branches {
-            guard let literal = longestRequiredLiteral(of: branch) else { return nil }
+            // A top-level branch has no top-level `|` of its own.
+            guard let literal = longestRequiredLiteral(ofUnalternated: branch) else { return nil }
             literals.append(literal)
         }
         return literals

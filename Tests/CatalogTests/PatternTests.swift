@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 
 @testable import Catalog
@@ -64,6 +66,60 @@ import Testing
         }
         for title in ["LibreOffice 7.6", "Microsoft Update Health Tools", "KB12"] {
             #expect(!update.matches(title), "\(title)")
+        }
+    }
+
+    /// The oracle for the pre-checks (anchored prefix, required literal, one literal per alternative) is the
+    /// regular expression alone: over every rule pattern of the shipped catalog and real-world strings (those
+    /// labelled with the rule's product, which the rule is likely to match, and a seeded sample of the rest, with
+    /// their letters' case changed half of the time), `matches` must agree with it exactly.
+    @Test func preChecksAgreeWithTheRegexOnTheShippedCatalog() throws {
+        let compiled = try ProductCatalog.bundled().compiled
+        let rules: [(product: String, pattern: Pattern)] =
+            compiled.generatorRules.map { ($0.product, $0.pattern) }
+            + compiled.inventoryRules.flatMap { rule in
+                [rule.title, rule.publisher].compactMap { $0.map { (rule.product, $0) } }
+            }
+        let labelled: [(product: String, text: String)] =
+            RealWorldData.titles.flatMap { row in
+                [row.title, row.publisher].compactMap { $0.map { (row.product, $0) } }
+            }
+            + RealWorldData.generators.map { ($0.suite, $0.generator) }
+        var random = SeededGenerator(seed: 20_261_206)
+        var disagreements: [String] = []
+        for rule in rules {
+            let oracle = try NSRegularExpression(pattern: rule.pattern.source, options: [.caseInsensitive])
+            let sample =
+                labelled.filter { $0.product == rule.product }.map(\.text)
+                + (0..<60).map { _ in labelled.randomElement(using: &random)!.text }
+            for original in sample {
+                let text = Bool.random(using: &random) ? Self.flippingCase(original) : original
+                let expected = oracle.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                if rule.pattern.matches(text) != expected {
+                    disagreements.append("/\(rule.pattern.source)/ on \(text.debugDescription): regex says \(expected)")
+                }
+            }
+        }
+        #expect(rules.count > 300)
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(3))")
+    }
+
+    private static func flippingCase(_ text: String) -> String {
+        String(text.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) }.map { $0 })
+    }
+
+    /// The product id check against the regular expression it replaced (without case folding: ids are
+    /// lowercase), over seeded strings of slug characters, upper case, punctuation and non-ASCII letters.
+    @Test func slugCheckAgreesWithItsRegex() throws {
+        let oracle = try NSRegularExpression(pattern: "^[a-z0-9][a-z0-9.+_-]*$")
+        let alphabet = Array("abz09.+_-AZ /\\æø€#$")
+        var random = SeededGenerator(seed: 83)
+        for length in 0..<8 {
+            for _ in 0..<400 {
+                let id = String((0..<length).map { _ in alphabet.randomElement(using: &random)! })
+                let expected = oracle.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) != nil
+                #expect(ProductEntryValidator.isSlug(id) == expected, "\(id.debugDescription)")
+            }
         }
     }
 }
