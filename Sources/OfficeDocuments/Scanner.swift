@@ -20,24 +20,28 @@ public struct ScanProgress: Sendable, Hashable {
     /// Files not read again because they are unchanged since the last scan (incremental rescans).
     public var unchanged = 0
     public var elapsed: Double = 0
+    /// The most reader threads that read at once (the scanner's choice without `--jobs`).
+    public var readers = 0
 
     public var filesPerSecond: Double { elapsed > 0 ? Double(files) / elapsed : 0 }
+
+    public init() {}
 }
 
 /// Options for a scan.
 public struct ScanOptions: Sendable, Hashable {
-    /// Parallel readers. May exceed the core count (network shares are latency-bound).
-    public var jobs: Int
+    /// Parallel readers asked for (`--jobs`; may exceed the core count); nil lets the scanner choose and adjust
+    /// them while it reads (``ReaderConcurrency``).
+    public var jobs: Int?
     public var followSymlinks: Bool
     /// Read every regular file, not only those with office-document extensions.
     public var allFiles: Bool
-    /// Threads listing directories: as many as the readers, at most 4 (listing in parallel pays on rescans,
-    /// where a file costs only a `stat`, and on network shares, where each listing waits on the server).
-    public var walkers: Int { min(jobs, 4) }
+    /// Threads listing directories: as many as the readers may become, at most 4 (listing in parallel pays on
+    /// rescans, where a file costs only a `stat`, and on network shares, where each listing waits on the server).
+    static func walkers(readers: Int) -> Int { min(readers, 4) }
 
-    /// `jobs` defaults to the number of active processors.
     public init(jobs: Int? = nil, followSymlinks: Bool = false, allFiles: Bool = false) {
-        self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.jobs = jobs.map { max(1, $0) }
         self.followSymlinks = followSymlinks
         self.allFiles = allFiles
     }
@@ -87,15 +91,16 @@ public struct DocumentScanner: Sendable {
     ) throws -> ScanProgress {
         let walker = TreeWalker(followSymlinks: options.followSymlinks)
         for root in roots { try walker.validate(root: root) }
-        let jobs = options.jobs
-        // At most 2 batches per job waiting: memory is bounded by jobs × batch size.
+        let concurrency = ReaderConcurrency.forScan(jobs: options.jobs, roots: roots)
+        let jobs = concurrency.maximum
+        // At most 2 batches per reader waiting: memory is bounded by readers × batch size.
         let work = BoundedQueue<[WorkItem]?>(capacity: jobs * 2)
         let gate = SinkGate(sink: sink, progress: progress)
         let allFiles = options.allFiles
         let skipUnchanged = self.skipUnchanged
         let finished = DispatchGroup()
 
-        let walkerThreads = options.walkers
+        let walkerThreads = ScanOptions.walkers(readers: jobs)
         finished.enter()
         let walkerThread = Thread {
             walker.walk(roots: roots, threads: walkerThreads, withStatus: skipUnchanged != nil) {
@@ -122,12 +127,14 @@ public struct DocumentScanner: Sendable {
                         }
                     }
                     guard let reader = madeReader else { continue }
+                    concurrency.acquire()
                     let done: [Result] = items.map { item in
                         switch item {
                         case .file(let path): return .record(reader.read(path: path))
                         case .issue(let issue): return .issue(issue)
                         }
                     }
+                    concurrency.release(filesRead: done.count)
                     // Handed over on this thread, and released here too: a record freed on another thread
                     // than the one that built it makes glibc's allocator lock this thread's arena, and the
                     // readers then wait on each other (measured: 2 readers ran at the speed of one).
@@ -138,8 +145,10 @@ public struct DocumentScanner: Sendable {
             thread.stackSize = 4 << 20
             thread.start()
         }
+        concurrency.startAdjusting()
         finished.wait()
-        return try gate.finish()
+        concurrency.stop()
+        return try gate.finish(readers: concurrency.peak)
     }
 }
 
@@ -194,10 +203,11 @@ private final class SinkGate: @unchecked Sendable {
         cancelled.set()
     }
 
-    func finish() throws -> ScanProgress {
+    func finish(readers: Int) throws -> ScanProgress {
         lock.lock()
         defer { lock.unlock() }
         stats.elapsed = Date().timeIntervalSince(started)
+        stats.readers = readers
         if let failure { throw failure }
         return stats
     }

@@ -157,16 +157,16 @@ public struct ScanCommand: AsyncParsableCommand {
             sink.additionalSinks = [storeSink]
         }
         try sink.begin()
-        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, expected: storeSink?.previouslyStored)
         let stats: ScanProgress
         do {
             stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
         } catch {
-            progress.finish()
+            progress.finish(nil)
             storeSink?.cancel()
             throw error
         }
-        progress.finish()
+        progress.finish(stats)
         try sink.end(elapsed: stats.elapsed)
         // The summary goes to standard output unless it was itself written to --output. With the store it
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.
@@ -249,32 +249,5 @@ public struct ScanCommand: AsyncParsableCommand {
             return stamp
         }
         return { try stamp.value() }
-    }
-}
-
-/// A single self-overwriting status line on standard error, at most five updates per second.
-final class ProgressLine {
-    private let enabled: Bool
-    private var lastUpdate = Date.distantPast
-    private var shown = false
-
-    init(enabled: Bool) {
-        self.enabled = enabled
-    }
-
-    func update(_ stats: ScanProgress) {
-        guard enabled else { return }
-        let now = Date()
-        guard now.timeIntervalSince(lastUpdate) >= 0.2 else { return }
-        lastUpdate = now
-        shown = true
-        let line =
-            "\r\u{1B}[K\(stats.files) files  \(Int(stats.filesPerSecond.rounded())) files/s  \(stats.errors) errors"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        guard enabled, shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -81,6 +81,9 @@ final class StoreScanSink: DocumentRecordSink {
 
     func walkIssue(_ issue: WalkIssue) throws {}
 
+    /// How many files the store held under the roots before this scan: the progress line's expected total.
+    var previouslyStored: Int { recorders.reduce(0) { $0 + $1.recorder.index.count } }
+
     /// What the last scan of each root stored, for the scanner's walker threads: a directory is routed to the
     /// most specific root containing it once, then its files are checked by name.
     var unchangedFiles: any UnchangedFiles {

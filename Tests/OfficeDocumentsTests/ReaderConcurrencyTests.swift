@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import OfficeDocuments
+
+/// The readers' climb, against made-up trees whose files/s for a given number of readers is known, and the
+/// mount-table reading against real `/proc/self/mountinfo` lines.
+@Suite struct ReaderConcurrencyTests {
+    /// Runs the climb for `windows` one-second windows on a tree whose rate at `readers` is `rate(readers)`.
+    static func climb(
+        from start: Int, maximum: Int, windows: Int, rate: (Int) -> Double
+    ) -> [Int] {
+        var climb = Climb(limit: start, maximum: maximum)
+        var limits: [Int] = []
+        let origin = Date(timeIntervalSince1970: 0)
+        for window in 0..<windows {
+            limits.append(climb.limit)
+            _ = climb.next(rate: rate(climb.limit), at: origin.addingTimeInterval(Double(window)))
+        }
+        return limits
+    }
+
+    @Test func aCPUBoundTreeStaysAtTheCores() {
+        // Two cores: more readers than two read no faster.
+        let limits = Self.climb(from: 2, maximum: 8, windows: 10) { Double(min($0, 2)) * 1_000 }
+        #expect(limits.prefix(3) == [2, 4, 2])
+        // Settled at 2 until the retry interval has passed; only single probe windows above it.
+        #expect(limits.filter { $0 == 2 }.count >= 8)
+    }
+
+    @Test func aLatencyBoundTreeClimbsToTheMaximum() {
+        // Each reader waits on the device: files/s grows with readers up to 16 in flight.
+        let limits = Self.climb(from: 2, maximum: 32, windows: 8) { Double(min($0, 16)) * 40 }
+        #expect(limits.prefix(5) == [2, 4, 8, 16, 32])
+        #expect(limits.last == 16)
+    }
+
+    @Test func aTreeThatTurnsWarmIsProbedAgainLater() {
+        var climb = Climb(limit: 2, maximum: 8)
+        let origin = Date(timeIntervalSince1970: 0)
+        _ = climb.next(rate: 100, at: origin)  // 2 → 4
+        #expect(climb.next(rate: 100, at: origin.addingTimeInterval(1)) == 2)  // no gain: back
+        #expect(climb.next(rate: 100, at: origin.addingTimeInterval(2)) == 2)
+        #expect(climb.next(rate: 100, at: origin.addingTimeInterval(1 + Climb.retryInterval)) == 4)
+    }
+
+    @Test func windowsWithNothingReadChangeNothing() {
+        var climb = Climb(limit: 2, maximum: 8)
+        for second in 0..<5 {
+            #expect(climb.next(rate: 0, at: Date(timeIntervalSince1970: Double(second))) == 2)
+        }
+    }
+
+    @Test func noMoreReadersReadAtOnceThanTheLimit() {
+        // Real threads, as the scanner's readers are (the test's task pool may have only two).
+        let concurrency = ReaderConcurrency(fixed: 3)
+        let counter = Mutex(0, 0)
+        let done = DispatchGroup()
+        for _ in 0..<12 {
+            done.enter()
+            Thread {
+                for _ in 0..<50 {
+                    concurrency.acquire()
+                    counter.enter()
+                    usleep(500)
+                    counter.leave()
+                    concurrency.release(filesRead: 1)
+                }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(counter.highest <= 3)
+        #expect(counter.highest == 3)  // 12 threads holding a slot for 0.5 ms each: three at once happens
+        #expect(concurrency.peak == 3)
+    }
+
+    /// Counts threads inside and remembers the most at once.
+    final class Mutex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var inside: Int
+        private(set) var highestSeen: Int
+        init(_ inside: Int, _ highest: Int) {
+            self.inside = inside
+            self.highestSeen = highest
+        }
+        var highest: Int { lock.withLock { highestSeen } }
+        func enter() {
+            lock.withLock {
+                inside += 1
+                highestSeen = max(highestSeen, inside)
+            }
+        }
+        func leave() { lock.withLock { inside -= 1 } }
+    }
+
+    static let mountInfo = """
+        22 1 252:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw
+        40 22 0:35 / /proc rw,nosuid - proc proc rw
+        51 22 0:44 / /mnt/fællesdrev rw,relatime - cifs //filserver.kommune.dk/faelles rw,vers=3.1.1
+        52 51 0:45 / /mnt/fællesdrev/lokal\\040kopi rw - ext4 /dev/vdb1 rw
+        53 22 0:46 / /srv/arkiv rw - nfs4 nas:/arkiv rw
+        54 22 0:47 / /home/it/sshfs rw - fuse.sshfs it@host: rw
+        55 22 0:48 / /srv/arkivet rw - xfs /dev/vdc1 rw
+        """
+
+    @Test(arguments: [
+        ("/mnt/fællesdrev/Økonomi/budget.ods", FileSystemKind.network("cifs")),
+        ("/mnt/fællesdrev", .network("cifs")),
+        ("/mnt/fællesdrev/lokal kopi/a.odt", .local("ext4")),
+        ("/srv/arkiv/2019", .network("nfs4")),
+        ("/srv/arkivet/2019", .local("xfs")),  // a prefix of the name is not a parent folder
+        ("/home/it/sshfs/x", .network("fuse.sshfs")),
+        ("/tmp/x", .local("ext4")),
+    ])
+    func mountTableGivesTheFileSystemOfAPath(_ row: (String, FileSystemKind)) {
+        #expect(FileSystemKind.of(path: row.0, mountInfo: Self.mountInfo) == row.1)
+    }
+
+    @Test func thisMachinesRootIsAKnownFileSystem() {
+        // The real table of this process: `/` is always mounted, and a test machine's disk is not a share.
+        let kind = FileSystemKind.of(path: "/")
+        #expect(kind != .unknown)
+        #expect(!kind.isRemote)
+    }
+}
