@@ -46,7 +46,7 @@ public struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Municipality or region: code (751), name or alias (\"Aarhus Kommune\", Århus).")
     var organisation: String?
 
-    @Option(help: "Parallel readers (default: number of cores; more helps on network shares).")
+    @Option(help: "Parallel readers, fixed (default: chosen while reading, from the cores up; more on network shares).")
     var jobs: Int?
 
     @Option(

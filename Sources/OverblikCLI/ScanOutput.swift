@@ -26,10 +26,11 @@ final class OutputStreamWriter {
     private var committed = false
     private var buffer: [UInt8] = []
 
-    init(fd: Int32, ownsDescriptor: Bool, destination: (final: URL, temporary: URL)? = nil) {
+    init(fd: Int32, ownsDescriptor: Bool, destination: (final: URL, temporary: URL)? = nil, label: String? = nil) {
         self.fd = fd
         self.ownsDescriptor = ownsDescriptor
         self.destination = destination
+        self.label = label
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -42,13 +43,21 @@ final class OutputStreamWriter {
 
     static func file(_ path: String) throws -> OutputStreamWriter {
         let url = URL(fileURLWithPath: path)
+        if DurableFile.isDeviceOrPipe(url) {
+            // `/dev/null`, a named pipe: written into as it is, never replaced by a renamed file.
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            return OutputStreamWriter(fd: fd, ownsDescriptor: true, label: path)
+        }
         let temporary = DurableFile.temporaryURL(beside: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         return OutputStreamWriter(fd: fd, ownsDescriptor: true, destination: (url, temporary))
     }
 
-    private var name: String { destination?.final.path ?? "standard output" }
+    /// What error messages call the output.
+    private let label: String?
+    private var name: String { destination?.final.path ?? label ?? "standard output" }
 
     func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)

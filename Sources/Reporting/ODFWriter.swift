@@ -1,5 +1,6 @@
 import Foundation
 import Geography
+import OverblikModel
 import ZipKit
 
 /// Writes ODF 1.3 packages (ODT, ODS) with our own XML over ZipKit's writer: `mimetype` first and
@@ -30,8 +31,14 @@ enum ODFWriter {
     static func write(
         to url: URL, mediaType: String, content: String, styles: String, meta: String, pictures: [Picture] = []
     ) throws {
+        // A device or pipe (`/dev/stdout`) gets the finished package copied in, never renamed over.
+        let intoDevice = DurableFile.isDeviceOrPipe(url)
+        let target =
+            intoDevice
+            ? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("overblik-\(UUID().uuidString).zip")
+            : url
         do {
-            let writer = try ZipWriter(destination: url)
+            let writer = try ZipWriter(destination: target)
             try writer.add("mimetype", bytes: Array(mediaType.utf8), compression: .stored)
             try writer.add("META-INF/manifest.xml", bytes: Array(manifest(mediaType, pictures: pictures).utf8))
             try writer.add("meta.xml", bytes: Array(meta.utf8))
@@ -39,7 +46,10 @@ enum ODFWriter {
             try writer.add("content.xml", bytes: Array(content.utf8))
             for picture in pictures { try writer.add(picture.path, bytes: picture.bytes) }
             try writer.commit()
+            if intoDevice { try DurableFile.commit(target, to: url) }
         } catch let error as ZipWriteError {
+            throw ReportError.writeFailed(file: url.path, reason: error.description)
+        } catch let error as DurableFile.Failure {
             throw ReportError.writeFailed(file: url.path, reason: error.description)
         }
     }

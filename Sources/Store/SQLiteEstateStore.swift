@@ -595,6 +595,12 @@ public final class SQLiteEstateStore: EstateStore {
     // MARK: Submissions
 
     public func addSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome {
+        let outcome = try await loadSubmission(submission)
+        FaultInjection.passing("compile-submission")
+        return outcome
+    }
+
+    private func loadSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome {
         let content = String(decoding: try encodeSubmission(submission, pretty: false), as: UTF8.self)
         return try await Self.run("load submission") {
             try await queue.write { db in

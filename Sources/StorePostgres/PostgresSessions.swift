@@ -343,6 +343,8 @@ actor PostgresImportSession: ImportSession {
         for record in software {
             listed.add(organisation: record.organisation ?? header.organisation, host: record.host)
         }
+        // The batch is sent but, unlike SQLite's, not committed: the import is one transaction (see the class).
+        FaultInjection.passing("import-batch")
     }
 
     func add(usage: [UsageDeclaration]) async throws {
