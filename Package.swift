@@ -78,6 +78,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // ODF conformance: package rules, well-formedness and the OASIS RELAX NG schemas (shipped as resources).
+        .target(
+            name: "ODFValidation",
+            dependencies: ["ZipKit", "XMLKit"],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+
         // Inventory exports (CSV, spreadsheets, agent XML/JSON, SBOMs, package lists) → software records.
         .target(
             name: "InventoryImport",
@@ -134,7 +142,7 @@ let package = Package(
             name: "OverblikCLI",
             dependencies: [
                 "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
-                "Store", "StorePostgres", "Submissions", "Reporting",
+                "ODFValidation", "Store", "StorePostgres", "Submissions", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -166,6 +174,11 @@ let package = Package(
         .testTarget(
             name: "OfficeDocumentsTests",
             dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ODFValidationTests",
+            dependencies: ["ODFValidation", "ZipKit", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
