@@ -47,7 +47,9 @@ let package = Package(
         // The only Swift code that calls libzip / libxml2 / libgsf (compound files).
         .target(name: "ZipKit", dependencies: ["CLibZip"], swiftSettings: strictSettings),
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
-        .target(name: "XMLKit", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
+        // libxml2's RELAX NG validator in worker processes that can be killed at a deadline (see its header).
+        .target(name: "CRelaxNGWorker", dependencies: ["CLibXML2"]),
 
         // Shared value types: document and software records, usage declarations, submissions.
         .target(
@@ -178,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ODFValidationTests",
-            dependencies: ["ODFValidation", "ZipKit", "TestSupport"],
+            dependencies: ["ODFValidation", "ZipKit", "XMLKit", "OfficeDocuments", "OverblikModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -42,7 +42,10 @@ extension ODFValidator {
         }
         var parts: [CheckedPart] = []
         if let version {
-            parts.append(checkPart(part, bytes: bytes, schema: try schemas.main(version), version: version).checked)
+            let budget = SchemaBudget(limit: schemaTimeLimit)
+            parts.append(
+                checkPart(part, bytes: bytes, schema: try schemas.main(version), version: version, budget: budget)
+                    .checked)
         }
         let (verdict, reported) = self.verdict(version: version, packageProblems: problems, parts: parts)
         return ValidationReport(

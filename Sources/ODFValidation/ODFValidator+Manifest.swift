@@ -116,14 +116,17 @@ extension ODFValidator {
     }
 
     /// Signature files: well-formed, rooted in `dsig:document-signatures`, valid against the dsig schema (1.2+).
-    func checkSignatures(_ archive: ZipArchive, version: ODFVersion) throws(ODFValidationError) -> [CheckedPart] {
+    func checkSignatures(_ archive: ZipArchive, version: ODFVersion, budget: SchemaBudget) throws(ODFValidationError)
+        -> [CheckedPart]
+    {
         var checked: [CheckedPart] = []
         for entry in archive.entries where Self.isSignatureFile(entry.name) && !entry.isDirectory {
             var problems: [ValidationProblem] = []
             guard let bytes = readEntry(archive, entry.name, problems: &problems) else { continue }
             guard let schema = try schemas.signatures(version) else { continue }
             let (tree, part) = checkPart(
-                entry.name, bytes: bytes, schema: schema, version: version, filtersForeignContent: false)
+                entry.name, bytes: bytes, schema: schema, version: version, budget: budget,
+                filtersForeignContent: false)
             var result = part
             if let root = tree?.rootName, root != ("document-signatures", Self.signatureNamespace) {
                 result.strictProblems.insert(

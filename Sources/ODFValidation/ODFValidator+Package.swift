@@ -34,25 +34,35 @@ extension ODFValidator {
         checkOtherXMLParts(archive, manifest: manifest, skipping: encrypted, problems: &problems)
         var parts: [CheckedPart] = []
         if let version {
-            let main = try schemas.main(version)
-            for name in Self.schemaParts {
-                guard let bytes = partBytes[name] else { continue }
-                parts.append(checkPart(name, bytes: bytes, schema: main, version: version).checked)
-            }
-            if let bytes = manifestBytes {
-                parts.append(
-                    checkPart(
-                        "META-INF/manifest.xml", bytes: bytes, schema: try schemas.manifest(version), version: version,
-                        filtersForeignContent: false
-                    ).checked)
-            }
-            parts += try checkSignatures(archive, version: version)
+            let budget = SchemaBudget(limit: schemaTimeLimit)
+            parts = try checkSchemaParts(partBytes, manifest: manifestBytes, version: version, budget: budget)
+            parts += try checkSignatures(archive, version: version, budget: budget)
         }
         let (verdict, reported) = self.verdict(version: version, packageProblems: problems, parts: parts)
         return ValidationReport(
             path: path, verdict: verdict, declaredVersion: declared, mediaType: mediaType,
             generator: partBytes["meta.xml"].flatMap(Self.generator), isFlat: false, encryptedParts: encrypted.sorted(),
             problems: version == nil ? problems : reported, parts: parts.map(\.validation))
+    }
+
+    /// The schema checks of the main parts and the manifest, smallest first so that one part that exhausts the
+    /// document's time budget leaves the others checked; reported in package order.
+    private func checkSchemaParts(
+        _ partBytes: [String: [UInt8]], manifest: [UInt8]?, version: ODFVersion, budget: SchemaBudget
+    ) throws(ODFValidationError) -> [CheckedPart] {
+        let main = try schemas.main(version)
+        let manifestName = "META-INF/manifest.xml"
+        var jobs = Self.schemaParts.compactMap { name in partBytes[name].map { (name, $0, main, true) } }
+        if let manifest { jobs.append((manifestName, manifest, try schemas.manifest(version), false)) }
+        let order = (Self.schemaParts + [manifestName])
+        var checked: [String: CheckedPart] = [:]
+        for (name, bytes, schema, filters) in jobs.sorted(by: { $0.1.count < $1.1.count }) {
+            checked[name] =
+                checkPart(
+                    name, bytes: bytes, schema: schema, version: version, budget: budget, filtersForeignContent: filters
+                ).checked
+        }
+        return order.compactMap { checked[$0] }
     }
 
     func readEntry(_ archive: ZipArchive, _ name: String, problems: inout [ValidationProblem]) -> [UInt8]? {

@@ -1,13 +1,15 @@
 import XMLKit
 
 extension ODFValidator {
-    /// Parses and schema-checks one part against `schema`, at both levels as the validator's level needs.
+    /// Parses and schema-checks one part against `schema`, at both levels as the validator's level needs, within
+    /// what is left of the document's `budget`.
     ///
     /// ODF 1.0/1.1 let a conforming document carry foreign content, so there it is removed before the one
     /// check; from 1.2 the strict check sees the part as it stands and, at the extended level, a second check
     /// runs on the part without foreign content.
     func checkPart(
-        _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, filtersForeignContent: Bool = true
+        _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, budget: SchemaBudget,
+        filtersForeignContent: Bool = true
     ) -> (tree: XMLTree?, checked: CheckedPart) {
         let tree: XMLTree
         do {
@@ -20,17 +22,55 @@ extension ODFValidator {
         }
         let rule = ODFForeignContent.rule(for: version)
         if filtersForeignContent && !version.hasExtendedConformance { tree.removeForeignContent(rule) }
-        let strict = schema.validate(tree).map { Self.invalid(name, $0, schema: schema.name) }
         var validation = PartValidation(
-            part: name, validAsIs: strict.isEmpty, validWithoutForeignContent: nil, schema: schema.name)
-        var extended: [ValidationProblem]?
-        if !strict.isEmpty, level == .extended, filtersForeignContent, version.hasExtendedConformance {
-            tree.removeForeignContent(rule)
-            let problems = schema.validate(tree).map { Self.invalid(name, $0, schema: schema.name) }
-            validation.validWithoutForeignContent = problems.isEmpty
-            extended = problems
+            part: name, validAsIs: nil, validWithoutForeignContent: nil, schema: schema.name)
+        var checked = CheckedPart(validation: validation, strictProblems: [], extendedProblems: nil)
+        switch Self.schemaCheck(name, tree, schema, budget) {
+        case .unchecked(let unchecked):
+            validation.notChecked = unchecked.message
+            checked.uncheckedProblem = unchecked
+        case .checked(let strict):
+            validation.validAsIs = strict.isEmpty
+            checked.strictProblems = strict
+            if !strict.isEmpty, level == .extended, filtersForeignContent, version.hasExtendedConformance {
+                tree.removeForeignContent(rule)
+                switch Self.schemaCheck(name, tree, schema, budget) {
+                case .unchecked(let unchecked):
+                    validation.notChecked = unchecked.message
+                    checked.uncheckedProblem = unchecked
+                    checked.extendedProblems = []
+                case .checked(let problems):
+                    validation.validWithoutForeignContent = problems.isEmpty
+                    checked.extendedProblems = problems
+                }
+            }
         }
-        return (tree, CheckedPart(validation: validation, strictProblems: strict, extendedProblems: extended))
+        checked.validation = validation
+        return (tree, checked)
+    }
+
+    /// The outcome of one schema check.
+    private enum SchemaCheck {
+        /// Checked: its problems (none when valid).
+        case checked([ValidationProblem])
+        /// No verdict, and why, as a problem.
+        case unchecked(ValidationProblem)
+    }
+
+    private static func schemaCheck(_ part: String, _ tree: XMLTree, _ schema: RelaxNGSchema, _ budget: SchemaBudget)
+        -> SchemaCheck
+    {
+        let exceeded = ValidationProblem(
+            code: .schemaLimitExceeded, part: part,
+            message: "not checked: schema validation exceeded its limit of \(budget.limit) for the document")
+        guard budget.remaining > .zero else { return .unchecked(exceeded) }
+        switch schema.validate(tree, timeLimit: budget.remaining) {
+        case .valid: return .checked([])
+        case .invalid(let issues): return .checked(issues.map { invalid(part, $0, schema: schema.name) })
+        case .limitExceeded: return .unchecked(exceeded)
+        case .failed(let why):
+            return .unchecked(ValidationProblem(code: .schemaCheckFailed, part: part, message: "not checked: \(why)"))
+        }
     }
 
     static func malformed(_ part: String, _ error: XMLError) -> ValidationProblem {
@@ -50,9 +90,8 @@ extension ODFValidator {
     }
 
     static func invalid(_ part: String, _ issue: XMLValidityIssue, schema: String) -> ValidationProblem {
-        let subject = issue.element.map { "<\($0)>: " } ?? ""
-        return ValidationProblem(
+        ValidationProblem(
             code: .schemaInvalid, part: part, line: issue.line, column: issue.column,
-            message: "\(subject)\(issue.message) (schema \(schema))")
+            message: "\(issue.message) (schema \(schema))")
     }
 }

@@ -11,11 +11,18 @@ public struct ODFValidator: Sendable {
     let schemas: ODFSchemaSet
     /// Cap on one XML part or flat file (a zip bomb stops here).
     public var partSizeLimit: Int
+    /// Time all schema checks of one document may take together. libxml2's RELAX NG validator can run for hours
+    /// on some real documents (see docs/validation.md); past this the document is "not checked".
+    public var schemaTimeLimit: Duration
 
-    public init(level: ConformanceLevel = .strict, schemas: ODFSchemaSet = .shared, partSizeLimit: Int = 256 << 20) {
+    public init(
+        level: ConformanceLevel = .strict, schemas: ODFSchemaSet = .shared, partSizeLimit: Int = 256 << 20,
+        schemaTimeLimit: Duration = .seconds(60)
+    ) {
         self.level = level
         self.schemas = schemas
         self.partSizeLimit = partSizeLimit
+        self.schemaTimeLimit = schemaTimeLimit
     }
 
     /// Validates the document at `path`: a package (`.odt`, ...) or flat ODF (`.fodt`, ...), told apart by
@@ -59,13 +66,33 @@ public struct ODFValidator: Sendable {
         var seen = Set<ValidationProblem>()
         let packageProblems = packageProblems.filter { seen.insert($0).inserted }
         guard version != nil else { return (.unknownVersion, packageProblems) }
+        // A part without a schema verdict makes the document "not checked" unless something else already makes
+        // it not conforming; it never passes.
+        let unchecked = parts.compactMap(\.uncheckedProblem)
         let strictIssues = parts.flatMap(\.strictProblems)
-        if packageProblems.isEmpty && strictIssues.isEmpty { return (.conforming, []) }
-        guard level == .extended else { return (.notConforming, packageProblems + strictIssues) }
+        if packageProblems.isEmpty && strictIssues.isEmpty {
+            return unchecked.isEmpty ? (.conforming, []) : (.notChecked, unchecked)
+        }
+        guard level == .extended else { return (.notConforming, packageProblems + strictIssues + unchecked) }
         let extendedIssues = parts.flatMap { $0.extendedProblems ?? $0.strictProblems }
-        if packageProblems.isEmpty && extendedIssues.isEmpty { return (.extendedConforming, []) }
-        return (.notConforming, packageProblems + extendedIssues)
+        if packageProblems.isEmpty && extendedIssues.isEmpty {
+            return unchecked.isEmpty ? (.extendedConforming, []) : (.notChecked, unchecked)
+        }
+        return (.notConforming, packageProblems + extendedIssues + unchecked)
     }
+}
+
+/// The time left for one document's schema checks; once spent, the remaining parts go unchecked.
+final class SchemaBudget {
+    let limit: Duration
+    let deadline: ContinuousClock.Instant
+
+    init(limit: Duration) {
+        self.limit = limit
+        deadline = .now + limit
+    }
+
+    var remaining: Duration { deadline - .now }
 }
 
 /// One XML part after the schema check.
@@ -74,4 +101,6 @@ struct CheckedPart {
     var strictProblems: [ValidationProblem]
     /// `nil` when no extended check was made.
     var extendedProblems: [ValidationProblem]?
+    /// Why a schema check of this part gave no verdict, as a problem; `nil` when every check it needed finished.
+    var uncheckedProblem: ValidationProblem?
 }

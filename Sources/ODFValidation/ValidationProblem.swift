@@ -62,6 +62,10 @@ public enum ProblemCode: String, Sendable, Hashable, Codable, CaseIterable {
     case xmlMalformed = "xml.malformed"
     /// An XML part does not validate against the schema of the document's version.
     case schemaInvalid = "schema.invalid"
+    /// A schema check did not finish within the document's time limit; the part has no schema verdict.
+    case schemaLimitExceeded = "schema.limit-exceeded"
+    /// The schema validator stopped on this part (or the schema did not compile); no schema verdict.
+    case schemaCheckFailed = "schema.check-failed"
     /// The document declares no ODF version.
     case versionMissing = "version.missing"
     /// The document declares a version this validator has no schema for.

@@ -8,6 +8,9 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
     case notConforming = "not-conforming"
     /// No ODF version declared, or one without a schema here: no schema verdict is possible.
     case unknownVersion = "unknown-version"
+    /// Nothing wrong was found, but a schema check did not finish within the document's time limit (or the
+    /// validator stopped): no verdict. Counted apart, never as conforming.
+    case notChecked = "not-checked"
 }
 
 /// How strict the verdict is.
@@ -22,13 +25,15 @@ public enum ConformanceLevel: String, Sendable, Hashable, Codable, CaseIterable 
 public struct PartValidation: Sendable, Hashable, Codable {
     /// The part's name in the package (`content.xml`, ...; the file name for flat ODF).
     public var part: String
-    /// Valid against the schema as it stands.
-    public var validAsIs: Bool
+    /// Valid against the schema as it stands; `nil` when that check gave no verdict (see ``notChecked``).
+    public var validAsIs: Bool?
     /// Valid after foreign content is removed; `nil` when not checked (the part was valid as it stands, or the
     /// level was strict).
     public var validWithoutForeignContent: Bool?
     /// The schema the part was checked against (file name).
     public var schema: String
+    /// Why a schema check of this part gave no verdict (time limit, validator stopped); `nil` when it did.
+    public var notChecked: String? = nil
 }
 
 /// Everything the validator found for one document.

@@ -14,7 +14,8 @@ struct ValidateCommand: ParsableCommand {
             Each file (directories are searched for ODF files) is checked against the schema of its own ODF \
             version (1.0 to 1.4). Verdicts: conforming; extended-conforming (valid once foreign elements and \
             attributes such as LibreOffice's loext: are removed, as ODF 1.2+ allows; only passes with \
-            --level extended); not-conforming; unknown-version. Exit status 1 when any file does not pass.
+            --level extended); not-conforming; unknown-version; not-checked (a schema check did not finish within \
+            --time-limit and was stopped; never counted as conforming). Exit status 1 when any file does not pass.
 
             Examples:
               overblik validate report.odt
@@ -37,6 +38,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Files validated in parallel (default: the number of cores).")
     var jobs: Int?
 
+    @Option(help: "Seconds the schema checks of one document may take before it is 'not-checked'.")
+    var timeLimit: Int = 60
+
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
@@ -44,12 +48,13 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...512).contains(jobs) { throw ValidationError("--jobs must be between 1 and 512.") }
+        if !(1...86_400).contains(timeLimit) { throw ValidationError("--time-limit must be between 1 and 86400.") }
     }
 
     func run() throws {
         let classifier = try catalogOptions.makeClassifier()
         let files = try ValidationInputs.files(in: paths)
-        let validator = ODFValidator(level: level)
+        let validator = ODFValidator(level: level, schemaTimeLimit: .seconds(timeLimit))
         let outcomes = ValidationRun.run(
             files, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, validator: validator)
         let writer = try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)

@@ -85,8 +85,9 @@ struct ValidationOutput {
             object["encrypted_parts"] = report.encryptedParts
             object["parts"] = report.parts.map {
                 [
-                    "part": $0.part, "schema": $0.schema, "valid": $0.validAsIs,
+                    "part": $0.part, "schema": $0.schema, "valid": $0.validAsIs.map { $0 as Any } ?? NSNull(),
                     "valid_without_foreign": $0.validWithoutForeignContent.map { $0 as Any } ?? NSNull(),
+                    "not_checked": $0.notChecked.map { $0 as Any } ?? NSNull(),
                 ] as [String: Any]
             }
             object["problems"] = report.problems.map {

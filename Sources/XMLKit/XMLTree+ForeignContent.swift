@@ -76,6 +76,7 @@ extension XMLTree {
             }
         }
         removal.namespaces = namespaces.sorted()
+        if removal.elements + removal.attributes > 0 { noteChanged() }
         return removal
     }
 

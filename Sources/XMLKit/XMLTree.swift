@@ -8,6 +8,8 @@ import CLibXML2
 /// XMLKit as a C pointer.
 public final class XMLTree {
     let document: xmlDocPtr
+    /// The bytes parsed, while the tree still says exactly what they say (dropped by the first change).
+    private(set) var unchangedSource: [UInt8]?
 
     // NONET: never fetch. NOERROR/NOWARNING: errors go to the per-parse context, not stderr. BIG_LINES: true
     // line numbers past 65,535. COMPACT: smaller text nodes. Deliberately absent: NOENT, DTDLOAD, DTDATTR, HUGE.
@@ -40,6 +42,42 @@ public final class XMLTree {
             throw .forbiddenDTD(line: max(line, 1))
         }
         document = parsed
+        unchangedSource = bytes
+    }
+
+    /// Called by every change to the tree: the source bytes no longer describe it.
+    func noteChanged() { unchangedSource = nil }
+
+    /// The document as bytes: the source when unchanged, else libxml2's serialisation (`xmlDocDumpMemory`).
+    func currentBytes() -> [UInt8] {
+        if let unchangedSource { return unchangedSource }
+        var buffer: UnsafeMutablePointer<xmlChar>?
+        var size: Int32 = 0
+        xmlDocDumpMemory(document, &buffer, &size)
+        guard let buffer else { return [] }
+        defer { overblik_xml_free(buffer) }
+        return [UInt8](UnsafeBufferPointer(start: buffer, count: Int(size)))
+    }
+
+    /// The source line of the `ordinal`-th element in document order (1-based), if there is one.
+    func line(ofElementNumber ordinal: Int) -> Int? {
+        guard ordinal > 0, var node = xmlDocGetRootElement(document) else { return nil }
+        var count = 0
+        while true {
+            if node.pointee.type == XML_ELEMENT_NODE {
+                count += 1
+                if count == ordinal { return Int(xmlGetLineNo(node)) }
+                if let child = node.pointee.children {
+                    node = child
+                    continue
+                }
+            }
+            while node.pointee.next == nil {
+                guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+                node = parent
+            }
+            node = node.pointee.next!
+        }
     }
 
     private static func failure(context: xmlParserCtxtPtr, bytes: [UInt8]) -> XMLError {

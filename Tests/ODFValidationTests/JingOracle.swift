@@ -29,6 +29,8 @@ enum JingComparison {
         var compared: [ConformanceLevel: Int] = [:]
         var disagreements: [Disagreement] = []
         var missing: [String] = []
+        /// Checks that ended past the time limit ("document part [level]"): no verdict to compare.
+        var notChecked: [String] = []
 
         func agreement(_ level: ConformanceLevel) -> Double {
             let total = compared[level] ?? 0
@@ -53,8 +55,8 @@ enum JingComparison {
         }
     }
 
-    static func overblik(_ files: [URL]) -> [String: ValidationReport] {
-        let validator = ODFValidator(level: .extended)
+    static func overblik(_ files: [URL], timeLimit: Duration) -> [String: ValidationReport] {
+        let validator = ODFValidator(level: .extended, schemaTimeLimit: timeLimit)
         let reports = Mutex([String: ValidationReport]())
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard let report = try? validator.validate(path: files[index].path) else { return }
@@ -63,9 +65,9 @@ enum JingComparison {
         return reports.withLock { $0 }
     }
 
-    static func compare(_ files: [URL]) throws -> Outcome {
+    static func compare(_ files: [URL], timeLimit: Duration = .seconds(60)) throws -> Outcome {
         let verdicts = try oracle(files)
-        let reports = overblik(files)
+        let reports = overblik(files, timeLimit: timeLimit)
         var outcome = Outcome()
         for verdict in verdicts {
             guard let report = reports[verdict.document],
@@ -75,15 +77,23 @@ enum JingComparison {
                 continue
             }
             let name = (verdict.document as NSString).lastPathComponent
+            guard let validAsIs = part.validAsIs else {
+                outcome.notChecked.append("\(name) \(verdict.part) [strict]")
+                continue
+            }
             outcome.compared[.strict, default: 0] += 1
-            if jingStrict != part.validAsIs {
+            if jingStrict != validAsIs {
                 outcome.disagreements.append(
                     Disagreement(
-                        document: name, part: verdict.part, level: .strict, jing: jingStrict, overblik: part.validAsIs))
+                        document: name, part: verdict.part, level: .strict, jing: jingStrict, overblik: validAsIs))
             }
             guard let jingFiltered = verdict.extended, verdict.version >= "1.2" else { continue }
+            if !validAsIs && part.notChecked != nil {
+                outcome.notChecked.append("\(name) \(verdict.part) [extended]")
+                continue
+            }
             let jingExtended = jingStrict || jingFiltered
-            let ours = part.validAsIs || (part.validWithoutForeignContent ?? false)
+            let ours = validAsIs || (part.validWithoutForeignContent ?? false)
             outcome.compared[.extended, default: 0] += 1
             if jingExtended != ours {
                 outcome.disagreements.append(
