@@ -59,9 +59,10 @@ static int send_all(int socket, const void *buffer, size_t count) {
     return 0;
 }
 
-int overblik_relaxng_send(int socket, const char *schema_path, const void *document, uint64_t length) {
-    uint32_t head[2] = {OVERBLIK_RELAXNG_REQUEST_MAGIC, (uint32_t)strlen(schema_path)};
-    if (send_all(socket, head, sizeof head) != 0 || send_all(socket, schema_path, head[1]) != 0 ||
+int overblik_relaxng_send(int socket, uint32_t cpu_limit_ms, const char *schema_path, const void *document,
+                          uint64_t length) {
+    uint32_t head[3] = {OVERBLIK_RELAXNG_REQUEST_MAGIC, cpu_limit_ms, (uint32_t)strlen(schema_path)};
+    if (send_all(socket, head, sizeof head) != 0 || send_all(socket, schema_path, head[2]) != 0 ||
         send_all(socket, &length, sizeof length) != 0 || send_all(socket, document, length) != 0)
         return -1;
     return 0;
@@ -105,8 +106,8 @@ int overblik_relaxng_receive(int socket, int64_t timeout_ms, uint8_t **response,
     size_t capacity = 256, used = 0;
     uint8_t *buffer = malloc(capacity);
     if (buffer == NULL) return -1;
-    int outcome = receive_exactly(socket, deadline, &buffer, &capacity, &used, 12);
-    uint32_t head[3];
+    int outcome = receive_exactly(socket, deadline, &buffer, &capacity, &used, 16);
+    uint32_t head[4];
     if (outcome == 0) {
         memcpy(head, buffer, sizeof head);
         if (head[0] != OVERBLIK_RELAXNG_RESPONSE_MAGIC || head[2] > OVERBLIK_RELAXNG_MAX_ISSUES) outcome = -1;
@@ -139,3 +140,7 @@ int overblik_relaxng_stop_worker(pid_t pid, int socket, int force) {
     }
     return status;
 }
+
+int overblik_relaxng_ended_by_cpu_limit(int status) { return WIFSIGNALED(status) && WTERMSIG(status) == SIGPROF; }
+
+int overblik_relaxng_ending_signal(int status) { return WIFSIGNALED(status) ? WTERMSIG(status) : 0; }

@@ -116,7 +116,9 @@ extension ODFValidator {
     }
 
     /// Signature files: well-formed, rooted in `dsig:document-signatures`, valid against the dsig schema (1.2+).
-    func checkSignatures(_ archive: ZipArchive, version: ODFVersion, budget: SchemaBudget) throws(ODFValidationError)
+    func checkSignatures(
+        _ archive: ZipArchive, version: ODFVersion, budget: SchemaBudget
+    ) throws(ODFValidationError)
         -> [CheckedPart]
     {
         var checked: [CheckedPart] = []

@@ -57,14 +57,18 @@ extension ODFValidator {
         case unchecked(ValidationProblem)
     }
 
-    private static func schemaCheck(_ part: String, _ tree: XMLTree, _ schema: RelaxNGSchema, _ budget: SchemaBudget)
+    private static func schemaCheck(
+        _ part: String, _ tree: XMLTree, _ schema: RelaxNGSchema, _ budget: SchemaBudget
+    )
         -> SchemaCheck
     {
         let exceeded = ValidationProblem(
             code: .schemaLimitExceeded, part: part,
-            message: "not checked: schema validation exceeded its limit of \(budget.limit) for the document")
+            message: "not checked: schema validation exceeded its limit (\(budget.limit) of CPU time for the document)")
         guard budget.remaining > .zero else { return .unchecked(exceeded) }
-        switch schema.validate(tree, timeLimit: budget.remaining) {
+        let check = schema.validate(tree, cpuLimit: budget.remaining)
+        budget.spend(check.cpuTime)
+        switch check.verdict {
         case .valid: return .checked([])
         case .invalid(let issues): return .checked(issues.map { invalid(part, $0, schema: schema.name) })
         case .limitExceeded: return .unchecked(exceeded)

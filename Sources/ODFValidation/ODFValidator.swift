@@ -11,8 +11,9 @@ public struct ODFValidator: Sendable {
     let schemas: ODFSchemaSet
     /// Cap on one XML part or flat file (a zip bomb stops here).
     public var partSizeLimit: Int
-    /// Time all schema checks of one document may take together. libxml2's RELAX NG validator can run for hours
-    /// on some real documents (see docs/validation.md); past this the document is "not checked".
+    /// CPU time all schema checks of one document may take together (in the RELAX NG workers; load on the
+    /// machine does not shorten it). libxml2's RELAX NG validator can run for hours on some real documents (see
+    /// docs/validation.md); past this the document is "not checked".
     public var schemaTimeLimit: Duration
 
     public init(
@@ -82,17 +83,16 @@ public struct ODFValidator: Sendable {
     }
 }
 
-/// The time left for one document's schema checks; once spent, the remaining parts go unchecked.
+/// The CPU time left for one document's schema checks; once spent, the remaining parts go unchecked.
 final class SchemaBudget {
     let limit: Duration
-    let deadline: ContinuousClock.Instant
+    private(set) var spent: Duration = .zero
 
-    init(limit: Duration) {
-        self.limit = limit
-        deadline = .now + limit
-    }
+    init(limit: Duration) { self.limit = limit }
 
-    var remaining: Duration { deadline - .now }
+    var remaining: Duration { limit - spent }
+
+    func spend(_ time: Duration) { spent += time }
 }
 
 /// One XML part after the schema check.

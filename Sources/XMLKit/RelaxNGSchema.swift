@@ -17,12 +17,18 @@ public struct XMLValidityIssue: Sendable, Hashable {
     }
 }
 
-/// The outcome of one schema check.
+/// The outcome of one schema check and the CPU time it took.
+public struct RelaxNGCheck: Sendable, Hashable {
+    public var verdict: RelaxNGVerdict
+    public var cpuTime: Duration
+}
+
+/// A schema check's verdict.
 public enum RelaxNGVerdict: Sendable, Hashable {
     case valid
     /// Not valid; at most `issueLimit` issues (libxml2 repeats one mistake up the tree).
     case invalid([XMLValidityIssue])
-    /// No verdict: the validation did not finish within its time limit and was stopped.
+    /// No verdict: the validation did not finish within its CPU-time limit and was stopped.
     case limitExceeded
     /// No verdict: the schema does not compile, or the validator stopped (a libxml2 crash on this input).
     case failed(String)
@@ -47,18 +53,30 @@ public final class RelaxNGSchema: Sendable {
         pool = .shared
     }
 
-    /// Validates `tree` within `timeLimit`. ID/IDREF cross-references are not checked, as with `jing -i`.
-    public func validate(_ tree: XMLTree, timeLimit: Duration) -> RelaxNGVerdict {
-        let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
+    /// Validates `tree` within `cpuLimit` of CPU time (parsing and validating in the worker; a loaded machine
+    /// does not shorten it). ID/IDREF cross-references are not checked, as with `jing -i`.
+    public func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck {
+        let milliseconds = max(1, min(cpuLimit.milliseconds, Int64(UInt32.max)))
+        guard tree.rootName != nil else {
+            // Nothing left to validate (a foreign root removed): invalid, as RELAX NG needs an element.
+            let issue = XMLValidityIssue(line: 1, column: 0, message: "the document has no root element left")
+            return RelaxNGCheck(verdict: .invalid([issue]), cpuTime: .zero)
+        }
         let reply: RelaxNGWorkerReply
         do throws(RelaxNGWorkerFailure) {
-            reply = try pool.validate(schemaPath: path, document: tree.currentBytes(), timeoutMilliseconds: milliseconds)
+            reply = try pool.validate(
+                schemaPath: path, document: tree.currentBytes(), cpuLimit: UInt32(milliseconds),
+                wallLimit: milliseconds * 10 + 10_000)
         } catch {
             switch error {
-            case .deadlineExceeded: return .limitExceeded
-            case .stopped(let why): return .failed(why)
+            case .limitExceeded: return RelaxNGCheck(verdict: .limitExceeded, cpuTime: cpuLimit)
+            case .stopped(let why): return RelaxNGCheck(verdict: .failed(why), cpuTime: .zero)
             }
         }
+        return RelaxNGCheck(verdict: verdict(reply, tree: tree), cpuTime: .milliseconds(reply.cpuMilliseconds))
+    }
+
+    private func verdict(_ reply: RelaxNGWorkerReply, tree: XMLTree) -> RelaxNGVerdict {
         switch reply.status {
         case UInt32(OVERBLIK_RELAXNG_VALID.rawValue):
             return .valid
@@ -66,10 +84,11 @@ public final class RelaxNGSchema: Sendable {
             // The worker may have parsed a serialisation of the tree: lines come from this tree's own elements.
             let issues = reply.issues.map {
                 XMLValidityIssue(
-                    line: tree.line(ofElementNumber: $0.elementNumber) ?? $0.line, column: $0.column, message: $0.message)
+                    line: tree.line(ofElementNumber: $0.elementNumber) ?? $0.line, column: $0.column,
+                    message: $0.message)
             }
-            return .invalid(
-                issues.isEmpty ? [XMLValidityIssue(line: tree.rootLine, column: 0, message: "not valid against \(name)")] : issues)
+            let fallback = XMLValidityIssue(line: tree.rootLine, column: 0, message: "not valid against \(name)")
+            return .invalid(issues.isEmpty ? [fallback] : issues)
         case UInt32(OVERBLIK_RELAXNG_SCHEMA_FAILED.rawValue):
             return .failed("the RELAX NG schema \(name) does not compile")
         default:
@@ -87,4 +106,9 @@ public final class RelaxNGSchema: Sendable {
 
     /// Process ids of the worker processes killed at a deadline or after a failure; each has been reaped.
     public static var killedWorkerIDs: [Int32] { RelaxNGWorkerPool.shared.killedWorkerIDs }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

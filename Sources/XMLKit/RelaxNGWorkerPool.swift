@@ -4,8 +4,8 @@ import Synchronization
 
 /// Why a worker gave no verdict.
 enum RelaxNGWorkerFailure: Error {
-    /// The deadline passed first; the worker was killed.
-    case deadlineExceeded
+    /// The worker used up its CPU-time limit (it ended itself), or the wall-clock backstop passed and it was killed.
+    case limitExceeded
     /// The worker could not be started, or stopped without answering (crashed inside libxml2, killed).
     case stopped(String)
 }
@@ -22,6 +22,8 @@ struct RelaxNGWorkerReply {
 
     var status: UInt32
     var issues: [Issue]
+    /// CPU time the worker spent parsing and validating.
+    var cpuMilliseconds: Int
 }
 
 /// One worker process (see CRelaxNGWorker.h), used by one thread at a time.
@@ -37,17 +39,28 @@ private final class RelaxNGWorker: @unchecked Sendable {
         self.socket = socket
     }
 
-    func exchange(schemaPath: String, document: [UInt8], timeoutMilliseconds: Int64) throws(RelaxNGWorkerFailure)
-        -> RelaxNGWorkerReply
+    /// One request. On any failure the worker is stopped (killed when stuck) and reaped before this throws.
+    func exchange(
+        schemaPath: String, document: [UInt8], cpuLimit: UInt32, wallLimit: Int64
+    )
+        throws(RelaxNGWorkerFailure) -> RelaxNGWorkerReply
     {
-        let sent = document.withUnsafeBytes { overblik_relaxng_send(socket, schemaPath, $0.baseAddress, UInt64($0.count)) }
-        guard sent == 0 else { throw .stopped("the RELAX NG worker stopped before reading the document") }
+        let sent = document.withUnsafeBytes {
+            overblik_relaxng_send(socket, cpuLimit, schemaPath, $0.baseAddress, UInt64($0.count))
+        }
         var buffer: UnsafeMutablePointer<UInt8>?
         var length = 0
-        switch overblik_relaxng_receive(socket, timeoutMilliseconds, &buffer, &length) {
+        let received = sent == 0 ? overblik_relaxng_receive(socket, wallLimit, &buffer, &length) : -1
+        switch received {
         case 0: break
-        case 1: throw .deadlineExceeded
-        default: throw .stopped("the RELAX NG worker stopped without an answer")
+        case 1:
+            stop(force: true)
+            throw .limitExceeded
+        default:
+            let status = stop(force: true)
+            if overblik_relaxng_ended_by_cpu_limit(status) != 0 { throw .limitExceeded }
+            let signal = overblik_relaxng_ending_signal(status)
+            throw .stopped("the RELAX NG validator stopped" + (signal != 0 ? " (signal \(signal))" : ""))
         }
         defer { free(buffer) }
         return Self.decode(UnsafeRawBufferPointer(start: buffer, count: length))
@@ -63,6 +76,7 @@ private final class RelaxNGWorker: @unchecked Sendable {
         _ = take(UInt32.self)
         let status = take(UInt32.self)
         let count = take(UInt32.self)
+        let cpu = Int(take(UInt32.self))
         var issues: [RelaxNGWorkerReply.Issue] = []
         for _ in 0..<count {
             let element = Int(take(Int64.self))
@@ -73,11 +87,12 @@ private final class RelaxNGWorker: @unchecked Sendable {
             offset += length
             issues.append(.init(elementNumber: element, line: line, column: column, message: message))
         }
-        return RelaxNGWorkerReply(status: status, issues: issues)
+        return RelaxNGWorkerReply(status: status, issues: issues, cpuMilliseconds: cpu)
     }
 
-    /// Kills (when stuck) and reaps the process: no worker outlives its use.
-    func stop(force: Bool) { _ = overblik_relaxng_stop_worker(pid, socket, force ? 1 : 0) }
+    /// Kills (when stuck) and reaps the process: no worker outlives its use. Returns its wait status.
+    @discardableResult
+    func stop(force: Bool) -> Int32 { overblik_relaxng_stop_worker(pid, socket, force ? 1 : 0) }
 }
 
 /// The worker processes that run libxml2's RELAX NG validator for this process.
@@ -99,19 +114,23 @@ final class RelaxNGWorkerPool: Sendable {
         self.idleLimit = idleLimit
     }
 
-    func validate(schemaPath: String, document: [UInt8], timeoutMilliseconds: Int64) throws(RelaxNGWorkerFailure)
-        -> RelaxNGWorkerReply
+    /// Validates `document` against the schema file at `schemaPath` in a worker, within `cpuLimit` milliseconds
+    /// of the worker's CPU time and, as a backstop for a worker that stops making progress, `wallLimit`
+    /// milliseconds of wall-clock time.
+    func validate(
+        schemaPath: String, document: [UInt8], cpuLimit: UInt32, wallLimit: Int64
+    )
+        throws(RelaxNGWorkerFailure) -> RelaxNGWorkerReply
     {
         let waiting = idle.withLock { $0.popLast() }
         let worker: RelaxNGWorker
         if let waiting { worker = waiting } else { worker = try RelaxNGWorker() }
         do throws(RelaxNGWorkerFailure) {
             let reply = try worker.exchange(
-                schemaPath: schemaPath, document: document, timeoutMilliseconds: timeoutMilliseconds)
+                schemaPath: schemaPath, document: document, cpuLimit: cpuLimit, wallLimit: wallLimit)
             giveBack(worker)
             return reply
         } catch {
-            worker.stop(force: true)
             killed.withLock { $0.append(worker.pid) }
             throw error
         }

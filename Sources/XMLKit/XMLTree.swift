@@ -25,6 +25,10 @@ public final class XMLTree {
             throw .malformed(message: "libxml2 could not create a parser", line: 0)
         }
         defer { xmlFreeParserCtxt(context) }
+        // NOERROR does not silence libxml2 2.9's parse-time validity messages (xml:id values that are no NCName
+        // are printed to stderr through the context's validity channel); a structured handler on the context
+        // takes them all. The last error is recorded on the context either way (read by `failure`).
+        context.pointee.sax?.pointee.serror = { _, _ in }
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {

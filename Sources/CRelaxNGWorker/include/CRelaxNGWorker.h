@@ -11,10 +11,14 @@
 // any executable linking XMLKit (overblik, the test runner) can be its own worker.
 //
 // Protocol (host byte order; the worker is the same binary on the same machine):
-//   request:  u32 magic 'ORQ1', u32 schema path length, path bytes, u64 document length, document bytes
+//   request:  u32 magic 'ORQ1', u32 CPU-time limit in ms, u32 schema path length, path bytes, u64 document
+//             length, document bytes
 //   response: u32 magic 'ORS1', u32 status (0 valid, 1 invalid, 2 schema does not compile, 3 document does not
-//             parse), u32 issue count, then per issue: i64 element ordinal (1-based document order of the element
-//             the message is about, 0 none), i32 line, i32 column, u32 message length, message bytes
+//             parse), u32 issue count, u32 CPU time used in ms, then per issue: i64 element ordinal (1-based
+//             document order of the element the message is about, 0 none), i32 line, i32 column, u32 message
+//             length, message bytes
+// The CPU-time limit (parsing and validating, not compiling the schema) is a profiling timer whose signal,
+// SIGPROF, ends the worker: a work limit that a loaded machine does not shorten.
 #define OVERBLIK_RELAXNG_WORKER_ENV "OVERBLIK_RELAXNG_WORKER"
 #define OVERBLIK_RELAXNG_REQUEST_MAGIC 0x3151524fu
 #define OVERBLIK_RELAXNG_RESPONSE_MAGIC 0x3153524fu
@@ -42,7 +46,8 @@ int overblik_relaxng_worker_protocol(void);
 int overblik_relaxng_spawn_worker(pid_t *pid);
 
 /// Sends one request; 0 on success, -1 when the worker is gone.
-int overblik_relaxng_send(int socket, const char *schema_path, const void *document, uint64_t length);
+int overblik_relaxng_send(int socket, uint32_t cpu_limit_ms, const char *schema_path, const void *document,
+                          uint64_t length);
 
 /// Receives one whole response within `timeout_ms` into a malloc'd buffer (`*response`, `*length`; free it).
 /// Returns 0 on success, 1 when the time ran out, -1 when the worker stopped or sent nonsense.
@@ -51,3 +56,9 @@ int overblik_relaxng_receive(int socket, int64_t timeout_ms, uint8_t **response,
 /// Ends a worker: SIGKILL first when `force` (it is stuck), then closes its socket and reaps it. Returns the
 /// wait status.
 int overblik_relaxng_stop_worker(pid_t pid, int socket, int force);
+
+/// Whether a wait status says the worker ended at its CPU-time limit (SIGPROF).
+int overblik_relaxng_ended_by_cpu_limit(int status);
+
+/// The signal that ended a worker (0 when it exited).
+int overblik_relaxng_ending_signal(int status);
