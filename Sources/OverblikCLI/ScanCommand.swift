@@ -76,6 +76,14 @@ public struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Keep full paths in the store (default: a keyed hash plus the top-level folder name).")
     var includePaths = false
 
+    @Flag(
+        name: .customLong("validate"),
+        help: """
+            Also check each ODF file's conformance (as `overblik validate --level extended`) and add the verdict to \
+            its record ("conformance").
+            """)
+    var checksConformance = false
+
     @Flag(help: "Read every file again, even those unchanged since the last scan of the same folder.")
     var full = false
 
@@ -141,8 +149,10 @@ public struct ScanCommand: AsyncParsableCommand {
         if catalogNeeded { _ = try catalog.value() }
         let readerOptions = DocumentReaderOptions(includePersonalData: includePersonalData)
         var scanner = DocumentScanner(
-            makeReader: {
-                DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+            makeReader: { [checksConformance] in
+                var reader = DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+                if checksConformance { reader.conformance = ODFConformanceCheck() }
+                return reader
             },
             options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
         let sink: ScanOutputSink

@@ -131,3 +131,20 @@ struct ValidationOutput {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
+
+/// `scan --validate`: each ODF file's verdict at the extended level (which still tells conforming apart from
+/// extended-conforming), from the same validator as `overblik validate`.
+struct ODFConformanceCheck: DocumentConformanceChecking {
+    let validator = ODFValidator(level: .extended)
+
+    func conformance(ofDocumentAt path: String) -> DocumentConformance {
+        guard let report = try? validator.validate(path: path) else { return .unreadable }
+        switch report.verdict {
+        case .conforming: return .conforming
+        case .extendedConforming: return .extendedConforming
+        case .notConforming: return .notConforming
+        case .unknownVersion: return .unknownVersion
+        case .notChecked: return .notChecked
+        }
+    }
+}
