@@ -150,7 +150,8 @@ public struct ScanCommand: AsyncParsableCommand {
         let readerOptions = DocumentReaderOptions(includePersonalData: includePersonalData)
         var scanner = DocumentScanner(
             makeReader: { [checksConformance] in
-                var reader = DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+                var reader = DocumentReader(
+                    classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
                 if checksConformance { reader.conformance = ODFConformanceCheck() }
                 return reader
             },
