@@ -12,6 +12,9 @@ public final class ODFSchemaSet: Sendable {
 
     public init() {}
 
+    /// Stops (and reaps) the idle RELAX NG worker processes, so that a command's resource use includes theirs.
+    public static func stopIdleWorkers() { RelaxNGSchema.stopIdleWorkers() }
+
     /// The main schema of `version` (content, styles, meta, settings, flat documents).
     func main(_ version: ODFVersion) throws(ODFValidationError) -> RelaxNGSchema {
         try schema(version, version.schemaFiles.main)

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Catalog
 import Foundation
+import ODFValidation
 import Geography
 import OfficeDocuments
 import OverblikModel
@@ -178,6 +179,7 @@ public struct ScanCommand: AsyncParsableCommand {
             throw error
         }
         progress.finish()
+        if checksConformance { ODFSchemaSet.stopIdleWorkers() }
         try sink.end(elapsed: stats.elapsed)
         // The summary goes to standard output unless it was itself written to --output. With the store it
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.

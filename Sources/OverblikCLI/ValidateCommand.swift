@@ -57,6 +57,7 @@ struct ValidateCommand: ParsableCommand {
         let validator = ODFValidator(level: level, schemaTimeLimit: .seconds(timeLimit))
         let outcomes = ValidationRun.run(
             files, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, validator: validator)
+        ODFSchemaSet.stopIdleWorkers()
         let writer = try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)
         let renderer = ValidationOutput(format: format, level: level, classifier: classifier)
         var summary = ValidationSummary()
