@@ -47,7 +47,9 @@ let package = Package(
         // The only Swift code that calls libzip / libxml2 / libgsf (compound files).
         .target(name: "ZipKit", dependencies: ["CLibZip"], swiftSettings: strictSettings),
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
-        .target(name: "XMLKit", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
+        // libxml2's RELAX NG validator in worker processes that can be killed at a deadline (see its header).
+        .target(name: "CRelaxNGWorker", dependencies: ["CLibXML2"]),
 
         // Shared value types: document and software records, usage declarations, submissions.
         .target(
@@ -75,6 +77,14 @@ let package = Package(
         .target(
             name: "OfficeDocuments",
             dependencies: ["ZipKit", "XMLKit", "CompoundFileKit", "OverblikModel", "Catalog"],
+            swiftSettings: strictSettings
+        ),
+
+        // ODF conformance: package rules, well-formedness and the OASIS RELAX NG schemas (shipped as resources).
+        .target(
+            name: "ODFValidation",
+            dependencies: ["ZipKit", "XMLKit"],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
 
@@ -134,7 +144,7 @@ let package = Package(
             name: "OverblikCLI",
             dependencies: [
                 "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
-                "Store", "StorePostgres", "Submissions", "Reporting",
+                "ODFValidation", "Store", "StorePostgres", "Submissions", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -166,6 +176,11 @@ let package = Package(
         .testTarget(
             name: "OfficeDocumentsTests",
             dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ODFValidationTests",
+            dependencies: ["ODFValidation", "ZipKit", "XMLKit", "OfficeDocuments", "OverblikModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -47,14 +47,24 @@ public struct DocumentReaderOptions: Sendable, Hashable {
 public struct DocumentReader: Sendable {
     public let classifier: (any SuiteClassifying)?
     public let options: DocumentReaderOptions
+    /// When set, ODF files also get their conformance verdict (``DocumentRecord/conformance``).
+    public var conformance: (any DocumentConformanceChecking)?
 
     public init(classifier: (any SuiteClassifying)?, options: DocumentReaderOptions = DocumentReaderOptions()) {
         self.classifier = classifier
         self.options = options
     }
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path` (and, with a conformance checker, validates it when it is ODF).
     public func read(path: String) -> DocumentRecord {
+        var record = readMetadata(path: path)
+        if let conformance, record.family == .odf, record.error == nil {
+            record.conformance = conformance.conformance(ofDocumentAt: path)
+        }
+        return record
+    }
+
+    private func readMetadata(path: String) -> DocumentRecord {
         let ext = Self.lowercasedExtension(of: path)
         var opened = OpenedFile(path: path)
         defer { opened.close() }

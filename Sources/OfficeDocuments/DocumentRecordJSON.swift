@@ -45,6 +45,7 @@ public enum DocumentRecordJSON {
         string("suite_version_line", record.suiteVersionLine, always: false)
         key("encrypted")
         JSONText.appendLiteral(record.encrypted ? "true" : "false", to: &out)
+        string("conformance", record.conformance?.rawValue, always: false)
         key("features")
         out.append(UInt8(ascii: "["))
         for (index, feature) in record.features.sorted().enumerated() {

@@ -28,7 +28,7 @@ public struct OverblikCommand: AsyncParsableCommand {
         subcommands: [
             ScanCommand.self, ImportCommand.self, ExportCommand.self, SubmissionCommand.self, CompileCommand.self,
             StatusCommand.self, AuthoritiesCommand.self, ClassifyCommand.self, CatalogCommand.self, ReportCommand.self,
-            ReclassifyCommand.self,
+            ReclassifyCommand.self, ValidateCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Catalog
 import Foundation
+import ODFValidation
 import Geography
 import OfficeDocuments
 import OverblikModel
@@ -76,6 +77,14 @@ public struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Keep full paths in the store (default: a keyed hash plus the top-level folder name).")
     var includePaths = false
 
+    @Flag(
+        name: .customLong("validate"),
+        help: """
+            Also check each ODF file's conformance (as `overblik validate --level extended`) and add the verdict to \
+            its record ("conformance").
+            """)
+    var checksConformance = false
+
     @Flag(help: "Read every file again, even those unchanged since the last scan of the same folder.")
     var full = false
 
@@ -141,8 +150,11 @@ public struct ScanCommand: AsyncParsableCommand {
         if catalogNeeded { _ = try catalog.value() }
         let readerOptions = DocumentReaderOptions(includePersonalData: includePersonalData)
         var scanner = DocumentScanner(
-            makeReader: {
-                DocumentReader(classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+            makeReader: { [checksConformance] in
+                var reader = DocumentReader(
+                    classifier: Classifier(catalog: try catalog.value()), options: readerOptions)
+                if checksConformance { reader.conformance = ODFConformanceCheck() }
+                return reader
             },
             options: ScanOptions(jobs: jobs, followSymlinks: followSymlinks, allFiles: allFiles))
         let sink: ScanOutputSink
@@ -167,6 +179,7 @@ public struct ScanCommand: AsyncParsableCommand {
             throw error
         }
         progress.finish(stats)
+        if checksConformance { ODFSchemaSet.stopIdleWorkers() }
         try sink.end(elapsed: stats.elapsed)
         // The summary goes to standard output unless it was itself written to --output. With the store it
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.

@@ -162,6 +162,8 @@ public struct DocumentRecord: Codable, Sendable, Hashable {
     public var modified: Date
     /// Present only when personal data was explicitly requested.
     public var personal: PersonalMetadata?
+    /// The ODF conformance verdict, present only when the scan validated (`scan --validate`) an ODF file.
+    public var conformance: DocumentConformance?
 
     public init(
         path: String, family: DocumentFamily, container: ContainerKind, format: String, size: Int64, modified: Date
@@ -188,7 +190,7 @@ public struct DocumentRecord: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case path, family, container, format, mimetype, generator, application, suite, encrypted, features, created,
-            statistics, language, template, warnings, error, size, modified, personal
+            statistics, language, template, warnings, error, size, modified, personal, conformance
         case odfVersion = "odf_version"
         case manifestVersion = "manifest_version"
         case appVersion = "app_version"

@@ -67,15 +67,15 @@ actor SQLiteScanSession: IndexBasedSession {
                 try db.inTransaction(.immediate) {
                     let statement = try db.cachedStatement(
                         sql: """
-                            INSERT OR REPLACE INTO \(stage)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                            INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), confirmed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                             """)
                     for row in rows {
                         try statement.execute(arguments: [
                             row.pathKey, row.folderKey, row.path, row.topFolder, row.family, row.container,
                             row.format, row.mimetype, row.odfVersion, row.generator, row.application,
                             row.appVersion, row.suite, row.suiteVersion, row.suiteVersionLine, row.encrypted,
-                            row.year, row.error, row.warnings, row.size, row.modified,
+                            row.year, row.error, row.warnings, row.size, row.modified, row.conformance,
                         ])
                     }
                     // Folders go in as their files are staged: a folder with no document counts nowhere, and a
@@ -162,6 +162,11 @@ struct ScanProgress: Sendable {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             let progress = ScanProgress(id: id, adopted: true)
             try db.execute(sql: "UPDATE \(progress.stage) SET confirmed = 0")
+            // A stage left by a build before schema step 7 has no conformance column.
+            let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('\(progress.stage)')")
+            if !columns.contains("conformance") {
+                try db.execute(sql: "ALTER TABLE \(progress.stage) ADD COLUMN conformance TEXT")
+            }
             return progress
         }
         try db.execute(
@@ -176,7 +181,7 @@ struct ScanProgress: Sendable {
                     odf_version TEXT, generator TEXT, application TEXT, app_version TEXT, suite TEXT,
                     suite_version TEXT, suite_version_line TEXT, encrypted INTEGER NOT NULL, year INTEGER,
                     error TEXT, warnings INTEGER NOT NULL, size INTEGER NOT NULL, modified REAL NOT NULL,
-                    confirmed INTEGER NOT NULL)
+                    confirmed INTEGER NOT NULL, conformance TEXT)
                 """)
         return progress
     }

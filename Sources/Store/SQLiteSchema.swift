@@ -23,7 +23,7 @@ public enum StoreSchema {
         let types = ColumnTypes(dialect)
         return [
             v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
-            v5ResumableWork(types),
+            v5ResumableWork(types), v7DocumentConformance(types),
         ]
     }
 
@@ -321,6 +321,15 @@ public enum StoreSchema {
                     "ALTER TABLE imports ADD COLUMN done INTEGER NOT NULL DEFAULT 1",
                     "ALTER TABLE imports ADD COLUMN owner TEXT",
                 ])
+    }
+
+    /// Step 7: each document's ODF conformance verdict (`scan --validate`; ODFValidation's verdict names), NULL
+    /// when the scan did not validate it: "not measured", never a verdict. (Step 6 is issue 16's; the two are
+    /// independent.)
+    private static func v7DocumentConformance(_ types: ColumnTypes) -> Step {
+        Step(
+            version: 7, name: "v7-document-conformance",
+            statements: ["ALTER TABLE documents ADD COLUMN conformance TEXT"])
     }
 
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.

@@ -27,6 +27,8 @@ public struct DocumentRow: Sendable, Hashable {
     public var warnings: Int
     public var size: Int64
     public var modified: Double
+    /// The ODF conformance verdict when the scan validated (`scan --validate`), else `nil` (not measured).
+    public var conformance: String?
 
     /// Reduces a scan record to what the store keeps: no personal metadata, no statistics, and the
     /// path only as a keyed hash plus top-level folder unless `includePaths`.
@@ -56,6 +58,7 @@ public struct DocumentRow: Sendable, Hashable {
         warnings = record.warnings.count
         size = record.size
         modified = record.modified.timeIntervalSince1970
+        conformance = record.conformance?.rawValue
     }
 }
 

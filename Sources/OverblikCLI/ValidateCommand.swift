@@ -1,0 +1,122 @@
+public import ArgumentParser
+import Catalog
+import Dispatch
+import Foundation
+public import ODFValidation
+import Synchronization
+
+/// `overblik validate`: is this good ODF? Per file the verdict and its problems, then a summary.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check ODF documents for conformance: package rules, well-formedness, the OASIS schemas.",
+        discussion: """
+            Each file (directories are searched for ODF files) is checked against the schema of its own ODF \
+            version (1.0 to 1.4). Verdicts: conforming; extended-conforming (valid once foreign elements and \
+            attributes such as LibreOffice's loext: are removed, as ODF 1.2+ allows; only passes with \
+            --level extended); not-conforming; unknown-version; not-checked (a schema check did not finish within \
+            --time-limit and was stopped; never counted as conforming). Exit status 1 when any file does not pass.
+
+            Examples:
+              overblik validate report.odt
+              overblik validate /srv/share --level extended --format jsonl > verdicts.jsonl
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, jsonl
+    }
+
+    @Argument(help: "ODF files or directories.")
+    var paths: [String]
+
+    @Option(help: "Output: text or jsonl.")
+    var format: Format = .text
+
+    @Option(help: "strict (only conforming passes) or extended (extended-conforming passes too).")
+    var level: ConformanceLevel = .strict
+
+    @Option(help: "Files validated in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Seconds the schema checks of one document may take before it is 'not-checked'.")
+    var timeLimit: Int = 60
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func validate() throws {
+        if let jobs, !(1...512).contains(jobs) { throw ValidationError("--jobs must be between 1 and 512.") }
+        if !(1...86_400).contains(timeLimit) { throw ValidationError("--time-limit must be between 1 and 86400.") }
+    }
+
+    func run() throws {
+        let classifier = try catalogOptions.makeClassifier()
+        let files = try ValidationInputs.files(in: paths)
+        let validator = ODFValidator(level: level, schemaTimeLimit: .seconds(timeLimit))
+        let outcomes = ValidationRun.run(
+            files, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, validator: validator)
+        ODFSchemaSet.stopIdleWorkers()
+        let writer = try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)
+        let renderer = ValidationOutput(format: format, level: level, classifier: classifier)
+        var summary = ValidationSummary()
+        for outcome in outcomes {
+            summary.add(outcome, suite: renderer.suite(of: outcome), passes: renderer.passes(outcome))
+            try writer.write(renderer.render(outcome))
+        }
+        try writer.write(renderer.render(summary))
+        try writer.close()
+        if summary.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+extension ConformanceLevel: ExpressibleByArgument {}
+
+/// A file's result: its report, or why it could not be validated.
+typealias ValidationOutcome = (path: String, result: Result<ValidationReport, ODFValidationError>)
+
+/// The files named on the command line; directories are searched for ODF extensions.
+enum ValidationInputs {
+    static let extensions: Set<String> = [
+        "odt", "ott", "odm", "otm", "oth", "ods", "ots", "odp", "otp", "odg", "otg", "odc", "otc", "odf", "otf",
+        "odi", "oti", "odb", "fodt", "fods", "fodp", "fodg",
+    ]
+
+    static func files(in paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(path): no such file or directory.")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+            files += found.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
+}
+
+/// Validates files on `jobs` threads; results come back in input order.
+enum ValidationRun {
+    static func run(_ files: [String], jobs: Int, validator: ODFValidator) -> [ValidationOutcome] {
+        let results = Mutex([Result<ValidationReport, ODFValidationError>?](repeating: nil, count: files.count))
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < files.count else { return }
+                let result: Result<ValidationReport, ODFValidationError>
+                result = Result { () throws(ODFValidationError) in try validator.validate(path: files[index]) }
+                results.withLock { $0[index] = result }
+            }
+        }
+        let collected = results.withLock { $0 }
+        return zip(files, collected).map { ($0, $1!) }
+    }
+}

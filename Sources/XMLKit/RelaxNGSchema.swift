@@ -1,0 +1,114 @@
+import CLibXML2
+import CRelaxNGWorker
+
+/// One schema-validity problem in a document: where, and libxml2's message.
+public struct XMLValidityIssue: Sendable, Hashable {
+    /// 1-based line of the offending node (0 when libxml2 gives none).
+    public var line: Int
+    /// 1-based column when known (libxml2 gives columns for parse errors only), else 0.
+    public var column: Int
+    /// libxml2's message, trimmed; it names the element concerned.
+    public var message: String
+
+    public init(line: Int, column: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+}
+
+/// The outcome of one schema check and the CPU time it took.
+public struct RelaxNGCheck: Sendable, Hashable {
+    public var verdict: RelaxNGVerdict
+    public var cpuTime: Duration
+}
+
+/// A schema check's verdict.
+public enum RelaxNGVerdict: Sendable, Hashable {
+    case valid
+    /// Not valid; at most `issueLimit` issues (libxml2 repeats one mistake up the tree).
+    case invalid([XMLValidityIssue])
+    /// No verdict: the validation did not finish within its CPU-time limit and was stopped.
+    case limitExceeded
+    /// No verdict: the schema does not compile, or the validator stopped (a libxml2 crash on this input).
+    case failed(String)
+}
+
+/// A RELAX NG schema file, checked by libxml2's validator in worker processes (``RelaxNGWorkerPool``).
+///
+/// Why not in this process: libxml2 2.9's RELAX NG validator (Debian 12) can run for hours on real documents
+/// (its validation-state sets grow without bound on long, loosely ordered content) and cannot be interrupted,
+/// and it reports ID/IDREF errors through process-wide handlers, not the validation context's. A worker is
+/// single-threaded, compiles each schema once, and is killed when a validation overruns its time limit.
+public final class RelaxNGSchema: Sendable {
+    /// The schema file; self-contained (includes and external references are not followed).
+    public let path: String
+    /// A name for messages (the schema file name).
+    public let name: String
+    private let pool: RelaxNGWorkerPool
+
+    public init(path: String, name: String) {
+        self.path = path
+        self.name = name
+        pool = .shared
+    }
+
+    /// Validates `tree` within `cpuLimit` of CPU time (parsing and validating in the worker; a loaded machine
+    /// does not shorten it). ID/IDREF cross-references are not checked, as with `jing -i`.
+    public func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck {
+        let milliseconds = max(1, min(cpuLimit.milliseconds, Int64(UInt32.max)))
+        guard tree.rootName != nil else {
+            // Nothing left to validate (a foreign root removed): invalid, as RELAX NG needs an element.
+            let issue = XMLValidityIssue(line: 1, column: 0, message: "the document has no root element left")
+            return RelaxNGCheck(verdict: .invalid([issue]), cpuTime: .zero)
+        }
+        let reply: RelaxNGWorkerReply
+        do throws(RelaxNGWorkerFailure) {
+            reply = try pool.validate(
+                schemaPath: path, document: tree.currentBytes(), cpuLimit: UInt32(milliseconds),
+                wallLimit: milliseconds * 10 + 10_000)
+        } catch {
+            switch error {
+            case .limitExceeded: return RelaxNGCheck(verdict: .limitExceeded, cpuTime: cpuLimit)
+            case .stopped(let why): return RelaxNGCheck(verdict: .failed(why), cpuTime: .zero)
+            }
+        }
+        return RelaxNGCheck(verdict: verdict(reply, tree: tree), cpuTime: .milliseconds(reply.cpuMilliseconds))
+    }
+
+    private func verdict(_ reply: RelaxNGWorkerReply, tree: XMLTree) -> RelaxNGVerdict {
+        switch reply.status {
+        case UInt32(OVERBLIK_RELAXNG_VALID.rawValue):
+            return .valid
+        case UInt32(OVERBLIK_RELAXNG_INVALID.rawValue):
+            // The worker may have parsed a serialisation of the tree: lines come from this tree's own elements.
+            let issues = reply.issues.map {
+                XMLValidityIssue(
+                    line: tree.line(ofElementNumber: $0.elementNumber) ?? $0.line, column: $0.column,
+                    message: $0.message)
+            }
+            let fallback = XMLValidityIssue(line: tree.rootLine, column: 0, message: "not valid against \(name)")
+            return .invalid(issues.isEmpty ? [fallback] : issues)
+        case UInt32(OVERBLIK_RELAXNG_SCHEMA_FAILED.rawValue):
+            return .failed("the RELAX NG schema \(name) does not compile")
+        default:
+            return .failed("libxml2 could not read the document back for validation")
+        }
+    }
+
+    /// Stops the idle worker processes of this process (they are started again when needed) and returns their
+    /// process ids; each has been reaped.
+    @discardableResult
+    public static func stopIdleWorkers() -> [Int32] { RelaxNGWorkerPool.shared.stopIdleWorkers() }
+
+    /// Process ids of the idle worker processes (for tests that check none is left behind).
+    public static var idleWorkerIDs: [Int32] { RelaxNGWorkerPool.shared.idleWorkerIDs }
+
+    /// Process ids of the worker processes killed at a deadline or after a failure; each has been reaped.
+    public static var killedWorkerIDs: [Int32] { RelaxNGWorkerPool.shared.killedWorkerIDs }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

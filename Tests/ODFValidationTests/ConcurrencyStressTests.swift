@@ -1,0 +1,47 @@
+import Dispatch
+import Foundation
+import ODFValidation
+import OfficeDocuments
+import OverblikModel
+import Synchronization
+import Testing
+import TestSupport
+
+/// The crash that reverted the first merge: schema validation running while the scanner's XML readers (and other
+/// tests) used libxml2 on other threads. Here both run together, many times over, and every result must equal
+/// the one-thread result (the oracle: the same code with no concurrency). `scripts/stress-validate.sh` runs this
+/// suite repeatedly (OVERBLIK_STRESS_ROUNDS sets the rounds per run).
+@Suite struct ConcurrencyStressTests {
+    static var rounds: Int { Int(ProcessInfo.processInfo.environment["OVERBLIK_STRESS_ROUNDS"] ?? "") ?? 3 }
+
+    @Test func validationAndScannerReadingTogetherMatchOneThread() throws {
+        let odf = ["validation", "documents/corpus", "documents/generated"].flatMap {
+            JingComparison.documents(in: Fixtures.url($0))
+        }
+        let scanned = try FileManager.default.contentsOfDirectory(
+            at: Fixtures.url("documents/corpus"), includingPropertiesForKeys: nil
+        ).filter { $0.pathExtension != "md" }.sorted { $0.path < $1.path }
+        #expect(odf.count >= 40)
+        #expect(scanned.count >= 15)
+        let validator = ODFValidator(level: .extended)
+        let reader = DocumentReader(classifier: nil)
+        let expectedReports = try odf.map { try validator.validate(path: $0.path) }
+        let expectedRecords = scanned.map { reader.read(path: $0.path) }
+
+        let jobs = odf.count + scanned.count
+        let reportMismatches = Atomic<Int>(0)
+        let recordMismatches = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: jobs * Self.rounds) { step in
+            let index = step % jobs
+            if index < odf.count {
+                let report = try? validator.validate(path: odf[index].path)
+                if report != expectedReports[index] { reportMismatches.add(1, ordering: .relaxed) }
+            } else {
+                let record = reader.read(path: scanned[index - odf.count].path)
+                if record != expectedRecords[index - odf.count] { recordMismatches.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(reportMismatches.load(ordering: .relaxed) == 0)
+        #expect(recordMismatches.load(ordering: .relaxed) == 0)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ODFValidation
+import Testing
+import TestSupport
+import XMLKit
+
+/// libxml2 2.9's RELAX NG validator does not finish on some real documents (fixtures/validation-slow: odfdo's
+/// big.ods, whose content.xml without foreign content keeps it busy for more than 15 minutes; Jing needs about a
+/// second). The document's time limit must end it with the typed "not checked" verdict, kill the worker that ran
+/// it and leave no process behind.
+@Suite(.serialized) struct TimeLimitTests {
+    static let slow = Fixtures.url("validation-slow/odfdo__big.ods")
+
+    @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() throws {
+        let killedBefore = Set(RelaxNGSchema.killedWorkerIDs)
+        let start = ContinuousClock.now
+        let report = try ODFValidator(level: .extended, schemaTimeLimit: .seconds(2)).validate(path: Self.slow.path)
+        let elapsed = ContinuousClock.now - start
+        #expect(report.verdict == .notChecked, "\(report.problems)")
+        #expect(report.problems.contains { $0.code == .schemaLimitExceeded && $0.part == "content.xml" })
+        #expect(report.problems.allSatisfy { $0.code == .schemaLimitExceeded }, "\(report.problems)")
+        #expect(report.parts.first { $0.part == "content.xml" }?.notChecked != nil)
+        #expect(elapsed < .seconds(20), "the limit of 2 s took \(elapsed)")
+        // The stuck worker was killed and reaped: no such process exists any more (not even a zombie).
+        let killed = Set(RelaxNGSchema.killedWorkerIDs).subtracting(killedBefore)
+        #expect(!killed.isEmpty)
+        for pid in killed {
+            #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) still exists")
+        }
+    }
+
+    /// At the strict level the same document gets its verdict in time (its strict check fails fast), and that
+    /// verdict is Jing's.
+    @Test func theStrictVerdictOfTheSameDocumentIsJings() throws {
+        let report = try ODFValidator(level: .strict, schemaTimeLimit: .seconds(30)).validate(path: Self.slow.path)
+        let jing = try JingComparison.oracle([Self.slow])
+        let content = try #require(jing.first { $0.part == "content.xml" })
+        let ours = try #require(report.parts.first { $0.part == "content.xml" })
+        #expect(ours.notChecked == nil)
+        #expect(ours.validAsIs != nil && content.strict == ours.validAsIs)
+        #expect(report.verdict == .notConforming)
+    }
+
+    /// A worker that is not stuck survives for the next document; stopping the idle ones leaves none running.
+    @Test func idleWorkersAreReapedWhenStopped() throws {
+        _ = try ODFValidator().validate(path: Fixtures.url("validation/webodf__loadsave.odt").path)
+        let stopped = RelaxNGSchema.stopIdleWorkers()
+        #expect(!stopped.isEmpty)
+        for pid in stopped {
+            #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) still exists")
+        }
+    }
+}
