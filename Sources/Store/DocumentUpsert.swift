@@ -5,7 +5,7 @@ public enum DocumentUpsert {
     static let stagedColumns = """
         path_key, folder_key, path, top_folder, family, container, format, mimetype, odf_version, generator,
         application, app_version, suite, suite_version, suite_version_line, encrypted, year, error, warnings, size,
-        modified
+        modified, features
         """
 
     /// `organisation`, `rootKey` and `scan` are the caller's placeholders (`?` or `$n`); `scan` stands twice,
@@ -23,7 +23,7 @@ public enum DocumentUpsert {
             suite = excluded.suite, suite_version = excluded.suite_version,
             suite_version_line = excluded.suite_version_line, encrypted = excluded.encrypted, year = excluded.year,
             error = excluded.error, warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
-            last_scan = excluded.last_scan
+            features = excluded.features, last_scan = excluded.last_scan
         """
     }
 }

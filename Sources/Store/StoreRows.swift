@@ -27,6 +27,8 @@ public struct DocumentRow: Sendable, Hashable {
     public var warnings: Int
     public var size: Int64
     public var modified: Double
+    /// The document's features as ``DocumentFeature/storedText(_:)`` (`""` for none).
+    public var features: String
 
     /// Reduces a scan record to what the store keeps: no personal metadata, no statistics, and the
     /// path only as a keyed hash plus top-level folder unless `includePaths`.
@@ -56,6 +58,7 @@ public struct DocumentRow: Sendable, Hashable {
         warnings = record.warnings.count
         size = record.size
         modified = record.modified.timeIntervalSince1970
+        features = DocumentFeature.storedText(record.features)
     }
 }
 

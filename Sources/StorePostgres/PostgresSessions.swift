@@ -63,7 +63,7 @@ actor PostgresScanSession: ScanSession {
                     container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT, odf_version TEXT,
                     generator TEXT, application TEXT, app_version TEXT, suite TEXT, suite_version TEXT,
                     suite_version_line TEXT, encrypted BOOLEAN NOT NULL, year INTEGER, error TEXT,
-                    warnings INTEGER NOT NULL, size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL)
+                    warnings INTEGER NOT NULL, size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL, features TEXT)
                     ON COMMIT DROP
                 """, logger: Self.logger)
             try await connection.query(
@@ -88,7 +88,7 @@ actor PostgresScanSession: ScanSession {
                 copyField(row.odfVersion), copyField(row.generator), copyField(row.application),
                 copyField(row.appVersion), copyField(row.suite), copyField(row.suiteVersion),
                 copyField(row.suiteVersionLine), copyField(row.encrypted), copyField(row.year), copyField(row.error),
-                copyField(row.warnings), copyField(row.size), copyField(row.modified),
+                copyField(row.warnings), copyField(row.size), copyField(row.modified), copyField(row.features),
             ]
             text += fields.joined(separator: "\t") + "\n"
         }
