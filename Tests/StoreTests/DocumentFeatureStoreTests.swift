@@ -12,19 +12,23 @@ import TestSupport
     static let organisation = 751
 
     static func record(_ path: String, format: String, year: Int, features: Set<DocumentFeature>) -> DocumentRecord {
-        var record = document(path, size: Int64(100 + features.count), family: format == "odt" ? .odf : .ooxml,
+        var record = document(
+            path, size: Int64(100 + features.count), family: format == "odt" ? .odf : .ooxml,
             format: format)
-        record.metaModified = DateComponents(
-            calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: year, month: 6,
-            day: 1
-        ).date
+        record.metaModified =
+            DateComponents(
+                calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: year, month: 6,
+                day: 1
+            ).date
         record.features = features
         return record
     }
 
     /// A scan as `overblik scan` makes it: what the root's file index knows unchanged is not read again.
     @discardableResult
-    static func scanWithIndex(_ store: any EstateStore, root: String, _ records: [DocumentRecord]) async throws
+    static func scanWithIndex(
+        _ store: any EstateStore, root: String, _ records: [DocumentRecord]
+    ) async throws
         -> ScanSummary
     {
         try await DedicatedThread.run {
@@ -47,9 +51,12 @@ import TestSupport
         for record in readable {
             for feature in record.features {
                 let key = "\(feature)/\(record.family)/\(record.format)/\(record.year)"
-                counts[key, default: .init(
-                    feature: feature, family: record.family, format: record.format, year: record.year, count: 0)]
-                    .count += 1
+                counts[
+                    key,
+                    default: .init(
+                        feature: feature, family: record.family, format: record.format, year: record.year, count: 0)
+                ]
+                .count += 1
             }
         }
         return Submission.Readiness(
