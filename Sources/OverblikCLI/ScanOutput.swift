@@ -41,14 +41,6 @@ final class OutputStreamWriter {
     }
 
     static func file(_ path: String) throws -> OutputStreamWriter {
-        // A device, pipe or socket (`--output /dev/null`, a FIFO) is written to as it is: renaming a temporary
-        // onto it would replace it with a regular file (for /dev/null, system-wide).
-        var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG, status.st_mode & S_IFMT != S_IFDIR {
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            return OutputStreamWriter(fd: fd, ownsDescriptor: true)
-        }
         let url = URL(fileURLWithPath: path)
         let temporary = DurableFile.temporaryURL(beside: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

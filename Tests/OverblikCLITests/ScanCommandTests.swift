@@ -37,31 +37,6 @@ import Testing
         #expect(raw.contains("\"odf_version\":null"))
     }
 
-    /// `--output` naming a pipe or device (`/dev/null` in the benchmarks) writes into it and leaves it as it was:
-    /// a temporary renamed onto it would have replaced it with a regular file. A FIFO stands in for the device.
-    @Test func anOutputThatIsAPipeStaysAPipe() async throws {
-        let dir = try Fixtures.temporaryDirectory("scan-fifo")
-        let fifo = dir.appendingPathComponent("records.jsonl").path
-        try #require(mkfifo(fifo, 0o600) == 0)
-        let copy = dir.appendingPathComponent("copy.jsonl")
-        let reader = Process()
-        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
-        reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, copy.path]
-        try reader.run()
-        defer { if reader.isRunning { reader.terminate() } }
-        try await run(["scan", Fixtures.url("documents/generated").path, "--output", fifo, "--jobs", "2"])
-        // Were the FIFO replaced, nothing would ever open it for writing and the reader would wait forever.
-        for _ in 0..<100 where reader.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        if reader.isRunning { reader.terminate() }
-        reader.waitUntilExit()
-        var status = stat()
-        #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced")
-        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("documents/generated").path)
-        #expect(try String(contentsOf: copy, encoding: .utf8).split(separator: "\n").count == names.count)
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["copy.jsonl", "records.jsonl"])
-    }
-
     @Test func csvOutputHasHeaderAndRows() async throws {
         let dir = try Fixtures.temporaryDirectory("scan-cli")
         defer { try? FileManager.default.removeItem(at: dir) }
