@@ -2,7 +2,7 @@
 # bench/readiness.sh [N]: Overblik's feature detection against oletools' oleid on the same N Office files
 # (default 2,000: copies of the office files in fixtures/features and fixtures/documents/generated — legacy
 # binary, encrypted OOXML, OOXML with VBA, macro sheets, embedded objects and links, ODF with Basic), side by side:
-#   overblik scan TREE --no-store --format jsonl --output /dev/null --jobs $(nproc)   (every feature, every file)
+#   overblik scan TREE --no-store --format jsonl --jobs $(nproc)   (every feature, every file)
 #   oleid on the same files, $(nproc) processes of 100 files each (xargs -P), output to /dev/null
 # Warm cache (one untimed pass first); RUNS timed runs each (default 3); medians. Target: >= 50x oleid's files/s.
 # Needs oleid on PATH or OLEID=/path/to/oleid (python3 -m venv v && v/bin/pip install oletools==0.60.2).
@@ -56,7 +56,7 @@ measure() {  # measure NAME CMD...
 
 echo "machine: $jobs cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $N office files ($(du -sh "$tree" | cut -f1)); $({ "$oleid" --version 2>&1 || true; } | head -1 | cut -d' ' -f1-3); $RUNS runs, medians"
-measure "overblik scan (features)" "$overblik" scan "$tree" --no-store --format jsonl --output /dev/null --jobs "$jobs"
+measure "overblik scan (features)" "$overblik" scan "$tree" --no-store --format jsonl --jobs "$jobs"
 measure "oleid ($jobs processes)" sh -c "xargs -a '$work/files.txt' -P $jobs -n 100 '$oleid' > /dev/null 2>&1"
 awk -v o="${rate[overblik scan (features)]}" -v p="${rate[oleid ($jobs processes)]}" \
   'BEGIN{printf "ratio: overblik/oleid %.0fx (target >= 50x)\n", o / p}'

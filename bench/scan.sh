@@ -75,7 +75,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $N documents ($(du -sh "$tree" | cut -f1)), exiftool tree: $EXIF_N; $RUNS runs each, medians"
 # --no-store: this measures reading; with the store a second run would skip every unchanged file (bench/store.sh).
-measure "overblik scan" "$N" "$overblik" scan "$tree" --no-store --format jsonl --output /dev/null --jobs "$jobs"
+measure "overblik scan" "$N" "$overblik" scan "$tree" --no-store --format jsonl --jobs "$jobs"
 measure "floor (C, 1 thread)" "$N" "$work/floor" "$tree"
 # libzip calls mktime per entry; with TZ unset glibc re-reads /etc/localtime each time. overblik sets TZ once
 # at start-up; this line shows the floor with the same setting (not used in the ratios).

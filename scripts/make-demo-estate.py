@@ -56,6 +56,42 @@ PLAIN_TITLES = [("Kommunal Sagsskabelon Tilføjelse", "Lokal IT"), ("PDF Creator
                 ("Tegneprogram 2.1", None)]
 
 
+# Documents that need attention in a move to ODF (documents.readiness, 2026 only): the share of a format's
+# documents carrying each feature. Only formats the counts hold, so every feature row has documents behind it.
+FEATURE_ORDER = ["vba", "basic", "scripts", "xlm-macros", "activex", "ole-objects", "external-links",
+                 "data-connections", "custom-ui", "signed", "encrypted", "template"]
+FEATURE_RATES = {
+    ("legacy", "doc"): {"vba": 0.02, "ole-objects": 0.04, "encrypted": 0.004},
+    ("legacy", "xls"): {"vba": 0.06, "xlm-macros": 0.004, "external-links": 0.05, "ole-objects": 0.01,
+                        "encrypted": 0.006},
+    ("legacy", "ppt"): {"vba": 0.005, "ole-objects": 0.08},
+    ("ooxml", "docx"): {"ole-objects": 0.03, "signed": 0.002, "encrypted": 0.002},
+    ("ooxml", "xlsx"): {"external-links": 0.04, "data-connections": 0.02, "ole-objects": 0.005, "encrypted": 0.003},
+    ("ooxml", "pptx"): {"ole-objects": 0.06},
+    ("odf", "odt"): {"basic": 0.003, "ole-objects": 0.02, "signed": 0.001},
+    ("odf", "ods"): {"basic": 0.01, "ole-objects": 0.005},
+    ("odf", "odp"): {"ole-objects": 0.03},
+}
+
+
+def readiness_for(counts, rng):
+    """Feature counts drawn from the document counts, or None for an authority that did not measure them
+    (about one in seven: submitted with an Overblik that did not measure features)."""
+    if rng.random() < 0.15:
+        return None
+    tally = {}
+    for row in counts:
+        for feature, rate in FEATURE_RATES.get((row["family"], row["format"]), {}).items():
+            n = int(row["count"] * rate * rng.uniform(0.4, 1.6))
+            if n > 0:
+                key = (feature, row["family"], row["format"], row["year"])
+                tally[key] = tally.get(key, 0) + n
+    rows = [{"feature": f, "family": fam, "format": fmt, "year": year, "count": n}
+            for (f, fam, fmt, year), n in tally.items()]
+    rows.sort(key=lambda r: (FEATURE_ORDER.index(r["feature"]), r["family"], r["format"], r["year"]))
+    return {"measured": sum(row["count"] for row in counts), "counts": rows}
+
+
 def read_authorities():
     with open(os.path.join(GEO, "municipalities.csv"), encoding="utf-8") as f:
         municipalities = [(int(r["code"]), r["name"], "municipality", int(r["region_code"])) for r in csv.DictReader(f)]
@@ -214,6 +250,10 @@ def main():
                 "installations": {"as_of": as_of, "hosts": hosts, "counts": installations},
                 "usage": usage,
             }
+            # A generator of its own, so the figures drawn before it stay as they were.
+            readiness = None if earlier else readiness_for(counts, random.Random(SEED * 7 + code))
+            if readiness:
+                body["documents"]["readiness"] = readiness
             if code in commented and not earlier:
                 body["comment"] = COMMENTS[sorted(commented).index(code)]
             titles = [{"title": t, "publisher": p, "count": profile.randint(1, 30)} for t, p in PLAIN_TITLES

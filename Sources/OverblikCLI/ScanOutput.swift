@@ -272,8 +272,8 @@ enum SummaryRenderer {
     }
 
     /// The features of the files a run read (what matters in a move to ODF), in the features' own order; empty
-    /// when none was found. Shown after the summary, with or without the store: the store does not keep features
-    /// yet, so they describe this run's files, not the stored estate.
+    /// when none was found. Shown after the summary, with or without the store: the stored estate's tallies are not
+    /// grouped by feature (the store keeps them for `export`), so they describe this run's files.
     static func featureBlock(readIn summary: ScanSummary) -> String {
         guard !summary.byFeature.isEmpty else { return "" }
         var lines = [

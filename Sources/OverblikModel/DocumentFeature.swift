@@ -3,7 +3,7 @@
 /// header flags), never from document text or macro code.
 ///
 /// Stable raw values: written in scan records (`features`) and, later, counted in submissions.
-public enum DocumentFeature: String, Codable, Sendable, CaseIterable, Comparable {
+public enum DocumentFeature: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable, Comparable {
     /// A VBA project (`vbaProject.bin`; the `Macros`, `_VBA_PROJECT_CUR` or `VBA` storages).
     case vba
     /// LibreOffice / OpenOffice.org Basic libraries or dialogs (`Basic/`, `Dialogs/`).
@@ -32,5 +32,17 @@ public enum DocumentFeature: String, Codable, Sendable, CaseIterable, Comparable
     /// Declaration order: the order features are written in.
     public static func < (lhs: DocumentFeature, rhs: DocumentFeature) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension DocumentFeature {
+    /// The stored form of a feature set: raw values in declaration order, joined by commas; empty for none.
+    public static func storedText(_ features: Set<DocumentFeature>) -> String {
+        features.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
+    /// The features of a stored text (``storedText(_:)``); names this build does not know are left out.
+    public static func features(storedText text: String) -> [DocumentFeature] {
+        text.split(separator: ",").compactMap { DocumentFeature(rawValue: String($0)) }
     }
 }

@@ -93,6 +93,40 @@ public struct Submission: Codable, Sendable, Hashable {
         }
     }
 
+    /// Documents with one feature that matters in a move to ODF, by family, format and year of last
+    /// modification (the year a document counts in, ``DocumentRecord/year``). Counts only.
+    public struct FeatureCount: Codable, Sendable, Hashable {
+        public var feature: DocumentFeature
+        public var family: DocumentFamily
+        public var format: String
+        public var year: Int?
+        public var count: Int
+
+        public init(feature: DocumentFeature, family: DocumentFamily, format: String, year: Int?, count: Int) {
+            self.feature = feature
+            self.family = family
+            self.format = format
+            self.year = year
+            self.count = count
+        }
+    }
+
+    /// What in the document estate stands in the way of a move to ODF: macros, encryption, signatures, embedded
+    /// and linked content, templates. Absent from a submission whose store has no document measured for
+    /// features (before 0.5, or a store not rescanned since): reports then say "not measured", never zero.
+    public struct Readiness: Codable, Sendable, Hashable {
+        /// Readable documents whose features were measured: what the counts are out of. A document stored before
+        /// features were measured counts in `documents.counts` but not here, until its root is scanned again.
+        public var measured: Int
+        /// One row per feature, family, format and year; a document with two features counts under each.
+        public var counts: [FeatureCount]
+
+        public init(measured: Int, counts: [FeatureCount]) {
+            self.measured = measured
+            self.counts = counts
+        }
+    }
+
     public struct Documents: Codable, Sendable, Hashable {
         /// When the newest scan behind these figures finished.
         public var asOf: Date?
@@ -101,16 +135,23 @@ public struct Submission: Codable, Sendable, Hashable {
         /// Documents read. A file that could not be read counts in `errors` only, never by its name.
         public var counts: [DocumentCount]
         public var errors: [ErrorCount]
+        /// Features that matter in a move to ODF; nil when not measured (optional, so submissions without it
+        /// keep their digests).
+        public var readiness: Readiness?
 
-        public init(asOf: Date?, oldest: Date? = nil, counts: [DocumentCount], errors: [ErrorCount]) {
+        public init(
+            asOf: Date?, oldest: Date? = nil, counts: [DocumentCount], errors: [ErrorCount],
+            readiness: Readiness? = nil
+        ) {
             self.asOf = asOf
             self.oldest = oldest
             self.counts = counts
             self.errors = errors
+            self.readiness = readiness
         }
 
         enum CodingKeys: String, CodingKey {
-            case counts, errors, oldest
+            case counts, errors, oldest, readiness
             case asOf = "as_of"
         }
     }

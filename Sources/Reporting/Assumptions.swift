@@ -17,13 +17,17 @@ public struct Assumptions: Codable, Sendable, Hashable {
     public var os2MembershipPerYear: Double
     /// Experience-group fee per authority per year.
     public var experienceGroupFeePerYear: Double
+    /// Hours to rebuild (or retire) one macro-bearing template or workbook in a move to ODF.
+    public var hoursPerMacroTemplateOrWorkbook: Double
+    /// Cost of one such hour (staff or consultant).
+    public var hourlyRate: Double
     /// Where the figures come from (printed with them).
     public var source: String
 
     public init(
         currency: String = "DKK", licencePricePerSeatPerYear: Double, migrationCostPerSeat: Double,
         trainingCostPerSeat: Double, os2MembershipPerYear: Double = 25_000, experienceGroupFeePerYear: Double = 20_000,
-        source: String
+        hoursPerMacroTemplateOrWorkbook: Double = 8, hourlyRate: Double = 750, source: String
     ) {
         self.currency = currency
         self.licencePricePerSeatPerYear = licencePricePerSeatPerYear
@@ -31,6 +35,8 @@ public struct Assumptions: Codable, Sendable, Hashable {
         self.trainingCostPerSeat = trainingCostPerSeat
         self.os2MembershipPerYear = os2MembershipPerYear
         self.experienceGroupFeePerYear = experienceGroupFeePerYear
+        self.hoursPerMacroTemplateOrWorkbook = hoursPerMacroTemplateOrWorkbook
+        self.hourlyRate = hourlyRate
         self.source = source
     }
 
@@ -41,6 +47,8 @@ public struct Assumptions: Codable, Sendable, Hashable {
         case trainingCostPerSeat = "training_cost_per_seat"
         case os2MembershipPerYear = "os2_membership_per_year"
         case experienceGroupFeePerYear = "experience_group_fee_per_year"
+        case hoursPerMacroTemplateOrWorkbook = "hours_per_macro_template_or_workbook"
+        case hourlyRate = "hourly_rate"
     }
 
     /// The shipped defaults.
@@ -105,6 +113,9 @@ public struct Assumptions: Codable, Sendable, Hashable {
             trainingCostPerSeat: try number(.trainingCostPerSeat, base?.trainingCostPerSeat),
             os2MembershipPerYear: try number(.os2MembershipPerYear, base?.os2MembershipPerYear),
             experienceGroupFeePerYear: try number(.experienceGroupFeePerYear, base?.experienceGroupFeePerYear),
+            hoursPerMacroTemplateOrWorkbook: try number(
+                .hoursPerMacroTemplateOrWorkbook, base?.hoursPerMacroTemplateOrWorkbook),
+            hourlyRate: try number(.hourlyRate, base?.hourlyRate),
             source: try string(.source, base.map { _ in file } ?? nil))
     }
 }

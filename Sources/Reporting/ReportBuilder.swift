@@ -165,6 +165,9 @@ public enum ReportBuilder {
                 nowSubmissions: inputs.submissions, beforeSubmissions: inputs.earlierSubmissions)
         }
         let all = inputs.submissions + inputs.earlierSubmissions
+        let readiness = readiness(scoped, period: inputs.period)
+        var businessCase = businessCase(scoped, catalog: catalog, assumptions: inputs.assumptions)
+        businessCase.macroRework = macroRework(readiness, assumptions: inputs.assumptions)
         return Report(
             schemaVersion: Report.schemaVersion, scope: scope, period: inputs.period, compareTo: inputs.compareTo,
             generated: inputs.generated, synthetic: all.contains { $0.body.synthetic },
@@ -173,7 +176,7 @@ public enum ReportBuilder {
             regions: regionSummaries(scoped, catalog: catalog, directory: directory),
             organisations: organisations, trends: trends,
             comparison: comparison(inputs.scope, facts: facts, catalog: catalog, directory: directory),
-            businessCase: businessCase(scoped, catalog: catalog, assumptions: inputs.assumptions),
+            readiness: readiness, businessCase: businessCase,
             dataQuality: dataQuality(scoped, evidence: inputs.evidence, catalog: catalog),
             method: Report.Method(
                 tool: ToolInfo.name, toolVersion: ToolInfo.version, catalogVersion: catalog.stampVersion,
@@ -581,7 +584,7 @@ public enum ReportBuilder {
         return Report.BusinessCase(
             assumptions: assumptions,
             total: line(code: nil, name: "", proprietary: totalProprietary, open: totalOpen, authorities: lines.count),
-            organisations: lines)
+            organisations: lines, macroRework: nil)
     }
 
     static func dataQuality(

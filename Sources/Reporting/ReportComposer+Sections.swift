@@ -250,8 +250,7 @@ extension ReportComposer {
                 [.text(t(.trainingCost)), .money(a.trainingCostPerSeat)],
                 [.text(t(.os2Membership)), .money(a.os2MembershipPerYear)],
                 [.text(t(.experienceGroupFee)), .money(a.experienceGroupFeePerYear)],
-                [.text(t(.assumptionSource)), .text(a.source)],
-            ])
+            ] + macroReworkAssumptionRows() + [[.text(t(.assumptionSource)), .text(a.source)]])
         let costs = Table(
             id: "business-case", title: t(.businessCase),
             columns: [
@@ -263,7 +262,7 @@ extension ReportComposer {
                 business.total, label: report.scope.kind == .national ? t(.nationalTotal) : t(.scopeTotal)))
         return Section(
             id: "business-case", title: t(.businessCase),
-            blocks: [.paragraph(t(.businessCaseIntro)), .table(assumptions), .table(costs)])
+            blocks: [.paragraph(t(.businessCaseIntro)), .table(assumptions), .table(costs)] + macroReworkBlocks())
     }
 
     // MARK: 9. Data quality and method

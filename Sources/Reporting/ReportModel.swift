@@ -28,13 +28,15 @@ public struct Report: Codable, Sendable, Hashable {
     public var trends: Trends?
     /// For a region or authority report: the same measures for the region and the nation beside it.
     public var comparison: [Comparison]?
+    /// Documents that need attention in a move to ODF; nil when no submission in scope measured features.
+    public var readiness: Readiness?
     public var businessCase: BusinessCase
     public var dataQuality: DataQuality
     public var method: Method
 
     enum CodingKeys: String, CodingKey {
         case scope, period, generated, synthetic, coverage, headline, products, regions, organisations, trends, method
-        case comparison
+        case comparison, readiness
         case schemaVersion = "schema_version"
         case compareTo = "compare_to"
         case publicEvidenceOnly = "public_evidence_only"
@@ -402,6 +404,13 @@ public struct Report: Codable, Sendable, Hashable {
         public var assumptions: Assumptions
         public var total: CostLine
         public var organisations: [CostLine]
+        /// Rebuilding macro-bearing templates and workbooks, from the assumptions; nil when not measured.
+        public var macroRework: MacroReworkEstimate?
+
+        enum CodingKeys: String, CodingKey {
+            case assumptions, total, organisations
+            case macroRework = "macro_rework"
+        }
     }
 
     /// Unknown software titles grouped by publisher and stem (the title without versions, architectures and

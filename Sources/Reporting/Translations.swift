@@ -33,6 +33,11 @@ enum Label: String, CaseIterable {
     case method, methodText, tool, catalogVersion, catalogDigest, submissions, organisation, created, digest
     case evidenceFiles, ruleUse, ruleODFShare, ruleEOL, noData, index, reports, scope, national
     case shareOfMunicipalities, contents
+    case readiness, readinessIntro, readinessNotMeasured, readinessMeasuredIn, readinessNotMeasuredList
+    case readinessFeatures, feature, featureMeaning, shareOfMeasured, readinessMacros, macroKind, format, template
+    case ageUpToTwo, ageThreeToFive, ageSixToTen, ageOverTen, ageUnknown, readinessAgeNote, readinessByAuthority
+    case measuredDocuments, otherMacros, macroTemplatesAndWorkbooks, macroRework, macroReworkNotice
+    case macroReworkNotMeasured, estimatedHours, estimatedCost, hoursPerMacroTemplate, hourlyRate
 
     func text(_ language: ReportLanguage) -> String {
         let (da, en) = pair
@@ -49,7 +54,7 @@ enum Label: String, CaseIterable {
 
     /// The tables, one per part of the report; every label is in exactly one (RenderingTests checks).
     static let texts: [@Sendable (Label) -> (String, String)?] = [
-        titleAndHeadline, products, authoritiesTrendsAndCosts, qualityAndMethod,
+        titleAndHeadline, products, authoritiesTrendsAndCosts, qualityAndMethod, readinessTexts,
     ]
 
     /// Labels of the title, the headline figures and the map.

@@ -5,8 +5,13 @@ public enum DocumentUpsert {
     static let stagedColumns = """
         path_key, folder_key, path, top_folder, family, container, format, mimetype, odf_version, generator,
         application, app_version, suite, suite_version, suite_version_line, encrypted, year, error, warnings, size,
-        modified, conformance
+        modified, features, conformance
         """
+
+    /// One `?` per staged column, for SQLite's insert into the stage.
+    static let stagedPlaceholders = Array(
+        repeating: "?", count: stagedColumns.split(separator: ",").count
+    ).joined(separator: ", ")
 
     /// `organisation`, `rootKey` and `scan` are the caller's placeholders (`?` or `$n`); `scan` stands twice,
     /// as the first and the last scan of a new row.
@@ -23,7 +28,7 @@ public enum DocumentUpsert {
             suite = excluded.suite, suite_version = excluded.suite_version,
             suite_version_line = excluded.suite_version_line, encrypted = excluded.encrypted, year = excluded.year,
             error = excluded.error, warnings = excluded.warnings, size = excluded.size, modified = excluded.modified,
-            conformance = excluded.conformance, last_scan = excluded.last_scan
+            features = excluded.features, conformance = excluded.conformance, last_scan = excluded.last_scan
         """
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import OverblikModel
+import Submissions
 
 /// Documents counted one way for export (see ``Submission/DocumentCount``).
 public typealias DocumentAggregate = Submission.DocumentCount
@@ -12,6 +13,9 @@ public protocol EstateFigures: Sendable {
     /// read is never counted here as what its name says: it is in ``documentErrorCounts(organisation:)`` only.
     func documentCounts(organisation: Int) async throws -> [Submission.DocumentCount]
     func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount]
+    /// Readable documents by feature (what matters in a move to ODF), family, format and year, out of those whose
+    /// features were measured; nil when none was (rows stored before schema step 6 and not read since).
+    func documentReadiness(organisation: Int) async throws -> Submission.Readiness?
     /// Newest finish time of the scans behind the document counts.
     func lastScanFinished(organisation: Int) async throws -> Date?
     /// When the oldest and the newest scan behind the document figures finished (for each root holding
@@ -70,5 +74,39 @@ public struct InventoryDates: Sendable, Hashable {
         self.dates = dates
         self.staleHosts = staleHosts
         self.staleAggregates = staleAggregates
+    }
+}
+
+/// Folds grouped rows of stored feature sets into ``Submission/FeatureCount``s, the same on both backends.
+public struct FeatureTally: Sendable {
+    private struct Key: Hashable {
+        var feature: DocumentFeature
+        var family: DocumentFamily
+        var format: String
+        var year: Int?
+    }
+
+    private var counts: [Key: Int] = [:]
+
+    public init() {}
+
+    /// One group of documents with the same stored features (``DocumentFeature/storedText(_:)``), family, format
+    /// and year: each feature in the text counts them.
+    public mutating func add(features: String, family: String, format: String, year: Int?, count: Int) {
+        let family = DocumentFamily(rawValue: family) ?? .other
+        for feature in DocumentFeature.features(storedText: features) {
+            counts[Key(feature: feature, family: family, format: format, year: year), default: 0] += count
+        }
+    }
+
+    /// The readiness section for `measured` documents, rows in ``AggregateOrder/features(_:_:)``; nil when no
+    /// document was measured.
+    public func readiness(measured: Int) -> Submission.Readiness? {
+        guard measured > 0 else { return nil }
+        let rows = counts.map { key, count in
+            Submission.FeatureCount(
+                feature: key.feature, family: key.family, format: key.format, year: key.year, count: count)
+        }
+        return Submission.Readiness(measured: measured, counts: rows.sorted(by: AggregateOrder.features))
     }
 }

@@ -468,6 +468,34 @@ public final class SQLiteEstateStore: EstateStore {
         }
     }
 
+    public func documentReadiness(organisation: Int) async throws -> Submission.Readiness? {
+        try await Self.run("count document features") {
+            try await queue.read { db in
+                var tally = FeatureTally()
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT features, family, format, year, COUNT(*) AS n FROM documents
+                        WHERE organisation IN (?, 0) AND error IS NULL AND features IS NOT NULL AND features <> ''
+                        GROUP BY features, family, format, year
+                        """, arguments: [organisation])
+                {
+                    tally.add(
+                        features: row["features"], family: row["family"], format: row["format"], year: row["year"],
+                        count: row["n"])
+                }
+                let measured =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM documents
+                            WHERE organisation IN (?, 0) AND error IS NULL AND features IS NOT NULL
+                            """, arguments: [organisation]) ?? 0
+                return tally.readiness(measured: measured)
+            }
+        }
+    }
+
     public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
         try await Self.run("count read errors") {
             try await queue.read { db in

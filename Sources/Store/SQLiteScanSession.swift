@@ -68,14 +68,14 @@ actor SQLiteScanSession: IndexBasedSession {
                     let statement = try db.cachedStatement(
                         sql: """
                             INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), confirmed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                            VALUES (\(DocumentUpsert.stagedPlaceholders), 1)
                             """)
                     for row in rows {
                         try statement.execute(arguments: [
                             row.pathKey, row.folderKey, row.path, row.topFolder, row.family, row.container,
                             row.format, row.mimetype, row.odfVersion, row.generator, row.application,
                             row.appVersion, row.suite, row.suiteVersion, row.suiteVersionLine, row.encrypted,
-                            row.year, row.error, row.warnings, row.size, row.modified, row.conformance,
+                            row.year, row.error, row.warnings, row.size, row.modified, row.features, row.conformance,
                         ])
                     }
                     // Folders go in as their files are staged: a folder with no document counts nowhere, and a
@@ -181,7 +181,7 @@ struct ScanProgress: Sendable {
                     odf_version TEXT, generator TEXT, application TEXT, app_version TEXT, suite TEXT,
                     suite_version TEXT, suite_version_line TEXT, encrypted INTEGER NOT NULL, year INTEGER,
                     error TEXT, warnings INTEGER NOT NULL, size INTEGER NOT NULL, modified REAL NOT NULL,
-                    confirmed INTEGER NOT NULL, conformance TEXT)
+                    features TEXT, confirmed INTEGER NOT NULL, conformance TEXT)
                 """)
         return progress
     }

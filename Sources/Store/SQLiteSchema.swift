@@ -23,7 +23,7 @@ public enum StoreSchema {
         let types = ColumnTypes(dialect)
         return [
             v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
-            v5ResumableWork(types), v7DocumentConformance(types),
+            v5ResumableWork(types), v6DocumentFeatures(types), v7DocumentConformance(types),
         ]
     }
 
@@ -323,9 +323,44 @@ public enum StoreSchema {
                 ])
     }
 
+    /// Each document keeps its features (what matters in a move to ODF: macros, signatures, embedded objects, ...),
+    /// as ``DocumentFeature/storedText(_:)``: `''` for none, NULL for a row stored before this step, whose features
+    /// were never measured. Such rows get a modification time no file has, so the next scan of their root reads
+    /// each once more (counted as changed) and learns its features; until then `export` counts them in
+    /// `documents.counts` but not in `documents.readiness.measured`. The SQLite snapshots cached the old stamps and
+    /// tallies, and a killed scan's stage has no features column: all are dropped (the stage is read again).
+    private static func v6DocumentFeatures(_ types: ColumnTypes) -> Step {
+        Step(
+            version: 6, name: "v6-document-features",
+            statements: [
+                "ALTER TABLE documents ADD COLUMN features TEXT",
+                "UPDATE documents SET modified = \(unmeasuredModified)",
+            ]
+                + (types.dialect == .postgres
+                    ? []
+                    : [
+                        "DELETE FROM file_index_snapshots", "DELETE FROM file_index_snapshot_stamps",
+                        "DELETE FROM document_tally_snapshots",
+                    ]))
+    }
+
+    /// The modification time step 6 gives rows stored before features were measured: no file has it, so the
+    /// next scan reads them again.
+    static let unmeasuredModified = -1.0
+
+    /// SQLite work a step needs beyond its statements: tables whose names are only known at run time.
+    private static func sqliteWork(after step: Step, _ db: Database) throws {
+        guard step.version == 6 else { return }
+        // Stages of killed scans (scan_stage_<id>) were created without a features column: dropped, so the next
+        // scan of their root reads their files again instead of storing them unmeasured.
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM scan_progress") {
+            try db.execute(sql: "DROP TABLE IF EXISTS scan_stage_\(id)")
+        }
+        try db.execute(sql: "DELETE FROM scan_progress")
+    }
+
     /// Step 7: each document's ODF conformance verdict (`scan --validate`; ODFValidation's verdict names), NULL
-    /// when the scan did not validate it: "not measured", never a verdict. (Step 6 is issue 16's; the two are
-    /// independent.)
+    /// when the scan did not validate it: "not measured", never a verdict.
     private static func v7DocumentConformance(_ types: ColumnTypes) -> Step {
         Step(
             version: 7, name: "v7-document-conformance",
@@ -410,6 +445,7 @@ public enum StoreSchema {
         for step in steps(dialect: .sqlite) {
             migrator.registerMigration(step.name) { db in
                 for statement in step.statements { try db.execute(sql: statement) }
+                try sqliteWork(after: step, db)
             }
         }
         return migrator

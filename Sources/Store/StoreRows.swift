@@ -27,6 +27,8 @@ public struct DocumentRow: Sendable, Hashable {
     public var warnings: Int
     public var size: Int64
     public var modified: Double
+    /// The document's features as ``DocumentFeature/storedText(_:)`` (`""` for none).
+    public var features: String
     /// The ODF conformance verdict when the scan validated (`scan --validate`), else `nil` (not measured).
     public var conformance: String?
 
@@ -58,6 +60,7 @@ public struct DocumentRow: Sendable, Hashable {
         warnings = record.warnings.count
         size = record.size
         modified = record.modified.timeIntervalSince1970
+        features = DocumentFeature.storedText(record.features)
         conformance = record.conformance?.rawValue
     }
 }

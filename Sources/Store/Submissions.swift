@@ -95,7 +95,8 @@ public enum SubmissionBuilder {
         let documents = Submission.Documents(
             asOf: scanDates.newest.map(wholeSeconds), oldest: scanDates.oldest.map(wholeSeconds),
             counts: try await store.documentCounts(organisation: code),
-            errors: try await store.documentErrorCounts(organisation: code))
+            errors: try await store.documentErrorCounts(organisation: code),
+            readiness: try await store.documentReadiness(organisation: code))
         let installations = Submission.Installations(
             asOf: inventory.dates.newest.map(wholeSeconds), oldest: inventory.dates.oldest.map(wholeSeconds),
             hosts: try await store.distinctHosts(organisation: code, observedSince: observedSince),

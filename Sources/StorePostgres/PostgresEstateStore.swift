@@ -591,6 +591,30 @@ public final class PostgresEstateStore: EstateStore {
         }.sorted(by: AggregateOrder.documents)
     }
 
+    public func documentReadiness(organisation: Int) async throws -> Submission.Readiness? {
+        var tally = FeatureTally()
+        for row in try await rows(
+            "count document features",
+            """
+            SELECT features, family, format, year, COUNT(*)::bigint FROM documents
+            WHERE organisation IN (\(organisation), 0) AND error IS NULL AND features IS NOT NULL AND features <> ''
+            GROUP BY features, family, format, year
+            """)
+        {
+            let v = try row.decode((String, String, String, Int?, Int).self)
+            tally.add(features: v.0, family: v.1, format: v.2, year: v.3, count: v.4)
+        }
+        let measured =
+            try await rows(
+                "count measured documents",
+                """
+                SELECT COUNT(*)::bigint FROM documents
+                WHERE organisation IN (\(organisation), 0) AND error IS NULL AND features IS NOT NULL
+                """
+            ).first?.decode(Int.self) ?? 0
+        return tally.readiness(measured: measured)
+    }
+
     public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
         try await rows(
             "count read errors",

@@ -64,7 +64,7 @@ actor PostgresScanSession: ScanSession {
                     generator TEXT, application TEXT, app_version TEXT, suite TEXT, suite_version TEXT,
                     suite_version_line TEXT, encrypted BOOLEAN NOT NULL, year INTEGER, error TEXT,
                     warnings INTEGER NOT NULL, size BIGINT NOT NULL, modified DOUBLE PRECISION NOT NULL,
-                    conformance TEXT)
+                    features TEXT, conformance TEXT)
                     ON COMMIT DROP
                 """, logger: Self.logger)
             try await connection.query(
@@ -89,7 +89,8 @@ actor PostgresScanSession: ScanSession {
                 copyField(row.odfVersion), copyField(row.generator), copyField(row.application),
                 copyField(row.appVersion), copyField(row.suite), copyField(row.suiteVersion),
                 copyField(row.suiteVersionLine), copyField(row.encrypted), copyField(row.year), copyField(row.error),
-                copyField(row.warnings), copyField(row.size), copyField(row.modified), copyField(row.conformance),
+                copyField(row.warnings), copyField(row.size), copyField(row.modified), copyField(row.features),
+                copyField(row.conformance),
             ]
             text += fields.joined(separator: "\t") + "\n"
         }

@@ -191,6 +191,14 @@ public enum AggregateOrder {
         return (a.year ?? 0) < (b.year ?? 0)
     }
 
+    /// Feature counts: by feature (in declaration order), family, format, then year.
+    public static func features(_ a: Submission.FeatureCount, _ b: Submission.FeatureCount) -> Bool {
+        if a.feature != b.feature { return a.feature < b.feature }
+        if a.family != b.family { return a.family.rawValue < b.family.rawValue }
+        if a.format != b.format { return a.format < b.format }
+        return (a.year ?? 0) < (b.year ?? 0)
+    }
+
     public static func installations(_ a: Submission.InstallationCount, _ b: Submission.InstallationCount) -> Bool {
         if a.product != b.product { return a.product < b.product }
         return (a.versionLine ?? "") < (b.versionLine ?? "")

@@ -17,6 +17,8 @@ import Submissions
     struct Figures: Equatable {
         var documents: [Submission.DocumentCount]
         var errors: [Submission.ErrorCount]
+        /// What matters in a move to ODF (the stored features), by feature, family, format and year.
+        var readiness: Submission.Readiness?
         var hosts: Int
         var installations: [Submission.InstallationCount]
         var catalog: CatalogStamp
@@ -28,8 +30,8 @@ import Submissions
             ["export", "--organisation", "751", "--store", store, "--output", output] + extra)
         let body = try decodeSubmission(Data(contentsOf: URL(fileURLWithPath: output))).body
         return Figures(
-            documents: body.documents.counts, errors: body.documents.errors, hosts: body.installations.hosts,
-            installations: body.installations.counts, catalog: body.catalog)
+            documents: body.documents.counts, errors: body.documents.errors, readiness: body.documents.readiness,
+            hosts: body.installations.hosts, installations: body.installations.counts, catalog: body.catalog)
     }
 
     func freshStore(_ name: String) throws -> String {
@@ -153,6 +155,19 @@ import Submissions
             try FileManager.default.copyItem(
                 at: corpus.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
+        // Real producers' files with macros, signatures, embedded objects, ActiveX and data connections: their
+        // features are stored and exported, and must come out the same however the tree was scanned.
+        var index = 0
+        for source in ["libreoffice", "poi", "zipfile"] {
+            let folder = Fixtures.url("features/\(source)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            where name.contains(".") && !name.hasSuffix(".bin") {
+                let target = index % 2 == 0 ? tree : borgerservice
+                try FileManager.default.copyItem(
+                    at: folder.appendingPathComponent(name), to: target.appendingPathComponent("\(source)-\(name)"))
+                index += 1
+            }
+        }
         return tree
     }
 
@@ -167,6 +182,8 @@ import Submissions
         }.count
         let figures = try await export(store: stepwise)
         #expect(figures.documents.reduce(0) { $0 + $1.count } + figures.errors.reduce(0) { $0 + $1.count } == files)
+        let features = Set(figures.readiness?.counts.map(\.feature) ?? [])
+        #expect(features.isSuperset(of: [.vba, .basic, .scripts, .activeX, .dataConnections, .signed, .customUI]))
 
         // A file deleted in the subfolder is gone after a scan of the subfolder alone.
         let victim = try #require(

@@ -7,7 +7,8 @@ import Testing
 import TestSupport
 
 /// A year of an authority's life against an oracle (docs/usage/lifecycle.md): random sequences of scans
-/// (parent, child and overlapping roots; files added, changed, deleted, broken), imports (newer and older
+/// (parent, child and overlapping roots; files added, changed (with other features: macros, signatures, embedded
+/// objects), deleted, broken), imports (newer and older
 /// inventories of the same hosts, the same file again, aggregate exports) and catalog changes. After every
 /// sequence, the export of the store built step by step must equal the export of a fresh store loaded once
 /// with the final state, which a plain model of the semantics computes. A failing sequence is shrunk to a
@@ -155,6 +156,11 @@ enum Scenario {
         } else {
             record.generator = version == 2 ? "Writer/1.0" : "LibreOffice/7.\(version)$Linux_X86_64"
             record.odfVersion = family == .odf ? "1.\(version)" : nil
+        }
+        // What reading finds in its structure changes with the version, so a rescan must replace the features.
+        if version > 1 {
+            let macros: DocumentFeature = family == .odf ? .basic : .vba
+            record.features = version == 2 ? [macros] : [macros, .signed, .oleObjects]
         }
         let suite = catalog.classifyDocument(
             family: record.family.rawValue, generator: record.generator, application: record.application,
@@ -344,6 +350,8 @@ enum Scenario {
     struct Figures: Equatable, CustomStringConvertible {
         var documents: [Submission.DocumentCount]
         var errors: [Submission.ErrorCount]
+        /// Documents by feature (what matters in a move to ODF), family, format and year.
+        var readiness: Submission.Readiness?
         var hosts: Int
         var installations: [Submission.InstallationCount]
         var unknown: [Submission.UnknownTitle]
@@ -353,7 +361,9 @@ enum Scenario {
 
         var description: String {
             "documents \(documents.map { "\($0.format)/\($0.suite ?? "-")/\($0.odfVersion ?? "-")×\($0.count)" }), "
-                + "errors \(errors.map { "\($0.kind.rawValue)×\($0.count)" }), hosts \(hosts), installations "
+                + "errors \(errors.map { "\($0.kind.rawValue)×\($0.count)" }), features "
+                + "\(readiness.map { r in r.counts.map { "\($0.feature.rawValue)/\($0.format)×\($0.count)" } } ?? []) "
+                + "of \(readiness?.measured ?? 0), hosts \(hosts), installations "
                 + "\(installations.map { "\($0.product)/\($0.versionLine ?? "-")×\($0.hosts)" }), unknown "
                 + "\(unknown.map { "\($0.title)×\($0.count)" }), catalog \(catalog.version), tallies \(tallies)"
         }
@@ -373,7 +383,8 @@ enum Scenario {
                 try await store.documentTallies(organisation: organisation, root: root).map { "\($0)" }.sorted())
         }
         return Figures(
-            documents: body.documents.counts, errors: body.documents.errors, hosts: body.installations.hosts,
+            documents: body.documents.counts, errors: body.documents.errors, readiness: body.documents.readiness,
+            hosts: body.installations.hosts,
             installations: body.installations.counts, unknown: body.unknownTitles ?? [], catalog: body.catalog,
             tallies: tallies)
     }

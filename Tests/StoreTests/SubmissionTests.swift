@@ -16,12 +16,14 @@ import Submissions
         var personal = document("/home/jens.hansen/Fortroligt/Lønsedler 2024/Mette Frederiksen.odt")
         personal.personal = PersonalMetadata(creator: "Mette Frederiksen", initialCreator: "Jens Hansen")
         personal.template = "/home/jens.hansen/Skabeloner/brev.ott"
+        personal.features = [.vba, .template]
+        var signed = document("/home/jens.hansen/Fortroligt/b.docx", family: .ooxml, format: "docx", suite: "ms-office")
+        signed.features = [.signed]
         try await scan(
             store, root: "/home/jens.hansen",
             [
                 personal,
-                document("/home/jens.hansen/Fortroligt/b.docx", family: .ooxml, format: "docx", suite: "ms-office"),
-                document("/home/jens.hansen/x/broken.odt", error: .truncated),
+                signed, document("/home/jens.hansen/x/broken.odt", error: .truncated),
             ], includePaths: true)
         try await importFile(
             store, hash: "sha256:inv",
@@ -56,6 +58,17 @@ import Submissions
         // The truncated file counts as a read error only, not as the document its name says.
         #expect(submission.body.documents.counts.reduce(0) { $0 + $1.count } == 2)
         #expect(submission.body.documents.errors == [.init(kind: .truncated, count: 1)])
+        // Features as counts by feature, family, format and year, out of the documents read.
+        let year = document("/x.odt").year
+        #expect(
+            submission.body.documents.readiness
+                == Submission.Readiness(
+                    measured: 2,
+                    counts: [
+                        .init(feature: .vba, family: .odf, format: "odt", year: year, count: 1),
+                        .init(feature: .signed, family: .ooxml, format: "docx", year: year, count: 1),
+                        .init(feature: .template, family: .odf, format: "odt", year: year, count: 1),
+                    ]))
         #expect(submission.body.installations.hosts == 2)
         #expect(submission.body.installations.counts == [.init(product: "libreoffice", versionLine: "7.6", hosts: 2)])
         #expect(submission.body.usage.count == 1)
@@ -188,7 +201,9 @@ import Submissions
         var expectedDocuments: [Int: Int] = [:]
         for (index, authority) in AuthorityDirectory.denmark.all.enumerated() {
             let store = try SQLiteEstateStore(path: nil)
-            let documents = (0...(index % 5)).map { document("/r/d/\($0).odt", size: Int64($0)) }
+            var documents = (0...(index % 5)).map { document("/r/d/\($0).odt", size: Int64($0)) }
+            // Every third authority's first document carries macros: compile carries the counts through.
+            if index % 3 == 0 { documents[0].features = [.basic] }
             expectedDocuments[authority.code] = documents.count
             try await scan(store, organisation: authority.code, root: "/r", documents)
             try await importFile(
@@ -217,6 +232,10 @@ import Submissions
         for submission in latest {
             let total = submission.body.documents.counts.reduce(0) { $0 + $1.count }
             #expect(total == expectedDocuments[submission.body.organisation.code])
+            let readiness = try #require(submission.body.documents.readiness)
+            #expect(readiness.measured == total)
+            let index = AuthorityDirectory.denmark.all.firstIndex { $0.code == submission.body.organisation.code }!
+            #expect(readiness.counts.map(\.count) == (index % 3 == 0 ? [1] : []))
         }
 
         // The same files again: nothing changes.
