@@ -1,4 +1,5 @@
 import Foundation
+import OverblikModel
 
 /// Markdown: headings, paragraphs and pipe tables; charts and the map are summarised by their tables.
 enum MarkdownRenderer {
@@ -102,18 +103,12 @@ enum CSVRenderer {
 
     /// Neutralises formula triggers and quotes when needed (RFC 4180).
     static func field(_ raw: String, _ options: CSVOptions) -> String {
-        var text = raw
-        if let first = text.unicodeScalars.first, formulaTriggers.contains(first) { text = "'" + text }
+        let text = SpreadsheetText.neutralised(raw)
         let needsQuotes =
             text.contains(options.separator) || text.contains("\"") || text.contains("\n")
             || text.contains("\r")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
-
-    /// First characters that make Excel, LibreOffice or Sheets treat a cell as a formula or command.
-    static let formulaTriggers: Set<Unicode.Scalar> = [
-        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
-    ]
 }
 
 /// The JSON form: the ``Report`` value with snake_case keys, sorted, dates in ISO 8601.
