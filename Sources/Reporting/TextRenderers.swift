@@ -3,16 +3,24 @@ import OverblikModel
 
 /// Markdown: headings, paragraphs and pipe tables; charts and the map are summarised by their tables.
 enum MarkdownRenderer {
-    /// Escapes Markdown punctuation and HTML so inventory text shows as text.
+    /// Escapes Markdown punctuation and HTML so inventory text shows as text: `&` too (else `&lt;` would
+    /// show as `<`) and `~` (GitHub's strikethrough); line breaks and tabs become spaces, and other control
+    /// characters are dropped (CommonMark turns NUL into U+FFFD).
     static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
-            case "\\", "|", "*", "_", "[", "]", "`", "<", ">", "#", "!":
+            case "\\", "|", "*", "_", "[", "]", "`", "<", ">", "#", "!", "&", "~":
                 out.append("\\")
                 out.append(character)
-            case "\n", "\r", "\t": out.append(" ")
-            default: out.append(character)
+            case "\n", "\r", "\r\n", "\t": out.append(" ")
+            default:
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                    scalar.value < 0x20 || scalar.value == 0x7F
+                {
+                    continue
+                }
+                out.append(character)
             }
         }
         return out

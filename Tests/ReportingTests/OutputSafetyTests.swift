@@ -1,4 +1,6 @@
+import Catalog
 import Foundation
+import Geography
 import OverblikModel
 import TestSupport
 import Testing
@@ -54,17 +56,16 @@ import Testing
         return inputs
     }
 
-    /// Where each source is shown, as the report shows it (unknown titles by their stem); organisation names
-    /// are never shown (the directory's name is), but their text is in every output checked for markup.
-    static func shown(_ strings: [Source: [String]], format: ReportFormat) -> [String: [String]] {
-        var shown: [String: [String]] = [
+    /// Where each source is shown, as the report shows it (unknown titles by their stem). Organisation names
+    /// (the directory's name is shown) and tool versions (the method section names this build) are not shown,
+    /// but their text is in every output checked for markup and formulas all the same.
+    static func shown(_ strings: [Source: [String]]) -> [String: [String]] {
+        [
             Source.unknownTitle.rawValue: strings[.unknownTitle]!.map(UnknownTitleGroup.stem(of:)),
             Source.publisher.rawValue: strings[.publisher]!,
             Source.comment.rawValue: strings[.comment]!,
             Source.catalogVersion.rawValue: strings[.catalogVersion]!,
         ]
-        if format != .csv { shown[Source.toolVersion.rawValue] = strings[.toolVersion]! }
-        return shown
     }
 
     @Test(arguments: [ReportFormat.csv, .html, .md, .ods, .odt, .json])
@@ -82,7 +83,7 @@ import Testing
                     report, options: RenderOptions(formats: [format], outputDirectory: directory, stem: stem))
             }
             let expected = directory.appendingPathComponent("expected.json.txt")
-            try JSONSerialization.data(withJSONObject: Self.shown(strings, format: format)).write(to: expected)
+            try JSONSerialization.data(withJSONObject: Self.shown(strings)).write(to: expected)
             let check = try runProgram(
                 "python3",
                 [
@@ -91,5 +92,43 @@ import Testing
                 ])
             #expect(check.status == 0, "seed \(seed):\n\(check.output)")
         }
+    }
+
+    /// Submissions held in memory, as a store would hand them over.
+    struct HeldSubmissions: ReportSubmissionSource {
+        let submissions: [Submission]
+        func periods() -> [String] { Array(Set(submissions.map(\.body.period))).sorted() }
+        func latestSubmissions(period: String) -> [Submission] { submissions.filter { $0.body.period == period } }
+        func heldDeclarations() -> (declarations: [UsageDeclaration], source: String)? { nil }
+    }
+
+    /// A batch run writes every report and table file directly into the output folder, whatever the
+    /// submissions' organisation names and period say (`../`, `/`, NUL, ...): file names come from codes.
+    @Test func batchFileNamesStayInTheOutputFolder() async throws {
+        var strings = Self.hostile(seed: 3)
+        strings[.organisationName] = ["../../escaped", "/etc/passwd", "a\u{0}b/../..", ".."]
+        let submissions = try Self.inputs(strings, scope: .national).submissions.map { submission in
+            var body = submission.body
+            body.period = "../../2026"
+            return try Submission(body: body)
+        }
+        let parent = try Fixtures.temporaryDirectory("output-safety-batch")
+        let output = parent.appendingPathComponent("reports", isDirectory: true)
+        var job = ReportJob(
+            scope: .national, formats: [.md, .csv], language: .english, mapMeasure: .os2Products, csv: CSVOptions(),
+            outputDirectory: output, assumptions: SmallEstate.assumptions, catalog: try ProductCatalog.bundled())
+        job.batch = true
+        let outcome = try await job.run(submissions: HeldSubmissions(submissions: submissions), warn: { _ in })
+
+        let directory = AuthorityDirectory.denmark
+        #expect(outcome.batchReports == 1 + directory.regions.count + directory.all.count)
+        let folder = output.resolvingSymlinksInPath().standardizedFileURL.path
+        for file in outcome.files {
+            #expect(file.deletingLastPathComponent().resolvingSymlinksInPath().standardizedFileURL.path == folder)
+            #expect(!file.lastPathComponent.hasPrefix(".") && !file.lastPathComponent.contains("\0"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["reports"])
+        let written = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        #expect(Set(written) == Set(outcome.files.map(\.lastPathComponent)))
     }
 }
