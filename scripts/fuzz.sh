@@ -15,6 +15,9 @@ swift="${SWIFT:-swift}"
 # Debug by default (what the recorded runs used); FUZZ_CONFIGURATION=release runs several times more inputs a
 # second after a much longer build.
 configuration="${FUZZ_CONFIGURATION:-debug}"
+# Seconds one input may take before libFuzzer calls it a hang. Generous: on a loaded shared machine a nice 19
+# process waits for the CPU, and an input that takes 1 s alone took 25 s there.
+timeout="${FUZZ_TIMEOUT:-60}"
 
 # The toolchain's gold linker fails on the sanitised link (an internal error in its DWARF reader); its own lld
 # does not. The toolset file names it.
@@ -70,7 +73,7 @@ for target in $targets; do
     echo "== $target for ${seconds}s (corpus $(ls "$corpus" | wc -l) files; log $log)"
     status=0
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" LSAN_OPTIONS="suppressions=$fuzz/lsan.supp" \
-        nice -n 19 "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+        nice -n 19 "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2560 \
         -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
     grep -E '^#[0-9]+\s+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | tail -3 || true
     ls "$artifacts" | sed 's/^/   finding: /'

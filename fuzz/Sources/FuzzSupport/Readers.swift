@@ -10,7 +10,9 @@ public enum FuzzReaders {
 
     /// An inventory importer forced to `format` (nil: detected from the content, as `overblik import` does).
     public static func importer(format: InputFormat?) -> InventoryImporter {
-        var options = ImportOptions(hostPseudonymiser: HostPseudonymiser(key: Array("fuzz".utf8)))
+        // An organisation, as `overblik import --organisation` gives: without one most readers stop before the
+        // first record (missing-organisation), and the fuzzer would never reach the rows.
+        var options = ImportOptions(organisation: 751, hostPseudonymiser: HostPseudonymiser(key: Array("fuzz".utf8)))
         options.inputFormat = format
         return InventoryImporter(classifier: inventoryClassifier, options: options)
     }
