@@ -76,6 +76,6 @@ for target in $targets; do
         nice -n 19 "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2560 \
         -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
     grep -E '^#[0-9]+\s+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | tail -3 || true
-    ls "$artifacts" | sed 's/^/   finding: /'
+    ls "$artifacts" | sed -e 's/^slow-unit-/   slow input (information): slow-unit-/' -e t -e 's/^/   finding: /'
     if [ "$status" -ne 0 ]; then echo "   $target exited with $status (see $log)"; fi
 done
