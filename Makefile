@@ -5,12 +5,13 @@ SHELL := /bin/bash
 BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libgsf-1-dev libsqlite3-dev
 # What the full test suite needs besides: a real PostgreSQL server, Jing (RelaxNG validation of our
 # ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers (olefile
-# checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run).
-TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip
+# checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run; cmark-gfm reads the
+# Markdown reports back in the output-safety tests).
+TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip cmark-gfm
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: demo test deps-build deps-test build lint format clean golden
+.PHONY: demo test deps-build deps-test build lint format clean golden fuzz test-asan
 
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -47,6 +48,16 @@ test: deps-test
 golden: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	OVERBLIK_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenReportTests $(BUILD_FLAGS)
+
+## make fuzz: the libFuzzer targets in fuzz/ (a separate package, never built by `make test`), each run for
+## FUZZ_SECONDS (default 60) one at a time; FUZZ_TARGETS picks some. Results and findings: FUZZING.md.
+fuzz: deps-build
+	scripts/fuzz.sh
+
+## make test-asan: the whole test suite built with AddressSanitizer into its own scratch path (.build-asan), so the
+## normal build is left alone. Slow; run by hand (CI keeps `make test`). Result recorded in FUZZING.md.
+test-asan: deps-test
+	scripts/test-asan.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -16,7 +16,16 @@ let package = Package(
     name: "Overblik",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "overblik", targets: ["overblik"])
+        .executable(name: "overblik", targets: ["overblik"]),
+        // The readers of untrusted bytes, for the fuzz package in fuzz/ (a separate package, so that `make test` and
+        // CI never build the fuzz targets).
+        .library(
+            name: "OverblikReaders",
+            targets: [
+                "OfficeDocuments", "CompoundFileKit", "InventoryImport", "Submissions", "Catalog", "Geography",
+                "OverblikModel",
+            ]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -17,6 +17,9 @@ protocol RowSource: AnyObject {
     func dateValue(_ index: Int) -> Date?
     /// A problem with the current row that makes it unreadable (an unterminated quote), if any.
     var rowProblem: String? { get }
+    /// Whether a row with fewer fields than the header is worth flagging: true for CSV, where it means a row cut
+    /// short; false for spreadsheets, which leave out trailing empty cells.
+    var flagsShortRows: Bool { get }
 }
 
 extension RowSource {
@@ -47,6 +50,7 @@ final class CSVReader: RowSource {
 
     let stream: TextStream
     let delimiter: UInt8
+    var flagsShortRows: Bool { true }
     let maxRecordBytes: Int
     private let fileName: String
     private let encoding: TextEncoding

@@ -187,6 +187,9 @@ public struct FileImportReport: Sendable {
     /// Lines that could not be turned into a record; `diagnostics` lists the first of them.
     public var unreadableLines = 0
     public var diagnostics: [Diagnostic] = []
+    /// Rows of a delimited file with fewer fields than the header: kept with the fields they have, and flagged
+    /// (the first ``FileImportReport/listedShortRows`` as `short-row` notes with their line).
+    public var shortRows = 0
     /// Lines read but deliberately not imported, by reason (`not installed`, `inactive in KITOS`, ...).
     public var skipped: [String: Int] = [:]
     /// Records of items the file itself marks as not installed (dpkg `deinstall ok config-files`, ...), by the
@@ -200,6 +203,8 @@ public struct FileImportReport: Sendable {
     public var unknownTitles: [String: Int] = [:]
 
     public static let unknownTitleCap = 50_000
+    /// How many short rows are listed in ``notes`` (all are counted in ``shortRows``).
+    public static let listedShortRows = 20
 
     public init(path: String, source: String, format: InputFormat, fileHash: String = "", fileSize: Int64 = 0) {
         self.path = path

@@ -89,6 +89,18 @@ final class RecordEmitter {
         }
     }
 
+    /// A row with `fields` fields where the header has `width`: counted, and the first few listed with their line.
+    func shortRow(line: Int, fields: Int, width: Int) {
+        report.shortRows += 1
+        if report.shortRows <= FileImportReport.listedShortRows {
+            report.notes.append(
+                Diagnostic(
+                    .note, .shortRow, file: report.source, line: line,
+                    message: "\(fields) field\(fields == 1 ? "" : "s") where the header has \(width): kept, "
+                        + "the missing fields empty"))
+        }
+    }
+
     func skip(_ reason: String) {
         report.skipped[reason, default: 0] += 1
     }

@@ -100,6 +100,7 @@ final class PrefetchedRows: RowSource {
     private let queue: RowBatchQueue
     private let encoding: TextEncoding
     private var stopped = false
+    var flagsShortRows: Bool { true }
 
     // Used by this (the importing) thread only, several times per field: no run-time exclusivity checks.
     @exclusivity(unchecked) private var batch = RowBatch()

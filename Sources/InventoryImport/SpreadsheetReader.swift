@@ -19,6 +19,7 @@ final class SheetRows: RowSource {
     var line: Int { rows[index].number }
     var fieldCount: Int { rows[index].cells.count }
     var rowProblem: String? { nil }
+    var flagsShortRows: Bool { false }
 
     func field(_ column: Int) -> String {
         let cells = rows[index].cells

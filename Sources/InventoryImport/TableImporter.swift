@@ -103,10 +103,10 @@ enum TableImporter {
         case .kitos(let columns):
             emitter.report.format = .kitos
             emitter.report.variant = "kitos-it-systemer-overblik"
-            try importKitos(rows, columns: columns, emitter: emitter)
+            try importKitos(rows, columns: columns, width: header.count, emitter: emitter)
         case .usage(let columns):
             emitter.report.format = columns.isPublicEvidence ? .usageEvidence : .usageCSV
-            try importUsage(rows, columns: columns, emitter: emitter)
+            try importUsage(rows, columns: columns, width: header.count, emitter: emitter)
         }
     }
 
@@ -192,6 +192,9 @@ enum TableImporter {
                 }
                 continue
             }
+            if rows.fieldCount < width && rows.flagsShortRows {
+                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
+            }
             var item = RawItem(line: line, title: rows.field(title))
             item.version = optional(versionColumn)
             item.publisher = optional(publisherColumn)
@@ -225,7 +228,9 @@ enum TableImporter {
 
     // MARK: KITOS
 
-    static func importKitos(_ rows: any RowSource, columns: KitosColumns, emitter: RecordEmitter) throws(ImportError) {
+    static func importKitos(
+        _ rows: any RowSource, columns: KitosColumns, width: Int, emitter: RecordEmitter
+    ) throws(ImportError) {
         guard let organisation = emitter.options.organisation else {
             throw .missingOrganisation(file: emitter.fileName)
         }
@@ -243,6 +248,9 @@ enum TableImporter {
                     emitter.unreadable(line: line, "no IT system name")
                 }
                 continue
+            }
+            if rows.fieldCount < width && rows.flagsShortRows {
+                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
             }
             let names = [system, rows.trimmedValue(columns.localName), rows.trimmedValue(columns.formerName)].compactMap
             { $0 }
@@ -298,7 +306,9 @@ enum TableImporter {
         "projectlead": .projectLead, "municipalrepo": .municipalRepo, "deploymentrepo": .deploymentRepo,
     ]
 
-    static func importUsage(_ rows: any RowSource, columns: UsageColumns, emitter: RecordEmitter) throws(ImportError) {
+    static func importUsage(
+        _ rows: any RowSource, columns: UsageColumns, width: Int, emitter: RecordEmitter
+    ) throws(ImportError) {
         emitter.report.variant = columns.isPublicEvidence ? "os2-usage-evidence" : "usage-declarations"
         while try rows.advance() {
             emitter.report.linesRead += 1
@@ -314,6 +324,9 @@ enum TableImporter {
                     emitter.unreadable(line: line, "no organisation")
                 }
                 continue
+            }
+            if rows.fieldCount < width && rows.flagsShortRows {
+                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
             }
             guard let organisation = emitter.resolveOrganisation(organisationText) else {
                 emitter.unreadable(line: line, "unknown organisation \"\(organisationText)\"")

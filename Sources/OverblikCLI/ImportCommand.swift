@@ -400,11 +400,19 @@ struct ImportRunSummary {
             text += "\(report.softwareRecords) software records"
             if report.usageDeclarations > 0 { text += ", \(report.usageDeclarations) usage declarations" }
             if report.unreadableLines > 0 { text += ", \(report.unreadableLines) unreadable" }
+            if report.shortRows > 0 {
+                text += ", \(report.shortRows) short row\(report.shortRows == 1 ? "" : "s") kept"
+            }
             text += "\n"
             for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
                 text += "    skipped \(count): \(reason)\n"
             }
-            for note in report.notes where note.kind != .delimiter { text += "    note: \(note.message)\n" }
+            for note in report.notes where note.kind != .delimiter {
+                text += "    note: \(note.line.map { "line \($0): " } ?? "")\(note.message)\n"
+            }
+            if report.shortRows > FileImportReport.listedShortRows {
+                text += "    note: ... \(report.shortRows - FileImportReport.listedShortRows) more short rows\n"
+            }
         }
         let lines = reports.reduce(0) { $0 + $1.linesRead }
         let records = reports.reduce(0) { $0 + $1.softwareRecords }

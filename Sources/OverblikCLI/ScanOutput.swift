@@ -194,7 +194,9 @@ final class ScanOutputSink: DocumentRecordSink {
         return fields.map(csvField).joined(separator: ",") + "\r\n"
     }
 
-    static func csvField(_ value: String) -> String {
+    /// A field as RFC 4180 quotes it, neutralised first: paths and generator strings come from the files scanned.
+    static func csvField(_ raw: String) -> String {
+        let value = SpreadsheetText.neutralised(raw)
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

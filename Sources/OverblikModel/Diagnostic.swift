@@ -13,6 +13,9 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// An input line (or record) that became no record: too few fields, no title, an unknown relation...
         case unreadableLine = "unreadable-line"
+        /// A delimited file's row with fewer fields than its header: kept with the fields it has (the missing
+        /// ones read as empty), and flagged because a row cut short often means a damaged export.
+        case shortRow = "short-row"
         /// How a delimited file was split (the delimiter found).
         case delimiter
         /// A whole input file refused: not a valid submission, ...

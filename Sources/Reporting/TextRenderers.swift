@@ -1,17 +1,26 @@
 import Foundation
+import OverblikModel
 
 /// Markdown: headings, paragraphs and pipe tables; charts and the map are summarised by their tables.
 enum MarkdownRenderer {
-    /// Escapes Markdown punctuation and HTML so inventory text shows as text.
+    /// Escapes Markdown punctuation and HTML so inventory text shows as text: `&` too (else `&lt;` would
+    /// show as `<`) and `~` (GitHub's strikethrough); line breaks and tabs become spaces, and other control
+    /// characters are dropped (CommonMark turns NUL into U+FFFD).
     static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
-            case "\\", "|", "*", "_", "[", "]", "`", "<", ">", "#", "!":
+            case "\\", "|", "*", "_", "[", "]", "`", "<", ">", "#", "!", "&", "~":
                 out.append("\\")
                 out.append(character)
-            case "\n", "\r", "\t": out.append(" ")
-            default: out.append(character)
+            case "\n", "\r", "\r\n", "\t": out.append(" ")
+            default:
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                    scalar.value < 0x20 || scalar.value == 0x7F
+                {
+                    continue
+                }
+                out.append(character)
             }
         }
         return out
@@ -102,18 +111,12 @@ enum CSVRenderer {
 
     /// Neutralises formula triggers and quotes when needed (RFC 4180).
     static func field(_ raw: String, _ options: CSVOptions) -> String {
-        var text = raw
-        if let first = text.unicodeScalars.first, formulaTriggers.contains(first) { text = "'" + text }
+        let text = SpreadsheetText.neutralised(raw)
         let needsQuotes =
             text.contains(options.separator) || text.contains("\"") || text.contains("\n")
             || text.contains("\r")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
-
-    /// First characters that make Excel, LibreOffice or Sheets treat a cell as a formula or command.
-    static let formulaTriggers: Set<Unicode.Scalar> = [
-        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
-    ]
 }
 
 /// The JSON form: the ``Report`` value with snake_case keys, sorted, dates in ISO 8601.

@@ -236,6 +236,40 @@ enum Encoded {
         }
     }
 
+    /// Rows cut short at random (a seeded generator decides which and where) are all kept with the fields they
+    /// have, and each is flagged with its line; the generator that cut them is the model.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func shortRowsAreKeptAndFlaggedWithTheirLine(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let header = ["AssetName", "Software", "Version", "Publisher"]
+        var lines = [header.joined(separator: ",")]
+        var expected: [(line: Int, fields: [String])] = []
+        var shortLines: [Int] = []
+        for row in 1...60 {
+            var fields = ["PC-\(row)", "Title \(row)", "\(row).0", "Publisher \(row)"]
+            if Bool.random(using: &random) {
+                fields = Array(fields.prefix(Int.random(in: 2...3, using: &random)))
+                shortLines.append(row + 1)
+            }
+            lines.append(fields.joined(separator: ","))
+            expected.append((row + 1, fields))
+        }
+        let url = try temporaryFile("short-rows-\(seed).csv", text: lines.joined(separator: "\n") + "\n")
+        let result = try makeImporter().importFile(at: url)
+
+        #expect(result.records.map(\.line) == expected.map(\.line))
+        for (record, row) in zip(result.records, expected) {
+            #expect(record.title == row.fields[1])
+            #expect(record.version == (row.fields.count > 2 ? row.fields[2] : nil))
+            #expect(record.publisher == (row.fields.count > 3 ? row.fields[3] : nil))
+        }
+        #expect(result.report.unreadableLines == 0)
+        #expect(result.report.shortRows == shortLines.count)
+        let flagged = result.report.notes.filter { $0.kind == .shortRow }
+        #expect(flagged.map(\.line) == Array(shortLines.prefix(FileImportReport.listedShortRows)))
+        #expect(
+            flagged.allSatisfy { $0.file == "short-rows-\(seed).csv" && $0.message.contains("where the header has 4") })
+    }
+
     @Test func aFileWithoutATitleColumnIsAClearError() throws {
         let url = try temporaryFile("numbers.csv", text: "a,b,c\n1,2,3\n")
         #expect {

@@ -77,6 +77,17 @@ import Testing
         #expect(strict.errors.contains("--strict"))
     }
 
+    @Test func theSummaryNamesShortRowsWithTheirFileAndLine() throws {
+        let directory = try Fixtures.temporaryDirectory("short-rows")
+        let file = directory.appendingPathComponent("short.csv")
+        try Data("AssetName,Software,Version\nPC,A,1\nPC,B\nPC,C,3\n".utf8).write(to: file)
+        let result = try runImport([file.path, "--organisation", "751", "--dry-run"])
+        #expect(result.failed == 0)
+        #expect(result.output.contains("short.csv: csv"))
+        #expect(result.output.contains("3 software records, 1 short row kept"))
+        #expect(result.output.contains("note: line 3: 2 fields where the header has 3: kept, the missing fields empty"))
+    }
+
     @Test func unknownOrganisationAndFormatAreUsageErrors() throws {
         let file = Fixtures.url("inventory/sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv").path
         #expect(throws: (any Error).self) { try runImport([file, "--organisation", "Atlantis", "--dry-run"]) }
