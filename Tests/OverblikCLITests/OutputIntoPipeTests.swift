@@ -19,7 +19,7 @@ import Glibc
         let received = Received()
         let reader = Thread {
             // Opening a pipe for reading waits for a writer: the command.
-            received.data = FileManager.default.contents(atPath: pipe) ?? Data()
+            received.data = Self.readToEnd(pipe)
             received.done.signal()
         }
         reader.start()
@@ -32,6 +32,23 @@ import Glibc
         process.waitUntilExit()
         #expect(received.done.wait(timeout: .now() + 60) == .success)
         return (process.terminationStatus, String(decoding: received.data, as: UTF8.self), pipe)
+    }
+
+    /// Reads a named pipe until its writer closes it (POSIX reads: Foundation's whole-file read takes the
+    /// pipe's size of 0 as the end).
+    static func readToEnd(_ path: String) -> Data {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return Data() }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            data.append(buffer, count: count)
+        }
+        return data
     }
 
     final class Received: @unchecked Sendable {
