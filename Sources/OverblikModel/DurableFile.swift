@@ -32,19 +32,7 @@ public enum DurableFile {
         let temporary = temporaryURL(beside: url)
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(url, "create") }
-        var written = 0
-        let ok = data.withUnsafeBytes { bytes -> Bool in
-            while written < bytes.count {
-                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                written += count
-            }
-            return true
-        }
-        guard ok, fsync(descriptor) == 0 else {
+        guard writeAll(data, to: descriptor), fsync(descriptor) == 0 else {
             let error = failure(url, "write")
             close(descriptor)
             unlink(temporary.path)
@@ -72,19 +60,7 @@ public enum DurableFile {
         let descriptor = open(url.path, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(url, "open") }
         defer { close(descriptor) }
-        var written = 0
-        let ok = data.withUnsafeBytes { bytes -> Bool in
-            while written < bytes.count {
-                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                written += count
-            }
-            return true
-        }
-        guard ok else { throw failure(url, "write") }
+        guard writeAll(data, to: descriptor) else { throw failure(url, "write") }
     }
 
     /// Flushes a finished temporary file and renames it to `destination`; on failure the temporary is removed.
@@ -116,6 +92,22 @@ public enum DurableFile {
         if folder >= 0 {
             fsync(folder)
             close(folder)
+        }
+    }
+
+    /// Writes all of `data` to `descriptor`, again after interruptions; false on an error (`errno` says which).
+    private static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { bytes -> Bool in
+            var written = 0
+            while written < bytes.count {
+                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                written += count
+            }
+            return true
         }
     }
 

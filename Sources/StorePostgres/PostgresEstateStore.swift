@@ -22,68 +22,13 @@ public final class PostgresEstateStore: EstateStore {
         var description: String
     }
 
-    /// Serialises use of the store's own connection, and replaces it when the server dropped it.
+    /// Serialises use of the store's own connection.
     actor ConnectionBox {
-        private(set) var connection: PostgresConnection
-        let settings: ConnectionSettings
-
-        init(_ connection: PostgresConnection, settings: ConnectionSettings) {
-            self.connection = connection
-            self.settings = settings
-        }
+        let connection: PostgresConnection
+        init(_ connection: PostgresConnection) { self.connection = connection }
 
         func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
             try await body(connection)
-        }
-
-        /// For a body that is one transaction, so that running it again after the server lost it is safe: when
-        /// the connection is lost (the server restarted or shut down, the network dropped), connects again —
-        /// waiting up to `patience` seconds for the server to come back — and runs the body once more. A compile
-        /// of a hundred submissions then survives a server restart instead of failing on every file after it.
-        func runReconnecting<T: Sendable>(
-            patience: TimeInterval = 60, _ body: (PostgresConnection) async throws -> T
-        ) async throws -> T {
-            do {
-                return try await body(connection)
-            } catch  where PostgresEstateStore.isConnectionLost(error) {
-                try? await connection.close()
-                connection = try await PostgresEstateStore.reconnect(settings, patience: patience, after: error)
-                return try await body(connection)
-            }
-        }
-    }
-
-    /// Whether `error` says the connection is gone rather than that the statement failed: the connection closed
-    /// or failed, or the server's SQLSTATE class 08 (connection exception) or 57P01–57P03 (shut down, crashed,
-    /// not accepting connections yet).
-    static func isConnectionLost(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
-        if [.serverClosedConnection, .connectionError, .uncleanShutdown].contains(error.code) { return true }
-        guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
-    }
-
-    /// Connects again, retrying with growing waits (0.25 s doubling to 4 s) until `patience` runs out; then the
-    /// error says both what was lost and why the server could not be reached again.
-    static func reconnect(
-        _ settings: ConnectionSettings, patience: TimeInterval, after lost: any Error
-    ) async throws -> PostgresConnection {
-        let deadline = Date().addingTimeInterval(patience)
-        var wait: UInt64 = 250_000_000
-        while true {
-            do {
-                return try await connect(settings)
-            } catch {
-                guard Date().addingTimeInterval(Double(wait) / 1e9) < deadline else {
-                    throw StoreError.database(
-                        operation: "reconnect after the connection was lost",
-                        failure: DatabaseFailure(
-                            code: DatabaseFailure.from(lost).code,
-                            message: "the server was not reachable again within \(Int(patience)) s: \(error)"))
-                }
-                try await Task.sleep(nanoseconds: wait)
-                wait = min(wait * 2, 4_000_000_000)
-            }
         }
     }
 
@@ -96,7 +41,7 @@ public final class PostgresEstateStore: EstateStore {
     public init(url: String) async throws {
         settings = try Self.parse(url: url)
         let connection = try await Self.connect(settings)
-        main = ConnectionBox(connection, settings: settings)
+        main = ConnectionBox(connection)
         do {
             pseudonymiser = try await Self.migrate(connection, settings: settings)
         } catch {
@@ -749,7 +694,7 @@ public final class PostgresEstateStore: EstateStore {
         let content = String(decoding: try encodeSubmission(submission, pretty: false), as: UTF8.self)
         let body = submission.body
         let outcome = try await Self.run("load submission") {
-            try await main.runReconnecting { connection in
+            try await main.run { connection in
                 try await connection.withTransaction(logger: Self.logger) { connection -> SubmissionLoadOutcome in
                     // Serialise loads of one organisation and period across processes.
                     try await connection.query(
