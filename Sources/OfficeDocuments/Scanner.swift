@@ -134,7 +134,8 @@ public struct DocumentScanner: Sendable {
                         case .issue(let issue): return .issue(issue)
                         }
                     }
-                    concurrency.release(filesRead: done.count)
+                    // Walk issues ride in the same batches but were not read: only files count towards files/s.
+                    concurrency.release(filesRead: items.count { if case .file = $0 { true } else { false } })
                     // Handed over on this thread, and released here too: a record freed on another thread
                     // than the one that built it makes glibc's allocator lock this thread's arena, and the
                     // readers then wait on each other (measured: 2 readers ran at the speed of one).
