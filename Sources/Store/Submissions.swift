@@ -147,7 +147,8 @@ public enum SubmissionCompiler {
         public var isRejected: Bool { outcome == nil }
     }
 
-    /// Loads every file it can; a bad file is reported and skipped, never stops the others.
+    /// Loads every file it can; a bad file is reported and skipped, never stops the others. A store that fails
+    /// stops the loading: what was loaded stays, the rest is reported as not loaded.
     ///
     /// Every file is verified first, then the good ones load newest first (created, then digest, as the
     /// store picks the current one; then path), so each file's outcome is the same whatever order the files
@@ -175,15 +176,23 @@ public enum SubmissionCompiler {
             if a.digest != b.digest { return a.digest > b.digest }
             return files[left.index].path < files[right.index].path
         }
-        for (index, submission) in verified {
+        for (position, (index, submission)) in verified.enumerated() {
             let url = files[index]
             do {
                 let outcome = try await store.addSubmission(submission)
                 results[index] = FileResult(
                     file: url.relativePath, submission: submission, outcome: outcome, problems: [])
             } catch {
+                // The store failed, not the file (a verified file has nothing left to reject): the files not yet
+                // loaded are said to be so, rather than each waiting on a store that no longer answers.
                 results[index] = FileResult(
                     file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"])
+                for (later, _) in verified[(position + 1)...] {
+                    results[later] = FileResult(
+                        file: files[later].relativePath, submission: nil, outcome: nil,
+                        problems: ["not loaded: the store failed on an earlier file (\(url.relativePath))"])
+                }
+                break
             }
         }
         return results.map { $0! }
