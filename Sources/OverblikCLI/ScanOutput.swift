@@ -44,9 +44,9 @@ final class OutputStreamWriter {
 
     static func file(_ path: String) throws -> OutputStreamWriter {
         let url = URL(fileURLWithPath: path)
-        if DurableFile.isDeviceOrPipe(url) {
-            // `/dev/null`, a named pipe: written into as it is, never replaced by a renamed file.
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
+        if DurableFile.isWrittenInPlace(url) {
+            // `/dev/null`, a named pipe, our own standard output: written into as it is, never replaced.
+            let fd = DurableFile.openInPlace(url)
             if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             return OutputStreamWriter(fd: fd, ownsDescriptor: true, label: path)
         }
