@@ -169,7 +169,9 @@ public struct ScanCommand: AsyncParsableCommand {
             sink.additionalSinks = [storeSink]
         }
         try sink.begin()
-        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, expected: storeSink?.previouslyStored)
+        let progress = ProgressLine(
+            enabled: isatty(STDERR_FILENO) == 1, expected: storeSink?.previouslyStored, roots: roots,
+            options: scanner.options)
         let stats: ScanProgress
         do {
             stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
