@@ -8,6 +8,8 @@
 #   floor                                   one thread: open, read meta.xml, close, file after file
 #   overblik scan --no-store (readers chosen while reading)
 #   overblik scan --no-store --jobs $(nproc)
+#   overblik scan --no-store --jobs 32      (the ceiling the scanner allows itself on cifs/nfs mounts; latencyfs
+#                                            shows as fuse.latencyfs, a local kind, where its ceiling is 4x the cores)
 # and checks that the records read through the mount equal those read from the tree directly.
 # Needs root (mount) and /dev/fuse.
 set -euo pipefail
@@ -67,8 +69,9 @@ echo "tree: $N documents through latencyfs, ${DELAY} ms per request"
 measure floor "$work/floor" "$mountpoint"
 measure overblik-chosen "$overblik" scan "$mountpoint" --no-store --format jsonl --output "$work/remote-run.jsonl"
 measure overblik-jobs-$(nproc) "$overblik" scan "$mountpoint" --no-store --format jsonl --jobs "$(nproc)" --output "$work/remote-run.jsonl"
+measure overblik-jobs-32 "$overblik" scan "$mountpoint" --no-store --format jsonl --jobs 32 --output "$work/remote-run.jsonl"
 floor=$(cat "$work/remote-floor.median")
-for name in overblik-chosen "overblik-jobs-$(nproc)"; do
+for name in overblik-chosen "overblik-jobs-$(nproc)" overblik-jobs-32; do
   printf '%-44s %.2fx the floor\n' "$name" "$(echo "$floor / $(cat "$work/remote-$name.median")" | bc -l)"
 done
 
