@@ -232,4 +232,35 @@ import Glibc
         #expect(readUntouched.allSatisfy { $0.error == nil && $0.generator == expected })
         #expect(Set(records.map(\.path)).count == records.count)
     }
+
+    /// Files and folders the scanning user may not read: each said, the rest read. Run as `nobody` when the
+    /// tests run as root (root reads through permissions), as the user itself otherwise.
+    @Test func permissionDeniedFilesAndFoldersAreReportedAndTheRestRead() throws {
+        let root = try Fixtures.temporaryDirectory("permissions").appendingPathComponent("share")
+        let locked = root.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+        for path in ["readable.odt", "locked/inside.odt", "unreadable.odt"] {
+            try FileManager.default.copyItem(at: Self.source, to: root.appendingPathComponent(path))
+        }
+        #expect(chmod(root.appendingPathComponent("unreadable.odt").path, 0) == 0)
+        #expect(chmod(locked.path, 0) == 0)
+        defer { chmod(locked.path, 0o755) }
+        let binary = try overblikBinary().path
+        let arguments = ["scan", root.path, "--no-store", "--format", "jsonl"]
+        let outcome =
+            geteuid() == 0
+            ? try ChildProcess.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary] + arguments)
+            : try ChildProcess.run(binary, arguments)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        let records = outcome.output.split(separator: "\n").compactMap {
+            try? JSONDecoder().decode(Record.self, from: Data($0.utf8))
+        }
+        let byName = Dictionary(uniqueKeysWithValues: records.map { (($0.path as NSString).lastPathComponent, $0) })
+        #expect(Set(byName.keys) == ["readable.odt", "unreadable.odt"], "\(outcome.output.suffix(500))")
+        #expect(
+            byName["readable.odt"]?.error == nil && byName["readable.odt"]?.generator?.hasPrefix("LibreOffice") == true)
+        #expect(byName["unreadable.odt"]?.error == "unreadable")
+        #expect(outcome.output.contains("not read (unreadable-directory)"), "\(outcome.output.suffix(500))")
+        #expect(outcome.output.contains("Permission denied"), "\(outcome.output.suffix(500))")
+    }
 }
