@@ -79,18 +79,27 @@ public struct AuthorityDirectory: Sendable {
     /// Resolves a code, name or alias (`101`, `0101`, `Københavns Kommune`, `Kbh.`, `Århus`, `Region H`).
     public func resolve(_ text: String) throws(AuthorityLookupError) -> Authority {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var codes = Set<Int>()
-        for key in Self.lookupKeys(trimmed) {
-            if let found = byAlias[key] {
-                codes = found
-                break
-            }
-        }
+        let codes = matchingCodes(trimmed)
         if codes.count == 1, let authority = byCode[codes.first!] { return authority }
         if codes.count > 1 {
             throw .ambiguous(input: trimmed, candidates: codes.sorted().compactMap { byCode[$0]?.name })
         }
         throw .unknown(input: trimmed, suggestions: suggestions(for: trimmed))
+    }
+
+    /// The authority a code, name or alias names, or nil when none or several do: ``resolve(_:)`` without the
+    /// suggestions it makes for an unknown text (an edit distance to every alias). For a column of an
+    /// inventory, where a hostile file can hold a million different unknown names and no suggestion is shown.
+    public func lookup(_ text: String) -> Authority? {
+        let codes = matchingCodes(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return codes.count == 1 ? byCode[codes.first!] : nil
+    }
+
+    private func matchingCodes(_ trimmed: String) -> Set<Int> {
+        for key in Self.lookupKeys(trimmed) {
+            if let found = byAlias[key] { return found }
+        }
+        return []
     }
 
     /// Official names of the authorities whose aliases are closest to `text` (edit distance), best first.

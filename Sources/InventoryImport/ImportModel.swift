@@ -255,6 +255,6 @@ public struct ImportOptions: Sendable {
     ) {
         self.organisation = organisation
         self.hostPseudonymiser = hostPseudonymiser
-        self.resolveOrganisation = resolveOrganisation ?? { try? AuthorityDirectory.denmark.resolve($0).code }
+        self.resolveOrganisation = resolveOrganisation ?? { AuthorityDirectory.denmark.lookup($0)?.code }
     }
 }

@@ -31,7 +31,7 @@ public enum ReportInputFiles {
         }
         var options = ImportOptions(
             hostPseudonymiser: HostPseudonymiser(key: []),  // evidence names no hosts
-            resolveOrganisation: { try? directory.resolve($0).code })
+            resolveOrganisation: { directory.lookup($0)?.code })
         options.inputFormat = .usageEvidence
         let read = try InventoryImporter(classifier: CatalogClassifier(catalog: catalog), options: options)
             .importFile(at: url)

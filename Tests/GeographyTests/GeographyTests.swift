@@ -26,6 +26,16 @@ import Testing
         #expect(try directory.resolve(input).code == code)
     }
 
+    /// `lookup` (no suggestions, for inventory columns) answers exactly as `resolve` does: every code, name and
+    /// alias, with case and spacing changed, and near misses and garbage.
+    @Test func lookupAgreesWithResolve() {
+        var inputs = directory.all.flatMap { [String($0.code), $0.name, $0.name.uppercased(), " \($0.name) "] }
+        inputs += ["Kbh.", "Region H", "DK-84", "Frederiksbrg", "Region", "Kommune", "", "windows-arp", "0", "99999"]
+        for input in inputs {
+            #expect(directory.lookup(input)?.code == (try? directory.resolve(input))?.code, "\(input)")
+        }
+    }
+
     @Test func unknownNameSuggestsClosestMatches() {
         #expect(throws: AuthorityLookupError.self) { try directory.resolve("Frederiksbrg") }
         do {

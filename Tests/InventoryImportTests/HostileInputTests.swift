@@ -20,6 +20,34 @@ import Testing
         }
     }
 
+    /// A column of organisations that are all different and all unknown: each row is refused with its line, and
+    /// the file takes time in proportion to its rows (a suggestion for each unknown name, an edit distance to
+    /// every alias, made it a millisecond a row: a million rows, a quarter of an hour).
+    @Test func manyDifferentUnknownOrganisationsAreRefusedRowByRowInBoundedTime() throws {
+        var text = "Organisation,Software,Version\n"
+        for row in 0..<20_000 { text += "Kommune nr \(row)x,LibreOffice,7.6\n" }
+        text += "Aarhus Kommune,LibreOffice,7.6\n"
+        let url = try temporaryFile("organisations.csv", Array(text.utf8))
+        let started = Date()
+        let imported = try makeImporter().importFile(at: url)
+        #expect(Date().timeIntervalSince(started) < 20, "20,000 rows took \(Date().timeIntervalSince(started)) s")
+        #expect(imported.records.count == 1 && imported.records.first?.organisation == 751)
+        #expect(imported.report.unreadableLines == 20_000)
+        #expect(imported.report.diagnostics.first?.message.contains("unknown organisation") == true)
+    }
+
+    /// fuzz-csv's slowest input (FUZZING.md, session 7), kept: the usage-evidence table mutated so that its
+    /// organisation column holds ~2,000 names that match no authority. Each made a suggestion list (an edit
+    /// distance to every alias) that no one saw: 2.4 s for 297 KB in a release build. Its rows are refused one
+    /// by one with their lines; the time bound is held by the test above, whose 20,000 names make the cost
+    /// plain (113 s with the suggestions, under 1 s without).
+    @Test func theFuzzersSlowestCSVInputIsRefusedRowByRow() throws {
+        let url = Fixtures.url("fuzz/fuzz-csv/unknown-organisations.tsv")
+        let imported = try makeImporter { $0.inputFormat = .csv }.importFile(at: url)
+        #expect(imported.report.unreadableLines > 1_500)
+        #expect(imported.report.diagnostics.allSatisfy { $0.line != nil })
+    }
+
     @Test func anUnterminatedQuoteCannotSwallowMemory() throws {
         var bytes = Array("Software,Version\n\"A,".utf8)
         bytes += [UInt8](repeating: UInt8(ascii: "y"), count: 3 << 20)
