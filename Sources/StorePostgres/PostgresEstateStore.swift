@@ -108,7 +108,10 @@ public final class PostgresEstateStore: EstateStore {
         try await run("migration") {
             try await connection.query("BEGIN", logger: logger)
             do {
-                try await connection.query("SELECT pg_advisory_xact_lock(7355608)", logger: logger)
+                // One lock per schema: stores in other schemas of the same server migrate without waiting (a
+                // process holding one schema's migration must never stall another's, such as a test's child).
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(7355608, hashtext(current_schema()))", logger: logger)
                 try await connection.query(
                     """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
