@@ -39,7 +39,7 @@ import TestSupport
     }
 
     @Test func aStageIsTakenOverOnlyWhenItsProcessIsGoneAndNeverByTwo() async throws {
-        let (store, schema, base) = try await open()
+        let (store, schema, base) = try await Self.open()
         defer { Task { try? await store.close() } }
         let files = (1...5).map { document("/srv/t/\($0).odt", size: Int64($0)) }
         // A scan of this (running) process stages a batch and stops without finishing.
@@ -80,7 +80,7 @@ import TestSupport
     }
 
     @Test func anImportHeldByARunningProcessIsRefusedAndOneWhoseProcessIsGoneIsTakenOver() async throws {
-        let (store, schema, base) = try await open()
+        let (store, schema, base) = try await Self.open()
         defer { Task { try? await store.close() } }
         let header = ImportHeader(
             organisation: 751, fileHash: "sha256:held", fileName: "inventory.csv", format: "csv", catalog: testCatalog,
