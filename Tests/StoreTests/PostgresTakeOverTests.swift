@@ -61,11 +61,12 @@ import TestSupport
         let index = try await store.fileIndex(organisation: 751, root: "/srv/t")
         #expect(index.takenOver == 5)
         #expect(index.stamp(forPath: "/srv/t/3.odt") == FileStamp(size: 3, modifiedSeconds: 1_700_000_000))
-        // Two scans of the root begin at once: one takes the stage over, the other opens its own.
-        async let first = store.beginScan(Self.header("/srv/t"))
-        async let second = store.beginScan(Self.header("/srv/t"))
-        let sessions = try await [first, second]
-        #expect(try await store.unfinishedScans().map(\.staged).sorted() == [0, 5])
+        // Four scans of the root begin at once: one takes the stage over, the others open their own.
+        let sessions = try await withThrowingTaskGroup(of: (any ScanSession).self) { group in
+            for _ in 0..<4 { group.addTask { try await store.beginScan(Self.header("/srv/t")) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(try await store.unfinishedScans().map(\.staged).sorted() == [0, 0, 0, 5])
         for session in sessions { await session.cancel() }
         await running.cancel()
         #expect(try await store.unfinishedScans().isEmpty)
