@@ -3,7 +3,10 @@
 #   1. first scan vs unchanged rescan of N documents into SQLite (target: rescan >= 20x faster);
 #   2. compile of 103 submissions into a national store (SQLite and PostgreSQL);
 #   3. import of an L-line SCCM-style inventory CSV into SQLite and into PostgreSQL (target SQLite >= 200,000 lines/s),
-#      beside the same import with --dry-run (no store) to show what the store costs.
+#      beside the same import with --dry-run (no store) to show what the store costs;
+#   4. ("postgres") the first scan of the N documents and the import of the L lines into PostgreSQL in CPU time:
+#      the command's user+system seconds and the server's (its postmaster and every backend it reaped), which a
+#      shared machine disturbs less than wall time. Each commits batch by batch (resumable after a kill).
 # Medians of 3 runs. PostgreSQL: a throwaway server through scripts/with-postgres.sh.
 # Usage: bench/store.sh [DOCUMENTS] [LINES]      results in bench/results/store.md
 #        PARTS="scan compile import" (default all) runs only some parts; their sections are printed.
@@ -12,7 +15,7 @@ cd "$(dirname "$0")/.."
 DOCS="${1:-100000}"
 LINES="${2:-1000000}"
 RUNS=3
-PARTS="${PARTS:-scan compile import}"
+PARTS="${PARTS:-scan compile import postgres}"
 want() { [[ " $PARTS " == *" $1 "* ]]; }
 WORK="${TMPDIR:-/tmp}/overblik-bench-store"
 if [ -z "${OVERBLIK_TEST_POSTGRES_URL:-}" ]; then
@@ -29,7 +32,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # A tree of DOCS documents: hard links to the shipped fixtures (real files, no disk cost), 1,000 per folder.
 TREE="$WORK/share"
 mapfile -t SOURCES < <(find fixtures/documents -type f -not -path '*/damaged/*' | sort)
-if want scan; then
+if want scan || want postgres; then
 python3 - "$TREE" "$DOCS" "${SOURCES[@]}" <<'PY'
 import os, sys
 tree, count, sources = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -93,9 +96,9 @@ COMPILE_AGAIN=$(elapsed "$AGAIN0" "$AGAIN1")
 fi
 
 # 3. Import of LINES inventory lines.
-if want import; then
 CSV="$WORK/sccm-$LINES.csv"
-python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123
+if want import || want postgres; then python3 scripts/generate-sccm-csv.py "$LINES" "$CSV" 20261123; fi
+if want import; then
 import_runs() {  # label, store-location-maker ("" for --dry-run)
     : >"$WORK/import.txt"
     for r in $(seq "$RUNS"); do
@@ -114,6 +117,34 @@ import_pg() { echo "$PG?schema=bench_import_$1"; }
 IMPORT_DRY=$(import_runs dry "")
 IMPORT_SQLITE=$(import_runs sqlite import_sqlite)
 IMPORT_PG=$(import_runs pg import_pg)
+fi
+
+# 4. PostgreSQL in CPU time: the command's user+system seconds (GNU time) and the server's, from its
+# postmaster's own and reaped children's ticks in /proc (a backend's time is added when it exits).
+if want postgres; then
+PM=$(head -1 "$(psql "$PG" -tAc 'SHOW data_directory')/postmaster.pid")
+TICKS=$(getconf CLK_TCK)
+server_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$PM/stat"; }
+cpu_runs() {  # label, command... (the store URL is appended)
+    local label="$1" out="$WORK/$1.txt"; shift
+    : >"$out"
+    for r in $(seq "$RUNS"); do
+        local s0; s0=$(server_ticks)
+        /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" "$PG?schema=bench_cpu_${label}_$r" >/dev/null
+        sleep 0.5  # the backend exits after the command closes its connections
+        local s1; s1=$(server_ticks)
+        read -r wall user sys <"$WORK/time.txt"
+        awk -v w="$wall" -v u="$user" -v s="$sys" -v t=$((s1 - s0)) -v hz="$TICKS" \
+            'BEGIN {printf "%s %.2f %.2f\n", w, u + s, t / hz}' >>"$out"
+    done
+}
+find "$TREE" -type f -exec cat {} + >/dev/null
+cpu_runs pgscan "$BIN" scan "$TREE" --organisation 751 --format summary --store
+cpu_runs pgimport "$BIN" import "$CSV" --organisation 751 --host-key bench --store
+col() { awk -v c="$2" '{print $c}' "$1" | median; }
+PGSCAN_WALL=$(col "$WORK/pgscan.txt" 1); PGSCAN_CPU=$(col "$WORK/pgscan.txt" 2); PGSCAN_SERVER=$(col "$WORK/pgscan.txt" 3)
+PGIMPORT_WALL=$(col "$WORK/pgimport.txt" 1); PGIMPORT_CPU=$(col "$WORK/pgimport.txt" 2)
+PGIMPORT_SERVER=$(col "$WORK/pgimport.txt" 3)
 fi
 
 # The trees are hard links to the fixtures (an inode has a link limit): remove them, keep the rest.
@@ -163,5 +194,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
     echo "| PostgreSQL store (one transaction, COPY) | $IMPORT_PG | $(rate "$LINES" "$IMPORT_PG") |"
     echo
     echo "Each import includes hashing the file (re-import detection), reading, classifying and writing every record."
+    fi
+    if want postgres; then
+    echo
+    echo "## PostgreSQL in CPU time (first scan of $DOCS documents, import of $LINES lines; new schema each run)"
+    echo
+    echo "| run | wall s | command CPU s (user+sys) | server CPU s | documents or lines per CPU s (both) |"
+    echo "|---|---|---|---|---|"
+    echo "| first scan | $PGSCAN_WALL | $PGSCAN_CPU | $PGSCAN_SERVER | $(rate "$DOCS" "$(awk -v a="$PGSCAN_CPU" -v b="$PGSCAN_SERVER" 'BEGIN {print a + b}')") |"
+    echo "| import | $PGIMPORT_WALL | $PGIMPORT_CPU | $PGIMPORT_SERVER | $(rate "$LINES" "$(awk -v a="$PGIMPORT_CPU" -v b="$PGIMPORT_SERVER" 'BEGIN {print a + b}')") |"
     fi
 } | tee "bench/results/store${RESULT_SUFFIX:-}.md"

@@ -190,8 +190,8 @@ public struct ImportCommand: AsyncParsableCommand {
         return run.failures.count
     }
 
-    /// The one place the import meets the estate store: one transaction per file (begin, stream the records
-    /// into it, commit; roll back when the import throws). A file already imported for this organisation
+    /// The one place the import meets the estate store: one session per file (begin, stream the records into
+    /// it in committed batches, finish in one transaction; cancel, which removes it, when the import throws). A file already imported for this organisation
     /// (same content hash) is read for the summary but adds nothing.
     /// `observed`: `--observed`, when given; otherwise the file's modification time is used.
     func recordInStore(

@@ -11,7 +11,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Records a scan in the estate store: one store session per root (one transaction each at the end), and
+/// Records a scan in the estate store: one store session per root (staged in batches, merged in one
+/// transaction at the end), and
 /// the incremental-rescan test the scanner asks before reading a file.
 final class StoreScanSink: DocumentRecordSink {
     private let store: any EstateStore

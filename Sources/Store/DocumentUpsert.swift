@@ -2,7 +2,7 @@
 /// (organisation and path key), whichever root reached it, its first scan kept and everything else replaced.
 public enum DocumentUpsert {
     /// The columns a stage holds and `documents` takes over as they are.
-    static let stagedColumns = """
+    package static let stagedColumns = """
         path_key, folder_key, path, top_folder, family, container, format, mimetype, odf_version, generator,
         application, app_version, suite, suite_version, suite_version_line, encrypted, year, error, warnings, size,
         modified, features, conformance

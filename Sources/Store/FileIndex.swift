@@ -56,6 +56,23 @@ public final class FileIndex: @unchecked Sendable {
         self.init(root: root, pseudonymiser: pseudonymiser, table: StampTable(entries))
     }
 
+    /// For store implementations: `staged` holds the stamps a killed scan of the root staged before it was
+    /// stopped (they win over `stamps`, and count as ``takenOver``).
+    public convenience init(
+        root: String, pseudonymiser: Pseudonymiser, stamps: [String: FileStamp], staged: [String: FileStamp]
+    ) {
+        var entries: [StampTable.Entry] = []
+        entries.reserveCapacity(stamps.count + staged.count)
+        // The later of two entries for a digest wins: the staged ones come last.
+        for (key, stamp) in stamps where staged[key] == nil {
+            if let digest = PathDigest(key: key) { entries.append(StampTable.Entry(digest: digest, stamp: stamp)) }
+        }
+        for (key, stamp) in staged {
+            if let digest = PathDigest(key: key) { entries.append(StampTable.Entry(digest: digest, stamp: stamp)) }
+        }
+        self.init(root: root, pseudonymiser: pseudonymiser, table: StampTable(entries), takenOver: staged.count)
+    }
+
     /// Files a killed scan of this root had staged, which this index holds so they are not read again.
     public let takenOver: Int
 

@@ -89,7 +89,8 @@ public enum ImportOutcome: Sendable, Hashable {
     }
 }
 
-/// One open import: one transaction, all in or nothing.
+/// One open import: batches committed under an import that counts nowhere until ``finish(finished:)`` (one
+/// transaction) makes it current; ``cancel()`` removes it, a kill leaves it for the next import of the file.
 public protocol ImportSession: Sendable {
     func add(software: [SoftwareRecord]) async throws
     func add(usage: [UsageDeclaration]) async throws

@@ -381,6 +381,13 @@ public struct UnfinishedScan: Sendable, Hashable {
     public var started: Date
     /// Documents staged so far.
     public var staged: Int
+
+    package init(organisation: Int, rootKey: String, started: Date, staged: Int) {
+        self.organisation = organisation
+        self.rootKey = rootKey
+        self.started = started
+        self.staged = staged
+    }
 }
 
 extension SQLiteEstateStore {

@@ -24,6 +24,7 @@ public enum StoreSchema {
         return [
             v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
             v5ResumableWork(types), v6DocumentFeatures(types), v7DocumentConformance(types),
+            v8PostgresResumableWork(types),
         ]
     }
 
@@ -298,8 +299,7 @@ public enum StoreSchema {
     ///   only what the stage does not hold yet; only the finishing transaction moves it into `documents`;
     /// - an import commits its lines batch by batch under an import row marked unfinished (`done` 0), which no
     ///   figure or listing counts; importing the same file again takes it over after the lines already stored.
-    /// `owner` names the process doing the work (ScanOwner). SQLite only: the PostgreSQL store keeps a scan's
-    /// stage and an import in one server-side session, so killed work there starts over.
+    /// `owner` names the process doing the work (ScanOwner). SQLite only: PostgreSQL gets the same in step 8.
     private static func v5ResumableWork(_ types: ColumnTypes) -> Step {
         Step(
             version: 5, name: "v5-resumable-work",
@@ -365,6 +365,32 @@ public enum StoreSchema {
         Step(
             version: 7, name: "v7-document-conformance",
             statements: ["ALTER TABLE documents ADD COLUMN conformance TEXT"])
+    }
+
+    /// Step 5 for PostgreSQL (SQLite has it already): `scan_progress` lists the unfinished scans, each staged in
+    /// its table `scan_stage_<id>` (made by the scan, with a `batch` column: the rows a taken-over stage held are
+    /// those of its batches so far); `imports.done` false marks an import whose lines are still coming (it counts
+    /// nowhere), `imports.owner` the process importing it. Existing imports are done.
+    private static func v8PostgresResumableWork(_ types: ColumnTypes) -> Step {
+        Step(
+            version: 8, name: "v8-postgres-resumable-work",
+            statements: types.dialect == .sqlite
+                ? []
+                : [
+                    """
+                    CREATE TABLE scan_progress (
+                        id BIGSERIAL PRIMARY KEY,
+                        organisation INTEGER NOT NULL,
+                        root_key TEXT NOT NULL,
+                        started DOUBLE PRECISION NOT NULL,
+                        owner TEXT NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX scan_progress_roots ON scan_progress (organisation, root_key)",
+                    "ALTER TABLE imports ADD COLUMN done BOOLEAN NOT NULL DEFAULT true",
+                    "ALTER TABLE imports ADD COLUMN owner TEXT",
+                    "CREATE INDEX imports_unfinished ON imports (organisation, file_hash) WHERE NOT done",
+                ])
     }
 
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.

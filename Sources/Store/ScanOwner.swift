@@ -12,13 +12,13 @@ import Darwin
 /// Written as `machine boot pid start`: the machine's key (a keyed hash of its host name, so no name is
 /// stored), the boot id (a reboot ends every process), the process id and its start time (a process id can be
 /// reused by another program later).
-struct ScanOwner: Equatable {
+package struct ScanOwner: Equatable {
     var machine: String
     var boot: String
     var pid: Int32
     var start: String
 
-    var text: String { [machine, boot, String(pid), start].joined(separator: " ") }
+    package var text: String { [machine, boot, String(pid), start].joined(separator: " ") }
 
     init(machine: String, boot: String, pid: Int32, start: String) {
         self.machine = machine
@@ -34,7 +34,7 @@ struct ScanOwner: Equatable {
     }
 
     /// This process.
-    static func current(pseudonymiser: Pseudonymiser) -> ScanOwner {
+    package static func current(pseudonymiser: Pseudonymiser) -> ScanOwner {
         let pid = getpid()
         return ScanOwner(
             machine: pseudonymiser.pathKey("machine:" + ProcessInfo.processInfo.hostName), boot: bootID,
@@ -54,7 +54,7 @@ struct ScanOwner: Equatable {
 
     /// ``isGone(comparedWith:)`` for an owner as stored; an owner that is absent or unreadable is not gone (its work
     /// is never taken over).
-    static func isGone(_ text: String?, comparedWith me: ScanOwner) -> Bool {
+    package static func isGone(_ text: String?, comparedWith me: ScanOwner) -> Bool {
         guard let text, let owner = ScanOwner(text: text) else { return false }
         return owner.isGone(comparedWith: me)
     }

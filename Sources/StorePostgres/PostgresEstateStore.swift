@@ -179,6 +179,15 @@ public final class PostgresEstateStore: EstateStore {
         let root = normalisedRoot(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
+        // A scan of this root killed before its finish left its stage: its files are known as staged.
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        let rootKey = pseudonymiser.rootKey(root)
+        let staged = try await Self.run("file index") {
+            try await main.run { connection in
+                try await PostgresScanProgress.abandonedStamps(
+                    connection, organisation: organisation, rootKey: rootKey, me: me)
+            }
+        }
         var stamps: [String: FileStamp] = [:]
         // Every document in the root's folder or below it, whichever root reached it. Rows from before folders
         // were kept are left out, so the scan reads them once more and gives them their folder.
@@ -195,7 +204,7 @@ public final class PostgresEstateStore: EstateStore {
             let (key, size, modified) = try row.decode((String, Int64, Double).self)
             stamps[key] = FileStamp(size: size, modifiedSeconds: modified)
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps)
+        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps, staged: staged)
     }
 
     public func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp? {
@@ -218,7 +227,12 @@ public final class PostgresEstateStore: EstateStore {
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
         let connection = try await Self.connect(settings)
         let session = PostgresScanSession(connection: connection, header: header, pseudonymiser: pseudonymiser)
-        try await session.begin()
+        do {
+            try await session.begin()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         return session
     }
 
@@ -274,7 +288,7 @@ public final class PostgresEstateStore: EstateStore {
 
     public func beginImport(_ header: ImportHeader) async throws -> any ImportSession {
         let connection = try await Self.connect(settings)
-        let session = PostgresImportSession(connection: connection, header: header)
+        let session = PostgresImportSession(connection: connection, header: header, pseudonymiser: pseudonymiser)
         do {
             try await session.begin()
         } catch {
@@ -302,13 +316,15 @@ public final class PostgresEstateStore: EstateStore {
             "find import",
             """
             SELECT \(unescaped: Self.importColumns) FROM imports
-            WHERE organisation = \(organisation) AND file_hash = \(fileHash)
+            WHERE organisation = \(organisation) AND file_hash = \(fileHash) AND done
             """
         ).first.map(Self.importSummary)
     }
 
     public func imports(organisation: Int?) async throws -> [ImportSummary] {
+        // Unfinished imports (running, or killed and waiting to be taken over) are not imports yet.
         var filter = BoundConditions()
+        filter.add("done", equals: true)
         if let organisation { filter.add("organisation", equals: organisation) }
         return try await rows(
             "list imports",

@@ -1,14 +1,54 @@
 import Foundation
 import OverblikModel
 import Store
+import StorePostgres
 import Submissions
 import Testing
 import TestSupport
 
 /// A first scan or a large import killed at any point (SIGKILL) and started again does only what it had not
 /// done, and ends with the figures of an undisturbed run: the real binary, killed at seeded points, against a
-/// fresh store loaded once (the oracle).
-@Suite(.serialized, .tags(.store, .slow)) struct ResumableWorkTests {
+/// fresh store loaded once (the oracle). On SQLite and on PostgreSQL (a schema of its own on the server
+/// `scripts/with-postgres.sh` starts).
+@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ResumableWorkTests {
+    static let backends = ["sqlite", "postgres"]
+
+    /// A fresh store of the backend, as `--store` takes it.
+    static func freshStore(_ backend: String, _ label: String) throws -> String {
+        guard backend == "postgres" else {
+            return try Fixtures.temporaryDirectory(label).appendingPathComponent("s.sqlite").path
+        }
+        let url = try #require(
+            ProcessInfo.processInfo.environment["OVERBLIK_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            "OVERBLIK_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres.sh")
+        let schema = "r_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+    }
+
+    /// What is unfinished in the store: documents staged by scans, software lines of imports, one per import.
+    static func unfinished(_ location: String) async throws -> (staged: Int, imports: [Int]) {
+        let store = try await EstateStoreFactory.open(location)
+        defer { Task { try? await store.close() } }
+        if let store = store as? PostgresEstateStore {
+            return (
+                try await store.unfinishedScans().map(\.staged).reduce(0, +),
+                try await store.unfinishedImports().map(\.softwareRecords)
+            )
+        }
+        let sqlite = try #require(store as? SQLiteEstateStore)
+        return (
+            try await sqlite.unfinishedScans().map(\.staged).reduce(0, +),
+            try await sqlite.unfinishedImports().map(\.softwareRecords)
+        )
+    }
+
+    /// SQLite's own check ("ok" when sound); PostgreSQL keeps its own consistency.
+    static func integrity(_ location: String) async throws -> String {
+        let store = try await EstateStoreFactory.open(location)
+        defer { Task { try? await store.close() } }
+        return try await (store as? SQLiteEstateStore)?.integrityCheck() ?? "ok"
+    }
+
     /// About 12 batches of the recorder's 2,000 documents: a kill can land in the first, a middle or the last.
     static let copies = 500
 
@@ -43,21 +83,17 @@ import TestSupport
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
     }
 
-    static func stagedDocuments(_ store: String) async throws -> Int {
-        let watcher = try SQLiteEstateStore(path: store)
-        defer { Task { try? await watcher.close() } }
-        return try await watcher.unfinishedScans().map(\.staged).reduce(0, +)
-    }
-
     static func export(_ store: String) async throws -> Submission.Body {
         let output = try Fixtures.temporaryDirectory("resumable-export").appendingPathComponent("s.json").path
         try await runOverblik(["export", "--organisation", "751", "--store", store, "--output", output])
         return try decodeSubmission(Data(contentsOf: URL(fileURLWithPath: output))).body
     }
 
-    @Test func aKilledFirstScanIsTakenOverAndEndsWithTheUndisturbedFigures() async throws {
+    @Test(arguments: backends) func aKilledFirstScanIsTakenOverAndEndsWithTheUndisturbedFigures(
+        backend: String
+    ) async throws {
         let share = try hardLinkedShare("resumable", copies: Self.copies, leavingOutDamaged: true)
-        let oracleStore = try Fixtures.temporaryDirectory("resumable-oracle").appendingPathComponent("s.sqlite").path
+        let oracleStore = try Self.freshStore(backend, "resumable-oracle")
         let (oracle, oraclePipe) = try Self.startScan(share, store: oracleStore)
         let oracleSummary = String(decoding: oraclePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         oracle.waitUntilExit()
@@ -70,9 +106,9 @@ import TestSupport
             }
         #expect(total > 20_000)  // about ten batches of 2,000
 
-        var generator = SeededGenerator(seed: 20_261_206)
+        var generator = SeededGenerator(seed: backend == "postgres" ? 20_261_208 : 20_261_206)
         for round in 0..<3 {
-            let store = try Fixtures.temporaryDirectory("resumable-\(round)").appendingPathComponent("s.sqlite").path
+            let store = try Self.freshStore(backend, "resumable-\(round)")
             // Killed once or twice, each time right after a seeded batch of 2,000 was staged (a batch the
             // earlier runs staged is not read, so the next run's batches count from there).
             var staged = 0
@@ -80,12 +116,12 @@ import TestSupport
                 let batches = Int.random(in: 1...max(1, (total - staged) / 2000 / 2), using: &generator)
                 let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
                 Self.crash(process)
-                let now = try await Self.stagedDocuments(store)
+                let now = try await Self.unfinished(store).staged
                 #expect(now == staged + batches * 2000, "round \(round)")
                 staged = now
             }
             // Nothing of a killed scan counts.
-            let halfway = try SQLiteEstateStore(path: store)
+            let halfway = try await EstateStoreFactory.open(store)
             #expect(try await halfway.scans(organisation: nil).isEmpty)
             #expect(try await halfway.documentCounts(organisation: 751).isEmpty)
             try await halfway.close()
@@ -108,10 +144,8 @@ import TestSupport
             // The same files as new, as the undisturbed first scan said; no stage is left.
             let newCount = { (text: String) in text.firstMatch(of: /: (\d+) new,/).flatMap { Int($0.1) } }
             #expect(newCount(summary) == newCount(oracleSummary))
-            let after = try SQLiteEstateStore(path: store)
-            #expect(try await after.unfinishedScans().isEmpty)
-            #expect(try await after.integrityCheck() == "ok")
-            try await after.close()
+            #expect(try await Self.unfinished(store).staged == 0)
+            #expect(try await Self.integrity(store) == "ok")
         }
     }
 
@@ -144,18 +178,23 @@ import TestSupport
         return process
     }
 
-    @Test func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures() async throws {
+    @Test(arguments: backends) func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures(
+        backend: String
+    ) async throws {
         let file = try Self.inventory()
-        let oracleStore = try Fixtures.temporaryDirectory("import-oracle").appendingPathComponent("s.sqlite").path
+        let oracleStore = try Self.freshStore(backend, "import-oracle")
         let oracle = try Self.startImport(file, store: oracleStore)
         oracle.waitUntilExit()
         #expect(oracle.terminationStatus == 0)
         let expected = try await Self.export(oracleStore)
         #expect(expected.installations.hosts > 1_000)
+        let oracleReader = try await EstateStoreFactory.open(oracleStore)
+        let expectedHash = try #require(try await oracleReader.imports(organisation: 751).first?.fileHash)
+        try await oracleReader.close()
 
-        var generator = SeededGenerator(seed: 20_261_207)
+        var generator = SeededGenerator(seed: backend == "postgres" ? 20_261_209 : 20_261_207)
         for round in 0..<2 {
-            let store = try Fixtures.temporaryDirectory("import-\(round)").appendingPathComponent("s.sqlite").path
+            let store = try Self.freshStore(backend, "import-\(round)")
             var stored = 0
             for _ in 0...round {
                 // Killed right after a seeded batch of 5,000 lines was committed.
@@ -164,11 +203,14 @@ import TestSupport
                 stored += batches * 5000
             }
             // A killed import counts nowhere: no import listed, no installation, the file not "already imported".
-            let halfway = try SQLiteEstateStore(path: store)
+            let halfway = try await EstateStoreFactory.open(store)
             #expect(try await halfway.imports(organisation: nil).isEmpty)
+            #expect(try await halfway.importSummary(organisation: 751, fileHash: expectedHash) == nil)
             #expect(try await halfway.installationCounts(organisation: 751).isEmpty)
-            #expect(try await halfway.unfinishedImports().map(\.softwareRecords) == [stored])
+            #expect(try await halfway.distinctHosts(organisation: 751) == 0)
+            #expect(try await halfway.unknownTitles(organisation: 751, limit: 10).isEmpty)
             try await halfway.close()
+            #expect(try await Self.unfinished(store).imports == [stored])
 
             let resumed = try Self.startImport(file, store: store)
             resumed.waitUntilExit()
@@ -176,12 +218,12 @@ import TestSupport
             let body = try await Self.export(store)
             #expect(body.installations.counts == expected.installations.counts, "round \(round)")
             #expect(body.installations.hosts == expected.installations.hosts)
-            let after = try SQLiteEstateStore(path: store)
-            #expect(try await after.unfinishedImports().isEmpty)
+            #expect(try await Self.unfinished(store).imports.isEmpty)
             // Every line once: the lines stored before the kill were not stored again.
+            let after = try await EstateStoreFactory.open(store)
             #expect(try await after.imports(organisation: 751).map(\.softwareRecords) == [150_000])
-            #expect(try await after.integrityCheck() == "ok")
             try await after.close()
+            #expect(try await Self.integrity(store) == "ok")
         }
     }
 }

@@ -176,6 +176,9 @@ import TestSupport
         let store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
         try await Self.expectEachFileAndHostCountedOnce(store)
+        // Step 8 marks the imports there were done: listed, and their files already imported.
+        #expect(try await store.imports(organisation: 751).map(\.fileHash).sorted() == ["sha256:1", "sha256:2"])
+        #expect(try await store.importSummary(organisation: 751, fileHash: "sha256:1") != nil)
         // Rows from before the step have no folder: a scan of their root reads them and gives them one.
         try await scan(store, root: "/srv", [document("/srv/a.odt")])
         #expect(try await store.fileIndex(organisation: 751, root: "/srv").count == 1)
