@@ -51,10 +51,15 @@ public final class RelaxNGSchema: Sendable {
     public let name: String
     private let pool: RelaxNGWorkerPool
 
-    public init(path: String, name: String) {
+    public convenience init(path: String, name: String) {
+        self.init(path: path, name: name, pool: .shared)
+    }
+
+    /// A schema checked by the workers of `pool` (tests use a pool of their own).
+    init(path: String, name: String, pool: RelaxNGWorkerPool) {
         self.path = path
         self.name = name
-        pool = .shared
+        self.pool = pool
     }
 
     /// Validates `tree` within `cpuLimit` of CPU time (parsing and validating in the worker; a loaded machine

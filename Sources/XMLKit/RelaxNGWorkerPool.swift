@@ -204,6 +204,9 @@ final class RelaxNGWorkerPool: Sendable {
         return workers.map(\.pid) + (zygote.map { [$0] } ?? [])
     }
 
+    /// Process id of the running zygote, if any.
+    var zygoteID: Int32? { zygote.runningID }
+
     /// Process ids of the idle workers.
     var idleWorkerIDs: [Int32] { idle.withLock { $0.map(\.pid) } }
 

@@ -81,6 +81,9 @@ final class RelaxNGZygote: Sendable {
         }
     }
 
+    /// Process id of the running zygote, if any.
+    var runningID: pid_t? { state.withLock { $0.control >= 0 ? $0.pid : nil } }
+
     /// Stops the zygote once none of its workers is left (it waits for them before it exits, so that their CPU
     /// time is counted as this process's children's), and returns its pid; nil when it keeps running or none
     /// runs.
