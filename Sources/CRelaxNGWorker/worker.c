@@ -2,12 +2,10 @@
 // Single-threaded by construction (one request at a time), so libxml2's process-wide state is safe to use here.
 #undef LIBXML_ICU_ENABLED
 #include "CRelaxNGWorker.h"
-#include "document_arena.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
-#include <libxml/xmlschemastypes.h>
 #include <libxml/xmlerror.h>
 #include <signal.h>
 #include <stdint.h>
@@ -268,7 +266,6 @@ static int serve_one(void) {
     }
     int64_t start = cpu_ms();
     limit_cpu(head[1] > 0 ? head[1] : 1);
-    overblik_arena_begin();
     uint32_t status;
     xmlDocPtr document = parse(bytes, (int)size, &status);
     free(bytes);
@@ -276,18 +273,13 @@ static int serve_one(void) {
     limit_cpu(0);
     int written = respond(status, document, (uint32_t)(cpu_ms() - start));
     if (document != NULL) xmlFreeDoc(document);
-    overblik_arena_end();
     forget_issues();
     return written;
 }
 
 static void prepare(void) {
     signal(SIGPIPE, SIG_IGN);
-    overblik_arena_install();
     xmlInitParser();
-    // Types libraries initialised now, not on first use inside a document's arena (they live for good).
-    xmlRelaxNGInitTypes();
-    xmlSchemaInitTypes();
     xmlSetStructuredErrorFunc(NULL, record_error);  // see record_error: libxml2's IDREF errors come this way
 }
 
