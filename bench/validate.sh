@@ -8,14 +8,20 @@
 #   against the manifest schema
 # The parts are extracted for Jing beforehand (untimed), so Jing is timed on validation alone.
 # Warm cache (one untimed pass first); RUNS timed runs each (default 3); medians. Needs: jing, time, python3.
+# DISTINCT=DIR...: instead of copies, every distinct document (by content) of the fixtures and of the ODF
+# documents under the given folders (e.g. DISTINCT=/work/shared/corpus/odf), each once (N is then at most their
+# number): no figure can come from validating the same bytes twice.
 set -euo pipefail
 N=${1:-1000}
 RUNS=${RUNS:-3}
+DISTINCT=${DISTINCT:-}
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=${BENCH_DIR:-/tmp/overblik-bench}
-tree="$work/validate-tree-$N"
-parts="$work/validate-parts-$N"
+suffix=$N
+[ -n "$DISTINCT" ] && suffix="$N-distinct-$(echo "$DISTINCT" | md5sum | cut -c1-8)"
+tree="$work/validate-tree-$suffix"
+parts="$work/validate-parts-$suffix"
 mkdir -p "$work"
 for tool in jing java javac /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install jing time python3)"; exit 1; }
@@ -24,12 +30,22 @@ overblik=$(bench/build-release.sh)
 
 if [ ! -f "$tree/.complete" ]; then
   rm -rf "$tree" "$parts"
-  python3 - "$tree" "$N" "$repo/fixtures" <<'PY'
-import os, shutil, sys
-target, count, source = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+  python3 - "$tree" "$N" "$repo/fixtures" $DISTINCT <<'PY'
+import hashlib, os, shutil, sys
+target, count, source, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 odf = (".odt", ".ott", ".ods", ".ots", ".odp", ".otp", ".odg", ".odc", ".odb", ".fodt", ".fods", ".fodp")
 files = sorted(os.path.join(source, d, n) for d in ("validation", "documents/generated", "documents/corpus")
                for n in os.listdir(os.path.join(source, d)) if n.endswith(odf))
+if extra:
+    files += sorted(os.path.join(root, n) for folder in extra for root, _, names in os.walk(folder)
+                    for n in names if n.endswith(odf))
+    seen, distinct = set(), []
+    for f in files:
+        digest = hashlib.sha256(open(f, "rb").read()).digest()
+        if digest not in seen:
+            seen.add(digest)
+            distinct.append(f)
+    files, count = distinct, min(count, len(distinct))
 for i in range(count):
     folder = os.path.join(target, "d%04d" % (i // 100))
     os.makedirs(folder, exist_ok=True)
@@ -115,6 +131,7 @@ measure() {  # measure NAME FILES CMD...: medians of RUNS timed runs
     "$name" "$files" "$t" "${rate[$name]}" "$m" "$c" "${times[*]}"
 }
 
+N=$(find "$tree" -type f ! -name '.*' | wc -l)  # fewer than asked when DISTINCT runs out of documents
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $N documents ($(du -sh "$tree" | cut -f1)); $(cat "$parts"/list-*.txt | grep -c '\.xml$') parts for Jing against $(ls "$parts"/list-*.txt | wc -l) schemas in one JVM; $RUNS runs each, medians"

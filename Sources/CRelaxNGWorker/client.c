@@ -17,7 +17,9 @@
 
 extern char **environ;
 
-int overblik_relaxng_spawn_worker(pid_t *pid) {
+// Runs this executable again with the worker variable set to `role`, its stdin and stdout one end of a socket
+// pair, stderr /dev/null; returns the other end.
+static int spawn_role(const char *setting, pid_t *pid) {
     int ends[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) return -1;
     size_t count = 0;
@@ -29,7 +31,7 @@ int overblik_relaxng_spawn_worker(pid_t *pid) {
         return -1;
     }
     memcpy(environment, environ, count * sizeof(char *));
-    environment[count] = OVERBLIK_RELAXNG_WORKER_ENV "=1";
+    environment[count] = (char *)setting;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, ends[1], 0);  // dup2 clears close-on-exec on 0 and 1
@@ -45,6 +47,12 @@ int overblik_relaxng_spawn_worker(pid_t *pid) {
         return -1;
     }
     return ends[0];
+}
+
+int overblik_relaxng_spawn_worker(pid_t *pid) { return spawn_role(OVERBLIK_RELAXNG_WORKER_ENV "=1", pid); }
+
+int overblik_relaxng_spawn_zygote(pid_t *pid) {
+    return spawn_role(OVERBLIK_RELAXNG_WORKER_ENV "=" OVERBLIK_RELAXNG_ZYGOTE_ROLE, pid);
 }
 
 static int send_all(int socket, const void *buffer, size_t count) {
@@ -106,8 +114,8 @@ int overblik_relaxng_receive(int socket, int64_t timeout_ms, uint8_t **response,
     size_t capacity = 256, used = 0;
     uint8_t *buffer = malloc(capacity);
     if (buffer == NULL) return -1;
-    int outcome = receive_exactly(socket, deadline, &buffer, &capacity, &used, 16);
-    uint32_t head[4];
+    int outcome = receive_exactly(socket, deadline, &buffer, &capacity, &used, 20);
+    uint32_t head[5];
     if (outcome == 0) {
         memcpy(head, buffer, sizeof head);
         if (head[0] != OVERBLIK_RELAXNG_RESPONSE_MAGIC || head[2] > OVERBLIK_RELAXNG_MAX_ISSUES) outcome = -1;
@@ -144,3 +152,59 @@ int overblik_relaxng_stop_worker(pid_t pid, int socket, int force) {
 int overblik_relaxng_ended_by_cpu_limit(int status) { return WIFSIGNALED(status) && WTERMSIG(status) == SIGPROF; }
 
 int overblik_relaxng_ending_signal(int status) { return WIFSIGNALED(status) ? WTERMSIG(status) : 0; }
+
+// --- The zygote -------------------------------------------------------------------------------------------------
+
+// Reads the zygote's 12-byte answer (blocking: it answers once it has compiled and forked) and the descriptor
+// that may come with it. Returns 0 and sets head and `*descriptor` (-1 when none), or -1.
+static int zygote_answer(int control, uint32_t head[3], int *descriptor) {
+    *descriptor = -1;
+    union {
+        char bytes[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ancillary;
+    size_t got = 0;
+    while (got < 3 * sizeof(uint32_t)) {
+        struct iovec data = {.iov_base = (char *)head + got, .iov_len = 3 * sizeof(uint32_t) - got};
+        struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1};
+        message.msg_control = ancillary.bytes;
+        message.msg_controllen = sizeof ancillary.bytes;
+        ssize_t read = recvmsg(control, &message, MSG_CMSG_CLOEXEC);
+        if (read < 0 && errno == EINTR) continue;
+        if (read <= 0) break;
+        for (struct cmsghdr *h = CMSG_FIRSTHDR(&message); h != NULL; h = CMSG_NXTHDR(&message, h))
+            if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) memcpy(descriptor, CMSG_DATA(h), sizeof(int));
+        got += (size_t)read;
+    }
+    if (got == 3 * sizeof(uint32_t) && head[0] == OVERBLIK_RELAXNG_ZYGOTE_RESPONSE_MAGIC) return 0;
+    if (*descriptor >= 0) close(*descriptor);
+    *descriptor = -1;
+    return -1;
+}
+
+int overblik_relaxng_zygote_fork(int control, const char *schema_path, pid_t *pid, int *compiled) {
+    uint32_t head[3] = {OVERBLIK_RELAXNG_ZYGOTE_REQUEST_MAGIC, OVERBLIK_RELAXNG_ZYGOTE_FORK,
+                        (uint32_t)strlen(schema_path)};
+    if (head[2] > 4096 || send_all(control, head, sizeof head) != 0 ||
+        send_all(control, schema_path, head[2]) != 0)
+        return -1;
+    int socket;
+    if (zygote_answer(control, head, &socket) != 0) return -1;
+    if ((int32_t)head[1] <= 0 || socket < 0) {
+        if (socket >= 0) close(socket);
+        return -1;
+    }
+    *pid = (pid_t)(int32_t)head[1];
+    *compiled = head[2] != 0;
+    return socket;
+}
+
+int overblik_relaxng_zygote_reap(int control, pid_t pid, int *status) {
+    uint32_t head[3] = {OVERBLIK_RELAXNG_ZYGOTE_REQUEST_MAGIC, OVERBLIK_RELAXNG_ZYGOTE_REAP, (uint32_t)pid};
+    if (send_all(control, head, sizeof head) != 0) return -1;
+    int descriptor;
+    if (zygote_answer(control, head, &descriptor) != 0) return -1;
+    if (descriptor >= 0) close(descriptor);
+    *status = (int)head[1];
+    return (int32_t)head[1] == -1 ? -1 : 0;
+}

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import XMLKit
 
-/// The OASIS schemas shipped as resources. Each is compiled by libxml2 once per RELAX NG worker process (see
+/// The OASIS schemas shipped as resources. Each is compiled by libxml2 once per run, in the RELAX NG zygote (see
 /// XMLKit's `RelaxNGSchema`), not in this process.
 public final class ODFSchemaSet: Sendable {
     /// The process-wide set.
@@ -12,7 +12,8 @@ public final class ODFSchemaSet: Sendable {
 
     public init() {}
 
-    /// Stops (and reaps) the idle RELAX NG worker processes, so that a command's resource use includes theirs.
+    /// Stops (and reaps) the idle RELAX NG worker processes, and the zygote once no worker is left, so that a
+    /// command's resource use includes theirs.
     public static func stopIdleWorkers() { RelaxNGSchema.stopIdleWorkers() }
 
     /// The main schema of `version` (content, styles, meta, settings, flat documents).

@@ -128,7 +128,7 @@ extension ODFValidator {
             guard let schema = try schemas.signatures(version) else { continue }
             let (tree, part) = checkPart(
                 entry.name, bytes: bytes, schema: schema, version: version, budget: budget,
-                filtersForeignContent: false)
+                filtersForeignContent: false, needsTree: true)
             var result = part
             if let root = tree?.rootName, root != ("document-signatures", Self.signatureNamespace) {
                 result.strictProblems.insert(

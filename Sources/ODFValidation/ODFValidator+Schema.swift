@@ -6,47 +6,108 @@ extension ODFValidator {
     ///
     /// ODF 1.0/1.1 let a conforming document carry foreign content, so there it is removed before the one
     /// check; from 1.2 the strict check sees the part as it stands and, at the extended level, a second check
-    /// runs on the part without foreign content.
+    /// runs on the part without foreign content. A part whose strict check sees it as it stands goes to the
+    /// RELAX NG worker as bytes, parsed there only (``checkUnchangedPart``), unless the caller needs its tree
+    /// (`needsTree`).
     func checkPart(
         _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, budget: SchemaBudget,
-        filtersForeignContent: Bool = true
+        filtersForeignContent: Bool = true, needsTree: Bool = false
     ) -> (tree: XMLTree?, checked: CheckedPart) {
+        let removesFirst = filtersForeignContent && !version.hasExtendedConformance
+        if !parsesEveryPartHere, !removesFirst, !needsTree, budget.remaining > .zero {
+            let checked = checkUnchangedPart(
+                name, bytes: bytes, schema: schema, version: version, budget: budget,
+                filtersForeignContent: filtersForeignContent)
+            return (nil, checked)
+        }
         let tree: XMLTree
         do {
             tree = try XMLTree(bytes: bytes)
         } catch {
-            let problem = Self.malformed(name, error)
-            let validation = PartValidation(
-                part: name, validAsIs: false, validWithoutForeignContent: nil, schema: schema.name)
-            return (nil, CheckedPart(validation: validation, strictProblems: [problem], extendedProblems: nil))
+            return (nil, Self.malformedPart(name, error, schema: schema))
         }
-        let rule = ODFForeignContent.rule(for: version)
-        if filtersForeignContent && !version.hasExtendedConformance { tree.removeForeignContent(rule) }
         var validation = PartValidation(
             part: name, validAsIs: nil, validWithoutForeignContent: nil, schema: schema.name)
         var checked = CheckedPart(validation: validation, strictProblems: [], extendedProblems: nil)
-        switch Self.schemaCheck(name, tree, schema, budget) {
-        case .unchecked(let unchecked):
-            validation.notChecked = unchecked.message
-            checked.uncheckedProblem = unchecked
-        case .checked(let strict):
-            validation.validAsIs = strict.isEmpty
-            checked.strictProblems = strict
-            if !strict.isEmpty, level == .extended, filtersForeignContent, version.hasExtendedConformance {
-                tree.removeForeignContent(rule)
-                switch Self.schemaCheck(name, tree, schema, budget) {
-                case .unchecked(let unchecked):
-                    validation.notChecked = unchecked.message
-                    checked.uncheckedProblem = unchecked
-                    checked.extendedProblems = []
-                case .checked(let problems):
-                    validation.validWithoutForeignContent = problems.isEmpty
-                    checked.extendedProblems = problems
-                }
-            }
+        let rule = ODFForeignContent.rule(for: version)
+        if removesFirst { tree.removeForeignContent(rule) }
+        record(Self.schemaCheck(name, tree, schema, budget), strict: true, in: &checked, &validation)
+        if needsExtendedCheck(checked, filtersForeignContent: filtersForeignContent, version: version) {
+            tree.removeForeignContent(rule)
+            record(Self.schemaCheck(name, tree, schema, budget), strict: false, in: &checked, &validation)
         }
         checked.validation = validation
         return (tree, checked)
+    }
+
+    /// The same checks as ``checkPart`` for a part whose strict check sees it as it stands: the worker parses
+    /// the bytes (refusing what XMLTree refuses) and validates them, and this process parses the part only when
+    /// the extended check needs it without foreign content, or to tell a malformed part from one whose check
+    /// did not finish (as when the part was parsed here first, a malformed part costs none of the budget).
+    private func checkUnchangedPart(
+        _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, budget: SchemaBudget,
+        filtersForeignContent: Bool
+    ) -> CheckedPart {
+        let check = schema.validate(bytes: bytes, cpuLimit: budget.remaining)
+        if case .malformed(let error) = check.verdict { return Self.malformedPart(name, error, schema: schema) }
+        var outcome = Self.schemaCheck(name, check, schema, budget)
+        if case .unchecked = outcome {
+            do {
+                _ = try XMLTree(bytes: bytes)
+            } catch {
+                return Self.malformedPart(name, error, schema: schema)
+            }
+        }
+        budget.spend(check.cpuTime)
+        var validation = PartValidation(
+            part: name, validAsIs: nil, validWithoutForeignContent: nil, schema: schema.name)
+        var checked = CheckedPart(validation: validation, strictProblems: [], extendedProblems: nil)
+        record(outcome, strict: true, in: &checked, &validation)
+        if needsExtendedCheck(checked, filtersForeignContent: filtersForeignContent, version: version) {
+            do {
+                let tree = try XMLTree(bytes: bytes)
+                tree.removeForeignContent(ODFForeignContent.rule(for: version))
+                outcome = Self.schemaCheck(name, tree, schema, budget)
+            } catch {
+                outcome = .unchecked(Self.malformed(name, error))
+            }
+            record(outcome, strict: false, in: &checked, &validation)
+        }
+        checked.validation = validation
+        return checked
+    }
+
+    private func needsExtendedCheck(
+        _ checked: CheckedPart, filtersForeignContent: Bool, version: ODFVersion
+    ) -> Bool {
+        checked.uncheckedProblem == nil && !checked.strictProblems.isEmpty && level == .extended
+            && filtersForeignContent && version.hasExtendedConformance
+    }
+
+    /// Notes the outcome of the strict check, or of the extended one, in the part's results.
+    private func record(
+        _ outcome: SchemaCheck, strict: Bool, in checked: inout CheckedPart, _ validation: inout PartValidation
+    ) {
+        switch outcome {
+        case .unchecked(let unchecked):
+            validation.notChecked = unchecked.message
+            checked.uncheckedProblem = unchecked
+            if !strict { checked.extendedProblems = [] }
+        case .checked(let problems):
+            if strict {
+                validation.validAsIs = problems.isEmpty
+                checked.strictProblems = problems
+            } else {
+                validation.validWithoutForeignContent = problems.isEmpty
+                checked.extendedProblems = problems
+            }
+        }
+    }
+
+    static func malformedPart(_ name: String, _ error: XMLError, schema: RelaxNGSchema) -> CheckedPart {
+        let validation = PartValidation(
+            part: name, validAsIs: false, validWithoutForeignContent: nil, schema: schema.name)
+        return CheckedPart(validation: validation, strictProblems: [malformed(name, error)], extendedProblems: nil)
     }
 
     /// The outcome of one schema check.
@@ -62,19 +123,33 @@ extension ODFValidator {
     )
         -> SchemaCheck
     {
-        let exceeded = ValidationProblem(
-            code: .schemaLimitExceeded, part: part,
-            message: "not checked: schema validation exceeded its limit (\(budget.limit) of CPU time for the document)")
-        guard budget.remaining > .zero else { return .unchecked(exceeded) }
+        guard budget.remaining > .zero else { return .unchecked(exceeded(part, budget)) }
         let check = schema.validate(tree, cpuLimit: budget.remaining)
         budget.spend(check.cpuTime)
+        return schemaCheck(part, check, schema, budget)
+    }
+
+    private static func schemaCheck(
+        _ part: String, _ check: RelaxNGCheck, _ schema: RelaxNGSchema, _ budget: SchemaBudget
+    ) -> SchemaCheck {
         switch check.verdict {
         case .valid: return .checked([])
         case .invalid(let issues): return .checked(issues.map { invalid(part, $0, schema: schema.name) })
-        case .limitExceeded: return .unchecked(exceeded)
+        case .limitExceeded: return .unchecked(exceeded(part, budget))
         case .failed(let why):
             return .unchecked(ValidationProblem(code: .schemaCheckFailed, part: part, message: "not checked: \(why)"))
+        case .malformed:  // a tree always serialises to well-formed XML
+            return .unchecked(
+                ValidationProblem(
+                    code: .schemaCheckFailed, part: part,
+                    message: "not checked: libxml2 could not read the document back for validation"))
         }
+    }
+
+    private static func exceeded(_ part: String, _ budget: SchemaBudget) -> ValidationProblem {
+        ValidationProblem(
+            code: .schemaLimitExceeded, part: part,
+            message: "not checked: schema validation exceeded its limit (\(budget.limit) of CPU time for the document)")
     }
 
     static func malformed(_ part: String, _ error: XMLError) -> ValidationProblem {

@@ -15,6 +15,9 @@ public struct ODFValidator: Sendable {
     /// machine does not shorten it). libxml2's RELAX NG validator can run for hours on some real documents (see
     /// docs/validation.md); past this the document is "not checked".
     public var schemaTimeLimit: Duration
+    /// Parse every part in this process too, before sending it to the RELAX NG worker (the model before parts
+    /// were parsed in the worker only); for tests that compare the two.
+    var parsesEveryPartHere = false
 
     public init(
         level: ConformanceLevel = .strict, schemas: ODFSchemaSet = .shared, partSizeLimit: Int = 256 << 20,

@@ -32,6 +32,9 @@ public enum RelaxNGVerdict: Sendable, Hashable {
     case limitExceeded
     /// No verdict: the schema does not compile, or the validator stopped (a libxml2 crash on this input).
     case failed(String)
+    /// The document is refused as ``XMLTree`` refuses it (not well-formed, entities declared); only from
+    /// ``RelaxNGSchema/validate(bytes:cpuLimit:)``.
+    case malformed(XMLError)
 }
 
 /// A RELAX NG schema file, checked by libxml2's validator in worker processes (``RelaxNGWorkerPool``).
@@ -39,7 +42,8 @@ public enum RelaxNGVerdict: Sendable, Hashable {
 /// Why not in this process: libxml2 2.9's RELAX NG validator (Debian 12) can run for hours on real documents
 /// (its validation-state sets grow without bound on long, loosely ordered content) and cannot be interrupted,
 /// and it reports ID/IDREF errors through process-wide handlers, not the validation context's. A worker is
-/// single-threaded, compiles each schema once, and is killed when a validation overruns its time limit.
+/// single-threaded, has each schema compiled once (by the zygote it is forked from, ``RelaxNGZygote``), and is
+/// killed when a validation overruns its time limit.
 public final class RelaxNGSchema: Sendable {
     /// The schema file; self-contained (includes and external references are not followed).
     public let path: String
@@ -47,40 +51,26 @@ public final class RelaxNGSchema: Sendable {
     public let name: String
     private let pool: RelaxNGWorkerPool
 
-    public init(path: String, name: String) {
+    public convenience init(path: String, name: String) {
+        self.init(path: path, name: name, pool: .shared)
+    }
+
+    /// A schema checked by the workers of `pool` (tests use a pool of their own).
+    init(path: String, name: String, pool: RelaxNGWorkerPool) {
         self.path = path
         self.name = name
-        pool = .shared
+        self.pool = pool
     }
 
     /// Validates `tree` within `cpuLimit` of CPU time (parsing and validating in the worker; a loaded machine
     /// does not shorten it). ID/IDREF cross-references are not checked, as with `jing -i`.
     public func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck {
-        let milliseconds = max(1, min(cpuLimit.milliseconds, Int64(UInt32.max)))
         guard tree.rootName != nil else {
             // Nothing left to validate (a foreign root removed): invalid, as RELAX NG needs an element.
             let issue = XMLValidityIssue(line: 1, column: 0, message: "the document has no root element left")
             return RelaxNGCheck(verdict: .invalid([issue]), cpuTime: .zero)
         }
-        let reply: RelaxNGWorkerReply
-        do throws(RelaxNGWorkerFailure) {
-            reply = try pool.validate(
-                schemaPath: path, document: tree.currentBytes(), cpuLimit: UInt32(milliseconds),
-                wallLimit: milliseconds * 10 + 10_000)
-        } catch {
-            switch error {
-            case .limitExceeded: return RelaxNGCheck(verdict: .limitExceeded, cpuTime: cpuLimit)
-            case .stopped(let why): return RelaxNGCheck(verdict: .failed(why), cpuTime: .zero)
-            }
-        }
-        return RelaxNGCheck(verdict: verdict(reply, tree: tree), cpuTime: .milliseconds(reply.cpuMilliseconds))
-    }
-
-    private func verdict(_ reply: RelaxNGWorkerReply, tree: XMLTree) -> RelaxNGVerdict {
-        switch reply.status {
-        case UInt32(OVERBLIK_RELAXNG_VALID.rawValue):
-            return .valid
-        case UInt32(OVERBLIK_RELAXNG_INVALID.rawValue):
+        return check(document: tree.currentBytes(), cpuLimit: cpuLimit) { reply in
             // The worker may have parsed a serialisation of the tree: lines come from this tree's own elements.
             let issues = reply.issues.map {
                 XMLValidityIssue(
@@ -88,12 +78,54 @@ public final class RelaxNGSchema: Sendable {
                     message: $0.message)
             }
             let fallback = XMLValidityIssue(line: tree.rootLine, column: 0, message: "not valid against \(name)")
-            return .invalid(issues.isEmpty ? [fallback] : issues)
-        case UInt32(OVERBLIK_RELAXNG_SCHEMA_FAILED.rawValue):
-            return .failed("the RELAX NG schema \(name) does not compile")
-        default:
-            return .failed("libxml2 could not read the document back for validation")
+            return issues.isEmpty ? [fallback] : issues
         }
+    }
+
+    /// Validates the document `bytes` as ``validate(_:cpuLimit:)`` validates their ``XMLTree``, without
+    /// parsing them in this process: the worker parses them as `XMLTree` does and refuses what it refuses
+    /// (``RelaxNGVerdict/malformed(_:)``), and the issues' lines are those the tree would give. Parsing is part
+    /// of the CPU-time limit here too.
+    public func validate(bytes: [UInt8], cpuLimit: Duration) -> RelaxNGCheck {
+        guard bytes.count < Int(Int32.max) else {
+            return RelaxNGCheck(verdict: .malformed(.inputTooLarge(bytes: bytes.count)), cpuTime: .zero)
+        }
+        return check(document: bytes, cpuLimit: cpuLimit) { reply in
+            let issues = reply.issues.map { XMLValidityIssue(line: $0.line, column: $0.column, message: $0.message) }
+            let fallback = XMLValidityIssue(line: reply.rootLine, column: 0, message: "not valid against \(name)")
+            return issues.isEmpty ? [fallback] : issues
+        }
+    }
+
+    private func check(
+        document: [UInt8], cpuLimit: Duration, issues: (RelaxNGWorkerReply) -> [XMLValidityIssue]
+    ) -> RelaxNGCheck {
+        let milliseconds = max(1, min(cpuLimit.milliseconds, Int64(UInt32.max)))
+        let reply: RelaxNGWorkerReply
+        do throws(RelaxNGWorkerFailure) {
+            reply = try pool.validate(
+                schemaPath: path, document: document, cpuLimit: UInt32(milliseconds),
+                wallLimit: milliseconds * 10 + 10_000)
+        } catch {
+            switch error {
+            case .limitExceeded: return RelaxNGCheck(verdict: .limitExceeded, cpuTime: cpuLimit)
+            case .stopped(let why): return RelaxNGCheck(verdict: .failed(why), cpuTime: .zero)
+            }
+        }
+        let verdict: RelaxNGVerdict
+        switch reply.status {
+        case UInt32(OVERBLIK_RELAXNG_VALID.rawValue): verdict = .valid
+        case UInt32(OVERBLIK_RELAXNG_INVALID.rawValue): verdict = .invalid(issues(reply))
+        case UInt32(OVERBLIK_RELAXNG_SCHEMA_FAILED.rawValue):
+            verdict = .failed("the RELAX NG schema \(name) does not compile")
+        case UInt32(OVERBLIK_RELAXNG_MALFORMED.rawValue):
+            let first = reply.issues.first
+            verdict = .malformed(XMLTree.failure(message: first?.message, line: first?.line ?? 0, bytes: document))
+        case UInt32(OVERBLIK_RELAXNG_ENTITIES_DECLARED.rawValue):
+            verdict = .malformed(.forbiddenDTD(line: max(reply.issues.first?.line ?? 1, 1)))
+        default: verdict = .failed("libxml2 could not read the document back for validation")
+        }
+        return RelaxNGCheck(verdict: verdict, cpuTime: .milliseconds(reply.cpuMilliseconds))
     }
 
     /// Stops the idle worker processes of this process (they are started again when needed) and returns their

@@ -1,5 +1,5 @@
 /// Why an XML document was refused or could not be parsed. `line` is 1-based (0 when unknown).
-public enum XMLError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum XMLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The document has a DTD (`<!DOCTYPE ...>`): refused, because DTDs carry entity definitions
     /// (XXE, "billion laughs").
     case forbiddenDTD(line: Int)

@@ -86,11 +86,17 @@ public final class XMLTree {
 
     private static func failure(context: xmlParserCtxtPtr, bytes: [UInt8]) -> XMLError {
         guard let error = xmlCtxtGetLastError(UnsafeMutableRawPointer(context)) else {
-            return .malformed(message: "parse error", line: 0)
+            return failure(message: nil, line: 0, bytes: bytes)
         }
-        var text = error.pointee.message.map { String(cString: $0) } ?? "parse error"
+        let text = error.pointee.message.map { String(cString: $0) } ?? "parse error"
+        return failure(message: text, line: Int(error.pointee.line), bytes: bytes)
+    }
+
+    /// Why `bytes` are refused, from libxml2's last error (`nil` when there was none): also used for a part the
+    /// RELAX NG worker parsed in this tree's place (``RelaxNGSchema/validate(bytes:cpuLimit:)``).
+    static func failure(message: String?, line: Int, bytes: [UInt8]) -> XMLError {
+        guard var text = message else { return .malformed(message: "parse error", line: 0) }
         while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
-        let line = Int(error.pointee.line)
         if XMLPrologue.hasDoctype(bytes), text.lowercased().contains("entit") { return .forbiddenDTD(line: line) }
         if text.contains("Excessive depth") { return .tooDeep(depth: 256, line: line) }
         return .malformed(message: text, line: line)

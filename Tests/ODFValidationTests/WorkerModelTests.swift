@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import ODFValidation
+
+/// A part whose strict check sees it as it stands is parsed once, in the RELAX NG worker; the oracle is the model
+/// before, where this process parsed every part first and sent it on (`parsesEveryPartHere`). Every report must
+/// be identical (verdict, problems with their codes, lines, columns and messages, part results), on every
+/// fixture: real documents of many producers, damaged and hostile ones (malformed parts, XXE, entity bombs, deep
+/// nesting) and one hand-made defect per package rule.
+@Suite struct WorkerModelTests {
+    static func documents() throws -> (files: [URL], cleanUp: () -> Void) {
+        let defects = try PackageRuleTests.defects()
+        let files = ["validation", "documents"].flatMap { JingComparison.documents(in: Fixtures.url($0)) }
+        return (files + JingComparison.documents(in: defects), { try? FileManager.default.removeItem(at: defects) })
+    }
+
+    @Test(arguments: [ConformanceLevel.strict, .extended])
+    func partsParsedInTheWorkerGiveTheReportsOfPartsParsedHere(_ level: ConformanceLevel) throws {
+        let (files, cleanUp) = try Self.documents()
+        defer { cleanUp() }
+        #expect(files.count >= 80)
+        let worker = ODFValidator(level: level, partSizeLimit: 8 << 20)
+        var here = worker
+        here.parsesEveryPartHere = true
+        var compared = 0
+        for file in files {
+            let ours = Result { try worker.validate(path: file.path) }
+            let before = Result { try here.validate(path: file.path) }
+            switch (ours, before) {
+            case (.success(let ours), .success(let before)):
+                #expect(ours == before, "\(file.lastPathComponent)")
+                compared += 1
+            case (.failure(let ours), .failure(let before)):
+                #expect("\(ours)" == "\(before)", "\(file.lastPathComponent)")
+            default:
+                Issue.record("\(file.lastPathComponent): \(ours) against \(before)")
+            }
+        }
+        #expect(compared >= 70)
+    }
+}
