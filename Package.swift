@@ -95,7 +95,7 @@ let package = Package(
         // ODF conformance: package rules, well-formedness and the OASIS RELAX NG schemas (shipped as resources).
         .target(
             name: "ODFValidation",
-            dependencies: ["ZipKit", "XMLKit"],
+            dependencies: ["ZipKit", "XMLKit", "FileSystemNames"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),

@@ -94,6 +94,30 @@ public enum FileSystemName {
             String.UnicodeScalarView(path.unicodeScalars.map { escapes.contains($0.value) ? "\u{FFFD}" : $0 }))
     }
 
+    /// Why a file could not be read: what the system said.
+    public struct ReadFailure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// The first `maximum` bytes of the file at `path` (all of it when shorter), read with POSIX calls on the
+    /// bytes the path stands for.
+    public static func read(_ path: String, maximum: Int) throws(ReadFailure) -> [UInt8] {
+        let fd = withSystemPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw ReadFailure(description: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: min(maximum, 1 << 16))
+        while bytes.count < maximum {
+            let wanted = min(chunk.count, maximum - bytes.count)
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw ReadFailure(description: String(cString: strerror(errno))) }
+            if got == 0 { break }
+            bytes.append(contentsOf: chunk[0..<got])
+        }
+        return bytes
+    }
+
     private static func escape(_ byte: UInt8) -> Unicode.Scalar {
         Unicode.Scalar(escapeBase + UInt32(byte))!
     }

@@ -1,3 +1,4 @@
+import FileSystemNames
 import Foundation
 import XMLKit
 
@@ -7,15 +8,12 @@ extension ODFValidator {
         let part = (path as NSString).lastPathComponent
         let bytes: [UInt8]
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-            guard data.count <= partSizeLimit else {
-                throw ODFValidationError.notAnODFDocument(path: path, detail: "larger than \(partSizeLimit) bytes")
-            }
-            bytes = [UInt8](data)
-        } catch let error as ODFValidationError {
-            throw error
+            bytes = try FileSystemName.read(path, maximum: partSizeLimit + 1)
         } catch {
-            throw .unreadable(path: path, detail: error.localizedDescription)
+            throw .unreadable(path: path, detail: error.description)
+        }
+        guard bytes.count <= partSizeLimit else {
+            throw .notAnODFDocument(path: path, detail: "larger than \(partSizeLimit) bytes")
         }
         var problems: [ValidationProblem] = []
         let tree: XMLTree

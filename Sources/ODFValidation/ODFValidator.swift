@@ -1,3 +1,4 @@
+import FileSystemNames
 import Foundation
 import XMLKit
 import ZipKit
@@ -36,7 +37,7 @@ public struct ODFValidator: Sendable {
         do {
             head = try Self.readHead(path: path)
         } catch {
-            throw .unreadable(path: path, detail: error.localizedDescription)
+            throw .unreadable(path: path, detail: error.description)
         }
         if head.isEmpty { throw .notAnODFDocument(path: path, detail: "empty file") }
         if Self.looksLikeXML(head) { return try validateFlat(path: path) }
@@ -49,10 +50,8 @@ public struct ODFValidator: Sendable {
         return try validatePackage(archive, path: path)
     }
 
-    private static func readHead(path: String) throws -> [UInt8] {
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        return [UInt8](try handle.read(upToCount: 64) ?? Data())
+    private static func readHead(path: String) throws(FileSystemName.ReadFailure) -> [UInt8] {
+        try FileSystemName.read(path, maximum: 64)
     }
 
     /// XML (flat ODF) starts with `<`, possibly after a byte-order mark or white space.

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Catalog
 import Dispatch
 import Foundation
+import OfficeDocuments
 public import ODFValidation
 import Synchronization
 
@@ -94,12 +95,27 @@ enum ValidationInputs {
                 files.append(path)
                 continue
             }
-            let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-            files += found.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-                .map { (path as NSString).appendingPathComponent($0) }
+            // The scanner's walker: symbolic links not followed, devices and pipes never opened, and names that
+            // are not UTF-8 kept so that they can be opened.
+            let found = PathCollector()
+            TreeWalker().walk(roots: [path], threads: 1, withStatus: false) { found }
+            files += found.paths.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         }
         return files
     }
+}
+
+/// The regular files a walk finds (one walker thread, so one visitor touches `paths`).
+private final class PathCollector: WalkVisitor, @unchecked Sendable {
+    var paths: [String] = []
+
+    func file(_ path: String, status: FileStatus?) -> Bool {
+        paths.append(path)
+        return true
+    }
+
+    func issue(_ issue: WalkIssue) {}
+    func finish() {}
 }
 
 /// Validates files on `jobs` threads; results come back in input order.

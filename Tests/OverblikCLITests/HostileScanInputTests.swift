@@ -135,6 +135,20 @@ import Glibc
             #expect(record.generator?.hasPrefix("LibreOffice/") == true)
         }
 
+        // Validation opens them too, from a scan and from `validate`'s own walk.
+        let validated = try ChildProcess.run(try overblikBinary().path, ["validate", root.path, "--format", "jsonl"])
+        let verdicts = validated.output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.compactMap { $0["path"] != nil ? $0["verdict"] as? String : nil }
+        #expect(verdicts.count == 5, "\(validated.output.prefix(600))")
+        #expect(!verdicts.contains("unreadable"), "\(validated.output.prefix(600))")
+        let checked = try ChildProcess.run(
+            try overblikBinary().path, ["scan", root.path, "--no-store", "--validate", "--format", "jsonl"])
+        let conformance = checked.output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.compactMap { $0["conformance"] as? String }
+        #expect(conformance.count == 5 && !conformance.contains("unreadable"), "\(conformance)")
+
         // Into a store, twice: the second scan finds every file unchanged, so the names are hashed alike
         // whether they come from a directory listing or from a stored path.
         let store = try Fixtures.temporaryDirectory("latin1-store").appendingPathComponent("s.sqlite").path
