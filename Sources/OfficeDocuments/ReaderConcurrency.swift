@@ -169,11 +169,18 @@ enum FileSystemKind: Equatable {
         return false
     }
 
-    /// Types whose files live on another machine (`fuse.sshfs` and the like count by their prefix).
+    /// Types whose files live on another machine. Every FUSE file system (`fuse.<name>`) counts too: most are
+    /// front-ends to a server (sshfs, rclone, s3fs, smbnetfs, davfs2, a sync client's mount), and for one that is
+    /// not, the higher ceiling only lets the readers grow while they make the reading faster. (`fuseblk`, a
+    /// local disk through ntfs-3g, is not `fuse.`.)
     static let networkTypes: Set<String> = [
         "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "afs", "9p", "coda", "ncpfs", "glusterfs", "lustre",
-        "davfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.gvfsd-fuse",
+        "davfs",
     ]
+
+    static func isNetwork(type: String) -> Bool {
+        networkTypes.contains(type) || type.hasPrefix("fuse.")
+    }
 
     static func of(path: String) -> FileSystemKind {
         guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return .unknown }
@@ -193,7 +200,7 @@ enum FileSystemKind: Equatable {
             if contains, point.count >= (best?.point.count ?? -1) { best = (point, String(fields[dash + 1])) }
         }
         guard let type = best?.type else { return .unknown }
-        return networkTypes.contains(type) ? .network(type) : .local(type)
+        return isNetwork(type: type) ? .network(type) : .local(type)
     }
 
     /// Mount points write space, tab, newline and backslash as octal escapes (`\040`).

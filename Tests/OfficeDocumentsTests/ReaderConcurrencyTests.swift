@@ -102,6 +102,8 @@ import Testing
         53 22 0:46 / /srv/arkiv rw - nfs4 nas:/arkiv rw
         54 22 0:47 / /home/it/sshfs rw - fuse.sshfs it@host: rw
         55 22 0:48 / /srv/arkivet rw - xfs /dev/vdc1 rw
+        56 22 0:49 / /mnt/usb rw - fuseblk /dev/sdb1 rw
+        57 22 0:50 / /mnt/bench rw - fuse.latencyfs latencyfs rw
         """
 
     @Test(arguments: [
@@ -111,6 +113,8 @@ import Testing
         ("/srv/arkiv/2019", .network("nfs4")),
         ("/srv/arkivet/2019", .local("xfs")),  // a prefix of the name is not a parent folder
         ("/home/it/sshfs/x", .network("fuse.sshfs")),
+        ("/mnt/bench/d0001/a.odt", .network("fuse.latencyfs")),
+        ("/mnt/usb/a.odt", .local("fuseblk")),
         ("/tmp/x", .local("ext4")),
     ])
     func mountTableGivesTheFileSystemOfAPath(_ row: (String, FileSystemKind)) {
