@@ -12,8 +12,8 @@ extension ReportComposer {
         var blocks = intro
         var coverage =
             t(.conformanceMeasuredIn) + " " + style.integer(conformance.measured.count) + " "
-            + t(.authorities).lowercased() + ": " + style.integer(conformance.documents) + " "
-            + t(.conformanceCheckedOf) + " " + style.integer(conformance.odfDocuments) + "."
+            + t(.authorities).lowercased() + ": " + style.integer(conformance.documents) + " " + t(.conformanceOf) + " "
+            + style.integer(conformance.odfDocuments) + " " + t(.conformanceDocumentsChecked) + "."
         if !conformance.notMeasured.isEmpty {
             coverage +=
                 " " + t(.conformanceNotMeasuredList) + " (\(conformance.notMeasured.count)): "
@@ -82,16 +82,14 @@ extension ReportComposer {
             footer: [.text(totalLabel)] + verdictCells(conformance.verdicts))
     }
 
-    /// Every authority that submitted: its figures, or "not measured" in every cell (never 0 %).
+    /// Every authority that submitted: the measured ones with their figures, then the others with "not measured" in
+    /// every cell (never 0 %).
     private func conformanceByAuthority(_ conformance: Report.Conformance) -> Table {
-        let measured = Dictionary(uniqueKeysWithValues: conformance.organisations.map { ($0.code, $0.verdicts) })
-        let submitted = (conformance.measured + conformance.notMeasured).sorted { $0.code < $1.code }
-        let rows: [[Cell]] = submitted.map { authority in
-            guard let verdicts = measured[authority.code] else {
-                return [.text(authority.name), .text(t(.notMeasured))] + Array(repeating: .percent(nil), count: 8)
+        let rows: [[Cell]] =
+            conformance.organisations.map { [.text($0.name)] + verdictCells($0.verdicts) }
+            + conformance.notMeasured.map { authority in
+                [.text(authority.name), .text(t(.notMeasured))] + Array(repeating: .percent(nil), count: 8)
             }
-            return [.text(authority.name)] + verdictCells(verdicts)
-        }
         return Table(
             id: "conformance-authorities", title: t(.conformanceByAuthority),
             columns: [t(.organisation)] + verdictColumns, rows: rows,

@@ -39,7 +39,7 @@ enum Label: String, CaseIterable {
     case measuredDocuments, otherMacros, macroTemplatesAndWorkbooks, macroRework, macroReworkNotice
     case macroReworkNotMeasured, estimatedHours, estimatedCost, hoursPerMacroTemplate, hourlyRate
     case conformance, conformanceIntro, conformanceExtendedNote, conformanceNotMeasured, conformanceMeasuredIn
-    case conformanceCheckedOf, conformanceNotMeasuredList, conformanceChart, conformanceBySuite, conformanceByVersion
+    case conformanceOf, conformanceDocumentsChecked, conformanceNotMeasuredList, conformanceChart, conformanceBySuite, conformanceByVersion
     case conformanceByAuthority, checkedDocuments, verdictConforming, verdictExtendedConforming, verdictNotConforming
     case verdictNotChecked, odfVersion, odfVersionsWritten, noODFVersion, unknownProducer
 
