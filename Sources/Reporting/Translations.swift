@@ -39,8 +39,9 @@ enum Label: String, CaseIterable {
     case measuredDocuments, otherMacros, macroTemplatesAndWorkbooks, macroRework, macroReworkNotice
     case macroReworkNotMeasured, estimatedHours, estimatedCost, hoursPerMacroTemplate, hourlyRate
     case conformance, conformanceIntro, conformanceExtendedNote, conformanceNotMeasured, conformanceMeasuredIn
-    case conformanceOf, conformanceDocumentsChecked, conformanceNotMeasuredList, conformanceChart, conformanceBySuite, conformanceByVersion
-    case conformanceByAuthority, checkedDocuments, verdictConforming, verdictExtendedConforming, verdictNotConforming
+    case conformanceOf, conformanceDocumentsChecked, conformanceNotMeasuredList, conformanceChart, conformanceBySuite
+    case conformanceByVersion, conformanceByAuthority, checkedDocuments, verdictConforming, verdictExtendedConforming,
+        verdictNotConforming
     case verdictNotChecked, odfVersion, odfVersionsWritten, noODFVersion, unknownProducer
 
     func text(_ language: ReportLanguage) -> String {
