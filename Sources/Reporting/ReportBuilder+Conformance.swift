@@ -35,7 +35,7 @@ extension ReportBuilder {
         guard !measured.isEmpty else { return nil }
         let suiteRows = suites.map { line, verdicts in
             Report.SuiteConformance(
-                suite: line.suite, name: line.suite.flatMap { catalog.product($0)?.name },
+                suite: line.suite, name: line.isKnown ? line.suite.flatMap { catalog.product($0)?.name } : nil,
                 versionLine: line.versionLine,
                 verdicts: verdicts,
                 odfVersions: (suiteVersions[line] ?? [:]).map {
@@ -55,11 +55,18 @@ extension ReportBuilder {
     private struct SuiteLine: Hashable {
         var suite: String?
         var versionLine: String?
+
+        /// False for no producer, or one the classifier did not recognise (its `unknown` product).
+        var isKnown: Bool { suite != nil && suite != Classification.unknownProduct }
     }
 
-    /// Suites by name (those the catalog does not know, then none, last), version lines in numeric order.
+    /// Suites by name (ids the catalog has no name for next, unrecognised producers last), version lines in
+    /// numeric order.
     private static func suiteOrder(_ a: Report.SuiteConformance, _ b: Report.SuiteConformance) -> Bool {
-        func rank(_ row: Report.SuiteConformance) -> Int { row.name != nil ? 0 : (row.suite != nil ? 1 : 2) }
+        func rank(_ row: Report.SuiteConformance) -> Int {
+            if row.name != nil { return 0 }
+            return row.suite != nil && row.suite != Classification.unknownProduct ? 1 : 2
+        }
         if rank(a) != rank(b) { return rank(a) < rank(b) }
         let left = (a.name ?? a.suite ?? "").lowercased()
         let right = (b.name ?? b.suite ?? "").lowercased()

@@ -1,3 +1,5 @@
+import OverblikModel
+
 extension ReportComposer {
     // MARK: Which office suites write valid ODF?
 
@@ -65,7 +67,7 @@ extension ReportComposer {
         let rows: [[Cell]] = conformance.suites.map { row in
             let versions = row.odfVersions.map { odfVersionText($0.version) + " (" + style.integer($0.documents) + ")" }
             return [
-                .text(row.name ?? row.suite ?? t(.unknownProducer)), .text(row.versionLine ?? t(.unknownLine)),
+                .text(suiteName(row)), .text(row.versionLine ?? t(.unknownLine)),
                 .text(versions.joined(separator: ", ")),
             ] + verdictCells(row.verdicts)
         }
@@ -73,6 +75,13 @@ extension ReportComposer {
             id: "conformance-suites", title: t(.conformanceBySuite),
             columns: [t(.suite), t(.versionLine), t(.odfVersionsWritten)] + verdictColumns, rows: rows,
             footer: [.text(totalLabel), .empty, .empty] + verdictCells(conformance.verdicts))
+    }
+
+    /// The catalog's name, else the product id; "unknown producer" for none or an unrecognised one.
+    private func suiteName(_ row: Report.SuiteConformance) -> String {
+        if let name = row.name { return name }
+        guard let suite = row.suite, suite != Classification.unknownProduct else { return t(.unknownProducer) }
+        return suite
     }
 
     private func conformanceByVersion(_ conformance: Report.Conformance) -> Table {

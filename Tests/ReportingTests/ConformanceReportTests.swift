@@ -148,9 +148,13 @@ import Testing
         #expect(conformance.verdicts.total == 10)
         let danish = try ReadinessReportTests.markdown(mixed, .danish)
         #expect(danish.contains("Indberettet uden kontrol (ikke målt, ikke 0 %)"))
+        // The classifier's "unknown" product is named in the report's language, and sorts last.
+        #expect(danish.contains("| Ukendt producent | (uoplyst) | ingen (1) | 1 |"))
+        #expect(conformance.suites.last?.suite == "unknown")
         let english = try ReadinessReportTests.markdown(mixed, .english)
         #expect(english.contains("## Which office suites write valid ODF?"))
         #expect(english.contains("Submitted without the check (not measured, not 0%)"))
+        #expect(english.contains("| Unknown producer | (not given) | none (1) | 1 |"))
         for name in conformance.notMeasured.map(\.name) {
             let row = try #require(
                 english.split(separator: "\n").first { $0.hasPrefix("| \(name) |") && $0.contains("not measured") })
@@ -165,7 +169,7 @@ import Testing
     }
 
     /// The submission with a conformance section: 6 LibreOffice 7.6 documents (4 extended conforming, 2 not
-    /// conforming), 3 conforming Apache OpenOffice 4.1, 1 without version.
+    /// conforming), 3 conforming Apache OpenOffice 4.1, 1 without version from a producer the catalog did not recognise.
     static func withConformance(_ submission: Submission) throws -> Submission {
         var body = submission.body
         body.documents.conformance = Submission.Conformance(
@@ -179,7 +183,7 @@ import Testing
                     count: 4),
                 .init(
                     verdict: .notConforming, suite: "libreoffice", suiteVersionLine: "7.6", odfVersion: "1.3", count: 2),
-                .init(verdict: .unknownVersion, suite: nil, suiteVersionLine: nil, odfVersion: nil, count: 1),
+                .init(verdict: .unknownVersion, suite: "unknown", suiteVersionLine: nil, odfVersion: nil, count: 1),
             ])
         return try Submission(body: body)
     }
