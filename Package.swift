@@ -53,8 +53,11 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
 
+        // File names are bytes: a lossless string form for names that are not UTF-8, and back for opening them.
+        .target(name: "FileSystemNames", swiftSettings: strictSettings),
+
         // The only Swift code that calls libzip / libxml2 / libgsf (compound files).
-        .target(name: "ZipKit", dependencies: ["CLibZip"], swiftSettings: strictSettings),
+        .target(name: "ZipKit", dependencies: ["CLibZip", "FileSystemNames"], swiftSettings: strictSettings),
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
         .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
         // libxml2's RELAX NG validator in worker processes that can be killed at a deadline (see its header).
@@ -85,7 +88,7 @@ let package = Package(
         // One office document → metadata record; the tree walker and parallel scanner.
         .target(
             name: "OfficeDocuments",
-            dependencies: ["ZipKit", "XMLKit", "CompoundFileKit", "OverblikModel", "Catalog"],
+            dependencies: ["ZipKit", "XMLKit", "CompoundFileKit", "OverblikModel", "Catalog", "FileSystemNames"],
             swiftSettings: strictSettings
         ),
 
@@ -125,6 +128,7 @@ let package = Package(
                 // Raw binding for bulk inserts (a million inventory lines per import).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "FileSystemNames",
             ],
             swiftSettings: strictSettings
         ),
@@ -153,7 +157,7 @@ let package = Package(
             name: "OverblikCLI",
             dependencies: [
                 "OverblikModel", "Catalog", "Geography", "OfficeDocuments", "InventoryImport",
-                "ODFValidation", "Store", "StorePostgres", "Submissions", "Reporting",
+                "ODFValidation", "Store", "StorePostgres", "Submissions", "Reporting", "FileSystemNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -184,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OfficeDocumentsTests",
-            dependencies: ["OfficeDocuments", "Catalog", "TestSupport"],
+            dependencies: ["OfficeDocuments", "Catalog", "FileSystemNames", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

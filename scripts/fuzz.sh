@@ -18,6 +18,9 @@ configuration="${FUZZ_CONFIGURATION:-debug}"
 # Seconds one input may take before libFuzzer calls it a hang. Generous: on a loaded shared machine a nice 19
 # process waits for the CPU, and an input that takes 1 s alone took 25 s there.
 timeout="${FUZZ_TIMEOUT:-60}"
+# Priority of the fuzzers (not of the build): 19 leaves the machine to others; FUZZ_NICE=0 on a machine kept for
+# the runs gives them a fair share.
+priority="${FUZZ_NICE:-19}"
 
 # The toolchain's gold linker fails on the sanitised link (an internal error in its DWARF reader); its own lld
 # does not. The toolset file names it.
@@ -73,7 +76,7 @@ for target in $targets; do
     echo "== $target for ${seconds}s (corpus $(ls "$corpus" | wc -l) files; log $log)"
     status=0
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" LSAN_OPTIONS="suppressions=$fuzz/lsan.supp" \
-        nice -n 19 "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2560 \
+        nice -n "$priority" "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2560 \
         -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
     grep -E '^#[0-9]+\s+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | tail -3 || true
     ls "$artifacts" | sed -e 's/^slow-unit-/   slow input (information): slow-unit-/' -e t -e 's/^/   finding: /'

@@ -1,3 +1,4 @@
+import FileSystemNames
 import Foundation
 public import OverblikModel
 import XMLKit
@@ -232,7 +233,7 @@ public struct DocumentReader: Sendable {
 
     func fillFromStat(_ record: inout DocumentRecord, path: String) {
         var info = stat()
-        if lstat(path, &info) == 0 {
+        if FileSystemName.withSystemPath(path, { lstat($0, &info) }) == 0 {
             record.size = Int64(info.st_size)
             record.modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec))
         }

@@ -1,3 +1,4 @@
+import FileSystemNames
 import Foundation
 import OverblikModel
 
@@ -17,7 +18,7 @@ struct OpenedFile {
     var isRegular = false
 
     init(path: String) {
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        fd = FileSystemName.withSystemPath(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
         if fd < 0 {
             openError = String(cString: strerror(errno))
             return

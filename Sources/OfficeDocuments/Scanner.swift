@@ -1,3 +1,4 @@
+import FileSystemNames
 import Foundation
 import Synchronization
 public import OverblikModel
@@ -329,7 +330,7 @@ private final class ScanWalkVisitor: WalkVisitor {
             if pendingEnds.count >= Self.checkBatch { checkPending() }
             return true
         }
-        emit(.file(directory + String(decoding: name, as: UTF8.self)))
+        emit(.file(directory + FileSystemName.decode(name)))
         return true
     }
 
@@ -344,7 +345,7 @@ private final class ScanWalkVisitor: WalkVisitor {
             if isUnchanged {
                 unchanged += 1
             } else {
-                emit(.file(directory + String(decoding: pendingNames[start..<end], as: UTF8.self)))
+                emit(.file(directory + pendingNames[start..<end].withUnsafeBufferPointer { FileSystemName.decode($0) }))
             }
             start = end
         }

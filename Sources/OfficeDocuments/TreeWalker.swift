@@ -1,4 +1,5 @@
 public import OverblikModel
+import FileSystemNames
 import Foundation
 import Synchronization
 
@@ -58,7 +59,7 @@ public protocol WalkVisitor: AnyObject {
 
 extension WalkVisitor {
     public func file(named name: UnsafeBufferPointer<UInt8>, in directory: String, status: FileStatus?) -> Bool {
-        file(directory + String(decoding: name, as: UTF8.self), status: status)
+        file(directory + FileSystemName.decode(name), status: status)
     }
 
     public func enterDirectory(_ directory: String) {}
@@ -95,18 +96,18 @@ public struct TreeWalker: Sendable {
     /// Checks that `root` exists and is a readable file or directory.
     public func validate(root: String) throws(ScanError) {
         var info = stat()
-        guard stat(root, &info) == 0 else {
+        guard FileSystemName.withSystemPath(root, { stat($0, &info) }) == 0 else {
             throw .unreadableRoot(path: root, reason: String(cString: strerror(errno)))
         }
         let type = info.st_mode & S_IFMT
         if type == S_IFDIR {
-            guard let dir = opendir(root) else {
+            guard let dir = FileSystemName.withSystemPath(root, { opendir($0) }) else {
                 throw .unreadableRoot(path: root, reason: String(cString: strerror(errno)))
             }
             closedir(dir)
         } else if type != S_IFREG {
             throw .unreadableRoot(path: root, reason: "not a regular file or directory")
-        } else if access(root, R_OK) != 0 {
+        } else if FileSystemName.withSystemPath(root, { access($0, R_OK) }) != 0 {
             throw .unreadableRoot(path: root, reason: String(cString: strerror(errno)))
         }
     }
@@ -155,7 +156,7 @@ public struct TreeWalker: Sendable {
         for root in roots {
             var info = stat()
             // The root itself is followed even without --follow-symlinks: the user named it.
-            guard stat(root, &info) == 0 else {
+            guard FileSystemName.withSystemPath(root, { stat($0, &info) }) == 0 else {
                 issues.append(
                     WalkIssue(kind: .unreadableDirectory, path: root, detail: String(cString: strerror(errno))))
                 continue
@@ -184,7 +185,7 @@ public struct TreeWalker: Sendable {
     private func list(
         _ directory: String, withStatus: Bool, pending: PendingDirectories, visitor: any WalkVisitor
     ) -> [String] {
-        guard let handle = opendir(directory) else {
+        guard let handle = FileSystemName.withSystemPath(directory, { opendir($0) }) else {
             visitor.issue(
                 WalkIssue(kind: .unreadableDirectory, path: directory, detail: String(cString: strerror(errno))))
             return []
@@ -227,7 +228,7 @@ public struct TreeWalker: Sendable {
                     guard fstatat(descriptor, cName, &target, 0) == 0 else {
                         visitor.issue(
                             WalkIssue(
-                                kind: .brokenSymlink, path: prefix + String(cString: cName),
+                                kind: .brokenSymlink, path: prefix + FileSystemName.decode(name),
                                 detail: String(cString: strerror(errno))))
                         return true
                     }
@@ -249,7 +250,7 @@ public struct TreeWalker: Sendable {
                         return false
                     }
                 case Int32(DT_DIR):
-                    let path = prefix + String(cString: cName)
+                    let path = prefix + FileSystemName.decode(name)
                     if followSymlinks {
                         var info = stat()
                         guard fstatat(descriptor, cName, &info, 0) == 0 else {
@@ -270,7 +271,7 @@ public struct TreeWalker: Sendable {
                 default:
                     visitor.issue(
                         WalkIssue(
-                            kind: .special, path: prefix + String(cString: cName),
+                            kind: .special, path: prefix + FileSystemName.decode(name),
                             detail: "FIFO, socket or device: not opened"))
                 }
                 return true

@@ -169,7 +169,9 @@ public struct ScanCommand: AsyncParsableCommand {
             sink.additionalSinks = [storeSink]
         }
         try sink.begin()
-        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, expected: storeSink?.previouslyStored)
+        let progress = ProgressLine(
+            enabled: isatty(STDERR_FILENO) == 1, expected: storeSink?.previouslyStored, roots: roots,
+            options: scanner.options)
         let stats: ScanProgress
         do {
             stats = try scanner.run(roots: roots, sink: sink) { progress.update($0) }
@@ -183,7 +185,8 @@ public struct ScanCommand: AsyncParsableCommand {
         try sink.end(elapsed: stats.elapsed)
         // The summary goes to standard output unless it was itself written to --output. With the store it
         // describes what the store now holds under the roots (a rescan reads little), headed by what was read.
-        let summaryToStandardOutput = (format == .summary) != (output != nil)
+        // `--output /dev/stdout` (or any name of the same file) is standard output: the records keep it alone.
+        let summaryToStandardOutput = (format == .summary) != (output != nil && !outputIsStandardOutput)
         if let storeSink {
             try finish(
                 storeSink, roots: roots, read: sink.summary, stats: stats, format: format,
@@ -205,6 +208,12 @@ public struct ScanCommand: AsyncParsableCommand {
             location: storeOptions.location, organisation: organisation,
             roots: roots, includePaths: includePaths, catalog: catalogStamp,
             rowClassifier: { CatalogRowClassifier(catalog: try catalog.value()) })
+    }
+
+    /// Whether --output names the file standard output already is (`/dev/stdout`, `/proc/self/fd/1`, the
+    /// same pipe or file under another name).
+    var outputIsStandardOutput: Bool {
+        output.map { DurableFile.standardStream(URL(fileURLWithPath: $0)) == STDOUT_FILENO } ?? false
     }
 
     /// Where records go: --output, else standard output unless only the summary is asked for.
@@ -236,7 +245,7 @@ public struct ScanCommand: AsyncParsableCommand {
             report += CatalogInForce.describe(reclassification) + "\n"
         }
         // Keep machine-readable output on stdout clean.
-        if format == .summary || output != nil {
+        if format == .summary || (output != nil && !outputIsStandardOutput) {
             FileHandle.standardOutput.write(Data(report.utf8))
         } else {
             FileHandle.standardError.write(Data(report.utf8))

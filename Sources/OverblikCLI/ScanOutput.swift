@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileSystemNames
 import Foundation
 import OfficeDocuments
 import OverblikModel
@@ -43,9 +44,9 @@ final class OutputStreamWriter {
 
     static func file(_ path: String) throws -> OutputStreamWriter {
         let url = URL(fileURLWithPath: path)
-        if DurableFile.isDeviceOrPipe(url) {
-            // `/dev/null`, a named pipe: written into as it is, never replaced by a renamed file.
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
+        if DurableFile.isWrittenInPlace(url) {
+            // `/dev/null`, a named pipe, our own standard output: written into as it is, never replaced.
+            let fd = DurableFile.openInPlace(url)
             if fd < 0 { throw CommandError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             return OutputStreamWriter(fd: fd, ownsDescriptor: true, label: path)
         }
@@ -162,8 +163,20 @@ final class ScanOutputSink: DocumentRecordSink {
         }
     }
 
+    /// Folders and files not read are said one by one on standard error, up to this many (the architect's own
+    /// paths, on their own terminal); the summary counts them all by kind.
+    static let walkIssuesSaid = 20
+    private var walkIssuesSeen = 0
+
     func walkIssue(_ issue: WalkIssue) throws {
         summary.add(issue)
+        if walkIssuesSeen < Self.walkIssuesSaid {
+            let text = "warning: not read (\(issue.kind.rawValue)): \(FileSystemName.displayed(issue.description))\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        } else if walkIssuesSeen == Self.walkIssuesSaid {
+            FileHandle.standardError.write(Data("warning: more not read; the summary counts them all\n".utf8))
+        }
+        walkIssuesSeen += 1
         for sink in additionalSinks { try sink.walkIssue(issue) }
     }
 

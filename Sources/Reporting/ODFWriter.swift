@@ -32,11 +32,11 @@ enum ODFWriter {
         to url: URL, mediaType: String, content: String, styles: String, meta: String, pictures: [Picture] = []
     ) throws {
         // A device or pipe (`/dev/stdout`) gets the finished package copied in, never renamed over.
-        let intoDevice = DurableFile.isDeviceOrPipe(url)
+        let intoDevice = DurableFile.isWrittenInPlace(url)
         let target =
             intoDevice
             ? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("overblik-\(UUID().uuidString).zip")
-            : url
+            : DurableFile.resolved(url)
         do {
             let writer = try ZipWriter(destination: target)
             try writer.add("mimetype", bytes: Array(mediaType.utf8), compression: .stored)

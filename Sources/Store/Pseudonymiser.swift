@@ -1,4 +1,5 @@
 public import Foundation
+import FileSystemNames
 import Crypto
 import OverblikModel
 
@@ -65,7 +66,8 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     /// The path digest of `prefix` + `name` from the state ``prefixed(_:)`` returned for `prefix`.
     func pathDigest(prefixed state: SHA256, name: UnsafeBufferPointer<UInt8>) -> PathDigest {
         var innerHash = state
-        innerHash.update(bufferPointer: UnsafeRawBufferPointer(name))
+        // Hashed as the path string's bytes are, so a name that is not UTF-8 matches its stored key.
+        FileSystemName.withDecodedBytes(name) { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         return keyed.finish(innerHash).withUnsafeBytes { PathDigest(macBytes: $0) }
     }
 

@@ -148,7 +148,8 @@ public enum SubmissionCompiler {
         public var isRejected: Bool { outcome == nil }
     }
 
-    /// Loads every file it can; a bad file is reported and skipped, never stops the others.
+    /// Loads every file it can; a bad file is reported and skipped, never stops the others. A store that fails
+    /// stops the loading: what was loaded stays, the rest is reported as not loaded.
     ///
     /// Every file is verified first, then the good ones load newest first (created, then digest, as the
     /// store picks the current one; then path), so each file's outcome is the same whatever order the files
@@ -176,18 +177,94 @@ public enum SubmissionCompiler {
             if a.digest != b.digest { return a.digest > b.digest }
             return files[left.index].path < files[right.index].path
         }
-        for (index, submission) in verified {
+        let copies = await CopiedFigures.find(
+            verified.map(\.submission), paths: verified.map { files[$0.index] }, in: store)
+        for (position, problem) in copies {
+            let index = verified[position].index
+            results[index] = FileResult(
+                file: files[index].relativePath, submission: nil, outcome: nil, problems: [problem])
+        }
+        verified = verified.enumerated().filter { copies[$0.offset] == nil }.map(\.element)
+        for (position, (index, submission)) in verified.enumerated() {
             let url = files[index]
             do {
                 let outcome = try await store.addSubmission(submission)
                 results[index] = FileResult(
                     file: url.relativePath, submission: submission, outcome: outcome, problems: [])
             } catch {
+                // The store failed, not the file (a verified file has nothing left to reject): the files not yet
+                // loaded are said to be so, rather than each waiting on a store that no longer answers.
                 results[index] = FileResult(
                     file: url.relativePath, submission: nil, outcome: nil, problems: ["\(error)"])
+                for (later, _) in verified[(position + 1)...] {
+                    results[later] = FileResult(
+                        file: files[later].relativePath, submission: nil, outcome: nil,
+                        problems: ["not loaded: the store failed on an earlier file (\(url.relativePath))"])
+                }
+                break
             }
         }
         return results.map { $0! }
+    }
+}
+
+/// One authority's figures submitted under another's code — a file copied and re-sealed, or one shared estate
+/// exported by both — would count the same documents and installations twice in the national figures. Two
+/// real estates never have identical aggregates (every count by family, format, suite, version and year, the
+/// observation dates, every product line's hosts), so identical figures under two codes for one period are
+/// refused for all but one of them: the one the store already holds as current, else the first created (then
+/// the smaller digest, then the path: the same whatever order the files come in). Submissions that hold no
+/// data (marked empty) and synthetic (demonstration) ones are not compared.
+enum CopiedFigures {
+    /// The positions in `submissions` to refuse, each with the reason.
+    static func find(_ submissions: [Submission], paths: [URL], in store: any EstateStore) async -> [Int: String] {
+        var holders: [String: (organisation: Submission.Organisation, place: String)] = [:]
+        for period in Set(submissions.map(\.body.period)) {
+            let current = (try? await store.submissionHistory(organisation: nil, period: period)) ?? []
+            for stored in current where !stored.superseded {
+                if let key = key(stored.submission) {
+                    holders[key] = (stored.submission.body.organisation, "already in the store")
+                }
+            }
+        }
+        let order = submissions.indices.sorted { left, right in
+            let (a, b) = (submissions[left], submissions[right])
+            if a.body.created != b.body.created { return a.body.created < b.body.created }
+            if a.digest != b.digest { return a.digest < b.digest }
+            return paths[left].path < paths[right].path
+        }
+        var refused: [Int: String] = [:]
+        for position in order {
+            let body = submissions[position].body
+            guard let key = key(submissions[position]) else { continue }
+            guard let holder = holders[key] else {
+                holders[key] = (body.organisation, paths[position].lastPathComponent)
+                continue
+            }
+            guard holder.organisation.code != body.organisation.code else { continue }
+            refused[position] =
+                "its figures (documents and installations) are identical to those of \(holder.organisation.name) "
+                + "(\(holder.organisation.code)) for \(body.period) (\(holder.place)): one estate under two codes would "
+                + "count twice in the national figures; if the two authorities share one estate, one of them submits it"
+        }
+        return refused
+    }
+
+    /// The period and figures of a submission that has data and is not synthetic; nil otherwise.
+    static func key(_ submission: Submission) -> String? {
+        let body = submission.body
+        guard !body.holdsNoData, !body.synthetic, body.empty != true else { return nil }
+        struct Figures: Encodable {
+            var period: String
+            var documents: Submission.Documents
+            var installations: Submission.Installations
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let figures = Figures(period: body.period, documents: body.documents, installations: body.installations)
+        guard let data = try? encoder.encode(figures) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

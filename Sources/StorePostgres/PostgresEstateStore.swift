@@ -22,26 +22,16 @@ public final class PostgresEstateStore: EstateStore {
         var description: String
     }
 
-    /// Serialises use of the store's own connection.
-    actor ConnectionBox {
-        let connection: PostgresConnection
-        init(_ connection: PostgresConnection) { self.connection = connection }
-
-        func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-            try await body(connection)
-        }
-    }
-
     deinit {
         // A store dropped without close() (an error on the way) still closes its connection.
         let box = main
-        Task { try? await box.run { connection in try await connection.close() } }
+        Task { try? await box.close() }
     }
 
     public init(url: String) async throws {
         settings = try Self.parse(url: url)
         let connection = try await Self.connect(settings)
-        main = ConnectionBox(connection)
+        main = ConnectionBox(connection, settings: settings)
         do {
             pseudonymiser = try await Self.migrate(connection, settings: settings)
         } catch {
@@ -158,7 +148,7 @@ public final class PostgresEstateStore: EstateStore {
                 try await connection.query("COMMIT", logger: logger)
                 return Pseudonymiser(keyHex: key)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                await connection.rollBackUnlessClosed()
                 throw error
             }
         }
@@ -327,7 +317,7 @@ public final class PostgresEstateStore: EstateStore {
     public func addUsageDeclarations(_ declarations: [UsageDeclaration]) async throws -> Int {
         try await Self.run("add usage declarations") {
             try await main.run { connection in
-                try await connection.withTransaction(logger: Self.logger) { connection in
+                try await connection.transaction { connection in
                     try await Self.insertUsage(declarations, importID: nil, connection: connection)
                 }
             }
@@ -485,7 +475,7 @@ public final class PostgresEstateStore: EstateStore {
                         documentsChanged: documentsChanged, softwareKeys: softwareKeys,
                         softwareChanged: softwareChanged)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                    await connection.rollBackUnlessClosed()
                     throw error
                 }
             }
@@ -710,8 +700,8 @@ public final class PostgresEstateStore: EstateStore {
         let content = String(decoding: try encodeSubmission(submission, pretty: false), as: UTF8.self)
         let body = submission.body
         let outcome = try await Self.run("load submission") {
-            try await main.run { connection in
-                try await connection.withTransaction(logger: Self.logger) { connection -> SubmissionLoadOutcome in
+            try await main.runReconnecting { connection in
+                try await connection.transaction { connection -> SubmissionLoadOutcome in
                     // Serialise loads of one organisation and period across processes.
                     try await connection.query(
                         "SELECT pg_advisory_xact_lock(\(body.organisation.code)::integer, hashtext(\(body.period)))",
@@ -792,6 +782,6 @@ public final class PostgresEstateStore: EstateStore {
     }
 
     public func close() async throws {
-        try await main.run { connection in try await connection.close() }
+        try await main.close()
     }
 }

@@ -39,6 +39,7 @@ actor PostgresScanSession: ScanSession {
     /// The folders above the files read (see ``FolderChain``).
     private var folders = FolderChain()
     static let logger = PostgresEstateStore.logger
+    static let operation = "scan into the store"
 
     deinit {
         // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
@@ -77,6 +78,7 @@ actor PostgresScanSession: ScanSession {
 
     func add(_ records: [DocumentRecord]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         if records.isEmpty { return }
         var text = ""
         for record in records {
@@ -118,6 +120,7 @@ actor PostgresScanSession: ScanSession {
 
     private func stageUnchanged(keys: [String]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         if keys.isEmpty { return }
         let payload = keys.map { $0 + "\n" }.joined()
         try await PostgresEstateStore.run("stage unchanged files") {
@@ -135,6 +138,7 @@ actor PostgresScanSession: ScanSession {
 
     func finish(finished: Date) async throws -> ScanSummary {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         closed = true
         let header = self.header
         let organisation = header.organisation ?? 0
@@ -233,7 +237,7 @@ actor PostgresScanSession: ScanSession {
                     catalog: header.catalog, new: new, changed: changed, unchanged: unchanged, deleted: deleted)
             }
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+            await connection.rollBackUnlessClosed()
             throw error
         }
     }
@@ -241,8 +245,8 @@ actor PostgresScanSession: ScanSession {
     func cancel() async {
         guard !closed else { return }
         closed = true
-        _ = try? await connection.query("ROLLBACK", logger: Self.logger)
-        try? await connection.close()
+        await connection.rollBackUnlessClosed()
+        if !connection.isClosed { try? await connection.close() }
     }
 }
 
@@ -259,6 +263,7 @@ actor PostgresImportSession: ImportSession {
     private var listed = ListedInventories()
     private var format: String
     static let logger = PostgresEstateStore.logger
+    static let operation = "import into the store"
 
     deinit {
         // Dropped without finish() or cancel(): the open transaction rolls back when the connection closes.
@@ -311,6 +316,7 @@ actor PostgresImportSession: ImportSession {
 
     func add(software: [SoftwareRecord]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         guard existing == nil, !software.isEmpty else { return }
         var text = ""
         text.reserveCapacity(software.count * 160)
@@ -351,6 +357,7 @@ actor PostgresImportSession: ImportSession {
 
     func add(usage: [UsageDeclaration]) async throws {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         guard existing == nil, !usage.isEmpty else { return }
         let importID = self.importID
         usageCount += try await PostgresEstateStore.run("import usage declarations") {
@@ -360,6 +367,7 @@ actor PostgresImportSession: ImportSession {
 
     func describe(format: String, linesRead: Int, unreadableLines: Int) async throws {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         guard existing == nil else { return }
         self.format = format
         let importID = self.importID
@@ -374,6 +382,7 @@ actor PostgresImportSession: ImportSession {
 
     func finish(finished: Date) async throws -> ImportOutcome {
         guard !closed else { throw StoreError.sessionClosed }
+        try connection.ensureOpen(Self.operation)
         closed = true
         defer { Task { [connection] in try? await connection.close() } }
         if let existing { return .alreadyImported(existing) }
@@ -400,7 +409,7 @@ actor PostgresImportSession: ImportSession {
                 return .imported(summary)
             }
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+            await connection.rollBackUnlessClosed()
             throw error
         }
     }
@@ -455,7 +464,7 @@ actor PostgresImportSession: ImportSession {
     func cancel() async {
         guard !closed else { return }
         closed = true
-        if existing == nil { _ = try? await connection.query("ROLLBACK", logger: Self.logger) }
-        try? await connection.close()
+        if existing == nil { await connection.rollBackUnlessClosed() }
+        if !connection.isClosed { try? await connection.close() }
     }
 }

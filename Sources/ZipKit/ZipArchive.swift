@@ -1,5 +1,6 @@
 public import Foundation
 import CLibZip
+import FileSystemNames
 
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +35,7 @@ public final class ZipArchive {
         }
         if leading.isEmpty { throw .empty }
         var errorCode: Int32 = 0
-        guard let handle = zip_open(path, ZIP_RDONLY, &errorCode) else {
+        guard let handle = FileSystemName.withSystemPath(path, { zip_open($0, ZIP_RDONLY, &errorCode) }) else {
             try self.init(
                 bytes: Self.bytesAfterJunk(failedOpen: errorCode, leading: leading, path: path), junkStripped: true)
             return
@@ -64,7 +65,7 @@ public final class ZipArchive {
     /// When the end-of-central-directory record shows that the archive begins after some leading bytes,
     /// returns the bytes from that start. Only the 22-byte end record (plus up to 64 KiB of comment) is examined.
     static func archiveAfterJunk(path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = FileSystemName.withSystemPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
@@ -294,11 +295,13 @@ public final class ZipArchive {
             // A local header at the start but no end record: the file was cut off.
             return startsLikeZip ? .truncated(detail: "no end of central directory") : .notAZip(detail: message)
         case ZIP_ER_INCONS, ZIP_ER_MULTIDISK:
-            return startsLikeZip ? .truncated(detail: message) : .inconsistent(detail: message)
+            // The end record was found, so the file is whole but its directory contradicts itself (or a name
+            // flagged as UTF-8 is not): not the same as cut short.
+            return .inconsistent(detail: message)
         case ZIP_ER_EOF:
             return .truncated(detail: message)
         case ZIP_ER_OPEN, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_NOENT:
-            return .unreadable(path: path ?? "<memory>", detail: message)
+            return .unreadable(path: path.map { FileSystemName.displayed($0) } ?? "<memory>", detail: message)
         default:
             return .inconsistent(detail: message)
         }
@@ -313,7 +316,7 @@ public final class ZipArchive {
 
     /// Reads up to `count` bytes from the start of a file with POSIX calls (no Foundation buffering).
     static func readHead(path: String, count: Int) throws(ZipError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = FileSystemName.withSystemPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: count)

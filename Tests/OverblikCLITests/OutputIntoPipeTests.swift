@@ -95,4 +95,70 @@ import Glibc
             result.text.contains("\"format\":\"overblik-submission\"")
                 || result.text.contains("\"format\" : \"overblik-submission\""))
     }
+
+    /// `--output /dev/stdout` while the shell sends standard output into a file: the records go through that
+    /// stream, alone (the summary goes nowhere near them), and `/dev/stdout` stays the link it is. The durable
+    /// write once renamed a file over the link and the records were lost.
+    @Test func aScanIntoDevStdoutRedirectedToAFileKeepsTheRecordsAndTheLink() throws {
+        let documents = Fixtures.url("documents/generated").path
+        // A link of the test's own, made as /dev/stdout is (to /proc/self/fd/1): a regression then replaces this
+        // link, not the machine's.
+        let stdout = try Fixtures.temporaryDirectory("output-stdout").appendingPathComponent("stdout").path
+        try FileManager.default.createSymbolicLink(atPath: stdout, withDestinationPath: "/proc/self/fd/1")
+        let outcome = try ChildProcess.run(
+            try overblikBinary().path, ["scan", documents, "--no-store", "--format", "jsonl", "--output", stdout])
+        #expect(outcome.status == 0)
+        let lines = outcome.output.split(separator: "\n")
+        let files = try FileManager.default.contentsOfDirectory(atPath: documents).filter { $0 != "README.md" }
+        #expect(lines.count == files.count, "\(outcome.output.prefix(300))")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+        var info = stat()
+        #expect(lstat(stdout, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+    }
+
+    /// An output named through a symbolic link (an existing target and one not there yet): the link stays a
+    /// link and the target gets the content, for the scan's records, a submission and an ODF report.
+    @Test func anOutputThroughASymbolicLinkKeepsTheLink() throws {
+        let folder = try Fixtures.temporaryDirectory("output-link")
+        let store = folder.appendingPathComponent("s.sqlite").path
+        let binary = try overblikBinary().path
+        let scan = try ChildProcess.run(
+            binary,
+            [
+                "scan", Fixtures.url("documents/generated").path, "--organisation", "751", "--store", store, "--format",
+                "summary",
+            ])
+        try #require(scan.status == 0, "\(scan.output)")
+        let submissions = Fixtures.url("demo/submissions/2026").path
+        // A report is named by its scope in --output-dir: the link takes that name in a folder of its own.
+        let runs: [(name: String, arguments: (String) -> [String])] = [
+            ("records.jsonl", { ["scan", Fixtures.url("documents/generated").path, "--no-store", "--output", $0] }),
+            ("submission.json", { ["export", "--organisation", "751", "--store", store, "--output", $0] }),
+            (
+                "national.odt",
+                {
+                    [
+                        "report", "--submissions", submissions, "--format", "odt", "--output-dir",
+                        ($0 as NSString).deletingLastPathComponent,
+                    ]
+                }
+            ),
+        ]
+        for run in runs {
+            for existing in [true, false] {
+                let target = folder.appendingPathComponent("target-\(existing)-" + run.name).path
+                let linkFolder = folder.appendingPathComponent("links-\(existing)-\(run.name)")
+                try FileManager.default.createDirectory(at: linkFolder, withIntermediateDirectories: true)
+                let link = linkFolder.appendingPathComponent(run.name).path
+                if existing { try Data("old".utf8).write(to: URL(fileURLWithPath: target)) }
+                try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+                let outcome = try ChildProcess.run(binary, run.arguments(link))
+                #expect(outcome.status == 0, "\(run.name): \(outcome.output)")
+                var info = stat()
+                #expect(lstat(link, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, "\(run.name) lost its link")
+                let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+                #expect(size > 100, "\(run.name): the target holds \(size) bytes")
+            }
+        }
+    }
 }

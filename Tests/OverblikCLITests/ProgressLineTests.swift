@@ -12,10 +12,17 @@ import Testing
         stats.elapsed = 10
         // 1,000 done of 4,000 at 100 files/s: 30 s left.
         #expect(
-            ProgressLine.text(stats, expected: 4_000) == "1000 of ~4000 files  90 files/s  2 errors  about 0:30 left")
-        #expect(ProgressLine.text(stats, expected: nil) == "1000 files  90 files/s  2 errors")
+            ProgressLine.text(stats, total: .init(files: 4_000, exact: false))
+                == "1000 of ~4000 files  90 files/s  2 errors  about 0:30 left")
+        #expect(ProgressLine.text(stats, total: nil) == "1000 files  90 files/s  2 errors")
+        // A first scan's own count is exact: no "~".
+        #expect(
+            ProgressLine.text(stats, total: .init(files: 4_000, exact: true))
+                == "1000 of 4000 files  90 files/s  2 errors  about 0:30 left")
         // More files than the previous scan stored: the total follows, and no time is promised.
-        #expect(ProgressLine.text(stats, expected: 500) == "1000 of ~1000 files  90 files/s  2 errors")
+        #expect(
+            ProgressLine.text(stats, total: .init(files: 500, exact: false))
+                == "1000 of ~1000 files  90 files/s  2 errors")
     }
 
     @Test(arguments: [

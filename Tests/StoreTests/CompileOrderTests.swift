@@ -79,4 +79,49 @@ import Submissions
             ])
         #expect(tallies == [["current": 2, "history": 2, "duplicate": 1]])
     }
+
+    /// One authority's figures re-sealed under another's code: refused whatever the order of the files, and
+    /// refused too when the original is already in the store; the original and an unrelated submission load.
+    @Test(arguments: Backend.allCases)
+    func figuresCopiedUnderAnotherCodeAreRefusedWhateverTheOrder(_ backend: Backend) async throws {
+        let directory = try Fixtures.temporaryDirectory("compile-copy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try Self.submission(751, "Aarhus Kommune", created: "2026-01-01T00:00:00Z", hosts: 10)
+        var copied = original.body
+        copied.organisation = .init(code: 147, name: "Frederiksberg Kommune", kind: "municipality")
+        copied.created = ISO8601DateFormatter().date(from: "2026-02-01T00:00:00Z")!
+        let copy = try Submission(body: copied)
+        let unrelated = try Self.submission(101, "Københavns Kommune", created: "2026-01-01T00:00:00Z", hosts: 11)
+        var files: [URL] = []
+        for (name, submission) in [("original.json", original), ("copy.json", copy), ("other.json", unrelated)] {
+            let url = directory.appendingPathComponent(name)
+            try encodeSubmission(submission).write(to: url)
+            files.append(url)
+        }
+        let verifier = try SubmissionVerifier()
+        for order in Self.permutations(files) {
+            let store = try await backend.open()
+            let results = await SubmissionCompiler.compile(files: order, into: store, verifier: verifier)
+            for result in results {
+                let name = URL(fileURLWithPath: result.file).lastPathComponent
+                if name == "copy.json" {
+                    #expect(result.isRejected)
+                    #expect(result.problems.first?.contains("identical to those of Aarhus Kommune (751)") == true)
+                } else {
+                    #expect(!result.isRejected, "\(name): \(result.problems)")
+                }
+            }
+            #expect(
+                Set(try await store.latestSubmissions(period: "2026").map(\.digest))
+                    == [original.digest, unrelated.digest])
+            try await store.close()
+        }
+        // The original already held: a later compile of the copy alone is refused, and says where the figures are.
+        let store = try await backend.open()
+        _ = await SubmissionCompiler.compile(files: [files[0]], into: store, verifier: verifier)
+        let later = await SubmissionCompiler.compile(files: [files[1]], into: store, verifier: verifier)
+        #expect(later.first?.isRejected == true)
+        #expect(later.first?.problems.first?.contains("already in the store") == true)
+        try await store.close()
+    }
 }

@@ -73,32 +73,12 @@ public final class PrivatePostgres: @unchecked Sendable {
         }
     }
 
-    /// Runs a tool to its end with `posix_spawn` and `waitpid`, its output into a file. Not Foundation's
-    /// `Process`: `pg_ctl start` leaves a daemon behind that inherits the child's descriptors, and `Process`
-    /// then never saw the child end (its reaper waits on a descriptor the daemon keeps open).
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        let log = NSTemporaryDirectory() + "pg-tool-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw Failure(description: "\(executable) could not start: \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = (status & 0x7F) == 0
-        let code = (status >> 8) & 0xFF
-        guard exited && code == 0 else {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
+        let outcome = try ChildProcess.run(executable, arguments)
+        guard outcome.status == 0 else {
+            throw Failure(
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) failed (\(outcome.status)): \(outcome.output)")
         }
     }
 }
