@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -45,6 +46,13 @@ import Testing
                           "disagreements": sorted(disagreements)}))
         """
 
+    /// Runs a child process off Swift's cooperative pool: a child that waits for a PostgreSQL lock held by a store
+    /// another test has open in this process must not also hold one of the pool's few threads, or the two wait on
+    /// each other.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await DedicatedThread.run(body)
+    }
+
     /// A fresh store location for `backend`: a temporary SQLite file, or a schema of its own on the test server.
     static func freshStore(_ backend: String) throws -> String {
         if backend == "sqlite" {
@@ -57,10 +65,13 @@ import Testing
         return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
     }
 
-    static func export(_ binary: URL, store: String, into directory: URL) throws -> [String: Any] {
+    static func export(_ binary: URL, store: String, into directory: URL) async throws -> [String: Any] {
         let output = directory.appendingPathComponent("submission.json")
-        let export = try runBinary(
-            binary, ["export", "--organisation", "751", "--period", "2026", "--store", store, "--output", output.path])
+        let export = try await offPool {
+            try runBinary(
+                binary,
+                ["export", "--organisation", "751", "--period", "2026", "--store", store, "--output", output.path])
+        }
         try #require(export.status == 0, "export: \(export.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
         let body = try #require(object?["body"] as? [String: Any])
@@ -68,15 +79,19 @@ import Testing
     }
 
     @Test(arguments: ["sqlite", "postgres"])
-    func exportedVerdictsAreWhatValidateSaysOfTheSameFiles(backend: String) throws {
+    func exportedVerdictsAreWhatValidateSaysOfTheSameFiles(backend: String) async throws {
         let binary = try overblikBinary()
         let directory = try Fixtures.temporaryDirectory("conformance-export")
         let store = try Self.freshStore(backend)
-        let scan = try runBinary(
-            binary,
-            ["scan", "--validate", "--organisation", "751", "--store", store, "--format", "jsonl"] + Self.folders)
+        let scan = try await Self.offPool {
+            try runBinary(
+                binary,
+                ["scan", "--validate", "--organisation", "751", "--store", store, "--format", "jsonl"] + Self.folders)
+        }
         try #require(scan.status == 0, "scan: \(scan.stderr)")
-        let validate = try runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl"] + Self.folders)
+        let validate = try await Self.offPool {
+            try runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl"] + Self.folders)
+        }
         let records = directory.appendingPathComponent("scan.jsonl")
         let verdicts = directory.appendingPathComponent("validate.jsonl")
         try scan.stdout.write(to: records, atomically: true, encoding: .utf8)
@@ -88,7 +103,7 @@ import Testing
         let disagreements = try #require(answer?["disagreements"] as? [String])
         #expect(Set(disagreements).isSubset(of: Self.versionDisagreements), "\(disagreements)")
 
-        let documents = try Self.export(binary, store: store, into: directory)
+        let documents = try await Self.export(binary, store: store, into: directory)
         let conformance = try #require(documents["conformance"] as? [String: Any])
         let counts = try #require(conformance["counts"] as? [[String: Any]])
         func row(_ values: [Any?]) -> String { values.map { $0.map { "\($0)" } ?? "null" }.joined(separator: "|") }
@@ -106,10 +121,12 @@ import Testing
 
         // The same folders scanned without --validate into a fresh store: not measured, so no section at all.
         let plain = try Self.freshStore(backend)
-        let unvalidated = try runBinary(
-            binary, ["scan", "--organisation", "751", "--store", plain, "--format", "summary"] + Self.folders)
+        let unvalidated = try await Self.offPool {
+            try runBinary(
+                binary, ["scan", "--organisation", "751", "--store", plain, "--format", "summary"] + Self.folders)
+        }
         try #require(unvalidated.status == 0, "scan: \(unvalidated.stderr)")
-        let without = try Self.export(binary, store: plain, into: directory)
+        let without = try await Self.export(binary, store: plain, into: directory)
         #expect(without["conformance"] == nil)
         #expect((without["counts"] as? [Any])?.isEmpty == false)
     }
