@@ -205,7 +205,8 @@ def check_json(directory, expected):
     expect_found("json", expected, values, exact=True)
 
 
-SCAN_COLUMNS = 15
+# path ... modified, then conformance (empty unless scan --validate gave a verdict).
+SCAN_COLUMNS = 16
 
 
 def check_scan_csv(path, expected):

@@ -21,8 +21,8 @@ export OVERBLIK_HOST_KEY="demo-key-not-secret"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Scan the document fixtures (metadata only)"
-"$bin" scan fixtures/documents --organisation "Aarhus Kommune" --store "$authority_store" --format summary
+step "Scan the document fixtures (metadata only) and check each ODF file's conformance"
+"$bin" scan fixtures/documents --validate --organisation "Aarhus Kommune" --store "$authority_store" --format summary
 
 step "Import the inventory fixtures"
 "$bin" import fixtures/inventory/sccm-csv/*.csv fixtures/inventory/intune-csv/*.csv \

@@ -92,6 +92,77 @@ def readiness_for(counts, rng):
     return {"measured": sum(row["count"] for row in counts), "counts": rows}
 
 
+# ODF conformance (documents.conformance, 2026 only). The verdict shares are real: `overblik scan --validate` over
+# the shared ODF corpus (261 readable ODF files from many producers, 2026-12-06) gave these counts per producing
+# suite and version line group. Most of that corpus is test documents from the projects' bug trackers, so the shares
+# are likely worse than on an ordinary file share; the demo only spreads each row's documents by them.
+VERDICT_ORDER = ["conforming", "extended-conforming", "not-conforming", "unknown-version", "not-checked", "unreadable"]
+MEASURED_VERDICTS = {
+    # LibreOffice 7.0-7.6 and 24.2-26.2: 26 extended conforming (loext: and friends), 3 not conforming (all 7.5).
+    ("libreoffice", "new"): {"extended-conforming": 26, "not-conforming": 3},
+    # Apache OpenOffice 3.4-4.1: 5 conforming, 1 extended conforming, 1 not conforming.
+    ("apache-openoffice", "any"): {"conforming": 5, "extended-conforming": 1, "not-conforming": 1},
+    # OpenOffice.org 3.0-3.3: 1 conforming, 17 not conforming.
+    ("openoffice.org", "3"): {"conforming": 1, "not-conforming": 17},
+    # Microsoft Office 16 (2016-2021, ODF 1.2/1.3): 9 not conforming.
+    ("ms-office", "16"): {"not-conforming": 9},
+}
+
+
+def verdict_group(suite, line):
+    if suite == "libreoffice":
+        return (suite, "new" if line and int(line.split(".")[0]) >= 7 else "old")
+    if suite == "apache-openoffice":
+        return (suite, "any")
+    if suite == "openoffice.org":
+        return (suite, line.split(".")[0] if line else None)
+    return (suite, line)
+
+
+def apportion(total, weights, rng):
+    """Split `total` by jittered `weights` (name -> weight), largest remainders first; parts sum to total."""
+    jittered = {name: w * rng.uniform(0.8, 1.2) for name, w in weights.items() if w > 0}
+    scale = total / sum(jittered.values())
+    parts = {name: int(w * scale) for name, w in jittered.items()}
+    rest = sorted(jittered, key=lambda name: (jittered[name] * scale - parts[name], name), reverse=True)
+    for name in rest[:total - sum(parts.values())]:
+        parts[name] += 1
+    return parts
+
+
+def conformance_for(counts, rng):
+    """Verdict counts spread from the ODF document counts by the measured shares, or None for an authority that did
+    not validate (about one in four). Some authorities validated only part of their files (a rescan without --full)."""
+    if rng.random() < 0.25:
+        return None
+    checked_share = 1.0 if rng.random() < 0.8 else rng.uniform(0.3, 0.9)
+    tally = {}
+    for row in counts:
+        if row["family"] != "odf":
+            continue
+        suite, line, version = row.get("suite"), row.get("suite_version_line"), row.get("odf_version")
+        checked = int(row["count"] * checked_share)
+        weights = MEASURED_VERDICTS.get(verdict_group(suite, line))
+        if checked <= 0 or not weights:
+            continue
+        for verdict, n in apportion(checked, weights, rng).items():
+            if n > 0:
+                key = (verdict, suite, line, version)
+                tally[key] = tally.get(key, 0) + n
+    if not tally:
+        return None
+    rows = []
+    for (verdict, suite, line, version), n in tally.items():
+        row = {"verdict": verdict, "count": n}
+        for name, value in (("suite", suite), ("suite_version_line", line), ("odf_version", version)):
+            if value is not None:
+                row[name] = value
+        rows.append(row)
+    rows.sort(key=lambda r: (VERDICT_ORDER.index(r["verdict"]), r.get("suite") or "",
+                             r.get("suite_version_line") or "", r.get("odf_version") or ""))
+    return {"measured": sum(row["count"] for row in rows), "counts": rows}
+
+
 def read_authorities():
     with open(os.path.join(GEO, "municipalities.csv"), encoding="utf-8") as f:
         municipalities = [(int(r["code"]), r["name"], "municipality", int(r["region_code"])) for r in csv.DictReader(f)]
@@ -254,6 +325,9 @@ def main():
             readiness = None if earlier else readiness_for(counts, random.Random(SEED * 7 + code))
             if readiness:
                 body["documents"]["readiness"] = readiness
+            conformance = None if earlier else conformance_for(counts, random.Random(SEED * 11 + code))
+            if conformance:
+                body["documents"]["conformance"] = conformance
             if code in commented and not earlier:
                 body["comment"] = COMMENTS[sorted(commented).index(code)]
             titles = [{"title": t, "publisher": p, "count": profile.randint(1, 30)} for t, p in PLAIN_TITLES

@@ -163,6 +163,14 @@ public struct ExportCommand: AsyncParsableCommand {
         print(
             "  documents: \(documents) in \(body.documents.counts.count) groups, read errors: "
                 + "\(body.documents.errors.reduce(0) { $0 + $1.count })")
+        if let conformance = body.documents.conformance {
+            let valid = conformance.counts.filter { $0.verdict == .conforming || $0.verdict == .extendedConforming }
+            print(
+                "  ODF conformance: \(conformance.measured) documents checked, "
+                    + "\(valid.reduce(0) { $0 + $1.count }) valid (conforming or extended conforming)")
+        } else {
+            print("  ODF conformance: not measured (no document scanned with --validate)")
+        }
         print(
             "  installations: \(installations) on \(body.installations.hosts) distinct hosts, "
                 + "\(body.installations.counts.count) product/version lines"

@@ -128,7 +128,7 @@ final class ScanOutputSink: DocumentRecordSink {
 
     static let csvColumns = [
         "path", "family", "container", "format", "mimetype", "odf_version", "generator", "suite", "suite_version",
-        "encrypted", "features", "warnings", "error", "size", "modified",
+        "encrypted", "features", "warnings", "error", "size", "modified", "conformance",
     ]
 
     func begin() throws {
@@ -203,6 +203,8 @@ final class ScanOutputSink: DocumentRecordSink {
             record.encrypted ? "true" : "false", record.features.sorted().map(\.rawValue).joined(separator: ";"),
             record.warnings.map(\.kind.rawValue).joined(separator: ";"),
             record.error?.rawValue ?? "", String(record.size), modified,
+            // Last, so the columns before it keep their places; empty unless `--validate` gave a verdict.
+            record.conformance?.rawValue ?? "",
         ]
         return fields.map(csvField).joined(separator: ",") + "\r\n"
     }

@@ -127,6 +127,49 @@ public struct Submission: Codable, Sendable, Hashable {
         }
     }
 
+    /// Readable ODF documents with one conformance verdict, written by one suite and version line, declaring one
+    /// ODF version (`scan --validate`). Counts only: no paths, no names.
+    public struct ConformanceCount: Codable, Sendable, Hashable {
+        public var verdict: DocumentConformance
+        /// The producing suite or generator family (catalog product id), as in ``DocumentCount/suite``.
+        public var suite: String?
+        public var suiteVersionLine: String?
+        public var odfVersion: String?
+        public var count: Int
+
+        public init(
+            verdict: DocumentConformance, suite: String?, suiteVersionLine: String?, odfVersion: String?, count: Int
+        ) {
+            self.verdict = verdict
+            self.suite = suite
+            self.suiteVersionLine = suiteVersionLine
+            self.odfVersion = odfVersion
+            self.count = count
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case verdict, suite, count
+            case suiteVersionLine = "suite_version_line"
+            case odfVersion = "odf_version"
+        }
+    }
+
+    /// Which suites write valid ODF: the ODF conformance verdicts of the authority's readable ODF documents.
+    /// Absent from a submission whose store holds no verdict (scans without `--validate`): reports then say
+    /// "not measured", never 0 %.
+    public struct Conformance: Codable, Sendable, Hashable {
+        /// Readable ODF documents with a verdict: what the counts are out of (they sum to it). ODF documents
+        /// scanned without `--validate` count in `documents.counts` but not here.
+        public var measured: Int
+        /// One row per verdict, suite, suite version line and ODF version.
+        public var counts: [ConformanceCount]
+
+        public init(measured: Int, counts: [ConformanceCount]) {
+            self.measured = measured
+            self.counts = counts
+        }
+    }
+
     public struct Documents: Codable, Sendable, Hashable {
         /// When the newest scan behind these figures finished.
         public var asOf: Date?
@@ -138,20 +181,23 @@ public struct Submission: Codable, Sendable, Hashable {
         /// Features that matter in a move to ODF; nil when not measured (optional, so submissions without it
         /// keep their digests).
         public var readiness: Readiness?
+        /// ODF conformance verdicts; nil when not measured (optional, so submissions without it keep their digests).
+        public var conformance: Conformance?
 
         public init(
             asOf: Date?, oldest: Date? = nil, counts: [DocumentCount], errors: [ErrorCount],
-            readiness: Readiness? = nil
+            readiness: Readiness? = nil, conformance: Conformance? = nil
         ) {
             self.asOf = asOf
             self.oldest = oldest
             self.counts = counts
             self.errors = errors
             self.readiness = readiness
+            self.conformance = conformance
         }
 
         enum CodingKeys: String, CodingKey {
-            case counts, errors, oldest, readiness
+            case counts, errors, oldest, readiness, conformance
             case asOf = "as_of"
         }
     }

@@ -176,7 +176,7 @@ public enum ReportBuilder {
             regions: regionSummaries(scoped, catalog: catalog, directory: directory),
             organisations: organisations, trends: trends,
             comparison: comparison(inputs.scope, facts: facts, catalog: catalog, directory: directory),
-            readiness: readiness, businessCase: businessCase,
+            readiness: readiness, conformance: conformance(scoped, catalog: catalog), businessCase: businessCase,
             dataQuality: dataQuality(scoped, evidence: inputs.evidence, catalog: catalog),
             method: Report.Method(
                 tool: ToolInfo.name, toolVersion: ToolInfo.version, catalogVersion: catalog.stampVersion,

@@ -10,8 +10,9 @@ public enum MapMeasure: String, Sendable, CaseIterable {
 }
 
 /// Lays a ``Report`` out as sections, tables, charts and a map, in one language: one function per section
-/// (headline, map, office suites, documents that need attention in a move to ODF, OS2 products, ESDH, regions and authorities, trends, business case, data
-/// quality), in the order the report shows them.
+/// (headline, map, office suites, which office suites write valid ODF, documents that need attention in a move to
+/// ODF, OS2 products, ESDH, regions and authorities, trends, business case, data quality), in the order the report
+/// shows them.
 struct ReportComposer {
     let report: Report
     let language: ReportLanguage
@@ -53,8 +54,8 @@ struct ReportComposer {
         var sections = [headlineSection()]
         if report.scope.kind != .organisation { sections.append(mapSection()) }
         sections += [
-            officeSuitesSection(), readinessSection(), os2ProductsSection(), documentManagementSection(),
-            regionsSection(),
+            officeSuitesSection(), conformanceSection(), readinessSection(), os2ProductsSection(),
+            documentManagementSection(), regionsSection(),
         ]
         if let trends = report.trends { sections.append(trendsSection(trends)) }
         sections += [businessCaseSection(), dataQualitySection()]

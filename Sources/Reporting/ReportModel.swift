@@ -30,13 +30,15 @@ public struct Report: Codable, Sendable, Hashable {
     public var comparison: [Comparison]?
     /// Documents that need attention in a move to ODF; nil when no submission in scope measured features.
     public var readiness: Readiness?
+    /// Which office suites write valid ODF; nil when no submission in scope carries conformance verdicts.
+    public var conformance: Conformance?
     public var businessCase: BusinessCase
     public var dataQuality: DataQuality
     public var method: Method
 
     enum CodingKeys: String, CodingKey {
         case scope, period, generated, synthetic, coverage, headline, products, regions, organisations, trends, method
-        case comparison, readiness
+        case comparison, readiness, conformance
         case schemaVersion = "schema_version"
         case compareTo = "compare_to"
         case publicEvidenceOnly = "public_evidence_only"

@@ -38,6 +38,11 @@ enum Label: String, CaseIterable {
     case ageUpToTwo, ageThreeToFive, ageSixToTen, ageOverTen, ageUnknown, readinessAgeNote, readinessByAuthority
     case measuredDocuments, otherMacros, macroTemplatesAndWorkbooks, macroRework, macroReworkNotice
     case macroReworkNotMeasured, estimatedHours, estimatedCost, hoursPerMacroTemplate, hourlyRate
+    case conformance, conformanceIntro, conformanceExtendedNote, conformanceNotMeasured, conformanceMeasuredIn
+    case conformanceOf, conformanceDocumentsChecked, conformanceNotMeasuredList, conformanceChart, conformanceBySuite
+    case conformanceByVersion, conformanceByAuthority, checkedDocuments, verdictConforming, verdictExtendedConforming,
+        verdictNotConforming
+    case verdictNotChecked, odfVersion, odfVersionsWritten, noODFVersion, unknownProducer
 
     func text(_ language: ReportLanguage) -> String {
         let (da, en) = pair
@@ -54,7 +59,7 @@ enum Label: String, CaseIterable {
 
     /// The tables, one per part of the report; every label is in exactly one (RenderingTests checks).
     static let texts: [@Sendable (Label) -> (String, String)?] = [
-        titleAndHeadline, products, authoritiesTrendsAndCosts, qualityAndMethod, readinessTexts,
+        titleAndHeadline, products, authoritiesTrendsAndCosts, qualityAndMethod, readinessTexts, conformanceTexts,
     ]
 
     /// Labels of the title, the headline figures and the map.

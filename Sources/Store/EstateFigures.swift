@@ -16,6 +16,9 @@ public protocol EstateFigures: Sendable {
     /// Readable documents by feature (what matters in a move to ODF), family, format and year, out of those whose
     /// features were measured; nil when none was (rows stored before schema step 6 and not read since).
     func documentReadiness(organisation: Int) async throws -> Submission.Readiness?
+    /// Readable documents by ODF conformance verdict, suite, suite version line and ODF version, out of those with a
+    /// verdict (`scan --validate`); nil when none has one (never validated: not measured, not zero).
+    func documentConformance(organisation: Int) async throws -> Submission.Conformance?
     /// Newest finish time of the scans behind the document counts.
     func lastScanFinished(organisation: Int) async throws -> Date?
     /// When the oldest and the newest scan behind the document figures finished (for each root holding
@@ -108,5 +111,32 @@ public struct FeatureTally: Sendable {
                 feature: key.feature, family: key.family, format: key.format, year: key.year, count: count)
         }
         return Submission.Readiness(measured: measured, counts: rows.sorted(by: AggregateOrder.features))
+    }
+}
+
+/// Folds grouped rows of stored verdicts into ``Submission/ConformanceCount``s, the same on both backends.
+public struct ConformanceTally: Sendable {
+    private var rows: [Submission.ConformanceCount] = []
+
+    public init() {}
+
+    /// One group of documents with the same stored verdict (``DocumentConformance`` raw value), suite, suite
+    /// version line and ODF version. A verdict this build does not know (a newer store) is left out.
+    public mutating func add(
+        verdict: String, suite: String?, suiteVersionLine: String?, odfVersion: String?, count: Int
+    ) {
+        guard let verdict = DocumentConformance(rawValue: verdict), count > 0 else { return }
+        rows.append(
+            Submission.ConformanceCount(
+                verdict: verdict, suite: suite, suiteVersionLine: suiteVersionLine, odfVersion: odfVersion,
+                count: count))
+    }
+
+    /// The conformance section, rows in ``AggregateOrder/conformance(_:_:)``, out of the documents counted (each
+    /// has one verdict); nil when no document has one.
+    public var conformance: Submission.Conformance? {
+        let measured = rows.reduce(0) { $0 + $1.count }
+        guard measured > 0 else { return nil }
+        return Submission.Conformance(measured: measured, counts: rows.sorted(by: AggregateOrder.conformance))
     }
 }

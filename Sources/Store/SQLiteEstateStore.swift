@@ -496,6 +496,27 @@ public final class SQLiteEstateStore: EstateStore {
         }
     }
 
+    public func documentConformance(organisation: Int) async throws -> Submission.Conformance? {
+        try await Self.run("count conformance verdicts") {
+            try await queue.read { db in
+                var tally = ConformanceTally()
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT conformance, suite, suite_version_line, odf_version, COUNT(*) AS n FROM documents
+                        WHERE organisation IN (?, 0) AND error IS NULL AND conformance IS NOT NULL
+                        GROUP BY conformance, suite, suite_version_line, odf_version
+                        """, arguments: [organisation])
+                {
+                    tally.add(
+                        verdict: row["conformance"], suite: row["suite"], suiteVersionLine: row["suite_version_line"],
+                        odfVersion: row["odf_version"], count: row["n"])
+                }
+                return tally.conformance
+            }
+        }
+    }
+
     public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
         try await Self.run("count read errors") {
             try await queue.read { db in

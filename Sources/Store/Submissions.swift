@@ -96,7 +96,8 @@ public enum SubmissionBuilder {
             asOf: scanDates.newest.map(wholeSeconds), oldest: scanDates.oldest.map(wholeSeconds),
             counts: try await store.documentCounts(organisation: code),
             errors: try await store.documentErrorCounts(organisation: code),
-            readiness: try await store.documentReadiness(organisation: code))
+            readiness: try await store.documentReadiness(organisation: code),
+            conformance: try await store.documentConformance(organisation: code))
         let installations = Submission.Installations(
             asOf: inventory.dates.newest.map(wholeSeconds), oldest: inventory.dates.oldest.map(wholeSeconds),
             hosts: try await store.distinctHosts(organisation: code, observedSince: observedSince),

@@ -569,6 +569,22 @@ public final class PostgresEstateStore: EstateStore {
         return tally.readiness(measured: measured)
     }
 
+    public func documentConformance(organisation: Int) async throws -> Submission.Conformance? {
+        var tally = ConformanceTally()
+        for row in try await rows(
+            "count conformance verdicts",
+            """
+            SELECT conformance, suite, suite_version_line, odf_version, COUNT(*)::bigint FROM documents
+            WHERE organisation IN (\(organisation), 0) AND error IS NULL AND conformance IS NOT NULL
+            GROUP BY conformance, suite, suite_version_line, odf_version
+            """)
+        {
+            let v = try row.decode((String, String?, String?, String?, Int).self)
+            tally.add(verdict: v.0, suite: v.1, suiteVersionLine: v.2, odfVersion: v.3, count: v.4)
+        }
+        return tally.conformance
+    }
+
     public func documentErrorCounts(organisation: Int) async throws -> [Submission.ErrorCount] {
         try await rows(
             "count read errors",

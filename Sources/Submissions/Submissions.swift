@@ -138,6 +138,15 @@ public struct SubmissionVerifier: Sendable {
                 "body.usage[\(index)]: declares organisation \(declaration.organisation), not the submitter "
                     + "\(organisation.code)")
         }
+        // Each document has one verdict, so the counts are the documents measured: the reports' shares rest on it.
+        if let conformance = submission.body.documents.conformance {
+            let sum = conformance.counts.reduce(0) { $0 + $1.count }
+            if sum != conformance.measured {
+                problems.append(
+                    "body.documents.conformance: the counts add up to \(sum) documents but \"measured\" says "
+                        + "\(conformance.measured) (each document has exactly one verdict)")
+            }
+        }
         // An empty body is usually an export from the wrong store; compiled, it would replace real data.
         if submission.body.holdsNoData && submission.body.empty != true {
             problems.append(
@@ -197,6 +206,17 @@ public enum AggregateOrder {
         if a.family != b.family { return a.family.rawValue < b.family.rawValue }
         if a.format != b.format { return a.format < b.format }
         return (a.year ?? 0) < (b.year ?? 0)
+    }
+
+    /// Conformance counts: by verdict (in declaration order), suite, suite version line, then ODF version.
+    public static func conformance(_ a: Submission.ConformanceCount, _ b: Submission.ConformanceCount) -> Bool {
+        if a.verdict != b.verdict {
+            let verdicts = DocumentConformance.allCases
+            return verdicts.firstIndex(of: a.verdict)! < verdicts.firstIndex(of: b.verdict)!
+        }
+        let left = [a.suite ?? "", a.suiteVersionLine ?? "", a.odfVersion ?? ""]
+        let right = [b.suite ?? "", b.suiteVersionLine ?? "", b.odfVersion ?? ""]
+        return left.lexicographicallyPrecedes(right)
     }
 
     public static func installations(_ a: Submission.InstallationCount, _ b: Submission.InstallationCount) -> Bool {

@@ -48,7 +48,7 @@ import Testing
         let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
         #expect(
             lines.first
-                == "path,family,container,format,mimetype,odf_version,generator,suite,suite_version,encrypted,features,warnings,error,size,modified"
+                == "path,family,container,format,mimetype,odf_version,generator,suite,suite_version,encrypted,features,warnings,error,size,modified,conformance"
         )
         let bomb = try #require(lines.first { $0.contains("zip-bomb-meta.odt") })
         #expect(bomb.contains(",entry-too-large,"))

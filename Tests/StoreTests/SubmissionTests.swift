@@ -199,11 +199,21 @@ import Submissions
         let directory = try Fixtures.temporaryDirectory("compile")
         var files: [URL] = []
         var expectedDocuments: [Int: Int] = [:]
+        var expectedVerdicts: [Int: [DocumentConformance: Int]] = [:]
         for (index, authority) in AuthorityDirectory.denmark.all.enumerated() {
             let store = try SQLiteEstateStore(path: nil)
             var documents = (0...(index % 5)).map { document("/r/d/\($0).odt", size: Int64($0)) }
             // Every third authority's first document carries macros: compile carries the counts through.
             if index % 3 == 0 { documents[0].features = [.basic] }
+            // Every fourth authority scanned without --validate (no verdicts: not measured); the others' documents
+            // get verdicts in turn.
+            if index % 4 != 0 {
+                for position in documents.indices {
+                    let verdict = DocumentConformance.allCases[(index + position) % DocumentConformance.allCases.count]
+                    documents[position].conformance = verdict
+                    expectedVerdicts[authority.code, default: [:]][verdict, default: 0] += 1
+                }
+            }
             expectedDocuments[authority.code] = documents.count
             try await scan(store, organisation: authority.code, root: "/r", documents)
             try await importFile(
@@ -236,7 +246,18 @@ import Submissions
             #expect(readiness.measured == total)
             let index = AuthorityDirectory.denmark.all.firstIndex { $0.code == submission.body.organisation.code }!
             #expect(readiness.counts.map(\.count) == (index % 3 == 0 ? [1] : []))
+            // Conformance verdicts come through compile as exported; never validated stays absent, not zero.
+            if let expected = expectedVerdicts[submission.body.organisation.code] {
+                let conformance = try #require(submission.body.documents.conformance)
+                #expect(conformance.measured == total)
+                var verdicts: [DocumentConformance: Int] = [:]
+                for row in conformance.counts { verdicts[row.verdict, default: 0] += row.count }
+                #expect(verdicts == expected)
+            } else {
+                #expect(submission.body.documents.conformance == nil)
+            }
         }
+        #expect(latest.filter { $0.body.documents.conformance != nil }.count == expectedVerdicts.count)
 
         // The same files again: nothing changes.
         let second = await SubmissionCompiler.compile(files: files, into: national, verifier: verifier)
