@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  // posix_spawn_file_actions_addclosefrom_np (glibc 2.34)
 // The parent's side of the RELAX NG worker protocol: starting, feeding, timing out and reaping workers.
 // In C because it needs posix_spawn, the environment and poll with a deadline, none of which Swift 6 reads
 // comfortably from concurrent code.
@@ -37,6 +38,9 @@ static int spawn_role(const char *setting, pid_t *pid) {
     posix_spawn_file_actions_adddup2(&actions, ends[1], 0);  // dup2 clears close-on-exec on 0 and 1
     posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    // Nothing else the parent has open (a store's socket, an output file) goes with the worker: a descriptor
+    // not marked close-on-exec would otherwise stay open as long as the worker lives.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     char *arguments[] = {"overblik-relaxng-worker", NULL};
     int failed = posix_spawn(pid, "/proc/self/exe", &actions, NULL, arguments, environment);
     posix_spawn_file_actions_destroy(&actions);
