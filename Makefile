@@ -7,7 +7,7 @@ BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libgsf-1-dev libsqlite3-dev
 # ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers (olefile
 # checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run; cmark-gfm reads the
 # Markdown reports back in the output-safety tests).
-TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip cmark-gfm
+TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip cmark-gfm time
 SWIFT ?= swift
 BUILD_FLAGS ?=
 

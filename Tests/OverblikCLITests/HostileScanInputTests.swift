@@ -20,10 +20,11 @@ import Glibc
         var generator: String?
     }
 
-    static func scan(_ arguments: [String]) throws -> (ChildProcess.Outcome, [Record]) {
+    static func scan(_ arguments: [String], measuringMemory: Bool = false) throws -> (ChildProcess.Outcome, [Record]) {
         let output = try Fixtures.temporaryDirectory("hostile-scan").appendingPathComponent("records.jsonl")
         let outcome = try ChildProcess.run(
-            try overblikBinary().path, ["scan"] + arguments + ["--format", "jsonl", "--output", output.path])
+            try overblikBinary().path, ["scan"] + arguments + ["--format", "jsonl", "--output", output.path],
+            measuringMemory: measuringMemory)
         let lines = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n")
         let records = try lines.map { try JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
         return (outcome, records)
@@ -68,8 +69,9 @@ import Glibc
         // Both kinds must be present, or the comparison below proves little.
         #expect(verdicts.values.contains { $0.ok } && verdicts.values.contains { !$0.ok })
 
-        let (outcome, records) = try Self.scan([folder.path, "--no-store"])
+        let (outcome, records) = try Self.scan([folder.path, "--no-store"], measuringMemory: true)
         #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.peakMemory > 10 << 20, "the peak was measured")
         // 500 MB of meta.xml (and 20,000 entries, a 65,000-byte name) in bounded time and memory.
         #expect(outcome.peakMemory < 200 << 20, "peak RSS \(outcome.peakMemory >> 20) MB")
         #expect(outcome.seconds < 120)
