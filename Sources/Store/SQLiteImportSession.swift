@@ -137,8 +137,9 @@ actor SQLiteImportSession: RowBatchImportSession {
     }
 }
 
-/// How an import of a file starts: already done, new, or taken over from a process that was killed.
-enum ImportStart: Sendable {
+/// How an import of a file starts: already done, new, or taken over from a process that was killed. Both stores
+/// answer with it (the PostgreSQL store opens it in its own extension).
+package enum ImportStart: Sendable {
     case done(ImportSummary)
     case new(Int64)
     case takenOver(Int64, software: Int, listed: ListedInventories)

@@ -47,7 +47,7 @@ actor PostgresImportSession: ImportSession {
         let owner = ScanOwner.current(pseudonymiser: pseudonymiser)
         let start = try await PostgresEstateStore.run("begin import") {
             try await connection.transaction { connection in
-                try await PostgresImportStart.open(connection, header: header, owner: owner)
+                try await ImportStart.open(connection, header: header, owner: owner)
             }
         }
         switch start {
@@ -112,7 +112,7 @@ actor PostgresImportSession: ImportSession {
                 {
                     counted = true
                 }
-                guard counted else { throw PostgresImportStart.takenOver("import software records") }
+                guard counted else { throw ImportStart.takenOver("import software records") }
             }
         }
         for record in records {
@@ -165,7 +165,7 @@ actor PostgresImportSession: ImportSession {
                 {
                     summary = try PostgresEstateStore.importSummary(row)
                 }
-                guard let summary else { throw PostgresImportStart.takenOver("finish import") }
+                guard let summary else { throw ImportStart.takenOver("finish import") }
                 try await adopt(connection)
                 return .imported(summary)
             }
@@ -233,7 +233,7 @@ actor PostgresImportSession: ImportSession {
         if existing == nil, importID != 0 {
             let importID = self.importID
             _ = try? await connection.transaction { connection in
-                try await PostgresImportStart.remove(connection, importID: importID)
+                try await ImportStart.remove(connection, importID: importID)
             }
         }
         if !connection.isClosed { try? await connection.close() }
@@ -241,11 +241,7 @@ actor PostgresImportSession: ImportSession {
 }
 
 /// How an import of a file starts on PostgreSQL: already done, new, or taken over from a process that is gone.
-enum PostgresImportStart: Sendable {
-    case done(ImportSummary)
-    case new(Int64)
-    case takenOver(Int64, software: Int, listed: ListedInventories)
-
+extension ImportStart {
     static let logger = PostgresEstateStore.logger
 
     /// In the caller's transaction, under a lock per organisation and file: two processes never take over the
@@ -253,7 +249,7 @@ enum PostgresImportStart: Sendable {
     static func open(
         _ connection: PostgresConnection, header: ImportHeader, owner: ScanOwner
     ) async throws
-        -> PostgresImportStart
+        -> ImportStart
     {
         try connection.ensureOpen("begin import")
         try await connection.query(
