@@ -206,7 +206,8 @@ public struct ScanCommand: AsyncParsableCommand {
         }
         return try StoreScanSink(
             location: storeOptions.location, organisation: organisation,
-            roots: roots, includePaths: includePaths, catalog: catalogStamp,
+            roots: roots, includePaths: includePaths,
+            readingAgain: checksConformance ? .odfWithoutConformance : .none, catalog: catalogStamp,
             rowClassifier: { CatalogRowClassifier(catalog: try catalog.value()) })
     }
 

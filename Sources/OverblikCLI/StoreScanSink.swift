@@ -27,9 +27,11 @@ final class StoreScanSink: DocumentRecordSink {
 
     /// `catalog`: given the open store, how to get the stamp of the catalog the scan classifies with (the
     /// bundled one or the user's); that getter is asked once the first root's index is loaded, so the
-    /// catalog can load meanwhile when the store does not already know its stamp.
+    /// catalog can load meanwhile when the store does not already know its stamp. `readingAgain`: the stored,
+    /// unchanged files the scan reads all the same (with `--validate`, ODF documents without a verdict).
     init(
         location: StoreLocation, organisation: Int?, roots: [String], includePaths: Bool,
+        readingAgain: ReadAgain = .none,
         catalog: (any EstateStore) throws -> () throws -> CatalogStamp,
         rowClassifier: @escaping () throws -> any StoredRowClassifier
     ) throws {
@@ -42,12 +44,19 @@ final class StoreScanSink: DocumentRecordSink {
                 let header = ScanHeader(
                     organisation: organisation, root: root, started: started,
                     catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
-                let recorder = try ScanRecorder(store: store, header: header, catalog: catalog)
+                let recorder = try ScanRecorder(
+                    store: store, header: header, catalog: catalog, readingAgain: readingAgain)
                 if recorder.index.takenOver > 0 {
                     FileHandle.standardError.write(
                         Data(
                             ("Taking over the unfinished scan of \(root): \(recorder.index.takenOver) documents it "
                                 + "staged before it was stopped are not read again.\n").utf8))
+                }
+                if recorder.index.readAgainCount > 0 {
+                    FileHandle.standardError.write(
+                        Data(
+                            ("Validating \(recorder.index.readAgainCount) unchanged ODF documents under \(root) that "
+                                + "earlier scans stored without a conformance verdict.\n").utf8))
                 }
                 recorders.append((root, root == "/" ? "/" : root + "/", recorder))
             }

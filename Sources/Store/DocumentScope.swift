@@ -35,21 +35,25 @@ enum DocumentScope {
     /// Calls `body` with the path key (first column) and the row of each document in scope; `columns` starts
     /// with `path_key`. `legacy`: include rows without a folder; `ordered`: in path-key order (rows with a folder
     /// only).
+    /// `condition`, when given, keeps only the rows it holds for.
     static func forEachKey(
         _ db: Database, organisation: Int, rootFolder: String, rootKey: String, columns: String,
-        legacy: Bool = true, ordered: Bool = false,
+        legacy: Bool = true, ordered: Bool = false, condition: String? = nil,
         _ body: (_ key: UnsafeBufferPointer<UInt8>, _ row: OpaquePointer) throws -> Void
     ) throws {
+        let and = condition.map { " AND (\($0))" } ?? ""
         try forEachRow(
             db, operation: "documents below a root",
             sql: """
-                \(subtree) SELECT \(columns) FROM documents WHERE organisation = ? AND folder_key IN sub
+                \(subtree) SELECT \(columns) FROM documents WHERE organisation = ? AND folder_key IN sub\(and)
                 \(ordered ? "ORDER BY path_key" : "")
                 """, arguments: [rootFolder, organisation, organisation], body)
         guard legacy else { return }
         try forEachRow(
             db, operation: "documents below a root",
-            sql: "SELECT \(columns) FROM documents WHERE organisation = ? AND folder_key IS NULL AND root_key = ?",
+            sql: """
+                SELECT \(columns) FROM documents WHERE organisation = ? AND folder_key IS NULL AND root_key = ?\(and)
+                """,
             arguments: [organisation, rootKey], body)
     }
 }

@@ -35,6 +35,11 @@ public final class FileIndex: @unchecked Sendable {
     /// One bit per slot of `table`: the files found unchanged so far (a bit, not a set of 16-byte digests).
     private var seen: [UInt64]
     private var seenCount = 0
+    /// One bit per slot of `table`: files to read again whatever their stamp (``markForReading(keys:)``). Set
+    /// while the store builds the index, before any thread asks it.
+    private var readAgain: [UInt64] = []
+    /// How many files are marked to be read again.
+    public private(set) var readAgainCount = 0
     /// What the index was read from, when the store can say (SQLite): lets the finishing scan skip counting
     /// the root's documents again when no other scan of the root has finished since.
     let basis: Basis?
@@ -85,6 +90,31 @@ public final class FileIndex: @unchecked Sendable {
         seen = [UInt64](repeating: 0, count: (table.slotCount + 63) / 64)
     }
 
+    /// Marks stored files (by ``Pseudonymiser/pathKey(_:)``) to be read again although unchanged: they are never
+    /// found unchanged, so the scan reads them, and the store counts a file read with its stored stamp as
+    /// unchanged. For store implementations, before the index is handed to a scan.
+    public func markForReading(keys: some Sequence<String>) {
+        for key in keys {
+            if let digest = PathDigest(key: key) { markForReading(digest) }
+        }
+    }
+
+    func markForReading(_ digest: PathDigest) {
+        guard let position = table.position(of: digest) else { return }
+        if readAgain.isEmpty { readAgain = [UInt64](repeating: 0, count: seen.count) }
+        let (word, bit) = (position >> 6, UInt64(1) << UInt64(position & 63))
+        if readAgain[word] & bit == 0 {
+            readAgain[word] |= bit
+            readAgainCount += 1
+        }
+    }
+
+    /// Whether the file at `position` of the table may count as unchanged when its stamp is as stored.
+    fileprivate func mayBeUnchanged(at position: Int, stamp: FileStamp) -> Bool {
+        guard table.stamp(at: position) == stamp else { return false }
+        return readAgain.isEmpty || readAgain[position >> 6] & (UInt64(1) << UInt64(position & 63)) == 0
+    }
+
     /// Number of documents the last scan of this root left in the store.
     public var count: Int { table.count }
 
@@ -96,7 +126,8 @@ public final class FileIndex: @unchecked Sendable {
     /// True when `path` was scanned before with exactly this size and modification time: the scanner need
     /// not read it again, and the file counts as unchanged in this scan. Safe from several threads.
     public func isUnchanged(path: String, stamp: FileStamp) -> Bool {
-        guard let position = table.position(of: pseudonymiser.pathDigest(path)), table.stamp(at: position) == stamp
+        guard let position = table.position(of: pseudonymiser.pathDigest(path)),
+            mayBeUnchanged(at: position, stamp: stamp)
         else { return false }
         remember([Int32(position)])
         return true
@@ -130,9 +161,8 @@ public final class FileIndex: @unchecked Sendable {
         /// True when the file `name` in this directory has exactly this size and time in the index.
         public func isUnchanged(name: UnsafeBufferPointer<UInt8>, stamp: FileStamp) -> Bool {
             let digest = index.pseudonymiser.pathDigest(prefixed: state, name: name)
-            guard let position = index.table.position(of: digest), index.table.stamp(at: position) == stamp else {
-                return false
-            }
+            guard let position = index.table.position(of: digest), index.mayBeUnchanged(at: position, stamp: stamp)
+            else { return false }
             unchanged.append(Int32(position))
             return true
         }
@@ -154,9 +184,8 @@ public final class FileIndex: @unchecked Sendable {
             }
             touched = index.table.touch(digests)
             return zip(digests, stamps).map { digest, stamp in
-                guard let position = index.table.position(of: digest), index.table.stamp(at: position) == stamp else {
-                    return false
-                }
+                guard let position = index.table.position(of: digest), index.mayBeUnchanged(at: position, stamp: stamp)
+                else { return false }
                 unchanged.append(Int32(position))
                 return true
             }

@@ -65,14 +65,14 @@ public final class ScanRecorder {
 
     /// Opens a session for `header.root` and loads what the last scan of that root knew. `catalog`, when
     /// given, supplies the header's catalog stamp after the index is loaded (the catalog may still be loading
-    /// on another thread meanwhile).
+    /// on another thread meanwhile). `readingAgain`: unchanged files the scan reads all the same.
     public init(
         store: any EstateStore, header: ScanHeader, batchSize: Int = 2000,
-        catalog: (() throws -> CatalogStamp)? = nil
+        catalog: (() throws -> CatalogStamp)? = nil, readingAgain: ReadAgain = .none
     ) throws {
         self.batchSize = batchSize
         let index = try BlockingBridge.wait {
-            try await store.fileIndex(organisation: header.organisation, root: header.root)
+            try await store.fileIndex(organisation: header.organisation, root: header.root, readingAgain: readingAgain)
         }
         var header = header
         if let catalog { header.catalog = try catalog() }

@@ -98,46 +98,76 @@ public final class SQLiteEstateStore: EstateStore {
 
     // MARK: Scans
 
-    public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
+    public func fileIndex(organisation: Int?, root: String, readingAgain: ReadAgain) async throws -> FileIndex {
         let root = normalisedRoot(root)
         let rootKey = pseudonymiser.rootKey(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
         let me = ScanOwner.current(pseudonymiser: pseudonymiser)
-        let (stored, basis, abandoned) = try await Self.run("file index") {
-            try await queue.read { db -> (StampTable, FileIndex.Basis, [StampTable.Entry]) in
+        let (stored, basis, abandoned, readAgain) = try await Self.run("file index") {
+            try await queue.read { db in
                 // A scan of this root killed before its finish left its stage: its files are known as staged.
                 let abandoned = try ScanProgress.abandonedStamps(
-                    db, organisation: organisation, rootKey: rootKey, me: me)
-                // The organisation's newest scan: the root's snapshot is current only when that scan wrote it
-                // (a scan of any other root may have reached the same files), and its id tells the finishing
-                // scan whether anyone changed the documents since.
-                let lastScan = try Self.newestScan(db, organisation: organisation)
-                let legacy = try DocumentScope.legacyCount(db, organisation: organisation, rootKey: rootKey)
-                if let lastScan,
-                    let table = try FileIndexSnapshot.read(
-                        db, organisation: organisation, rootKey: rootKey, scan: lastScan)
-                {
-                    return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy), abandoned)
-                }
-                var entries: [StampTable.Entry] = []
-                var rows = legacy
-                try DocumentScope.forEachKey(
-                    db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
-                    columns: "path_key, size, modified", legacy: false
-                ) { key, row in
-                    rows += 1
-                    // A key this build cannot parse is treated as unknown: that file is simply read again.
-                    if let entry = StampTable.Entry(key: key, row: row) { entries.append(entry) }
-                }
-                // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
-                return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows), abandoned)
+                    db, organisation: organisation, rootKey: rootKey, me: me, readingAgain: readingAgain)
+                let (table, basis) = try Self.storedStamps(
+                    db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder)
+                let readAgain = try Self.storedToReadAgain(
+                    db, readingAgain, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder)
+                return (table, basis, abandoned, readAgain)
             }
         }
-        // The staged stamps win over the stored ones (the later of two entries for a digest).
-        let table = abandoned.isEmpty ? stored : StampTable(stored.entries + abandoned)
-        return FileIndex(
-            root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: abandoned.count)
+        // The staged stamps win over the stored ones (the later of two entries for a digest), and so does
+        // whether the staged row must be read again.
+        let table = abandoned.entries.isEmpty ? stored : StampTable(stored.entries + abandoned.entries)
+        let index = FileIndex(
+            root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: abandoned.entries.count)
+        let staged = abandoned.entries.isEmpty ? [] : Set(abandoned.entries.map(\.digest))
+        for digest in readAgain where !staged.contains(digest) { index.markForReading(digest) }
+        for digest in abandoned.readAgain { index.markForReading(digest) }
+        return index
+    }
+
+    /// The stamps of the documents the root answers for, and what they were read from.
+    private static func storedStamps(
+        _ db: Database, organisation: Int, rootKey: String, rootFolder: String
+    ) throws -> (StampTable, FileIndex.Basis) {
+        // The organisation's newest scan: the root's snapshot is current only when that scan wrote it (a scan
+        // of any other root may have reached the same files), and its id tells the finishing scan whether
+        // anyone changed the documents since.
+        let lastScan = try newestScan(db, organisation: organisation)
+        let legacy = try DocumentScope.legacyCount(db, organisation: organisation, rootKey: rootKey)
+        if let lastScan,
+            let table = try FileIndexSnapshot.read(db, organisation: organisation, rootKey: rootKey, scan: lastScan)
+        {
+            return (table, FileIndex.Basis(lastScan: lastScan, documents: table.count + legacy))
+        }
+        var entries: [StampTable.Entry] = []
+        var rows = legacy
+        try DocumentScope.forEachKey(
+            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
+            columns: "path_key, size, modified", legacy: false
+        ) { key, row in
+            rows += 1
+            // A key this build cannot parse is treated as unknown: that file is simply read again.
+            if let entry = StampTable.Entry(key: key, row: row) { entries.append(entry) }
+        }
+        // Unparsable keys and older rows are in scope but not in the table: the basis counts rows.
+        return (StampTable(entries), FileIndex.Basis(lastScan: lastScan, documents: rows))
+    }
+
+    /// The stored documents of the root that `readingAgain` names, by digest.
+    private static func storedToReadAgain(
+        _ db: Database, _ readingAgain: ReadAgain, organisation: Int, rootKey: String, rootFolder: String
+    ) throws -> [PathDigest] {
+        guard let condition = readingAgain.rowCondition else { return [] }
+        var digests: [PathDigest] = []
+        try DocumentScope.forEachKey(
+            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey, columns: "path_key",
+            legacy: false, condition: condition
+        ) { key, _ in
+            if let digest = PathDigest(keyBytes: key) { digests.append(digest) }
+        }
+        return digests
     }
 
     /// The id of the organisation's newest finished scan (of any root).

@@ -186,18 +186,24 @@ struct ScanProgress: Sendable {
         return progress
     }
 
-    /// The stamps an abandoned stage of the root holds, for the file index: its files need not be read again.
+    /// The stamps an abandoned stage of the root holds, for the file index: its files need not be read again,
+    /// except those `readingAgain` names (`readAgain`, by digest).
     static func abandonedStamps(
-        _ db: Database, organisation: Int, rootKey: String, me: ScanOwner
-    ) throws -> [StampTable.Entry] {
-        guard let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: me) else { return [] }
+        _ db: Database, organisation: Int, rootKey: String, me: ScanOwner, readingAgain: ReadAgain = .none
+    ) throws -> (entries: [StampTable.Entry], readAgain: [PathDigest]) {
+        guard let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: me) else { return ([], []) }
+        let readsAgain = readingAgain.rowCondition.map { "(\($0))" } ?? "0"
         var entries: [StampTable.Entry] = []
+        var readAgain: [PathDigest] = []
         try forEachRow(
-            db, operation: "abandoned scan", sql: "SELECT path_key, size, modified FROM scan_stage_\(id)", arguments: []
+            db, operation: "abandoned scan",
+            sql: "SELECT path_key, size, modified, \(readsAgain) FROM scan_stage_\(id)", arguments: []
         ) { key, row in
-            if let entry = StampTable.Entry(key: key, row: row) { entries.append(entry) }
+            guard let entry = StampTable.Entry(key: key, row: row) else { return }
+            entries.append(entry)
+            if sqlite3_column_int(row, 3) != 0 { readAgain.append(entry.digest) }
         }
-        return entries
+        return (entries, readAgain)
     }
 
     func drop(_ db: Database) throws {

@@ -106,10 +106,28 @@ public protocol ScanSession: Sendable {
     func cancel() async
 }
 
+/// Files a rescan reads again although their size and modification time are as stored.
+public enum ReadAgain: Sendable {
+    /// None: every unchanged file is skipped.
+    case none
+    /// ODF documents stored without a conformance verdict: a scan with `--validate` after scans without it
+    /// validates them, instead of leaving them unmeasured until they change.
+    case odfWithoutConformance
+
+    /// The condition on a `documents` or stage row, nil for none. One definition for both backends.
+    package var rowCondition: String? {
+        switch self {
+        case .none: nil
+        case .odfWithoutConformance: "family = 'odf' AND error IS NULL AND conformance IS NULL"
+        }
+    }
+}
+
 /// The store as the scanner sees it: what the last scan of a folder knew, and one session per root.
 public protocol ScanStore: Sendable {
-    /// What the last completed scan of `root` (for this organisation) knew, for incremental rescans.
-    func fileIndex(organisation: Int?, root: String) async throws -> FileIndex
+    /// What the last completed scan of `root` (for this organisation) knew, for incremental rescans; the files
+    /// `readingAgain` names are in it but never found unchanged, so the scan reads them again.
+    func fileIndex(organisation: Int?, root: String, readingAgain: ReadAgain) async throws -> FileIndex
     /// Opens a scan of one root. Records go in through the session; ``ScanSession/finish(finished:)`` commits.
     func beginScan(_ header: ScanHeader) async throws -> any ScanSession
     /// Completed scans, newest first; `organisation` nil for all.
@@ -117,4 +135,11 @@ public protocol ScanStore: Sendable {
     /// The documents stored in `root` or below it (whichever scan read them), grouped: what a summary of the
     /// stored estate under that folder shows.
     func documentTallies(organisation: Int?, root: String) async throws -> [DocumentTally]
+}
+
+extension ScanStore {
+    /// What the last completed scan of `root` knew, every unchanged file to be skipped.
+    public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
+        try await fileIndex(organisation: organisation, root: root, readingAgain: .none)
+    }
 }

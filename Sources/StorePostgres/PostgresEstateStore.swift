@@ -175,7 +175,7 @@ public final class PostgresEstateStore: EstateStore {
 
     // MARK: Scans
 
-    public func fileIndex(organisation: Int?, root: String) async throws -> FileIndex {
+    public func fileIndex(organisation: Int?, root: String, readingAgain: ReadAgain) async throws -> FileIndex {
         let root = normalisedRoot(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
@@ -185,10 +185,12 @@ public final class PostgresEstateStore: EstateStore {
         let staged = try await Self.run("file index") {
             try await main.run { connection in
                 try await PostgresScanProgress.abandonedStamps(
-                    connection, organisation: organisation, rootKey: rootKey, me: me)
+                    connection, organisation: organisation, rootKey: rootKey, me: me, readingAgain: readingAgain)
             }
         }
         var stamps: [String: FileStamp] = [:]
+        var readAgain: [String] = []
+        let readsAgain = readingAgain.rowCondition ?? "false"
         // Every document in the root's folder or below it, whichever root reached it. Rows from before folders
         // were kept are left out, so the scan reads them once more and gives them their folder.
         for row in try await rows(
@@ -197,14 +199,18 @@ public final class PostgresEstateStore: EstateStore {
             WITH RECURSIVE sub(k) AS (
                 SELECT \(rootFolder)::text UNION
                 SELECT f.folder_key FROM folders f JOIN sub ON f.organisation = \(organisation) AND f.parent_key = sub.k)
-            SELECT path_key, size, modified FROM documents
+            SELECT path_key, size, modified, \(unescaped: readsAgain) FROM documents
             WHERE organisation = \(organisation) AND folder_key IN (SELECT k FROM sub)
             """
         ) {
-            let (key, size, modified) = try row.decode((String, Int64, Double).self)
+            let (key, size, modified, again) = try row.decode((String, Int64, Double, Bool).self)
             stamps[key] = FileStamp(size: size, modifiedSeconds: modified)
+            // The staged row, when there is one, decides.
+            if again, staged.stamps[key] == nil { readAgain.append(key) }
         }
-        return FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps, staged: staged)
+        let index = FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps, staged: staged.stamps)
+        index.markForReading(keys: readAgain + staged.readAgain)
+        return index
     }
 
     public func rememberedCatalogStamp(fingerprint: String) async throws -> CatalogStamp? {

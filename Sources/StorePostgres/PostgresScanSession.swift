@@ -251,28 +251,32 @@ struct PostgresScanProgress: Sendable {
     /// The stamps an abandoned stage of the root holds (the last batch's where a file was staged twice), for
     /// the file index: its files need not be read again.
     static func abandonedStamps(
-        _ connection: PostgresConnection, organisation: Int, rootKey: String, me: ScanOwner
-    ) async throws -> [String: FileStamp] {
+        _ connection: PostgresConnection, organisation: Int, rootKey: String, me: ScanOwner,
+        readingAgain: ReadAgain = .none
+    ) async throws -> (stamps: [String: FileStamp], readAgain: [String]) {
         guard
             let id = try await abandoned(
                 connection, organisation: organisation, rootKey: rootKey, me: me, lock: false)
-        else { return [:] }
+        else { return ([:], []) }
+        let readsAgain = readingAgain.rowCondition ?? "false"
         var stamps: [String: FileStamp] = [:]
+        var readAgain: [String] = []
         do {
             try connection.ensureOpen("read an unfinished scan")
-            for try await (key, size, modified) in try await connection.query(
+            for try await (key, size, modified, again) in try await connection.query(
                 """
-                SELECT DISTINCT ON (path_key) path_key, size, modified
+                SELECT DISTINCT ON (path_key) path_key, size, modified, \(unescaped: readsAgain)
                 FROM \(unescaped: PostgresScanProgress(id: id, adoptedThrough: 0).stage) ORDER BY path_key, batch DESC
                 """, logger: logger
-            ).decode((String, Int64, Double).self) {
+            ).decode((String, Int64, Double, Bool).self) {
                 stamps[key] = FileStamp(size: size, modifiedSeconds: modified)
+                if again { readAgain.append(key) }
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
             // Taken over and finished by another scan meanwhile: nothing is staged any more.
-            return [:]
+            return ([:], [])
         }
-        return stamps
+        return (stamps, readAgain)
     }
 
     /// Removes the stage; with `owner`, only while that process still holds it (a cancelled scan that another

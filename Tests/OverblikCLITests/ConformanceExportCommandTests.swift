@@ -131,6 +131,54 @@ import Testing
         #expect((without["counts"] as? [Any])?.isEmpty == false)
     }
 
+    /// A store first scanned without `--validate`, then rescanned with it (no `--full`), must hold what a fresh store
+    /// scanned once with `--validate` holds: the unchanged ODF documents are read again for their verdict (counted
+    /// as unchanged, nothing new or changed), and a third scan with `--validate` reads nothing.
+    @Test(arguments: ["sqlite", "postgres"])
+    func aValidatingRescanMeasuresWhatEarlierScansLeftUnmeasured(backend: String) async throws {
+        let binary = try overblikBinary()
+        let directory = try Fixtures.temporaryDirectory("conformance-rescan")
+        let tree = directory.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        for folder in Self.folders {
+            try FileManager.default.copyItem(
+                atPath: folder, toPath: tree.appendingPathComponent(URL(fileURLWithPath: folder).lastPathComponent).path
+            )
+        }
+        func scan(_ store: String, _ extra: [String]) async throws -> (read: Int, unchanged: Int, stderr: String) {
+            let result = try await Self.offPool {
+                try runBinary(
+                    binary,
+                    ["scan", "--organisation", "751", "--store", store, "--format", "summary"] + extra + [tree.path])
+            }
+            try #require(result.status == 0, "scan: \(result.stderr)")
+            let numbers = try #require(
+                result.stdout.firstMatch(of: /(\d+) read, (\d+) unchanged and not read again/), "\(result.stdout)")
+            return (Int(numbers.1)!, Int(numbers.2)!, result.stderr)
+        }
+        let stepwise = try Self.freshStore(backend)
+        let first = try await scan(stepwise, [])
+        #expect(first.read > 0 && first.unchanged == 0)
+        let validating = try await scan(stepwise, ["--validate"])
+        let again = try await scan(stepwise, ["--validate"])
+        #expect(again.read == 0 && again.unchanged == first.read)
+
+        let once = try Self.freshStore(backend)
+        _ = try await scan(once, ["--validate"])
+        let expected = try await Self.export(binary, store: once, into: directory)
+        let measured = try #require((expected["conformance"] as? [String: Any])?["measured"] as? Int)
+        // Only the ODF documents without a verdict were read again, and the scan said how many.
+        #expect(validating.read == measured && validating.unchanged == first.read - measured)
+        #expect(validating.stderr.contains("Validating \(measured) unchanged ODF documents"), "\(validating.stderr)")
+        let actual = try await Self.export(binary, store: stepwise, into: directory)
+        for key in ["counts", "conformance"] {
+            let left = try JSONSerialization.data(withJSONObject: try #require(actual[key]), options: .sortedKeys)
+            let right = try JSONSerialization.data(withJSONObject: try #require(expected[key]), options: .sortedKeys)
+            #expect(left == right, "documents.\(key) differs from a store scanned once with --validate")
+        }
+        #expect(measured >= 40)
+    }
+
     /// `scan --format csv` carries the verdict in its last column with `--validate`, and leaves it empty without.
     @Test func scanCSVCarriesTheVerdictColumn() throws {
         let binary = try overblikBinary()
