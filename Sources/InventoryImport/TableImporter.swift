@@ -234,24 +234,9 @@ enum TableImporter {
         guard let organisation = emitter.options.organisation else {
             throw .missingOrganisation(file: emitter.fileName)
         }
-        while try rows.advance() {
-            emitter.report.linesRead += 1
-            let line = rows.line
-            if let problem = rows.rowProblem {
-                emitter.unreadable(line: line, problem)
-                continue
-            }
-            guard let system = rows.trimmedValue(columns.system) else {
-                if rows.isBlankRow {
-                    emitter.report.linesRead -= 1
-                } else {
-                    emitter.unreadable(line: line, "no IT system name")
-                }
-                continue
-            }
-            if rows.fieldCount < width && rows.flagsShortRows {
-                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
-            }
+        while let (line, system) = try nextDeclaration(
+            rows, width: width, emitter, named: columns.system, "IT system name")
+        {
             let names = [system, rows.trimmedValue(columns.localName), rows.trimmedValue(columns.formerName)].compactMap
             { $0 }
             guard let product = names.lazy.compactMap({ emitter.classifier.productID(for: $0) }).first else {
@@ -274,6 +259,35 @@ enum TableImporter {
                     evidence: "KITOS IT Systemer Overblik: \(system)", evidenceKind: .kitos,
                     source: emitter.report.source, line: line))
         }
+    }
+
+    /// The next row of a declaration table (KITOS, usage) that names what `column` holds, with its line, counted
+    /// as read; nil at the end. Unreadable rows, and rows without that value, are reported on the way (a row of
+    /// empty fields is a blank line, not counted); a short row is flagged and kept.
+    static func nextDeclaration(
+        _ rows: any RowSource, width: Int, _ emitter: RecordEmitter, named column: Int, _ what: String
+    ) throws(ImportError) -> (line: Int, value: String)? {
+        while try rows.advance() {
+            emitter.report.linesRead += 1
+            let line = rows.line
+            if let problem = rows.rowProblem {
+                emitter.unreadable(line: line, problem)
+                continue
+            }
+            guard let value = rows.trimmedValue(column) else {
+                if rows.isBlankRow {
+                    emitter.report.linesRead -= 1
+                } else {
+                    emitter.unreadable(line: line, "no \(what)")
+                }
+                continue
+            }
+            if rows.fieldCount < width && rows.flagsShortRows {
+                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
+            }
+            return (line, value)
+        }
+        return nil
     }
 
     /// KITOS lifecycle (`Livscyklus`): I drift / Under udfasning → uses, Under indfasning → pilot,
@@ -310,24 +324,9 @@ enum TableImporter {
         _ rows: any RowSource, columns: UsageColumns, width: Int, emitter: RecordEmitter
     ) throws(ImportError) {
         emitter.report.variant = columns.isPublicEvidence ? "os2-usage-evidence" : "usage-declarations"
-        while try rows.advance() {
-            emitter.report.linesRead += 1
-            let line = rows.line
-            if let problem = rows.rowProblem {
-                emitter.unreadable(line: line, problem)
-                continue
-            }
-            guard let organisationText = rows.trimmedValue(columns.organisation) else {
-                if rows.isBlankRow {
-                    emitter.report.linesRead -= 1
-                } else {
-                    emitter.unreadable(line: line, "no organisation")
-                }
-                continue
-            }
-            if rows.fieldCount < width && rows.flagsShortRows {
-                emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
-            }
+        while let (line, organisationText) = try nextDeclaration(
+            rows, width: width, emitter, named: columns.organisation, "organisation")
+        {
             guard let organisation = emitter.resolveOrganisation(organisationText) else {
                 emitter.unreadable(line: line, "unknown organisation \"\(organisationText)\"")
                 continue
