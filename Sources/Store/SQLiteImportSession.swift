@@ -34,16 +34,7 @@ actor SQLiteImportSession: RowBatchImportSession {
         let start = try await SQLiteEstateStore.run("begin import") {
             try await store.queue.write { db in try ImportStart.open(db, header: header, owner: owner) }
         }
-        switch start {
-        case .done(let summary):
-            existing = summary
-        case .new(let id):
-            importID = id
-        case .takenOver(let id, let software, let listed):
-            importID = id
-            softwareToSkip = software
-            self.listed = listed
-        }
+        (existing, importID, softwareToSkip, listed) = start.sessionState
     }
 
     func add(software: [SoftwareRecord]) async throws {
@@ -143,6 +134,19 @@ package enum ImportStart: Sendable {
     case done(ImportSummary)
     case new(Int64)
     case takenOver(Int64, software: Int, listed: ListedInventories)
+
+    /// What an import session starts from: the earlier import when the file was imported before (nothing is
+    /// stored again), the import row's id, the software records a taken-over import already stored (skipped as
+    /// they come again) and what they name.
+    package var sessionState:
+        (existing: ImportSummary?, importID: Int64, softwareToSkip: Int, listed: ListedInventories)
+    {
+        switch self {
+        case .done(let summary): (summary, 0, 0, ListedInventories())
+        case .new(let id): (nil, id, 0, ListedInventories())
+        case .takenOver(let id, let software, let listed): (nil, id, software, listed)
+        }
+    }
 
     static func open(_ db: Database, header: ImportHeader, owner: ScanOwner) throws -> ImportStart {
         let rows = try Row.fetchAll(

@@ -50,16 +50,7 @@ actor PostgresImportSession: ImportSession {
                 try await ImportStart.open(connection, header: header, owner: owner)
             }
         }
-        switch start {
-        case .done(let summary):
-            existing = summary
-        case .new(let id):
-            importID = id
-        case .takenOver(let id, let software, let listed):
-            importID = id
-            softwareToSkip = software
-            self.listed = listed
-        }
+        (existing, importID, softwareToSkip, listed) = start.sessionState
     }
 
     /// Stores one batch (less the lines a taken-over import already holds) and counts it, committed.
