@@ -349,15 +349,15 @@ def odf_parts(zf, names, manifest, record):
         scratch = dict(record, statistics={})
         odf_meta(data, scratch)
         record.update(scratch)
-        return
+    # The version from the first part that states it: meta.xml, the root of content.xml or styles.xml (readable
+    # ones), then the manifest's manifest:version.
     for part in ("content.xml", "styles.xml"):
-        if part in names and part not in encrypted:
+        if record.get("odf_version") is None and part in names and part not in encrypted:
             with zf.open(part) as f:
                 prefix = f.read(65536)
-            version = root_version(prefix)
-            if version is not None or prefix:
-                record["odf_version"] = version
-                return
+            record["odf_version"] = root_version(prefix)
+    if record.get("odf_version") is None:
+        record["odf_version"] = record["manifest_version"]
 
 
 def read_ooxml(zf, names, ext, record):

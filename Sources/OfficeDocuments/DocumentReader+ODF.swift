@@ -33,14 +33,15 @@ extension DocumentReader {
         readODFMetadata(archive, duplicated: duplicated, manifest: manifest, into: &record)
     }
 
-    /// `meta.xml`, or when it is missing or encrypted, the root of `content.xml` / `styles.xml` for the version.
+    /// `meta.xml`; the ODF version from the first part that states it: `meta.xml`, else the root of `content.xml`
+    /// or `styles.xml` (when readable: not encrypted), else the manifest's `manifest:version` (which ODF 1.2+
+    /// requires to equal it, and which an encrypted document keeps readable).
     func readODFMetadata(
         _ archive: ZipArchive, duplicated: Set<String>, manifest: ManifestInfo?, into record: inout DocumentRecord
     ) {
         record.manifestVersion = manifest?.version
         let encrypted = manifest?.encryptedPaths ?? []
         record.encrypted = !encrypted.isEmpty
-        var versionFound = false
         if !duplicated.contains("meta.xml"), let metaEntry = archive.entry(named: "meta.xml"),
             !encrypted.contains("meta.xml")
         {
@@ -50,7 +51,6 @@ extension DocumentReader {
                 let parser = ODFMetadataParser(includePersonal: includePersonal)
                 try parseXML(bytes, parser)
                 apply(parser.metadata, to: &record)
-                versionFound = true
             } catch let error as ZipError {
                 fail(&record, zipError: error, part: "meta.xml")
                 return
@@ -63,17 +63,22 @@ extension DocumentReader {
                 return
             }
         }
-        if versionFound { return }
-        for part in ["content.xml", "styles.xml"] where !encrypted.contains(part) && !duplicated.contains(part) {
+        if record.odfVersion == nil { record.odfVersion = rootVersion(archive, skipping: encrypted.union(duplicated)) }
+        if record.odfVersion == nil { record.odfVersion = manifest?.version }
+    }
+
+    /// The `office:version` of the root of `content.xml`, else of `styles.xml`; parts in `skipping` are not read.
+    private func rootVersion(_ archive: ZipArchive, skipping: Set<String>) -> String? {
+        for part in ["content.xml", "styles.xml"] where !skipping.contains(part) {
             guard let entry = archive.entry(named: part) else { continue }
             // The root element with its namespace declarations fits comfortably in 64 KiB.
             let parser = RootElementParser()
             guard let prefix = try? archive.readPrefix(entry, count: 64 * 1024), (try? parseXML(prefix, parser)) != nil,
-                let root = parser.root
+                let version = parser.root?.officeVersion
             else { continue }
-            record.odfVersion = root.officeVersion
-            return
+            return version
         }
+        return nil
     }
 
     func apply(_ meta: ODFMetadata, to record: inout DocumentRecord) {
