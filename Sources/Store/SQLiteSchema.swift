@@ -24,7 +24,7 @@ public enum StoreSchema {
         return [
             v1Estate(types), v2DocumentStamps(types), v3FileIndexSnapshots(types), v4EstateAsNow(types),
             v5ResumableWork(types), v6DocumentFeatures(types), v7DocumentConformance(types),
-            v8PostgresResumableWork(types),
+            v8PostgresResumableWork(types), v9ODFVersionReadAgain(types),
         ]
     }
 
@@ -350,6 +350,14 @@ public enum StoreSchema {
 
     /// SQLite work a step needs beyond its statements: tables whose names are only known at run time.
     private static func sqliteWork(after step: Step, _ db: Database) throws {
+        if step.version == 9 {
+            // The rows a killed scan staged without an ODF version are read again too.
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM scan_progress")
+            where try db.tableExists("scan_stage_\(id)") {
+                try db.execute(
+                    sql: "UPDATE scan_stage_\(id) SET modified = \(unmeasuredModified) WHERE \(odfWithoutVersion)")
+            }
+        }
         guard step.version == 6 else { return }
         // Stages of killed scans (scan_stage_<id>) were created without a features column: dropped, so the next
         // scan of their root reads their files again instead of storing them unmeasured.
@@ -391,6 +399,46 @@ public enum StoreSchema {
                     "ALTER TABLE imports ADD COLUMN owner TEXT",
                     "CREATE INDEX imports_unfinished ON imports (organisation, file_hash) WHERE NOT done",
                 ])
+    }
+
+    /// Which ODF documents step 9 has read again: stored readable, without an ODF version.
+    static let odfWithoutVersion = "family = 'odf' AND error IS NULL AND odf_version IS NULL"
+
+    /// Step 9: the scanner now takes a document's ODF version from the first part that states it (`meta.xml`, the
+    /// root of `content.xml` or `styles.xml`, then the manifest's `manifest:version`), where it used to stop at a
+    /// `meta.xml` without one, and an encrypted document got none. The rows stored without a version are the only
+    /// ones that can change: they get a modification time no file has (as in step 6), so the next scan of their
+    /// root reads each once more. SQLite's snapshots cached their stamps and are dropped; a killed scan's stage
+    /// gets the same treatment (``sqliteWork(after:_:)``; PostgreSQL's in the step's `DO` block).
+    private static func v9ODFVersionReadAgain(_ types: ColumnTypes) -> Step {
+        let staleAssignment = "modified = \(unmeasuredModified) WHERE \(odfWithoutVersion)"
+        let stale = "UPDATE documents SET \(staleAssignment)"
+        return Step(
+            version: 9, name: "v9-odf-version-read-again",
+            statements: types.dialect == .postgres
+                ? [
+                    stale,
+                    """
+                    DO $$
+                    DECLARE stage_id BIGINT;
+                    BEGIN
+                        FOR stage_id IN SELECT id FROM scan_progress LOOP
+                            IF to_regclass(format('scan_stage_%s', stage_id)) IS NOT NULL THEN
+                                EXECUTE format('UPDATE scan_stage_%s SET \(quotedForSQL(staleAssignment))', stage_id);
+                            END IF;
+                        END LOOP;
+                    END $$
+                    """,
+                ]
+                : [
+                    stale, "DELETE FROM file_index_snapshots", "DELETE FROM file_index_snapshot_stamps",
+                    "DELETE FROM document_tally_snapshots",
+                ])
+    }
+
+    /// `text` as the inside of an SQL string literal (quotes doubled).
+    private static func quotedForSQL(_ text: String) -> String {
+        text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
     }
 
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.
