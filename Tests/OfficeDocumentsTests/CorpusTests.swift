@@ -49,7 +49,7 @@ import Testing
             "the file is a .pptx written by Aspose.Slides (docProps/app.xml); the label looked only for ODF metadata",
     ]
 
-    @Test func everyLabelledFileGetsItsSuite() throws {
+    @Test func everyLabelledFileGetsItsSuiteAndODFVersion() throws {
         let required = ProcessInfo.processInfo.environment["OVERBLIK_CORPUS_REQUIRED"] == "1"
         guard let shared = Fixtures.sharedCorpus else {
             #expect(!required, "OVERBLIK_CORPUS_REQUIRED=1 but no shared corpus (set OVERBLIK_SHARED)")
@@ -77,6 +77,10 @@ import Testing
                 record.generator?.replacingOccurrences(of: "\n", with: "\\n") != label.generator
             {
                 mismatches.append("\(label.file): generator '\(record.generator ?? "nil")', label '\(label.generator)'")
+            }
+            // A readable document's ODF version is the labelled one (an unreadable one has none to compare).
+            if !label.odfVersion.isEmpty, record.error == nil, record.odfVersion != label.odfVersion {
+                mismatches.append("\(label.file): ODF version \(record.odfVersion ?? "nil"), label \(label.odfVersion)")
             }
             if label.encrypted == "yes" && !record.encrypted {
                 mismatches.append("\(label.file): not flagged encrypted")
