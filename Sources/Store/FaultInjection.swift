@@ -23,8 +23,9 @@ package enum FaultInjection {
     }()
     private static let passed = Mutex(0)
 
-    /// Counts a pass of `point`; the pass the variable names ends the process as a crash would, or pauses it.
-    package static func passing(_ point: String) {
+    /// Counts a pass of `point`; the pass the variable names ends the process as a crash would, or pauses the
+    /// calling task (suspended, so the cooperative pool's thread stays free for the process's other work).
+    package static func passing(_ point: String) async {
         guard let plan, plan.point == point else { return }
         let count = passed.withLock { value -> Int in
             value += 1
@@ -33,7 +34,7 @@ package enum FaultInjection {
         guard count == plan.count else { return }
         if let pause = plan.pause {
             FileHandle.standardError.write(Data("fault injection: pausing \(pause) s at \(point) \(count)\n".utf8))
-            sleep(pause)
+            try? await Task.sleep(for: .seconds(Int(pause)))
         } else {
             kill(getpid(), SIGKILL)
         }

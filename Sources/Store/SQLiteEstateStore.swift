@@ -645,7 +645,7 @@ public final class SQLiteEstateStore: EstateStore {
 
     public func addSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome {
         let outcome = try await loadSubmission(submission)
-        FaultInjection.passing("compile-submission")
+        await FaultInjection.passing("compile-submission")
         return outcome
     }
 

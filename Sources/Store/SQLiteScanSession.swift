@@ -85,7 +85,7 @@ actor SQLiteScanSession: IndexBasedSession {
                 }
             }
         }
-        FaultInjection.passing("scan-batch")
+        await FaultInjection.passing("scan-batch")
     }
 
     private static func storeFolders(_ db: Database, organisation: Int, links: [FolderChain.Link]) throws {

@@ -755,7 +755,7 @@ public final class PostgresEstateStore: EstateStore {
                 }
             }
         }
-        FaultInjection.passing("compile-submission")
+        await FaultInjection.passing("compile-submission")
         return outcome
     }
 

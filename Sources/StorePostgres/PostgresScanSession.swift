@@ -117,7 +117,7 @@ actor PostgresScanSession: ScanSession {
                 }
             }
         }
-        FaultInjection.passing("scan-batch")
+        await FaultInjection.passing("scan-batch")
     }
 
     func markUnchanged(paths: [String]) async throws {

@@ -42,21 +42,21 @@ import TestSupport
         }
     }
 
-    @Test func fixturesAgreeWithJing() throws {
+    @Test func fixturesAgreeWithJing() async throws {
         let folders = ["validation", "documents/corpus", "documents/generated"]
         let files = folders.flatMap { JingComparison.documents(in: Fixtures.url($0)) }
         #expect(files.count >= 40)
-        Self.check(try JingComparison.compare(files))
+        Self.check(try await JingComparison.compare(files))
     }
 
     static var corpusRequired: Bool { ProcessInfo.processInfo.environment["OVERBLIK_CORPUS_REQUIRED"] == "1" }
 
     @Test(.enabled(if: Fixtures.sharedCorpus != nil || JingAgreementTests.corpusRequired))
-    func sharedCorpusAgreesWithJing() throws {
+    func sharedCorpusAgreesWithJing() async throws {
         let corpus = try #require(Fixtures.sharedCorpus, "the shared corpus is required but not found")
         let files = JingComparison.documents(in: corpus.appendingPathComponent("corpus/odf"))
         #expect(files.count >= 250)
-        let outcome = try JingComparison.compare(files, timeLimit: .seconds(20))
+        let outcome = try await JingComparison.compare(files, timeLimit: .seconds(20))
         #expect(Set(outcome.notChecked) == Self.tooSlowForLibxml2)
         Self.check(outcome)
     }

@@ -11,10 +11,11 @@ import XMLKit
 @Suite(.serialized) struct TimeLimitTests {
     static let slow = Fixtures.url("validation-slow/odfdo__big.ods")
 
-    @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() throws {
+    @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() async throws {
         let killedBefore = Set(RelaxNGSchema.killedWorkerIDs)
         let start = ContinuousClock.now
-        let report = try ODFValidator(level: .extended, schemaTimeLimit: .seconds(2)).validate(path: Self.slow.path)
+        let report = try await ODFValidator(level: .extended, schemaTimeLimit: .seconds(2))
+            .validateOnOwnThread(path: Self.slow.path)
         let elapsed = ContinuousClock.now - start
         #expect(report.verdict == .notChecked, "\(report.problems)")
         #expect(report.problems.contains { $0.code == .schemaLimitExceeded && $0.part == "content.xml" })
@@ -31,9 +32,10 @@ import XMLKit
 
     /// At the strict level the same document gets its verdict in time (its strict check fails fast), and that
     /// verdict is Jing's.
-    @Test func theStrictVerdictOfTheSameDocumentIsJings() throws {
-        let report = try ODFValidator(level: .strict, schemaTimeLimit: .seconds(30)).validate(path: Self.slow.path)
-        let jing = try JingComparison.oracle([Self.slow])
+    @Test func theStrictVerdictOfTheSameDocumentIsJings() async throws {
+        let report = try await ODFValidator(level: .strict, schemaTimeLimit: .seconds(30))
+            .validateOnOwnThread(path: Self.slow.path)
+        let jing = try await JingComparison.oracle([Self.slow])
         let content = try #require(jing.first { $0.part == "content.xml" })
         let ours = try #require(report.parts.first { $0.part == "content.xml" })
         #expect(ours.notChecked == nil)
@@ -42,8 +44,8 @@ import XMLKit
     }
 
     /// A worker that is not stuck survives for the next document; stopping the idle ones leaves none running.
-    @Test func idleWorkersAreReapedWhenStopped() throws {
-        _ = try ODFValidator().validate(path: Fixtures.url("validation/webodf__loadsave.odt").path)
+    @Test func idleWorkersAreReapedWhenStopped() async throws {
+        _ = try await ODFValidator().validateOnOwnThread(path: Fixtures.url("validation/webodf__loadsave.odt").path)
         let stopped = RelaxNGSchema.stopIdleWorkers()
         #expect(!stopped.isEmpty)
         for pid in stopped {

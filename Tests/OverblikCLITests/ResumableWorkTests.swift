@@ -78,8 +78,8 @@ import TestSupport
     }
 
     /// Runs a scan or import that kills itself at its fault point and waits for it; it must die of SIGKILL.
-    static func crash(_ process: Process) {
-        process.waitUntilExit()
+    static func crash(_ process: Process) async {
+        await process.ended()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
     }
 
@@ -95,8 +95,8 @@ import TestSupport
         let share = try hardLinkedShare("resumable", copies: Self.copies, leavingOutDamaged: true)
         let oracleStore = try Self.freshStore(backend, "resumable-oracle")
         let (oracle, oraclePipe) = try Self.startScan(share, store: oracleStore)
-        let oracleSummary = String(decoding: oraclePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        oracle.waitUntilExit()
+        let oracleSummary = String(decoding: await oraclePipe.readAll(), as: UTF8.self)
+        await oracle.ended()
         #expect(oracle.terminationStatus == 0)
         let expected = try await Self.export(oracleStore)
         let total =
@@ -115,7 +115,7 @@ import TestSupport
             for _ in 0...(round % 2) {
                 let batches = Int.random(in: 1...max(1, (total - staged) / 2000 / 2), using: &generator)
                 let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
-                Self.crash(process)
+                await Self.crash(process)
                 let now = try await Self.unfinished(store).staged
                 #expect(now == staged + batches * 2000, "round \(round)")
                 staged = now
@@ -128,9 +128,9 @@ import TestSupport
 
             let errors = Pipe()
             let (resumed, pipe) = try Self.startScan(share, store: store, errors: errors)
-            let summary = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            resumed.waitUntilExit()
+            let summary = String(decoding: await pipe.readAll(), as: UTF8.self)
+            let said = String(decoding: await errors.readAll(), as: UTF8.self)
+            await resumed.ended()
             #expect(said.contains("Taking over the unfinished scan of \(share.path)"), "\(said)")
             #expect(resumed.terminationStatus == 0)
             // What the killed runs staged is not read again.
@@ -150,7 +150,7 @@ import TestSupport
     }
 
     /// A 150,000-line SCCM export of real titles (scripts/generate-sccm-csv.py, fixed seed).
-    static func inventory() throws -> URL {
+    static func inventory() async throws -> URL {
         let file = try Fixtures.temporaryDirectory("resumable-import").appendingPathComponent("sccm.csv")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -160,7 +160,7 @@ import TestSupport
         ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await process.ended()
         try #require(process.terminationStatus == 0, "python3 scripts/generate-sccm-csv.py failed")
         return file
     }
@@ -181,10 +181,10 @@ import TestSupport
     @Test(arguments: backends) func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures(
         backend: String
     ) async throws {
-        let file = try Self.inventory()
+        let file = try await Self.inventory()
         let oracleStore = try Self.freshStore(backend, "import-oracle")
         let oracle = try Self.startImport(file, store: oracleStore)
-        oracle.waitUntilExit()
+        await oracle.ended()
         #expect(oracle.terminationStatus == 0)
         let expected = try await Self.export(oracleStore)
         #expect(expected.installations.hosts > 1_000)
@@ -199,7 +199,7 @@ import TestSupport
             for _ in 0...round {
                 // Killed right after a seeded batch of 5,000 lines was committed.
                 let batches = Int.random(in: 1...(150_000 - stored) / 5000 / 2, using: &generator)
-                Self.crash(try Self.startImport(file, store: store, fault: "import-batch:\(batches)"))
+                await Self.crash(try Self.startImport(file, store: store, fault: "import-batch:\(batches)"))
                 stored += batches * 5000
             }
             // A killed import counts nowhere: no import listed, no installation, the file not "already imported".
@@ -213,7 +213,7 @@ import TestSupport
             #expect(try await Self.unfinished(store).imports == [stored])
 
             let resumed = try Self.startImport(file, store: store)
-            resumed.waitUntilExit()
+            await resumed.ended()
             #expect(resumed.terminationStatus == 0)
             let body = try await Self.export(store)
             #expect(body.installations.counts == expected.installations.counts, "round \(round)")

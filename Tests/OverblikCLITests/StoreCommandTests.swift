@@ -253,14 +253,17 @@ import TestSupport
         let pipe = Pipe()
         killed.standardOutput = pipe
         try killed.run()
-        var seen = 0
-        while seen < 200 {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += data.filter { $0 == UInt8(ascii: "\n") }.count
+        let output = pipe.fileHandleForReading
+        _ = try await DedicatedThread.run {
+            var seen = 0
+            while seen < 200 {
+                let data = output.availableData
+                if data.isEmpty { break }
+                seen += data.filter { $0 == UInt8(ascii: "\n") }.count
+            }
         }
         kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        await killed.ended()
         #expect(killed.terminationReason == .uncaughtSignal)
 
         let estate = try SQLiteEstateStore(path: store)
@@ -272,7 +275,7 @@ import TestSupport
             let process = scan(store: target)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            process.waitUntilExit()
+            await process.ended()
             #expect(process.terminationStatus == 0)
         }
         let recovered = try SQLiteEstateStore(path: store)

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A program run to its end with `posix_spawn` and `waitpid`, its standard output and error into one file: the
+/// A program run to its end with `posix_spawn` and `waitpid` (on a thread of its own, see ChildWaits.swift), its standard output and error into one file: the
 /// exit status, its wall time and, when asked, its peak memory. Not Foundation's `Process`: `pg_ctl start`
 /// leaves a daemon behind that inherits the child's descriptors, and `Process` then never saw the child end.
 public enum ChildProcess {
@@ -29,14 +29,14 @@ public enum ChildProcess {
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
         measuringMemory: Bool = false
-    ) throws -> Outcome {
+    ) async throws -> Outcome {
         if measuringMemory {
             let report = NSTemporaryDirectory() + "child-\(UUID().uuidString).rss"
             defer { try? FileManager.default.removeItem(atPath: report) }
             guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
                 throw Failure(description: "GNU time is not installed (apt-get install time)")
             }
-            var outcome = try run(
+            var outcome = try await run(
                 "/usr/bin/time", ["-f", "%M", "-o", report, executable] + arguments, environment: environment)
             let kilobytes = (try? String(contentsOfFile: report, encoding: .utf8))?.split(separator: "\n").last
             outcome.peakMemory = (kilobytes.flatMap { Int($0) } ?? 0) * 1024
@@ -61,11 +61,9 @@ public enum ChildProcess {
         guard spawned == 0 else {
             throw Failure(description: "\(executable) could not start: \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7F
+        let status = await exitStatus(of: pid)
         return Outcome(
-            status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, peakMemory: 0,
+            status: status, peakMemory: 0,
             seconds: Date().timeIntervalSince(started),
             output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
