@@ -8,7 +8,7 @@ import XMLKit
 /// big.ods, whose content.xml without foreign content keeps it busy for more than 15 minutes; Jing needs about a
 /// second). The document's time limit must end it with the typed "not checked" verdict, kill the worker that ran
 /// it and leave no process behind.
-@Suite(.serialized) struct TimeLimitTests {
+@Suite struct TimeLimitTests {
     static let slow = Fixtures.url("validation-slow/odfdo__big.ods")
 
     @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() async throws {
@@ -43,10 +43,16 @@ import XMLKit
         #expect(report.verdict == .notConforming)
     }
 
-    /// A worker that is not stuck survives for the next document; stopping the idle ones leaves none running.
+    /// A worker that is not stuck survives for the next document; stopping the idle ones leaves none running. The
+    /// workers are the process's: a test running beside this one (`validate` in process stops the idle workers when
+    /// it ends) may stop ours first, so the validation is tried again a few times before the test gives up.
     @Test func idleWorkersAreReapedWhenStopped() async throws {
-        _ = try await ODFValidator().validateOnOwnThread(path: Fixtures.url("validation/webodf__loadsave.odt").path)
-        let stopped = RelaxNGSchema.stopIdleWorkers()
+        var stopped: [Int32] = []
+        for _ in 0..<5 where stopped.isEmpty {
+            _ = try await ODFValidator().validateOnOwnThread(
+                path: Fixtures.url("validation/webodf__loadsave.odt").path)
+            stopped = RelaxNGSchema.stopIdleWorkers()
+        }
         #expect(!stopped.isEmpty)
         for pid in stopped {
             #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) still exists")

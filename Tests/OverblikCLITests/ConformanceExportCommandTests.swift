@@ -11,7 +11,7 @@ import Testing
 /// The ODF version is the scan's, as in `documents.counts`: the scanner takes `office:version` from `meta.xml`, the
 /// validator from the part it checks (or the manifest when the content is encrypted). They differ on two of these
 /// files, listed in ``versionDisagreements``; the test fails on any other.
-@Suite(.serialized, .tags(.store, .postgres, .odf)) struct ConformanceExportCommandTests {
+@Suite(.tags(.store, .postgres, .odf)) struct ConformanceExportCommandTests {
     static let folders = ["validation", "documents/corpus", "documents/generated", "documents/damaged"].map {
         Fixtures.url($0).path
     }

@@ -7,7 +7,7 @@ import TestSupport
 /// A full disk while writing the store, a submission or scan output: a clear error and status, the store as it
 /// was, and no half-written file under its final name. The disk is a small tmpfs mounted in a private mount
 /// namespace (`unshare --map-root-user --mount`), so the test needs no privileges and leaves no mount behind.
-@Suite(.serialized, .tags(.store, .slow)) struct DiskFullTests {
+@Suite(.tags(.store, .slow)) struct DiskFullTests {
     /// Runs `script` with `sh` in a fresh mount namespace where `disk` is a tmpfs of `kilobytes`; `$BIN` is
     /// the overblik binary. Returns what it printed (both streams).
     static func onSmallDisk(_ disk: URL, kilobytes: Int, _ script: String) async throws -> String {

@@ -10,7 +10,7 @@ import Glibc
 /// and memory, and the batch goes on. The oracle for the documents is an independent reader (Python's `zipfile`
 /// and `ElementTree` on the same bytes); the hostile packages are written by Python's own ZIP writer
 /// (`scripts/make-hostile-documents.py`), not by the libzip Overblik reads with.
-@Suite(.serialized, .tags(.slow)) struct HostileScanInputTests {
+@Suite(.tags(.slow)) struct HostileScanInputTests {
     static let source = Fixtures.url("documents/generated/libreoffice-writer.odt")
 
     /// One record of `scan --format jsonl`: the fields these tests look at.

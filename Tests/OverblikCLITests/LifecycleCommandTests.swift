@@ -10,7 +10,7 @@ import Submissions
 
 /// The defects of issue 12, each on real inputs through the commands a user runs, each checked against a
 /// fresh store loaded once with the final state (docs/usage/lifecycle.md).
-@Suite(.serialized, .tags(.store, .slow)) struct LifecycleCommandTests {
+@Suite(.tags(.store, .slow)) struct LifecycleCommandTests {
     func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     /// The figures of `export` (created time, digest and data dates left out: the oracle's are other).

@@ -10,7 +10,7 @@ import TestSupport
 /// done, and ends with the figures of an undisturbed run: the real binary, killed at seeded points, against a
 /// fresh store loaded once (the oracle). On SQLite and on PostgreSQL (a schema of its own on the server
 /// `scripts/with-postgres.sh` starts).
-@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ResumableWorkTests {
+@Suite(.tags(.store, .postgres, .slow)) struct ResumableWorkTests {
     static let backends = ["sqlite", "postgres"]
 
     /// A fresh store of the backend, as `--store` takes it.

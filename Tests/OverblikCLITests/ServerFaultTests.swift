@@ -11,7 +11,7 @@ import TestSupport
 /// against a server of the test's own (stopped with `pg_ctl -m immediate`, as a crash would); the oracle is the
 /// same work done undisturbed. Every run has a deadline: a command that waits forever fails the test, it does
 /// not hang the suite.
-@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ServerFaultTests {
+@Suite(.tags(.store, .postgres, .slow)) struct ServerFaultTests {
     static let submissions: [String] = {
         let root = Fixtures.url("demo/submissions")
         let files = (try? FileManager.default.subpathsOfDirectory(atPath: root.path)) ?? []

@@ -10,7 +10,7 @@ import Testing
 import TestSupport
 
 /// `scan`, `import`, `export`, `submission verify` and `compile` against a real store, end to end.
-@Suite(.serialized, .tags(.store)) struct StoreCommandTests {
+@Suite(.tags(.store)) struct StoreCommandTests {
     func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     /// A copy of the shipped document fixtures, so tests can change files.

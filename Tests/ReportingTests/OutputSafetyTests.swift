@@ -14,7 +14,7 @@ import Testing
 /// `scripts/check-output-safety.py` reads them back with each format's own parser (Python's csv, html.parser
 /// and ElementTree, cmark-gfm, and LibreOffice converting the ODS to CSV) rather than comparing with a
 /// hand-written expectation.
-@Suite(.serialized) struct OutputSafetyTests {
+@Suite struct OutputSafetyTests {
     /// The text sources of a submission that reach a report.
     enum Source: String, CaseIterable {
         case unknownTitle = "unknown title"

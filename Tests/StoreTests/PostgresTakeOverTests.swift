@@ -9,7 +9,7 @@ import TestSupport
 /// the process that wrote it is gone; never work held by a running process or by another machine (several
 /// scanners write one PostgreSQL store), and never two at once. The oracle for "gone" is a process this test
 /// ran to its end; the owner column is rewritten with psql as a killed or remote writer would have left it.
-@Suite(.serialized, .tags(.store, .postgres)) struct PostgresTakeOverTests {
+@Suite(.tags(.store, .postgres)) struct PostgresTakeOverTests {
     /// The store, its schema, and the server's URL without the schema (for psql).
     static func open() async throws -> (PostgresEstateStore, String, String) {
         let location = try Backend.postgres.freshLocation()

@@ -66,7 +66,7 @@ func locationArgument(_ location: StoreLocation) -> String {
     }
 }
 
-@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ProcessTests {
+@Suite(.tags(.store, .postgres, .slow)) struct ProcessTests {
     static let documents = 12_000
 
     @Test(arguments: Backend.persistent)
