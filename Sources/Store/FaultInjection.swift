@@ -11,7 +11,9 @@ import Darwin
 /// survives its database server restarting (the resumable-work and fault tests, and anyone reproducing a
 /// report): `OVERBLIK_FAULT=scan-batch:3` kills the process with SIGKILL right after its third scan batch is
 /// committed, `import-batch:N` after the Nth import batch, `compile-submission:N` after the Nth submission a
-/// compile loaded. `point:N:pause:S` sleeps S seconds there instead (time for a test to restart the server).
+/// compile loaded, `file-index:N` after the Nth root's file index was read, `scan-finish:N` as the Nth root's scan
+/// begins its finish. `point:N:pause:S` sleeps S seconds there instead (time for a test to restart the server, or
+/// to start a second scan of the root).
 /// Without the variable nothing happens.
 package enum FaultInjection {
     private static let plan: (point: String, count: Int, pause: UInt32?)? = {

@@ -10,6 +10,8 @@ public final class SQLiteEstateStore: EstateStore {
     let queue: DatabaseQueue
     let location: String
     let pseudonymiser: Pseudonymiser
+    /// Unfinished scans this store's file indexes took over, for the scans it begins next.
+    let claimedStages = ClaimedStages()
 
     /// Opens (creating and migrating if needed) the store at `path`, or in memory when `path` is nil.
     public init(path: String?) throws {
@@ -103,12 +105,11 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
-        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        // A scan of this root killed before its finish left its stage: taken over now, its files are known as staged.
+        let claimed = try await claimAbandonedStage(organisation: organisation, rootKey: rootKey)
         let (stored, basis, abandoned) = try await Self.run("file index") {
             try await queue.read { db -> (StampTable, FileIndex.Basis, [StampTable.Entry]) in
-                // A scan of this root killed before its finish left its stage: its files are known as staged.
-                let abandoned = try ScanProgress.abandonedStamps(
-                    db, organisation: organisation, rootKey: rootKey, me: me)
+                let abandoned = try claimed.map { try ScanProgress.stamps(db, id: $0) } ?? []
                 // The organisation's newest scan: the root's snapshot is current only when that scan wrote it
                 // (a scan of any other root may have reached the same files), and its id tells the finishing
                 // scan whether anyone changed the documents since.
@@ -136,8 +137,34 @@ public final class SQLiteEstateStore: EstateStore {
         }
         // The staged stamps win over the stored ones (the later of two entries for a digest).
         let table = abandoned.isEmpty ? stored : StampTable(stored.entries + abandoned)
+        await FaultInjection.passing("file-index")
         return FileIndex(
             root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: abandoned.count)
+    }
+
+    /// Takes over the stage a killed scan of the root left (its owner gone) for the scan this store begins next of
+    /// the root, marking it as this process's in one write transaction: of two scans starting at once, one takes
+    /// it over and the other finds it held (and reads its files itself). A stage taken over before is kept.
+    func claimAbandonedStage(organisation: Int, rootKey: String) async throws -> Int64? {
+        if let id = claimedStages.peek(organisation: organisation, rootKey: rootKey) { return id }
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        // Most scans find none: a read, so that they need not wait for the write lock.
+        let candidate = try await Self.run("file index") {
+            try await queue.read { db in
+                try ScanProgress.abandoned(db, organisation: organisation, rootKey: rootKey, me: me)
+            }
+        }
+        guard candidate != nil else { return nil }
+        let id = try await Self.run("take over an unfinished scan") {
+            try await queue.write { db -> Int64? in
+                guard let id = try ScanProgress.abandoned(db, organisation: organisation, rootKey: rootKey, me: me)
+                else { return nil }
+                try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [me.text, id])
+                return id
+            }
+        }
+        if let id { claimedStages.remember(id, organisation: organisation, rootKey: rootKey) }
+        return id
     }
 
     /// The id of the organisation's newest finished scan (of any root).
