@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs synchronous, blocking work on a thread of its own while the calling task is suspended: a scan or import
 /// feeding the store through `BlockingBridge`, a wait for a child process (LibreOffice, a RELAX NG worker, a test's

@@ -254,6 +254,9 @@ import TestSupport
         killed.standardOutput = pipe
         try killed.run()
         let output = pipe.fileHandleForReading
+        let pid = killed.processIdentifier
+        // Killed from the thread that counts the lines: a test task resumed afterwards may run seconds later on a
+        // loaded machine, when the scan has finished.
         _ = try await DedicatedThread.run {
             var seen = 0
             while seen < 200 {
@@ -261,8 +264,8 @@ import TestSupport
                 if data.isEmpty { break }
                 seen += data.filter { $0 == UInt8(ascii: "\n") }.count
             }
+            kill(pid, SIGKILL)
         }
-        kill(killed.processIdentifier, SIGKILL)
         await killed.ended()
         #expect(killed.terminationReason == .uncaughtSignal)
 

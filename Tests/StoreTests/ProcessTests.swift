@@ -30,19 +30,27 @@ struct Helper {
         try process.run()
     }
 
-    /// Waits until the child prints a line starting with `prefix` (true) or exits first (false).
-    func wait(forLine prefix: String) async -> Bool {
+    /// Kills the child (SIGKILL) as soon as it prints a line starting with `prefix`, and waits for it to end; false
+    /// when it ended before printing one. The kill is sent from the thread that reads the line: a test task
+    /// resumed afterwards may run seconds later on a loaded machine, when the child has finished.
+    func kill(afterLine prefix: String) async -> Bool {
         let handle = output.fileHandleForReading
-        return
+        let pid = process.processIdentifier
+        let seen =
             (try? await DedicatedThread.run { () -> Bool in
                 var buffer = ""
                 while true {
                     let data = handle.availableData
                     if data.isEmpty { return false }
                     buffer += String(decoding: data, as: UTF8.self)
-                    if buffer.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) { return true }
+                    if buffer.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) {
+                        Foundation.kill(pid, SIGKILL)
+                        return true
+                    }
                 }
             }) ?? false
+        await process.ended()
+        return seen
     }
 
     /// Reads everything the child prints until it exits; returns its output and status.
@@ -52,10 +60,6 @@ struct Helper {
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
     }
 
-    func kill() async {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        await process.ended()
-    }
 }
 
 func locationArgument(_ location: StoreLocation) -> String {
@@ -73,9 +77,8 @@ func locationArgument(_ location: StoreLocation) -> String {
     func scanKilledMidwayLeavesASoundStoreAndTheNextScanCompletes(backend: Backend) async throws {
         let location = try backend.freshLocation()
         let argument = locationArgument(location)
-        let child = try Helper(["scan", argument, "751", "/srv/share", String(Self.documents), "30"])
-        #expect(await child.wait(forLine: "batch 3000"))
-        await child.kill()
+        let child = try Helper(["scan", argument, "751", "/srv/share", String(Self.documents), "100"])
+        #expect(await child.kill(afterLine: "batch 3000"))
         #expect(child.process.terminationReason == .uncaughtSignal)
 
         let store = try await EstateStoreFactory.open(location)
@@ -110,9 +113,8 @@ func locationArgument(_ location: StoreLocation) -> String {
     func importKilledMidwayLeavesNothingAndCanBeRedone(backend: Backend) async throws {
         let location = try backend.freshLocation()
         let argument = locationArgument(location)
-        let child = try Helper(["import", argument, "751", "sha256:killed", String(Self.documents), "30"])
-        #expect(await child.wait(forLine: "batch 3000"))
-        await child.kill()
+        let child = try Helper(["import", argument, "751", "sha256:killed", String(Self.documents), "100"])
+        #expect(await child.kill(afterLine: "batch 3000"))
 
         let store = try await EstateStoreFactory.open(location)
         if let sqlite = store as? SQLiteEstateStore {

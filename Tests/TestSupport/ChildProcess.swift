@@ -13,6 +13,9 @@ public enum ChildProcess {
         public var status: Int32
         /// Peak resident memory of the program, in bytes, when `measuringMemory` was asked (else 0).
         public var peakMemory: Int
+        /// CPU seconds (user and system) the program used, when `measuringMemory` was asked (else 0): a bound on
+        /// its work that a busy machine cannot break, as it can a wall-clock bound.
+        public var cpuSeconds: Double = 0
         public var seconds: Double
         /// What it wrote to standard output and error.
         public var output: String
@@ -37,9 +40,12 @@ public enum ChildProcess {
                 throw Failure(description: "GNU time is not installed (apt-get install time)")
             }
             var outcome = try await run(
-                "/usr/bin/time", ["-f", "%M", "-o", report, executable] + arguments, environment: environment)
-            let kilobytes = (try? String(contentsOfFile: report, encoding: .utf8))?.split(separator: "\n").last
-            outcome.peakMemory = (kilobytes.flatMap { Int($0) } ?? 0) * 1024
+                "/usr/bin/time", ["-f", "%M %U %S", "-o", report, executable] + arguments, environment: environment)
+            let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            // The last line: "Command terminated by signal" may come before it.
+            let figures = text.split(separator: "\n").last?.split(separator: " ") ?? []
+            outcome.peakMemory = (figures.first.flatMap { Int($0) } ?? 0) * 1024
+            outcome.cpuSeconds = figures.dropFirst().compactMap { Double($0) }.reduce(0, +)
             return outcome
         }
         let log = NSTemporaryDirectory() + "child-\(UUID().uuidString).log"
