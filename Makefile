@@ -38,14 +38,14 @@ build: deps-build
 demo: build
 	scripts/demo.sh
 
-## make test: the whole test suite, with a throwaway PostgreSQL server for the store tests.
-## One test at a time (--no-parallel): many tests wait on a child process (the real binary) by blocking their
-## thread, and on a 2-core machine Swift's cooperative pool has two. Two such tests at once could starve the
-## in-process store work that holds a PostgreSQL lock a child waits for, and the run hung (see the notes of
-## session 7); the waits move off the pool test by test, then this can go.
+## make test: the whole test suite, with a throwaway PostgreSQL server for the store tests, tests in parallel
+## (Swift Testing runs up to twice as many test cases at once as there are cores). No test blocks a thread of
+## Swift's cooperative pool (two threads on a 2-core machine) while it waits for a child process, a pipe or a
+## sleep: those waits run on threads of their own (Tests/TestSupport/ChildWaits.swift); two tests blocked there
+## once starved the in-process store work that held a PostgreSQL lock their children waited for, and the run hung.
 test: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	scripts/with-postgres.sh $(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
+	scripts/with-postgres.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 ## make golden: re-record the report outputs the tests compare with (Tests/ReportingTests/Golden), after a change
 ## that is meant to change them; review the diff before committing.

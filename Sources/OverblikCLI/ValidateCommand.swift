@@ -3,11 +3,12 @@ import Catalog
 import Dispatch
 import Foundation
 import OfficeDocuments
+import OverblikModel
 public import ODFValidation
 import Synchronization
 
 /// `overblik validate`: is this good ODF? Per file the verdict and its problems, then a summary.
-struct ValidateCommand: ParsableCommand {
+struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check ODF documents for conformance: package rules, well-formedness, the OASIS schemas.",
@@ -52,7 +53,14 @@ struct ValidateCommand: ParsableCommand {
         if !(1...86_400).contains(timeLimit) { throw ValidationError("--time-limit must be between 1 and 86400.") }
     }
 
-    func run() throws {
+    func run() async throws {
+        // The validating threads wait on RELAX NG worker processes: the command waits on a thread of its own, not
+        // on a thread of Swift's cooperative pool.
+        let command = self
+        try await DedicatedThread.run { try command.runBlocking() }
+    }
+
+    func runBlocking() throws {
         let classifier = try catalogOptions.makeClassifier()
         let files = try ValidationInputs.files(in: paths)
         let validator = ODFValidator(level: level, schemaTimeLimit: .seconds(timeLimit))

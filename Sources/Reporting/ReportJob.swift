@@ -134,7 +134,9 @@ public struct ReportJob: Sendable {
         submissions source: (any ReportSubmissionSource)?, warn: ([Diagnostic]) -> Void
     ) async throws -> Outcome {
         let material = try await gather(from: source, warn: warn)
-        return try write(material)
+        // Writing waits on LibreOffice for a PDF (minutes, in a batch): on a thread of its own, not the pool's.
+        let job = self
+        return try await DedicatedThread.run { try job.write(material) }
     }
 
     func gather(from source: (any ReportSubmissionSource)?, warn: ([Diagnostic]) -> Void) async throws -> Material {

@@ -11,7 +11,9 @@ import Darwin
 /// survives its database server restarting (the resumable-work and fault tests, and anyone reproducing a
 /// report): `OVERBLIK_FAULT=scan-batch:3` kills the process with SIGKILL right after its third scan batch is
 /// committed, `import-batch:N` after the Nth import batch, `compile-submission:N` after the Nth submission a
-/// compile loaded. `point:N:pause:S` sleeps S seconds there instead (time for a test to restart the server).
+/// compile loaded, `file-index:N` after the Nth root's file index was read, `scan-finish:N` as the Nth root's scan
+/// begins its finish. `point:N:pause:S` sleeps S seconds there instead (time for a test to restart the server, or
+/// to start a second scan of the root).
 /// Without the variable nothing happens.
 package enum FaultInjection {
     private static let plan: (point: String, count: Int, pause: UInt32?)? = {
@@ -23,8 +25,9 @@ package enum FaultInjection {
     }()
     private static let passed = Mutex(0)
 
-    /// Counts a pass of `point`; the pass the variable names ends the process as a crash would, or pauses it.
-    package static func passing(_ point: String) {
+    /// Counts a pass of `point`; the pass the variable names ends the process as a crash would, or pauses the
+    /// calling task (suspended, so the cooperative pool's thread stays free for the process's other work).
+    package static func passing(_ point: String) async {
         guard let plan, plan.point == point else { return }
         let count = passed.withLock { value -> Int in
             value += 1
@@ -33,7 +36,7 @@ package enum FaultInjection {
         guard count == plan.count else { return }
         if let pause = plan.pause {
             FileHandle.standardError.write(Data("fault injection: pausing \(pause) s at \(point) \(count)\n".utf8))
-            sleep(pause)
+            try? await Task.sleep(for: .seconds(Int(pause)))
         } else {
             kill(getpid(), SIGKILL)
         }

@@ -236,30 +236,6 @@ private final class SessionFeed {
     }
 }
 
-/// Runs synchronous, blocking work (a scan or import feeding the store through ``BlockingBridge``) on a
-/// thread of its own, so Swift's cooperative pool stays free to run the store's async work.
-public enum DedicatedThread {
-    private final class Work<T>: @unchecked Sendable {
-        let body: () throws -> T
-        init(_ body: @escaping () throws -> T) { self.body = body }
-    }
-
-    public static func run<T: Sendable>(stackSize: Int = 8 << 20, _ body: @escaping () throws -> T) async throws -> T {
-        let work = Work(body)
-        return try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                do {
-                    continuation.resume(returning: try work.body())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.stackSize = stackSize
-            thread.start()
-        }
-    }
-}
-
 /// A value computed once, when first asked (on the asking thread) or in the background once ``start()`` is
 /// called; every ``value()`` returns that one result or rethrows its error. An unchanged rescan never asks
 /// for the parsed catalog, so it is never made.

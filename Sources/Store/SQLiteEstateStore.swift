@@ -10,6 +10,8 @@ public final class SQLiteEstateStore: EstateStore {
     let queue: DatabaseQueue
     let location: String
     let pseudonymiser: Pseudonymiser
+    /// Unfinished scans this store's file indexes took over, for the scans it begins next.
+    let claimedStages = ClaimedStages()
 
     /// Opens (creating and migrating if needed) the store at `path`, or in memory when `path` is nil.
     public init(path: String?) throws {
@@ -103,12 +105,13 @@ public final class SQLiteEstateStore: EstateStore {
         let rootKey = pseudonymiser.rootKey(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
-        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        // A scan of this root killed before its finish left its stage: taken over now, its files are known as staged.
+        let claimed = try await claimAbandonedStage(organisation: organisation, rootKey: rootKey)
         let (stored, basis, abandoned, readAgain) = try await Self.run("file index") {
             try await queue.read { db in
-                // A scan of this root killed before its finish left its stage: its files are known as staged.
-                let abandoned = try ScanProgress.abandonedStamps(
-                    db, organisation: organisation, rootKey: rootKey, me: me, readingAgain: readingAgain)
+                let abandoned =
+                    try claimed.map { try ScanProgress.stamps(db, id: $0, readingAgain: readingAgain) }
+                    ?? (entries: [], readAgain: [])
                 let (table, basis) = try Self.storedStamps(
                     db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder)
                 let readAgain = try Self.storedToReadAgain(
@@ -124,6 +127,7 @@ public final class SQLiteEstateStore: EstateStore {
         let staged = abandoned.entries.isEmpty ? [] : Set(abandoned.entries.map(\.digest))
         for digest in readAgain where !staged.contains(digest) { index.markForReading(digest) }
         for digest in abandoned.readAgain { index.markForReading(digest) }
+        await FaultInjection.passing("file-index")
         return index
     }
 
@@ -168,6 +172,31 @@ public final class SQLiteEstateStore: EstateStore {
             if let digest = PathDigest(keyBytes: key) { digests.append(digest) }
         }
         return digests
+    }
+
+    /// Takes over the stage a killed scan of the root left (its owner gone) for the scan this store begins next of
+    /// the root, marking it as this process's in one write transaction: of two scans starting at once, one takes
+    /// it over and the other finds it held (and reads its files itself). A stage taken over before is kept.
+    func claimAbandonedStage(organisation: Int, rootKey: String) async throws -> Int64? {
+        if let id = claimedStages.peek(organisation: organisation, rootKey: rootKey) { return id }
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        // Most scans find none: a read, so that they need not wait for the write lock.
+        let candidate = try await Self.run("file index") {
+            try await queue.read { db in
+                try ScanProgress.abandoned(db, organisation: organisation, rootKey: rootKey, me: me)
+            }
+        }
+        guard candidate != nil else { return nil }
+        let id = try await Self.run("take over an unfinished scan") {
+            try await queue.write { db -> Int64? in
+                guard let id = try ScanProgress.abandoned(db, organisation: organisation, rootKey: rootKey, me: me)
+                else { return nil }
+                try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [me.text, id])
+                return id
+            }
+        }
+        if let id { claimedStages.remember(id, organisation: organisation, rootKey: rootKey) }
+        return id
     }
 
     /// The id of the organisation's newest finished scan (of any root).
@@ -675,7 +704,7 @@ public final class SQLiteEstateStore: EstateStore {
 
     public func addSubmission(_ submission: Submission) async throws -> SubmissionLoadOutcome {
         let outcome = try await loadSubmission(submission)
-        FaultInjection.passing("compile-submission")
+        await FaultInjection.passing("compile-submission")
         return outcome
     }
 

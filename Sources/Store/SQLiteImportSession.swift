@@ -57,7 +57,7 @@ actor SQLiteImportSession: RowBatchImportSession {
             }
         }
         listed.formUnion(rows.listed)
-        FaultInjection.passing("import-batch")
+        await FaultInjection.passing("import-batch")
     }
 
     /// Declarations are few (a KITOS export, a facilitator's list) and may move a declaration another import

@@ -37,16 +37,18 @@ actor SQLiteScanSession: IndexBasedSession {
         self.rootKey = store.pseudonymiser.rootKey(normalisedRoot(header.root))
     }
 
-    /// Takes over the stage a killed scan of this root left, or opens a new one.
+    /// Continues the stage a killed scan of this root left (the one this store's file index took over, else one
+    /// found abandoned now), or opens a new one.
     func create() async throws {
         let organisation = header.organisation ?? 0
         let rootKey = self.rootKey
         let started = header.started
         let owner = ScanOwner.current(pseudonymiser: store.pseudonymiser)
+        let claimed = store.claimedStages.take(organisation: organisation, rootKey: rootKey)
         progress = try await SQLiteEstateStore.run("begin scan") {
             try await store.queue.write { db in
                 try ScanProgress.open(
-                    db, organisation: organisation, rootKey: rootKey, started: started, owner: owner)
+                    db, organisation: organisation, rootKey: rootKey, started: started, owner: owner, claimed: claimed)
             }
         }
     }
@@ -85,7 +87,7 @@ actor SQLiteScanSession: IndexBasedSession {
                 }
             }
         }
-        FaultInjection.passing("scan-batch")
+        await FaultInjection.passing("scan-batch")
     }
 
     private static func storeFolders(_ db: Database, organisation: Int, links: [FolderChain.Link]) throws {
@@ -119,6 +121,7 @@ actor SQLiteScanSession: IndexBasedSession {
     func finish(finished: Date) async throws -> ScanSummary {
         guard !closed else { throw StoreError.sessionClosed }
         closed = true
+        await FaultInjection.passing("scan-finish")
         let context = FinishContext(
             header: header, root: root, rootKey: rootKey, rootFolder: store.pseudonymiser.pathKey(root),
             progress: progress, unchanged: unchangedKeys, basis: basis)
@@ -153,12 +156,16 @@ struct ScanProgress: Sendable {
         return rows.first { ScanOwner.isGone($0["owner"] as String?, comparedWith: me) }.map { $0["id"] }
     }
 
-    /// Takes over an abandoned stage of the root (its rows unconfirmed until this scan finds them unchanged or
-    /// reads them again), or creates a new one.
+    /// Continues the stage this process took over (`claimed`, still held by it) or an abandoned stage of the root
+    /// (its rows unconfirmed until this scan finds them unchanged or reads them again), or creates a new one.
     static func open(
-        _ db: Database, organisation: Int, rootKey: String, started: Date, owner: ScanOwner
+        _ db: Database, organisation: Int, rootKey: String, started: Date, owner: ScanOwner, claimed: Int64? = nil
     ) throws -> ScanProgress {
-        if let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
+        let held = try claimed.flatMap { id in
+            try String.fetchOne(db, sql: "SELECT owner FROM scan_progress WHERE id = ?", arguments: [id])
+                == owner.text ? id : nil
+        }
+        if let id = try held ?? abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             let progress = ScanProgress(id: id, adopted: true)
             try db.execute(sql: "UPDATE \(progress.stage) SET confirmed = 0")
@@ -186,12 +193,11 @@ struct ScanProgress: Sendable {
         return progress
     }
 
-    /// The stamps an abandoned stage of the root holds, for the file index: its files need not be read again,
-    /// except those `readingAgain` names (`readAgain`, by digest).
-    static func abandonedStamps(
-        _ db: Database, organisation: Int, rootKey: String, me: ScanOwner, readingAgain: ReadAgain = .none
+    /// The stamps a taken-over stage holds, for the file index: its files need not be read again, except those
+    /// `readingAgain` names (`readAgain`, by digest).
+    static func stamps(
+        _ db: Database, id: Int64, readingAgain: ReadAgain = .none
     ) throws -> (entries: [StampTable.Entry], readAgain: [PathDigest]) {
-        guard let id = try abandoned(db, organisation: organisation, rootKey: rootKey, me: me) else { return ([], []) }
         let readsAgain = readingAgain.rowCondition.map { "(\($0))" } ?? "0"
         var entries: [StampTable.Entry] = []
         var readAgain: [PathDigest] = []

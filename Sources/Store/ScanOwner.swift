@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -73,5 +74,31 @@ package struct ScanOwner: Equatable {
         // After the command name (which may hold spaces) come fields 3...; the start time is field 22.
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         return fields.count > 19 ? String(fields[19]) : nil
+    }
+}
+
+/// The unfinished scans a store's file index took over, per organisation and root, for the scan begun next from the
+/// same store to continue. The take-over is decided when the index is read, in one transaction with marking the
+/// stage as this process's: of two scans of one root starting at once, only the one whose index holds the stage's
+/// files continues it; the other finds it held and reads those files itself.
+package final class ClaimedStages: Sendable {
+    private let claimed = Mutex<[String: Int64]>([:])
+
+    package init() {}
+
+    private static func key(_ organisation: Int, _ rootKey: String) -> String { "\(organisation) \(rootKey)" }
+
+    package func remember(_ id: Int64, organisation: Int, rootKey: String) {
+        claimed.withLock { $0[Self.key(organisation, rootKey)] = id }
+    }
+
+    /// The stage taken over for the root and not yet continued, if any.
+    package func peek(organisation: Int, rootKey: String) -> Int64? {
+        claimed.withLock { $0[Self.key(organisation, rootKey)] }
+    }
+
+    /// The same, handed to the scan that continues it (and forgotten here).
+    package func take(organisation: Int, rootKey: String) -> Int64? {
+        claimed.withLock { $0.removeValue(forKey: Self.key(organisation, rootKey)) }
     }
 }

@@ -14,6 +14,8 @@ public final class PostgresEstateStore: EstateStore {
     let settings: ConnectionSettings
     let main: ConnectionBox
     let pseudonymiser: Pseudonymiser
+    /// Unfinished scans this store's file indexes took over, for the scans it begins next.
+    let claimedStages = ClaimedStages()
     static let logger = Logger(label: "overblik.store.postgres")
 
     struct ConnectionSettings: Sendable {
@@ -179,13 +181,13 @@ public final class PostgresEstateStore: EstateStore {
         let root = normalisedRoot(root)
         let rootFolder = pseudonymiser.pathKey(root)
         let organisation = organisation ?? 0
-        // A scan of this root killed before its finish left its stage: its files are known as staged.
-        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        // A scan of this root killed before its finish left its stage: taken over now, its files are known as staged.
         let rootKey = pseudonymiser.rootKey(root)
+        let claimed = try await claimAbandonedStage(organisation: organisation, rootKey: rootKey)
         let staged = try await Self.run("file index") {
-            try await main.run { connection in
-                try await PostgresScanProgress.abandonedStamps(
-                    connection, organisation: organisation, rootKey: rootKey, me: me, readingAgain: readingAgain)
+            try await main.run { connection -> (stamps: [String: FileStamp], readAgain: [String]) in
+                guard let claimed else { return ([:], []) }
+                return try await PostgresScanProgress.stamps(connection, id: claimed, readingAgain: readingAgain)
             }
         }
         var stamps: [String: FileStamp] = [:]
@@ -210,6 +212,7 @@ public final class PostgresEstateStore: EstateStore {
         }
         let index = FileIndex(root: root, pseudonymiser: pseudonymiser, stamps: stamps, staged: staged.stamps)
         index.markForReading(keys: readAgain + staged.readAgain)
+        await FaultInjection.passing("file-index")
         return index
     }
 
@@ -230,11 +233,37 @@ public final class PostgresEstateStore: EstateStore {
             """)
     }
 
+    /// Takes over the stage a killed scan of the root left (its owner gone) for the scan this store begins next of
+    /// the root, marking it as this process's under the root's lock: of two scans starting at once, one takes it
+    /// over and the other finds it held (and reads its files itself). A stage taken over before is kept.
+    func claimAbandonedStage(organisation: Int, rootKey: String) async throws -> Int64? {
+        if let id = claimedStages.peek(organisation: organisation, rootKey: rootKey) { return id }
+        let me = ScanOwner.current(pseudonymiser: pseudonymiser)
+        let id = try await Self.run("take over an unfinished scan") {
+            try await main.run { connection -> Int64? in
+                // Most scans find none: a plain read first, then the locked take-over.
+                guard
+                    try await PostgresScanProgress.abandoned(
+                        connection, organisation: organisation, rootKey: rootKey, me: me, lock: false) != nil
+                else { return nil }
+                return try await connection.transaction { connection in
+                    try await PostgresScanProgress.lockRoot(connection, organisation: organisation, rootKey: rootKey)
+                    return try await PostgresScanProgress.takeOverAbandoned(
+                        connection, organisation: organisation, rootKey: rootKey, owner: me)
+                }
+            }
+        }
+        if let id { claimedStages.remember(id, organisation: organisation, rootKey: rootKey) }
+        return id
+    }
+
     public func beginScan(_ header: ScanHeader) async throws -> any ScanSession {
         let connection = try await Self.connect(settings)
         let session = PostgresScanSession(connection: connection, header: header, pseudonymiser: pseudonymiser)
+        let claimed = claimedStages.take(
+            organisation: header.organisation ?? 0, rootKey: pseudonymiser.rootKey(normalisedRoot(header.root)))
         do {
-            try await session.begin()
+            try await session.begin(claimed: claimed)
         } catch {
             try? await connection.close()
             throw error
@@ -761,7 +790,7 @@ public final class PostgresEstateStore: EstateStore {
                 }
             }
         }
-        FaultInjection.passing("compile-submission")
+        await FaultInjection.passing("compile-submission")
         return outcome
     }
 

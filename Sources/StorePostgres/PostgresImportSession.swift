@@ -109,7 +109,7 @@ actor PostgresImportSession: ImportSession {
         for record in records {
             listed.add(organisation: record.organisation ?? header.organisation, host: record.host)
         }
-        FaultInjection.passing("import-batch")
+        await FaultInjection.passing("import-batch")
     }
 
     func add(usage: [UsageDeclaration]) async throws {

@@ -42,14 +42,16 @@ actor PostgresScanSession: ScanSession {
         self.owner = ScanOwner.current(pseudonymiser: pseudonymiser).text
     }
 
-    /// Takes over the stage a killed scan of this root left, or opens a new one.
-    func begin() async throws {
+    /// Continues the stage a killed scan of this root left (`claimed`: the one the store's file index took over,
+    /// else one found abandoned now), or opens a new one.
+    func begin(claimed: Int64?) async throws {
         let owner = ScanOwner.current(pseudonymiser: pseudonymiser)
         let (organisation, rootKey, started) = (header.organisation ?? 0, rootKey, header.started)
         progress = try await PostgresEstateStore.run("begin scan") {
             try await connection.transaction { connection in
                 try await PostgresScanProgress.open(
-                    connection, organisation: organisation, rootKey: rootKey, started: started, owner: owner)
+                    connection, organisation: organisation, rootKey: rootKey, started: started, owner: owner,
+                    claimed: claimed)
             }
         }
         batch = progress.adoptedThrough
@@ -117,7 +119,7 @@ actor PostgresScanSession: ScanSession {
                 }
             }
         }
-        FaultInjection.passing("scan-batch")
+        await FaultInjection.passing("scan-batch")
     }
 
     func markUnchanged(paths: [String]) async throws {
@@ -145,6 +147,7 @@ actor PostgresScanSession: ScanSession {
         try connection.ensureOpen(Self.operation)
         closed = true
         defer { Task { [connection] in try? await connection.close() } }
+        await FaultInjection.passing("scan-finish")
         let finish = PostgresScanFinish(
             header: header, root: root, rootKey: rootKey, rootFolder: pseudonymiser.pathKey(root), progress: progress,
             owner: owner)
@@ -182,19 +185,21 @@ struct PostgresScanProgress: Sendable {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         } + ["batch"]
 
-    /// Takes over an abandoned stage of the root, or creates a new one. In the caller's transaction, under a
-    /// lock per root, so two scans never take over the same stage: the second finds it owned by the first.
+    /// Continues the stage this process took over (`claimed`, still held by it) or an abandoned stage of the root,
+    /// or creates a new one. In the caller's transaction, under a lock per root, so two scans never take over the
+    /// same stage: the second finds it owned by the first.
     static func open(
-        _ connection: PostgresConnection, organisation: Int, rootKey: String, started: Date, owner: ScanOwner
+        _ connection: PostgresConnection, organisation: Int, rootKey: String, started: Date, owner: ScanOwner,
+        claimed: Int64? = nil
     ) async throws -> PostgresScanProgress {
-        try connection.ensureOpen("begin scan")
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext(\("scan " + rootKey)))", logger: logger)
-        if let id = try await abandoned(connection, organisation: organisation, rootKey: rootKey, me: owner, lock: true)
-        {
-            try connection.ensureOpen("begin scan")
-            try await connection.query(
-                "UPDATE scan_progress SET owner = \(owner.text) WHERE id = \(id)", logger: logger)
+        try await lockRoot(connection, organisation: organisation, rootKey: rootKey)
+        var continued: Int64?
+        if let claimed, try await isHeld(connection, id: claimed, by: owner) { continued = claimed }
+        if continued == nil {
+            continued = try await takeOverAbandoned(
+                connection, organisation: organisation, rootKey: rootKey, owner: owner)
+        }
+        if let id = continued {
             var last = 0
             try connection.ensureOpen("begin scan")
             for try await value in try await connection.query(
@@ -230,6 +235,39 @@ struct PostgresScanProgress: Sendable {
         return progress
     }
 
+    /// Serialises the take-overs of one root's stages until the caller's transaction ends.
+    static func lockRoot(_ connection: PostgresConnection, organisation: Int, rootKey: String) async throws {
+        try connection.ensureOpen("take over an unfinished scan")
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(organisation)::integer, hashtext(\("scan " + rootKey)))", logger: logger)
+    }
+
+    /// Marks the newest abandoned stage of the root as `owner`'s; its id. In the caller's transaction, under
+    /// ``lockRoot(_:organisation:rootKey:)``.
+    static func takeOverAbandoned(
+        _ connection: PostgresConnection, organisation: Int, rootKey: String, owner: ScanOwner
+    ) async throws -> Int64? {
+        guard
+            let id = try await abandoned(
+                connection, organisation: organisation, rootKey: rootKey, me: owner, lock: true)
+        else { return nil }
+        try connection.ensureOpen("take over an unfinished scan")
+        try await connection.query("UPDATE scan_progress SET owner = \(owner.text) WHERE id = \(id)", logger: logger)
+        return id
+    }
+
+    /// Whether stage `id` is still `owner`'s.
+    static func isHeld(_ connection: PostgresConnection, id: Int64, by owner: ScanOwner) async throws -> Bool {
+        try connection.ensureOpen("continue an unfinished scan")
+        var held = false
+        for try await value in try await connection.query(
+            "SELECT owner FROM scan_progress WHERE id = \(id)", logger: logger
+        ).decode(String.self) {
+            held = value == owner.text
+        }
+        return held
+    }
+
     /// The newest stage of the root whose owner is gone, if any; `lock` holds its row until the transaction ends.
     static func abandoned(
         _ connection: PostgresConnection, organisation: Int, rootKey: String, me: ScanOwner, lock: Bool
@@ -248,16 +286,11 @@ struct PostgresScanProgress: Sendable {
         return found
     }
 
-    /// The stamps an abandoned stage of the root holds (the last batch's where a file was staged twice), for
-    /// the file index: its files need not be read again.
-    static func abandonedStamps(
-        _ connection: PostgresConnection, organisation: Int, rootKey: String, me: ScanOwner,
-        readingAgain: ReadAgain = .none
+    /// The stamps a taken-over stage holds (the last batch's where a file was staged twice), for the file index:
+    /// its files need not be read again, except those `readingAgain` names (`readAgain`, by path key).
+    static func stamps(
+        _ connection: PostgresConnection, id: Int64, readingAgain: ReadAgain = .none
     ) async throws -> (stamps: [String: FileStamp], readAgain: [String]) {
-        guard
-            let id = try await abandoned(
-                connection, organisation: organisation, rootKey: rootKey, me: me, lock: false)
-        else { return ([:], []) }
         let readsAgain = readingAgain.rowCondition ?? "false"
         var stamps: [String: FileStamp] = [:]
         var readAgain: [String] = []
@@ -273,7 +306,7 @@ struct PostgresScanProgress: Sendable {
                 if again { readAgain.append(key) }
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            // Taken over and finished by another scan meanwhile: nothing is staged any more.
+            // Finished meanwhile (by a session of this process): nothing is staged any more.
             return ([:], [])
         }
         return (stamps, readAgain)

@@ -28,9 +28,11 @@ import Testing
         for row in 0..<20_000 { text += "Kommune nr \(row)x,LibreOffice,7.6\n" }
         text += "Aarhus Kommune,LibreOffice,7.6\n"
         let url = try temporaryFile("organisations.csv", Array(text.utf8))
-        let started = Date()
+        // CPU time of this thread (a file this small is read and imported on it), not wall time: the rest of the
+        // suite runs beside it.
+        let started = threadCPUSeconds()
         let imported = try makeImporter().importFile(at: url)
-        #expect(Date().timeIntervalSince(started) < 20, "20,000 rows took \(Date().timeIntervalSince(started)) s")
+        #expect(threadCPUSeconds() - started < 20, "20,000 rows took \(threadCPUSeconds() - started) s of CPU")
         #expect(imported.records.count == 1 && imported.records.first?.organisation == 751)
         #expect(imported.report.unreadableLines == 20_000)
         #expect(imported.report.diagnostics.first?.message.contains("unknown organisation") == true)

@@ -7,7 +7,7 @@ import TestSupport
 ///
 /// libxml2's RELAX NG is known to be weak on large interleave-heavy schemas; these tests measure it. Each
 /// disagreement must be one of the explained cases below, and agreement must stay at 99 % or better per level.
-@Suite(.serialized) struct JingAgreementTests {
+@Suite struct JingAgreementTests {
     /// Disagreements examined by hand: in each, Jing accepts the very same XML that libxml2 rejects (checked by
     /// running both on the oracle's filtered output), so the engine, not our filtering, is at fault.
     static let explained: [String: String] = [
@@ -42,21 +42,21 @@ import TestSupport
         }
     }
 
-    @Test func fixturesAgreeWithJing() throws {
+    @Test func fixturesAgreeWithJing() async throws {
         let folders = ["validation", "documents/corpus", "documents/generated"]
         let files = folders.flatMap { JingComparison.documents(in: Fixtures.url($0)) }
         #expect(files.count >= 40)
-        Self.check(try JingComparison.compare(files))
+        Self.check(try await JingComparison.compare(files))
     }
 
     static var corpusRequired: Bool { ProcessInfo.processInfo.environment["OVERBLIK_CORPUS_REQUIRED"] == "1" }
 
     @Test(.enabled(if: Fixtures.sharedCorpus != nil || JingAgreementTests.corpusRequired))
-    func sharedCorpusAgreesWithJing() throws {
+    func sharedCorpusAgreesWithJing() async throws {
         let corpus = try #require(Fixtures.sharedCorpus, "the shared corpus is required but not found")
         let files = JingComparison.documents(in: corpus.appendingPathComponent("corpus/odf"))
         #expect(files.count >= 250)
-        let outcome = try JingComparison.compare(files, timeLimit: .seconds(20))
+        let outcome = try await JingComparison.compare(files, timeLimit: .seconds(20))
         #expect(Set(outcome.notChecked) == Self.tooSlowForLibxml2)
         Self.check(outcome)
     }

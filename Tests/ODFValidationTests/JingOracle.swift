@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ODFValidation
+import OverblikModel
 import Synchronization
 import TestSupport
 
@@ -39,7 +40,7 @@ enum JingComparison {
         }
     }
 
-    static func oracle(_ files: [URL]) throws -> [JingVerdict] {
+    static func oracle(_ files: [URL]) async throws -> [JingVerdict] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let schemas = Fixtures.repositoryRoot.appendingPathComponent("Sources/ODFValidation/Resources/schemas")
@@ -48,8 +49,8 @@ enum JingComparison {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await output.readAll()
+        await process.ended()
         return try data.split(separator: UInt8(ascii: "\n")).map {
             try JSONDecoder().decode(JingVerdict.self, from: Data($0))
         }
@@ -65,9 +66,10 @@ enum JingComparison {
         return reports.withLock { $0 }
     }
 
-    static func compare(_ files: [URL], timeLimit: Duration = .seconds(60)) throws -> Outcome {
-        let verdicts = try oracle(files)
-        let reports = overblik(files, timeLimit: timeLimit)
+    static func compare(_ files: [URL], timeLimit: Duration = .seconds(60)) async throws -> Outcome {
+        let verdicts = try await oracle(files)
+        // The validations wait on RELAX NG worker processes: on a thread of their own, not the test's.
+        let reports = try await DedicatedThread.run { overblik(files, timeLimit: timeLimit) }
         var outcome = Outcome()
         for verdict in verdicts {
             guard let report = reports[verdict.document],
@@ -114,5 +116,14 @@ enum JingComparison {
             FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL } ?? []
         return found.filter { extensions.contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+    }
+}
+
+extension ODFValidator {
+    /// ``validate(path:)`` on a thread of its own: it waits on a RELAX NG worker process, which a test must not do
+    /// on a thread of Swift's cooperative pool (see Tests/TestSupport/ChildWaits.swift).
+    func validateOnOwnThread(path: String) async throws -> ValidationReport {
+        let validator = self
+        return try await DedicatedThread.run { try validator.validate(path: path) }
     }
 }

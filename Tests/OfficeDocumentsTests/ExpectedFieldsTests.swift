@@ -83,7 +83,7 @@ import Testing
     }
 
     /// The committed expectations are what the independent reader says today (python3 is a test dependency).
-    @Test func independentReaderStillProducesTheCommittedExpectations() throws {
+    @Test func independentReaderStillProducesTheCommittedExpectations() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
@@ -93,8 +93,8 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = await pipe.readAll()
+        await process.ended()
         #expect(process.terminationStatus == 0, "python3 scripts/independent-reader.py failed")
         let produced = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(produced == Self.expectedLines())

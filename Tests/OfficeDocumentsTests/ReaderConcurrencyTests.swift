@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test func noMoreReadersReadAtOnceThanTheLimit() {
+    @Test func noMoreReadersReadAtOnceThanTheLimit() async {
         // Real threads, as the scanner's readers are (the test's task pool may have only two).
         let concurrency = ReaderConcurrency(fixed: 3)
         let counter = Mutex(0, 0)
@@ -69,7 +69,7 @@ import Testing
                 done.leave()
             }.start()
         }
-        done.wait()
+        await withCheckedContinuation { finished in done.notify(queue: .global()) { finished.resume() } }
         #expect(counter.highest <= 3)
         #expect(counter.highest == 3)  // 12 threads holding a slot for 0.5 ms each: three at once happens
         #expect(concurrency.peak == 3)

@@ -12,7 +12,7 @@ import Testing
 /// (`meta.xml`, then the root of `content.xml` or `styles.xml`, then the manifest's `manifest:version`), the validator
 /// the one of the part it checks (or the manifest when the content is encrypted). The test fails on any file where
 /// the two differ.
-@Suite(.serialized, .tags(.store, .postgres, .odf)) struct ConformanceExportCommandTests {
+@Suite(.tags(.store, .postgres, .odf)) struct ConformanceExportCommandTests {
     static let folders = ["validation", "documents/corpus", "documents/generated", "documents/damaged"].map {
         Fixtures.url($0).path
     }
@@ -40,13 +40,6 @@ import Testing
                           "disagreements": sorted(disagreements)}))
         """
 
-    /// Runs a child process off Swift's cooperative pool: a child that waits for a PostgreSQL lock held by a store
-    /// another test has open in this process must not also hold one of the pool's few threads, or the two wait on
-    /// each other.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await DedicatedThread.run(body)
-    }
-
     /// A fresh store location for `backend`: a temporary SQLite file, or a schema of its own on the test server.
     static func freshStore(_ backend: String) throws -> String {
         if backend == "sqlite" {
@@ -61,11 +54,8 @@ import Testing
 
     static func export(_ binary: URL, store: String, into directory: URL) async throws -> [String: Any] {
         let output = directory.appendingPathComponent("submission.json")
-        let export = try await offPool {
-            try runBinary(
-                binary,
-                ["export", "--organisation", "751", "--period", "2026", "--store", store, "--output", output.path])
-        }
+        let export = try await runBinary(
+            binary, ["export", "--organisation", "751", "--period", "2026", "--store", store, "--output", output.path])
         try #require(export.status == 0, "export: \(export.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
         let body = try #require(object?["body"] as? [String: Any])
@@ -77,20 +67,17 @@ import Testing
         let binary = try overblikBinary()
         let directory = try Fixtures.temporaryDirectory("conformance-export")
         let store = try Self.freshStore(backend)
-        let scan = try await Self.offPool {
-            try runBinary(
-                binary,
-                ["scan", "--validate", "--organisation", "751", "--store", store, "--format", "jsonl"] + Self.folders)
-        }
+        let scan = try await runBinary(
+            binary,
+            ["scan", "--validate", "--organisation", "751", "--store", store, "--format", "jsonl"] + Self.folders)
         try #require(scan.status == 0, "scan: \(scan.stderr)")
-        let validate = try await Self.offPool {
-            try runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl"] + Self.folders)
-        }
+        let validate = try await runBinary(
+            binary, ["validate", "--level", "extended", "--format", "jsonl"] + Self.folders)
         let records = directory.appendingPathComponent("scan.jsonl")
         let verdicts = directory.appendingPathComponent("validate.jsonl")
         try scan.stdout.write(to: records, atomically: true, encoding: .utf8)
         try validate.stdout.write(to: verdicts, atomically: true, encoding: .utf8)
-        let oracle = try runProgram("python3", ["-c", Self.oracleScript, verdicts.path, records.path])
+        let oracle = try await runProgram("python3", ["-c", Self.oracleScript, verdicts.path, records.path])
         try #require(oracle.status == 0, "python3: \(oracle.output)")
         let answer = try JSONSerialization.jsonObject(with: Data(oracle.output.utf8)) as? [String: Any]
         let expected = try #require(answer?["rows"] as? [[Any]])
@@ -115,10 +102,8 @@ import Testing
 
         // The same folders scanned without --validate into a fresh store: not measured, so no section at all.
         let plain = try Self.freshStore(backend)
-        let unvalidated = try await Self.offPool {
-            try runBinary(
-                binary, ["scan", "--organisation", "751", "--store", plain, "--format", "summary"] + Self.folders)
-        }
+        let unvalidated = try await runBinary(
+            binary, ["scan", "--organisation", "751", "--store", plain, "--format", "summary"] + Self.folders)
         try #require(unvalidated.status == 0, "scan: \(unvalidated.stderr)")
         let without = try await Self.export(binary, store: plain, into: directory)
         #expect(without["conformance"] == nil)
@@ -140,11 +125,9 @@ import Testing
             )
         }
         func scan(_ store: String, _ extra: [String]) async throws -> (read: Int, unchanged: Int, stderr: String) {
-            let result = try await Self.offPool {
-                try runBinary(
-                    binary,
-                    ["scan", "--organisation", "751", "--store", store, "--format", "summary"] + extra + [tree.path])
-            }
+            let result = try await runBinary(
+                binary,
+                ["scan", "--organisation", "751", "--store", store, "--format", "summary"] + extra + [tree.path])
             try #require(result.status == 0, "scan: \(result.stderr)")
             let numbers = try #require(
                 result.stdout.firstMatch(of: /(\d+) read, (\d+) unchanged and not read again/), "\(result.stdout)")
@@ -174,11 +157,11 @@ import Testing
     }
 
     /// `scan --format csv` carries the verdict in its last column with `--validate`, and leaves it empty without.
-    @Test func scanCSVCarriesTheVerdictColumn() throws {
+    @Test func scanCSVCarriesTheVerdictColumn() async throws {
         let binary = try overblikBinary()
         let folder = Fixtures.url("validation").path
-        func column(_ arguments: [String]) throws -> [String: String] {
-            let result = try runBinary(binary, ["scan", "--no-store", "--format", "csv"] + arguments + [folder])
+        func column(_ arguments: [String]) async throws -> [String: String] {
+            let result = try await runBinary(binary, ["scan", "--no-store", "--format", "csv"] + arguments + [folder])
             try #require(result.status == 0, "scan: \(result.stderr)")
             let script = """
                 import csv, json, sys
@@ -187,12 +170,12 @@ import Testing
                 """
             let input = try Fixtures.temporaryDirectory("scan-csv").appendingPathComponent("scan.csv")
             try result.stdout.write(to: input, atomically: true, encoding: .utf8)
-            let parsed = try runProgram("python3", ["-c", script, input.path])
+            let parsed = try await runProgram("python3", ["-c", script, input.path])
             try #require(parsed.status == 0, "python3: \(parsed.output)")
             return try #require(try JSONSerialization.jsonObject(with: Data(parsed.output.utf8)) as? [String: String])
         }
-        let validated = try column(["--validate"])
-        let validate = try runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl", folder])
+        let validated = try await column(["--validate"])
+        let validate = try await runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl", folder])
         var expected: [String: String] = [:]
         for line in validate.stdout.split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -203,6 +186,6 @@ import Testing
         #expect(validated.count >= 20)
         for (path, verdict) in validated where !verdict.isEmpty { #expect(verdict == expected[path], "\(path)") }
         #expect(validated.values.filter { !$0.isEmpty }.count >= 20)
-        #expect(try column([]).values.allSatisfy(\.isEmpty))
+        #expect(try await column([]).values.allSatisfy(\.isEmpty))
     }
 }

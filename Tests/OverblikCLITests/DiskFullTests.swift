@@ -7,10 +7,10 @@ import TestSupport
 /// A full disk while writing the store, a submission or scan output: a clear error and status, the store as it
 /// was, and no half-written file under its final name. The disk is a small tmpfs mounted in a private mount
 /// namespace (`unshare --map-root-user --mount`), so the test needs no privileges and leaves no mount behind.
-@Suite(.serialized, .tags(.store, .slow)) struct DiskFullTests {
+@Suite(.tags(.store, .slow)) struct DiskFullTests {
     /// Runs `script` with `sh` in a fresh mount namespace where `disk` is a tmpfs of `kilobytes`; `$BIN` is
     /// the overblik binary. Returns what it printed (both streams).
-    static func onSmallDisk(_ disk: URL, kilobytes: Int, _ script: String) throws -> String {
+    static func onSmallDisk(_ disk: URL, kilobytes: Int, _ script: String) async throws -> String {
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
@@ -24,8 +24,8 @@ import TestSupport
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = String(decoding: await pipe.readAll(), as: UTF8.self)
+        await process.ended()
         try #require(process.terminationStatus != 99, "cannot mount a tmpfs in a user namespace: \(output)")
         return output
     }
@@ -35,12 +35,12 @@ import TestSupport
         try decodeSubmission(Data(contentsOf: file)).body.documents.counts
     }
 
-    @Test func aStoreOnAFullDiskRefusesTheScanAndKeepsWhatItHeld() throws {
+    @Test func aStoreOnAFullDiskRefusesTheScanAndKeepsWhatItHeld() async throws {
         let work = try Fixtures.temporaryDirectory("disk-full-store")
         let small = try hardLinkedShare("disk-full-small", copies: 1)
         let large = try hardLinkedShare("disk-full-large", copies: 40)
         let disk = work.appendingPathComponent("disk")
-        let output = try Self.onSmallDisk(
+        let output = try await Self.onSmallDisk(
             disk, kilobytes: 3072,
             """
             scan_into() { "$BIN" scan "$1" --organisation 751 --store "$DISK/store.sqlite" --format summary >/dev/null; }
@@ -61,12 +61,12 @@ import TestSupport
                 == (try Self.figures(work.appendingPathComponent("before.json"))))
     }
 
-    @Test func aSubmissionOrScanOutputThatDoesNotFitLeavesNoFileBehind() throws {
+    @Test func aSubmissionOrScanOutputThatDoesNotFitLeavesNoFileBehind() async throws {
         let work = try Fixtures.temporaryDirectory("disk-full-output")
         let small = try hardLinkedShare("disk-full-output-share", copies: 1)
         let store = work.appendingPathComponent("store.sqlite").path
         let disk = work.appendingPathComponent("disk")
-        let output = try Self.onSmallDisk(
+        let output = try await Self.onSmallDisk(
             disk, kilobytes: 64,
             """
             "$BIN" scan "\(small.path)" --organisation 751 --store "\(store)" --format summary >/dev/null

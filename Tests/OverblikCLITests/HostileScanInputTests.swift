@@ -10,7 +10,7 @@ import Glibc
 /// and memory, and the batch goes on. The oracle for the documents is an independent reader (Python's `zipfile`
 /// and `ElementTree` on the same bytes); the hostile packages are written by Python's own ZIP writer
 /// (`scripts/make-hostile-documents.py`), not by the libzip Overblik reads with.
-@Suite(.serialized, .tags(.slow)) struct HostileScanInputTests {
+@Suite(.tags(.slow)) struct HostileScanInputTests {
     static let source = Fixtures.url("documents/generated/libreoffice-writer.odt")
 
     /// One record of `scan --format jsonl`: the fields these tests look at.
@@ -20,9 +20,13 @@ import Glibc
         var generator: String?
     }
 
-    static func scan(_ arguments: [String], measuringMemory: Bool = false) throws -> (ChildProcess.Outcome, [Record]) {
+    static func scan(
+        _ arguments: [String], measuringMemory: Bool = false
+    ) async throws -> (
+        ChildProcess.Outcome, [Record]
+    ) {
         let output = try Fixtures.temporaryDirectory("hostile-scan").appendingPathComponent("records.jsonl")
-        let outcome = try ChildProcess.run(
+        let outcome = try await ChildProcess.run(
             try overblikBinary().path, ["scan"] + arguments + ["--format", "jsonl", "--output", output.path],
             measuringMemory: measuringMemory)
         let lines = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n")
@@ -30,8 +34,8 @@ import Glibc
         return (outcome, records)
     }
 
-    static func python(_ script: String, _ arguments: [String]) throws -> String {
-        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+    static func python(_ script: String, _ arguments: [String]) async throws -> String {
+        let outcome = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script] + arguments)
         try #require(outcome.status == 0, "python3 failed: \(outcome.output)")
         return outcome.output
     }
@@ -54,27 +58,28 @@ import Glibc
         print(json.dumps(verdicts))
         """
 
-    @Test func hostilePackagesGetTypedOutcomesThatAgreeWithAnIndependentReader() throws {
+    @Test func hostilePackagesGetTypedOutcomesThatAgreeWithAnIndependentReader() async throws {
         let folder = try Fixtures.temporaryDirectory("hostile-packages")
         let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/make-hostile-documents.py").path
-        let made = try ChildProcess.run("/usr/bin/env", ["python3", script, folder.path, Self.source.path])
+        let made = try await ChildProcess.run("/usr/bin/env", ["python3", script, folder.path, Self.source.path])
         try #require(made.status == 0, "\(made.output)")
         struct Verdict: Decodable {
             var ok: Bool
             var generator: String?
         }
         let verdicts = try JSONDecoder().decode(
-            [String: Verdict].self, from: Data(try Self.python(Self.oracle, [folder.path]).utf8))
+            [String: Verdict].self, from: Data(try await Self.python(Self.oracle, [folder.path]).utf8))
         #expect(verdicts.count >= 9)
         // Both kinds must be present, or the comparison below proves little.
         #expect(verdicts.values.contains { $0.ok } && verdicts.values.contains { !$0.ok })
 
-        let (outcome, records) = try Self.scan([folder.path, "--no-store"], measuringMemory: true)
+        let (outcome, records) = try await Self.scan([folder.path, "--no-store"], measuringMemory: true)
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.peakMemory > 10 << 20, "the peak was measured")
         // 500 MB of meta.xml (and 20,000 entries, a 65,000-byte name) in bounded time and memory.
         #expect(outcome.peakMemory < 200 << 20, "peak RSS \(outcome.peakMemory >> 20) MB")
-        #expect(outcome.seconds < 120)
+        // CPU, not wall time: the rest of the suite runs beside it.
+        #expect(outcome.cpuSeconds > 0 && outcome.cpuSeconds < 120, "\(outcome.cpuSeconds) s of CPU")
         let byName = Dictionary(uniqueKeysWithValues: records.map { (($0.path as NSString).lastPathComponent, $0) })
         #expect(byName.count == verdicts.count + 1, "every file has exactly one record")
         let twin = try #require(verdicts["twin.odt"]?.generator)
@@ -111,7 +116,7 @@ import Glibc
         #expect(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
     }
 
-    @Test func namesThatAreNotUTF8AreReadKeptApartAndFoundUnchangedOnARescan() throws {
+    @Test func namesThatAreNotUTF8AreReadKeptApartAndFoundUnchangedOnARescan() async throws {
         let root = try Fixtures.temporaryDirectory("latin1-names").appendingPathComponent("share")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let base = Array(root.path.utf8) + [UInt8(ascii: "/")]
@@ -128,7 +133,7 @@ import Glibc
         try Self.make(folder)
         try Self.make(folder + Array("/notat.odt".utf8), copyOf: Self.source)
 
-        let (outcome, records) = try Self.scan([root.path, "--no-store"])
+        let (outcome, records) = try await Self.scan([root.path, "--no-store"])
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(records.count == 5, "\(records.map(\.path))")
         #expect(Set(records.map(\.path)).count == 5, "every file its own path: \(records.map(\.path))")
@@ -138,13 +143,14 @@ import Glibc
         }
 
         // Validation opens them too, from a scan and from `validate`'s own walk.
-        let validated = try ChildProcess.run(try overblikBinary().path, ["validate", root.path, "--format", "jsonl"])
+        let validated = try await ChildProcess.run(
+            try overblikBinary().path, ["validate", root.path, "--format", "jsonl"])
         let verdicts = validated.output.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }.compactMap { $0["path"] != nil ? $0["verdict"] as? String : nil }
         #expect(verdicts.count == 5, "\(validated.output.prefix(600))")
         #expect(!verdicts.contains("unreadable"), "\(validated.output.prefix(600))")
-        let checked = try ChildProcess.run(
+        let checked = try await ChildProcess.run(
             try overblikBinary().path, ["scan", root.path, "--no-store", "--validate", "--format", "jsonl"])
         let conformance = checked.output.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -154,15 +160,15 @@ import Glibc
         // Into a store, twice: the second scan finds every file unchanged, so the names are hashed alike
         // whether they come from a directory listing or from a stored path.
         let store = try Fixtures.temporaryDirectory("latin1-store").appendingPathComponent("s.sqlite").path
-        let first = try ChildProcess.run(
+        let first = try await ChildProcess.run(
             try overblikBinary().path, ["scan", root.path, "--store", store, "--format", "summary"])
         #expect(first.status == 0 && first.output.contains("5 new"), "\(first.output)")
-        let second = try ChildProcess.run(
+        let second = try await ChildProcess.run(
             try overblikBinary().path, ["scan", root.path, "--store", store, "--format", "summary"])
         #expect(second.output.contains("0 new, 0 changed, 5 unchanged (5 not read again)"), "\(second.output)")
     }
 
-    @Test func deepTreesAreWalkedAndAPathBeyondTheSystemLimitIsReportedNotFatal() throws {
+    @Test func deepTreesAreWalkedAndAPathBeyondTheSystemLimitIsReportedNotFatal() async throws {
         let root = try Fixtures.temporaryDirectory("deep-tree").appendingPathComponent("share")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         // 1,000 levels (a 2,000-byte path, within PATH_MAX) and 2,000 levels of 4-byte names (10,000 bytes,
@@ -189,7 +195,7 @@ import Glibc
         try tree("beyond", levels: 2_000, name: "dddd")
         try Self.make(Array(root.appendingPathComponent("top.odt").path.utf8), copyOf: Self.source)
 
-        let (outcome, records) = try Self.scan([root.path, "--no-store"])
+        let (outcome, records) = try await Self.scan([root.path, "--no-store"])
         #expect(outcome.status == 0, "\(outcome.output)")
         let read = records.filter { $0.error == nil }.map { ($0.path as NSString).lastPathComponent }.sorted()
         #expect(read == ["deep.odt", "top.odt"], "\(records.map(\.path))")
@@ -199,7 +205,7 @@ import Glibc
         #expect(outcome.output.contains("Not read: unreadable-directory 1"), "\(outcome.output.suffix(400))")
     }
 
-    @Test func filesThatVanishOrChangeDuringTheScanGiveTypedOutcomes() throws {
+    @Test func filesThatVanishOrChangeDuringTheScanGiveTypedOutcomes() async throws {
         let root = try Fixtures.temporaryDirectory("vanishing").appendingPathComponent("share")
         let bytes = try Data(contentsOf: Self.source)
         let count = 3_000
@@ -210,7 +216,7 @@ import Glibc
         func file(_ number: Int) -> URL { root.appendingPathComponent("f\(number % 30)/n\(number).odt") }
         for number in 0..<count { try bytes.write(to: file(number)) }
         let expected = try #require(
-            Self.scan([file(0).path, "--no-store"]).1.first?.generator, "the source document reads")
+            try await Self.scan([file(0).path, "--no-store"]).1.first?.generator, "the source document reads")
 
         // Meanwhile, files go away, are cut short, or are replaced by other bytes, in a seeded order.
         let output = try Fixtures.temporaryDirectory("vanishing-out").appendingPathComponent("records.jsonl")
@@ -231,7 +237,7 @@ import Glibc
             default: try? Data("not a document any more".utf8).write(to: file(number))
             }
         }
-        scan.waitUntilExit()
+        await scan.ended()
         #expect(scan.terminationStatus == 0)
         let records = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(Record.self, from: Data($0.utf8))
@@ -251,7 +257,7 @@ import Glibc
 
     /// Files and folders the scanning user may not read: each said, the rest read. Run as `nobody` when the
     /// tests run as root (root reads through permissions), as the user itself otherwise.
-    @Test func permissionDeniedFilesAndFoldersAreReportedAndTheRestRead() throws {
+    @Test func permissionDeniedFilesAndFoldersAreReportedAndTheRestRead() async throws {
         let root = try Fixtures.temporaryDirectory("permissions").appendingPathComponent("share")
         let locked = root.appendingPathComponent("locked")
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
@@ -265,8 +271,8 @@ import Glibc
         let arguments = ["scan", root.path, "--no-store", "--format", "jsonl"]
         let outcome =
             geteuid() == 0
-            ? try ChildProcess.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary] + arguments)
-            : try ChildProcess.run(binary, arguments)
+            ? try await ChildProcess.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary] + arguments)
+            : try await ChildProcess.run(binary, arguments)
         #expect(outcome.status == 0, "\(outcome.output)")
         let records = outcome.output.split(separator: "\n").compactMap {
             try? JSONDecoder().decode(Record.self, from: Data($0.utf8))

@@ -10,7 +10,7 @@ import Submissions
 
 /// The defects of issue 12, each on real inputs through the commands a user runs, each checked against a
 /// fresh store loaded once with the final state (docs/usage/lifecycle.md).
-@Suite(.serialized, .tags(.store, .slow)) struct LifecycleCommandTests {
+@Suite(.tags(.store, .slow)) struct LifecycleCommandTests {
     func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     /// The figures of `export` (created time, digest and data dates left out: the oracle's are other).
@@ -281,15 +281,15 @@ import Submissions
     }
 
     /// The real binary's `--format summary` on standard output, and its exit status.
-    func summary(_ arguments: [String]) throws -> String {
+    func summary(_ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = try overblikBinary()
         process.arguments = arguments + ["--format", "summary"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await pipe.readAll()
+        await process.ended()
         #expect(process.terminationStatus == 0)
         return String(decoding: data, as: UTF8.self)
     }
@@ -299,8 +299,8 @@ import Submissions
         try FileManager.default.copyItem(at: Fixtures.url("documents"), to: tree)
         let store = try freshStore("rescan-summary-store")
         let scan = ["scan", tree.path, "--organisation", "751", "--store", store]
-        let first = try summary(scan)
-        let rescan = try summary(scan)
+        let first = try await summary(scan)
+        let rescan = try await summary(scan)
         // Everything below the first line is the stored estate (the same after a rescan that read nothing), up to
         // the features of the files this run read, which the store does not keep yet.
         let estate = { (text: String) -> [Substring] in
@@ -320,7 +320,7 @@ import Submissions
         // The stored estate's read errors are listed, not "Errors: none".
         #expect(rescan.contains("Errors by kind"))
         // Without the store, the same tree gives the same figures.
-        let plain = try summary(["scan", tree.path, "--no-store"])
+        let plain = try await summary(["scan", tree.path, "--no-store"])
         #expect(body(plain) == body(first))
     }
 }

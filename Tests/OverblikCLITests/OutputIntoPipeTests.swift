@@ -1,4 +1,5 @@
 import Foundation
+import OverblikModel
 import Testing
 import TestSupport
 
@@ -12,26 +13,25 @@ import Glibc
 /// as the command writes, and the bytes read must be the command's whole output.
 @Suite(.tags(.slow)) struct OutputIntoPipeTests {
     /// Runs the real binary with `--output PIPE` and returns what came through the pipe.
-    static func output(through arguments: (String) -> [String]) throws -> (status: Int32, text: String, pipe: String) {
+    static func output(
+        through arguments: (String) -> [String]
+    ) async throws -> (status: Int32, text: String, pipe: String) {
         let folder = try Fixtures.temporaryDirectory("output-pipe")
         let pipe = folder.appendingPathComponent("out.fifo").path
         try #require(mkfifo(pipe, 0o600) == 0)
-        let received = Received()
-        let reader = Thread {
-            // Opening a pipe for reading waits for a writer: the command.
-            received.data = Self.readToEnd(pipe)
-            received.done.signal()
-        }
-        reader.start()
+        // Opening a pipe for reading waits for a writer: the command.
+        async let received = DedicatedThread.run { Self.readToEnd(pipe) }
         let process = Process()
         process.executableURL = try overblikBinary()
         process.arguments = arguments(pipe)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        #expect(received.done.wait(timeout: .now() + 60) == .success)
-        return (process.terminationStatus, String(decoding: received.data, as: UTF8.self), pipe)
+        await process.ended()
+        // A command that never opened the pipe leaves the reader waiting for a writer: be that writer, for nothing.
+        let writer = open(pipe, O_WRONLY | O_NONBLOCK)
+        if writer >= 0 { close(writer) }
+        return (process.terminationStatus, String(decoding: try await received, as: UTF8.self), pipe)
     }
 
     /// Reads a named pipe until its writer closes it (POSIX reads: Foundation's whole-file read takes the
@@ -51,19 +51,14 @@ import Glibc
         return data
     }
 
-    final class Received: @unchecked Sendable {
-        var data = Data()
-        let done = DispatchSemaphore(value: 0)
-    }
-
     static func isPipe(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
     }
 
-    @Test func aScanWritesItsRecordsIntoAPipeAndLeavesThePipe() throws {
+    @Test func aScanWritesItsRecordsIntoAPipeAndLeavesThePipe() async throws {
         let documents = Fixtures.url("documents/generated").path
-        let result = try Self.output { ["scan", documents, "--no-store", "--format", "jsonl", "--output", $0] }
+        let result = try await Self.output { ["scan", documents, "--no-store", "--format", "jsonl", "--output", $0] }
         #expect(result.status == 0)
         #expect(Self.isPipe(result.pipe))
         let lines = result.text.split(separator: "\n")
@@ -76,7 +71,7 @@ import Glibc
         #expect(left == ["out.fifo"])
     }
 
-    @Test func anExportWritesItsSubmissionIntoAPipeAndLeavesThePipe() throws {
+    @Test func anExportWritesItsSubmissionIntoAPipeAndLeavesThePipe() async throws {
         let store = try Fixtures.temporaryDirectory("output-pipe-store").appendingPathComponent("s.sqlite").path
         let scan = Process()
         scan.executableURL = try overblikBinary()
@@ -86,9 +81,9 @@ import Glibc
         ]
         scan.standardOutput = FileHandle.nullDevice
         try scan.run()
-        scan.waitUntilExit()
+        await scan.ended()
         try #require(scan.terminationStatus == 0)
-        let result = try Self.output { ["export", "--organisation", "751", "--store", store, "--output", $0] }
+        let result = try await Self.output { ["export", "--organisation", "751", "--store", store, "--output", $0] }
         #expect(result.status == 0)
         #expect(Self.isPipe(result.pipe))
         #expect(
@@ -99,13 +94,13 @@ import Glibc
     /// `--output /dev/stdout` while the shell sends standard output into a file: the records go through that
     /// stream, alone (the summary goes nowhere near them), and `/dev/stdout` stays the link it is. The durable
     /// write once renamed a file over the link and the records were lost.
-    @Test func aScanIntoDevStdoutRedirectedToAFileKeepsTheRecordsAndTheLink() throws {
+    @Test func aScanIntoDevStdoutRedirectedToAFileKeepsTheRecordsAndTheLink() async throws {
         let documents = Fixtures.url("documents/generated").path
         // A link of the test's own, made as /dev/stdout is (to /proc/self/fd/1): a regression then replaces this
         // link, not the machine's.
         let stdout = try Fixtures.temporaryDirectory("output-stdout").appendingPathComponent("stdout").path
         try FileManager.default.createSymbolicLink(atPath: stdout, withDestinationPath: "/proc/self/fd/1")
-        let outcome = try ChildProcess.run(
+        let outcome = try await ChildProcess.run(
             try overblikBinary().path, ["scan", documents, "--no-store", "--format", "jsonl", "--output", stdout])
         #expect(outcome.status == 0)
         let lines = outcome.output.split(separator: "\n")
@@ -118,11 +113,11 @@ import Glibc
 
     /// An output named through a symbolic link (an existing target and one not there yet): the link stays a
     /// link and the target gets the content, for the scan's records, a submission and an ODF report.
-    @Test func anOutputThroughASymbolicLinkKeepsTheLink() throws {
+    @Test func anOutputThroughASymbolicLinkKeepsTheLink() async throws {
         let folder = try Fixtures.temporaryDirectory("output-link")
         let store = folder.appendingPathComponent("s.sqlite").path
         let binary = try overblikBinary().path
-        let scan = try ChildProcess.run(
+        let scan = try await ChildProcess.run(
             binary,
             [
                 "scan", Fixtures.url("documents/generated").path, "--organisation", "751", "--store", store, "--format",
@@ -152,7 +147,7 @@ import Glibc
                 let link = linkFolder.appendingPathComponent(run.name).path
                 if existing { try Data("old".utf8).write(to: URL(fileURLWithPath: target)) }
                 try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-                let outcome = try ChildProcess.run(binary, run.arguments(link))
+                let outcome = try await ChildProcess.run(binary, run.arguments(link))
                 #expect(outcome.status == 0, "\(run.name): \(outcome.output)")
                 var info = stat()
                 #expect(lstat(link, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, "\(run.name) lost its link")

@@ -80,7 +80,7 @@ import Testing
 
     /// A public-evidence report reads no store, even where one would be found by default ($OVERBLIK_STORE or
     /// overblik.sqlite in the working directory): here both are files that are no store at all.
-    @Test func evidenceAloneReadsNoStore() throws {
+    @Test func evidenceAloneReadsNoStore() async throws {
         let binary = try overblikBinary()
         let directory = try Fixtures.temporaryDirectory("cli-evidence-no-store")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -94,12 +94,12 @@ import Testing
             "--output-dir", directory.appendingPathComponent("out").path,
         ]
         for env in [environment, environment.merging(["OVERBLIK_STORE": elsewhere.path]) { $1 }] {
-            let result = try runBinary(binary, arguments, in: directory, environment: env)
+            let result = try await runBinary(binary, arguments, in: directory, environment: env)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("national-public-evidence.json"))
         }
         // Asked for explicitly, the store is read (and this one is refused).
-        let explicit = try runBinary(
+        let explicit = try await runBinary(
             binary, arguments + ["--store", elsewhere.path], in: directory, environment: environment)
         #expect(explicit.status != 0)
     }

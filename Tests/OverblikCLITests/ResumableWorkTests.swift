@@ -10,7 +10,7 @@ import TestSupport
 /// done, and ends with the figures of an undisturbed run: the real binary, killed at seeded points, against a
 /// fresh store loaded once (the oracle). On SQLite and on PostgreSQL (a schema of its own on the server
 /// `scripts/with-postgres.sh` starts).
-@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ResumableWorkTests {
+@Suite(.tags(.store, .postgres, .slow)) struct ResumableWorkTests {
     static let backends = ["sqlite", "postgres"]
 
     /// A fresh store of the backend, as `--store` takes it.
@@ -52,9 +52,10 @@ import TestSupport
     /// About 12 batches of the recorder's 2,000 documents: a kill can land in the first, a middle or the last.
     static let copies = 500
 
-    /// `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself with SIGKILL at that point).
+    /// `errors`: a pipe or file for standard error. `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself
+    /// with SIGKILL at that point, or pauses there).
     static func startScan(
-        _ share: URL, store: String, errors: Pipe? = nil, fault: String? = nil
+        _ share: URL, store: String, errors: Any? = nil, fault: String? = nil
     ) throws -> (
         Process, Pipe
     ) {
@@ -78,8 +79,8 @@ import TestSupport
     }
 
     /// Runs a scan or import that kills itself at its fault point and waits for it; it must die of SIGKILL.
-    static func crash(_ process: Process) {
-        process.waitUntilExit()
+    static func crash(_ process: Process) async {
+        await process.ended()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
     }
 
@@ -95,8 +96,8 @@ import TestSupport
         let share = try hardLinkedShare("resumable", copies: Self.copies, leavingOutDamaged: true)
         let oracleStore = try Self.freshStore(backend, "resumable-oracle")
         let (oracle, oraclePipe) = try Self.startScan(share, store: oracleStore)
-        let oracleSummary = String(decoding: oraclePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        oracle.waitUntilExit()
+        let oracleSummary = String(decoding: await oraclePipe.readAll(), as: UTF8.self)
+        await oracle.ended()
         #expect(oracle.terminationStatus == 0)
         let expected = try await Self.export(oracleStore)
         let total =
@@ -115,7 +116,7 @@ import TestSupport
             for _ in 0...(round % 2) {
                 let batches = Int.random(in: 1...max(1, (total - staged) / 2000 / 2), using: &generator)
                 let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
-                Self.crash(process)
+                await Self.crash(process)
                 let now = try await Self.unfinished(store).staged
                 #expect(now == staged + batches * 2000, "round \(round)")
                 staged = now
@@ -128,9 +129,9 @@ import TestSupport
 
             let errors = Pipe()
             let (resumed, pipe) = try Self.startScan(share, store: store, errors: errors)
-            let summary = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            resumed.waitUntilExit()
+            let summary = String(decoding: await pipe.readAll(), as: UTF8.self)
+            let said = String(decoding: await errors.readAll(), as: UTF8.self)
+            await resumed.ended()
             #expect(said.contains("Taking over the unfinished scan of \(share.path)"), "\(said)")
             #expect(resumed.terminationStatus == 0)
             // What the killed runs staged is not read again.
@@ -150,7 +151,7 @@ import TestSupport
     }
 
     /// A 150,000-line SCCM export of real titles (scripts/generate-sccm-csv.py, fixed seed).
-    static func inventory() throws -> URL {
+    static func inventory() async throws -> URL {
         let file = try Fixtures.temporaryDirectory("resumable-import").appendingPathComponent("sccm.csv")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -160,7 +161,7 @@ import TestSupport
         ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await process.ended()
         try #require(process.terminationStatus == 0, "python3 scripts/generate-sccm-csv.py failed")
         return file
     }
@@ -181,10 +182,10 @@ import TestSupport
     @Test(arguments: backends) func aKilledImportIsTakenOverAndEndsWithTheUndisturbedFigures(
         backend: String
     ) async throws {
-        let file = try Self.inventory()
+        let file = try await Self.inventory()
         let oracleStore = try Self.freshStore(backend, "import-oracle")
         let oracle = try Self.startImport(file, store: oracleStore)
-        oracle.waitUntilExit()
+        await oracle.ended()
         #expect(oracle.terminationStatus == 0)
         let expected = try await Self.export(oracleStore)
         #expect(expected.installations.hosts > 1_000)
@@ -199,7 +200,7 @@ import TestSupport
             for _ in 0...round {
                 // Killed right after a seeded batch of 5,000 lines was committed.
                 let batches = Int.random(in: 1...(150_000 - stored) / 5000 / 2, using: &generator)
-                Self.crash(try Self.startImport(file, store: store, fault: "import-batch:\(batches)"))
+                await Self.crash(try Self.startImport(file, store: store, fault: "import-batch:\(batches)"))
                 stored += batches * 5000
             }
             // A killed import counts nowhere: no import listed, no installation, the file not "already imported".
@@ -213,7 +214,7 @@ import TestSupport
             #expect(try await Self.unfinished(store).imports == [stored])
 
             let resumed = try Self.startImport(file, store: store)
-            resumed.waitUntilExit()
+            await resumed.ended()
             #expect(resumed.terminationStatus == 0)
             let body = try await Self.export(store)
             #expect(body.installations.counts == expected.installations.counts, "round \(round)")
@@ -225,5 +226,83 @@ import TestSupport
             try await after.close()
             #expect(try await Self.integrity(store) == "ok")
         }
+    }
+
+    /// The figures a `--format summary` store scan printed: files scanned, files the store holds under the root,
+    /// and the store line's new, changed, unchanged, deleted and total.
+    struct PrintedSummary: Equatable {
+        var scanned = -1, held = -1, new = -1, changed = -1, unchanged = -1, deleted = -1, total = -1
+
+        init(_ text: String) {
+            if let match = text.firstMatch(of: /Scanned (\d+) files .* The store holds (\d+) files? under/) {
+                scanned = Int(match.1) ?? -1
+                held = Int(match.2) ?? -1
+            }
+            let store =
+                /: (\d+) new, (\d+) changed, (\d+) unchanged \(\d+ not read again\), (\d+) deleted; (\d+) documents/
+            if let match = text.firstMatch(of: store) {
+                (new, changed, unchanged) = (Int(match.1) ?? -1, Int(match.2) ?? -1, Int(match.3) ?? -1)
+                (deleted, total) = (Int(match.4) ?? -1, Int(match.5) ?? -1)
+            }
+        }
+    }
+
+    /// Two scans of one root started at once, on the stage a killed scan left: exactly one takes it over (the other
+    /// reads those files itself), and each summary describes the whole tree, whichever finishes first. The
+    /// oracle: an undisturbed scan of the same tree into a fresh store (its summary and its export). A pause after
+    /// the first scan's file index (`file-index:1:pause:3`) makes sure the second reads its index meanwhile, and a
+    /// pause before the second's finish lets the first finish first: the order in which a scan that thought the
+    /// stage its own, but did not get it, would once say it held only the files it read.
+    @Test(arguments: backends) func twoScansOfOneRootAtOnceEachDescribeTheWholeTree(backend: String) async throws {
+        let share = try hardLinkedShare("overlap", copies: 150, leavingOutDamaged: true)
+        let oracleStore = try Self.freshStore(backend, "overlap-oracle")
+        let (oracle, oraclePipe) = try Self.startScan(share, store: oracleStore)
+        let expectedSummary = PrintedSummary(String(decoding: await oraclePipe.readAll(), as: UTF8.self))
+        await oracle.ended()
+        let expected = try await Self.export(oracleStore)
+        let files = expectedSummary.total
+        #expect(files > 6_000 && expectedSummary.held == files && expectedSummary.new == files)
+
+        let store = try Self.freshStore(backend, "overlap")
+        let (killed, _) = try Self.startScan(share, store: store, fault: "scan-batch:2")
+        await Self.crash(killed)
+        #expect(try await Self.unfinished(store).staged == 4_000)
+
+        let directory = try Fixtures.temporaryDirectory("overlap-errors")
+        let firstErrors = directory.appendingPathComponent("first.txt")
+        let secondErrors = directory.appendingPathComponent("second.txt")
+        try Data().write(to: firstErrors)
+        try Data().write(to: secondErrors)
+        let (first, firstOutput) = try Self.startScan(
+            share, store: store, errors: FileHandle(forWritingTo: firstErrors), fault: "file-index:1:pause:3")
+        try #require(
+            await ServerFaultTests.wait(for: "pausing", in: firstErrors), "\(ServerFaultTests.text(firstErrors))")
+        let (second, secondOutput) = try Self.startScan(
+            share, store: store, errors: FileHandle(forWritingTo: secondErrors), fault: "scan-finish:1:pause:3")
+        async let firstText = firstOutput.readAll()
+        let secondSummary = PrintedSummary(String(decoding: await secondOutput.readAll(), as: UTF8.self))
+        let firstSummary = PrintedSummary(String(decoding: await firstText, as: UTF8.self))
+        await first.ended()
+        await second.ended()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+
+        // One of them continued the killed scan's stage.
+        let saidTakingOver = [firstErrors, secondErrors].filter {
+            ServerFaultTests.text($0).contains("Taking over the unfinished scan of \(share.path)")
+        }
+        #expect(saidTakingOver.count == 1, "\(saidTakingOver.map(\.lastPathComponent))")
+        // Each summary: every file of the tree scanned, and held by the store, once as new in one of them.
+        for summary in [firstSummary, secondSummary] {
+            #expect(summary.scanned == files && summary.held == files && summary.total == files, "\(summary)")
+            #expect(summary.new + summary.changed + summary.unchanged == files, "\(summary)")
+            #expect(summary.changed == 0 && summary.deleted == 0, "\(summary)")
+        }
+        #expect(firstSummary.new + secondSummary.new == files)
+        // The store as after one undisturbed scan, and nothing left staged.
+        let body = try await Self.export(store)
+        #expect(body.documents.counts == expected.documents.counts)
+        #expect(body.documents.errors == expected.documents.errors)
+        #expect(try await Self.unfinished(store).staged == 0)
+        #expect(try await Self.integrity(store) == "ok")
     }
 }

@@ -65,7 +65,7 @@ import Testing
             } else {
                 try command.run()
             }
-            let check = try runProgram(
+            let check = try await runProgram(
                 "python3",
                 [
                     Fixtures.repositoryRoot.appendingPathComponent("scripts/check-output-safety.py").path,

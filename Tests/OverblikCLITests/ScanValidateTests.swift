@@ -11,12 +11,12 @@ import Testing
         }
     }
 
-    @Test func odfRecordsCarryTheValidatorsVerdict() throws {
+    @Test func odfRecordsCarryTheValidatorsVerdict() async throws {
         let binary = try overblikBinary()
         let folders = [Fixtures.url("validation").path, Fixtures.url("documents/corpus").path]
-        let scan = try runBinary(binary, ["scan", "--no-store", "--validate", "--format", "jsonl"] + folders)
+        let scan = try await runBinary(binary, ["scan", "--no-store", "--validate", "--format", "jsonl"] + folders)
         #expect(scan.status == 0, "\(scan.stderr)")
-        let validate = try runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl"] + folders)
+        let validate = try await runBinary(binary, ["validate", "--level", "extended", "--format", "jsonl"] + folders)
         var verdicts: [String: String] = [:]
         for object in try Self.lines(validate.stdout) where object["type"] as? String == "document" {
             verdicts[try #require(object["path"] as? String)] = object["verdict"] as? String

@@ -10,7 +10,7 @@ import Testing
 import TestSupport
 
 /// `scan`, `import`, `export`, `submission verify` and `compile` against a real store, end to end.
-@Suite(.serialized, .tags(.store)) struct StoreCommandTests {
+@Suite(.tags(.store)) struct StoreCommandTests {
     func run(_ arguments: [String]) async throws { try await runOverblik(arguments) }
 
     /// A copy of the shipped document fixtures, so tests can change files.
@@ -253,14 +253,20 @@ import TestSupport
         let pipe = Pipe()
         killed.standardOutput = pipe
         try killed.run()
-        var seen = 0
-        while seen < 200 {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += data.filter { $0 == UInt8(ascii: "\n") }.count
+        let output = pipe.fileHandleForReading
+        let pid = killed.processIdentifier
+        // Killed from the thread that counts the lines: a test task resumed afterwards may run seconds later on a
+        // loaded machine, when the scan has finished.
+        _ = try await DedicatedThread.run {
+            var seen = 0
+            while seen < 200 {
+                let data = output.availableData
+                if data.isEmpty { break }
+                seen += data.filter { $0 == UInt8(ascii: "\n") }.count
+            }
+            kill(pid, SIGKILL)
         }
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        await killed.ended()
         #expect(killed.terminationReason == .uncaughtSignal)
 
         let estate = try SQLiteEstateStore(path: store)
@@ -272,7 +278,7 @@ import TestSupport
             let process = scan(store: target)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            process.waitUntilExit()
+            await process.ended()
             #expect(process.terminationStatus == 0)
         }
         let recovered = try SQLiteEstateStore(path: store)

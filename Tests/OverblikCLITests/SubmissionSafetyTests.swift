@@ -105,14 +105,15 @@ import Submissions
         ])
     }
 
-    @Test func theEmptyExportMessageNamesTheOrganisationAndTheStore() throws {
+    @Test func theEmptyExportMessageNamesTheOrganisationAndTheStore() async throws {
         let binary = try overblikBinary()
         let directory = try Fixtures.temporaryDirectory("export-message")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("aarhus.sqlite").path
         let inventory = Fixtures.url("inventory/intune-csv/AppInvAggregate.constructed.csv").path
-        #expect(try runBinary(binary, ["import", inventory, "--organisation", "751", "--store", store]).status == 0)
-        let result = try runBinary(
+        #expect(
+            try await runBinary(binary, ["import", inventory, "--organisation", "751", "--store", store]).status == 0)
+        let result = try await runBinary(
             binary,
             [
                 "export", "--organisation", "101", "--store", store, "--output",
@@ -138,7 +139,7 @@ func overblikBinary() throws -> URL {
 /// Runs the executable in `directory` (default: a fresh one) with `environment` replacing the inherited one.
 func runBinary(
     _ binary: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil
-) throws -> (status: Int32, stdout: String, stderr: String) {
+) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -150,14 +151,12 @@ func runBinary(
     process.standardError = err
     try process.run()
     // Read both pipes while it runs, so neither fills up and blocks it.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errorData = Data()
-    DispatchQueue.global().async(group: group) { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-    let outputData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
+    async let errorData = err.readAll()
+    let outputData = await out.readAll()
+    let errorText = await errorData
+    await process.ended()
     return (
         process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-        String(decoding: errorData, as: UTF8.self)
+        String(decoding: errorText, as: UTF8.self)
     )
 }

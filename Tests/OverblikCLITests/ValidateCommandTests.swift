@@ -7,14 +7,13 @@ import Testing
 /// `overblik validate`: exit status, output formats and the summary, run in process.
 @Suite struct ValidateCommandTests {
     /// Runs the command writing to a file; returns the exit code (0 when it returned normally) and the output.
-    func run(_ arguments: [String]) throws -> (code: Int32, output: String) {
+    func run(_ arguments: [String]) async throws -> (code: Int32, output: String) {
         let dir = try Fixtures.temporaryDirectory("validate-cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("out").path
-        var command = try OverblikCommand.parseAsRoot(["validate"] + arguments + ["--output", output])
         var code: Int32 = 0
         do {
-            try command.run()
+            try await runOverblik(["validate"] + arguments + ["--output", output])
         } catch let exit as ExitCode {
             code = exit.rawValue
         }
@@ -25,22 +24,22 @@ import Testing
     static let extendedOnly = Fixtures.url("validation/loonline__hello.ods").path
     static let notAZip = Fixtures.url("documents/damaged/not-a-zip.odt").path
 
-    @Test func conformingFilesExitZero() throws {
-        let (code, output) = try run([Self.conforming])
+    @Test func conformingFilesExitZero() async throws {
+        let (code, output) = try await run([Self.conforming])
         #expect(code == 0)
         #expect(output.contains("webodf__loadsave.odt: conforming (ODF 1.2, libreoffice)"))
         #expect(output.contains("By producing suite:"))
     }
 
-    @Test func extendedConformingPassesOnlyAtTheExtendedLevel() throws {
-        #expect(try run([Self.extendedOnly]).code == 1)
-        let (code, output) = try run([Self.extendedOnly, "--level", "extended"])
+    @Test func extendedConformingPassesOnlyAtTheExtendedLevel() async throws {
+        #expect(try await run([Self.extendedOnly]).code == 1)
+        let (code, output) = try await run([Self.extendedOnly, "--level", "extended"])
         #expect(code == 0)
         #expect(output.contains("extended-conforming"))
     }
 
-    @Test func aBadFileFailsTheBatchButNotTheOthers() throws {
-        let (code, output) = try run([Self.notAZip, Self.conforming, "--format", "jsonl", "--jobs", "2"])
+    @Test func aBadFileFailsTheBatchButNotTheOthers() async throws {
+        let (code, output) = try await run([Self.notAZip, Self.conforming, "--format", "jsonl", "--jobs", "2"])
         #expect(code == 1)
         let objects = try output.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -56,8 +55,8 @@ import Testing
         #expect(summary["by_verdict"] as? [String: Int] == ["unreadable": 1, "conforming": 1])
     }
 
-    @Test func jsonlProblemsCarryCodePartLineAndMessage() throws {
-        let (code, output) = try run([Fixtures.url("validation").path, "--format", "jsonl"])
+    @Test func jsonlProblemsCarryCodePartLineAndMessage() async throws {
+        let (code, output) = try await run([Fixtures.url("validation").path, "--format", "jsonl"])
         #expect(code == 1)
         let objects = try output.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])

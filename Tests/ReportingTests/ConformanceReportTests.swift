@@ -12,7 +12,7 @@ import Testing
 /// authorities that measured and those that did not.
 @Suite struct ConformanceReportTests {
     /// What Python makes of the 2026 demo submissions' `documents.conformance`.
-    static func oracle() throws -> [String: Any] {
+    static func oracle() async throws -> [String: Any] {
         let script = """
             import glob, json, sys
             out = {"measured": [], "not_measured": [], "documents": 0, "odf_documents": 0, "verdicts": {},
@@ -40,7 +40,7 @@ import Testing
                 out["organisations"][str(code)] = own
             print(json.dumps(out))
             """
-        let result = try runProgram("python3", ["-c", script, Fixtures.url("demo/submissions/2026").path])
+        let result = try await runProgram("python3", ["-c", script, Fixtures.url("demo/submissions/2026").path])
         try #require(result.status == 0, "python3: \(result.output)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }
@@ -55,9 +55,9 @@ import Testing
         return Dictionary(uniqueKeysWithValues: pairs.filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) })
     }
 
-    @Test func theDemoReportsConformanceIsWhatTheSubmissionsSay() throws {
+    @Test func theDemoReportsConformanceIsWhatTheSubmissionsSay() async throws {
         let report = try GoldenReportTests.demoReport()
-        let oracle = try Self.oracle()
+        let oracle = try await Self.oracle()
         let conformance = try #require(report.conformance)
         #expect(conformance.measured.map(\.code) == oracle["measured"] as? [Int])
         #expect(conformance.notMeasured.map(\.code) == oracle["not_measured"] as? [Int])
@@ -98,7 +98,7 @@ import Testing
 
     /// The suite table's CSV (read back by Python's csv module) shows each line's count and share as the model
     /// has them, in Danish by default and in English with `--lang en`.
-    @Test func theSuiteTableShowsCountsAndSharesInBothLanguages() throws {
+    @Test func theSuiteTableShowsCountsAndSharesInBothLanguages() async throws {
         let report = try GoldenReportTests.demoReport()
         let conformance = try #require(report.conformance)
         let renderer = ReportRenderer(geometry: try MunicipalityGeometry.denmark())
@@ -112,7 +112,7 @@ import Testing
                 import csv, json, sys
                 print(json.dumps(list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))
                 """
-            let result = try runProgram("python3", ["-c", script, table.path])
+            let result = try await runProgram("python3", ["-c", script, table.path])
             try #require(result.status == 0, "python3: \(result.output)")
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String]])
             let header = try #require(rows.first)

@@ -175,7 +175,7 @@ import Testing
     // MARK: - Codes
 
     /// Region and municipality codes are codes: `1084`, never the quantity `1.084` (or `1,084`).
-    @Test func codesPrintAsCodesInEveryFormat() throws {
+    @Test func codesPrintAsCodesInEveryFormat() async throws {
         let report = try SmallEstate.report(scope: .region(1084), compare: true)
         for language in ReportLanguage.allCases {
             let grouped = language == .danish ? "1.084" : "1,084"
@@ -191,7 +191,7 @@ import Testing
                 options: RenderOptions(
                     language: language, formats: [.ods, .odt], outputDirectory: directory, stem: "r"))
             for file in files {
-                let content = try unzipEntry(file, "content.xml")
+                let content = try await unzipEntry(file, "content.xml")
                 #expect(
                     content.contains(
                         "table:style-name=\"ce_code\" office:value-type=\"float\" office:value=\"1084\">"),
@@ -201,8 +201,8 @@ import Testing
         }
     }
 
-    func unzipEntry(_ url: URL, _ entry: String) throws -> String {
-        let result = try runProgram("unzip", ["-p", url.path, entry])
+    func unzipEntry(_ url: URL, _ entry: String) async throws -> String {
+        let result = try await runProgram("unzip", ["-p", url.path, entry])
         try #require(result.status == 0, "unzip: \(result.output)")
         return result.output
     }

@@ -36,7 +36,7 @@ import Testing
 
     /// Every paragraph and table cell of an ODF file's `content.xml`, one a line (Python's zipfile and
     /// ElementTree: an independent reader).
-    static func text(ofODF url: URL) throws -> String {
+    static func text(ofODF url: URL) async throws -> String {
         let script = """
             import sys, zipfile, xml.etree.ElementTree as ET
             root = ET.fromstring(zipfile.ZipFile(sys.argv[1]).read("content.xml"))
@@ -45,12 +45,12 @@ import Testing
                 if element.tag in (T + "p", T + "h"):
                     print("".join(element.itertext()))
             """
-        let result = try runProgram("python3", ["-c", script, url.path])
+        let result = try await runProgram("python3", ["-c", script, url.path])
         try #require(result.status == 0, "python3 could not read \(url.lastPathComponent): \(result.output)")
         return result.output
     }
 
-    @Test func theDemoReportsOutputsAreTheRecordedOnes() throws {
+    @Test func theDemoReportsOutputsAreTheRecordedOnes() async throws {
         let report = try Self.demoReport()
         let renderer = ReportRenderer(geometry: try MunicipalityGeometry.denmark())
         var outputs: [(name: String, data: Data)] = []
@@ -64,7 +64,7 @@ import Testing
             for file in files {
                 switch file.pathExtension {
                 case "odt", "ods":
-                    outputs.append((file.lastPathComponent + ".txt", Data(try Self.text(ofODF: file).utf8)))
+                    outputs.append((file.lastPathComponent + ".txt", Data(try await Self.text(ofODF: file).utf8)))
                 default:
                     outputs.append((file.lastPathComponent, try Data(contentsOf: file)))
                 }

@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Unzips with Python's zipfile and returns the package's parts (name → bytes) and the first entry's layout.
-    func unpack(_ url: URL) throws -> (folder: URL, first: String) {
+    func unpack(_ url: URL) async throws -> (folder: URL, first: String) {
         let folder = try Fixtures.temporaryDirectory("odf-unpacked")
         let script = """
             import sys, zipfile
@@ -31,39 +31,39 @@ import Testing
             print(first.filename, first.compress_type, len(first.extra), z.read(first).decode())
             z.extractall(sys.argv[2])
             """
-        let result = try runProgram("python3", ["-c", script, url.path, folder.path])
+        let result = try await runProgram("python3", ["-c", script, url.path, folder.path])
         try #require(result.status == 0, "python3 zipfile failed: \(result.output)")
         return (folder, result.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    func validate(_ url: URL, mediaType: String) throws {
+    func validate(_ url: URL, mediaType: String) async throws {
         try #require(onPath("jing"), "jing is required (apt-get install jing)")
-        let (folder, first) = try unpack(url)
+        let (folder, first) = try await unpack(url)
         // mimetype first, stored (method 0), no extra field, holding the media type.
         #expect(first == "mimetype 0 0 \(mediaType)")
         let main = Self.schemas.appendingPathComponent("OpenDocument-v1.3-schema.rng").path
         let manifest = Self.schemas.appendingPathComponent("OpenDocument-v1.3-manifest-schema.rng").path
         for part in ["content.xml", "styles.xml", "meta.xml"] {
             // -i: the ODF schemas use ID types Jing's compatibility checker rejects; validity is unaffected.
-            let result = try runProgram("jing", ["-i", main, folder.appendingPathComponent(part).path])
+            let result = try await runProgram("jing", ["-i", main, folder.appendingPathComponent(part).path])
             #expect(result.status == 0, "\(url.lastPathComponent)/\(part): \(result.output)")
         }
-        let result = try runProgram(
+        let result = try await runProgram(
             "jing", ["-i", manifest, folder.appendingPathComponent("META-INF/manifest.xml").path])
         #expect(result.status == 0, "manifest: \(result.output)")
         let meta = try String(contentsOf: folder.appendingPathComponent("meta.xml"), encoding: .utf8)
         #expect(meta.contains("<meta:generator>Overblik/\(ToolInfo.version)</meta:generator>"))
     }
 
-    @Test func odsAndODTAreValidODF13() throws {
+    @Test func odsAndODTAreValidODF13() async throws {
         let (ods, odt) = try writeReports(try SmallEstate.report(compare: true))
-        try validate(ods, mediaType: "application/vnd.oasis.opendocument.spreadsheet")
-        try validate(odt, mediaType: "application/vnd.oasis.opendocument.text")
+        try await validate(ods, mediaType: "application/vnd.oasis.opendocument.spreadsheet")
+        try await validate(odt, mediaType: "application/vnd.oasis.opendocument.text")
     }
 
-    @Test func odsStoresNumbersAsNumbersDatesAsDatesAndTextAsString() throws {
+    @Test func odsStoresNumbersAsNumbersDatesAsDatesAndTextAsString() async throws {
         let (ods, _) = try writeReports(try SmallEstate.report())
-        let (folder, _) = try unpack(ods)
+        let (folder, _) = try await unpack(ods)
         let content = try String(contentsOf: folder.appendingPathComponent("content.xml"), encoding: .utf8)
         #expect(content.contains("office:value-type=\"float\" office:value=\"1165\""))
         #expect(content.contains("office:value-type=\"percentage\" office:value=\"0.75\""))
@@ -75,13 +75,13 @@ import Testing
         #expect(content.contains("&lt;script&gt;x&lt;/script&gt;"))
     }
 
-    @Test func libreOfficeReadsTheSpreadsheetAndTheDocument() throws {
+    @Test func libreOfficeReadsTheSpreadsheetAndTheDocument() async throws {
         try #require(onPath("soffice"), "LibreOffice is required (apt-get install libreoffice-calc-nogui)")
         let report = try SmallEstate.report()
         let (ods, odt) = try writeReports(report, language: .english)
         let out = try Fixtures.temporaryDirectory("lo-out")
         let profile = "-env:UserInstallation=file://" + out.appendingPathComponent("profile").path
-        var result = try runProgram(
+        var result = try await runProgram(
             "soffice", [profile, "--headless", "--convert-to", "csv", "--outdir", out.path, ods.path])
         #expect(result.status == 0, "\(result.output)")
         // The first sheet is the office-suite table: read the numbers back.
@@ -94,14 +94,14 @@ import Testing
             #expect(row[4] == String(suite.installations))
             #expect(row[5] == String(suite.unsupportedInstallations))
         }
-        result = try runProgram(
+        result = try await runProgram(
             "soffice", [profile, "--headless", "--convert-to", "txt:Text", "--outdir", out.path, odt.path])
         #expect(result.status == 0, "\(result.output)")
         let text = try String(contentsOf: out.appendingPathComponent("r.txt"), encoding: .utf8)
         #expect(text.contains("Headline"))
         #expect(text.contains("Københavns Kommune"))
         #expect(text.contains("2/98 municipalities, 1/5 regions"))
-        result = try runProgram(
+        result = try await runProgram(
             "soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", out.path, odt.path])
         #expect(result.status == 0, "\(result.output)")
         let pdf = try Data(contentsOf: out.appendingPathComponent("r.pdf"))

@@ -14,7 +14,7 @@ import Testing
 /// `scripts/check-output-safety.py` reads them back with each format's own parser (Python's csv, html.parser
 /// and ElementTree, cmark-gfm, and LibreOffice converting the ODS to CSV) rather than comparing with a
 /// hand-written expectation.
-@Suite(.serialized) struct OutputSafetyTests {
+@Suite struct OutputSafetyTests {
     /// The text sources of a submission that reach a report.
     enum Source: String, CaseIterable {
         case unknownTitle = "unknown title"
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test(arguments: [ReportFormat.csv, .html, .md, .ods, .odt, .json])
-    func hostileTextStaysText(format: ReportFormat) throws {
+    func hostileTextStaysText(format: ReportFormat) async throws {
         #expect(onPath("python3"), "python3 is needed (make test installs it)")
         if format == .md { #expect(onPath("cmark-gfm"), "cmark-gfm is needed (make test installs it)") }
         if format == .ods { #expect(onPath("soffice"), "LibreOffice is needed (make test installs it)") }
@@ -84,7 +84,7 @@ import Testing
             }
             let expected = directory.appendingPathComponent("expected.json.txt")
             try JSONSerialization.data(withJSONObject: Self.shown(strings)).write(to: expected)
-            let check = try runProgram(
+            let check = try await runProgram(
                 "python3",
                 [
                     Fixtures.repositoryRoot.appendingPathComponent("scripts/check-output-safety.py").path,

@@ -12,7 +12,7 @@ import Testing
 @Suite struct ReadinessReportTests {
     /// What Python makes of the 2026 demo submissions: per feature, the documents with it; the authorities that
     /// measured and those that did not; the documents measured; macro-bearing templates and workbooks.
-    static func oracle() throws -> [String: Any] {
+    static func oracle() async throws -> [String: Any] {
         let script = """
             import glob, json, sys
             MACROS = {"vba", "basic", "scripts", "xlm-macros"}
@@ -37,14 +37,14 @@ import Testing
                             out["rework"] += row["count"]
             print(json.dumps(out))
             """
-        let result = try runProgram("python3", ["-c", script, Fixtures.url("demo/submissions/2026").path])
+        let result = try await runProgram("python3", ["-c", script, Fixtures.url("demo/submissions/2026").path])
         try #require(result.status == 0, "python3: \(result.output)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }
 
-    @Test func theDemoReportsReadinessIsWhatTheSubmissionsSay() throws {
+    @Test func theDemoReportsReadinessIsWhatTheSubmissionsSay() async throws {
         let report = try GoldenReportTests.demoReport()
-        let oracle = try Self.oracle()
+        let oracle = try await Self.oracle()
         let readiness = try #require(report.readiness)
         #expect(readiness.measured.count == oracle["measured"] as? Int)
         #expect(readiness.notMeasured.count == oracle["not_measured"] as? Int)

@@ -62,23 +62,23 @@ import TestSupport
         try await scan(store, root: "/srv", [Self.validated("/srv/a.odt", .notConforming, modified: 1_700_000_100)])
         try await scan(store, root: "/srv", [Self.validated("/srv/b.odt", .notChecked)], unchanged: ["/srv/a.odt"])
         try await store.close()
-        try Self.expectVerdicts(location, ["/srv/a.odt": "not-conforming", "/srv/b.odt": "not-checked"])
+        try await Self.expectVerdicts(location, ["/srv/a.odt": "not-conforming", "/srv/b.odt": "not-checked"])
         let again = try await EstateStoreFactory.open(location)
         try await scan(
             again, root: "/srv", [Self.validated("/srv/a.odt", nil, modified: 1_700_000_200)], unchanged: ["/srv/b.odt"]
         )
         try await again.close()
-        try Self.expectVerdicts(location, ["/srv/a.odt": nil, "/srv/b.odt": "not-checked"])
+        try await Self.expectVerdicts(location, ["/srv/a.odt": nil, "/srv/b.odt": "not-checked"])
     }
 
     /// Reads `documents.conformance` directly (SQLite) or checks it with psql (PostgreSQL).
-    static func expectVerdicts(_ location: StoreLocation, _ expected: [String: String?]) throws {
+    static func expectVerdicts(_ location: StoreLocation, _ expected: [String: String?]) async throws {
         let wanted = expected.values.map { $0 ?? "NULL" }.sorted()
         switch location {
         case .sqlite(let path):
             let queue = try DatabaseQueue(path: path)
             defer { try? queue.close() }
-            let found = try queue.read { db in
+            let found = try await queue.read { db in
                 try String.fetchAll(db, sql: "SELECT COALESCE(conformance, 'NULL') FROM documents")
             }
             #expect(found.sorted() == wanted)
@@ -95,7 +95,7 @@ import TestSupport
                     FROM unnest(ARRAY[\(list)]) w)
                 THEN RAISE EXCEPTION 'conformance differs'; END IF; END $$
                 """
-            #expect(try MigrationTests.psql(base, ["-c", sql]) == 0)
+            #expect(try await MigrationTests.psql(base, ["-c", sql]) == 0)
         case .sqliteInMemory:
             Issue.record("an in-memory store cannot be read after it is closed")
         }

@@ -107,11 +107,11 @@ import TestSupport
 
     /// A store as schema step 5 left it: every step before 6 applied, documents without features. Made by
     /// taking step 6 back out of a current store (its column and its record), which is what step 5 left.
-    static func backToStep5(_ location: StoreLocation) throws {
+    static func backToStep5(_ location: StoreLocation) async throws {
         switch location {
         case .sqlite(let path):
             let queue = try DatabaseQueue(path: path)
-            try queue.write { db in
+            try await queue.write { db in
                 try db.execute(sql: "ALTER TABLE documents DROP COLUMN features")
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-document-features'")
                 // A killed scan's stage from before step 6 (no features column): step 6 drops it.
@@ -127,7 +127,7 @@ import TestSupport
             guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
                 throw TestSetupError.postgresMissing
             }
-            let status = try MigrationTests.psql(
+            let status = try await MigrationTests.psql(
                 base,
                 [
                     "-c",
@@ -151,7 +151,7 @@ import TestSupport
         try await Self.scanWithIndex(store, root: "/srv", files)
         let counts = try await store.documentCounts(organisation: Self.organisation)
         try await store.close()
-        try Self.backToStep5(location)
+        try await Self.backToStep5(location)
 
         store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)

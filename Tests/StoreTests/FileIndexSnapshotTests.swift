@@ -328,11 +328,11 @@ import TestSupport
 
     // MARK: LazyValue
 
-    @Test func aStartedValueIsComputedWithoutBeingAskedAndOnlyOnce() throws {
+    @Test func aStartedValueIsComputedWithoutBeingAskedAndOnlyOnce() async throws {
         let calls = LockedCounter()
         let value = LazyValue.started { calls.increment() }
         let deadline = Date().addingTimeInterval(10)
-        while calls.value == 0 && Date() < deadline { usleep(1_000) }
+        while calls.value == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
         #expect(calls.value == 1)
         #expect(try value.value() == 1)
         #expect(calls.value == 1)

@@ -171,7 +171,7 @@ import TestSupport
         ]
         let file = try Fixtures.temporaryDirectory("pg-v3").appendingPathComponent("v3.sql")
         try sql.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        #expect(try Self.psql(base, ["-f", file.path]) == 0)
+        #expect(try await Self.psql(base, ["-f", file.path]) == 0)
 
         let store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
@@ -196,7 +196,7 @@ import TestSupport
         try await EstateStoreFactory.open(location).close()
         // What a later release would have left: a step this build does not know.
         #expect(
-            try Self.psql(
+            try await Self.psql(
                 base,
                 [
                     "-c",
@@ -213,12 +213,12 @@ import TestSupport
     }
 
     /// Runs psql against the test server (stop at the first error); its exit status.
-    static func psql(_ url: String, _ arguments: [String]) throws -> Int32 {
+    static func psql(_ url: String, _ arguments: [String]) async throws -> Int32 {
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         psql.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q"] + arguments
         try psql.run()
-        psql.waitUntilExit()
+        await psql.ended()
         return psql.terminationStatus
     }
 

@@ -50,11 +50,11 @@ import TestSupport
 
     /// Takes step 9 back out of a current store: what a store from before it looks like (its rows as written),
     /// with a killed scan's stage.
-    static func backToStep8(_ location: StoreLocation) throws {
+    static func backToStep8(_ location: StoreLocation) async throws {
         switch location {
         case .sqlite(let path):
             let queue = try DatabaseQueue(path: path)
-            try queue.write { db in
+            try await queue.write { db in
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-odf-version-read-again'")
                 for statement in killedStage { try db.execute(sql: statement) }
             }
@@ -63,7 +63,7 @@ import TestSupport
             guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
                 throw TestSetupError.postgresMissing
             }
-            let status = try MigrationTests.psql(
+            let status = try await MigrationTests.psql(
                 base,
                 [
                     "-c",
@@ -77,20 +77,20 @@ import TestSupport
     }
 
     /// The stage's modification times after the migration, by path key.
-    static func stagedTimes(_ location: StoreLocation) throws -> [String: Double] {
+    static func stagedTimes(_ location: StoreLocation) async throws -> [String: Double] {
         let query = "SELECT path_key, modified FROM scan_stage_99 ORDER BY path_key"
         switch location {
         case .sqlite(let path):
             let queue = try DatabaseQueue(path: path)
             defer { try? queue.close() }
-            return try queue.read { db in
+            return try await queue.read { db in
                 Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: query).map { ($0[0], $0[1]) })
             }
         case .postgres(let url):
             guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
                 throw TestSetupError.postgresMissing
             }
-            let result = try runProgram(
+            let result = try await runProgram(
                 "psql", [base, "-At", "-F", " ", "-c", "SET search_path TO \(schema); \(query)"])
             try #require(result.status == 0, "\(result.output)")
             var times: [String: Double] = [:]
@@ -111,12 +111,12 @@ import TestSupport
         var store = try await EstateStoreFactory.open(location)
         try await DocumentFeatureStoreTests.scanWithIndex(store, root: "/srv/share", old)
         try await store.close()
-        try Self.backToStep8(location)
+        try await Self.backToStep8(location)
 
         store = try await EstateStoreFactory.open(location)
         #expect(try await store.schemaVersion() == StoreSchema.currentVersion)
         // The killed scan's row without a version will be read again; the one with a version keeps its time.
-        #expect(try Self.stagedTimes(location) == ["p:1": -1, "p:2": 5])
+        #expect(try await Self.stagedTimes(location) == ["p:1": -1, "p:2": 5])
         let summary = try await DocumentFeatureStoreTests.scanWithIndex(store, root: "/srv/share", new)
         let readAgain = old.filter { $0.family == .odf && $0.error == nil && $0.odfVersion == nil }.count
         #expect(readAgain > 0)

@@ -9,7 +9,7 @@ import TestSupport
 /// the process that wrote it is gone; never work held by a running process or by another machine (several
 /// scanners write one PostgreSQL store), and never two at once. The oracle for "gone" is a process this test
 /// ran to its end; the owner column is rewritten with psql as a killed or remote writer would have left it.
-@Suite(.serialized, .tags(.store, .postgres)) struct PostgresTakeOverTests {
+@Suite(.tags(.store, .postgres)) struct PostgresTakeOverTests {
     /// The store, its schema, and the server's URL without the schema (for psql).
     static func open() async throws -> (PostgresEstateStore, String, String) {
         let location = try Backend.postgres.freshLocation()
@@ -21,16 +21,16 @@ import TestSupport
     }
 
     /// The id of a process that ran and ended: certainly gone.
-    static func endedProcess() throws -> Int32 {
+    static func endedProcess() async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
         try process.run()
-        process.waitUntilExit()
+        await process.ended()
         return process.processIdentifier
     }
 
-    static func sql(_ base: String, _ schema: String, _ statement: String) throws {
-        let status = try MigrationTests.psql(base, ["-c", "SET search_path TO \(schema); \(statement)"])
+    static func sql(_ base: String, _ schema: String, _ statement: String) async throws {
+        let status = try await MigrationTests.psql(base, ["-c", "SET search_path TO \(schema); \(statement)"])
         try #require(status == 0, "psql failed: \(statement)")
     }
 
@@ -48,14 +48,14 @@ import TestSupport
         #expect(try await store.unfinishedScans().map(\.staged) == [5])
         // Its process runs: the next scan neither knows its files nor takes its stage.
         #expect(try await store.fileIndex(organisation: 751, root: "/srv/t").takenOver == 0)
-        let mine = try Self.answer(base, "SELECT owner FROM \(schema).scan_progress")
+        let mine = try await Self.answer(base, "SELECT owner FROM \(schema).scan_progress")
         #expect(mine.split(separator: " ").count == 4)
         // Held by another machine: never taken over, whatever its process.
-        try Self.sql(base, schema, "UPDATE scan_progress SET owner = 'another-machine boot 1 1'")
+        try await Self.sql(base, schema, "UPDATE scan_progress SET owner = 'another-machine boot 1 1'")
         #expect(try await store.fileIndex(organisation: 751, root: "/srv/t").takenOver == 0)
         // Written by a process of this machine that has ended: its files are known as staged.
-        let gone = try Self.endedProcess()
-        try Self.sql(
+        let gone = try await Self.endedProcess()
+        try await Self.sql(
             base, schema,
             "UPDATE scan_progress SET owner = regexp_replace('\(mine)', ' [0-9]+ [^ ]+$', ' \(gone) 0')")
         let index = try await store.fileIndex(organisation: 751, root: "/srv/t")
@@ -73,9 +73,9 @@ import TestSupport
     }
 
     /// psql's answer to one query, unaligned.
-    static func answer(_ base: String, _ query: String) throws -> String {
+    static func answer(_ base: String, _ query: String) async throws -> String {
         let file = try Fixtures.temporaryDirectory("psql").appendingPathComponent("answer.txt")
-        let status = try MigrationTests.psql(base, ["-t", "-A", "-o", file.path, "-c", query])
+        let status = try await MigrationTests.psql(base, ["-t", "-A", "-o", file.path, "-c", query])
         try #require(status == 0, "psql failed: \(query)")
         return try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -96,8 +96,8 @@ import TestSupport
         await #expect(throws: StoreError.self) { _ = try await store.beginImport(header) }
         #expect(try await store.unfinishedImports().map(\.softwareRecords) == [2])
         // Its process gone: the next import of the file skips the two lines stored and adds the third.
-        let gone = try Self.endedProcess()
-        try Self.sql(
+        let gone = try await Self.endedProcess()
+        try await Self.sql(
             base, schema, "UPDATE imports SET owner = regexp_replace(owner, ' [0-9]+ [^ ]+$', ' \(gone) 0')")
         let again = try await store.beginImport(header)
         try await again.add(software: [

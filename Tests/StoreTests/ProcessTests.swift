@@ -30,28 +30,36 @@ struct Helper {
         try process.run()
     }
 
-    /// Blocks until the child prints a line starting with `prefix` (true) or exits first (false).
-    func wait(forLine prefix: String) -> Bool {
-        var buffer = ""
-        while true {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { return false }
-            buffer += String(decoding: data, as: UTF8.self)
-            if buffer.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) { return true }
-        }
+    /// Kills the child (SIGKILL) as soon as it prints a line starting with `prefix`, and waits for it to end; false
+    /// when it ended before printing one. The kill is sent from the thread that reads the line: a test task
+    /// resumed afterwards may run seconds later on a loaded machine, when the child has finished.
+    func kill(afterLine prefix: String) async -> Bool {
+        let handle = output.fileHandleForReading
+        let pid = process.processIdentifier
+        let seen =
+            (try? await DedicatedThread.run { () -> Bool in
+                var buffer = ""
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { return false }
+                    buffer += String(decoding: data, as: UTF8.self)
+                    if buffer.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) {
+                        Foundation.kill(pid, SIGKILL)
+                        return true
+                    }
+                }
+            }) ?? false
+        await process.ended()
+        return seen
     }
 
     /// Reads everything the child prints until it exits; returns its output and status.
-    func finish() -> (output: String, status: Int32) {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    func finish() async -> (output: String, status: Int32) {
+        let data = await output.readAll()
+        await process.ended()
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
     }
 
-    func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
 }
 
 func locationArgument(_ location: StoreLocation) -> String {
@@ -62,16 +70,15 @@ func locationArgument(_ location: StoreLocation) -> String {
     }
 }
 
-@Suite(.serialized, .tags(.store, .postgres, .slow)) struct ProcessTests {
+@Suite(.tags(.store, .postgres, .slow)) struct ProcessTests {
     static let documents = 12_000
 
     @Test(arguments: Backend.persistent)
     func scanKilledMidwayLeavesASoundStoreAndTheNextScanCompletes(backend: Backend) async throws {
         let location = try backend.freshLocation()
         let argument = locationArgument(location)
-        let child = try Helper(["scan", argument, "751", "/srv/share", String(Self.documents), "30"])
-        #expect(child.wait(forLine: "batch 3000"))
-        child.kill()
+        let child = try Helper(["scan", argument, "751", "/srv/share", String(Self.documents), "100"])
+        #expect(await child.kill(afterLine: "batch 3000"))
         #expect(child.process.terminationReason == .uncaughtSignal)
 
         let store = try await EstateStoreFactory.open(location)
@@ -84,12 +91,14 @@ func locationArgument(_ location: StoreLocation) -> String {
         try await store.close()
 
         // The next run completes with the same totals as an uninterrupted run into a fresh store.
-        let rerun = try Helper(["scan", argument, "751", "/srv/share", String(Self.documents)]).finish()
+        let rerun = try await Helper(["scan", argument, "751", "/srv/share", String(Self.documents)]).finish()
         #expect(rerun.status == 0)
         #expect(rerun.output.contains("done new=\(Self.documents) changed=0 unchanged=0 deleted=0"))
         let cleanLocation = try backend.freshLocation()
-        let clean = try Helper(["scan", locationArgument(cleanLocation), "751", "/srv/share", String(Self.documents)])
-            .finish()
+        let clean = try await Helper([
+            "scan", locationArgument(cleanLocation), "751", "/srv/share", String(Self.documents),
+        ])
+        .finish()
         #expect(clean.status == 0)
         let recovered = try await EstateStoreFactory.open(location)
         let reference = try await EstateStoreFactory.open(cleanLocation)
@@ -104,9 +113,8 @@ func locationArgument(_ location: StoreLocation) -> String {
     func importKilledMidwayLeavesNothingAndCanBeRedone(backend: Backend) async throws {
         let location = try backend.freshLocation()
         let argument = locationArgument(location)
-        let child = try Helper(["import", argument, "751", "sha256:killed", String(Self.documents), "30"])
-        #expect(child.wait(forLine: "batch 3000"))
-        child.kill()
+        let child = try Helper(["import", argument, "751", "sha256:killed", String(Self.documents), "100"])
+        #expect(await child.kill(afterLine: "batch 3000"))
 
         let store = try await EstateStoreFactory.open(location)
         if let sqlite = store as? SQLiteEstateStore {
@@ -116,7 +124,7 @@ func locationArgument(_ location: StoreLocation) -> String {
         #expect(try await store.installationCounts(organisation: 751).isEmpty)
         try await store.close()
 
-        let rerun = try Helper(["import", argument, "751", "sha256:killed", String(Self.documents)]).finish()
+        let rerun = try await Helper(["import", argument, "751", "sha256:killed", String(Self.documents)]).finish()
         #expect(rerun.status == 0)
         #expect(rerun.output.contains("done records=\(Self.documents)"))
         let after = try await EstateStoreFactory.open(location)
@@ -141,7 +149,8 @@ func locationArgument(_ location: StoreLocation) -> String {
             Helper(["import", argument, "751", "sha256:one", "4000", "5"]),
             Helper(["import", argument, "101", "sha256:two", "4000", "5"]),
         ]
-        let results = children.map { $0.finish() }
+        var results: [(output: String, status: Int32)] = []
+        for child in children { results.append(await child.finish()) }
         for result in results {
             #expect(result.status == 0, "child failed: \(result.output)")
             #expect(result.output.contains("done"))

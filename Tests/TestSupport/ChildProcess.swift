@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A program run to its end with `posix_spawn` and `waitpid`, its standard output and error into one file: the
+/// A program run to its end with `posix_spawn` and `waitpid` (on a thread of its own, see ChildWaits.swift), its standard output and error into one file: the
 /// exit status, its wall time and, when asked, its peak memory. Not Foundation's `Process`: `pg_ctl start`
 /// leaves a daemon behind that inherits the child's descriptors, and `Process` then never saw the child end.
 public enum ChildProcess {
@@ -13,6 +13,9 @@ public enum ChildProcess {
         public var status: Int32
         /// Peak resident memory of the program, in bytes, when `measuringMemory` was asked (else 0).
         public var peakMemory: Int
+        /// CPU seconds (user and system) the program used, when `measuringMemory` was asked (else 0): a bound on
+        /// its work that a busy machine cannot break, as it can a wall-clock bound.
+        public var cpuSeconds: Double = 0
         public var seconds: Double
         /// What it wrote to standard output and error.
         public var output: String
@@ -29,17 +32,20 @@ public enum ChildProcess {
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
         measuringMemory: Bool = false
-    ) throws -> Outcome {
+    ) async throws -> Outcome {
         if measuringMemory {
             let report = NSTemporaryDirectory() + "child-\(UUID().uuidString).rss"
             defer { try? FileManager.default.removeItem(atPath: report) }
             guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
                 throw Failure(description: "GNU time is not installed (apt-get install time)")
             }
-            var outcome = try run(
-                "/usr/bin/time", ["-f", "%M", "-o", report, executable] + arguments, environment: environment)
-            let kilobytes = (try? String(contentsOfFile: report, encoding: .utf8))?.split(separator: "\n").last
-            outcome.peakMemory = (kilobytes.flatMap { Int($0) } ?? 0) * 1024
+            var outcome = try await run(
+                "/usr/bin/time", ["-f", "%M %U %S", "-o", report, executable] + arguments, environment: environment)
+            let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            // The last line: "Command terminated by signal" may come before it.
+            let figures = text.split(separator: "\n").last?.split(separator: " ") ?? []
+            outcome.peakMemory = (figures.first.flatMap { Int($0) } ?? 0) * 1024
+            outcome.cpuSeconds = figures.dropFirst().compactMap { Double($0) }.reduce(0, +)
             return outcome
         }
         let log = NSTemporaryDirectory() + "child-\(UUID().uuidString).log"
@@ -61,11 +67,9 @@ public enum ChildProcess {
         guard spawned == 0 else {
             throw Failure(description: "\(executable) could not start: \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7F
+        let status = await exitStatus(of: pid)
         return Outcome(
-            status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, peakMemory: 0,
+            status: status, peakMemory: 0,
             seconds: Date().timeIntervalSince(started),
             output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }

@@ -7,7 +7,8 @@ import Glibc
 /// A PostgreSQL server of one test's own, in a temporary folder on a port of its own, which the test may
 /// restart or stop: the shared server that `scripts/with-postgres.sh` starts serves other tests at the same
 /// time and must not be disturbed. Needs Debian's `postgresql` (which `make test` installs); as root, the
-/// cluster belongs to the `postgres` system user, as `initdb` requires.
+/// cluster belongs to the `postgres` system user, as `initdb` requires. Call ``shutDown()`` at the end of the test;
+/// a server left running (a test that threw) is stopped when the object goes, on a thread of its own.
 public final class PrivatePostgres: @unchecked Sendable {
     public let url: String
     private let directory: URL
@@ -18,7 +19,9 @@ public final class PrivatePostgres: @unchecked Sendable {
         public var description: String
     }
 
-    public init(label: String) throws {
+    private var isShutDown = false
+
+    public init(label: String) async throws {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let newest = versions.sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).last else {
             throw Failure(description: "PostgreSQL is not installed (apt-get install postgresql)")
@@ -30,16 +33,16 @@ public final class PrivatePostgres: @unchecked Sendable {
         port = 41_000 + Int.random(in: 0..<9_000)
         url = "postgres://overblik@127.0.0.1:\(port)/postgres"
         if getuid() == 0 {
-            try Self.run("/bin/chown", ["postgres:", directory.path])
+            try await Self.run("/bin/chown", ["postgres:", directory.path])
         }
-        try run("initdb", ["-D", data, "-U", "overblik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
-        try start()
+        try await run("initdb", ["-D", data, "-U", "overblik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        try await start()
     }
 
     private var data: String { directory.appendingPathComponent("data").path }
 
-    public func start() throws {
-        try run(
+    public func start() async throws {
+        try await run(
             "pg_ctl",
             [
                 "-D", data, "-l", directory.appendingPathComponent("server.log").path, "-w", "-o",
@@ -50,31 +53,50 @@ public final class PrivatePostgres: @unchecked Sendable {
 
     /// Stops the server as a crash or a power cut would (`immediate`: no checkpoint, clients cut off) or as an
     /// administrator would (`fast`).
-    public func stop(mode: String = "immediate") throws {
-        try run("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"])
+    public func stop(mode: String = "immediate") async throws {
+        try await run("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"])
     }
 
-    public func restart(mode: String = "immediate") throws {
-        try stop(mode: mode)
-        try start()
+    public func restart(mode: String = "immediate") async throws {
+        try await stop(mode: mode)
+        try await start()
     }
 
-    deinit {
-        try? stop()
+    /// Stops the server (if it runs) and removes its folder.
+    public func shutDown() async {
+        isShutDown = true
+        try? await stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func run(_ tool: String, _ arguments: [String]) throws {
-        let path = binaries.appendingPathComponent(tool).path
-        if getuid() == 0 {
-            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments)
-        } else {
-            try Self.run(path, arguments)
-        }
+    deinit {
+        guard !isShutDown else { return }
+        let (stop, directory) = (command("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]), directory)
+        Thread {
+            var pid: pid_t = 0
+            let argv = stop.map { strdup($0) } + [nil]
+            if posix_spawn(&pid, stop[0], nil, nil, argv, environ) == 0 {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
+            argv.forEach { free($0) }
+            try? FileManager.default.removeItem(at: directory)
+        }.start()
     }
 
-    private static func run(_ executable: String, _ arguments: [String]) throws {
-        let outcome = try ChildProcess.run(executable, arguments)
+    /// The command line that runs one of the server's tools (as `postgres` when the tests run as root).
+    private func command(_ tool: String, _ arguments: [String]) -> [String] {
+        let path = binaries.appendingPathComponent(tool).path
+        return getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
+    }
+
+    private func run(_ tool: String, _ arguments: [String]) async throws {
+        let line = command(tool, arguments)
+        try await Self.run(line[0], Array(line.dropFirst()))
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) async throws {
+        let outcome = try await ChildProcess.run(executable, arguments)
         guard outcome.status == 0 else {
             throw Failure(
                 description:

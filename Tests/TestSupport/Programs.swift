@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs a program and returns its exit status and output.
 @discardableResult
-public func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public func runProgram(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
@@ -10,8 +10,8 @@ public func runProgram(_ executable: String, _ arguments: [String]) throws -> (s
     process.standardOutput = pipe
     process.standardError = pipe
     try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = await pipe.readAll()
+    await process.ended()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
