@@ -55,8 +55,9 @@ enum JingComparison {
         }
     }
 
-    static func overblik(_ files: [URL], timeLimit: Duration) -> [String: ValidationReport] {
-        let validator = ODFValidator(level: .extended, schemaTimeLimit: timeLimit)
+    static func overblik(_ files: [URL], timeLimit: Duration, engine: RelaxNGEngine) -> [String: ValidationReport] {
+        let validator = ODFValidator(
+            level: .extended, schemas: ODFSchemaSet(engine: engine), schemaTimeLimit: timeLimit)
         let reports = Mutex([String: ValidationReport]())
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard let report = try? validator.validate(path: files[index].path) else { return }
@@ -65,9 +66,9 @@ enum JingComparison {
         return reports.withLock { $0 }
     }
 
-    static func compare(_ files: [URL], timeLimit: Duration = .seconds(60)) throws -> Outcome {
+    static func compare(_ files: [URL], engine: RelaxNGEngine, timeLimit: Duration = .seconds(60)) throws -> Outcome {
         let verdicts = try oracle(files)
-        let reports = overblik(files, timeLimit: timeLimit)
+        let reports = overblik(files, timeLimit: timeLimit, engine: engine)
         var outcome = Outcome()
         for verdict in verdicts {
             guard let report = reports[verdict.document],

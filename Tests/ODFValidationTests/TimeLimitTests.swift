@@ -10,11 +10,13 @@ import XMLKit
 /// it and leave no process behind.
 @Suite(.serialized) struct TimeLimitTests {
     static let slow = Fixtures.url("validation-slow/odfdo__big.ods")
+    /// These tests are about libxml2's worker processes, whatever engine is the default.
+    static let libxml2 = ODFSchemaSet(engine: .libxml2)
 
     @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() throws {
         let killedBefore = Set(RelaxNGSchema.killedWorkerIDs)
         let start = ContinuousClock.now
-        let report = try ODFValidator(level: .extended, schemaTimeLimit: .seconds(2)).validate(path: Self.slow.path)
+        let report = try ODFValidator(level: .extended, schemas: Self.libxml2, schemaTimeLimit: .seconds(2)).validate(path: Self.slow.path)
         let elapsed = ContinuousClock.now - start
         #expect(report.verdict == .notChecked, "\(report.problems)")
         #expect(report.problems.contains { $0.code == .schemaLimitExceeded && $0.part == "content.xml" })
@@ -32,7 +34,7 @@ import XMLKit
     /// At the strict level the same document gets its verdict in time (its strict check fails fast), and that
     /// verdict is Jing's.
     @Test func theStrictVerdictOfTheSameDocumentIsJings() throws {
-        let report = try ODFValidator(level: .strict, schemaTimeLimit: .seconds(30)).validate(path: Self.slow.path)
+        let report = try ODFValidator(level: .strict, schemas: Self.libxml2, schemaTimeLimit: .seconds(30)).validate(path: Self.slow.path)
         let jing = try JingComparison.oracle([Self.slow])
         let content = try #require(jing.first { $0.part == "content.xml" })
         let ours = try #require(report.parts.first { $0.part == "content.xml" })
@@ -43,11 +45,29 @@ import XMLKit
 
     /// A worker that is not stuck survives for the next document; stopping the idle ones leaves none running.
     @Test func idleWorkersAreReapedWhenStopped() throws {
-        _ = try ODFValidator().validate(path: Fixtures.url("validation/webodf__loadsave.odt").path)
+        _ = try ODFValidator(schemas: Self.libxml2).validate(path: Fixtures.url("validation/webodf__loadsave.odt").path)
         let stopped = RelaxNGSchema.stopIdleWorkers()
         #expect(!stopped.isEmpty)
         for pid in stopped {
             #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) still exists")
         }
+    }
+
+    /// The native engine honours the same CPU-time limit: a limit far below what the document needs ends its
+    /// check with the same typed "not checked" verdict, in about the time of the limit; with room it gets Jing's
+    /// verdict.
+    @Test func theNativeEngineHonoursTheLimitToo() throws {
+        let native = ODFSchemaSet(engine: .native)
+        let start = ContinuousClock.now
+        let limited = try ODFValidator(level: .extended, schemas: native, schemaTimeLimit: .milliseconds(5))
+            .validate(path: Self.slow.path)
+        #expect(limited.verdict == .notChecked, "\(limited.problems)")
+        #expect(limited.problems.contains { $0.code == .schemaLimitExceeded })
+        #expect(ContinuousClock.now - start < .seconds(20))
+        let full = try ODFValidator(level: .strict, schemas: native, schemaTimeLimit: .seconds(60))
+            .validate(path: Self.slow.path)
+        let jing = try JingComparison.oracle([Self.slow])
+        let content = try #require(jing.first { $0.part == "content.xml" })
+        #expect(full.parts.first { $0.part == "content.xml" }?.validAsIs == content.strict)
     }
 }

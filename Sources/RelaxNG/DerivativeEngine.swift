@@ -1,0 +1,193 @@
+/// Clark's derivative algorithm over a ``CompiledSchema``'s patterns, memoized. Not thread-safe: one thread at a
+/// time (``CompiledSchema/withEngine(_:)``, hence unchecked Sendable: the pool hands it over under a lock); new
+/// patterns go into the engine's own copy of the store.
+final class DerivativeEngine: @unchecked Sendable {
+    let schema: CompiledSchema
+    var store: PatternStore
+    private var nameNumbers: [QualifiedName: Int32] = [:]
+    private(set) var names: [QualifiedName] = []
+    private var stringNumbers: [String: Int32] = [:]
+    private var contextNumbers: [NamespaceContext: Int32] = [:]
+    private var openMemo: [UInt64: PatternID] = [:]
+    private var attributeMemo: [AttributeKey: PatternID] = [:]
+    private var textMemo: [TextKey: PatternID] = [:]
+    private var closeMemo: [PatternID: PatternID] = [:]
+    private var endMemo: [PatternID: PatternID] = [:]
+    private var containsMemo: [UInt64: Bool] = [:]
+
+    private struct AttributeKey: Hashable {
+        var pattern: PatternID
+        var name: Int32
+        var value: Int32
+        var context: Int32
+    }
+
+    struct TextKey: Hashable {
+        var pattern: PatternID
+        var value: Int32
+        var context: Int32
+    }
+
+    func textNumber(_ value: String) -> Int32? { number(value) }
+    func contextKey(_ context: NamespaceContext) -> Int32 { number(context) }
+    func lookupText(_ key: TextKey) -> PatternID? { textMemo[key] }
+    func rememberText(_ key: TextKey, _ result: PatternID) { textMemo[key] = result }
+
+    /// What ``applyAfter(_:_:)`` does to the pattern after an element.
+    enum AfterOperation {
+        case group(PatternID)
+        case interleave(PatternID)
+        case after(PatternID)
+    }
+
+    init(schema: CompiledSchema) {
+        self.schema = schema
+        store = schema.store
+    }
+
+    /// Memory in use, roughly: patterns plus memo entries.
+    var size: Int { store.count + openMemo.count + attributeMemo.count + textMemo.count + stringNumbers.count }
+
+    func number(_ name: QualifiedName) -> Int32 {
+        if let known = nameNumbers[name] { return known }
+        names.append(name)
+        nameNumbers[name] = Int32(names.count - 1)
+        return Int32(names.count - 1)
+    }
+
+    /// Long strings are not interned (their derivatives are computed, not remembered).
+    private func number(_ string: String) -> Int32? {
+        guard string.utf8.count <= 256 else { return nil }
+        if let known = stringNumbers[string] { return known }
+        let next = Int32(stringNumbers.count)
+        stringNumbers[string] = next
+        return next
+    }
+
+    private func number(_ context: NamespaceContext) -> Int32 {
+        if let known = contextNumbers[context] { return known }
+        let next = Int32(contextNumbers.count)
+        contextNumbers[context] = next
+        return next
+    }
+
+    func contains(_ nameClass: Int32, _ name: Int32) -> Bool {
+        let key = UInt64(UInt32(nameClass)) << 32 | UInt64(UInt32(name))
+        if let known = containsMemo[key] { return known }
+        let result = schema.nameClasses[Int(nameClass)].contains(names[Int(name)])
+        containsMemo[key] = result
+        return result
+    }
+
+    // MARK: Elements
+
+    func startTagOpen(_ pattern: PatternID, _ name: Int32) -> PatternID {
+        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
+        if let known = openMemo[key] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .choice(let a, let b): result = store.choice(startTagOpen(a, name), startTagOpen(b, name))
+        case .element(let nameClass, let content):
+            result =
+                contains(nameClass, name)
+                ? store.after(schema.elementContents[Int(content)], PatternStore.empty) : PatternStore.notAllowed
+        case .interleave(let a, let b):
+            result = store.choice(
+                applyAfter(.interleave(b), startTagOpen(a, name)), applyAfter(.interleave(a), startTagOpen(b, name)))
+        case .oneOrMore(let a):
+            let rest = store.choice(pattern, PatternStore.empty)
+            result = applyAfter(.group(rest), startTagOpen(a, name))
+        case .group(let a, let b):
+            let first = applyAfter(.group(b), startTagOpen(a, name))
+            result = store.nullable(a) ? store.choice(first, startTagOpen(b, name)) : first
+        case .after(let a, let b): result = applyAfter(.after(b), startTagOpen(a, name))
+        default: result = PatternStore.notAllowed
+        }
+        openMemo[key] = result
+        return result
+    }
+
+    func applyAfter(_ operation: AfterOperation, _ pattern: PatternID) -> PatternID {
+        switch store[pattern] {
+        case .after(let a, let b):
+            switch operation {
+            case .group(let rest): return store.after(a, store.group(b, rest))
+            case .interleave(let other): return store.after(a, store.interleave(b, other))
+            case .after(let rest): return store.after(a, store.after(b, rest))
+            }
+        case .choice(let a, let b): return store.choice(applyAfter(operation, a), applyAfter(operation, b))
+        default: return PatternStore.notAllowed
+        }
+    }
+
+    func startTagClose(_ pattern: PatternID) -> PatternID {
+        guard store.holdsAttributes(pattern) else { return pattern }
+        if let known = closeMemo[pattern] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .after(let a, let b): result = store.after(startTagClose(a), b)
+        case .choice(let a, let b): result = store.choice(startTagClose(a), startTagClose(b))
+        case .group(let a, let b): result = store.group(startTagClose(a), startTagClose(b))
+        case .interleave(let a, let b): result = store.interleave(startTagClose(a), startTagClose(b))
+        case .oneOrMore(let a): result = store.oneOrMore(startTagClose(a))
+        case .attribute: result = PatternStore.notAllowed
+        default: result = pattern
+        }
+        closeMemo[pattern] = result
+        return result
+    }
+
+    func endTag(_ pattern: PatternID) -> PatternID {
+        if let known = endMemo[pattern] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .choice(let a, let b): result = store.choice(endTag(a), endTag(b))
+        case .after(let a, let b): result = store.nullable(a) ? b : PatternStore.notAllowed
+        default: result = PatternStore.notAllowed
+        }
+        endMemo[pattern] = result
+        return result
+    }
+
+    // MARK: Attributes and text
+
+    func attribute(_ pattern: PatternID, _ name: Int32, _ value: String, _ context: NamespaceContext) -> PatternID {
+        guard store.holdsAttributes(pattern) else { return PatternStore.notAllowed }
+        let valueNumber = number(value)
+        let key = valueNumber.map {
+            AttributeKey(
+                pattern: pattern, name: name, value: $0, context: store.contextSensitive(pattern) ? number(context) : -1)
+        }
+        if let key, let known = attributeMemo[key] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .after(let a, let b): result = store.after(attribute(a, name, value, context), b)
+        case .choice(let a, let b):
+            result = store.choice(attribute(a, name, value, context), attribute(b, name, value, context))
+        case .group(let a, let b):
+            result = store.choice(
+                store.group(attribute(a, name, value, context), b), store.group(a, attribute(b, name, value, context)))
+        case .interleave(let a, let b):
+            result = store.choice(
+                store.interleave(attribute(a, name, value, context), b),
+                store.interleave(a, attribute(b, name, value, context)))
+        case .oneOrMore(let a):
+            result = store.group(attribute(a, name, value, context), store.choice(pattern, PatternStore.empty))
+        case .attribute(let nameClass, let content):
+            result =
+                contains(nameClass, name) && valueMatches(content, value, context)
+                ? PatternStore.empty : PatternStore.notAllowed
+        default: result = PatternStore.notAllowed
+        }
+        if let key { attributeMemo[key] = result }
+        return result
+    }
+
+    func valueMatches(_ pattern: PatternID, _ value: String, _ context: NamespaceContext) -> Bool {
+        (store.nullable(pattern) && Self.isWhitespace(value)) || store.nullable(text(pattern, value, context))
+    }
+
+    static func isWhitespace(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+}
