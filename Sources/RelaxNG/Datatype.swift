@@ -16,8 +16,13 @@ struct Datatype: @unchecked Sendable {
     }
 
     enum Facet: @unchecked Sendable {
-        case length(Int), minLength(Int), maxLength(Int)
-        case minInclusive(Double), maxInclusive(Double), minExclusive(Double), maxExclusive(Double)
+        case length(Int)
+        case minLength(Int)
+        case maxLength(Int)
+        case minInclusive(Double)
+        case maxInclusive(Double)
+        case minExclusive(Double)
+        case maxExclusive(Double)
         case pattern(NSRegularExpression)
     }
 
@@ -78,7 +83,9 @@ struct Datatype: @unchecked Sendable {
     /// Whether `text` is the same value as `expected` (a `value` pattern), compared in the type's value space as
     /// far as the schemas need: numbers numerically, booleans by truth, QNames by expanded name, else by the
     /// whitespace-normalised lexical form.
-    func equal(_ expected: String, _ expectedContext: NamespaceContext, _ text: String, _ context: NamespaceContext)
+    func equal(
+        _ expected: String, _ expectedContext: NamespaceContext, _ text: String, _ context: NamespaceContext
+    )
         -> Bool
     {
         let (a, b) = (normalized(expected), normalized(text))

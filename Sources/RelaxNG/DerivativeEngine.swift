@@ -28,8 +28,6 @@ final class DerivativeEngine: @unchecked Sendable {
         var context: Int32
     }
 
-    func textNumber(_ value: String) -> Int32? { number(value) }
-    func contextKey(_ context: NamespaceContext) -> Int32 { number(context) }
     func lookupText(_ key: TextKey) -> PatternID? { textMemo[key] }
     func rememberText(_ key: TextKey, _ result: PatternID) { textMemo[key] = result }
 
@@ -151,31 +149,54 @@ final class DerivativeEngine: @unchecked Sendable {
 
     // MARK: Attributes and text
 
+    /// An attribute's value as the memo tables see it: its string number (nil for long strings, which are not
+    /// remembered) and the context's number, worked out once per attribute rather than at every pattern visited.
+    struct Input {
+        var text: String
+        var number: Int32?
+        var context: NamespaceContext
+        var contextNumber: Int32?
+    }
+
+    func input(_ text: String, _ context: NamespaceContext) -> Input {
+        Input(text: text, number: number(text), context: context, contextNumber: nil)
+    }
+
+    func contextNumber(_ input: inout Input) -> Int32 {
+        if let known = input.contextNumber { return known }
+        let assigned = number(input.context)
+        input.contextNumber = assigned
+        return assigned
+    }
+
     func attribute(_ pattern: PatternID, _ name: Int32, _ value: String, _ context: NamespaceContext) -> PatternID {
+        var prepared = input(value, context)
+        return attribute(pattern, name, &prepared)
+    }
+
+    private func attribute(_ pattern: PatternID, _ name: Int32, _ value: inout Input) -> PatternID {
         guard store.holdsAttributes(pattern) else { return PatternStore.notAllowed }
-        let valueNumber = number(value)
-        let key = valueNumber.map {
-            AttributeKey(
-                pattern: pattern, name: name, value: $0, context: store.contextSensitive(pattern) ? number(context) : -1)
+        var key: AttributeKey?
+        if let valueNumber = value.number {
+            let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
+            key = AttributeKey(pattern: pattern, name: name, value: valueNumber, context: context)
         }
         if let key, let known = attributeMemo[key] { return known }
         let result: PatternID
         switch store[pattern] {
-        case .after(let a, let b): result = store.after(attribute(a, name, value, context), b)
-        case .choice(let a, let b):
-            result = store.choice(attribute(a, name, value, context), attribute(b, name, value, context))
+        case .after(let a, let b): result = store.after(attribute(a, name, &value), b)
+        case .choice(let a, let b): result = store.choice(attribute(a, name, &value), attribute(b, name, &value))
         case .group(let a, let b):
-            result = store.choice(
-                store.group(attribute(a, name, value, context), b), store.group(a, attribute(b, name, value, context)))
+            let left = store.group(attribute(a, name, &value), b)
+            result = store.choice(left, store.group(a, attribute(b, name, &value)))
         case .interleave(let a, let b):
-            result = store.choice(
-                store.interleave(attribute(a, name, value, context), b),
-                store.interleave(a, attribute(b, name, value, context)))
+            let left = store.interleave(attribute(a, name, &value), b)
+            result = store.choice(left, store.interleave(a, attribute(b, name, &value)))
         case .oneOrMore(let a):
-            result = store.group(attribute(a, name, value, context), store.choice(pattern, PatternStore.empty))
+            result = store.group(attribute(a, name, &value), store.choice(pattern, PatternStore.empty))
         case .attribute(let nameClass, let content):
             result =
-                contains(nameClass, name) && valueMatches(content, value, context)
+                contains(nameClass, name) && valueMatches(content, &value)
                 ? PatternStore.empty : PatternStore.notAllowed
         default: result = PatternStore.notAllowed
         }
@@ -183,8 +204,8 @@ final class DerivativeEngine: @unchecked Sendable {
         return result
     }
 
-    func valueMatches(_ pattern: PatternID, _ value: String, _ context: NamespaceContext) -> Bool {
-        (store.nullable(pattern) && Self.isWhitespace(value)) || store.nullable(text(pattern, value, context))
+    func valueMatches(_ pattern: PatternID, _ value: inout Input) -> Bool {
+        (store.nullable(pattern) && Self.isWhitespace(value.text)) || store.nullable(text(pattern, &value))
     }
 
     static func isWhitespace(_ text: String) -> Bool {

@@ -23,14 +23,16 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
 
     public func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck {
         let started = CPUClock.threadNanoseconds()
-        let limit = UInt64(max(0, cpuLimit.components.seconds)) * 1_000_000_000
+        let limit =
+            UInt64(max(0, cpuLimit.components.seconds)) * 1_000_000_000
             + UInt64(max(0, cpuLimit.components.attoseconds / 1_000_000_000))
         let verdict: RelaxNGVerdict = compiled.withEngine { engine in
             let run = ValidationRun(engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: limit)
             tree.walk(run)
             if run.timedOut { return .limitExceeded }
             if run.isValid { return .valid }
-            let issues = run.issues.isEmpty
+            let issues =
+                run.issues.isEmpty
                 ? [XMLValidityIssue(line: tree.rootLine, column: 0, message: "the document is incomplete for \(name)")]
                 : run.issues
             return .invalid(issues)

@@ -52,7 +52,9 @@ struct SchemaCompiler {
     }
 
     /// Several definitions of one name: all but one must say how they combine, and all the same way (4.17).
-    private func combine(_ key: DefineKey, _ definitions: [SchemaLoader.Definition]) throws(RelaxNGSchemaError)
+    private func combine(
+        _ key: DefineKey, _ definitions: [SchemaLoader.Definition]
+    ) throws(RelaxNGSchemaError)
         -> Syntax
     {
         guard definitions.count > 1 else { return definitions[0].body }

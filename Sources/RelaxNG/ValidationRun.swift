@@ -60,7 +60,8 @@ final class ValidationRun: XMLTreeVisitor {
         let opened = engine.startTagOpen(current, engine.number(name))
         var frame = Frame(opened: opened, name: name, line: element.line, context: context)
         guard opened != PatternStore.notAllowed else {
-            report(element.line, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
+            report(
+                element.line, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
             // The parent goes on as if the element were not there.
             frame.opened = store.after(PatternStore.empty, current)
             frame.skipped = true

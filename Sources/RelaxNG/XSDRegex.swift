@@ -110,7 +110,8 @@ enum XSDRegex {
                     items += (first || peek() == "]") ? "\\-" : "-"
                 default:
                     // ICU gives ASCII punctuation meanings inside sets ([:name:], &&, $var): escape it all.
-                    let isPunctuation = character.isASCII && !character.isLetter && !character.isNumber
+                    let isPunctuation =
+                        character.isASCII && !character.isLetter && !character.isNumber
                         && character != " "
                     items += isPunctuation ? "\\\(character)" : String(character)
                 }

@@ -76,7 +76,8 @@ extension XMLTree {
             }
             attributes.append(
                 XMLTreeAttribute(
-                    localName: String(cString: current.pointee.name), namespaceURI: namespaceURI(of: current.pointee.ns),
+                    localName: String(cString: current.pointee.name),
+                    namespaceURI: namespaceURI(of: current.pointee.ns),
                     value: value))
         }
         var declarations: [(prefix: String, uri: String)] = []

@@ -10,11 +10,14 @@ import TestSupport
 /// The crash that reverted the first merge: schema validation running while the scanner's XML readers (and other
 /// tests) used libxml2 on other threads. Here both run together, many times over, and every result must equal
 /// the one-thread result (the oracle: the same code with no concurrency). `scripts/stress-validate.sh` runs this
-/// suite repeatedly (OVERBLIK_STRESS_ROUNDS sets the rounds per run).
+/// suite repeatedly (OVERBLIK_STRESS_ROUNDS sets the rounds per run). For the native engine the same test checks that
+/// one compiled schema shared by all threads, with engines whose memo tables were warmed by other documents, gives
+/// the one-thread reports.
 @Suite struct ConcurrencyStressTests {
     static var rounds: Int { Int(ProcessInfo.processInfo.environment["OVERBLIK_STRESS_ROUNDS"] ?? "") ?? 3 }
 
-    @Test func validationAndScannerReadingTogetherMatchOneThread() throws {
+    @Test(arguments: RelaxNGEngine.allCases)
+    func validationAndScannerReadingTogetherMatchOneThread(engine: RelaxNGEngine) throws {
         let odf = ["validation", "documents/corpus", "documents/generated"].flatMap {
             JingComparison.documents(in: Fixtures.url($0))
         }
@@ -23,7 +26,7 @@ import TestSupport
         ).filter { $0.pathExtension != "md" }.sorted { $0.path < $1.path }
         #expect(odf.count >= 40)
         #expect(scanned.count >= 15)
-        let validator = ODFValidator(level: .extended)
+        let validator = ODFValidator(level: .extended, schemas: ODFSchemaSet(engine: engine))
         let reader = DocumentReader(classifier: nil)
         let expectedReports = try odf.map { try validator.validate(path: $0.path) }
         let expectedRecords = scanned.map { reader.read(path: $0.path) }

@@ -16,7 +16,8 @@ import XMLKit
     @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() throws {
         let killedBefore = Set(RelaxNGSchema.killedWorkerIDs)
         let start = ContinuousClock.now
-        let report = try ODFValidator(level: .extended, schemas: Self.libxml2, schemaTimeLimit: .seconds(2)).validate(path: Self.slow.path)
+        let report = try ODFValidator(level: .extended, schemas: Self.libxml2, schemaTimeLimit: .seconds(2)).validate(
+            path: Self.slow.path)
         let elapsed = ContinuousClock.now - start
         #expect(report.verdict == .notChecked, "\(report.problems)")
         #expect(report.problems.contains { $0.code == .schemaLimitExceeded && $0.part == "content.xml" })
@@ -34,7 +35,8 @@ import XMLKit
     /// At the strict level the same document gets its verdict in time (its strict check fails fast), and that
     /// verdict is Jing's.
     @Test func theStrictVerdictOfTheSameDocumentIsJings() throws {
-        let report = try ODFValidator(level: .strict, schemas: Self.libxml2, schemaTimeLimit: .seconds(30)).validate(path: Self.slow.path)
+        let report = try ODFValidator(level: .strict, schemas: Self.libxml2, schemaTimeLimit: .seconds(30)).validate(
+            path: Self.slow.path)
         let jing = try JingComparison.oracle([Self.slow])
         let content = try #require(jing.first { $0.part == "content.xml" })
         let ours = try #require(report.parts.first { $0.part == "content.xml" })

@@ -44,7 +44,8 @@ import XMLKit
     }()
 
     static let values = [
-        "", " ", "a", "a b", " a  b ", "abc", "ab", "x:y", "x:", ":y", "undeclared:y", "1a", "_a-b.c", "é", "a\u{00B7}b",
+        "", " ", "a", "a b", " a  b ", "abc", "ab", "x:y", "x:", ":y", "undeclared:y", "1a", "_a-b.c", "é",
+        "a\u{00B7}b",
         "0", "-0", "+1", "1", "-1", "007", "1.5", ".5", "5.", "-.5", "1e5", "1E-5", "INF", "-INF", "+INF", "NaN",
         "nan", "true", "false", "TRUE", "2024-02-29", "2023-02-29", "2023-02-30", "0000-01-01", "-0001-01-01",
         "2023-13-01", "2023-01-01Z", "2023-01-01+14:00", "2023-01-01+14:01", "2023-01-01T10:00:00",
@@ -101,20 +102,24 @@ import XMLKit
         }
         #expect(cases.count > 2000)
         #expect(refusedByJing.count > 500, "the values must exercise refusals too")
-        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
+        #expect(
+            disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
     }
 
     /// Every pattern facet of the shipped schemas translates to an ICU expression that compiles.
     @Test func everyShippedPatternTranslates() throws {
         let schemas = Fixtures.repositoryRoot.appendingPathComponent("Sources/ODFValidation/Resources/schemas")
-        let files = FileManager.default.enumerator(at: schemas, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: schemas, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "rng" } ?? []
         var patterns = Set<String>()
         for file in files {
             let root = try SchemaElement.load(file.path)
             var stack = [root]
             while let element = stack.popLast() {
-                if element.localName == "param", element.attributes["name"] == "pattern" { patterns.insert(element.text) }
+                if element.localName == "param", element.attributes["name"] == "pattern" {
+                    patterns.insert(element.text)
+                }
                 stack += element.children
             }
         }

@@ -55,7 +55,8 @@ struct MiniDocument {
 
     func serialized() -> String {
         var prefixes: [String: String] = [:]
-        for (prefix, uri) in declarations.sorted(by: { $0.key < $1.key }) where !prefix.isEmpty && prefixes[uri] == nil {
+        for (prefix, uri) in declarations.sorted(by: { $0.key < $1.key }) where !prefix.isEmpty && prefixes[uri] == nil
+        {
             prefixes[uri] = prefix
         }
         var output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

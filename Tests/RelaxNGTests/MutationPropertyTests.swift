@@ -156,7 +156,9 @@ import ZipKit
 
     /// The smallest sub-list of the mutant's mutations (single ones first, then pairs) that still makes the
     /// two validators disagree, described with both verdicts.
-    static func shrink(_ mutant: Mutant, source: [UInt8], schema: NativeRelaxNGSchema, schemaURL: URL) throws
+    static func shrink(
+        _ mutant: Mutant, source: [UInt8], schema: NativeRelaxNGSchema, schemaURL: URL
+    ) throws
         -> String
     {
         let list = mutant.mutations

@@ -14,45 +14,45 @@ import XMLKit
     /// name → schema text; the first is the one instances are checked against.
     static let schemaFiles: [String: String] = [
         "base.rng": """
-            <grammar \(structure) ns="urn:a" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
-              <start><ref name="root"/></start>
-              <define name="root"><element name="root"><ref name="content"/></element></define>
-              <define name="content"><zeroOrMore><ref name="item"/></zeroOrMore></define>
-              <define name="item"><element name="item"><optional><attribute name="n"><data type="integer"/></attribute></optional><text/></element></define>
-              <define name="item" combine="choice"><element name="other"><empty/></element></define>
-              <div><define name="extra"><element name="extra"><empty/></element></define></div>
-            </grammar>
-            """,
+        <grammar \(structure) ns="urn:a" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+          <start><ref name="root"/></start>
+          <define name="root"><element name="root"><ref name="content"/></element></define>
+          <define name="content"><zeroOrMore><ref name="item"/></zeroOrMore></define>
+          <define name="item"><element name="item"><optional><attribute name="n"><data type="integer"/></attribute></optional><text/></element></define>
+          <define name="item" combine="choice"><element name="other"><empty/></element></define>
+          <div><define name="extra"><element name="extra"><empty/></element></define></div>
+        </grammar>
+        """,
         "main.rng": """
-            <grammar \(structure) xmlns:b="urn:b" ns="urn:a">
-              <include href="base.rng" ns="urn:a">
-                <define name="content">
-                  <interleave>
-                    <zeroOrMore><ref name="item"/></zeroOrMore>
-                    <optional><ref name="nested"/></optional>
-                    <optional><element name="b:mixed"><mixed><zeroOrMore><element name="em"><text/></element></zeroOrMore></mixed></element></optional>
-                    <optional><element name="list"><list><oneOrMore><choice><value>x</value><value>y</value></choice></oneOrMore></list></element></optional>
-                    <optional><ref name="wild"/></optional>
-                    <optional><externalRef href="external.rng"/></optional>
-                  </interleave>
-                </define>
-              </include>
-              <define name="item" combine="choice"><element name="third"><attribute name="b:flag"><choice><value>on</value><value type="string">off</value></choice></attribute></element></define>
-              <define name="nested">
-                <grammar>
-                  <start><element name="nested"><zeroOrMore><parentRef name="item"/></zeroOrMore><ref name="inner"/></element></start>
-                  <define name="inner"><optional><element name="inner"><empty/></element></optional></define>
-                </grammar>
-              </define>
-              <define name="wild">
-                <element><anyName><except><nsName/><nsName ns="urn:b"/></except></anyName>
-                  <zeroOrMore><attribute><anyName/></attribute></zeroOrMore><text/></element>
-              </define>
+        <grammar \(structure) xmlns:b="urn:b" ns="urn:a">
+          <include href="base.rng" ns="urn:a">
+            <define name="content">
+              <interleave>
+                <zeroOrMore><ref name="item"/></zeroOrMore>
+                <optional><ref name="nested"/></optional>
+                <optional><element name="b:mixed"><mixed><zeroOrMore><element name="em"><text/></element></zeroOrMore></mixed></element></optional>
+                <optional><element name="list"><list><oneOrMore><choice><value>x</value><value>y</value></choice></oneOrMore></list></element></optional>
+                <optional><ref name="wild"/></optional>
+                <optional><externalRef href="external.rng"/></optional>
+              </interleave>
+            </define>
+          </include>
+          <define name="item" combine="choice"><element name="third"><attribute name="b:flag"><choice><value>on</value><value type="string">off</value></choice></attribute></element></define>
+          <define name="nested">
+            <grammar>
+              <start><element name="nested"><zeroOrMore><parentRef name="item"/></zeroOrMore><ref name="inner"/></element></start>
+              <define name="inner"><optional><element name="inner"><empty/></element></optional></define>
             </grammar>
-            """,
+          </define>
+          <define name="wild">
+            <element><anyName><except><nsName/><nsName ns="urn:b"/></except></anyName>
+              <zeroOrMore><attribute><anyName/></attribute></zeroOrMore><text/></element>
+          </define>
+        </grammar>
+        """,
         "external.rng": """
-            <element name="ext" \(structure)><attribute name="when"><data type="date" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes"/></attribute></element>
-            """,
+        <element name="ext" \(structure)><attribute name="when"><data type="date" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes"/></attribute></element>
+        """,
     ]
 
     static let instances = [
@@ -141,7 +141,8 @@ import XMLKit
     /// Every shipped schema compiles, the strict 1.0/1.1 ones with their include overrides too.
     @Test func shippedSchemasCompile() throws {
         let schemas = Fixtures.repositoryRoot.appendingPathComponent("Sources/ODFValidation/Resources/schemas")
-        let files = FileManager.default.enumerator(at: schemas, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: schemas, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "rng" } ?? []
         #expect(files.count == 15)
         for file in files {
