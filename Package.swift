@@ -200,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ODFValidationTests",
-            dependencies: ["ODFValidation", "ZipKit", "XMLKit", "RelaxNG", "OfficeDocuments", "OverblikModel", "TestSupport"],
+            dependencies: ["ODFValidation", "ZipKit", "XMLKit", "OfficeDocuments", "OverblikModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
