@@ -14,6 +14,7 @@ final class DerivativeEngine: @unchecked Sendable {
     private var closeMemo: [PatternID: PatternID] = [:]
     private var endMemo: [PatternID: PatternID] = [:]
     private var containsMemo: [UInt64: Bool] = [:]
+    private var attributeNameMemo: [UInt64: Bool] = [:]
 
     private struct AttributeKey: Hashable {
         var pattern: PatternID
@@ -53,9 +54,11 @@ final class DerivativeEngine: @unchecked Sendable {
         return Int32(names.count - 1)
     }
 
-    /// Long strings are not interned (their derivatives are computed, not remembered).
+    /// Long strings are not interned (their derivatives are computed, not remembered), nor any string once a
+    /// million are (one document of unique values cannot grow the tables without bound).
     private func number(_ string: String) -> Int32? {
         guard string.utf8.count <= 256 else { return nil }
+        guard stringNumbers.count < 1_000_000 else { return stringNumbers[string] }
         if let known = stringNumbers[string] { return known }
         let next = Int32(stringNumbers.count)
         stringNumbers[string] = next
@@ -175,7 +178,8 @@ final class DerivativeEngine: @unchecked Sendable {
     }
 
     private func attribute(_ pattern: PatternID, _ name: Int32, _ value: inout Input) -> PatternID {
-        guard store.holdsAttributes(pattern) else { return PatternStore.notAllowed }
+        // Only the branches that can take this attribute name are worth a value-keyed look-up.
+        guard store.holdsAttributes(pattern), mayTake(pattern, name) else { return PatternStore.notAllowed }
         var key: AttributeKey?
         if let valueNumber = value.number {
             let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
@@ -201,6 +205,22 @@ final class DerivativeEngine: @unchecked Sendable {
         default: result = PatternStore.notAllowed
         }
         if let key { attributeMemo[key] = result }
+        return result
+    }
+
+    /// Whether an attribute pattern in `pattern` (outside elements) has a name class containing `name`.
+    private func mayTake(_ pattern: PatternID, _ name: Int32) -> Bool {
+        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
+        if let known = attributeNameMemo[key] { return known }
+        let result: Bool
+        switch store[pattern] {
+        case .after(let a, _), .oneOrMore(let a): result = store.holdsAttributes(a) && mayTake(a, name)
+        case .choice(let a, let b), .group(let a, let b), .interleave(let a, let b):
+            result = (store.holdsAttributes(a) && mayTake(a, name)) || (store.holdsAttributes(b) && mayTake(b, name))
+        case .attribute(let nameClass, _): result = contains(nameClass, name)
+        default: result = false
+        }
+        attributeNameMemo[key] = result
         return result
     }
 
