@@ -209,7 +209,7 @@ final class DerivativeEngine: @unchecked Sendable {
     }
 
     /// Whether an attribute pattern in `pattern` (outside elements) has a name class containing `name`.
-    private func mayTake(_ pattern: PatternID, _ name: Int32) -> Bool {
+    func mayTake(_ pattern: PatternID, _ name: Int32) -> Bool {
         let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
         if let known = attributeNameMemo[key] { return known }
         let result: Bool

@@ -51,17 +51,30 @@ extension ValidationRun {
     }
 
     /// Attribute name classes still open in `pattern`; with `required`, only those that cannot be left out.
+    /// Each shared sub-pattern is visited once (patterns are a DAG).
     func attributeNames(_ pattern: PatternID, required: Bool) -> [NameClass] {
+        var classes: [NameClass] = []
+        var visited = Set<PatternID>()
+        collectAttributes(pattern, required: required, into: &classes, visited: &visited)
+        return classes
+    }
+
+    private func collectAttributes(
+        _ pattern: PatternID, required: Bool, into classes: inout [NameClass], visited: inout Set<PatternID>
+    ) {
         let store = engine.store
+        guard store.holdsAttributes(pattern), visited.insert(pattern).inserted else { return }
         switch store[pattern] {
         case .choice(let a, let b):
-            if required && (store.nullable(a) || store.nullable(b)) { return [] }
-            return attributeNames(a, required: required) + attributeNames(b, required: required)
+            if required && (store.nullable(a) || store.nullable(b)) { return }
+            collectAttributes(a, required: required, into: &classes, visited: &visited)
+            collectAttributes(b, required: required, into: &classes, visited: &visited)
         case .interleave(let a, let b), .group(let a, let b), .after(let a, let b):
-            return attributeNames(a, required: required) + attributeNames(b, required: required)
-        case .oneOrMore(let a): return attributeNames(a, required: required)
-        case .attribute(let nameClass, _): return [engine.schema.nameClasses[Int(nameClass)]]
-        default: return []
+            collectAttributes(a, required: required, into: &classes, visited: &visited)
+            collectAttributes(b, required: required, into: &classes, visited: &visited)
+        case .oneOrMore(let a): collectAttributes(a, required: required, into: &classes, visited: &visited)
+        case .attribute(let nameClass, _): classes.append(engine.schema.nameClasses[Int(nameClass)])
+        default: break
         }
     }
 
@@ -69,7 +82,7 @@ extension ValidationRun {
         _ name: QualifiedName, _ value: String, of element: QualifiedName, in state: PatternID, _ line: Int,
         _ context: NamespaceContext
     ) {
-        let known = attributeNames(state, required: false).contains { $0.contains(name) }
+        let known = engine.mayTake(state, engine.number(name))
         let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
         let message =
             known

@@ -36,19 +36,19 @@ enum XSDLexical {
         try! XSDRegex.compile(pattern)
     }
 
-    nonisolated(unsafe) private static let language = regex("[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
-    nonisolated(unsafe) private static let integer = regex("[+\\-]?[0-9]+")
-    nonisolated(unsafe) private static let decimal = regex("[+\\-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)")
-    nonisolated(unsafe) private static let double = regex(
+    private static let language = regex("[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
+    private static let integer = regex("[+\\-]?[0-9]+")
+    private static let decimal = regex("[+\\-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)")
+    private static let double = regex(
         "([+\\-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([Ee][+\\-]?[0-9]+)?)|-?INF|NaN")
     private static let zone = "(Z|[+\\-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
     private static let day = "-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     private static let clock = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?"
-    nonisolated(unsafe) private static let date = regex(day + zone)
-    nonisolated(unsafe) private static let dateTime = regex(day + "T" + clock + zone)
-    nonisolated(unsafe) private static let time = regex(clock + zone)
-    nonisolated(unsafe) private static let gYear = regex("-?([1-9][0-9]{3,}|0[0-9]{3})" + zone)
-    nonisolated(unsafe) private static let duration = regex(
+    private static let date = regex(day + zone)
+    private static let dateTime = regex(day + "T" + clock + zone)
+    private static let time = regex(clock + zone)
+    private static let gYear = regex("-?([1-9][0-9]{3,}|0[0-9]{3})" + zone)
+    private static let duration = regex(
         "-?P([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+(\\.[0-9]+)?S)?)?")
 
     static func matches(_ value: String, _ regex: NSRegularExpression) -> Bool {
