@@ -56,6 +56,8 @@ PY
   touch "$tree/.complete"
 fi
 # The parts Jing sees, one list of files per schema (the oracle's extraction, without its filtering).
+# A cache made from another checkout names schemas that may be gone: made again then.
+if [ -f "$parts/.complete" ] && ! head -1 "$parts/list-0.txt" | grep -qx "$repo/.*"; then rm -rf "$parts"; fi
 if [ ! -f "$parts/.complete" ]; then
   python3 - "$tree" "$parts" "$repo" <<'PY'
 import importlib.util, os, sys
