@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "ZipKit", dependencies: ["CLibZip", "FileSystemNames"], swiftSettings: strictSettings),
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
         .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
+        // A native RELAX NG validator (Clark's derivative algorithm); reads XML through XMLKit.
+        .target(name: "RelaxNG", dependencies: ["XMLKit"], swiftSettings: strictSettings),
         // libxml2's RELAX NG validator in worker processes that can be killed at a deadline (see its header).
         .target(name: "CRelaxNGWorker", dependencies: ["CLibXML2"]),
 
@@ -95,7 +97,7 @@ let package = Package(
         // ODF conformance: package rules, well-formedness and the OASIS RELAX NG schemas (shipped as resources).
         .target(
             name: "ODFValidation",
-            dependencies: ["ZipKit", "XMLKit", "FileSystemNames"],
+            dependencies: ["ZipKit", "XMLKit", "RelaxNG", "FileSystemNames"],
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
@@ -189,6 +191,11 @@ let package = Package(
         .testTarget(
             name: "OfficeDocumentsTests",
             dependencies: ["OfficeDocuments", "Catalog", "FileSystemNames", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RelaxNGTests",
+            dependencies: ["RelaxNG", "XMLKit", "ZipKit", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@
 #   loaded once; content/styles/meta/settings against the main schema of the document's version, manifest.xml
 #   against the manifest schema
 # The parts are extracted for Jing beforehand (untimed), so Jing is timed on validation alone.
+# Overblik runs once per RELAX NG engine (ENGINES, default "native libxml2"; OVERBLIK_RELAXNG_ENGINE).
 # Warm cache (one untimed pass first); RUNS timed runs each (default 3); medians. Needs: jing, time, python3.
 # DISTINCT=DIR...: instead of copies, every distinct document (by content) of the fixtures and of the ODF
 # documents under the given folders (e.g. DISTINCT=/work/shared/corpus/odf), each once (N is then at most their
@@ -55,6 +56,8 @@ PY
   touch "$tree/.complete"
 fi
 # The parts Jing sees, one list of files per schema (the oracle's extraction, without its filtering).
+# A cache made from another checkout names schemas that may be gone: made again then.
+if [ -f "$parts/.complete" ] && ! head -1 "$parts/list-0.txt" | grep -qx "$repo/.*"; then rm -rf "$parts"; fi
 if [ ! -f "$parts/.complete" ]; then
   python3 - "$tree" "$parts" "$repo" <<'PY'
 import importlib.util, os, sys
@@ -135,7 +138,13 @@ N=$(find "$tree" -type f ! -name '.*' | wc -l)  # fewer than asked when DISTINCT
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $N documents ($(du -sh "$tree" | cut -f1)); $(cat "$parts"/list-*.txt | grep -c '\.xml$') parts for Jing against $(ls "$parts"/list-*.txt | wc -l) schemas in one JVM; $RUNS runs each, medians"
-measure "overblik validate" "$N" "$overblik" validate "$tree" --level strict --format jsonl --output /dev/null --jobs "$(nproc)"
+for engine in ${ENGINES:-native libxml2}; do
+  measure "overblik $engine" "$N" env OVERBLIK_RELAXNG_ENGINE="$engine" \
+    "$overblik" validate "$tree" --level strict --format jsonl --output /dev/null --jobs "$(nproc)"
+done
 measure "jing (1 JVM)" "$N" "$work/jing-all.sh" "$parts"
-awk -v o="${rate[overblik validate]}" -v j="${rate[jing (1 JVM)]}" 'BEGIN{printf "ratio: overblik/jing %.1fx\n", o/j}'
+for engine in ${ENGINES:-native libxml2}; do
+  awk -v e="$engine" -v o="${rate[overblik $engine]}" -v j="${rate[jing (1 JVM)]}" \
+    'BEGIN{printf "ratio: overblik (%s)/jing %.1fx by wall time\n", e, o/j}'
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,46 +1,91 @@
 import Foundation
+import RelaxNG
 import Synchronization
 import XMLKit
 
-/// The OASIS schemas shipped as resources. Each is compiled by libxml2 once per run, in the RELAX NG zygote (see
-/// XMLKit's `RelaxNGSchema`), not in this process.
+/// Which RELAX NG validator checks the schemas: the native derivative-based one (in process, on the calling
+/// thread) or libxml2's (in worker processes). `OVERBLIK_RELAXNG_ENGINE=native|libxml2` chooses for a run.
+public enum RelaxNGEngine: String, Sendable, CaseIterable, Hashable {
+    case native
+    case libxml2
+
+    /// The engine used when none is named: the native one, which agrees with Jing on every fixture and corpus part
+    /// (libxml2 has three explained disagreements and two checks it never finishes) and takes less CPU time
+    /// (BENCHMARKS.md, "bench/validate.sh").
+    public static let standard: RelaxNGEngine = .native
+
+    /// From `OVERBLIK_RELAXNG_ENGINE`, else ``standard``.
+    public static var fromEnvironment: RelaxNGEngine {
+        ProcessInfo.processInfo.environment["OVERBLIK_RELAXNG_ENGINE"].flatMap(RelaxNGEngine.init) ?? standard
+    }
+}
+
+/// The OASIS schemas shipped as resources, each compiled once per process: by the native engine here, or by
+/// libxml2 in the RELAX NG zygote (see XMLKit's `RelaxNGSchema`).
 public final class ODFSchemaSet: Sendable {
-    /// The process-wide set.
+    /// The process-wide set, with the engine from the environment.
     public static let shared = ODFSchemaSet()
 
-    private let located = Mutex<[String: RelaxNGSchema]>([:])
+    public let engine: RelaxNGEngine
+    private let located = Mutex<[String: any RelaxNGValidating]>([:])
 
-    public init() {}
+    public init(engine: RelaxNGEngine = .fromEnvironment) {
+        self.engine = engine
+    }
 
     /// Stops (and reaps) the idle RELAX NG worker processes, and the zygote once no worker is left, so that a
     /// command's resource use includes theirs.
     public static func stopIdleWorkers() { RelaxNGSchema.stopIdleWorkers() }
 
     /// The main schema of `version` (content, styles, meta, settings, flat documents).
-    func main(_ version: ODFVersion) throws(ODFValidationError) -> RelaxNGSchema {
+    func main(_ version: ODFVersion) throws(ODFValidationError) -> any RelaxNGValidating {
         try schema(version, version.schemaFiles.main)
     }
 
     /// The manifest schema of `version`.
-    func manifest(_ version: ODFVersion) throws(ODFValidationError) -> RelaxNGSchema {
+    func manifest(_ version: ODFVersion) throws(ODFValidationError) -> any RelaxNGValidating {
         try schema(version, version.schemaFiles.manifest)
     }
 
     /// The digital-signature schema of `version` (ODF 1.2+ only).
-    func signatures(_ version: ODFVersion) throws(ODFValidationError) -> RelaxNGSchema? {
+    func signatures(_ version: ODFVersion) throws(ODFValidationError) -> (any RelaxNGValidating)? {
         guard let file = version.schemaFiles.signatures else { return nil }
         return try schema(version, file)
     }
 
-    private func schema(_ version: ODFVersion, _ file: String) throws(ODFValidationError) -> RelaxNGSchema {
+    private func schema(_ version: ODFVersion, _ file: String) throws(ODFValidationError) -> any RelaxNGValidating {
         let key = "\(version.rawValue)/\(file)"
-        if let schema = located.withLock({ $0[key] }) { return schema }
-        let schema = try Self.locate(key, file: file)
-        located.withLock { $0[key] = schema }
-        return schema
+        // Compiled under the lock: threads that need the same schema wait for the one compilation.
+        let found: Result<any RelaxNGValidating, ODFValidationError> = located.withLock { located in
+            if let schema = located[key] { return .success(schema) }
+            do throws(ODFValidationError) {
+                let schema = try Self.make(key, file: file, engine: engine)
+                located[key] = schema
+                return .success(schema)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try found.get()
     }
 
-    private static func locate(_ key: String, file: String) throws(ODFValidationError) -> RelaxNGSchema {
+    private static func make(
+        _ key: String, file: String, engine: RelaxNGEngine
+    ) throws(ODFValidationError) -> any RelaxNGValidating {
+        let path = try locate(key)
+        switch engine {
+        case .libxml2: return RelaxNGSchema(path: path, name: file)
+        case .native:
+            do {
+                return try NativeRelaxNGSchema(path: path, name: file)
+            } catch {
+                throw .schemaUnavailable(name: key, detail: error.description)
+            }
+        }
+    }
+
+    /// The schema file of `key` ("1.2/OpenDocument-….rng") among the resources.
+    static func locate(_ key: String) throws(ODFValidationError) -> String {
         let resources = Bundle.module.resourceURL ?? Bundle.module.bundleURL
         let candidates = [
             resources.appendingPathComponent("Resources/schemas/\(key)"),
@@ -49,6 +94,6 @@ public final class ODFSchemaSet: Sendable {
         guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
             throw .schemaUnavailable(name: key, detail: "resource not found")
         }
-        return RelaxNGSchema(path: url.path, name: file)
+        return url.path
     }
 }

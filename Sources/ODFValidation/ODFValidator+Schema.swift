@@ -10,7 +10,7 @@ extension ODFValidator {
     /// RELAX NG worker as bytes, parsed there only (``checkUnchangedPart``), unless the caller needs its tree
     /// (`needsTree`).
     func checkPart(
-        _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, budget: SchemaBudget,
+        _ name: String, bytes: [UInt8], schema: any RelaxNGValidating, version: ODFVersion, budget: SchemaBudget,
         filtersForeignContent: Bool = true, needsTree: Bool = false
     ) -> (tree: XMLTree?, checked: CheckedPart) {
         let removesFirst = filtersForeignContent && !version.hasExtendedConformance
@@ -45,7 +45,7 @@ extension ODFValidator {
     /// the extended check needs it without foreign content, or to tell a malformed part from one whose check
     /// did not finish (as when the part was parsed here first, a malformed part costs none of the budget).
     private func checkUnchangedPart(
-        _ name: String, bytes: [UInt8], schema: RelaxNGSchema, version: ODFVersion, budget: SchemaBudget,
+        _ name: String, bytes: [UInt8], schema: any RelaxNGValidating, version: ODFVersion, budget: SchemaBudget,
         filtersForeignContent: Bool
     ) -> CheckedPart {
         let check = schema.validate(bytes: bytes, cpuLimit: budget.remaining)
@@ -104,7 +104,7 @@ extension ODFValidator {
         }
     }
 
-    static func malformedPart(_ name: String, _ error: XMLError, schema: RelaxNGSchema) -> CheckedPart {
+    static func malformedPart(_ name: String, _ error: XMLError, schema: any RelaxNGValidating) -> CheckedPart {
         let validation = PartValidation(
             part: name, validAsIs: false, validWithoutForeignContent: nil, schema: schema.name)
         return CheckedPart(validation: validation, strictProblems: [malformed(name, error)], extendedProblems: nil)
@@ -119,7 +119,7 @@ extension ODFValidator {
     }
 
     private static func schemaCheck(
-        _ part: String, _ tree: XMLTree, _ schema: RelaxNGSchema, _ budget: SchemaBudget
+        _ part: String, _ tree: XMLTree, _ schema: any RelaxNGValidating, _ budget: SchemaBudget
     )
         -> SchemaCheck
     {
@@ -130,7 +130,7 @@ extension ODFValidator {
     }
 
     private static func schemaCheck(
-        _ part: String, _ check: RelaxNGCheck, _ schema: RelaxNGSchema, _ budget: SchemaBudget
+        _ part: String, _ check: RelaxNGCheck, _ schema: any RelaxNGValidating, _ budget: SchemaBudget
     ) -> SchemaCheck {
         switch check.verdict {
         case .valid: return .checked([])

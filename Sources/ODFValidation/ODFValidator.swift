@@ -12,9 +12,9 @@ public struct ODFValidator: Sendable {
     let schemas: ODFSchemaSet
     /// Cap on one XML part or flat file (a zip bomb stops here).
     public var partSizeLimit: Int
-    /// CPU time all schema checks of one document may take together (in the RELAX NG workers; load on the
-    /// machine does not shorten it). libxml2's RELAX NG validator can run for hours on some real documents (see
-    /// docs/validation.md); past this the document is "not checked".
+    /// CPU time all schema checks of one document may take together (on the calling thread for the native engine,
+    /// in the RELAX NG workers for libxml2's; load on the machine does not shorten it). libxml2's RELAX NG validator
+    /// can run for hours on some real documents (see docs/validation.md); past this the document is "not checked".
     public var schemaTimeLimit: Duration
     /// Parse every part in this process too, before sending it to the RELAX NG worker (the model before parts
     /// were parsed in the worker only); for tests that compare the two.

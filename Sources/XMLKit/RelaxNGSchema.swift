@@ -21,6 +21,11 @@ public struct XMLValidityIssue: Sendable, Hashable {
 public struct RelaxNGCheck: Sendable, Hashable {
     public var verdict: RelaxNGVerdict
     public var cpuTime: Duration
+
+    public init(verdict: RelaxNGVerdict, cpuTime: Duration) {
+        self.verdict = verdict
+        self.cpuTime = cpuTime
+    }
 }
 
 /// A schema check's verdict.
@@ -37,6 +42,17 @@ public enum RelaxNGVerdict: Sendable, Hashable {
     case malformed(XMLError)
 }
 
+/// A compiled RELAX NG schema that checks documents: libxml2's (``RelaxNGSchema``) or the native engine (the RelaxNG
+/// library). Implementations are shared across threads.
+public protocol RelaxNGValidating: Sendable {
+    /// A name for messages (the schema file name).
+    var name: String { get }
+    /// Validates `tree` within `cpuLimit` of CPU time. ID/IDREF cross-references are not checked (`jing -i`).
+    func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck
+    /// Parses `bytes` as ``XMLTree`` does (refusing what it refuses) and validates them.
+    func validate(bytes: [UInt8], cpuLimit: Duration) -> RelaxNGCheck
+}
+
 /// A RELAX NG schema file, checked by libxml2's validator in worker processes (``RelaxNGWorkerPool``).
 ///
 /// Why not in this process: libxml2 2.9's RELAX NG validator (Debian 12) can run for hours on real documents
@@ -44,7 +60,7 @@ public enum RelaxNGVerdict: Sendable, Hashable {
 /// and it reports ID/IDREF errors through process-wide handlers, not the validation context's. A worker is
 /// single-threaded, has each schema compiled once (by the zygote it is forked from, ``RelaxNGZygote``), and is
 /// killed when a validation overruns its time limit.
-public final class RelaxNGSchema: Sendable {
+public final class RelaxNGSchema: RelaxNGValidating {
     /// The schema file; self-contained (includes and external references are not followed).
     public let path: String
     /// A name for messages (the schema file name).

@@ -10,11 +10,14 @@ import TestSupport
 /// The crash that reverted the first merge: schema validation running while the scanner's XML readers (and other
 /// tests) used libxml2 on other threads. Here both run together, many times over, and every result must equal
 /// the one-thread result (the oracle: the same code with no concurrency). `scripts/stress-validate.sh` runs this
-/// suite repeatedly (OVERBLIK_STRESS_ROUNDS sets the rounds per run).
+/// suite repeatedly (OVERBLIK_STRESS_ROUNDS sets the rounds per run). For the native engine the same test checks that
+/// one compiled schema shared by all threads, with engines whose memo tables were warmed by other documents, gives
+/// the one-thread reports.
 @Suite struct ConcurrencyStressTests {
     static var rounds: Int { Int(ProcessInfo.processInfo.environment["OVERBLIK_STRESS_ROUNDS"] ?? "") ?? 3 }
 
-    @Test func validationAndScannerReadingTogetherMatchOneThread() async throws {
+    @Test(arguments: RelaxNGEngine.allCases)
+    func validationAndScannerReadingTogetherMatchOneThread(engine: RelaxNGEngine) async throws {
         let odf = ["validation", "documents/corpus", "documents/generated"].flatMap {
             JingComparison.documents(in: Fixtures.url($0))
         }
@@ -24,7 +27,7 @@ import TestSupport
         #expect(odf.count >= 40)
         #expect(scanned.count >= 15)
         let (reportMismatches, recordMismatches) = try await DedicatedThread.run {
-            try Self.mismatches(odf: odf, scanned: scanned)
+            try Self.mismatches(odf: odf, scanned: scanned, engine: engine)
         }
         #expect(reportMismatches == 0)
         #expect(recordMismatches == 0)
@@ -32,8 +35,8 @@ import TestSupport
 
     /// Validates and reads everything once on one thread (the oracle), then many times at once; the results that
     /// differ. Blocking (RELAX NG worker processes): run it on a thread of its own.
-    static func mismatches(odf: [URL], scanned: [URL]) throws -> (reports: Int, records: Int) {
-        let validator = ODFValidator(level: .extended)
+    static func mismatches(odf: [URL], scanned: [URL], engine: RelaxNGEngine) throws -> (reports: Int, records: Int) {
+        let validator = ODFValidator(level: .extended, schemas: ODFSchemaSet(engine: engine))
         let reader = DocumentReader(classifier: nil)
         let expectedReports = try odf.map { try validator.validate(path: $0.path) }
         let expectedRecords = scanned.map { reader.read(path: $0.path) }

@@ -56,8 +56,9 @@ enum JingComparison {
         }
     }
 
-    static func overblik(_ files: [URL], timeLimit: Duration) -> [String: ValidationReport] {
-        let validator = ODFValidator(level: .extended, schemaTimeLimit: timeLimit)
+    static func overblik(_ files: [URL], timeLimit: Duration, engine: RelaxNGEngine) -> [String: ValidationReport] {
+        let validator = ODFValidator(
+            level: .extended, schemas: ODFSchemaSet(engine: engine), schemaTimeLimit: timeLimit)
         let reports = Mutex([String: ValidationReport]())
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard let report = try? validator.validate(path: files[index].path) else { return }
@@ -66,10 +67,14 @@ enum JingComparison {
         return reports.withLock { $0 }
     }
 
-    static func compare(_ files: [URL], timeLimit: Duration = .seconds(60)) async throws -> Outcome {
+    static func compare(
+        _ files: [URL], engine: RelaxNGEngine, timeLimit: Duration = .seconds(60)
+    ) async throws
+        -> Outcome
+    {
         let verdicts = try await oracle(files)
-        // The validations wait on RELAX NG worker processes: on a thread of their own, not the test's.
-        let reports = try await DedicatedThread.run { overblik(files, timeLimit: timeLimit) }
+        // The validations may wait on RELAX NG worker processes (libxml2): on a thread of their own, not the test's.
+        let reports = try await DedicatedThread.run { overblik(files, timeLimit: timeLimit, engine: engine) }
         var outcome = Outcome()
         for verdict in verdicts {
             guard let report = reports[verdict.document],

@@ -11,6 +11,8 @@ import XMLKit
 /// it and leave no process behind.
 @Suite struct TimeLimitTests {
     static let slow = Fixtures.url("validation-slow/odfdo__big.ods")
+    /// These tests are about libxml2's worker processes, whatever engine is the default.
+    static let libxml2 = ODFSchemaSet(engine: .libxml2)
 
     /// The limit is the worker's CPU time (with a wall-clock backstop), so the bounds are too: the validating
     /// thread's own CPU, and a wall-clock bound far below what the check takes without its limit (more than 15
@@ -19,7 +21,7 @@ import XMLKit
     @Test func aValidationPastItsLimitIsNotCheckedNeverConforming() async throws {
         let killedBefore = Set(RelaxNGSchema.killedWorkerIDs)
         let start = ContinuousClock.now
-        let validator = ODFValidator(level: .extended, schemaTimeLimit: .seconds(2))
+        let validator = ODFValidator(level: .extended, schemas: Self.libxml2, schemaTimeLimit: .seconds(2))
         let (report, cpu) = try await DedicatedThread.run { () throws -> (ValidationReport, Double) in
             let before = threadCPUSeconds()
             let report = try validator.validate(path: Self.slow.path)
@@ -43,7 +45,7 @@ import XMLKit
     /// At the strict level the same document gets its verdict in time (its strict check fails fast), and that
     /// verdict is Jing's.
     @Test func theStrictVerdictOfTheSameDocumentIsJings() async throws {
-        let report = try await ODFValidator(level: .strict, schemaTimeLimit: .seconds(30))
+        let report = try await ODFValidator(level: .strict, schemas: Self.libxml2, schemaTimeLimit: .seconds(30))
             .validateOnOwnThread(path: Self.slow.path)
         let jing = try await JingComparison.oracle([Self.slow])
         let content = try #require(jing.first { $0.part == "content.xml" })
@@ -59,7 +61,7 @@ import XMLKit
     @Test func idleWorkersAreReapedWhenStopped() async throws {
         var stopped: [Int32] = []
         for _ in 0..<5 where stopped.isEmpty {
-            _ = try await ODFValidator().validateOnOwnThread(
+            _ = try await ODFValidator(schemas: Self.libxml2).validateOnOwnThread(
                 path: Fixtures.url("validation/webodf__loadsave.odt").path)
             stopped = RelaxNGSchema.stopIdleWorkers()
         }
@@ -67,5 +69,23 @@ import XMLKit
         for pid in stopped {
             #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) still exists")
         }
+    }
+
+    /// The native engine honours the same CPU-time limit: a limit far below what the document needs ends its
+    /// check with the same typed "not checked" verdict, in about the time of the limit; with room it gets Jing's
+    /// verdict.
+    @Test func theNativeEngineHonoursTheLimitToo() async throws {
+        let native = ODFSchemaSet(engine: .native)
+        let start = ContinuousClock.now
+        let limited = try ODFValidator(level: .extended, schemas: native, schemaTimeLimit: .milliseconds(5))
+            .validate(path: Self.slow.path)
+        #expect(limited.verdict == .notChecked, "\(limited.problems)")
+        #expect(limited.problems.contains { $0.code == .schemaLimitExceeded })
+        #expect(ContinuousClock.now - start < .seconds(20))
+        let full = try ODFValidator(level: .strict, schemas: native, schemaTimeLimit: .seconds(60))
+            .validate(path: Self.slow.path)
+        let jing = try await JingComparison.oracle([Self.slow])
+        let content = try #require(jing.first { $0.part == "content.xml" })
+        #expect(full.parts.first { $0.part == "content.xml" }?.validAsIs == content.strict)
     }
 }

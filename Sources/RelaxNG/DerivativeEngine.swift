@@ -1,0 +1,234 @@
+/// Clark's derivative algorithm over a ``CompiledSchema``'s patterns, memoized. Not thread-safe: one thread at a
+/// time (``CompiledSchema/withEngine(_:)``, hence unchecked Sendable: the pool hands it over under a lock); new
+/// patterns go into the engine's own copy of the store.
+final class DerivativeEngine: @unchecked Sendable {
+    let schema: CompiledSchema
+    var store: PatternStore
+    private var nameNumbers: [QualifiedName: Int32] = [:]
+    private(set) var names: [QualifiedName] = []
+    private var stringNumbers: [String: Int32] = [:]
+    private var contextNumbers: [NamespaceContext: Int32] = [:]
+    private var openMemo: [UInt64: PatternID] = [:]
+    private var attributeMemo: [AttributeKey: PatternID] = [:]
+    private var textMemo: [TextKey: PatternID] = [:]
+    private var closeMemo: [PatternID: PatternID] = [:]
+    private var endMemo: [PatternID: PatternID] = [:]
+    private var containsMemo: [UInt64: Bool] = [:]
+    private var attributeNameMemo: [UInt64: Bool] = [:]
+
+    private struct AttributeKey: Hashable {
+        var pattern: PatternID
+        var name: Int32
+        var value: Int32
+        var context: Int32
+    }
+
+    struct TextKey: Hashable {
+        var pattern: PatternID
+        var value: Int32
+        var context: Int32
+    }
+
+    func lookupText(_ key: TextKey) -> PatternID? { textMemo[key] }
+    func rememberText(_ key: TextKey, _ result: PatternID) { textMemo[key] = result }
+
+    /// What ``applyAfter(_:_:)`` does to the pattern after an element.
+    enum AfterOperation {
+        case group(PatternID)
+        case interleave(PatternID)
+        case after(PatternID)
+    }
+
+    init(schema: CompiledSchema) {
+        self.schema = schema
+        store = schema.store
+    }
+
+    /// Memory in use, roughly: patterns plus memo entries.
+    var size: Int { store.count + openMemo.count + attributeMemo.count + textMemo.count + stringNumbers.count }
+
+    func number(_ name: QualifiedName) -> Int32 {
+        if let known = nameNumbers[name] { return known }
+        names.append(name)
+        nameNumbers[name] = Int32(names.count - 1)
+        return Int32(names.count - 1)
+    }
+
+    /// Long strings are not interned (their derivatives are computed, not remembered), nor any string once a
+    /// million are (one document of unique values cannot grow the tables without bound).
+    private func number(_ string: String) -> Int32? {
+        guard string.utf8.count <= 256 else { return nil }
+        guard stringNumbers.count < 1_000_000 else { return stringNumbers[string] }
+        if let known = stringNumbers[string] { return known }
+        let next = Int32(stringNumbers.count)
+        stringNumbers[string] = next
+        return next
+    }
+
+    private func number(_ context: NamespaceContext) -> Int32 {
+        if let known = contextNumbers[context] { return known }
+        let next = Int32(contextNumbers.count)
+        contextNumbers[context] = next
+        return next
+    }
+
+    func contains(_ nameClass: Int32, _ name: Int32) -> Bool {
+        let key = UInt64(UInt32(nameClass)) << 32 | UInt64(UInt32(name))
+        if let known = containsMemo[key] { return known }
+        let result = schema.nameClasses[Int(nameClass)].contains(names[Int(name)])
+        containsMemo[key] = result
+        return result
+    }
+
+    // MARK: Elements
+
+    func startTagOpen(_ pattern: PatternID, _ name: Int32) -> PatternID {
+        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
+        if let known = openMemo[key] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .choice(let a, let b): result = store.choice(startTagOpen(a, name), startTagOpen(b, name))
+        case .element(let nameClass, let content):
+            result =
+                contains(nameClass, name)
+                ? store.after(schema.elementContents[Int(content)], PatternStore.empty) : PatternStore.notAllowed
+        case .interleave(let a, let b):
+            result = store.choice(
+                applyAfter(.interleave(b), startTagOpen(a, name)), applyAfter(.interleave(a), startTagOpen(b, name)))
+        case .oneOrMore(let a):
+            let rest = store.choice(pattern, PatternStore.empty)
+            result = applyAfter(.group(rest), startTagOpen(a, name))
+        case .group(let a, let b):
+            let first = applyAfter(.group(b), startTagOpen(a, name))
+            result = store.nullable(a) ? store.choice(first, startTagOpen(b, name)) : first
+        case .after(let a, let b): result = applyAfter(.after(b), startTagOpen(a, name))
+        default: result = PatternStore.notAllowed
+        }
+        openMemo[key] = result
+        return result
+    }
+
+    func applyAfter(_ operation: AfterOperation, _ pattern: PatternID) -> PatternID {
+        switch store[pattern] {
+        case .after(let a, let b):
+            switch operation {
+            case .group(let rest): return store.after(a, store.group(b, rest))
+            case .interleave(let other): return store.after(a, store.interleave(b, other))
+            case .after(let rest): return store.after(a, store.after(b, rest))
+            }
+        case .choice(let a, let b): return store.choice(applyAfter(operation, a), applyAfter(operation, b))
+        default: return PatternStore.notAllowed
+        }
+    }
+
+    func startTagClose(_ pattern: PatternID) -> PatternID {
+        guard store.holdsAttributes(pattern) else { return pattern }
+        if let known = closeMemo[pattern] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .after(let a, let b): result = store.after(startTagClose(a), b)
+        case .choice(let a, let b): result = store.choice(startTagClose(a), startTagClose(b))
+        case .group(let a, let b): result = store.group(startTagClose(a), startTagClose(b))
+        case .interleave(let a, let b): result = store.interleave(startTagClose(a), startTagClose(b))
+        case .oneOrMore(let a): result = store.oneOrMore(startTagClose(a))
+        case .attribute: result = PatternStore.notAllowed
+        default: result = pattern
+        }
+        closeMemo[pattern] = result
+        return result
+    }
+
+    func endTag(_ pattern: PatternID) -> PatternID {
+        if let known = endMemo[pattern] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .choice(let a, let b): result = store.choice(endTag(a), endTag(b))
+        case .after(let a, let b): result = store.nullable(a) ? b : PatternStore.notAllowed
+        default: result = PatternStore.notAllowed
+        }
+        endMemo[pattern] = result
+        return result
+    }
+
+    // MARK: Attributes and text
+
+    /// An attribute's value as the memo tables see it: its string number (nil for long strings, which are not
+    /// remembered) and the context's number, worked out once per attribute rather than at every pattern visited.
+    struct Input {
+        var text: String
+        var number: Int32?
+        var context: NamespaceContext
+        var contextNumber: Int32?
+    }
+
+    func input(_ text: String, _ context: NamespaceContext) -> Input {
+        Input(text: text, number: number(text), context: context, contextNumber: nil)
+    }
+
+    func contextNumber(_ input: inout Input) -> Int32 {
+        if let known = input.contextNumber { return known }
+        let assigned = number(input.context)
+        input.contextNumber = assigned
+        return assigned
+    }
+
+    func attribute(_ pattern: PatternID, _ name: Int32, _ value: String, _ context: NamespaceContext) -> PatternID {
+        var prepared = input(value, context)
+        return attribute(pattern, name, &prepared)
+    }
+
+    private func attribute(_ pattern: PatternID, _ name: Int32, _ value: inout Input) -> PatternID {
+        // Only the branches that can take this attribute name are worth a value-keyed look-up.
+        guard store.holdsAttributes(pattern), mayTake(pattern, name) else { return PatternStore.notAllowed }
+        var key: AttributeKey?
+        if let valueNumber = value.number {
+            let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
+            key = AttributeKey(pattern: pattern, name: name, value: valueNumber, context: context)
+        }
+        if let key, let known = attributeMemo[key] { return known }
+        let result: PatternID
+        switch store[pattern] {
+        case .after(let a, let b): result = store.after(attribute(a, name, &value), b)
+        case .choice(let a, let b): result = store.choice(attribute(a, name, &value), attribute(b, name, &value))
+        case .group(let a, let b):
+            let left = store.group(attribute(a, name, &value), b)
+            result = store.choice(left, store.group(a, attribute(b, name, &value)))
+        case .interleave(let a, let b):
+            let left = store.interleave(attribute(a, name, &value), b)
+            result = store.choice(left, store.interleave(a, attribute(b, name, &value)))
+        case .oneOrMore(let a):
+            result = store.group(attribute(a, name, &value), store.choice(pattern, PatternStore.empty))
+        case .attribute(let nameClass, let content):
+            result =
+                contains(nameClass, name) && valueMatches(content, &value)
+                ? PatternStore.empty : PatternStore.notAllowed
+        default: result = PatternStore.notAllowed
+        }
+        if let key { attributeMemo[key] = result }
+        return result
+    }
+
+    /// Whether an attribute pattern in `pattern` (outside elements) has a name class containing `name`.
+    func mayTake(_ pattern: PatternID, _ name: Int32) -> Bool {
+        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
+        if let known = attributeNameMemo[key] { return known }
+        let result: Bool
+        switch store[pattern] {
+        case .after(let a, _), .oneOrMore(let a): result = store.holdsAttributes(a) && mayTake(a, name)
+        case .choice(let a, let b), .group(let a, let b), .interleave(let a, let b):
+            result = (store.holdsAttributes(a) && mayTake(a, name)) || (store.holdsAttributes(b) && mayTake(b, name))
+        case .attribute(let nameClass, _): result = contains(nameClass, name)
+        default: result = false
+        }
+        attributeNameMemo[key] = result
+        return result
+    }
+
+    func valueMatches(_ pattern: PatternID, _ value: inout Input) -> Bool {
+        (store.nullable(pattern) && Self.isWhitespace(value.text)) || store.nullable(text(pattern, &value))
+    }
+
+    static func isWhitespace(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+}
