@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 
 # System packages the build needs (C libraries behind ZipKit/XMLKit/CompoundFileKit, SQLite for GRDB).
-BUILD_PACKAGES := pkg-config libzip-dev libxml2-dev libgsf-1-dev libsqlite3-dev
+BUILD_PACKAGES := pkg-config libzip-dev libdeflate-dev libxml2-dev libgsf-1-dev libsqlite3-dev
 # What the full test suite needs besides: a real PostgreSQL server, Jing (RelaxNG validation of our
 # ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers (olefile
 # checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run; cmark-gfm reads the

@@ -42,6 +42,12 @@ let package = Package(
             pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]
         ),
+        // Inflates the small parts a scan reads in one call, two to three times as fast as zlib.
+        .systemLibrary(
+            name: "CLibDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .systemLibrary(
             name: "CLibGsf",
             pkgConfig: "libgsf-1",
@@ -56,8 +62,9 @@ let package = Package(
         // File names are bytes: a lossless string form for names that are not UTF-8, and back for opening them.
         .target(name: "FileSystemNames", swiftSettings: strictSettings),
 
-        // The only Swift code that calls libzip / libxml2 / libgsf (compound files).
-        .target(name: "ZipKit", dependencies: ["CLibZip", "FileSystemNames"], swiftSettings: strictSettings),
+        // The only Swift code that calls libzip and libdeflate / libxml2 / libgsf (compound files).
+        .target(
+            name: "ZipKit", dependencies: ["CLibZip", "CLibDeflate", "FileSystemNames"], swiftSettings: strictSettings),
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
         .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
         // A native RELAX NG validator (Clark's derivative algorithm); reads XML through XMLKit.

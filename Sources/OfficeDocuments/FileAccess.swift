@@ -35,21 +35,21 @@ struct OpenedFile {
     /// Reads up to `count` bytes at `offset`; `nil` on an I/O error.
     func read(at offset: Int64, count: Int) -> [UInt8]? {
         guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let got = buffer.withUnsafeMutableBytes { raw in
-                pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+        var failed = false
+        // Read straight into uninitialised storage: the bytes are written once, by the kernel.
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, filled in
+            while filled < count {
+                let got = pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                if got == 0 { break }
+                filled += got
             }
-            if got < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if got == 0 { break }
-            filled += got
         }
-        buffer.removeSubrange(filled...)
-        return buffer
+        return failed ? nil : buffer
     }
 
     mutating func close() {

@@ -227,7 +227,9 @@ struct ManifestInfo {
 
 final class ManifestParser: XMLContentHandler {
     private(set) var info = ManifestInfo()
-    private var currentPath: String?
+    /// The last `file-entry`'s `full-path`, kept as bytes: a `String` is made only for an encrypted entry.
+    private var currentPath: [UInt8] = []
+    private var hasCurrentPath = false
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
         guard NS.isManifest(element) else { return .enter }
@@ -235,39 +237,103 @@ final class ManifestParser: XMLContentHandler {
             info.version = element.attribute("version")
         } else if element.hasLocalName("file-entry") {
             info.fileEntryCount += 1
-            let path = element.attribute("full-path")
-            currentPath = path
-            if path == "/" { info.rootMediaType = element.attribute("media-type") }
+            let path = element.firstAttribute("full-path")
+            hasCurrentPath = path != nil
+            path?.copyValue(into: &currentPath)
+            if path?.valueEquals("/") == true { info.rootMediaType = element.attribute("media-type") }
         } else if element.hasLocalName("encryption-data") {
-            if let currentPath { info.encryptedPaths.insert(currentPath) }
+            if hasCurrentPath { info.encryptedPaths.insert(String(decoding: currentPath, as: UTF8.self)) }
         }
         return .enter
     }
 }
 
 /// OOXML `[Content_Types].xml`: the main part's content type decides docx/xlsx/pptx and variants.
+///
+/// A pptx declares a content type for every slide, so declarations are kept as the bytes read: the
+/// lowercased `String` maps (``overrides``, ``defaults``) are made only when a declared type may mean a
+/// feature (a macro project, ActiveX, links, signatures), and then exactly as they always were.
 final class ContentTypesParser: XMLContentHandler {
     private(set) var mainContentType: String?
-    /// `Default` declarations: lowercased extension → lowercased content type.
-    private(set) var defaults: [String: String] = [:]
-    /// `Override` declarations: lowercased part name without the leading `/` → lowercased content type.
-    private(set) var overrides: [String: String] = [:]
+
+    /// One `Default` or `Override` with a `ContentType` and the name it applies to, as ranges of `storage`.
+    private struct Declaration {
+        var isOverride: Bool
+        var name: Range<Int>
+        var type: Range<Int>
+    }
+    private var declarations: [Declaration] = []
+    private var storage: [UInt8] = []
+    private var scratch: [UInt8] = []
+    /// Some override's / default's type is non-ASCII or (lowercased) a feature type: the maps are needed.
+    private(set) var overridesMayMeanFeatures = false
+    private(set) var defaultsMayMeanFeatures = false
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
         let isOverride = element.hasLocalName("Override")
-        guard isOverride || element.hasLocalName("Default"), let type = element.attribute("ContentType") else {
+        guard isOverride || element.hasLocalName("Default"), let type = element.firstAttribute("ContentType") else {
             return .enter
         }
-        let lower = type.lowercased()
-        if isOverride, let part = element.attribute("PartName") {
-            overrides[String(part.lowercased().drop(while: { $0 == "/" }))] = lower
-        } else if !isOverride, let ext = element.attribute("Extension") {
-            defaults[ext.lowercased()] = lower
+        type.copyValue(into: &scratch)
+        let isASCII = scratch.allSatisfy { $0 < 0x80 }
+        if let name = element.firstAttribute(isOverride ? "PartName" : "Extension") {
+            let typeStart = storage.count
+            storage.append(contentsOf: scratch)
+            let nameStart = storage.count
+            name.copyValue(into: &scratch)
+            storage.append(contentsOf: scratch)
+            declarations.append(
+                Declaration(isOverride: isOverride, name: nameStart..<storage.count, type: typeStart..<nameStart))
+            let mayMeanFeature = !isASCII || Self.isFeatureType(storage[typeStart..<nameStart])
+            if isOverride { overridesMayMeanFeatures = overridesMayMeanFeatures || mayMeanFeature }
+            if !isOverride { defaultsMayMeanFeatures = defaultsMayMeanFeatures || mayMeanFeature }
+            if mainContentType == nil { noteMainType(storage[typeStart..<nameStart], isASCII: isASCII) }
+        } else if mainContentType == nil {
+            noteMainType(scratch[...], isASCII: isASCII)
         }
-        guard mainContentType == nil, lower.hasSuffix(".main+xml") else { return .enter }
-        let base = String(lower.dropLast(".main+xml".count))
-        if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
         return .enter
+    }
+
+    /// The first type that names a known main part (`….main+xml`), without the suffix and lowercased.
+    private func noteMainType(_ type: ArraySlice<UInt8>, isASCII: Bool) {
+        guard isASCII else {
+            // Unicode lowercasing and comparison, as for any type that is not plain ASCII.
+            let lower = String(decoding: type, as: UTF8.self).lowercased()
+            guard lower.hasSuffix(".main+xml") else { return }
+            let base = String(lower.dropLast(".main+xml".count))
+            if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
+            return
+        }
+        let suffix = ".main+xml".utf8
+        guard type.count >= suffix.count,
+            type[(type.endIndex - suffix.count)...].lazy.map(Self.lowercased).elementsEqual(suffix)
+        else { return }
+        let base = String(decoding: type[..<(type.endIndex - suffix.count)].map(Self.lowercased), as: UTF8.self)
+        if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
+    /// The lowercased feature types of ``PackageFeatures/ooxmlContentTypes``, as bytes.
+    private static let featureTypes: [[UInt8]] = PackageFeatures.ooxmlContentTypes.keys.map { Array($0.utf8) }
+
+    private static func isFeatureType(_ type: ArraySlice<UInt8>) -> Bool {
+        featureTypes.contains { $0.count == type.count && $0.elementsEqual(type.lazy.map(lowercased)) }
+    }
+
+    /// `Override` declarations: lowercased part name without the leading `/` → lowercased content type.
+    private(set) lazy var overrides: [String: String] = map(overrides: true)
+    /// `Default` declarations: lowercased extension → lowercased content type.
+    private(set) lazy var defaults: [String: String] = map(overrides: false)
+
+    private func map(overrides: Bool) -> [String: String] {
+        var map: [String: String] = [:]
+        for declaration in declarations where declaration.isOverride == overrides {
+            let type = String(decoding: storage[declaration.type], as: UTF8.self).lowercased()
+            let name = String(decoding: storage[declaration.name], as: UTF8.self).lowercased()
+            map[overrides ? String(name.drop(while: { $0 == "/" })) : name] = type
+        }
+        return map
     }
 }
 

@@ -52,11 +52,15 @@ enum PackageFeatures {
     /// embedded packages (`…/embeddings/…`), custom UI (`customUI/`) and signature parts by name.
     static func ooxml(_ archive: ZipArchive, contentTypes: ContentTypesParser) -> Set<DocumentFeature> {
         var features = Set<DocumentFeature>()
-        for type in contentTypes.overrides.values {
-            if let feature = ooxmlContentTypes[type] { features.insert(feature) }
+        if contentTypes.overridesMayMeanFeatures {
+            for type in contentTypes.overrides.values {
+                if let feature = ooxmlContentTypes[type] { features.insert(feature) }
+            }
         }
         // Extensions whose default type means a feature: only a part with that extension and no override counts.
-        let featureDefaults = contentTypes.defaults.compactMapValues { ooxmlContentTypes[$0] }
+        let featureDefaults =
+            contentTypes.defaultsMayMeanFeatures
+            ? contentTypes.defaults.compactMapValues { ooxmlContentTypes[$0] } : [:]
         archive.forEachEntryName { name in
             if contains(name, "embeddings/") {
                 features.insert(.oleObjects)

@@ -95,6 +95,26 @@ public struct XMLAttributeView: XMLNamed {
         return String(decoding: Self.decodingAmpersands(raw), as: UTF8.self)
     }
 
+    /// Whether the value is exactly `literal`, compared as bytes (no `String` is made).
+    public func valueEquals(_ literal: StaticString) -> Bool {
+        let raw = UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart)
+        // A "&#38;" in the raw bytes stands for "&": such a value is decoded first.
+        if raw.contains(UInt8(ascii: "&")) { return value == literal.description }
+        return raw.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Replaces `bytes` with the value's UTF-8, decoded as ``value`` is (for a handler that keeps a value
+    /// without making a `String` of it until it is needed).
+    public func copyValue(into bytes: inout [UInt8]) {
+        let raw = UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart)
+        bytes.removeAll(keepingCapacity: true)
+        if raw.contains(UInt8(ascii: "&")) {
+            bytes.append(contentsOf: Self.decodingAmpersands(raw))
+        } else {
+            bytes.append(contentsOf: raw)
+        }
+    }
+
     private static func decodingAmpersands(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         let reference = Array("&#38;".utf8)
         var decoded: [UInt8] = []
@@ -131,9 +151,14 @@ public struct XMLElementView: XMLNamed {
 
     /// The value of the first attribute with this local name in this namespace (`nil`: in any namespace).
     public func attribute(_ localName: StaticString, namespace: StaticString? = nil) -> String? {
+        firstAttribute(localName, namespace: namespace)?.value
+    }
+
+    /// The first attribute with this local name in this namespace (`nil`: in any namespace), as a view.
+    public func firstAttribute(_ localName: StaticString, namespace: StaticString? = nil) -> XMLAttributeView? {
         for attribute in attributes where attribute.hasLocalName(localName) {
             if let namespace, !attribute.isInNamespace(namespace) { continue }
-            return attribute.value
+            return attribute
         }
         return nil
     }

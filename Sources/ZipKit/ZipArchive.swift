@@ -181,13 +181,18 @@ public final class ZipArchive {
     public var firstEntry: ZipEntry? { entry(at: 0) }
 
     /// The entry at `index` in the central directory, as declared there.
-    public func entry(at index: Int) -> ZipEntry? {
+    public func entry(at index: Int) -> ZipEntry? { entry(at: index, knownName: nil) }
+
+    /// `knownName`: the name the entry was located by, which is its name exactly (libzip's look-up compares the
+    /// same decoded names `zip_stat` reports), so it need not be copied out of libzip again.
+    private func entry(at index: Int, knownName: String?) -> ZipEntry? {
         guard index >= 0, index < entryCount else { return nil }
         var stat = zip_stat_t()
         zip_stat_init(&stat)
         guard zip_stat_index(handle, zip_uint64_t(index), 0, &stat) == 0 else { return nil }
         return ZipEntry(
-            index: index, name: stat.name.map { String(cString: $0) } ?? "", compressedSize: stat.comp_size,
+            index: index, name: knownName ?? stat.name.map { String(cString: $0) } ?? "",
+            compressedSize: stat.comp_size,
             uncompressedSize: stat.size, compression: ZipCompression(method: stat.comp_method), crc32: stat.crc,
             isEncrypted: stat.encryption_method != UInt16(ZIP_EM_NONE))
     }
@@ -206,7 +211,7 @@ public final class ZipArchive {
     /// The first entry named exactly `name`, or `nil`. With duplicates, see ``duplicateNames``.
     public func entry(named name: String) -> ZipEntry? {
         let index = zip_name_locate(handle, name, 0)
-        return index < 0 ? nil : entry(at: Int(index))
+        return index < 0 ? nil : entry(at: Int(index), knownName: name)
     }
 
     /// Reads and inflates `entry`, checking its CRC-32. Throws `.entryTooLarge` as soon as more than `limit`
@@ -214,6 +219,7 @@ public final class ZipArchive {
     public func read(_ entry: ZipEntry, limit: Int = ZipArchive.defaultReadLimit) throws(ZipError) -> [UInt8] {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
         if entry.uncompressedSize > UInt64(limit) { throw .entryTooLarge(entry: entry.name, limit: limit) }
+        if let bytes = EntryInflater.current?.read(from: handle, entry) { return bytes }
         guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
             throw mapError(zip_get_error(handle), entry: entry)
         }

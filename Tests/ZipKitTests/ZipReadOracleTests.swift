@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import ZipKit
+import TestSupport
+
+/// Every entry of every ZIP fixture reads as Python's `zipfile` reads it (an independent inflater and CRC check):
+/// the one-call read of stored and deflated entries and libzip's own read, which it falls back on, agree with it.
+@Suite struct ZipReadOracleTests {
+    /// The packages: real documents from many writers, the damaged ones (bad CRC, truncated, bombs, duplicates)
+    /// and the ZIP edge cases.
+    static func archives() throws -> [URL] {
+        var found: [URL] = []
+        for folder in ["documents/generated", "documents/corpus", "documents/damaged", "zip"] {
+            let directory = Fixtures.url(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
+                let url = directory.appendingPathComponent(name)
+                guard let handle = FileHandle(forReadingAtPath: url.path) else { continue }
+                let head = handle.readData(ofLength: 4)
+                try handle.close()
+                if head.starts(with: [0x50, 0x4B]) { found.append(url) }
+            }
+        }
+        return found
+    }
+
+    /// The cap on one entry, in both readers (the zip bombs declare more).
+    static let limit = 64 << 20
+
+    /// Python writes entry `i`'s bytes to `<out>/<i>`, or nothing when its read fails (bad CRC, bad data) or the
+    /// entry declares more than the cap.
+    static let extractor = """
+        import sys, zipfile, os
+        archive, out, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        with zipfile.ZipFile(archive) as z:
+            for i, info in enumerate(z.infolist()):
+                if info.file_size > limit:
+                    continue
+                try:
+                    data = z.read(info)
+                except Exception:
+                    continue
+                open(os.path.join(out, str(i)), "wb").write(data)
+        """
+
+    @Test func entriesReadAsPythonZipfileReadsThem() throws {
+        #expect(onPath("python3"), "python3 is a test package (make test installs it)")
+        let archives = try Self.archives()
+        #expect(archives.count > 40)
+        var compared = 0
+        for url in archives {
+            guard let archive = try? ZipArchive(path: url.path) else { continue }
+            let out = try Fixtures.temporaryDirectory("zip-oracle")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let python = try runProgram("python3", ["-c", Self.extractor, url.path, out.path, String(Self.limit)])
+            // Python refuses some damaged archives whole (bad directory): nothing to compare there.
+            guard python.status == 0 else { continue }
+            for entry in archive.entries where !entry.isEncrypted {
+                let expected = FileManager.default.contents(
+                    atPath: out.appendingPathComponent(String(entry.index)).path)
+                let ours = try? archive.read(entry, limit: Self.limit)
+                if let expected, let ours {
+                    #expect(ours == [UInt8](expected), "\(url.lastPathComponent): \(entry.name)")
+                    compared += 1
+                } else {
+                    // One reader failing where the other reads would be a difference.
+                    #expect(
+                        ours == nil && expected == nil,
+                        "\(url.lastPathComponent): \(entry.name) read by \(ours == nil ? "Python" : "ZipKit") only")
+                }
+            }
+        }
+        #expect(compared > 300)
+    }
+}

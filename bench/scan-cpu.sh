@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# bench/scan-cpu.sh N [BEFORE]: CPU µs per document and files/s of `overblik scan` against the single-threaded C
+# floor (bench/floor.c, TZ set) on the warm tree of N documents that bench/scan.sh builds, interleaved run by run
+# so that a shared machine's load falls on every command alike:
+#   floor                          bench/floor.c, TZ=:/etc/localtime
+#   jobs1                          overblik scan --no-store --format jsonl --jobs 1
+#   default                        overblik scan --no-store --format jsonl          (readers chosen while reading)
+#   store                          overblik scan --store <fresh SQLite> --format summary   (a first scan)
+# With BEFORE (another overblik binary, e.g. main's release build) its three commands run interleaved too.
+# RUNS (default 5) rounds; medians of user+system CPU (GNU time) per document and of wall-clock files/s; the load
+# average is printed before and after. OVERBLIK=path benchmarks an already built binary.
+set -euo pipefail
+N=${1:?usage: bench/scan-cpu.sh N [BEFORE]}
+BEFORE=${2:-}
+RUNS=${RUNS:-5}
+cd "$(dirname "$0")/.."
+work=${BENCH_DIR:-/tmp/overblik-bench}
+tree="$work/tree-$N"
+[ -f "$tree/.complete" ] || { echo "no tree $tree: run bench/scan.sh $N first (it builds the tree)"; exit 1; }
+after=$(bench/build-release.sh)
+cc -O2 -o "$work/floor" bench/floor.c -lzip
+store="$work/scan-cpu.sqlite"
+results="$work/scan-cpu.txt"
+: >"$results"
+
+# run NAME CMD...: one timed run; appends "NAME cpu_seconds wall_seconds" to the results.
+run() {
+  local name=$1; shift
+  rm -f "$store" "$store"-*
+  /usr/bin/time -f '%U %S %e' -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
+  awk -v n="$name" '{printf "%s %.3f %.3f\n", n, $1 + $2, $3}' "$work/time.txt" >>"$results"
+}
+commands() {  # commands LABEL BINARY
+  run "$1:jobs1" "$2" scan "$tree" --no-store --format jsonl --jobs 1
+  run "$1:default" "$2" scan "$tree" --no-store --format jsonl
+  run "$1:store" "$2" scan "$tree" --organisation 751 --store "$store" --format summary
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "tree: $tree ($N documents); $RUNS interleaved rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+find "$tree" -type f -exec cat {} + >/dev/null   # warm the page cache
+commands warmup "$after" >/dev/null; : >"$results"
+for _ in $(seq "$RUNS"); do
+  TZ=:/etc/localtime run floor "$work/floor" "$tree"
+  [ -n "$BEFORE" ] && commands before "$BEFORE"
+  commands after "$after"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -v n="$N" '
+  { cpu[$1] = cpu[$1] " " $2; wall[$1] = wall[$1] " " $3; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+  function median(list,   a, m, i, j, t) {
+    m = split(list, a, " ")
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  }
+  END {
+    fc = median(cpu["floor"]); fw = median(wall["floor"])
+    printf "%-16s %12s %10s %10s %12s %14s\n", "command", "CPU µs/doc", "× floor", "files/s", "× floor f/s", "CPU s (runs)"
+    for (i = 1; i <= k; i++) {
+      c = median(cpu[order[i]]); w = median(wall[order[i]])
+      printf "%-16s %12.1f %10.2f %10.0f %12.2f  %s\n", order[i], c * 1e6 / n, c / fc, n / w, fw / w, cpu[order[i]]
+    }
+  }' "$results"
