@@ -42,7 +42,7 @@ import TestSupport
                 open(os.path.join(out, str(i)), "wb").write(data)
         """
 
-    @Test func entriesReadAsPythonZipfileReadsThem() throws {
+    @Test func entriesReadAsPythonZipfileReadsThem() async throws {
         #expect(onPath("python3"), "python3 is a test package (make test installs it)")
         let archives = try Self.archives()
         #expect(archives.count > 40)
@@ -51,7 +51,8 @@ import TestSupport
             guard let archive = try? ZipArchive(path: url.path) else { continue }
             let out = try Fixtures.temporaryDirectory("zip-oracle")
             defer { try? FileManager.default.removeItem(at: out) }
-            let python = try runProgram("python3", ["-c", Self.extractor, url.path, out.path, String(Self.limit)])
+            let python = try await runProgram(
+                "python3", ["-c", Self.extractor, url.path, out.path, String(Self.limit)])
             // Python refuses some damaged archives whole (bad directory): nothing to compare there.
             guard python.status == 0 else { continue }
             for entry in archive.entries where !entry.isEncrypted {
