@@ -49,7 +49,7 @@ struct ValidationOutput {
     func render(_ outcome: ValidationOutcome) -> String {
         switch format {
         case .text: return text(outcome)
-        case .jsonl: return Self.jsonLine(json(outcome))
+        case .jsonl: return jsonLine(outcome)
         }
     }
 
@@ -68,37 +68,6 @@ struct ValidationOutput {
             }
             return line
         }
-    }
-
-    private func json(_ outcome: ValidationOutcome) -> [String: Any] {
-        var object: [String: Any] = ["type": "document", "path": outcome.path, "suite": suite(of: outcome)]
-        switch outcome.result {
-        case .failure(let error):
-            object["verdict"] = "unreadable"
-            object["error"] = error.description
-        case .success(let report):
-            object["verdict"] = report.verdict.rawValue
-            object["odf_version"] = report.declaredVersion ?? NSNull()
-            object["media_type"] = report.mediaType ?? NSNull()
-            object["generator"] = report.generator ?? NSNull()
-            object["flat"] = report.isFlat
-            object["encrypted_parts"] = report.encryptedParts
-            object["parts"] = report.parts.map {
-                [
-                    "part": $0.part, "schema": $0.schema, "valid": $0.validAsIs.map { $0 as Any } ?? NSNull(),
-                    "valid_without_foreign": $0.validWithoutForeignContent.map { $0 as Any } ?? NSNull(),
-                    "not_checked": $0.notChecked.map { $0 as Any } ?? NSNull(),
-                ] as [String: Any]
-            }
-            object["problems"] = report.problems.map {
-                [
-                    "code": $0.code.rawValue, "part": $0.part, "line": $0.line, "column": $0.column,
-                    "message": $0.message,
-                ]
-            }
-        }
-        object["passes"] = passes(outcome)
-        return object
     }
 
     func render(_ summary: ValidationSummary) -> String {
