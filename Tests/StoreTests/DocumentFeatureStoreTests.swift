@@ -108,36 +108,21 @@ import TestSupport
     /// A store as schema step 5 left it: every step before 6 applied, documents without features. Made by
     /// taking step 6 back out of a current store (its column and its record), which is what step 5 left.
     static func backToStep5(_ location: StoreLocation) async throws {
-        switch location {
-        case .sqlite(let path):
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in
-                try db.execute(sql: "ALTER TABLE documents DROP COLUMN features")
-                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-document-features'")
-                // A killed scan's stage from before step 6 (no features column): step 6 drops it.
-                try db.execute(
-                    sql: """
-                        INSERT INTO scan_progress (id, organisation, root_key, started, owner)
-                        VALUES (99, 751, 'r:other', 0, 'host:1:0')
-                        """)
-                try db.execute(sql: "CREATE TABLE scan_stage_99 (path_key TEXT PRIMARY KEY)")
-            }
-            try queue.close()
-        case .postgres(let url):
-            guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
-                throw TestSetupError.postgresMissing
-            }
-            let status = try await MigrationTests.psql(
-                base,
-                [
-                    "-c",
-                    "ALTER TABLE \(schema).documents DROP COLUMN features; "
-                        + "DELETE FROM \(schema).schema_migrations WHERE version = 6",
-                ])
-            try #require(status == 0)
-        default:
-            Issue.record("no step-5 store in \(location)")
-        }
+        let undoStep6 = [
+            "ALTER TABLE documents DROP COLUMN features",
+            "DELETE FROM grdb_migrations WHERE identifier = 'v6-document-features'",
+        ]
+        // A killed scan's stage from before step 6 (no features column): step 6 drops it.
+        let killedStage = [
+            """
+            INSERT INTO scan_progress (id, organisation, root_key, started, owner)
+            VALUES (99, 751, 'r:other', 0, 'host:1:0')
+            """,
+            "CREATE TABLE scan_stage_99 (path_key TEXT PRIMARY KEY)",
+        ]
+        try await location.executeBehindTheStore(
+            sqlite: undoStep6 + killedStage,
+            postgres: ["ALTER TABLE documents DROP COLUMN features", "DELETE FROM schema_migrations WHERE version = 6"])
     }
 
     @Test(arguments: Backend.persistent)

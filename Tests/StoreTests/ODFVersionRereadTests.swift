@@ -51,29 +51,9 @@ import TestSupport
     /// Takes step 9 back out of a current store: what a store from before it looks like (its rows as written),
     /// with a killed scan's stage.
     static func backToStep8(_ location: StoreLocation) async throws {
-        switch location {
-        case .sqlite(let path):
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in
-                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-odf-version-read-again'")
-                for statement in killedStage { try db.execute(sql: statement) }
-            }
-            try queue.close()
-        case .postgres(let url):
-            guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
-                throw TestSetupError.postgresMissing
-            }
-            let status = try await MigrationTests.psql(
-                base,
-                [
-                    "-c",
-                    "SET search_path TO \(schema); DELETE FROM schema_migrations WHERE version = 9; "
-                        + killedStage.joined(separator: "; "),
-                ])
-            try #require(status == 0)
-        default:
-            Issue.record("no step-8 store in \(location)")
-        }
+        try await location.executeBehindTheStore(
+            sqlite: ["DELETE FROM grdb_migrations WHERE identifier = 'v9-odf-version-read-again'"] + killedStage,
+            postgres: ["DELETE FROM schema_migrations WHERE version = 9"] + killedStage)
     }
 
     /// The stage's modification times after the migration, by path key.

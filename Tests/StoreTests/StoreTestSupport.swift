@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import OverblikModel
 import Store
 import StorePostgres
@@ -44,6 +45,30 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     func open() async throws -> any EstateStore {
         try await EstateStoreFactory.open(try freshLocation())
+    }
+}
+
+extension StoreLocation {
+    /// Runs statements on the store's database behind the store's back (to make it look as an older build left it):
+    /// `sqlite` in one write transaction, `postgres` through psql in the store's own schema.
+    func executeBehindTheStore(sqlite: [String], postgres: [String]) async throws {
+        switch self {
+        case .sqlite(let path):
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                for statement in sqlite { try db.execute(sql: statement) }
+            }
+            try queue.close()
+        case .postgres(let url):
+            guard let schema = url.components(separatedBy: "schema=").last, let base = Backend.postgresURL else {
+                throw TestSetupError.postgresMissing
+            }
+            let status = try await MigrationTests.psql(
+                base, ["-c", (["SET search_path TO \(schema)"] + postgres).joined(separator: "; ")])
+            try #require(status == 0)
+        default:
+            Issue.record("no database behind \(self)")
+        }
     }
 }
 
