@@ -23,7 +23,7 @@ let package = Package(
             name: "OverblikReaders",
             targets: [
                 "OfficeDocuments", "CompoundFileKit", "InventoryImport", "Submissions", "Catalog", "Geography",
-                "OverblikModel",
+                "OverblikModel", "ODFValidation",
             ]
         ),
     ],

@@ -13,7 +13,7 @@ let strictSettings: [SwiftSetting] = [
 
 let targets = [
     "fuzz-document-package", "fuzz-document-flat", "fuzz-compound-file", "fuzz-csv", "fuzz-inventory-xml",
-    "fuzz-inventory-json", "fuzz-spreadsheet", "fuzz-submission",
+    "fuzz-inventory-json", "fuzz-spreadsheet", "fuzz-submission", "fuzz-odf-validation",
 ]
 
 let package = Package(

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 fuzz="$root/fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 all_targets="fuzz-document-package fuzz-document-flat fuzz-compound-file fuzz-csv fuzz-inventory-xml
-  fuzz-inventory-json fuzz-spreadsheet fuzz-submission"
+  fuzz-inventory-json fuzz-spreadsheet fuzz-submission fuzz-odf-validation"
 targets="${FUZZ_TARGETS:-$all_targets}"
 swift="${SWIFT:-swift}"
 # Debug by default (what the recorded runs used); FUZZ_CONFIGURATION=release runs several times more inputs a
@@ -55,6 +55,9 @@ seeds() {
             find "$root/fixtures/spreadsheet" "$root/fixtures/inventory/kitos" -type f \
                 \( -name '*.xlsx' -o -name '*.ods' \) ;;
         fuzz-submission) find "$root/fixtures/demo/submissions" -type f -name '*.json' ;;
+        fuzz-odf-validation)
+            find "$root/fixtures/validation" "$root/fixtures/documents" -type f -size -300k \
+                \( -name '*.od?' -o -name '*.ot?' -o -name '*.fod?' \) ;;
         *) echo "unknown fuzz target: $target" >&2; exit 2 ;;
     esac
 }
