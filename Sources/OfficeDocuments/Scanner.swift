@@ -117,6 +117,11 @@ public struct DocumentScanner: Sendable {
             finished.enter()
             let thread = Thread {
                 var madeReader: DocumentReader?
+                // A reader takes its reading slot before it takes work, and keeps it from batch to batch while
+                // the limit allows: threads above the limit wait without holding a batch, and the same warm
+                // threads go on reading rather than handing the slot (and their caches) to another thread
+                // after every batch.
+                concurrency.acquire()
                 while let items = work.pop() {
                     if gate.cancelled.isSet { continue }
                     if madeReader == nil {
@@ -128,7 +133,6 @@ public struct DocumentScanner: Sendable {
                         }
                     }
                     guard let reader = madeReader else { continue }
-                    concurrency.acquire()
                     let done: [Result] = items.map { item in
                         switch item {
                         case .file(let path): return .record(reader.read(path: path))
@@ -136,12 +140,13 @@ public struct DocumentScanner: Sendable {
                         }
                     }
                     // Walk issues ride in the same batches but were not read: only files count towards files/s.
-                    concurrency.release(filesRead: items.count { if case .file = $0 { true } else { false } })
+                    concurrency.keep(filesRead: items.count { if case .file = $0 { true } else { false } })
                     // Handed over on this thread, and released here too: a record freed on another thread
                     // than the one that built it makes glibc's allocator lock this thread's arena, and the
                     // readers then wait on each other (measured: 2 readers ran at the speed of one).
                     gate.deliver(done)
                 }
+                concurrency.release(filesRead: 0)
                 finished.leave()
             }
             thread.stackSize = 4 << 20
@@ -398,34 +403,53 @@ private final class ScanWalkVisitor: WalkVisitor {
 }
 
 /// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
+///
+/// Two condition variables on one mutex, each signalled once per change: a push wakes one waiting reader and
+/// a pop one waiting walker. (One condition broadcast on every change woke all of a scan's walkers and readers
+/// for each batch, and they went back to sleep: thousands of needless context switches per second.)
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()  // one lock; waiters re-check their own predicate
+    // Unchecked: `storage`, `head` and `count` are only touched with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var storage: [Element?]
     private var head = 0
     private var count = 0
 
     init(capacity: Int) {
         storage = Array(repeating: nil, count: max(1, capacity))
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(notEmpty, nil)
+        pthread_cond_init(notFull, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(notFull)
+        pthread_cond_destroy(notEmpty)
+        pthread_mutex_destroy(mutex)
+        notFull.deallocate()
+        notEmpty.deallocate()
+        mutex.deallocate()
     }
 
     func push(_ element: Element) {
-        condition.lock()
-        while count == storage.count { condition.wait() }
+        pthread_mutex_lock(mutex)
+        while count == storage.count { pthread_cond_wait(notFull, mutex) }
         storage[(head + count) % storage.count] = element
         count += 1
-        condition.broadcast()
-        condition.unlock()
+        pthread_cond_signal(notEmpty)
+        pthread_mutex_unlock(mutex)
     }
 
     func pop() -> Element {
-        condition.lock()
-        while count == 0 { condition.wait() }
+        pthread_mutex_lock(mutex)
+        while count == 0 { pthread_cond_wait(notEmpty, mutex) }
         let element = storage[head]!
         storage[head] = nil
         head = (head + 1) % storage.count
         count -= 1
-        condition.broadcast()
-        condition.unlock()
+        pthread_cond_signal(notFull)
+        pthread_mutex_unlock(mutex)
         return element
     }
 }
