@@ -13,6 +13,17 @@ public protocol DocumentRecordSink: AnyObject {
     func walkIssue(_ issue: WalkIssue) throws
 }
 
+/// A sink that writes records as bytes (the CLI's jsonl, json and csv): the scanner has each record encoded on
+/// the reader thread that read it, in parallel and outside the lock that serialises the sink's calls, and hands
+/// the bytes to ``accept(_:encoded:)`` in place of ``DocumentRecordSink/accept(_:)``.
+public protocol DocumentRecordEncodingSink: DocumentRecordSink {
+    /// Appends the bytes that stand for `record`. Called on reader threads, concurrently with one another and
+    /// with the sink's other calls: it may read only what never changes during a scan.
+    func encode(_ record: DocumentRecord, into bytes: inout [UInt8])
+    /// ``DocumentRecordSink/accept(_:)`` with the bytes ``encode(_:into:)`` made of `record`.
+    func accept(_ record: DocumentRecord, encoded: ArraySlice<UInt8>) throws
+}
+
 /// What one scan did, for the summary and the progress line.
 public struct ScanProgress: Sendable, Hashable {
     public var files = 0
@@ -164,6 +175,7 @@ private final class SinkGate: @unchecked Sendable {
     // Unchecked: `sink`, `progress`, `stats` and `failure` are only touched under `lock`.
     private let lock = NSLock()
     private let sink: any DocumentRecordSink
+    private let encodingSink: (any DocumentRecordEncodingSink)?
     private let progress: ((ScanProgress) -> Void)?
     private let started = Date()
     private var stats = ScanProgress()
@@ -172,10 +184,22 @@ private final class SinkGate: @unchecked Sendable {
 
     init(sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)?) {
         self.sink = sink
+        self.encodingSink = sink as? any DocumentRecordEncodingSink
         self.progress = progress
     }
 
     func deliver(_ batch: [Result]) {
+        // Encoded before the lock is taken, on the calling reader thread: the other readers need not wait.
+        var encoded: [UInt8] = []
+        var ends: [Int] = []
+        if let encodingSink {
+            ends.reserveCapacity(batch.count)
+            for case .record(let record) in batch {
+                encodingSink.encode(record, into: &encoded)
+                ends.append(encoded.count)
+            }
+        }
+        var recordIndex = 0
         lock.lock()
         defer { lock.unlock() }
         guard failure == nil else { return }
@@ -185,7 +209,13 @@ private final class SinkGate: @unchecked Sendable {
                 case .record(let record):
                     stats.files += 1
                     if record.error != nil { stats.errors += 1 }
-                    try sink.accept(record)
+                    if let encodingSink {
+                        let start = recordIndex == 0 ? 0 : ends[recordIndex - 1]
+                        try encodingSink.accept(record, encoded: encoded[start..<ends[recordIndex]])
+                        recordIndex += 1
+                    } else {
+                        try sink.accept(record)
+                    }
                 case .unchanged(let count):
                     stats.unchanged += count
                 case .issue(let issue):
