@@ -92,7 +92,18 @@ public struct DocumentReader: Sendable {
         // A small file is read whole in one call: most documents are, and a ZIP package in memory then
         // costs libzip no further system calls (no dup, fstat, lseek and read per entry).
         let readWhole = opened.size <= Int64(Self.wholeFileBytes)
-        let head = opened.read(at: 0, count: readWhole ? Int(opened.size) : 4096)
+        let head: [UInt8]?
+        if readWhole, let whole = opened.readAllocated(count: Int(opened.size)) {
+            // A whole ZIP package goes to libzip as read, not copied once more.
+            if whole.count == Int(opened.size), Signature.isZip(UnsafeRawBufferPointer(whole)) {
+                readZipPackage(path: path, source: .adopted(whole), ext: ext, into: &record)
+                return classifyRecord(record)
+            }
+            head = Array(UnsafeRawBufferPointer(whole))
+            free(whole.baseAddress)
+        } else {
+            head = opened.read(at: 0, count: readWhole ? Int(opened.size) : 4096)
+        }
         guard let head else {
             record.error = .unreadable
             record.errorDetail = "read failed: \(String(cString: strerror(errno)))"

@@ -52,6 +52,25 @@ struct OpenedFile {
         return failed ? nil : buffer
     }
 
+    /// Reads up to `count` bytes from the start into memory from `malloc` (which the caller frees, or hands to
+    /// an owner such as ``ZipArchive/init(adopting:)``); `nil` on an I/O error. The buffer's count is the
+    /// bytes read.
+    func readAllocated(count: Int) -> UnsafeMutableRawBufferPointer? {
+        guard count > 0, let base = malloc(count) else { return nil }
+        var filled = 0
+        while filled < count {
+            let got = pread(fd, base + filled, count - filled, off_t(filled))
+            if got < 0 {
+                if errno == EINTR { continue }
+                free(base)
+                return nil
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return UnsafeMutableRawBufferPointer(start: base, count: filled)
+    }
+
     mutating func close() {
         if fd >= 0 {
             _ = Glibc.close(fd)
@@ -74,8 +93,7 @@ enum Signature {
             // Compared in place: the PDF search below tries up to 1,024 offsets per file.
             head.count >= offset + prefix.count && head[offset..<offset + prefix.count].elementsEqual(prefix)
         }
-        // Local file header, or the end record of an empty archive.
-        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if head.withUnsafeBytes(isZip) { return .zip }
         if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .compoundFile }
         if starts(Array("{\\rtf".utf8)) { return .rtf }
         // PDF readers accept the header anywhere in the first KiB.
@@ -87,6 +105,12 @@ enum Signature {
         }
         if looksLikeXML(head) { return .xml }
         return .unknown
+    }
+
+    /// A local file header, or the end record of an empty archive: what ``sniff(_:)`` calls `.zip` first.
+    static func isZip(_ head: UnsafeRawBufferPointer) -> Bool {
+        head.count >= 4 && head[0] == 0x50 && head[1] == 0x4B
+            && ((head[2] == 0x03 && head[3] == 0x04) || (head[2] == 0x05 && head[3] == 0x06))
     }
 
     /// `<` after an optional BOM and whitespace, in UTF-8 or UTF-16.

@@ -62,6 +62,20 @@ final class ReaderConcurrency: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Counts the files a reader read while it keeps its slot for the next batch. When the limit has come down
+    /// below the readers reading, the slot is given up here and this waits for one again.
+    func keep(filesRead count: Int) {
+        condition.lock()
+        filesRead += count
+        if reading > limit && !stopped {
+            reading -= 1
+            condition.signal()
+            while reading >= limit && !stopped { condition.wait() }
+            reading += 1
+        }
+        condition.unlock()
+    }
+
     /// The most readers that were allowed to read at once during the scan.
     var peak: Int {
         condition.lock()

@@ -13,6 +13,17 @@ public protocol DocumentRecordSink: AnyObject {
     func walkIssue(_ issue: WalkIssue) throws
 }
 
+/// A sink that writes records as bytes (the CLI's jsonl, json and csv): the scanner has each record encoded on
+/// the reader thread that read it, in parallel and outside the lock that serialises the sink's calls, and hands
+/// the bytes to ``accept(_:encoded:)`` in place of ``DocumentRecordSink/accept(_:)``.
+public protocol DocumentRecordEncodingSink: DocumentRecordSink {
+    /// Appends the bytes that stand for `record`. Called on reader threads, concurrently with one another and
+    /// with the sink's other calls: it may read only what never changes during a scan.
+    func encode(_ record: DocumentRecord, into bytes: inout [UInt8])
+    /// ``DocumentRecordSink/accept(_:)`` with the bytes ``encode(_:into:)`` made of `record`.
+    func accept(_ record: DocumentRecord, encoded: ArraySlice<UInt8>) throws
+}
+
 /// What one scan did, for the summary and the progress line.
 public struct ScanProgress: Sendable, Hashable {
     public var files = 0
@@ -117,6 +128,11 @@ public struct DocumentScanner: Sendable {
             finished.enter()
             let thread = Thread {
                 var madeReader: DocumentReader?
+                // A reader takes its reading slot before it takes work, and keeps it from batch to batch while
+                // the limit allows: threads above the limit wait without holding a batch, and the same warm
+                // threads go on reading rather than handing the slot (and their caches) to another thread
+                // after every batch.
+                concurrency.acquire()
                 while let items = work.pop() {
                     if gate.cancelled.isSet { continue }
                     if madeReader == nil {
@@ -128,7 +144,6 @@ public struct DocumentScanner: Sendable {
                         }
                     }
                     guard let reader = madeReader else { continue }
-                    concurrency.acquire()
                     let done: [Result] = items.map { item in
                         switch item {
                         case .file(let path): return .record(reader.read(path: path))
@@ -136,12 +151,13 @@ public struct DocumentScanner: Sendable {
                         }
                     }
                     // Walk issues ride in the same batches but were not read: only files count towards files/s.
-                    concurrency.release(filesRead: items.count { if case .file = $0 { true } else { false } })
+                    concurrency.keep(filesRead: items.count { if case .file = $0 { true } else { false } })
                     // Handed over on this thread, and released here too: a record freed on another thread
                     // than the one that built it makes glibc's allocator lock this thread's arena, and the
                     // readers then wait on each other (measured: 2 readers ran at the speed of one).
                     gate.deliver(done)
                 }
+                concurrency.release(filesRead: 0)
                 finished.leave()
             }
             thread.stackSize = 4 << 20
@@ -159,6 +175,7 @@ private final class SinkGate: @unchecked Sendable {
     // Unchecked: `sink`, `progress`, `stats` and `failure` are only touched under `lock`.
     private let lock = NSLock()
     private let sink: any DocumentRecordSink
+    private let encodingSink: (any DocumentRecordEncodingSink)?
     private let progress: ((ScanProgress) -> Void)?
     private let started = Date()
     private var stats = ScanProgress()
@@ -167,10 +184,22 @@ private final class SinkGate: @unchecked Sendable {
 
     init(sink: any DocumentRecordSink, progress: ((ScanProgress) -> Void)?) {
         self.sink = sink
+        self.encodingSink = sink as? any DocumentRecordEncodingSink
         self.progress = progress
     }
 
     func deliver(_ batch: [Result]) {
+        // Encoded before the lock is taken, on the calling reader thread: the other readers need not wait.
+        var encoded: [UInt8] = []
+        var ends: [Int] = []
+        if let encodingSink {
+            ends.reserveCapacity(batch.count)
+            for case .record(let record) in batch {
+                encodingSink.encode(record, into: &encoded)
+                ends.append(encoded.count)
+            }
+        }
+        var recordIndex = 0
         lock.lock()
         defer { lock.unlock() }
         guard failure == nil else { return }
@@ -180,7 +209,13 @@ private final class SinkGate: @unchecked Sendable {
                 case .record(let record):
                     stats.files += 1
                     if record.error != nil { stats.errors += 1 }
-                    try sink.accept(record)
+                    if let encodingSink {
+                        let start = recordIndex == 0 ? 0 : ends[recordIndex - 1]
+                        try encodingSink.accept(record, encoded: encoded[start..<ends[recordIndex]])
+                        recordIndex += 1
+                    } else {
+                        try sink.accept(record)
+                    }
                 case .unchanged(let count):
                     stats.unchanged += count
                 case .issue(let issue):
@@ -398,34 +433,53 @@ private final class ScanWalkVisitor: WalkVisitor {
 }
 
 /// A blocking FIFO of fixed capacity: `push` waits while full, `pop` waits while empty.
+///
+/// Two condition variables on one mutex, each signalled once per change: a push wakes one waiting reader and
+/// a pop one waiting walker. (One condition broadcast on every change woke all of a scan's walkers and readers
+/// for each batch, and they went back to sleep: thousands of needless context switches per second.)
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()  // one lock; waiters re-check their own predicate
+    // Unchecked: `storage`, `head` and `count` are only touched with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var storage: [Element?]
     private var head = 0
     private var count = 0
 
     init(capacity: Int) {
         storage = Array(repeating: nil, count: max(1, capacity))
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(notEmpty, nil)
+        pthread_cond_init(notFull, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(notFull)
+        pthread_cond_destroy(notEmpty)
+        pthread_mutex_destroy(mutex)
+        notFull.deallocate()
+        notEmpty.deallocate()
+        mutex.deallocate()
     }
 
     func push(_ element: Element) {
-        condition.lock()
-        while count == storage.count { condition.wait() }
+        pthread_mutex_lock(mutex)
+        while count == storage.count { pthread_cond_wait(notFull, mutex) }
         storage[(head + count) % storage.count] = element
         count += 1
-        condition.broadcast()
-        condition.unlock()
+        pthread_cond_signal(notEmpty)
+        pthread_mutex_unlock(mutex)
     }
 
     func pop() -> Element {
-        condition.lock()
-        while count == 0 { condition.wait() }
+        pthread_mutex_lock(mutex)
+        while count == 0 { pthread_cond_wait(notEmpty, mutex) }
         let element = storage[head]!
         storage[head] = nil
         head = (head + 1) % storage.count
         count -= 1
-        condition.broadcast()
-        condition.unlock()
+        pthread_cond_signal(notFull)
+        pthread_mutex_unlock(mutex)
         return element
     }
 }

@@ -108,7 +108,7 @@ final class OutputStreamWriter {
 }
 
 /// Writes each record as it arrives (jsonl, csv, json array) and keeps the running summary.
-final class ScanOutputSink: DocumentRecordSink {
+final class ScanOutputSink: DocumentRecordEncodingSink {
     let format: ScanOutputFormat
     let writer: OutputStreamWriter?
     private(set) var summary = ScanSummary()
@@ -141,26 +141,37 @@ final class ScanOutputSink: DocumentRecordSink {
     }
 
     func accept(_ record: DocumentRecord) throws {
-        summary.add(record)
-        for sink in additionalSinks { try sink.accept(record) }
-        guard let writer else { return }
+        line.removeAll(keepingCapacity: true)
+        encode(record, into: &line)
+        try accept(record, encoded: line[...])
+    }
+
+    /// The record as the output format writes it (the scanner calls this on its reader threads: it reads only
+    /// `format` and `writer`, which never change). A json array's separating comma is `accept`'s to add.
+    func encode(_ record: DocumentRecord, into bytes: inout [UInt8]) {
+        guard writer != nil else { return }
         switch format {
         case .jsonl:
-            line.removeAll(keepingCapacity: true)
-            DocumentRecordJSON.append(record, to: &line)
-            line.append(0x0A)
-            try writer.write(bytes: line)
+            DocumentRecordJSON.append(record, to: &bytes)
+            bytes.append(0x0A)
         case .json:
-            line.removeAll(keepingCapacity: true)
-            if !first { line.append(contentsOf: [0x2C, 0x0A]) }
-            first = false
-            DocumentRecordJSON.append(record, to: &line)
-            try writer.write(bytes: line)
+            DocumentRecordJSON.append(record, to: &bytes)
         case .csv:
-            try writer.write(Self.csvRow(record))
+            bytes.append(contentsOf: Self.csvRow(record).utf8)
         case .summary:
             break
         }
+    }
+
+    func accept(_ record: DocumentRecord, encoded: ArraySlice<UInt8>) throws {
+        summary.add(record)
+        for sink in additionalSinks { try sink.accept(record) }
+        guard let writer, format != .summary else { return }
+        if format == .json {
+            if !first { try writer.write(bytes: [0x2C, 0x0A]) }
+            first = false
+        }
+        try writer.write(bytes: encoded)
     }
 
     /// Folders and files not read are said one by one on standard error, up to this many (the architect's own

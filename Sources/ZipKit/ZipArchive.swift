@@ -130,20 +130,36 @@ public final class ZipArchive {
         if bytes.isEmpty { throw .empty }
         guard let copy = malloc(bytes.count) else { throw .inconsistent(detail: "out of memory") }
         bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        try self.init(
+            adopting: UnsafeMutableRawBufferPointer(start: copy, count: bytes.count), junkStripped: junkStripped)
+    }
+
+    /// Opens an archive held in memory that was allocated with `malloc`, without copying it: the archive owns
+    /// `buffer` from here on (libzip frees it with the archive; it is freed here when the open fails).
+    public convenience init(adopting buffer: UnsafeMutableRawBufferPointer) throws(ZipError) {
+        try self.init(adopting: buffer, junkStripped: false)
+    }
+
+    private convenience init(adopting buffer: UnsafeMutableRawBufferPointer, junkStripped: Bool) throws(ZipError) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else {
+            free(buffer.baseAddress)
+            throw .empty
+        }
+        let leading = Array(UnsafeRawBufferPointer(rebasing: buffer.prefix(4)))
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        // freep = 1: libzip frees `copy` together with the source.
-        guard let source = zip_source_buffer_create(copy, zip_uint64_t(bytes.count), 1, &error) else {
-            free(copy)
+        // freep = 1: libzip frees the buffer together with the source.
+        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 1, &error) else {
+            free(base)
             throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
         }
         guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
             let code = zip_error_code_zip(&error)
             zip_source_free(source)
-            throw Self.openError(code: code, leading: Array(bytes.prefix(4)), path: nil)
+            throw Self.openError(code: code, leading: leading, path: nil)
         }
-        self.init(handle: handle, leading: Array(bytes.prefix(4)), junkStripped: junkStripped)
+        self.init(handle: handle, leading: leading, junkStripped: junkStripped)
     }
 
     /// Opens an archive held in memory.

@@ -75,6 +75,68 @@ import Testing
         #expect(concurrency.peak == 3)
     }
 
+    @Test func readersThatKeepTheirSlotsFromBatchToBatchStayWithinTheLimit() async {
+        // As the scanner's readers do: a slot taken once, counted per batch with `keep`, given back at the end.
+        let concurrency = ReaderConcurrency(fixed: 2)
+        let counter = Mutex(0, 0)
+        let done = DispatchGroup()
+        for _ in 0..<6 {
+            done.enter()
+            Thread {
+                concurrency.acquire()
+                for _ in 0..<40 {
+                    counter.enter()
+                    usleep(300)
+                    counter.leave()
+                    concurrency.keep(filesRead: 1)
+                }
+                concurrency.release(filesRead: 0)
+                done.leave()
+            }.start()
+        }
+        await withCheckedContinuation { finished in done.notify(queue: .global()) { finished.resume() } }
+        #expect(counter.highest == 2)
+    }
+
+    @Test func theQueueHandsEveryElementOverOnceBetweenManyThreads() async {
+        // Real threads, as the scanner's walkers and readers are; a small capacity makes both sides wait often.
+        let queue = BoundedQueue<Int?>(capacity: 2)
+        let producers = 4
+        let consumers = 5
+        let perProducer = 2_000
+        let seen = SeenNumbers()
+        let done = DispatchGroup()
+        for producer in 0..<producers {
+            done.enter()
+            Thread {
+                for index in 0..<perProducer { queue.push(producer * perProducer + index) }
+                done.leave()
+            }.start()
+        }
+        for _ in 0..<consumers {
+            done.enter()
+            Thread {
+                while let number = queue.pop() { seen.add(number) }
+                done.leave()
+            }.start()
+        }
+        // Once every producer is done, one end marker per consumer.
+        DispatchQueue.global().async {
+            while seen.count < producers * perProducer { usleep(1_000) }
+            for _ in 0..<consumers { queue.push(nil) }
+        }
+        await withCheckedContinuation { finished in done.notify(queue: .global()) { finished.resume() } }
+        #expect(seen.sorted == Array(0..<(producers * perProducer)))
+    }
+
+    final class SeenNumbers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var numbers: [Int] = []
+        func add(_ number: Int) { lock.withLock { numbers.append(number) } }
+        var count: Int { lock.withLock { numbers.count } }
+        var sorted: [Int] { lock.withLock { numbers.sorted() } }
+    }
+
     /// Counts threads inside and remembers the most at once.
     final class Mutex: @unchecked Sendable {
         private let lock = NSLock()

@@ -239,3 +239,48 @@ private struct KnownFiles: UnchangedFiles {
         #expect(sink.records.count == unread.count)
     }
 }
+
+/// A sink that encodes on the scanner's reader threads: `accept(_:encoded:)` gets, for each record, the bytes made
+/// of that record, checked against a fresh encoding of it made under the scanner's lock.
+final class EncodingSink: DocumentRecordEncodingSink {
+    var records: [DocumentRecord] = []
+    var mismatches: [String] = []
+    var plainAccepts = 0
+
+    func encode(_ record: DocumentRecord, into bytes: inout [UInt8]) {
+        DocumentRecordJSON.append(record, to: &bytes)
+        bytes.append(0x0A)
+    }
+
+    func accept(_ record: DocumentRecord, encoded: ArraySlice<UInt8>) throws {
+        var fresh: [UInt8] = []
+        encode(record, into: &fresh)
+        if !encoded.elementsEqual(fresh) { mismatches.append(record.path) }
+        records.append(record)
+    }
+
+    func accept(_ record: DocumentRecord) throws {
+        plainAccepts += 1
+        records.append(record)
+    }
+
+    func walkIssue(_ issue: WalkIssue) throws {}
+}
+
+@Suite struct ScannerHandOffTests {
+    @Test(arguments: [1, 3])
+    func recordsEncodedOnTheReaderThreadsReachTheSinkWithTheirOwnBytes(jobs: Int) throws {
+        let root = Fixtures.url("documents").path
+        let plain = CollectingSink()
+        let encoding = EncodingSink()
+        let options = ScanOptions(jobs: jobs)
+        _ = try DocumentScanner(reader: DocumentReader(classifier: nil), options: options).run(
+            roots: [root], sink: plain)
+        let stats = try DocumentScanner(reader: DocumentReader(classifier: nil), options: options).run(
+            roots: [root], sink: encoding)
+        #expect(encoding.mismatches.isEmpty)
+        #expect(encoding.plainAccepts == 0)
+        #expect(stats.files == plain.records.count)
+        #expect(Set(encoding.records.map(\.path)) == Set(plain.records.map(\.path)))
+    }
+}

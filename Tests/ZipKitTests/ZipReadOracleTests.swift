@@ -73,3 +73,34 @@ import TestSupport
         #expect(compared > 300)
     }
 }
+
+/// An archive adopted from `malloc`ed memory (the scanner's whole-file reads) opens and reads as the same bytes
+/// opened by copy do, entry by entry, errors included.
+@Suite struct ZipAdoptedBytesTests {
+    @Test func adoptedBytesOpenAndReadAsCopiedBytes() throws {
+        let archives = try ZipReadOracleTests.archives()
+        #expect(archives.count > 40)
+        for url in archives {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            let buffer = UnsafeMutableRawBufferPointer(start: malloc(bytes.count)!, count: bytes.count)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            let copied = Swift.Result { () throws(ZipError) in try ZipArchive(bytes: bytes) }
+            let adopted = Swift.Result { () throws(ZipError) in try ZipArchive(adopting: buffer) }
+            switch (copied, adopted) {
+            case (.success(let copied), .success(let adopted)):
+                #expect(copied.entries == adopted.entries, "\(url.lastPathComponent)")
+                #expect(copied.duplicateNames == adopted.duplicateNames)
+                #expect(copied.hasLeadingJunk == adopted.hasLeadingJunk)
+                for entry in copied.entries {
+                    let fromCopy = Swift.Result { () throws(ZipError) in try copied.read(entry) }
+                    let fromAdopted = Swift.Result { () throws(ZipError) in try adopted.read(entry) }
+                    #expect(fromCopy == fromAdopted, "\(url.lastPathComponent): \(entry.name)")
+                }
+            case (.failure(let copied), .failure(let adopted)):
+                #expect(copied == adopted, "\(url.lastPathComponent)")
+            default:
+                Issue.record("\(url.lastPathComponent): one way opened, the other did not")
+            }
+        }
+    }
+}
