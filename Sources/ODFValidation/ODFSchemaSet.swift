@@ -27,7 +27,13 @@ public final class ODFSchemaSet: Sendable {
     public static let shared = ODFSchemaSet()
 
     public let engine: RelaxNGEngine
-    private let located = Mutex<[String: any RelaxNGValidating]>([:])
+    /// One slot per schema file, each with its own lock: a thread compiling one schema does not hold up a thread
+    /// that needs another (with a lock over all of them, the second reader waited for every compilation).
+    private let slots = Mutex<[String: SchemaSlot]>([:])
+
+    private final class SchemaSlot: Sendable {
+        let compiled = Mutex<(any RelaxNGValidating)?>(nil)
+    }
 
     public init(engine: RelaxNGEngine = .fromEnvironment) {
         self.engine = engine
@@ -55,12 +61,18 @@ public final class ODFSchemaSet: Sendable {
 
     private func schema(_ version: ODFVersion, _ file: String) throws(ODFValidationError) -> any RelaxNGValidating {
         let key = "\(version.rawValue)/\(file)"
-        // Compiled under the lock: threads that need the same schema wait for the one compilation.
-        let found: Result<any RelaxNGValidating, ODFValidationError> = located.withLock { located in
-            if let schema = located[key] { return .success(schema) }
+        let slot = slots.withLock { slots in
+            if let known = slots[key] { return known }
+            let made = SchemaSlot()
+            slots[key] = made
+            return made
+        }
+        // Compiled under the slot's lock: threads that need the same schema wait for the one compilation.
+        let found: Result<any RelaxNGValidating, ODFValidationError> = slot.compiled.withLock { compiled in
+            if let compiled { return .success(compiled) }
             do throws(ODFValidationError) {
                 let schema = try Self.make(key, file: file, engine: engine)
-                located[key] = schema
+                compiled = schema
                 return .success(schema)
             } catch {
                 return .failure(error)

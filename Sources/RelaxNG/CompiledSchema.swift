@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A schema compiled to interned patterns: immutable and shared by all threads. Derivatives are computed by
@@ -30,9 +31,16 @@ final class CompiledSchema: Sendable {
         self.values = values
     }
 
-    /// Runs `body` with an engine no other thread uses meanwhile.
+    /// Runs `body` with an engine no other thread uses meanwhile: preferably the one this thread used last, whose
+    /// tables are still in this core's caches.
     func withEngine<Result>(_ body: (DerivativeEngine) -> Result) -> Result {
-        let engine = idleEngines.withLock { $0.popLast() } ?? DerivativeEngine(schema: self)
+        let thread = UInt(pthread_self())
+        let engine =
+            idleEngines.withLock { idle in
+                guard let mine = idle.lastIndex(where: { $0.lastThread == thread }) else { return idle.popLast() }
+                return idle.remove(at: mine)
+            } ?? DerivativeEngine(schema: self)
+        engine.lastThread = thread
         let result = body(engine)
         if engine.size < Self.engineSizeLimit {
             idleEngines.withLock { $0.append(engine) }

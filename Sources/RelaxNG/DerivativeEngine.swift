@@ -1,3 +1,5 @@
+import XMLKit
+
 /// Clark's derivative algorithm over a ``CompiledSchema``'s patterns, memoized. Not thread-safe: one thread at a
 /// time (``CompiledSchema/withEngine(_:)``, hence unchecked Sendable: the pool hands it over under a lock); new
 /// patterns go into the engine's own copy of the store.
@@ -8,29 +10,29 @@ final class DerivativeEngine: @unchecked Sendable {
     private(set) var names: [QualifiedName] = []
     private var stringNumbers: [String: Int32] = [:]
     private var contextNumbers: [NamespaceContext: Int32] = [:]
-    private var openMemo: [UInt64: PatternID] = [:]
-    private var attributeMemo: [AttributeKey: PatternID] = [:]
-    private var textMemo: [TextKey: PatternID] = [:]
-    private var closeMemo: [PatternID: PatternID] = [:]
-    private var endMemo: [PatternID: PatternID] = [:]
-    private var containsMemo: [UInt64: Bool] = [:]
-    private var attributeNameMemo: [UInt64: Bool] = [:]
+    // Memo tables (``IntegerTable``, keyed by numbers): (pattern, element name); (pattern, attribute name),
+    // (value, context); (pattern, value), context; (name class, name) and (pattern, attribute name) as 0 or 1.
+    private var openMemo = IntegerTable()
+    private var attributeMemo = IntegerTable()
+    private var textMemo = IntegerTable()
+    private var containsMemo = IntegerTable()
+    private var attributeNameMemo = IntegerTable()
+    /// startTagCloseDeriv and endTagDeriv by pattern number (-1: not yet known).
+    private var closeMemo: [PatternID] = []
+    private var endMemo: [PatternID] = []
 
-    private struct AttributeKey: Hashable {
-        var pattern: PatternID
-        var name: Int32
-        var value: Int32
-        var context: Int32
-    }
-
-    struct TextKey: Hashable {
+    struct TextKey {
         var pattern: PatternID
         var value: Int32
         var context: Int32
     }
 
-    func lookupText(_ key: TextKey) -> PatternID? { textMemo[key] }
-    func rememberText(_ key: TextKey, _ result: PatternID) { textMemo[key] = result }
+    func lookupText(_ key: TextKey) -> PatternID? {
+        textMemo[packed(key.pattern, key.value), UInt64(UInt32(bitPattern: key.context))]
+    }
+    func rememberText(_ key: TextKey, _ result: PatternID) {
+        textMemo.insert(result, at: packed(key.pattern, key.value), UInt64(UInt32(bitPattern: key.context)))
+    }
 
     /// What ``applyAfter(_:_:)`` does to the pattern after an element.
     enum AfterOperation {
@@ -39,19 +41,43 @@ final class DerivativeEngine: @unchecked Sendable {
         case after(PatternID)
     }
 
+    /// The parser of streamed checks (its libxml2 context and name dictionary reused from document to document),
+    /// and the numbers of the names it reported, by address, for its current ``XMLEventParser/dictionaryGeneration``.
+    let parser = XMLEventParser()
+    /// The thread that used the engine last (``CompiledSchema/withEngine(_:)``).
+    var lastThread: UInt = 0
+    private var namesByAddress = IntegerTable()
+    private var addressGeneration = 0
+
     init(schema: CompiledSchema) {
         self.schema = schema
         store = schema.store
     }
 
     /// Memory in use, roughly: patterns plus memo entries.
-    var size: Int { store.count + openMemo.count + attributeMemo.count + textMemo.count + stringNumbers.count }
+    var size: Int {
+        store.count + openMemo.count + attributeMemo.count + textMemo.count + stringNumbers.count + names.count
+    }
 
     func number(_ name: QualifiedName) -> Int32 {
         if let known = nameNumbers[name] { return known }
         names.append(name)
         nameNumbers[name] = Int32(names.count - 1)
         return Int32(names.count - 1)
+    }
+
+    /// The number of a name reported by ``parser``: a table look-up by address once the dictionary has seen it.
+    func number(streamed name: XMLQualifiedName) -> Int32 {
+        if parser.dictionaryGeneration != addressGeneration {
+            namesByAddress = IntegerTable()
+            addressGeneration = parser.dictionaryGeneration
+        }
+        let addresses = name.addresses
+        let key = (UInt64(addresses.localName), UInt64(addresses.namespace))
+        if let known = namesByAddress[key.0, key.1] { return known }
+        let assigned = number(QualifiedName(namespaceURI: name.namespaceURI, localName: name.localName))
+        namesByAddress.insert(assigned, at: key.0, key.1)
+        return assigned
     }
 
     /// Long strings are not interned (their derivatives are computed, not remembered), nor any string once a
@@ -73,17 +99,17 @@ final class DerivativeEngine: @unchecked Sendable {
     }
 
     func contains(_ nameClass: Int32, _ name: Int32) -> Bool {
-        let key = UInt64(UInt32(nameClass)) << 32 | UInt64(UInt32(name))
-        if let known = containsMemo[key] { return known }
+        let key = packed(nameClass, name)
+        if let known = containsMemo[key] { return known != 0 }
         let result = schema.nameClasses[Int(nameClass)].contains(names[Int(name)])
-        containsMemo[key] = result
+        containsMemo.insert(result ? 1 : 0, at: key)
         return result
     }
 
     // MARK: Elements
 
     func startTagOpen(_ pattern: PatternID, _ name: Int32) -> PatternID {
-        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
+        let key = packed(pattern, name)
         if let known = openMemo[key] { return known }
         let result: PatternID
         switch store[pattern] {
@@ -104,7 +130,7 @@ final class DerivativeEngine: @unchecked Sendable {
         case .after(let a, let b): result = applyAfter(.after(b), startTagOpen(a, name))
         default: result = PatternStore.notAllowed
         }
-        openMemo[key] = result
+        openMemo.insert(result, at: key)
         return result
     }
 
@@ -123,7 +149,7 @@ final class DerivativeEngine: @unchecked Sendable {
 
     func startTagClose(_ pattern: PatternID) -> PatternID {
         guard store.holdsAttributes(pattern) else { return pattern }
-        if let known = closeMemo[pattern] { return known }
+        if Int(pattern) < closeMemo.count, closeMemo[Int(pattern)] >= 0 { return closeMemo[Int(pattern)] }
         let result: PatternID
         switch store[pattern] {
         case .after(let a, let b): result = store.after(startTagClose(a), b)
@@ -134,20 +160,27 @@ final class DerivativeEngine: @unchecked Sendable {
         case .attribute: result = PatternStore.notAllowed
         default: result = pattern
         }
-        closeMemo[pattern] = result
+        Self.remember(result, for: pattern, in: &closeMemo)
         return result
     }
 
     func endTag(_ pattern: PatternID) -> PatternID {
-        if let known = endMemo[pattern] { return known }
+        if Int(pattern) < endMemo.count, endMemo[Int(pattern)] >= 0 { return endMemo[Int(pattern)] }
         let result: PatternID
         switch store[pattern] {
         case .choice(let a, let b): result = store.choice(endTag(a), endTag(b))
         case .after(let a, let b): result = store.nullable(a) ? b : PatternStore.notAllowed
         default: result = PatternStore.notAllowed
         }
-        endMemo[pattern] = result
+        Self.remember(result, for: pattern, in: &endMemo)
         return result
+    }
+
+    private static func remember(_ result: PatternID, for pattern: PatternID, in memo: inout [PatternID]) {
+        if Int(pattern) >= memo.count {
+            memo.append(contentsOf: repeatElement(-1, count: max(Int(pattern) + 1 - memo.count, memo.count)))
+        }
+        memo[Int(pattern)] = result
     }
 
     // MARK: Attributes and text
@@ -180,12 +213,12 @@ final class DerivativeEngine: @unchecked Sendable {
     private func attribute(_ pattern: PatternID, _ name: Int32, _ value: inout Input) -> PatternID {
         // Only the branches that can take this attribute name are worth a value-keyed look-up.
         guard store.holdsAttributes(pattern), mayTake(pattern, name) else { return PatternStore.notAllowed }
-        var key: AttributeKey?
+        var key: (UInt64, UInt64)?
         if let valueNumber = value.number {
             let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
-            key = AttributeKey(pattern: pattern, name: name, value: valueNumber, context: context)
+            key = (packed(pattern, name), packed(valueNumber, context))
         }
-        if let key, let known = attributeMemo[key] { return known }
+        if let key, let known = attributeMemo[key.0, key.1] { return known }
         let result: PatternID
         switch store[pattern] {
         case .after(let a, let b): result = store.after(attribute(a, name, &value), b)
@@ -204,14 +237,14 @@ final class DerivativeEngine: @unchecked Sendable {
                 ? PatternStore.empty : PatternStore.notAllowed
         default: result = PatternStore.notAllowed
         }
-        if let key { attributeMemo[key] = result }
+        if let key { attributeMemo.insert(result, at: key.0, key.1) }
         return result
     }
 
     /// Whether an attribute pattern in `pattern` (outside elements) has a name class containing `name`.
     func mayTake(_ pattern: PatternID, _ name: Int32) -> Bool {
-        let key = UInt64(UInt32(pattern)) << 32 | UInt64(UInt32(name))
-        if let known = attributeNameMemo[key] { return known }
+        let key = packed(pattern, name)
+        if let known = attributeNameMemo[key] { return known != 0 }
         let result: Bool
         switch store[pattern] {
         case .after(let a, _), .oneOrMore(let a): result = store.holdsAttributes(a) && mayTake(a, name)
@@ -220,7 +253,7 @@ final class DerivativeEngine: @unchecked Sendable {
         case .attribute(let nameClass, _): result = contains(nameClass, name)
         default: result = false
         }
-        attributeNameMemo[key] = result
+        attributeNameMemo.insert(result ? 1 : 0, at: key)
         return result
     }
 

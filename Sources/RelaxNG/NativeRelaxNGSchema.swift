@@ -23,26 +23,32 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
 
     public func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck {
         let started = CPUClock.threadNanoseconds()
-        let limit =
-            UInt64(max(0, cpuLimit.components.seconds)) * 1_000_000_000
-            + UInt64(max(0, cpuLimit.components.attoseconds / 1_000_000_000))
         let verdict: RelaxNGVerdict = compiled.withEngine { engine in
-            let run = ValidationRun(engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: limit)
-            tree.walk(run)
-            if run.timedOut { return .limitExceeded }
-            if run.isValid { return .valid }
-            let issues =
-                run.issues.isEmpty
-                ? [XMLValidityIssue(line: tree.rootLine, column: 0, message: "the document is incomplete for \(name)")]
-                : run.issues
-            return .invalid(issues)
+            let run = ValidationRun(
+                engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: Self.nanoseconds(cpuLimit))
+            tree.walk(TreeValidation(run))
+            return self.verdict(run, rootLine: tree.rootLine)
         }
         let spent = CPUClock.threadNanoseconds() &- started
         return RelaxNGCheck(verdict: verdict, cpuTime: .nanoseconds(Int64(spent)))
     }
 
+    /// Checks the document while it is parsed (``XMLEventParser``), without a tree; a document that parser leaves
+    /// to the tree (see there) is parsed into an ``XMLTree`` and checked as before, so the verdict is the same.
     public func validate(bytes: [UInt8], cpuLimit: Duration) -> RelaxNGCheck {
         let started = CPUClock.threadNanoseconds()
+        let streamed: RelaxNGVerdict? = compiled.withEngine { engine in
+            let run = ValidationRun(
+                engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: Self.nanoseconds(cpuLimit))
+            let events = StreamedValidation(run)
+            switch engine.parser.parse(bytes, handler: events) {
+            case .unusual: return nil
+            case .stopped: return .limitExceeded
+            case .complete: return self.verdict(run, rootLine: events.rootLine ?? 1)
+            }
+        }
+        let streamingTime = Duration.nanoseconds(Int64(CPUClock.threadNanoseconds() &- started))
+        if let streamed { return RelaxNGCheck(verdict: streamed, cpuTime: streamingTime) }
         let tree: XMLTree
         do {
             tree = try XMLTree(bytes: bytes)
@@ -54,5 +60,20 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
         var check = validate(tree, cpuLimit: cpuLimit - parsed)
         check.cpuTime += parsed
         return check
+    }
+
+    func verdict(_ run: ValidationRun, rootLine: Int) -> RelaxNGVerdict {
+        if run.timedOut { return .limitExceeded }
+        if run.isValid { return .valid }
+        let issues =
+            run.issues.isEmpty
+            ? [XMLValidityIssue(line: rootLine, column: 0, message: "the document is incomplete for \(name)")]
+            : run.issues
+        return .invalid(issues)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration.components.seconds)) * 1_000_000_000
+            + UInt64(max(0, duration.components.attoseconds / 1_000_000_000))
     }
 }

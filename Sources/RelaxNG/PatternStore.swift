@@ -24,6 +24,30 @@ enum PatternNode: Hashable, Sendable {
     case element(nameClass: Int32, content: Int32)
 }
 
+extension PatternNode {
+    /// The node as an ``IntegerTable`` key: its case and up to two numbers, so equal nodes have equal keys.
+    var tableKey: (UInt64, UInt64) {
+        switch self {
+        case .empty: return (0, 0)
+        case .notAllowed: return (1, 0)
+        case .text: return (2, 0)
+        case .choice(let a, let b): return (packed(3, a), UInt64(UInt32(bitPattern: b)))
+        case .interleave(let a, let b): return (packed(4, a), UInt64(UInt32(bitPattern: b)))
+        case .group(let a, let b): return (packed(5, a), UInt64(UInt32(bitPattern: b)))
+        case .oneOrMore(let a): return (packed(6, a), 0)
+        case .after(let a, let b): return (packed(7, a), UInt64(UInt32(bitPattern: b)))
+        case .list(let a): return (packed(8, a), 0)
+        case .data(let type): return (packed(9, type), 0)
+        case .dataExcept(let type, let except): return (packed(10, type), UInt64(UInt32(bitPattern: except)))
+        case .value(let type, let value): return (packed(11, type), UInt64(UInt32(bitPattern: value)))
+        case .attribute(let nameClass, let content):
+            return (packed(12, nameClass), UInt64(UInt32(bitPattern: content)))
+        case .element(let nameClass, let content):
+            return (packed(13, nameClass), UInt64(UInt32(bitPattern: content)))
+        }
+    }
+}
+
 /// Interned patterns with their cached properties, built with the normalising constructors of the derivative
 /// paper (notAllowed and empty absorbed, choices flattened, sorted and deduplicated so equal sets share a number).
 struct PatternStore: Sendable {
@@ -32,7 +56,8 @@ struct PatternStore: Sendable {
     static let text: PatternID = 2
 
     private(set) var nodes: [PatternNode] = []
-    private var numbers: [PatternNode: PatternID] = [:]
+    /// Each node's number, by ``PatternNode/tableKey``.
+    private var numbers = IntegerTable(capacity: 4096)
     /// Bit 0: nullable; bit 1: textDeriv depends on the string (data, value, list); bit 2: depends on the
     /// namespace context (QName values); bit 3: holds an attribute (outside elements), so attDeriv and
     /// startTagCloseDeriv have work to do; bit 4: can match text (text, data, value, list outside elements and
@@ -57,10 +82,11 @@ struct PatternStore: Sendable {
     @inline(__always) func matchesText(_ id: PatternID) -> Bool { flags[Int(id)] & 16 != 0 }
 
     mutating func intern(_ node: PatternNode) -> PatternID {
-        if let known = numbers[node] { return known }
+        let key = node.tableKey
+        if let known = numbers[key.0, key.1] { return known }
         let id = PatternID(nodes.count)
         nodes.append(node)
-        numbers[node] = id
+        numbers.insert(id, at: key.0, key.1)
         flags.append(computeFlags(node))
         return id
     }
@@ -87,6 +113,8 @@ struct PatternStore: Sendable {
     mutating func choice(_ a: PatternID, _ b: PatternID) -> PatternID {
         if a == Self.notAllowed || a == b { return b }
         if b == Self.notAllowed { return a }
+        // Two single patterns (the common case): what the general path below makes, without its array.
+        if !isChoice(a), !isChoice(b) { return a < b ? intern(.choice(a, b)) : intern(.choice(b, a)) }
         var members: [PatternID] = []
         collectChoice(a, into: &members)
         collectChoice(b, into: &members)
@@ -98,6 +126,11 @@ struct PatternStore: Sendable {
             index -= 1
         }
         return result
+    }
+
+    @inline(__always) private func isChoice(_ id: PatternID) -> Bool {
+        if case .choice = self[id] { return true }
+        return false
     }
 
     private func collectChoice(_ id: PatternID, into members: inout [PatternID]) {

@@ -129,7 +129,7 @@ final class SchemaLoader {
 
     /// The reference `name` in `context`'s grammar (or its parent's, for parentRef).
     func reference(_ element: SchemaElement, _ context: Context, parent: Bool) throws(RelaxNGSchemaError) -> Syntax {
-        guard let name = element.attributes["name"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+        guard let name = element.attributes["name"]?.trimming(.whitespaces), !name.isEmpty else {
             throw failure(element, context, "\(element.localName) without a name")
         }
         guard context.scope >= 0 else { throw failure(element, context, "\(element.localName) outside a grammar") }

@@ -2,6 +2,10 @@
 extension ValidationRun {
     static let shownNames = 8
 
+    func display(_ name: Int32, _ context: NamespaceContext) -> String {
+        display(engine.names[Int(name)], context)
+    }
+
     func display(_ name: QualifiedName, _ context: NamespaceContext) -> String {
         NameClass.name(name).describe(Self.prefixes(context)).first ?? name.description
     }
@@ -79,10 +83,9 @@ extension ValidationRun {
     }
 
     func reportAttribute(
-        _ name: QualifiedName, _ value: String, of element: QualifiedName, in state: PatternID, _ line: Int,
-        _ context: NamespaceContext
+        _ name: Int32, _ value: String, of element: Int32, in state: PatternID, _ line: Int, _ context: NamespaceContext
     ) {
-        let known = engine.mayTake(state, engine.number(name))
+        let known = engine.mayTake(state, name)
         let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
         let message =
             known

@@ -1,15 +1,15 @@
-import Foundation
 import XMLKit
 
-/// One document checked against a schema: walks the tree, feeding the engine start tags, attributes, text and end
-/// tags (Clark's childDeriv, streamed). After an error it reports and recovers as Jing does, so that later errors
+/// One document checked against a schema: fed start tags, attributes, text and end tags (Clark's childDeriv,
+/// streamed), from a tree (``TreeValidation``) or while the document is parsed (``StreamedValidation``). After an error it reports and recovers as Jing does, so that later errors
 /// are reported too: a wrong element or attribute is skipped, an element whose content fails is treated as
 /// complete.
-final class ValidationRun: XMLTreeVisitor {
+final class ValidationRun {
     struct Frame {
         /// startTagOpenDeriv in the parent: its `after` parts say how the parent goes on after this element.
         var opened: PatternID
-        var name: QualifiedName
+        /// The element's name, numbered by the engine.
+        var name: Int32
         var line: Int
         /// The element (or one of its ancestors) was refused: its content is not checked.
         var skipped = false
@@ -24,6 +24,8 @@ final class ValidationRun: XMLTreeVisitor {
         _modify { yield &engine.store }
     }
     private(set) var current: PatternID
+    /// The pattern while a start tag's attributes are taken.
+    private var startTagState = PatternStore.notAllowed
     private var frames: [Frame] = []
     private(set) var issues: [XMLValidityIssue] = []
     let issueLimit: Int
@@ -44,50 +46,64 @@ final class ValidationRun: XMLTreeVisitor {
         return timedOut || issues.count >= issueLimit
     }
 
+    var issueLimitReached: Bool { issues.count >= issueLimit }
+
     /// Whether the document as a whole matched (after the walk).
     var isValid: Bool { issues.isEmpty && !timedOut && store.nullable(current) }
 
-    func startElement(_ element: XMLTreeElement) -> Bool {
+    /// An element starts (`name` is the engine's number for it): `false` when its content is not checked (it, or
+    /// an ancestor, was refused). When `true`, its attributes follow through ``attribute(_:value:)``, then
+    /// ``closeStartTag()``.
+    func startElement(_ name: Int32, line: Int, declarations: [(prefix: String, uri: String)]) -> Bool {
         var context = frames.last?.context ?? NamespaceContext()
-        for declaration in element.namespaceDeclarations { context.bindings[declaration.prefix] = declaration.uri }
-        let name = QualifiedName(namespaceURI: element.namespaceURI, localName: element.localName)
+        for declaration in declarations { context.bindings[declaration.prefix] = declaration.uri }
         if frames.last?.skipped == true {
-            frames.append(Frame(opened: current, name: name, line: element.line, skipped: true, context: context))
+            frames.append(Frame(opened: current, name: name, line: line, skipped: true, context: context))
             return false
         }
-        flushText(before: element.line)
+        flushText(before: line)
         if !frames.isEmpty { frames[frames.count - 1].hadChildElement = true }
-        let opened = engine.startTagOpen(current, engine.number(name))
-        var frame = Frame(opened: opened, name: name, line: element.line, context: context)
+        let opened = engine.startTagOpen(current, name)
+        var frame = Frame(opened: opened, name: name, line: line, context: context)
         guard opened != PatternStore.notAllowed else {
-            report(
-                element.line, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
+            report(line, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
             // The parent goes on as if the element were not there.
             frame.opened = store.after(PatternStore.empty, current)
             frame.skipped = true
             frames.append(frame)
             return false
         }
-        var state = opened
-        for attribute in element.attributes {
-            let attributeName = QualifiedName(namespaceURI: attribute.namespaceURI, localName: attribute.localName)
-            let next = engine.attribute(state, engine.number(attributeName), attribute.value, context)
-            if next == PatternStore.notAllowed {
-                reportAttribute(attributeName, attribute.value, of: name, in: state, element.line, context)
-            } else {
-                state = next
-            }
+        startTagState = opened
+        frames.append(frame)
+        return true
+    }
+
+    /// An attribute of the element just started (numbered as element names are).
+    func attribute(_ name: Int32, value: String) {
+        let index = frames.count - 1
+        let next = engine.attribute(startTagState, name, value, frames[index].context)
+        if next == PatternStore.notAllowed {
+            reportAttribute(
+                name, value, of: frames[index].name, in: startTagState, frames[index].line, frames[index].context)
+        } else {
+            startTagState = next
         }
-        let closed = engine.startTagClose(state)
+    }
+
+    /// The start tag is complete: `false` when a required attribute is missing (the content is then not checked).
+    func closeStartTag() -> Bool {
+        let index = frames.count - 1
+        let closed = engine.startTagClose(startTagState)
         guard closed != PatternStore.notAllowed else {
-            let missing = Self.list(attributeNames(state, required: true), context)
-            report(element.line, "element \(display(name, context)) lacks a required attribute\(missing)")
-            frame.skipped = true
-            frames.append(frame)
+            let context = frames[index].context
+            let missing = Self.list(attributeNames(startTagState, required: true), context)
+            report(
+                frames[index].line,
+                "element \(display(frames[index].name, context)) lacks a required attribute\(missing)")
+            frames[index].skipped = true
             return false
         }
         current = closed
-        frames.append(frame)
         return true
     }
 
