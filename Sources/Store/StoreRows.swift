@@ -150,6 +150,12 @@ public struct FolderChain: Sendable {
     /// bare name).
     @discardableResult
     public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) -> String? {
+        // The same folder as the last file, byte for byte: no folder string made (one per stored row otherwise).
+        if let last, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex,
+            last.folder.utf8.elementsEqual(path.utf8[..<slash])
+        {
+            return last.key
+        }
         guard let folder = Self.folder(of: path) else { return nil }
         if let last, last.folder == folder { return last.key }
         let key = pseudonymiser.pathKey(folder)
