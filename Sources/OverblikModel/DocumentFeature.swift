@@ -38,7 +38,9 @@ public enum DocumentFeature: String, Codable, CodingKeyRepresentable, Sendable, 
 extension DocumentFeature {
     /// The stored form of a feature set: raw values in declaration order, joined by commas; empty for none.
     public static func storedText(_ features: Set<DocumentFeature>) -> String {
-        features.sorted().map(\.rawValue).joined(separator: ",")
+        // Most documents have none: no sort, array or join for them (one per stored row).
+        if features.isEmpty { return "" }
+        return features.sorted().map(\.rawValue).joined(separator: ",")
     }
 
     /// The features of a stored text (``storedText(_:)``); names this build does not know are left out.

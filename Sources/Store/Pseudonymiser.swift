@@ -39,18 +39,37 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
     }
 
     /// `p:` + 128 bits of HMAC-SHA256 of the path, hex.
-    public func pathKey(_ path: String) -> String { "p:" + mac(path) }
+    public func pathKey(_ path: String) -> String { key("p", path) }
 
     /// `r:` + 128 bits of HMAC-SHA256 of a scan root, hex.
-    public func rootKey(_ root: String) -> String { "r:" + mac(root) }
+    public func rootKey(_ root: String) -> String { key("r", root) }
 
     /// The path key's 128 bits, without building its hex string.
     public func pathDigest(_ path: String) -> PathDigest {
         authenticationCode(path).withUnsafeBytes { PathDigest(macBytes: $0) }
     }
 
-    private func mac(_ text: String) -> String {
-        lowercaseHex(authenticationCode(text).prefix(16))
+    /// `letter` + `:` + the MAC's first 16 bytes as lowercase hex, written into the string in place: every file a
+    /// scan stores gets one, and going through the digest as a generic sequence and joining two strings cost
+    /// several times the hash itself.
+    private func key(_ letter: Unicode.Scalar, _ text: String) -> String {
+        authenticationCode(text).withUnsafeBytes { mac in
+            String(unsafeUninitializedCapacity: 34) { out in
+                out[0] = UInt8(ascii: letter)
+                out[1] = UInt8(ascii: ":")
+                for index in 0..<16 {
+                    let byte = mac[index]
+                    out[2 + 2 * index] = Self.hexDigit(byte >> 4)
+                    out[3 + 2 * index] = Self.hexDigit(byte & 0x0F)
+                }
+                return 34
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
     }
 
     /// HMAC-SHA256 of the text's UTF-8 bytes (all 32 bytes).

@@ -293,7 +293,7 @@ public final class SQLiteEstateStore: EstateStore {
                         sql: "INSERT OR REPLACE INTO document_tally_snapshots VALUES (?, ?, ?, ?)",
                         arguments: [
                             organisation, rootKey, newest,
-                            String(decoding: try JSONEncoder().encode(tallies), as: UTF8.self),
+                            try DocumentTally.snapshotText(tallies),
                         ])
                 }
                 return tallies

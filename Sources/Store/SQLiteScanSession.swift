@@ -23,6 +23,9 @@ actor SQLiteScanSession: IndexBasedSession {
     private var basis: FileIndex.Basis?
     /// The folders above the files read, stored with each batch so later scans of any folder can find them.
     private var folders = FolderChain()
+    private var topFolders = TopFolders()
+    /// What this session staged, grouped: a first scan's finish stores it as the root's tallies.
+    private var tallies = StagedTallies()
 
     private var stage: String { progress.stage }
 
@@ -58,8 +61,14 @@ actor SQLiteScanSession: IndexBasedSession {
         if records.isEmpty { return }
         let rows = records.map {
             DocumentRow(
-                record: $0, root: root, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths,
-                folderKey: folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser))
+                record: $0, pseudonymiser: store.pseudonymiser, includePaths: header.includePaths,
+                folderKey: folders.add(folderOf: $0.path, pseudonymiser: store.pseudonymiser),
+                topFolder: topFolders.topFolder(path: $0.path, root: root))
+        }
+        let prefix = root == "/" ? "/" : root + "/"
+        for (record, row) in zip(records, rows) {
+            // A row counts only if its folder chain leads to the root's folder, where the tallies in SQL find it.
+            tallies.add(row, belowRoot: row.folderKey != nil && record.path.utf8.starts(with: prefix.utf8))
         }
         let links = folders.take()
         let organisation = header.organisation ?? 0
@@ -67,19 +76,7 @@ actor SQLiteScanSession: IndexBasedSession {
         try await SQLiteEstateStore.run("stage scan records") {
             try await store.queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let statement = try db.cachedStatement(
-                        sql: """
-                            INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), confirmed)
-                            VALUES (\(DocumentUpsert.stagedPlaceholders), 1)
-                            """)
-                    for row in rows {
-                        try statement.execute(arguments: [
-                            row.pathKey, row.folderKey, row.path, row.topFolder, row.family, row.container,
-                            row.format, row.mimetype, row.odfVersion, row.generator, row.application,
-                            row.appVersion, row.suite, row.suiteVersion, row.suiteVersionLine, row.encrypted,
-                            row.year, row.error, row.warnings, row.size, row.modified, row.features, row.conformance,
-                        ])
-                    }
+                    try SQLiteStagedRows.insert(rows, into: stage, db)
                     // Folders go in as their files are staged: a folder with no document counts nowhere, and a
                     // taken-over stage then finds its folders stored.
                     try Self.storeFolders(db, organisation: organisation, links: links)
@@ -124,7 +121,7 @@ actor SQLiteScanSession: IndexBasedSession {
         await FaultInjection.passing("scan-finish")
         let context = FinishContext(
             header: header, root: root, rootKey: rootKey, rootFolder: store.pseudonymiser.pathKey(root),
-            progress: progress, unchanged: unchangedKeys, basis: basis)
+            progress: progress, unchanged: unchangedKeys, basis: basis, stagedTallies: progress.adopted ? nil : tallies)
         return try await SQLiteEstateStore.run("finish scan") {
             try await store.queue.write { db -> ScanSummary in try context.apply(db, finished: finished) }
         }
@@ -227,6 +224,8 @@ private struct FinishContext: Sendable {
     let progress: ScanProgress
     let unchanged: UnchangedKeys
     let basis: FileIndex.Basis?
+    /// What this session staged, grouped (nil for a stage taken over: rows staged before are not counted in it).
+    let stagedTallies: StagedTallies?
 
     var organisation: Int { header.organisation ?? 0 }
     var stage: String { progress.stage }
@@ -259,6 +258,12 @@ private struct FinishContext: Sendable {
         try FileIndexSnapshot.update(
             db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
             scan: scanID, documentsChanged: staged > 0 || deleted > 0)
+        if known == 0, let tallies = stagedTallies, tallies.rows == staged, let grouped = tallies.tallies {
+            // Nothing was stored below the root: what it holds now is what was staged, grouped as counted.
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO document_tally_snapshots VALUES (?, ?, ?, ?)",
+                arguments: [organisation, rootKey, scanID, try DocumentTally.snapshotText(grouped)])
+        }
         let changed = staged - new - sameRead
         let unchangedCount = sameRead + skipped
         try db.execute(
@@ -316,6 +321,8 @@ private struct FinishContext: Sendable {
                     SELECT COUNT(*) FROM \(stage) s WHERE NOT EXISTS (
                         SELECT 1 FROM documents d WHERE d.organisation = ? AND d.path_key = s.path_key)
                     """, arguments: [organisation]) ?? 0
+        // Every staged file new (a first scan): none was stored, so none was read again unchanged.
+        if new == staged { return (new, 0) }
         // The stage drives the join (CROSS JOIN keeps SQLite's order): a few files read must not walk the root.
         let sameRead =
             try Int.fetchOne(

@@ -25,6 +25,7 @@ actor PostgresScanSession: ScanSession {
     private var closed = false
     /// The folders above the files read (see ``FolderChain``), stored with each batch.
     private var folders = FolderChain()
+    private var topFolders = TopFolders()
     static let logger = PostgresEstateStore.logger
     static let operation = "scan into the store"
 
@@ -77,8 +78,9 @@ actor PostgresScanSession: ScanSession {
         var text = ""
         for record in records {
             let row = DocumentRow(
-                record: record, root: root, pseudonymiser: pseudonymiser, includePaths: header.includePaths,
-                folderKey: folders.add(folderOf: record.path, pseudonymiser: pseudonymiser))
+                record: record, pseudonymiser: pseudonymiser, includePaths: header.includePaths,
+                folderKey: folders.add(folderOf: record.path, pseudonymiser: pseudonymiser),
+                topFolder: topFolders.topFolder(path: record.path, root: root))
             let fields = [
                 copyField(row.pathKey), copyField(row.folderKey), copyField(row.path), copyField(row.topFolder),
                 copyField(row.family), copyField(row.container), copyField(row.format), copyField(row.mimetype),
