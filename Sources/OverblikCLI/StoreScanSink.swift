@@ -40,7 +40,7 @@ final class StoreScanSink: DocumentRecordSink {
         let started = Date()
         do {
             let catalog = try catalog(store)
-            for root in Self.outermost(roots).sorted(by: { $0.count > $1.count }) {
+            for root in Self.outermost(roots).sorted(by: { $0.utf8.count > $1.utf8.count }) {
                 let header = ScanHeader(
                     organisation: organisation, root: root, started: started,
                     catalog: CatalogStamp(version: "", digest: ""), includePaths: includePaths)
@@ -67,11 +67,16 @@ final class StoreScanSink: DocumentRecordSink {
     }
 
     /// The roots that lie inside no other root given: a folder inside another is already scanned with it, and
-    /// one session for each would see the other's files as deleted.
+    /// one session for each would see the other's files as deleted. Compared byte for byte (`hasPathPrefix`).
     static func outermost(_ roots: [String]) -> [String] {
-        let unique = Set(roots.map(normalisedRoot))
+        var unique: [String] = []
+        for root in roots.map(normalisedRoot) where !unique.contains(where: { $0.isSamePath(root) }) {
+            unique.append(root)
+        }
         return unique.filter { root in
-            !unique.contains { other in other != root && (other == "/" || root.hasPrefix(other + "/")) }
+            !unique.contains { other in
+                !other.isSamePath(root) && (other == "/" || root.hasPathPrefix(other + "/"))
+            }
         }.sorted()
     }
 
@@ -82,7 +87,7 @@ final class StoreScanSink: DocumentRecordSink {
     }
 
     private func recorder(for path: String) -> ScanRecorder? {
-        recorders.first { path == $0.root || path.hasPrefix($0.prefix) }?.recorder
+        recorders.first { path.isSamePath($0.root) || path.hasPathPrefix($0.prefix) }?.recorder
     }
 
     func accept(_ record: DocumentRecord) throws {
@@ -105,7 +110,8 @@ final class StoreScanSink: DocumentRecordSink {
         let roots: [(prefix: String, index: FileIndex)]
 
         func directory(_ directory: String) -> (any UnchangedInDirectory)? {
-            guard let index = roots.first(where: { directory.hasPrefix($0.prefix) })?.index, index.count > 0 else {
+            guard let index = roots.first(where: { directory.hasPathPrefix($0.prefix) })?.index, index.count > 0
+            else {
                 return nil
             }
             return DirectoryFiles(check: index.directory(directory))

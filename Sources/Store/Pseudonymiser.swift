@@ -92,13 +92,17 @@ public struct Pseudonymiser: @unchecked Sendable, Hashable {
 
     /// The first folder below `root` on the way to `path` (`nil` for a file directly in the root or a
     /// path outside it). Kept beside the hash so an architect can still tell departments' shares apart.
+    /// Worked out on the path's bytes (see `String.hasPathPrefix`): a name starting with a combining mark still
+    /// starts a component, and two spellings of one visible name are two folders.
     public static func topFolder(path: String, root: String) -> String? {
-        var base = root
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        let prefix = base == "/" ? "/" : base + "/"
-        guard path.hasPrefix(prefix) else { return nil }
-        let rest = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: true)
-        return rest.count > 1 ? String(rest[0]) : nil
+        let slash = UInt8(ascii: "/")
+        var prefix = Array(root.utf8)
+        while prefix.count > 1 && prefix.last == slash { prefix.removeLast() }
+        if prefix != [slash] { prefix.append(slash) }
+        let bytes = path.utf8
+        guard bytes.starts(with: prefix) else { return nil }
+        let rest = bytes.dropFirst(prefix.count).split(separator: slash, omittingEmptySubsequences: true)
+        return rest.count > 1 ? String(Substring(rest[0])) : nil
     }
 
     /// `sha256:` + hex digest of a file, read in 1 MiB chunks.

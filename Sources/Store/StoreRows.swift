@@ -133,6 +133,8 @@ public struct FolderChain: Sendable {
 
     public init() {}
 
+    /// The keys of the folders added (keyed hashes of their bytes: a `Set<String>` of the folders themselves
+    /// would take two spellings of one visible name for one folder).
     private var seen: Set<String> = []
     /// Folders not yet handed out by ``take()``.
     private var pending: [Link] = []
@@ -157,12 +159,12 @@ public struct FolderChain: Sendable {
             return last.key
         }
         guard let folder = Self.folder(of: path) else { return nil }
-        if let last, last.folder == folder { return last.key }
+        if let last, last.folder.isSamePath(folder) { return last.key }
         let key = pseudonymiser.pathKey(folder)
         last = (folder, key)
         var current: String? = folder
         var currentKey = key
-        while let folder = current, seen.insert(folder).inserted {
+        while let folder = current, seen.insert(currentKey).inserted {
             let parent = Self.folder(of: folder)
             let parentKey = parent.map(pseudonymiser.pathKey)
             pending.append(Link(key: currentKey, parent: parentKey))

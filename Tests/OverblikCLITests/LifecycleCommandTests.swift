@@ -200,6 +200,56 @@ import Submissions
         #expect(try await export(store: stepwise) == (try await export(store: oracle)))
     }
 
+    /// Names a file system tells apart and Swift's `String` does not: `Café` spelled with U+00E9 and with
+    /// `e` + U+0301 (both side by side on a share used from Windows and from macOS), and names that start with a
+    /// combining mark, which Swift joins to the `/` before them.
+    @Test func namesSwiftTextTakesForEqualAreStoredAsTheFilesTheyAre() async throws {
+        let tree = try Fixtures.temporaryDirectory("twins").appendingPathComponent("share")
+        let culture = tree
+        let precomposed = culture.appendingPathComponent("Caf\u{E9}")
+        let decomposed = culture.appendingPathComponent("Cafe\u{301}")
+        let other = tree.appendingPathComponent("Borgerservice")
+        for folder in [precomposed, decomposed, other] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        let corpus = Fixtures.url("documents/corpus")
+        let sources = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0 != "README.md" }
+            .sorted().prefix(3)
+        for (index, name) in sources.enumerated() {
+            let source = corpus.appendingPathComponent(name)
+            // The same file under the same name in both twins.
+            let twin = corpus.appendingPathComponent(sources.first!)
+            try FileManager.default.copyItem(at: twin, to: precomposed.appendingPathComponent("doc\(index).odt"))
+            try FileManager.default.copyItem(at: twin, to: decomposed.appendingPathComponent("doc\(index).odt"))
+            let marked = "\u{301}\(index)-\(name)"
+            try FileManager.default.copyItem(at: source, to: tree.appendingPathComponent(marked))
+            try FileManager.default.copyItem(at: source, to: other.appendingPathComponent(marked))
+        }
+        // The file system holds both spellings as two folders.
+        let twins = try FileManager.default.contentsOfDirectory(atPath: culture.path).filter { $0.hasPrefix("Caf") }
+        #expect(Set(twins.map { Array($0.utf8) }).count == 2 && Set(twins).count == 1)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: tree.path).filter {
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: tree.appendingPathComponent($0).path, isDirectory: &isFolder)
+            return !isFolder.boolValue
+        }.count
+        #expect(files == 4 * sources.count)
+
+        let stepwise = try freshStore("twins-stepwise")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+        let first = try await export(store: stepwise)
+        #expect(first.documents.reduce(0) { $0 + $1.count } + first.errors.reduce(0) { $0 + $1.count } == files)
+        // Each twin scanned alone finds its own files unchanged and takes nothing from the other.
+        for folder in [decomposed, precomposed, precomposed, decomposed, other, tree] {
+            try await run(["scan", folder.path, "--organisation", "751", "--store", stepwise, "--format", "summary"])
+            let scan = try #require(try await SQLiteEstateStore(path: stepwise).scans(organisation: 751).first)
+            #expect(scan.new == 0 && scan.deleted == 0, "scan of \(folder.lastPathComponent)")
+        }
+        let oracle = try freshStore("twins-oracle")
+        try await run(["scan", tree.path, "--organisation", "751", "--store", oracle, "--format", "summary"])
+        #expect(try await export(store: stepwise) == (try await export(store: oracle)))
+    }
+
     @Test func aShareScannedThroughALinkAndDirectlyCountsEachFileOnce() async throws {
         let tree = try documentTree("linked")
         let link = tree.deletingLastPathComponent().appendingPathComponent("fællesdrev-link")
