@@ -77,13 +77,12 @@ public final class XMLEventParser {
     /// not notice.
     static let maxBytes = 8 << 20
 
-    /// Documents parsed by one libxml2 context before it is replaced, so that its name dictionary (which keeps
-    /// every name seen) cannot grow without bound.
-    static let documentsPerContext = 512
+    /// Documents parsed by one libxml2 context before it is replaced (its name dictionary keeps every name seen).
+    static let documentsPerContext = XMLSAXParser.documentsPerContext
 
-    // As XMLTree's options, less those that only shape a tree (BIG_LINES: the line is read from the input).
-    private static let parseOptions = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+    // As XMLTree's options, less those that only shape a tree (BIG_LINES: the line is read from the input): the
+    // SAX parser's.
+    private static let parseOptions = XMLSAXParser.parseOptions
 
     public init() {}
 

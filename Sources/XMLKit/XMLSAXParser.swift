@@ -203,7 +203,7 @@ public final class XMLSAXParser {
 
     // NONET: never fetch; NOERROR/NOWARNING: no printing (errors reach the structured handler).
     // Deliberately absent: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, HUGE.
-    private static let parseOptions = Int32(
+    static let parseOptions = Int32(
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     public init() {}
