@@ -104,16 +104,15 @@ public struct TopFolders: Sendable {
 
     /// The top folder of `path` below `root`, as ``Pseudonymiser/topFolder(path:root:)`` gives it.
     ///
-    /// Reused for every file of the folder whose name starts with an ASCII byte: such a name cannot join the `/`
-    /// before it into one `Character` (an ASCII character never extends the one before), so the path splits into
-    /// the same components up to its name, whatever the name is. Any other name is worked out in full.
+    /// Reused for every file of the same folder, byte for byte: the top folder is split from the path's bytes, so
+    /// it depends only on the bytes before the name (a name starting with a combining mark included).
     public mutating func topFolder(path: String, root: String) -> String? {
         let utf8 = path.utf8
         guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else {
             return Pseudonymiser.topFolder(path: path, root: root)
         }
         let nameStart = utf8.index(after: slash)
-        guard nameStart < utf8.endIndex, utf8[nameStart] < 0x80 else {
+        guard nameStart < utf8.endIndex else {
             return Pseudonymiser.topFolder(path: path, root: root)
         }
         if let last, last.folder.utf8.elementsEqual(utf8[..<nameStart]) { return last.top }
