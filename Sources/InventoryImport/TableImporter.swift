@@ -173,13 +173,7 @@ enum TableImporter {
             guard index >= 0, !rows.fieldIsEmpty(index) else { return nil }
             return rows.field(index)
         }
-        while try rows.advance() {
-            emitter.report.linesRead += 1
-            let line = rows.line
-            if let problem = rows.rowProblem {
-                emitter.unreadable(line: line, problem)
-                continue
-            }
+        while let line = try nextReadableRow(rows, emitter) {
             if rows.fieldCount > width, (width..<rows.fieldCount).contains(where: { !rows.fieldIsEmpty($0) }) {
                 emitter.unreadable(line: line, "\(rows.fieldCount) fields where the header has \(width)")
                 continue
@@ -261,19 +255,27 @@ enum TableImporter {
         }
     }
 
+    /// Advances to the next row whose fields could be read and returns its line; nil at the end. Every row passed
+    /// counts as read, and an unreadable one is reported on the way.
+    static func nextReadableRow(_ rows: any RowSource, _ emitter: RecordEmitter) throws(ImportError) -> Int? {
+        while try rows.advance() {
+            emitter.report.linesRead += 1
+            if let problem = rows.rowProblem {
+                emitter.unreadable(line: rows.line, problem)
+                continue
+            }
+            return rows.line
+        }
+        return nil
+    }
+
     /// The next row of a declaration table (KITOS, usage) that names what `column` holds, with its line, counted
     /// as read; nil at the end. Unreadable rows, and rows without that value, are reported on the way (a row of
     /// empty fields is a blank line, not counted); a short row is flagged and kept.
     static func nextDeclaration(
         _ rows: any RowSource, width: Int, _ emitter: RecordEmitter, named column: Int, _ what: String
     ) throws(ImportError) -> (line: Int, value: String)? {
-        while try rows.advance() {
-            emitter.report.linesRead += 1
-            let line = rows.line
-            if let problem = rows.rowProblem {
-                emitter.unreadable(line: line, problem)
-                continue
-            }
+        while let line = try nextReadableRow(rows, emitter) {
             guard let value = rows.trimmedValue(column) else {
                 if rows.isBlankRow {
                     emitter.report.linesRead -= 1
