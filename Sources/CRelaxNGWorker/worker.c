@@ -215,12 +215,12 @@ static int declares_entities(xmlDtdPtr subset) {
 }
 
 // Records why a part is not well-formed as its one issue (XMLTree's rules: libxml2's last error, or a DOCTYPE
-// that declares entities, with its line); the parent turns it into the same XMLError as XMLTree would.
-static void record_malformed(const char *message, int line) {
+// that declares entities, with its line and column); the parent turns it into the same XMLError as XMLTree would.
+static void record_malformed(const char *message, int line, int column) {
     struct issue *issue = &found.issues[found.count++];
     issue->node = NULL;
     issue->line = line;
-    issue->column = 0;
+    issue->column = column;
     issue->message = strdup(message);
 }
 
@@ -238,10 +238,11 @@ static xmlDocPtr parse(const char *bytes, int size, uint32_t *status) {
         document = NULL;
         *status = OVERBLIK_RELAXNG_MALFORMED;
         xmlErrorPtr error = xmlCtxtGetLastError(parser);
-        if (error != NULL) record_malformed(error->message != NULL ? error->message : "parse error", error->line);
+        if (error != NULL)
+            record_malformed(error->message != NULL ? error->message : "parse error", error->line, error->int2);
     } else if (document->intSubset != NULL && declares_entities(document->intSubset)) {
         *status = OVERBLIK_RELAXNG_ENTITIES_DECLARED;
-        record_malformed("", (int)xmlGetLineNo((xmlNodePtr)document->intSubset));
+        record_malformed("", (int)xmlGetLineNo((xmlNodePtr)document->intSubset), 0);
         xmlFreeDoc(document);
         document = NULL;
     }

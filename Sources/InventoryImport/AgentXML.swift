@@ -27,7 +27,7 @@ enum AgentXML {
         case .tooDeep(let depth, let line): .nestingTooDeep(file: file, line: line, limit: depth)
         case .forbiddenDTD(let line):
             .malformed(file: file, format: "XML", line: line, reason: "a DTD is refused (entity definitions)")
-        case .malformed(let message, let line): .malformed(file: file, format: "XML", line: line, reason: message)
+        case .malformed(let message, let line, _): .malformed(file: file, format: "XML", line: line, reason: message)
         case .inputTooLarge(let bytes): .fileTooLarge(file: file, size: Int64(bytes), limit: Int64(bytes))
         }
     }

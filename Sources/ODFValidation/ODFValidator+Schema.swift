@@ -160,9 +160,9 @@ extension ODFValidator {
                 message: "declares entities in a DOCTYPE, which is refused (XXE / entity-expansion risk); remove it")
         case .tooDeep(_, let line):
             return ValidationProblem(code: .xmlMalformed, part: part, line: line, message: "elements nest too deeply")
-        case .malformed(let message, let line):
+        case .malformed(let message, let line, let column):
             return ValidationProblem(
-                code: .xmlMalformed, part: part, line: line, message: "not well-formed XML: \(message)")
+                code: .xmlMalformed, part: part, line: line, column: column, message: "not well-formed XML: \(message)")
         case .inputTooLarge(let bytes):
             return ValidationProblem(code: .xmlMalformed, part: part, message: "part of \(bytes) bytes is too large")
         }

@@ -27,7 +27,7 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
             let run = ValidationRun(
                 engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: Self.nanoseconds(cpuLimit))
             tree.walk(TreeValidation(run))
-            return self.verdict(run, rootLine: tree.rootLine)
+            return self.verdict(run, root: tree.rootPosition)
         }
         let spent = CPUClock.threadNanoseconds() &- started
         return RelaxNGCheck(verdict: verdict, cpuTime: .nanoseconds(Int64(spent)))
@@ -44,7 +44,7 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
             switch engine.parser.parse(bytes, handler: events) {
             case .unusual: return nil
             case .stopped: return .limitExceeded
-            case .complete: return self.verdict(run, rootLine: events.rootLine ?? 1)
+            case .complete: return self.verdict(run, root: events.rootPosition ?? XMLPosition(line: 1, column: 0))
             }
         }
         let streamingTime = Duration.nanoseconds(Int64(CPUClock.threadNanoseconds() &- started))
@@ -62,12 +62,15 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
         return check
     }
 
-    func verdict(_ run: ValidationRun, rootLine: Int) -> RelaxNGVerdict {
+    func verdict(_ run: ValidationRun, root: XMLPosition) -> RelaxNGVerdict {
         if run.timedOut { return .limitExceeded }
         if run.isValid { return .valid }
         let issues =
             run.issues.isEmpty
-            ? [XMLValidityIssue(line: rootLine, column: 0, message: "the document is incomplete for \(name)")]
+            ? [
+                XMLValidityIssue(
+                    line: root.line, column: root.column, message: "the document is incomplete for \(name)")
+            ]
             : run.issues
         return .invalid(issues)
     }

@@ -69,8 +69,8 @@ final class SchemaElement {
             return true
         }
 
-        func text(_ text: String) { stack.last?.text += text }
+        func text(_ text: String, end: XMLPosition) { stack.last?.text += text }
 
-        func endElement() { stack.removeLast() }
+        func endElement(at end: XMLPosition) { stack.removeLast() }
     }
 }

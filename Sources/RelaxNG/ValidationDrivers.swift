@@ -12,7 +12,7 @@ final class TreeValidation: XMLTreeVisitor {
     func startElement(_ element: XMLTreeElement) -> Bool {
         let engine = run.engine
         let name = engine.number(QualifiedName(namespaceURI: element.namespaceURI, localName: element.localName))
-        guard run.startElement(name, line: element.line, declarations: element.namespaceDeclarations) else {
+        guard run.startElement(name, at: element.position, declarations: element.namespaceDeclarations) else {
             return false
         }
         for attribute in element.attributes {
@@ -22,17 +22,17 @@ final class TreeValidation: XMLTreeVisitor {
         return run.closeStartTag()
     }
 
-    func text(_ text: String) { run.text(text) }
+    func text(_ text: String, end: XMLPosition) { run.text(text, end: end) }
 
-    func endElement() { run.endElement() }
+    func endElement(at end: XMLPosition) { run.endElement(at: end) }
 }
 
 /// Feeds a ``ValidationRun`` while ``XMLEventParser`` parses the document: no tree is built, and names are numbered
 /// by the addresses libxml2 keeps them at (no `String` is made for a name the engine has seen in this dictionary).
 final class StreamedValidation: XMLEventHandler {
     let run: ValidationRun
-    /// The first element's line (where ``NativeRelaxNGSchema`` reports an incomplete document).
-    private(set) var rootLine: Int?
+    /// Just after the first element's start tag (where ``NativeRelaxNGSchema`` reports an incomplete document).
+    private(set) var rootPosition: XMLPosition?
     /// Elements whose content is not checked, counted from the outermost one (its events are ignored).
     private var skippedDepth = 0
 
@@ -46,14 +46,14 @@ final class StreamedValidation: XMLEventHandler {
     }
 
     func startElement(_ element: XMLElementEvent) {
-        if rootLine == nil { rootLine = element.line }
+        if rootPosition == nil { rootPosition = element.position }
         if skippedDepth > 0 || run.issueLimitReached {
             skippedDepth += 1
             return
         }
         let engine = run.engine
         let declarations = element.namespaceDeclarations
-        guard run.startElement(engine.number(streamed: element.name), line: element.line, declarations: declarations)
+        guard run.startElement(engine.number(streamed: element.name), at: element.position, declarations: declarations)
         else {
             skippedDepth = 1
             return
@@ -64,17 +64,17 @@ final class StreamedValidation: XMLEventHandler {
         if !run.closeStartTag() { skippedDepth = 1 }
     }
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+    func characters(_ text: UnsafeBufferPointer<UInt8>, end: XMLPosition) {
         guard skippedDepth == 0, !run.issueLimitReached else { return }
-        run.text(String(decoding: text, as: UTF8.self))
+        run.text(String(decoding: text, as: UTF8.self), end: end)
     }
 
-    func endElement() {
+    func endElement(at end: XMLPosition) {
         if skippedDepth > 0 {
             skippedDepth -= 1
             if skippedDepth > 0 { return }
         }
         guard !run.issueLimitReached else { return }
-        run.endElement()
+        run.endElement(at: end)
     }
 }

@@ -1,3 +1,5 @@
+import XMLKit
+
 /// Messages a person can act on: names as the document writes them (its prefixes), and what was expected.
 extension ValidationRun {
     static let shownNames = 8
@@ -83,7 +85,8 @@ extension ValidationRun {
     }
 
     func reportAttribute(
-        _ name: Int32, _ value: String, of element: Int32, in state: PatternID, _ line: Int, _ context: NamespaceContext
+        _ name: Int32, _ value: String, of element: Int32, in state: PatternID, _ start: XMLPosition,
+        _ context: NamespaceContext
     ) {
         let known = engine.mayTake(state, name)
         let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
@@ -91,6 +94,6 @@ extension ValidationRun {
             known
             ? "attribute \(display(name, context)) of element \(display(element, context)) has a bad value \"\(shown)\""
             : "attribute \(display(name, context)) not allowed on element \(display(element, context))"
-        report(line, message)
+        report(start, message)
     }
 }

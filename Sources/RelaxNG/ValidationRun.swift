@@ -10,11 +10,15 @@ final class ValidationRun {
         var opened: PatternID
         /// The element's name, numbered by the engine.
         var name: Int32
-        var line: Int
+        /// Just after the start tag: where problems with the tag are reported.
+        var start: XMLPosition
         /// The element (or one of its ancestors) was refused: its content is not checked.
         var skipped = false
         var hadChildElement = false
         var text = ""
+        /// Where the first piece of `text` other than whitespace ends: where Jing reports text that is not allowed
+        /// (text the content checks as a value, data or list, is reported after the end tag instead).
+        var textPosition: XMLPosition?
         var context: NamespaceContext
     }
 
@@ -54,19 +58,19 @@ final class ValidationRun {
     /// An element starts (`name` is the engine's number for it): `false` when its content is not checked (it, or
     /// an ancestor, was refused). When `true`, its attributes follow through ``attribute(_:value:)``, then
     /// ``closeStartTag()``.
-    func startElement(_ name: Int32, line: Int, declarations: [(prefix: String, uri: String)]) -> Bool {
+    func startElement(_ name: Int32, at start: XMLPosition, declarations: [(prefix: String, uri: String)]) -> Bool {
         var context = frames.last?.context ?? NamespaceContext()
         for declaration in declarations { context.bindings[declaration.prefix] = declaration.uri }
         if frames.last?.skipped == true {
-            frames.append(Frame(opened: current, name: name, line: line, skipped: true, context: context))
+            frames.append(Frame(opened: current, name: name, start: start, skipped: true, context: context))
             return false
         }
-        flushText(before: line)
+        flushText()
         if !frames.isEmpty { frames[frames.count - 1].hadChildElement = true }
         let opened = engine.startTagOpen(current, name)
-        var frame = Frame(opened: opened, name: name, line: line, context: context)
+        var frame = Frame(opened: opened, name: name, start: start, context: context)
         guard opened != PatternStore.notAllowed else {
-            report(line, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
+            report(start, "element \(display(name, context)) not allowed here\(expectedElements(current, context))")
             // The parent goes on as if the element were not there.
             frame.opened = store.after(PatternStore.empty, current)
             frame.skipped = true
@@ -84,7 +88,7 @@ final class ValidationRun {
         let next = engine.attribute(startTagState, name, value, frames[index].context)
         if next == PatternStore.notAllowed {
             reportAttribute(
-                name, value, of: frames[index].name, in: startTagState, frames[index].line, frames[index].context)
+                name, value, of: frames[index].name, in: startTagState, frames[index].start, frames[index].context)
         } else {
             startTagState = next
         }
@@ -98,7 +102,7 @@ final class ValidationRun {
             let context = frames[index].context
             let missing = Self.list(attributeNames(startTagState, required: true), context)
             report(
-                frames[index].line,
+                frames[index].start,
                 "element \(display(frames[index].name, context)) lacks a required attribute\(missing)")
             frames[index].skipped = true
             return false
@@ -107,12 +111,17 @@ final class ValidationRun {
         return true
     }
 
-    func text(_ text: String) {
+    /// A piece of character data ending at `end`.
+    func text(_ text: String, end: XMLPosition) {
         guard !frames.isEmpty, !frames[frames.count - 1].skipped else { return }
         frames[frames.count - 1].text += text
+        if frames[frames.count - 1].textPosition == nil, !DerivativeEngine.isWhitespace(text) {
+            frames[frames.count - 1].textPosition = end
+        }
     }
 
-    func endElement() {
+    /// The element last started ends; `end` is just after its end tag.
+    func endElement(at end: XMLPosition) {
         let frame = frames.removeLast()
         guard !frame.skipped else {
             if frames.last?.skipped != true { current = continuation(frame.opened) }
@@ -124,20 +133,25 @@ final class ValidationRun {
             let derived = engine.text(state, frame.text, frame.context)
             state = DerivativeEngine.isWhitespace(frame.text) ? store.choice(state, derived) : derived
             if state == PatternStore.notAllowed {
-                let shown = frame.text.count > 40 ? String(frame.text.prefix(40)) + "…" : frame.text
-                report(frame.line, "element \(display(frame.name, frame.context)) has a bad value \"\(shown)\"")
+                // Content that takes no value (no data, value or list) refuses text where it is met, as Jing says.
+                if let position = frame.textPosition, !store.textSensitive(current) {
+                    report(position, "text not allowed in element \(display(frame.name, frame.context))")
+                } else {
+                    let shown = frame.text.count > 40 ? String(frame.text.prefix(40)) + "…" : frame.text
+                    report(end, "element \(display(frame.name, frame.context)) has a bad value \"\(shown)\"")
+                }
             }
         } else if !DerivativeEngine.isWhitespace(frame.text) {
             state = engine.text(state, frame.text, frame.context)
             if state == PatternStore.notAllowed {
-                report(frame.line, "text not allowed in element \(display(frame.name, frame.context))")
+                report(frame.textPosition ?? end, "text not allowed in element \(display(frame.name, frame.context))")
             }
         }
         let ended = state == PatternStore.notAllowed ? PatternStore.notAllowed : engine.endTag(state)
         if ended == PatternStore.notAllowed {
             if state != PatternStore.notAllowed {
                 let expected = expectedElements(state, frame.context)
-                report(frame.line, "element \(display(frame.name, frame.context)) is incomplete\(expected)")
+                report(end, "element \(display(frame.name, frame.context)) is incomplete\(expected)")
             }
             current = continuation(frame.opened)
         } else {
@@ -146,14 +160,16 @@ final class ValidationRun {
     }
 
     /// Text met before a child element starts: whitespace is ignored between elements (spec 6.2.7).
-    private func flushText(before line: Int) {
+    private func flushText() {
         guard let index = frames.indices.last else { return }
         let text = frames[index].text
+        let position = frames[index].textPosition ?? .unknown
         frames[index].text = ""
+        frames[index].textPosition = nil
         guard !DerivativeEngine.isWhitespace(text) else { return }
         let next = engine.text(current, text, frames[index].context)
         if next == PatternStore.notAllowed {
-            report(line, "text not allowed here in element \(display(frames[index].name, frames[index].context))")
+            report(position, "text not allowed here in element \(display(frames[index].name, frames[index].context))")
         } else {
             current = next
         }
@@ -168,8 +184,8 @@ final class ValidationRun {
         }
     }
 
-    func report(_ line: Int, _ message: String) {
+    func report(_ position: XMLPosition, _ message: String) {
         guard issues.count < issueLimit else { return }
-        issues.append(XMLValidityIssue(line: line, column: 0, message: message))
+        issues.append(XMLValidityIssue(line: position.line, column: position.column, message: message))
     }
 }

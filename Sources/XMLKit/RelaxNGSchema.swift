@@ -3,9 +3,10 @@ import CRelaxNGWorker
 
 /// One schema-validity problem in a document: where, and libxml2's message.
 public struct XMLValidityIssue: Sendable, Hashable {
-    /// 1-based line of the offending node (0 when libxml2 gives none).
+    /// 1-based line of the problem (0 when none is known).
     public var line: Int
-    /// 1-based column when known (libxml2 gives columns for parse errors only), else 0.
+    /// 1-based column just after what is wrong, where Jing places it (``XMLPosition``); 0 when not known (libxml2's
+    /// RELAX NG validator gives none).
     public var column: Int
     /// libxml2's message, trimmed; it names the element concerned.
     public var message: String
@@ -90,7 +91,7 @@ public final class RelaxNGSchema: RelaxNGValidating {
             // The worker may have parsed a serialisation of the tree: lines come from this tree's own elements.
             let issues = reply.issues.map {
                 XMLValidityIssue(
-                    line: tree.line(ofElementNumber: $0.elementNumber) ?? $0.line, column: $0.column,
+                    line: tree.position(ofElementNumber: $0.elementNumber)?.line ?? $0.line, column: $0.column,
                     message: $0.message)
             }
             let fallback = XMLValidityIssue(line: tree.rootLine, column: 0, message: "not valid against \(name)")
@@ -136,7 +137,9 @@ public final class RelaxNGSchema: RelaxNGValidating {
             verdict = .failed("the RELAX NG schema \(name) does not compile")
         case UInt32(OVERBLIK_RELAXNG_MALFORMED.rawValue):
             let first = reply.issues.first
-            verdict = .malformed(XMLTree.failure(message: first?.message, line: first?.line ?? 0, bytes: document))
+            verdict = .malformed(
+                XMLTree.failure(
+                    message: first?.message, line: first?.line ?? 0, column: first?.column ?? 0, bytes: document))
         case UInt32(OVERBLIK_RELAXNG_ENTITIES_DECLARED.rawValue):
             verdict = .malformed(.forbiddenDTD(line: max(reply.issues.first?.line ?? 1, 1)))
         default: verdict = .failed("libxml2 could not read the document back for validation")

@@ -4,9 +4,11 @@ import CLibXML2
 /// The views point into libxml2's buffers: they are valid only during the call.
 public protocol XMLEventHandler: AnyObject {
     func startElement(_ element: XMLElementEvent)
-    /// Character data (text and CDATA, entities and character references decoded), perhaps in several pieces.
-    func characters(_ text: UnsafeBufferPointer<UInt8>)
-    func endElement()
+    /// Character data (text, entities and character references decoded), perhaps in several pieces;
+    /// `end` is where this piece ends.
+    func characters(_ text: UnsafeBufferPointer<UInt8>, end: XMLPosition)
+    /// The element last started ends (`end` is just after its end tag).
+    func endElement(at end: XMLPosition)
     /// Asked at each element start: `true` ends the parse now (a time limit).
     var shouldStop: Bool { get }
 }
@@ -14,10 +16,9 @@ public protocol XMLEventHandler: AnyObject {
 /// An element start during a callback: its name, where it is, the namespaces it declares and its attributes.
 public struct XMLElementEvent {
     public let name: XMLQualifiedName
-    /// 1-based line and column of the end of the start tag, where libxml2 is when it reports the element (the
-    /// line is the one ``XMLTree`` records for the element).
-    public let line: Int
-    public let column: Int
+    /// Just after the start tag, as ``XMLTreeElement/position`` (the line is the one ``XMLTree`` records).
+    public let position: XMLPosition
+    public var line: Int { position.line }
     let namespaceCount: Int
     let namespaceFields: UnsafePointer<UnsafePointer<UInt8>?>?
     public let attributes: XMLAttributeList
@@ -48,7 +49,7 @@ extension XMLQualifiedName {
 
 /// A SAX2 parser that reports everything ``XMLTree/walk(_:)`` would, without building a tree, for checking a
 /// document while it is parsed. It only takes documents it reads exactly as ``XMLTree`` does: plain UTF-8 (no
-/// byte-order mark, no other encoding), no DOCTYPE, no entity reference, no message of any kind from libxml2
+/// byte-order mark, no other encoding), no DOCTYPE, no entity reference, no CDATA section, no message of any kind from libxml2
 /// (not even a namespace warning). Anything else is ``Outcome/unusual``: the caller parses the document into an
 /// ``XMLTree`` instead, which says what is wrong with it exactly as before.
 ///
@@ -146,7 +147,9 @@ public final class XMLEventParser {
             guard let state = EventState.from(userData), let text else { return }
             state.characters(UnsafeBufferPointer(start: text, count: Int(length)))
         }
-        handlers.cdataBlock = handlers.characters
+        // libxml2's push parser reports a CDATA section from its start, the tree builder from its end: left to the
+        // tree, so that its place is the same either way (ODF writers do not use CDATA).
+        handlers.cdataBlock = { userData, _, _ in EventState.from(userData)?.markUnusual() }
         handlers.ignorableWhitespace = handlers.characters
         handlers.internalSubset = { userData, _, _, _ in EventState.from(userData)?.markUnusual() }
         handlers.reference = { userData, _ in EventState.from(userData)?.markUnusual() }
@@ -208,23 +211,22 @@ private final class EventState {
         depth += 1
         sawElement = true
         if depth > XMLEventParser.maxDepth { return markUnusual() }
-        let input = context.pointee.input
         handler.startElement(
             XMLElementEvent(
                 name: XMLQualifiedName(localNameBytes: localName, namespaceBytes: uri),
-                line: Int(input?.pointee.line ?? 0), column: Int(input?.pointee.col ?? 0),
+                position: XMLPosition.afterStartTag(context),
                 namespaceCount: namespaceCount, namespaceFields: namespaces,
                 attributes: XMLAttributeList(count: attributes == nil ? 0 : attributeCount, fields: attributes)))
     }
 
     func endElement() {
-        guard !unusual, !stopped else { return }
+        guard !unusual, !stopped, let context else { return }
         depth -= 1
-        handler?.endElement()
+        handler?.endElement(at: XMLPosition.current(context))
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard !unusual, !stopped, depth >= 0 else { return }
-        handler?.characters(text)
+        guard !unusual, !stopped, depth >= 0, let context else { return }
+        handler?.characters(text, end: XMLPosition.current(context))
     }
 }

@@ -5,6 +5,7 @@ import CLibXML2
 final class XMLFirstError {
     private(set) var message: String?
     private(set) var line = 0
+    private(set) var column = 0
 
     /// Keeps `error` if it is the first of level error or worse: later ones are usually consequences of it.
     func record(_ error: UnsafePointer<xmlError>) {
@@ -13,11 +14,13 @@ final class XMLFirstError {
         while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
         message = text
         line = Int(error.pointee.line)
+        column = Int(error.pointee.int2)  // libxml2 keeps a parse error's column there
     }
 
     func reset() {
         message = nil
         line = 0
+        column = 0
     }
 
     /// The parse failed: why, as an ``XMLError``. `fallbackLine` is used when libxml2 said nothing.
@@ -29,7 +32,7 @@ final class XMLFirstError {
         if !sawElement && prologHasDoctype { return .forbiddenDTD(line: line) }
         if let message {
             if message.contains("Excessive depth") { return .tooDeep(depth: maxDepth, line: line) }
-            return .malformed(message: message, line: line)
+            return .malformed(message: message, line: line, column: column)
         }
         return .malformed(message: "parse error", line: fallbackLine)
     }

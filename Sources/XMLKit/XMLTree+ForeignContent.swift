@@ -59,6 +59,11 @@ extension XMLTree {
                 while let node = child {
                     child = node.pointee.next
                     xmlUnlinkNode(node)
+                    if node.pointee.type == XML_TEXT_NODE, let before = element.pointee.prev,
+                        before.pointee.type == XML_TEXT_NODE
+                    {
+                        positions.merge(node, into: before)  // libxml2 joins the two texts
+                    }
                     xmlAddPrevSibling(element, node)
                     if node.pointee.type == XML_ELEMENT_NODE { stack.append((node, insideParagraph)) }
                 }

@@ -16,19 +16,21 @@ public struct XMLTreeElement: Sendable {
     public var attributes: [XMLTreeAttribute]
     /// The namespaces this element declares (`xmlns:p="…"`; the default namespace has the prefix "").
     public var namespaceDeclarations: [(prefix: String, uri: String)]
+    /// Just after the start tag (its line is the one libxml2 gives the element).
+    public var position: XMLPosition
     /// 1-based source line.
-    public var line: Int
+    public var line: Int { position.line }
 }
 
 /// Receives a tree's content in document order from ``XMLTree/walk(_:)``.
 public protocol XMLTreeVisitor: AnyObject {
     /// An element starts. Return `false` to skip its content (its end is still reported).
     func startElement(_ element: XMLTreeElement) -> Bool
-    /// Character data (text and CDATA; comments and processing instructions are not reported). Adjacent pieces
-    /// may come in several calls.
-    func text(_ text: String)
-    /// The element last started ends.
-    func endElement()
+    /// Character data (text and CDATA; comments and processing instructions are not reported), ending at `end`.
+    /// Adjacent pieces may come in several calls.
+    func text(_ text: String, end: XMLPosition)
+    /// The element last started ends (`end` is just after its end tag).
+    func endElement(at end: XMLPosition)
     /// Asked between nodes: `true` ends the walk early (a time limit).
     var shouldStop: Bool { get }
 }
@@ -44,10 +46,12 @@ extension XMLTree {
             var descend = false
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                descend = visitor.startElement(Self.elementStart(node))
-                if !descend || node.pointee.children == nil { visitor.endElement() }
+                descend = visitor.startElement(elementStart(node))
+                if !descend || node.pointee.children == nil { visitor.endElement(at: positions.endPosition(of: node)) }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content { visitor.text(String(cString: content)) }
+                if let content = node.pointee.content {
+                    visitor.text(String(cString: content), end: positions.position(of: node))
+                }
             default: break
             }
             if descend, let child = node.pointee.children {
@@ -58,13 +62,13 @@ extension XMLTree {
             while node.pointee.next == nil {
                 guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return true }
                 node = parent
-                visitor.endElement()
+                visitor.endElement(at: positions.endPosition(of: node))
             }
             node = node.pointee.next!
         }
     }
 
-    private static func elementStart(_ node: xmlNodePtr) -> XMLTreeElement {
+    private func elementStart(_ node: xmlNodePtr) -> XMLTreeElement {
         var attributes: [XMLTreeAttribute] = []
         var attribute = node.pointee.properties
         while let current = attribute {
@@ -77,7 +81,7 @@ extension XMLTree {
             attributes.append(
                 XMLTreeAttribute(
                     localName: String(cString: current.pointee.name),
-                    namespaceURI: namespaceURI(of: current.pointee.ns),
+                    namespaceURI: Self.namespaceURI(of: current.pointee.ns),
                     value: value))
         }
         var declarations: [(prefix: String, uri: String)] = []
@@ -91,7 +95,7 @@ extension XMLTree {
                 ))
         }
         return XMLTreeElement(
-            localName: String(cString: node.pointee.name), namespaceURI: namespaceURI(of: node.pointee.ns),
-            attributes: attributes, namespaceDeclarations: declarations, line: Int(xmlGetLineNo(node)))
+            localName: String(cString: node.pointee.name), namespaceURI: Self.namespaceURI(of: node.pointee.ns),
+            attributes: attributes, namespaceDeclarations: declarations, position: positions.position(of: node))
     }
 }

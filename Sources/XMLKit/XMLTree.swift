@@ -10,6 +10,8 @@ public final class XMLTree {
     let document: xmlDocPtr
     /// The bytes parsed, while the tree still says exactly what they say (dropped by the first change).
     private(set) var unchangedSource: [UInt8]?
+    /// Where each element's start and end tags and each text node end in the source (``XMLPositionRecorder``).
+    let positions: XMLPositionRecorder
 
     // NONET: never fetch. NOERROR/NOWARNING: errors go to the per-parse context, not stderr. BIG_LINES: true
     // line numbers past 65,535. COMPACT: smaller text nodes. Deliberately absent: NOENT, DTDLOAD, DTDATTR, HUGE.
@@ -25,6 +27,8 @@ public final class XMLTree {
             throw .malformed(message: "libxml2 could not create a parser", line: 0)
         }
         defer { xmlFreeParserCtxt(context) }
+        let positions = XMLPositionRecorder()
+        positions.install(on: context)
         // NOERROR does not silence libxml2 2.9's parse-time validity messages (xml:id values that are no NCName
         // are printed to stderr through the context's validity channel); a structured handler on the context
         // takes them all. The last error is recorded on the context either way (read by `failure`).
@@ -47,6 +51,7 @@ public final class XMLTree {
         }
         document = parsed
         unchangedSource = bytes
+        self.positions = positions
     }
 
     /// Called by every change to the tree: the source bytes no longer describe it.
@@ -63,14 +68,14 @@ public final class XMLTree {
         return [UInt8](UnsafeBufferPointer(start: buffer, count: Int(size)))
     }
 
-    /// The source line of the `ordinal`-th element in document order (1-based), if there is one.
-    func line(ofElementNumber ordinal: Int) -> Int? {
+    /// Where the `ordinal`-th element in document order (1-based) has its start tag, if there is one.
+    func position(ofElementNumber ordinal: Int) -> XMLPosition? {
         guard ordinal > 0, var node = xmlDocGetRootElement(document) else { return nil }
         var count = 0
         while true {
             if node.pointee.type == XML_ELEMENT_NODE {
                 count += 1
-                if count == ordinal { return Int(xmlGetLineNo(node)) }
+                if count == ordinal { return positions.position(of: node) }
                 if let child = node.pointee.children {
                     node = child
                     continue
@@ -89,17 +94,17 @@ public final class XMLTree {
             return failure(message: nil, line: 0, bytes: bytes)
         }
         let text = error.pointee.message.map { String(cString: $0) } ?? "parse error"
-        return failure(message: text, line: Int(error.pointee.line), bytes: bytes)
+        return failure(message: text, line: Int(error.pointee.line), column: Int(error.pointee.int2), bytes: bytes)
     }
 
     /// Why `bytes` are refused, from libxml2's last error (`nil` when there was none): also used for a part the
     /// RELAX NG worker parsed in this tree's place (``RelaxNGSchema/validate(bytes:cpuLimit:)``).
-    static func failure(message: String?, line: Int, bytes: [UInt8]) -> XMLError {
+    static func failure(message: String?, line: Int, column: Int = 0, bytes: [UInt8]) -> XMLError {
         guard var text = message else { return .malformed(message: "parse error", line: 0) }
         while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
         if XMLPrologue.hasDoctype(bytes), text.lowercased().contains("entit") { return .forbiddenDTD(line: line) }
         if text.contains("Excessive depth") { return .tooDeep(depth: 256, line: line) }
-        return .malformed(message: text, line: line)
+        return .malformed(message: text, line: line, column: column)
     }
 
     /// Whether a DOCTYPE's internal subset declares any entity (the only way a DTD can expand text).
@@ -138,5 +143,11 @@ public final class XMLTree {
     public var rootLine: Int {
         guard let root = xmlDocGetRootElement(document) else { return 1 }
         return Int(xmlGetLineNo(root))
+    }
+
+    /// Just after the root element's start tag.
+    public var rootPosition: XMLPosition {
+        guard let root = xmlDocGetRootElement(document) else { return XMLPosition(line: 1, column: 0) }
+        return positions.position(of: root)
     }
 }

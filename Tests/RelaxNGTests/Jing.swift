@@ -1,12 +1,15 @@
 import Foundation
 import TestSupport
+import XMLKit
 
-/// Jing (`jing -i`, Debian's package) as the oracle: which of the instance files it finds invalid, and on which
-/// lines, from one JVM run over them all.
+/// Jing (`jing -i`, Debian's package) as the oracle: which of the instance files it finds invalid, and where, from
+/// one JVM run over them all.
 enum Jing {
     struct Errors {
         /// file path → lines with an error.
         var lines: [String: Set<Int>] = [:]
+        /// file path → where each error is, in Jing's order (line, column).
+        var positions: [String: [XMLPosition]] = [:]
         /// Errors that name no instance (a schema Jing refuses, for instance).
         var other: [String] = []
 
@@ -23,6 +26,8 @@ enum Jing {
                 let fields = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
                 if fields.count >= 3, let number = Int(fields[1]), batch.contains(where: { $0.path == fields[0] }) {
                     errors.lines[String(fields[0]), default: []].insert(number)
+                    errors.positions[String(fields[0]), default: []].append(
+                        XMLPosition(line: number, column: Int(fields[2]) ?? 0))
                 } else {
                     errors.other.append(String(line))
                 }

@@ -133,7 +133,7 @@ struct MiniDocument {
             return true
         }
 
-        func text(_ text: String) {
+        func text(_ text: String, end: XMLPosition) {
             guard let parent = stack.last else { return }
             if case .text(let previous) = parent.children.last {
                 parent.children[parent.children.count - 1] = .text(previous + text)
@@ -142,6 +142,6 @@ struct MiniDocument {
             }
         }
 
-        func endElement() { stack.removeLast() }
+        func endElement(at end: XMLPosition) { stack.removeLast() }
     }
 }

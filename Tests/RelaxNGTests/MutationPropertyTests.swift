@@ -111,10 +111,9 @@ import ZipKit
         var url: URL
     }
 
-    @Test func mutantsAgreeWithJing() async throws {
-        let folder = try Fixtures.temporaryDirectory("mutants")
-        var random = SeededGenerator(seed: 20_261_206)
-        let schemasFolder = Fixtures.repositoryRoot.appendingPathComponent("Sources/ODFValidation/Resources/schemas")
+    /// 60 seeded mutants of each part in `parts`, written to `folder`; also returns each part's source.
+    static func makeMutants(in folder: URL, seed: UInt64) throws -> (sources: [[UInt8]], mutants: [Mutant]) {
+        var random = SeededGenerator(seed: seed)
         var sources: [[UInt8]] = []
         var mutants: [Mutant] = []
         for (index, (document, part, _)) in Self.parts.enumerated() {
@@ -130,6 +129,16 @@ import ZipKit
                 mutants.append(Mutant(part: index, mutations: mutations, url: url))
             }
         }
+        return (sources, mutants)
+    }
+
+    static let schemasFolder = Fixtures.repositoryRoot.appendingPathComponent(
+        "Sources/ODFValidation/Resources/schemas")
+
+    @Test func mutantsAgreeWithJing() async throws {
+        let folder = try Fixtures.temporaryDirectory("mutants")
+        let (sources, mutants) = try Self.makeMutants(in: folder, seed: 20_261_206)
+        let schemasFolder = Self.schemasFolder
         var validByJing = 0
         var disagreements: [String] = []
         for (index, (_, _, schemaFile)) in Self.parts.enumerated() {
@@ -148,6 +157,39 @@ import ZipKit
         }
         #expect(validByJing > 30 && validByJing < mutants.count - 30, "mutants must be both valid and invalid")
         #expect(disagreements.isEmpty, "\(disagreements.joined(separator: "\n"))")
+    }
+
+    /// Where each problem is, as Jing places it (just after the start tag, the end tag or the text concerned): on
+    /// every mutant both find invalid, the native engine's first problem must be at Jing's first, and each of its
+    /// problems where Jing reports one (after the first, the two recover differently and may report more or fewer).
+    @Test func problemPositionsAgreeWithJing() async throws {
+        let folder = try Fixtures.temporaryDirectory("mutant-positions")
+        let (_, mutants) = try Self.makeMutants(in: folder, seed: 20_261_207)
+        var compared = 0
+        var disagreements: [String] = []
+        for (index, (_, _, schemaFile)) in Self.parts.enumerated() {
+            let schemaURL = Self.schemasFolder.appendingPathComponent(schemaFile)
+            let schema = try NativeRelaxNGSchema(path: schemaURL.path, name: schemaFile)
+            let own = mutants.filter { $0.part == index }
+            let jing = try await Jing.check(schema: schemaURL, files: own.map(\.url))
+            for mutant in own {
+                guard let expected = jing.positions[mutant.url.path] else { continue }
+                let bytes = [UInt8](try Data(contentsOf: mutant.url))
+                guard case .invalid(let issues) = schema.validate(bytes: bytes, cpuLimit: .seconds(30)).verdict else {
+                    continue  // a verdict disagreement is mutantsAgreeWithJing's to report
+                }
+                compared += 1
+                let own = issues.map { XMLPosition(line: $0.line, column: $0.column) }
+                if own.first != expected.first || !Set(own).isSubset(of: expected) {
+                    disagreements.append(
+                        "\(mutant.url.lastPathComponent) \(mutant.mutations): Jing \(expected), native \(own) "
+                            + "\(issues.map(\.message))")
+                }
+            }
+        }
+        #expect(compared > 150, "most mutants must be invalid for both")
+        #expect(
+            disagreements.isEmpty, "\(disagreements.count) of \(compared):\n\(disagreements.joined(separator: "\n"))")
     }
 
     static func nativeVerdict(_ schema: NativeRelaxNGSchema, _ url: URL) throws -> Bool {

@@ -71,7 +71,7 @@ import XMLKit
             _ = try events("<a>\n<b>\n</a>")
             Issue.record("expected malformed")
         } catch {
-            guard case .malformed(let message, let line) = error else {
+            guard case .malformed(let message, let line, _) = error else {
                 Issue.record("got \(error)")
                 return
             }

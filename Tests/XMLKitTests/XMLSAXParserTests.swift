@@ -118,7 +118,7 @@ private final class Recorder: XMLContentHandler {
         #expect {
             try parse("<a>\n<b>\n</a>")
         } throws: { error in
-            if case XMLError.malformed(_, let line) = error { return line == 3 }
+            if case XMLError.malformed(_, let line, _) = error { return line == 3 }
             return false
         }
     }
