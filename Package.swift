@@ -230,6 +230,8 @@ let package = Package(
             dependencies: [
                 "Store", "StorePostgres", "Submissions", "TestSupport", "Geography",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own counters (the page cache a read leaves behind).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

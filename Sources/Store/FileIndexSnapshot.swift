@@ -14,6 +14,8 @@ import GRDBSQLite
 enum FileIndexSnapshot {
     /// The most files a snapshot holds (32 bytes each, well under SQLite's default 1 GB length limit).
     static let maximumEntries = 15_000_000
+    /// The page cache a snapshot is read through (KiB): a few pages, each read once.
+    static let snapshotCacheKiB = 512
 
     /// The snapshot written by `scan`, or nil when there is none, it belongs to another scan, or its bytes
     /// are not a snapshot this build reads.
@@ -38,6 +40,12 @@ enum FileIndexSnapshot {
             throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
         }
         defer { sqlite3_blob_close(blob) }
+        // Each page of the snapshot is read once: through a small page cache, so that a million files' 30 MB of
+        // stamps do not fill the store's 16 MB cache while the table laid out from them grows (that was a
+        // rescan's peak memory). The store's cache size is back as soon as the table is read.
+        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0
+        try db.execute(sql: "PRAGMA cache_size = -\(snapshotCacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
         return StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
             sqlite3_blob_read(blob, buffer.baseAddress, Int32(buffer.count), Int32(offset)) == SQLITE_OK
         }

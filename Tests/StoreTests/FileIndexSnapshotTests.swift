@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OverblikModel
 import StorePostgres
 import Testing
@@ -69,20 +70,31 @@ import TestSupport
         #expect(writer.count == 500 && fresh.count == 0)
     }
 
-    @Test func digestsWhoseHomeLiesPastTheLastEntryAreAbsentAndSafeToTouch() {
-        // Every entry's home is near the start (small first words): the slots end long before the last home.
+    @Test func digestsWhoseBucketLiesPastTheLastEntryAreAbsentAndSafeToTouch() {
+        // Every entry's bucket is the first (small first words): the later buckets start past the last entry.
         let entries = (0..<100).map {
             StampTable.Entry(
                 digest: PathDigest(high: UInt64($0), low: 7), stamp: FileStamp(size: Int64($0), modifiedSeconds: 1))
         }
         let table = StampTable(entries)
-        #expect(table.slotCount < 150)
+        #expect(table.slotCount == 100)
         let far = [PathDigest(high: .max, low: .max), PathDigest(high: .max / 3 * 2, low: 0)]
         _ = table.touch(far + entries.map(\.digest))
         for digest in far { #expect(table.position(of: digest) == nil) }
         for entry in entries { #expect(table.stamp(for: entry.digest) == entry.stamp) }
         #expect(table.stamp(for: PathDigest(high: 5, low: 8)) == nil)
         #expect(table.stamp(for: PathDigest(high: 5, low: 6)) == nil)
+    }
+
+    @Test func aTableHoldsThirtyThreeBytesAFileAndItsLookUpsReadOneBucket() throws {
+        // A rescan holds its root's table: at a million files, every byte a file is a megabyte of peak memory.
+        let entries = Self.randomEntries(100_000, seed: 11)
+        let table = StampTable(entries)
+        #expect(table.count == 100_000)
+        #expect(table.heldBytes <= 33 * table.count + 8192)
+        // Look-ups read from their bucket's start to the entry: a few entries, not a long run.
+        #expect(table.longestBucket < 24)
+        for entry in entries.prefix(1000) { #expect(table.stamp(for: entry.digest) == entry.stamp) }
     }
 
     @Test func bytesThatAreNotASnapshotAreRefused() throws {
@@ -178,6 +190,45 @@ import TestSupport
             try db.execute(sql: "UPDATE file_index_snapshot_stamps SET stamps = x'0102030405'")
         }
         #expect(try await store.fileIndex(organisation: 751, root: "/srv/p").count == files.count)
+    }
+
+    @Test func aLargeSnapshotIsReadThroughASmallPageCacheAndTheStoresCacheSizeComesBack() async throws {
+        let (store, _) = try openFileStore()
+        defer { Task { try? await store.close() } }
+        try await scan(store, root: "/srv/big", [document("/srv/big/f.odt")])
+        // A snapshot of 60,000 stamps (1.9 MB, several times the cache it is read through), believed while current.
+        let entries = Self.randomEntries(60_000, seed: 5)
+        let big = StampTable(entries)
+        try await store.queue.write { db in
+            try db.execute(
+                sql: "UPDATE file_index_snapshot_stamps SET stamps = ?", arguments: [Data(big.snapshotBytes)])
+        }
+        // The page cache's bytes after `read` ran on a connection whose cache held nothing (as at a scan's start).
+        func cacheUsed(after read: @escaping @Sendable (Database) throws -> Void) async throws -> Int32 {
+            try await store.queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA shrink_memory")
+                try read(db)
+                var used: Int32 = 0
+                var highwater: Int32 = 0
+                sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0)
+                return used
+            }
+        }
+        let cacheSize = try await store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        let index = try await store.fileIndex(organisation: 751, root: "/srv/big")
+        #expect(index.count == entries.count)
+        let viaIndex = try await cacheUsed { db in
+            let scan = try #require(try SQLiteEstateStore.newestScan(db, organisation: 751))
+            let rootKey = store.pseudonymiser.rootKey("/srv/big")
+            _ = try FileIndexSnapshot.read(db, organisation: 751, rootKey: rootKey, scan: scan)
+        }
+        // The same bytes read as a plain column go through the store's own cache (the oracle for "filled").
+        let viaColumn = try await cacheUsed { db in
+            _ = try Data.fetchOne(db, sql: "SELECT stamps FROM file_index_snapshot_stamps")
+        }
+        #expect(viaColumn > 1_500_000)
+        #expect(viaIndex < 1_000_000)
+        #expect(try await store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == cacheSize)
     }
 
     @Test func anUnchangedRescanRetagsTheSnapshotAndAChangedOneRebuildsIt() async throws {
