@@ -109,6 +109,10 @@ import Testing
         let fixed = ReaderConcurrency(fixed: 3)
         #expect(fixed.readersToStart() == 3)
         #expect(fixed.keep(filesRead: 1) == 0)
+        // On a network file system all the climb may use, at once.
+        let remote = ReaderConcurrency(initial: 2, maximum: 32, remote: true)
+        #expect(remote.readersToStart() == 32)
+        #expect(remote.readersToStart() == 0)
     }
 
     @Test func aRaisedLimitAsksForMoreReaderThreadsOnce() {
