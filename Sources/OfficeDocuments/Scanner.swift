@@ -48,8 +48,8 @@ public struct ScanOptions: Sendable, Hashable {
     public var followSymlinks: Bool
     /// Read every regular file, not only those with office-document extensions.
     public var allFiles: Bool
-    /// Threads listing directories: as many as the readers may become, at most 4 (listing in parallel pays on
-    /// rescans, where a file costs only a `stat`, and on network shares, where each listing waits on the server).
+    /// Threads listing directories for this many readers, at most 4 (listing in parallel pays on rescans, where a
+    /// file costs only a `stat`, and on network shares, where each listing waits on the server).
     static func walkers(readers: Int) -> Int { min(readers, 4) }
 
     public init(jobs: Int? = nil, followSymlinks: Bool = false, allFiles: Bool = false) {
@@ -61,9 +61,9 @@ public struct ScanOptions: Sendable, Hashable {
 
 /// Walks roots and reads files in parallel with bounded memory.
 ///
-/// One walker thread feeds paths into a bounded queue; `jobs` reader threads turn them into records and put
-/// them into a second bounded queue; the calling thread drains that queue into the sink. Both queues hold at
-/// most a few records per job, so memory does not grow with the number of files.
+/// Walker threads feed batches of paths into a bounded queue; reader threads turn them into records and hand
+/// them to the sink, one batch at a time. The queue holds at most two batches per reader the scan may have,
+/// so memory does not grow with the number of files.
 public struct DocumentScanner: Sendable {
     /// Made when the first file needs reading: a rescan that finds every file unchanged reads none, and the
     /// catalog behind the reader's classifier need not even be parsed.
@@ -112,61 +112,99 @@ public struct DocumentScanner: Sendable {
         let skipUnchanged = self.skipUnchanged
         let finished = DispatchGroup()
 
-        let walkerThreads = ScanOptions.walkers(readers: jobs)
+        // Listing in parallel pays on rescans (a file costs only a `stat`) and on network shares (each listing
+        // waits on the server); a first scan of a local tree lists with as many walkers as readers start with.
+        let listsInParallel = skipUnchanged != nil || concurrency.remote
+        let walkerThreads = ScanOptions.walkers(readers: listsInParallel ? jobs : concurrency.initialLimit)
         finished.enter()
         let walkerThread = Thread {
             walker.walk(roots: roots, threads: walkerThreads, withStatus: skipUnchanged != nil) {
                 ScanWalkVisitor(work: work, gate: gate, allFiles: allFiles, unchangedFiles: skipUnchanged)
             }
-            for _ in 0..<jobs { work.push(nil) }
+            // One end marker: each reader that takes it puts it back for the next, however many were started.
+            work.push(nil)
             finished.leave()
         }
         walkerThread.stackSize = 1 << 20
         walkerThread.start()
-        let readerSource = self.reader
-        for _ in 0..<jobs {
+        let readers = ScanReaders(
+            work: work, gate: gate, concurrency: concurrency, source: self.reader, finished: finished)
+        readers.start(concurrency.readersToStart())
+        concurrency.startAdjusting()
+        finished.wait()
+        concurrency.stop()
+        return try gate.finish(readers: concurrency.peak)
+    }
+}
+
+/// The scanner's reader threads: as many as the reading limit allows at first, and one more for each slot the
+/// climb adds later (started by a reader, which is still running, so the scan cannot end in between).
+private final class ScanReaders: @unchecked Sendable {
+    // Unchecked: every stored property is immutable and thread-safe itself.
+    let work: BoundedQueue<[WorkItem]?>
+    let gate: SinkGate
+    let concurrency: ReaderConcurrency
+    let source: ReaderSource
+    let finished: DispatchGroup
+
+    init(
+        work: BoundedQueue<[WorkItem]?>, gate: SinkGate, concurrency: ReaderConcurrency, source: ReaderSource,
+        finished: DispatchGroup
+    ) {
+        self.work = work
+        self.gate = gate
+        self.concurrency = concurrency
+        self.source = source
+        self.finished = finished
+    }
+
+    func start(_ count: Int) {
+        for _ in 0..<count {
             finished.enter()
-            let thread = Thread {
-                var madeReader: DocumentReader?
-                // A reader takes its reading slot before it takes work, and keeps it from batch to batch while
-                // the limit allows: threads above the limit wait without holding a batch, and the same warm
-                // threads go on reading rather than handing the slot (and their caches) to another thread
-                // after every batch.
-                concurrency.acquire()
-                while let items = work.pop() {
-                    if gate.cancelled.isSet { continue }
-                    if madeReader == nil {
-                        do {
-                            madeReader = try readerSource.get()
-                        } catch {
-                            gate.fail(.readerUnavailable("\(error)"))
-                            continue
-                        }
-                    }
-                    guard let reader = madeReader else { continue }
-                    let done: [Result] = items.map { item in
-                        switch item {
-                        case .file(let path): return .record(reader.read(path: path))
-                        case .issue(let issue): return .issue(issue)
-                        }
-                    }
-                    // Walk issues ride in the same batches but were not read: only files count towards files/s.
-                    concurrency.keep(filesRead: items.count { if case .file = $0 { true } else { false } })
-                    // Handed over on this thread, and released here too: a record freed on another thread
-                    // than the one that built it makes glibc's allocator lock this thread's arena, and the
-                    // readers then wait on each other (measured: 2 readers ran at the speed of one).
-                    gate.deliver(done)
-                }
-                concurrency.release(filesRead: 0)
+            let thread = Thread { [self] in
+                read()
                 finished.leave()
             }
             thread.stackSize = 4 << 20
             thread.start()
         }
-        concurrency.startAdjusting()
-        finished.wait()
-        concurrency.stop()
-        return try gate.finish(readers: concurrency.peak)
+    }
+
+    private func read() {
+        var madeReader: DocumentReader?
+        // A reader takes its reading slot before it takes work, and keeps it from batch to batch while the
+        // limit allows: threads above the limit wait without holding a batch, and the same warm threads go on
+        // reading rather than handing the slot (and their caches) to another thread after every batch.
+        concurrency.acquire()
+        defer { concurrency.release(filesRead: 0) }
+        while true {
+            guard let items = work.pop() else {
+                work.push(nil)  // the end marker, for the next reader
+                return
+            }
+            if gate.cancelled.isSet { continue }
+            if madeReader == nil {
+                do {
+                    madeReader = try source.get()
+                } catch {
+                    gate.fail(.readerUnavailable("\(error)"))
+                    continue
+                }
+            }
+            guard let reader = madeReader else { continue }
+            let done: [Result] = items.map { item in
+                switch item {
+                case .file(let path): return .record(reader.read(path: path))
+                case .issue(let issue): return .issue(issue)
+                }
+            }
+            // Walk issues ride in the same batches but were not read: only files count towards files/s.
+            start(concurrency.keep(filesRead: items.count { if case .file = $0 { true } else { false } }))
+            // Handed over on this thread, and released here too: a record freed on another thread than the one
+            // that built it makes glibc's allocator lock this thread's arena, and the readers then wait on each
+            // other (measured: 2 readers ran at the speed of one).
+            gate.deliver(done)
+        }
     }
 }
 

@@ -98,6 +98,43 @@ import Testing
         #expect(counter.highest == 2)
     }
 
+    @Test func readerThreadsAreStartedOnlyWhenTheLimitAllowsThem() {
+        // Without --jobs on two cores: two reader threads at first, none more while the limit stays.
+        let concurrency = ReaderConcurrency(initial: 2, maximum: 8)
+        #expect(concurrency.readersToStart() == 2)
+        #expect(concurrency.readersToStart() == 0)
+        concurrency.acquire()
+        #expect(concurrency.keep(filesRead: 32) == 0)
+        concurrency.release(filesRead: 0)
+        let fixed = ReaderConcurrency(fixed: 3)
+        #expect(fixed.readersToStart() == 3)
+        #expect(fixed.keep(filesRead: 1) == 0)
+        // On a network file system all the climb may use, at once.
+        let remote = ReaderConcurrency(initial: 2, maximum: 32, remote: true)
+        #expect(remote.readersToStart() == 32)
+        #expect(remote.readersToStart() == 0)
+    }
+
+    @Test func aRaisedLimitAsksForMoreReaderThreadsOnce() {
+        // The climb doubles the limit after its first window in which files were read: the reader that counts
+        // its next batch is told to start the two threads the new slots need, and no one is told again.
+        let concurrency = ReaderConcurrency(initial: 2, maximum: 8)
+        #expect(concurrency.readersToStart() == 2)
+        concurrency.acquire()
+        concurrency.startAdjusting(window: 0.02)
+        var asked: [Int] = []
+        let deadline = Date().addingTimeInterval(5)
+        while asked.reduce(0, +) == 0 && Date() < deadline {
+            usleep(2_000)
+            asked.append(concurrency.keep(filesRead: 10))
+        }
+        concurrency.stop()
+        concurrency.release(filesRead: 0)
+        #expect(asked.reduce(0, +) == 2)
+        #expect(concurrency.peak >= 4)
+        #expect(concurrency.readersToStart() == 0)  // stopped: nothing more starts
+    }
+
     @Test func theQueueHandsEveryElementOverOnceBetweenManyThreads() async {
         // Real threads, as the scanner's walkers and readers are; a small capacity makes both sides wait often.
         let queue = BoundedQueue<Int?>(capacity: 2)
