@@ -15,6 +15,9 @@ extension ODFValidator {
         guard bytes.count <= partSizeLimit else {
             throw .notAnODFDocument(path: path, detail: "larger than \(partSizeLimit) bytes")
         }
+        if !parsesEveryPartHere, let report = validateFlatWithoutTree(path: path, part: part, bytes: bytes) {
+            return report
+        }
         var problems: [ValidationProblem] = []
         let tree: XMLTree
         do {
@@ -50,5 +53,34 @@ extension ODFValidator {
             path: path, verdict: verdict, declaredVersion: declared, mediaType: mediaType,
             generator: Self.generator(bytes), isFlat: true, encryptedParts: [],
             problems: version == nil ? problems : reported, parts: parts.map(\.validation))
+    }
+
+    /// The report ``validateFlat(path:)`` gives, without the tree it parses first to read the root element: the
+    /// root is read by the streaming reader, and the schema check (which reads the document while parsing it)
+    /// shows whether the document is well-formed. `nil` for anything else (no office:document root, no known
+    /// version, a malformed document): the caller then goes the way it went before, which says what is wrong.
+    private func validateFlatWithoutTree(path: String, part: String, bytes: [UInt8]) -> ValidationReport? {
+        guard let root = Self.rootElement(bytes), root.localName == "document",
+            root.namespaceURI == Self.officeNamespace,
+            let declared = root.attribute("version", namespace: Self.officeNamespace),
+            let version = ODFVersion(rawValue: declared), let schema = try? schemas.main(version)
+        else { return nil }
+        let checked = checkPart(
+            part, bytes: bytes, schema: schema, version: version, budget: SchemaBudget(limit: schemaTimeLimit)
+        ).checked
+        // A malformed document is no ODF document at all (the tree parse refused it).
+        let found =
+            checked.strictProblems + (checked.extendedProblems ?? []) + [checked.uncheckedProblem].compactMap { $0 }
+        guard !found.contains(where: { $0.code == .xmlMalformed }) else { return nil }
+        var problems: [ValidationProblem] = []
+        let mediaType = root.attribute("mimetype", namespace: Self.officeNamespace)
+        if let mediaType {
+            checkMediaType(mediaType, part: part, path: path, problems: &problems)
+        }
+        let (verdict, reported) = self.verdict(version: version, packageProblems: problems, parts: [checked])
+        return ValidationReport(
+            path: path, verdict: verdict, declaredVersion: declared, mediaType: mediaType,
+            generator: Self.generator(bytes), isFlat: true, encryptedParts: [], problems: reported,
+            parts: [checked.validation])
     }
 }

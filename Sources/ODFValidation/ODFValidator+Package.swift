@@ -170,10 +170,15 @@ extension ODFValidator {
 
     /// `office:version` on the root element, read with the streaming reader (stops at the root).
     static func rootVersion(_ bytes: [UInt8]) -> String? {
+        rootElement(bytes)?.attribute("version", namespace: officeNamespace)
+    }
+
+    /// The root element's start, read with the streaming reader (stops there); `nil` when the reader fails first.
+    static func rootElement(_ bytes: [UInt8]) -> XMLElementStart? {
         guard let reader = try? XMLStreamReader(bytes: bytes, options: XMLReaderOptions(allowsExternalDoctype: true))
         else { return nil }
         while let event = try? reader.next() {
-            if case .startElement(let root) = event { return root.attribute("version", namespace: officeNamespace) }
+            if case .startElement(let root) = event { return root }
         }
         return nil
     }

@@ -6,16 +6,16 @@ extension ODFValidator {
     ///
     /// ODF 1.0/1.1 let a conforming document carry foreign content, so there it is removed before the one
     /// check; from 1.2 the strict check sees the part as it stands and, at the extended level, a second check
-    /// runs on the part without foreign content. A part whose strict check sees it as it stands goes to the
-    /// RELAX NG worker as bytes, parsed there only (``checkUnchangedPart``), unless the caller needs its tree
-    /// (`needsTree`).
+    /// runs on the part without foreign content. The part goes to the RELAX NG engine as bytes, parsed there
+    /// only (``checkPartAsBytes``; the native engine takes foreign content out while it parses), unless the
+    /// caller needs its tree (`needsTree`).
     func checkPart(
         _ name: String, bytes: [UInt8], schema: any RelaxNGValidating, version: ODFVersion, budget: SchemaBudget,
         filtersForeignContent: Bool = true, needsTree: Bool = false
     ) -> (tree: XMLTree?, checked: CheckedPart) {
         let removesFirst = filtersForeignContent && !version.hasExtendedConformance
-        if !parsesEveryPartHere, !removesFirst, !needsTree, budget.remaining > .zero {
-            let checked = checkUnchangedPart(
+        if !parsesEveryPartHere, !needsTree, budget.remaining > .zero {
+            let checked = checkPartAsBytes(
                 name, bytes: bytes, schema: schema, version: version, budget: budget,
                 filtersForeignContent: filtersForeignContent)
             return (nil, checked)
@@ -40,15 +40,19 @@ extension ODFValidator {
         return (tree, checked)
     }
 
-    /// The same checks as ``checkPart`` for a part whose strict check sees it as it stands: the worker parses
-    /// the bytes (refusing what XMLTree refuses) and validates them, and this process parses the part only when
-    /// the extended check needs it without foreign content, or to tell a malformed part from one whose check
-    /// did not finish (as when the part was parsed here first, a malformed part costs none of the budget).
-    private func checkUnchangedPart(
+    /// The same checks as ``checkPart`` on the part's bytes: the engine parses them (refusing what XMLTree
+    /// refuses), without foreign content where the check wants it so, and validates them; this process parses
+    /// the part only to tell a malformed part from one whose check did not finish (as when the part was parsed
+    /// here first, a malformed part costs none of the budget).
+    private func checkPartAsBytes(
         _ name: String, bytes: [UInt8], schema: any RelaxNGValidating, version: ODFVersion, budget: SchemaBudget,
         filtersForeignContent: Bool
     ) -> CheckedPart {
-        let check = schema.validate(bytes: bytes, cpuLimit: budget.remaining)
+        let rule = ODFForeignContent.rule(for: version)
+        let check =
+            filtersForeignContent && !version.hasExtendedConformance
+            ? schema.validate(bytes: bytes, removingForeignContent: rule, cpuLimit: budget.remaining)
+            : schema.validate(bytes: bytes, cpuLimit: budget.remaining)
         if case .malformed(let error) = check.verdict { return Self.malformedPart(name, error, schema: schema) }
         var outcome = Self.schemaCheck(name, check, schema, budget)
         if case .unchecked = outcome {
@@ -64,12 +68,13 @@ extension ODFValidator {
         var checked = CheckedPart(validation: validation, strictProblems: [], extendedProblems: nil)
         record(outcome, strict: true, in: &checked, &validation)
         if needsExtendedCheck(checked, filtersForeignContent: filtersForeignContent, version: version) {
-            do {
-                let tree = try XMLTree(bytes: bytes)
-                tree.removeForeignContent(ODFForeignContent.rule(for: version))
-                outcome = Self.schemaCheck(name, tree, schema, budget)
-            } catch {
-                outcome = .unchecked(Self.malformed(name, error))
+            // The strict check read the part to the end: it is well-formed, so the tree parse cannot fail here.
+            if budget.remaining > .zero {
+                let extended = schema.validate(bytes: bytes, removingForeignContent: rule, cpuLimit: budget.remaining)
+                budget.spend(extended.cpuTime)
+                outcome = Self.schemaCheck(name, extended, schema, budget)
+            } else {
+                outcome = .unchecked(Self.exceeded(name, budget))
             }
             record(outcome, strict: false, in: &checked, &validation)
         }

@@ -12,7 +12,7 @@ extension DerivativeEngine {
         var key: TextKey?
         if !store.textSensitive(pattern) {
             key = TextKey(pattern: pattern, value: -1, context: -1)
-        } else if let valueNumber = value.number {
+        } else if let valueNumber = valueNumber(&value) {
             let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
             key = TextKey(pattern: pattern, value: valueNumber, context: context)
         }

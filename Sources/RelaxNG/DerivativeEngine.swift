@@ -8,7 +8,7 @@ final class DerivativeEngine: @unchecked Sendable {
     var store: PatternStore
     private var nameNumbers: [QualifiedName: Int32] = [:]
     private(set) var names: [QualifiedName] = []
-    private var stringNumbers: [String: Int32] = [:]
+    private var stringNumbers = StringNumbers()
     private var contextNumbers: [NamespaceContext: Int32] = [:]
     // Memo tables (``IntegerTable``, keyed by numbers): (pattern, element name); (pattern, attribute name),
     // (value, context); (pattern, value), context; (name class, name) and (pattern, attribute name) as 0 or 1.
@@ -84,11 +84,7 @@ final class DerivativeEngine: @unchecked Sendable {
     /// million are (one document of unique values cannot grow the tables without bound).
     private func number(_ string: String) -> Int32? {
         guard string.utf8.count <= 256 else { return nil }
-        guard stringNumbers.count < 1_000_000 else { return stringNumbers[string] }
-        if let known = stringNumbers[string] { return known }
-        let next = Int32(stringNumbers.count)
-        stringNumbers[string] = next
-        return next
+        return stringNumbers.number(string, assigns: stringNumbers.count < 1_000_000)
     }
 
     private func number(_ context: NamespaceContext) -> Int32 {
@@ -186,16 +182,25 @@ final class DerivativeEngine: @unchecked Sendable {
     // MARK: Attributes and text
 
     /// An attribute's value as the memo tables see it: its string number (nil for long strings, which are not
-    /// remembered) and the context's number, worked out once per attribute rather than at every pattern visited.
+    /// remembered) and the context's number, each worked out once per attribute, when a memo key first needs
+    /// it, rather than at every pattern visited.
     struct Input {
         var text: String
-        var number: Int32?
         var context: NamespaceContext
         var contextNumber: Int32?
+        /// `nil` until worked out; then the string's number, `nil` inside when it has none.
+        var textNumber: Int32??
     }
 
     func input(_ text: String, _ context: NamespaceContext) -> Input {
-        Input(text: text, number: number(text), context: context, contextNumber: nil)
+        Input(text: text, context: context, contextNumber: nil, textNumber: nil)
+    }
+
+    func valueNumber(_ input: inout Input) -> Int32? {
+        if let known = input.textNumber { return known }
+        let assigned = number(input.text)
+        input.textNumber = .some(assigned)
+        return assigned
     }
 
     func contextNumber(_ input: inout Input) -> Int32 {
@@ -211,14 +216,20 @@ final class DerivativeEngine: @unchecked Sendable {
     }
 
     private func attribute(_ pattern: PatternID, _ name: Int32, _ value: inout Input) -> PatternID {
-        // Only the branches that can take this attribute name are worth a value-keyed look-up.
-        guard store.holdsAttributes(pattern), mayTake(pattern, name) else { return PatternStore.notAllowed }
+        guard store.holdsAttributes(pattern) else { return PatternStore.notAllowed }
+        // A remembered result first (only patterns that may take the name have one), unless its key needs the
+        // context's number; then only the branches that can take this attribute name are worth a look-up.
+        let contextFree = !store.contextSensitive(pattern)
         var key: (UInt64, UInt64)?
-        if let valueNumber = value.number {
-            let context = store.contextSensitive(pattern) ? contextNumber(&value) : -1
-            key = (packed(pattern, name), packed(valueNumber, context))
+        if contextFree, let valueNumber = valueNumber(&value) {
+            key = (packed(pattern, name), packed(valueNumber, -1))
+            if let key, let known = attributeMemo[key.0, key.1] { return known }
         }
-        if let key, let known = attributeMemo[key.0, key.1] { return known }
+        guard mayTake(pattern, name) else { return PatternStore.notAllowed }
+        if !contextFree, let valueNumber = valueNumber(&value) {
+            key = (packed(pattern, name), packed(valueNumber, contextNumber(&value)))
+            if let key, let known = attributeMemo[key.0, key.1] { return known }
+        }
         let result: PatternID
         switch store[pattern] {
         case .after(let a, let b): result = store.after(attribute(a, name, &value), b)

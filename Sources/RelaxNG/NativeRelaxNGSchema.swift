@@ -36,12 +36,27 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
     /// Checks the document while it is parsed (``XMLEventParser``), without a tree; a document that parser leaves
     /// to the tree (see there) is parsed into an ``XMLTree`` and checked as before, so the verdict is the same.
     public func validate(bytes: [UInt8], cpuLimit: Duration) -> RelaxNGCheck {
+        validate(bytes: bytes, foreign: nil, cpuLimit: cpuLimit)
+    }
+
+    /// As ``validate(bytes:cpuLimit:)``, with foreign content taken out while the document is parsed (the tree
+    /// way, ``XMLTree/removeForeignContent(_:)``, for a document the parser leaves to the tree or whose root
+    /// element is foreign).
+    public func validate(
+        bytes: [UInt8], removingForeignContent rule: XMLForeignContentRule, cpuLimit: Duration
+    ) -> RelaxNGCheck {
+        validate(bytes: bytes, foreign: rule, cpuLimit: cpuLimit)
+    }
+
+    private func validate(bytes: [UInt8], foreign rule: XMLForeignContentRule?, cpuLimit: Duration) -> RelaxNGCheck {
         let started = CPUClock.threadNanoseconds()
         let streamed: RelaxNGVerdict? = compiled.withEngine { engine in
             let run = ValidationRun(
                 engine: engine, issueLimit: Self.issueLimit, cpuLimitNanoseconds: Self.nanoseconds(cpuLimit))
-            let events = StreamedValidation(run)
-            switch engine.parser.parse(bytes, handler: events) {
+            let events = StreamedValidation(run, foreign: rule.map { ForeignContentFilter(rule: $0, engine: engine) })
+            let outcome = engine.parser.parse(bytes, handler: events)
+            if events.foreign?.rootIsForeign == true { return nil }
+            switch outcome {
             case .unusual: return nil
             case .stopped: return .limitExceeded
             case .complete: return self.verdict(run, root: events.rootPosition ?? XMLPosition(line: 1, column: 0))
@@ -55,6 +70,7 @@ public final class NativeRelaxNGSchema: RelaxNGValidating {
         } catch {
             return RelaxNGCheck(verdict: .malformed(error), cpuTime: .zero)
         }
+        if let rule { tree.removeForeignContent(rule) }
         let parsed = Duration.nanoseconds(Int64(CPUClock.threadNanoseconds() &- started))
         guard parsed < cpuLimit else { return RelaxNGCheck(verdict: .limitExceeded, cpuTime: parsed) }
         var check = validate(tree, cpuLimit: cpuLimit - parsed)

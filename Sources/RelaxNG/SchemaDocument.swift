@@ -25,6 +25,18 @@ final class SchemaElement {
         line = element.line
     }
 
+    init(_ element: XMLElementEvent, namespaces: NamespaceContext) {
+        localName = element.name.localName
+        namespaceURI = element.name.namespaceURI
+        var attributes: [String: String] = [:]
+        for attribute in element.attributes where attribute.qualifiedName.namespaceURI.isEmpty {
+            attributes[attribute.qualifiedName.localName] = attribute.value
+        }
+        self.attributes = attributes
+        self.namespaces = namespaces
+        line = element.line
+    }
+
     static let structureNamespace = "http://relaxng.org/ns/structure/1.0"
 
     var isStructure: Bool { namespaceURI == Self.structureNamespace }
@@ -39,9 +51,19 @@ final class SchemaElement {
         } catch {
             throw RelaxNGSchemaError(schema: path, line: 0, message: "cannot read the schema: \(error)")
         }
+        let bytes = [UInt8](data)
+        // Read while parsing (no tree; a third of a schema's compilation was building and walking one), unless
+        // the parser leaves the file to the tree, which then says what is wrong with it.
+        let events = EventBuilder()
+        if XMLEventParser().parse(bytes, handler: events) == .complete, let root = events.builder.root { return root }
+        return try fromTree(bytes, path: path)
+    }
+
+    /// The schema file's elements from a parsed tree.
+    static func fromTree(_ bytes: [UInt8], path: String) throws(RelaxNGSchemaError) -> SchemaElement {
         let tree: XMLTree
         do {
-            tree = try XMLTree(bytes: [UInt8](data))
+            tree = try XMLTree(bytes: bytes)
         } catch {
             throw RelaxNGSchemaError(schema: path, line: 0, message: "the schema is not well-formed XML: \(error)")
         }
@@ -53,24 +75,46 @@ final class SchemaElement {
         return root
     }
 
-    private final class Builder: XMLTreeVisitor {
+    /// Builds the elements from a tree's walk (``load(_:)``'s way for files the event parser leaves to the tree).
+    final class Builder: XMLTreeVisitor {
         var root: SchemaElement?
         var stack: [SchemaElement] = []
         var shouldStop: Bool { false }
 
         func startElement(_ element: XMLTreeElement) -> Bool {
+            add(SchemaElement(element, namespaces: namespaces(element.namespaceDeclarations)))
+            return true
+        }
+
+        func namespaces(_ declarations: [(prefix: String, uri: String)]) -> NamespaceContext {
             var namespaces = stack.last?.namespaces ?? NamespaceContext()
-            for declaration in element.namespaceDeclarations {
-                namespaces.bindings[declaration.prefix] = declaration.uri
-            }
-            let node = SchemaElement(element, namespaces: namespaces)
+            for declaration in declarations { namespaces.bindings[declaration.prefix] = declaration.uri }
+            return namespaces
+        }
+
+        func add(_ node: SchemaElement) {
             if let parent = stack.last { parent.children.append(node) } else { root = node }
             stack.append(node)
-            return true
         }
 
         func text(_ text: String, end: XMLPosition) { stack.last?.text += text }
 
         func endElement(at end: XMLPosition) { stack.removeLast() }
+    }
+
+    /// Builds the same elements from ``XMLEventParser``'s events, while the file is parsed.
+    final class EventBuilder: XMLEventHandler {
+        let builder = Builder()
+        var shouldStop: Bool { false }
+
+        func startElement(_ element: XMLElementEvent) {
+            builder.add(SchemaElement(element, namespaces: builder.namespaces(element.namespaceDeclarations)))
+        }
+
+        func characters(_ text: UnsafeBufferPointer<UInt8>, end: XMLPosition) {
+            builder.text(String(decoding: text, as: UTF8.self), end: end)
+        }
+
+        func endElement(at end: XMLPosition) { builder.endElement(at: end) }
     }
 }

@@ -35,18 +35,24 @@ final class StreamedValidation: XMLEventHandler {
     private(set) var rootPosition: XMLPosition?
     /// Elements whose content is not checked, counted from the outermost one (its events are ignored).
     private var skippedDepth = 0
+    /// Foreign content taken out before the check, when there is a rule for it.
+    let foreign: ForeignContentFilter?
 
-    init(_ run: ValidationRun) { self.run = run }
+    init(_ run: ValidationRun, foreign: ForeignContentFilter? = nil) {
+        self.run = run
+        self.foreign = foreign
+    }
 
     /// Only the time limit ends the parse: past the issue limit it goes on, to learn whether the rest is
     /// well-formed (a tree is parsed whole before it is checked).
     var shouldStop: Bool {
         _ = run.shouldStop
-        return run.timedOut
+        return run.timedOut || foreign?.rootIsForeign == true
     }
 
     func startElement(_ element: XMLElementEvent) {
         if rootPosition == nil { rootPosition = element.position }
+        if let foreign, !foreign.enter(element) { return }
         if skippedDepth > 0 || run.issueLimitReached {
             skippedDepth += 1
             return
@@ -59,17 +65,19 @@ final class StreamedValidation: XMLEventHandler {
             return
         }
         for attribute in element.attributes {
-            run.attribute(engine.number(streamed: attribute.qualifiedName), value: attribute.value)
+            let name = engine.number(streamed: attribute.qualifiedName)
+            if foreign?.isForeign(name) != true { run.attribute(name, value: attribute.value) }
         }
         if !run.closeStartTag() { skippedDepth = 1 }
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>, end: XMLPosition) {
-        guard skippedDepth == 0, !run.issueLimitReached else { return }
+        guard skippedDepth == 0, !run.issueLimitReached, foreign?.keepsText ?? true else { return }
         run.text(String(decoding: text, as: UTF8.self), end: end)
     }
 
     func endElement(at end: XMLPosition) {
+        if let foreign, !foreign.leave() { return }
         if skippedDepth > 0 {
             skippedDepth -= 1
             if skippedDepth > 0 { return }

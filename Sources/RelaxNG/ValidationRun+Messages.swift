@@ -8,8 +8,13 @@ extension ValidationRun {
         display(engine.names[Int(name)], context)
     }
 
+    /// As `NameClass.name(name).describe(Self.prefixes(context))` says it, without building the whole map of
+    /// prefixes for one name: the prefix is the last one bound to the name's URI in the bindings' order.
     func display(_ name: QualifiedName, _ context: NamespaceContext) -> String {
-        NameClass.name(name).describe(Self.prefixes(context)).first ?? name.description
+        if name.namespaceURI.isEmpty { return name.localName }
+        var prefix: String?
+        for (bound, uri) in context.bindings where !bound.isEmpty && uri == name.namespaceURI { prefix = bound }
+        return prefix.map { "\($0):\(name.localName)" } ?? name.description
     }
 
     static func prefixes(_ context: NamespaceContext) -> [String: String] {
@@ -88,6 +93,7 @@ extension ValidationRun {
         _ name: Int32, _ value: String, of element: Int32, in state: PatternID, _ start: XMLPosition,
         _ context: NamespaceContext
     ) {
+        guard !issueLimitReached else { return }  // the message would not be kept
         let known = engine.mayTake(state, name)
         let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
         let message =

@@ -52,6 +52,30 @@ public protocol RelaxNGValidating: Sendable {
     func validate(_ tree: XMLTree, cpuLimit: Duration) -> RelaxNGCheck
     /// Parses `bytes` as ``XMLTree`` does (refusing what it refuses) and validates them.
     func validate(bytes: [UInt8], cpuLimit: Duration) -> RelaxNGCheck
+    /// Validates `bytes` as ``validate(_:cpuLimit:)`` validates their ``XMLTree`` after
+    /// ``XMLTree/removeForeignContent(_:)`` with `rule`.
+    func validate(
+        bytes: [UInt8], removingForeignContent rule: XMLForeignContentRule, cpuLimit: Duration
+    )
+        -> RelaxNGCheck
+}
+
+extension RelaxNGValidating {
+    /// The tree's way: parsed, foreign content removed, validated (the parse is not part of the CPU-time limit).
+    public func validate(
+        bytes: [UInt8], removingForeignContent rule: XMLForeignContentRule, cpuLimit: Duration
+    )
+        -> RelaxNGCheck
+    {
+        let tree: XMLTree
+        do {
+            tree = try XMLTree(bytes: bytes)
+        } catch {
+            return RelaxNGCheck(verdict: .malformed(error), cpuTime: .zero)
+        }
+        tree.removeForeignContent(rule)
+        return validate(tree, cpuLimit: cpuLimit)
+    }
 }
 
 /// A RELAX NG schema file, checked by libxml2's validator in worker processes (``RelaxNGWorkerPool``).

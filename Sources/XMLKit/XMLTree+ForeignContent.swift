@@ -68,7 +68,9 @@ extension XMLTree {
                     if node.pointee.type == XML_ELEMENT_NODE { stack.append((node, insideParagraph)) }
                 }
                 xmlUnlinkNode(element)
-                xmlFreeNode(element)
+                // Not freed yet: a hoisted child may use a namespace it declares (freeing it here left that child
+                // pointing at freed memory).
+                removedElements.append(element)
                 continue
             }
             removal.attributes += Self.removeForeignAttributes(element, rule: rule, namespaces: &namespaces)

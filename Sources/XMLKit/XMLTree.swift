@@ -117,7 +117,14 @@ public final class XMLTree {
         return false
     }
 
-    deinit { xmlFreeDoc(document) }
+    /// Foreign elements taken out of the tree (``removeForeignContent(_:)``), freed with it: the children hoisted out
+    /// of one may still point at the namespace declarations it holds.
+    var removedElements: [xmlNodePtr] = []
+
+    deinit {
+        for element in removedElements { xmlFreeNode(element) }
+        xmlFreeDoc(document)
+    }
 
     /// Whether the document carries a DOCTYPE (without entity declarations; those are refused at parse).
     public var hasDoctype: Bool { document.pointee.intSubset != nil }
