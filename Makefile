@@ -43,9 +43,10 @@ demo: build
 ## Swift's cooperative pool (two threads on a 2-core machine) while it waits for a child process, a pipe or a
 ## sleep: those waits run on threads of their own (Tests/TestSupport/ChildWaits.swift); two tests blocked there
 ## once starved the in-process store work that held a PostgreSQL lock their children waited for, and the run hung.
+## Temporary files go to a folder of the run's own, removed at its end (scripts/with-scratch-tmp.sh).
 test: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	scripts/with-postgres.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
+	scripts/with-scratch-tmp.sh scripts/with-postgres.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 ## make golden: re-record the report outputs the tests compare with (Tests/ReportingTests/Golden), after a change
 ## that is meant to change them; review the diff before committing.
