@@ -17,7 +17,7 @@ extension ODFValidator {
         if !parsesEveryPartHere, !needsTree, budget.remaining > .zero {
             let checked = checkPartAsBytes(
                 name, bytes: bytes, schema: schema, version: version, budget: budget,
-                filtersForeignContent: filtersForeignContent)
+                filtersForeignContent: filtersForeignContent, removesFirst: removesFirst)
             return (nil, checked)
         }
         let tree: XMLTree
@@ -46,15 +46,15 @@ extension ODFValidator {
     /// here first, a malformed part costs none of the budget).
     private func checkPartAsBytes(
         _ name: String, bytes: [UInt8], schema: any RelaxNGValidating, version: ODFVersion, budget: SchemaBudget,
-        filtersForeignContent: Bool
+        filtersForeignContent: Bool, removesFirst: Bool
     ) -> CheckedPart {
         let rule = ODFForeignContent.rule(for: version)
         let check =
-            filtersForeignContent && !version.hasExtendedConformance
+            removesFirst
             ? schema.validate(bytes: bytes, removingForeignContent: rule, cpuLimit: budget.remaining)
             : schema.validate(bytes: bytes, cpuLimit: budget.remaining)
         if case .malformed(let error) = check.verdict { return Self.malformedPart(name, error, schema: schema) }
-        var outcome = Self.schemaCheck(name, check, schema, budget)
+        let outcome = Self.schemaCheck(name, check, schema, budget)
         if case .unchecked = outcome {
             do {
                 _ = try XMLTree(bytes: bytes)
@@ -68,15 +68,8 @@ extension ODFValidator {
         var checked = CheckedPart(validation: validation, strictProblems: [], extendedProblems: nil)
         record(outcome, strict: true, in: &checked, &validation)
         if needsExtendedCheck(checked, filtersForeignContent: filtersForeignContent, version: version) {
-            // The strict check read the part to the end: it is well-formed, so the tree parse cannot fail here.
-            if budget.remaining > .zero {
-                let extended = schema.validate(bytes: bytes, removingForeignContent: rule, cpuLimit: budget.remaining)
-                budget.spend(extended.cpuTime)
-                outcome = Self.schemaCheck(name, extended, schema, budget)
-            } else {
-                outcome = .unchecked(Self.exceeded(name, budget))
-            }
-            record(outcome, strict: false, in: &checked, &validation)
+            let extended = Self.schemaCheck(name, bytes, removing: rule, schema, budget)
+            record(extended, strict: false, in: &checked, &validation)
         }
         checked.validation = validation
         return checked
@@ -130,6 +123,18 @@ extension ODFValidator {
     {
         guard budget.remaining > .zero else { return .unchecked(exceeded(part, budget)) }
         let check = schema.validate(tree, cpuLimit: budget.remaining)
+        budget.spend(check.cpuTime)
+        return schemaCheck(part, check, schema, budget)
+    }
+
+    /// The same, on the part's bytes without foreign content (the engine parses them; they are known to be
+    /// well-formed, as the strict check read them to the end).
+    private static func schemaCheck(
+        _ part: String, _ bytes: [UInt8], removing rule: XMLForeignContentRule, _ schema: any RelaxNGValidating,
+        _ budget: SchemaBudget
+    ) -> SchemaCheck {
+        guard budget.remaining > .zero else { return .unchecked(exceeded(part, budget)) }
+        let check = schema.validate(bytes: bytes, removingForeignContent: rule, cpuLimit: budget.remaining)
         budget.spend(check.cpuTime)
         return schemaCheck(part, check, schema, budget)
     }
