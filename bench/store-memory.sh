@@ -18,17 +18,7 @@ after=$(bench/build-release.sh)
 mkdir -p "$work"
 if [ ! -f "$tree/.complete" ]; then
     rm -rf "$tree"
-    mapfile -t sources < <(find fixtures/documents -type f -not -path '*/damaged/*' | sort)
-    python3 - "$tree" "$N" "${sources[@]}" <<'PY'
-import os, sys
-tree, count, sources = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-for i in range(count):
-    folder = os.path.join(tree, f"dept{i // 1000}")
-    if i % 1000 == 0:
-        os.makedirs(folder, exist_ok=True)
-    source = sources[i % len(sources)]
-    os.link(source, os.path.join(folder, f"doc{i}{os.path.splitext(source)[1]}"))
-PY
+    bench/link-tree.sh "$tree" "$N"
     touch "$tree/.complete"
 fi
 binaries=(after)

@@ -32,18 +32,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # A tree of DOCS documents: hard links to the shipped fixtures (real files, no disk cost), 1,000 per folder.
 TREE="$WORK/share"
 mapfile -t SOURCES < <(find fixtures/documents -type f -not -path '*/damaged/*' | sort)
-if want scan || want postgres; then
-python3 - "$TREE" "$DOCS" "${SOURCES[@]}" <<'PY'
-import os, sys
-tree, count, sources = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-for i in range(count):
-    folder = os.path.join(tree, f"dept{i // 1000}")
-    if i % 1000 == 0:
-        os.makedirs(folder, exist_ok=True)
-    source = sources[i % len(sources)]
-    os.link(source, os.path.join(folder, f"doc{i}{os.path.splitext(source)[1]}"))
-PY
-fi
+if want scan || want postgres; then bench/link-tree.sh "$TREE" "$DOCS"; fi
 
 # 1. First scan vs unchanged rescan (each run on a fresh store, page cache warm).
 if want scan; then
