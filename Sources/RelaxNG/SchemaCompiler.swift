@@ -8,8 +8,10 @@ struct SchemaCompiler {
     private var nameClassNumbers: [NameClass: Int32] = [:]
     private var elementContents: [PatternID] = []
     private var pendingElements: [(slot: Int, content: Syntax)] = []
+    /// Defines compiled, and those being compiled (``beingCompiled``: met again, one refers to itself outside an
+    /// element).
     private var compiled: [DefineKey: PatternID] = [:]
-    private var inProgress: Set<DefineKey> = []
+    private static let beingCompiled: PatternID = -1
 
     init(loader: SchemaLoader, schemaName: String) {
         self.loader = loader
@@ -36,17 +38,18 @@ struct SchemaCompiler {
     }
 
     private mutating func define(_ key: DefineKey) throws(RelaxNGSchemaError) -> PatternID {
-        if let known = compiled[key] { return known }
+        let known = compiled[key]
+        if let known, known != Self.beingCompiled { return known }
         guard let definitions = loader.scopes[key.scope].definitions[key.name], let first = definitions.first else {
             let what = key.name == DefineKey.start ? "the grammar has no start" : "reference to undefined \(key.name)"
             throw failure(what)
         }
-        guard inProgress.insert(key).inserted else {
+        guard known == nil else {
             throw failure("\(key.name) refers to itself outside an element", line: first.line, file: first.file)
         }
+        compiled[key] = Self.beingCompiled
         let combined = try combine(key, definitions)
         let id = try pattern(combined)
-        inProgress.remove(key)
         compiled[key] = id
         return id
     }

@@ -6,42 +6,51 @@ final class SchemaElement {
     let localName: String
     let namespaceURI: String
     /// Attributes in no namespace (annotations in other namespaces are ignored, as the spec says).
-    let attributes: [String: String]
+    let attributes: SchemaAttributes
     /// Namespace bindings in scope, for QNames in `name` and for QName values.
     let namespaces: NamespaceContext
     let line: Int
+    /// The child elements in the RELAX NG namespace: foreign elements (annotations) are left out as they are read,
+    /// as spec section 4.1 removes them.
     var children: [SchemaElement] = []
+    /// The text of the elements whose text is their content (`value`, `param`, `name`); other elements' text is
+    /// whitespace between their children (or an annotation's), which the loader never reads.
     var text = ""
+    let keepsText: Bool
 
     init(_ element: XMLTreeElement, namespaces: NamespaceContext) {
         localName = element.localName
         namespaceURI = element.namespaceURI
-        var attributes: [String: String] = [:]
+        var attributes = SchemaAttributes()
         for attribute in element.attributes where attribute.namespaceURI.isEmpty {
-            attributes[attribute.localName] = attribute.value
+            attributes.add(attribute.localName, attribute.value)
         }
         self.attributes = attributes
         self.namespaces = namespaces
         line = element.line
+        keepsText = Self.keepsText(localName, namespaceURI)
     }
 
     init(_ element: XMLElementEvent, namespaces: NamespaceContext) {
         localName = element.name.localName
         namespaceURI = element.name.namespaceURI
-        var attributes: [String: String] = [:]
+        var attributes = SchemaAttributes()
         for attribute in element.attributes where attribute.qualifiedName.namespaceURI.isEmpty {
-            attributes[attribute.qualifiedName.localName] = attribute.value
+            attributes.add(attribute.qualifiedName.localName, attribute.value)
         }
         self.attributes = attributes
         self.namespaces = namespaces
         line = element.line
+        keepsText = Self.keepsText(localName, namespaceURI)
+    }
+
+    private static func keepsText(_ localName: String, _ namespaceURI: String) -> Bool {
+        namespaceURI == structureNamespace && (localName == "value" || localName == "param" || localName == "name")
     }
 
     static let structureNamespace = "http://relaxng.org/ns/structure/1.0"
 
     var isStructure: Bool { namespaceURI == Self.structureNamespace }
-    /// Child elements of the RELAX NG namespace (foreign ones are annotations).
-    var structureChildren: [SchemaElement] { children.filter(\.isStructure) }
 
     /// Reads the schema file at `path`.
     static func load(_ path: String) throws(RelaxNGSchemaError) -> SchemaElement {
@@ -93,11 +102,18 @@ final class SchemaElement {
         }
 
         func add(_ node: SchemaElement) {
-            if let parent = stack.last { parent.children.append(node) } else { root = node }
+            if let parent = stack.last {
+                if node.isStructure { parent.children.append(node) }
+            } else {
+                root = node
+            }
             stack.append(node)
         }
 
-        func text(_ text: String, end: XMLPosition) { stack.last?.text += text }
+        func text(_ text: String, end: XMLPosition) {
+            guard let last = stack.last, last.keepsText else { return }
+            last.text += text
+        }
 
         func endElement(at end: XMLPosition) { stack.removeLast() }
     }
@@ -112,9 +128,31 @@ final class SchemaElement {
         }
 
         func characters(_ text: UnsafeBufferPointer<UInt8>, end: XMLPosition) {
+            guard builder.stack.last?.keepsText == true else { return }
             builder.text(String(decoding: text, as: UTF8.self), end: end)
         }
 
         func endElement(at end: XMLPosition) { builder.endElement(at: end) }
+    }
+}
+
+/// An element's attributes in no namespace: a few per element, so a list searched in order is cheaper to build and
+/// to read than a dictionary (hashing them was a tenth of compiling the ODF schemas).
+struct SchemaAttributes: Equatable {
+    private var names: [String] = []
+    private var values: [String] = []
+
+    mutating func add(_ name: String, _ value: String) {
+        if let index = names.firstIndex(of: name) {
+            values[index] = value
+        } else {
+            names.append(name)
+            values.append(value)
+        }
+    }
+
+    subscript(name: String) -> String? {
+        guard let index = names.firstIndex(of: name) else { return nil }
+        return values[index]
     }
 }

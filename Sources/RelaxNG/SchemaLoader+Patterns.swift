@@ -7,7 +7,7 @@ extension SchemaLoader {
             throw failure(element, context, "\(element.localName) is not a RELAX NG element")
         }
         let local = inner(element, context)
-        let children = element.structureChildren
+        let children = element.children
         switch element.localName {
         case "element", "attribute": return try named(element, context)
         case "group": return try group(children, local)
@@ -46,7 +46,7 @@ extension SchemaLoader {
     private func named(_ element: SchemaElement, _ context: Context) throws(RelaxNGSchemaError) -> Syntax {
         let isAttribute = element.localName == "attribute"
         let local = inner(element, context)
-        var children = element.structureChildren
+        var children = element.children
         let nameClass: NameClass
         if let name = element.attributes["name"] {
             // An attribute's unprefixed name is in no namespace unless the attribute itself says `ns` (4.8).
@@ -68,17 +68,19 @@ extension SchemaLoader {
         _ name: String, _ element: SchemaElement, _ context: Context, defaultNamespace: String
     ) throws(RelaxNGSchemaError) -> QualifiedName {
         let trimmed = name.trimming(.whitespacesAndNewlines)
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return QualifiedName(namespaceURI: defaultNamespace, localName: trimmed) }
-        guard let uri = element.namespaces.bindings[String(parts[0])] else {
+        let utf8 = trimmed.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+            !utf8[utf8.index(after: colon)...].contains(UInt8(ascii: ":"))
+        else { return QualifiedName(namespaceURI: defaultNamespace, localName: trimmed) }
+        guard let uri = element.namespaces.bindings[String(trimmed[..<colon])] else {
             throw failure(element, context, "undeclared prefix in the name \(trimmed)")
         }
-        return QualifiedName(namespaceURI: uri, localName: String(parts[1]))
+        return QualifiedName(namespaceURI: uri, localName: String(trimmed[utf8.index(after: colon)...]))
     }
 
     func nameClass(_ element: SchemaElement, _ context: Context) throws(RelaxNGSchemaError) -> NameClass {
         let local = inner(element, context)
-        let children = element.structureChildren
+        let children = element.children
         switch element.localName {
         case "name": return .name(try qualified(element.text, element, local, defaultNamespace: local.namespace))
         case "anyName": return .anyName(except: try except(children, local))
@@ -96,7 +98,7 @@ extension SchemaLoader {
     private func except(_ children: [SchemaElement], _ context: Context) throws(RelaxNGSchemaError) -> NameClass? {
         guard let except = children.first(where: { $0.localName == "except" }) else { return nil }
         var classes: [NameClass] = []
-        for child in except.structureChildren { classes.append(try nameClass(child, inner(except, context))) }
+        for child in except.children { classes.append(try nameClass(child, inner(except, context))) }
         guard var result = classes.first else { return nil }
         for other in classes.dropFirst() { result = .choice(result, other) }
         return result
@@ -129,10 +131,10 @@ extension SchemaLoader {
         }
         var params: [(String, String)] = []
         var exceptPattern: Syntax?
-        for child in element.structureChildren {
+        for child in element.children {
             switch child.localName {
             case "param": params.append((child.attributes["name"] ?? "", child.text))
-            case "except": exceptPattern = .choice(try patterns(child.structureChildren, inner(child, context)))
+            case "except": exceptPattern = .choice(try patterns(child.children, inner(child, context)))
             default: throw failure(child, context, "\(child.localName) is not allowed in data")
             }
         }
@@ -144,9 +146,10 @@ extension SchemaLoader {
 extension String {
     /// `trimmingCharacters(in: set)` (whitespace sets only), without Foundation's cost in the common case of a name
     /// or type that begins and ends with a visible ASCII character (a fifth of compiling the ODF schemas).
-    func trimming(_ set: CharacterSet) -> String {
+    /// (The set is an autoclosure: Foundation's predefined sets cost a look-up each time one is made.)
+    func trimming(_ set: @autoclosure () -> CharacterSet) -> String {
         guard let first = utf8.first, let last = utf8.last else { return self }
         if first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F { return self }
-        return trimmingCharacters(in: set)
+        return trimmingCharacters(in: set())
     }
 }

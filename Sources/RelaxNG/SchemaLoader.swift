@@ -60,7 +60,7 @@ final class SchemaLoader {
         scopes.append(Scope(parent: context.scope >= 0 ? context.scope : nil))
         var inner = inner(element, context)
         inner.scope = scopes.count - 1
-        try grammarContent(element.structureChildren, inner, overridden: [])
+        try grammarContent(element.children, inner, overridden: [])
         return .ref(DefineKey(scope: inner.scope, name: DefineKey.start))
     }
 
@@ -76,11 +76,11 @@ final class SchemaLoader {
                 let name = child.localName == "start" ? DefineKey.start : (child.attributes["name"] ?? "")
                 guard !name.isEmpty else { throw failure(child, context, "define without a name") }
                 if overridden.contains(name) { continue }
-                let body = try group(child.structureChildren, local)
+                let body = try group(child.children, local)
                 let definition = Definition(
                     combine: child.attributes["combine"], body: body, file: context.file, line: child.line)
                 scopes[context.scope].definitions[name, default: []].append(definition)
-            case "div": try grammarContent(child.structureChildren, local, overridden: overridden)
+            case "div": try grammarContent(child.children, local, overridden: overridden)
             case "include": try include(child, local, overridden: overridden)
             default: throw failure(child, context, "\(child.localName) is not allowed in a grammar")
             }
@@ -96,13 +96,13 @@ final class SchemaLoader {
         guard root.isStructure, root.localName == "grammar" else {
             throw failure(element, context, "the included file \(path) is not a grammar")
         }
-        let own = Self.definedNames(element.structureChildren)
+        let own = Self.definedNames(element.children)
         including.append(path)
         var included = inner(root, context)
         included.file = path
-        try grammarContent(root.structureChildren, included, overridden: overridden.union(own))
+        try grammarContent(root.children, included, overridden: overridden.union(own))
         including.removeLast()
-        try grammarContent(element.structureChildren, context, overridden: overridden)
+        try grammarContent(element.children, context, overridden: overridden)
     }
 
     /// Names a grammar's content defines (through divs), with ``DefineKey/start`` for a start.
@@ -112,7 +112,7 @@ final class SchemaLoader {
             switch child.localName {
             case "start": names.insert(DefineKey.start)
             case "define": names.insert(child.attributes["name"] ?? "")
-            case "div": names.formUnion(definedNames(child.structureChildren))
+            case "div": names.formUnion(definedNames(child.children))
             default: break
             }
         }
