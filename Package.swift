@@ -75,7 +75,8 @@ let package = Package(
         .target(name: "CompoundFileKit", dependencies: ["CLibGsf"], swiftSettings: strictSettings),
         .target(name: "XMLKit", dependencies: ["CLibXML2", "CRelaxNGWorker"], swiftSettings: strictSettings),
         // A native RELAX NG validator (Clark's derivative algorithm); reads XML through XMLKit.
-        .target(name: "RelaxNG", dependencies: ["XMLKit"], swiftSettings: strictSettings + uncheckedExclusivityInRelease),
+        .target(
+            name: "RelaxNG", dependencies: ["XMLKit"], swiftSettings: strictSettings + uncheckedExclusivityInRelease),
         // libxml2's RELAX NG validator in worker processes that can be killed at a deadline (see its header).
         .target(name: "CRelaxNGWorker", dependencies: ["CLibXML2"]),
 
