@@ -61,19 +61,25 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func runBlocking() throws {
-        let classifier = try catalogOptions.makeClassifier()
         let files = try ValidationInputs.files(in: paths)
         let validator = ODFValidator(level: level, schemaTimeLimit: .seconds(timeLimit))
-        let outcomes = ValidationRun.run(
-            files, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, validator: validator)
-        ODFSchemaSet.stopIdleWorkers()
-        let writer = try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)
-        let renderer = ValidationOutput(format: format, level: level, classifier: classifier)
         var summary = ValidationSummary()
-        for outcome in outcomes {
+        // The catalog (for the producing suites) loads while the first files are validated.
+        let (renderer, writer) = try ValidationRun.run(
+            files, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, validator: validator,
+            prepare: {
+                let renderer = ValidationOutput(
+                    format: format, level: level, classifier: try catalogOptions.makeClassifier())
+                let writer =
+                    try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)
+                return (renderer, writer)
+            }
+        ) { prepared, outcome in
+            let (renderer, writer) = prepared
             summary.add(outcome, suite: renderer.suite(of: outcome), passes: renderer.passes(outcome))
             try writer.write(renderer.render(outcome))
         }
+        ODFSchemaSet.stopIdleWorkers()
         try writer.write(renderer.render(summary))
         try writer.close()
         if summary.failures > 0 { throw ExitCode(1) }
@@ -124,23 +130,4 @@ private final class PathCollector: WalkVisitor, @unchecked Sendable {
 
     func issue(_ issue: WalkIssue) {}
     func finish() {}
-}
-
-/// Validates files on `jobs` threads; results come back in input order.
-enum ValidationRun {
-    static func run(_ files: [String], jobs: Int, validator: ODFValidator) -> [ValidationOutcome] {
-        let results = Mutex([Result<ValidationReport, ODFValidationError>?](repeating: nil, count: files.count))
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < files.count else { return }
-                let result: Result<ValidationReport, ODFValidationError>
-                result = Result { () throws(ODFValidationError) in try validator.validate(path: files[index]) }
-                results.withLock { $0[index] = result }
-            }
-        }
-        let collected = results.withLock { $0 }
-        return zip(files, collected).map { ($0, $1!) }
-    }
 }
