@@ -73,12 +73,12 @@ struct ValidateCommand: AsyncParsableCommand {
                 let writer =
                     try output.map(OutputStreamWriter.file) ?? OutputStreamWriter(fd: 1, ownsDescriptor: false)
                 return (renderer, writer)
-            }
-        ) { prepared, outcome in
-            let (renderer, writer) = prepared
-            summary.add(outcome, suite: renderer.suite(of: outcome), passes: renderer.passes(outcome))
-            try writer.write(renderer.render(outcome))
-        }
+            },
+            deliver: { prepared, outcome in
+                let (renderer, writer) = prepared
+                summary.add(outcome, suite: renderer.suite(of: outcome), passes: renderer.passes(outcome))
+                try writer.write(renderer.render(outcome))
+            })
         ODFSchemaSet.stopIdleWorkers()
         try writer.write(renderer.render(summary))
         try writer.close()

@@ -58,7 +58,8 @@ enum ValidationRun {
         var outcomes: [ValidationOutcome] = []
         outcomes.reserveCapacity(files.count)
         // Nothing here throws: neither `prepare` nor `deliver` does.
-        try? run(files, jobs: jobs, validator: validator, prepare: {}) { _, outcome in outcomes.append(outcome) }
+        try? run(
+            files, jobs: jobs, validator: validator, prepare: {}, deliver: { _, outcome in outcomes.append(outcome) })
         return outcomes
     }
 }

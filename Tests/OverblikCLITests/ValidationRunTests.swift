@@ -24,16 +24,17 @@ import Testing
     func outcomesArriveInInputOrderWhateverTheJobs(_ jobs: Int) throws {
         let files = (0..<1_000).map { "file-\($0).odt" }
         var delivered: [String] = []
-        let prepared = try ValidationRun.run(files, jobs: jobs, validate: Self.report, prepare: { "ready" }) {
-            prepared, outcome in
-            #expect(prepared == "ready")
-            guard case .success(let report) = outcome.result else {
-                Issue.record("\(outcome.path) failed")
-                return
-            }
-            #expect(report.generator == outcome.path)
-            delivered.append(outcome.path)
-        }
+        let prepared = try ValidationRun.run(
+            files, jobs: jobs, validate: Self.report, prepare: { "ready" },
+            deliver: { prepared, outcome in
+                #expect(prepared == "ready")
+                guard case .success(let report) = outcome.result else {
+                    Issue.record("\(outcome.path) failed")
+                    return
+                }
+                #expect(report.generator == outcome.path)
+                delivered.append(outcome.path)
+            })
         #expect(prepared == "ready")
         #expect(delivered == files)
     }
@@ -52,13 +53,13 @@ import Testing
                     validated.withLock { _ = $0.insert(index) }
                     furthest.withLock { $0 = max($0, index) }
                     return Self.report(path)
-                }, prepare: {}
-            ) { _, _ in
-                // While file `delivered` is handed over, no worker has gone past the window.
-                #expect(furthest.withLock { $0 } < delivered + ValidationRun.window + 4)
-                delivered += 1
-                if delivered == 600 { throw Refused() }
-            }
+                }, prepare: {},
+                deliver: { _, _ in
+                    // While file `delivered` is handed over, no worker has gone past the window.
+                    #expect(furthest.withLock { $0 } < delivered + ValidationRun.window + 4)
+                    delivered += 1
+                    if delivered == 600 { throw Refused() }
+                })
         }
         #expect(delivered == 600)
         // Once delivering failed, the workers took no more than the window's worth of further files.
@@ -72,8 +73,7 @@ import Testing
         #expect(throws: Unprepared.self) {
             try ValidationRun.run(
                 (0..<3_000).map { "file-\($0).odt" }, jobs: 2, validate: Self.report,
-                prepare: { throw Unprepared() }
-            ) { _, _ in delivered += 1 }
+                prepare: { throw Unprepared() }, deliver: { _, _ in delivered += 1 })
         }
         #expect(delivered == 0)
     }
