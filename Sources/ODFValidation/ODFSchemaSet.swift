@@ -32,8 +32,14 @@ public final class ODFSchemaSet: Sendable {
     private let slots = Mutex<[String: SchemaSlot]>([:])
 
     private final class SchemaSlot: Sendable {
-        let compiled = Mutex<(any RelaxNGValidating)?>(nil)
+        /// The compiled schema, or why it could not be (a broken resource stays broken); `nil` until compiled.
+        let compiled = Mutex<Result<any RelaxNGValidating, ODFValidationError>?>(nil)
     }
+
+    /// The main schemas a thread compiles while it waits for one another thread is compiling (native engine),
+    /// the versions most documents have first: the files still to come are likely to need them, and the wait
+    /// would otherwise leave a core idle (at the start of a run every thread waits for the first schema).
+    static let compiledWhileWaiting: [ODFVersion] = [.v1_2, .v1_3, .v1_4, .v1_1, .v1_0]
 
     public init(engine: RelaxNGEngine = .fromEnvironment) {
         self.engine = engine
@@ -61,24 +67,48 @@ public final class ODFSchemaSet: Sendable {
 
     private func schema(_ version: ODFVersion, _ file: String) throws(ODFValidationError) -> any RelaxNGValidating {
         let key = "\(version.rawValue)/\(file)"
-        let slot = slots.withLock { slots in
+        let wanted = slot(key)
+        // Threads that need the same schema wait for the one compilation, compiling another meanwhile if they can.
+        while engine == .native {
+            if let found = wanted.compiled.withLockIfAvailable({ compileIfNeeded(&$0, key, file) }) {
+                return try found.get()
+            }
+            guard compileOneNotBegun() else { break }
+        }
+        return try wanted.compiled.withLock { compileIfNeeded(&$0, key, file) }.get()
+    }
+
+    private func slot(_ key: String) -> SchemaSlot {
+        slots.withLock { slots in
             if let known = slots[key] { return known }
             let made = SchemaSlot()
             slots[key] = made
             return made
         }
-        // Compiled under the slot's lock: threads that need the same schema wait for the one compilation.
-        let found: Result<any RelaxNGValidating, ODFValidationError> = slot.compiled.withLock { compiled in
-            if let compiled { return .success(compiled) }
-            do throws(ODFValidationError) {
-                let schema = try Self.make(key, file: file, engine: engine)
-                compiled = schema
-                return .success(schema)
-            } catch {
-                return .failure(error)
+    }
+
+    private func compileIfNeeded(
+        _ compiled: inout Result<any RelaxNGValidating, ODFValidationError>?, _ key: String, _ file: String
+    ) -> Result<any RelaxNGValidating, ODFValidationError> {
+        if let compiled { return compiled }
+        let made = Result { () throws(ODFValidationError) in try Self.make(key, file: file, engine: engine) }
+        compiled = made
+        return made
+    }
+
+    /// Compiles the first of ``compiledWhileWaiting`` that no thread has begun; `false` when there is none.
+    private func compileOneNotBegun() -> Bool {
+        for version in Self.compiledWhileWaiting {
+            let file = version.schemaFiles.main
+            let key = "\(version.rawValue)/\(file)"
+            let compiledNow = slot(key).compiled.withLockIfAvailable { compiled in
+                guard compiled == nil else { return false }
+                _ = compileIfNeeded(&compiled, key, file)
+                return true
             }
+            if compiledNow == true { return true }
         }
-        return try found.get()
+        return false
     }
 
     private static func make(

@@ -33,6 +33,30 @@ import TestSupport
         #expect(recordMismatches == 0)
     }
 
+    /// Cold schemas asked for by many threads at once: a thread that finds its schema being compiled compiles
+    /// another meanwhile (`ODFSchemaSet.compiledWhileWaiting`). Every report must still be the one-thread report,
+    /// with a fresh set of schemas each round.
+    @Test func coldSchemasCompiledWhileWaitingGiveOneThreadReports() async throws {
+        let odf = ["validation", "documents/corpus", "documents/generated"].flatMap {
+            JingComparison.documents(in: Fixtures.url($0))
+        }
+        let mismatches = try await DedicatedThread.run {
+            let oracle = ODFValidator(level: .extended, schemas: ODFSchemaSet(engine: .native))
+            let expected = try odf.map { try oracle.validate(path: $0.path) }
+            #expect(Set(expected.compactMap(\.declaredVersion)).count >= 3)
+            let mismatches = Atomic<Int>(0)
+            for _ in 0..<Self.rounds {
+                let validator = ODFValidator(level: .extended, schemas: ODFSchemaSet(engine: .native))
+                DispatchQueue.concurrentPerform(iterations: odf.count) { index in
+                    let report = try? validator.validate(path: odf[index].path)
+                    if report != expected[index] { mismatches.add(1, ordering: .relaxed) }
+                }
+            }
+            return mismatches.load(ordering: .relaxed)
+        }
+        #expect(mismatches == 0)
+    }
+
     /// Validates and reads everything once on one thread (the oracle), then many times at once; the results that
     /// differ. Blocking (RELAX NG worker processes): run it on a thread of its own.
     static func mismatches(odf: [URL], scanned: [URL], engine: RelaxNGEngine) throws -> (reports: Int, records: Int) {
