@@ -271,10 +271,16 @@ struct CompiledCatalogCache {
         file = directory.appendingPathComponent("catalog-\(name.prefix(32)).json")
     }
 
+    /// Files of other builds (or resources) not read for this long are removed when a new one is written: each
+    /// upgrade of Overblik writes one, and nothing else would ever remove the old ones.
+    static let staleAfter: TimeInterval = 30 * 86_400
+
     func read() -> (entries: [ProductEntry], version: String, digest: String)? {
         guard let data = try? Data(contentsOf: file), let stored = try? JSONDecoder().decode(Stored.self, from: data),
             stored.key == key
         else { return nil }
+        // Read is use: the file stays while this build runs (see `staleAfter`).
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path)
         return (stored.entries, stored.version, stored.digest)
     }
 
@@ -282,9 +288,23 @@ struct CompiledCatalogCache {
     func write(entries: [ProductEntry], version: String, digest: String) {
         let stored = Stored(key: key, version: version, digest: digest, entries: entries)
         guard let data = try? JSONEncoder().encode(stored) else { return }
-        try? FileManager.default.createDirectory(
-            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let directory = file.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? data.write(to: file, options: .atomic)
+        removeStaleFiles(in: directory)
+    }
+
+    private func removeStaleFiles(in directory: URL) {
+        let manager = FileManager.default
+        let cutoff = Date().addingTimeInterval(-Self.staleAfter)
+        for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix("catalog-") && name.hasSuffix(".json") && name != file.lastPathComponent {
+            let path = directory.appendingPathComponent(name).path
+            guard let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                modified < cutoff
+            else { continue }
+            try? manager.removeItem(atPath: path)
+        }
     }
 }
 

@@ -40,4 +40,30 @@ import Testing
         try Data("{".utf8).write(to: cache.file)
         #expect(cache.read() == nil)
     }
+
+    /// Each upgrade writes a file of its own: writing one removes those of other builds not read for
+    /// `staleAfter`, and keeps the recent ones (another installed build may still use its file).
+    @Test func writingRemovesOtherBuildsStaleFilesOnly() throws {
+        let directory = try Fixtures.temporaryDirectory("catalog-cache")
+        let texts = try BundledCatalog.resourceTexts()
+        let manager = FileManager.default
+        let stale = directory.appendingPathComponent("catalog-0123456789abcdef0123456789abcdef.json")
+        let recent = directory.appendingPathComponent("catalog-fedcba9876543210fedcba9876543210.json")
+        let unrelated = directory.appendingPathComponent("notes.json")
+        for url in [stale, recent, unrelated] { try Data("{}".utf8).write(to: url) }
+        let old = Date().addingTimeInterval(-CompiledCatalogCache.staleAfter - 86_400)
+        for url in [stale, unrelated] { try manager.setAttributes([.modificationDate: old], ofItemAtPath: url.path) }
+        let cache = try #require(
+            CompiledCatalogCache(texts: texts, environment: ["OVERBLIK_CACHE_DIR": directory.path]))
+        cache.write(entries: [], version: "v", digest: "sha256:0")
+        #expect(!manager.fileExists(atPath: stale.path))
+        #expect(manager.fileExists(atPath: recent.path))
+        #expect(manager.fileExists(atPath: unrelated.path))
+        #expect(manager.fileExists(atPath: cache.file.path))
+        // A file read now counts as recent, however old it was.
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: cache.file.path)
+        #expect(cache.read() != nil)
+        let touched = try #require(try manager.attributesOfItem(atPath: cache.file.path)[.modificationDate] as? Date)
+        #expect(touched > Date().addingTimeInterval(-3_600))
+    }
 }
