@@ -22,7 +22,7 @@ tree="$work/remote-tree-$N"
 mountpoint="$work/remote-mount"
 mkdir -p "$work" "$mountpoint"
 overblik=$(bench/build-release.sh)
-cc -O2 -o "$work/floor" bench/floor.c -lzip
+bench/build-floor.sh "$work" >/dev/null
 export TZ=UTC  # the floor's libzip time conversions must not re-read /etc/localtime (as in bench/scan.sh)
 
 if [ ! -f "$tree/.complete" ]; then

@@ -18,7 +18,7 @@ work=${BENCH_DIR:-/tmp/overblik-bench}
 tree="$work/tree-$N"
 [ -f "$tree/.complete" ] || { echo "no tree $tree: run bench/scan.sh $N first (it builds the tree)"; exit 1; }
 after=$(bench/build-release.sh)
-cc -O2 -o "$work/floor" bench/floor.c -lzip
+bench/build-floor.sh "$work" >/dev/null
 store="$work/scan-cpu.sqlite"
 results="$work/scan-cpu.txt"
 : >"$results"

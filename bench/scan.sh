@@ -24,7 +24,7 @@ done
 
 # OVERBLIK=path/to/overblik benchmarks an already built binary.
 overblik=$(bench/build-release.sh)
-cc -O2 -o "$work/floor" bench/floor.c -lzip
+bench/build-floor.sh "$work" >/dev/null
 
 make_tree() {  # make_tree DIR COUNT: COUNT copies of the fixture documents, 100 per folder
   local dir=$1 count=$2
