@@ -98,7 +98,7 @@ exec java -cp "$work/jingbatch:/usr/share/java/jing.jar" JingBatch "\$1"/list-*.
 SH
 chmod +x "$work/jing-all.sh"
 
-declare -A rate rss
+declare -A rate rss cpu
 # Peak summed RSS (kB) of process PID and all its descendants (overblik's RELAX NG workers are its children;
 # /usr/bin/time alone would show the largest one process), sampled every 0.1 s until PID exits.
 tree_rss() {
@@ -130,6 +130,7 @@ measure() {  # measure NAME FILES CMD...: medians of RUNS timed runs
   c=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
   rate[$name]=$(awk -v f="$files" -v t="$t" 'BEGIN{printf "%.1f", (t > 0 ? f / t : 0)}')
   rss[$name]=$m
+  cpu[$name]=$c
   printf '%-18s %6s docs  %8.2f s  %8s docs/s  %7s MB peak RSS (process tree)  %8.2f CPU s (with reaped children)  (runs: %s)\n' \
     "$name" "$files" "$t" "${rate[$name]}" "$m" "$c" "${times[*]}"
 }
@@ -144,7 +145,9 @@ for engine in ${ENGINES:-native libxml2}; do
 done
 measure "jing (1 JVM)" "$N" "$work/jing-all.sh" "$parts"
 for engine in ${ENGINES:-native libxml2}; do
+  # By CPU time too: on a shared machine other processes' load falls unevenly on the two, Jing's JVM using both cores.
   awk -v e="$engine" -v o="${rate[overblik $engine]}" -v j="${rate[jing (1 JVM)]}" \
-    'BEGIN{printf "ratio: overblik (%s)/jing %.1fx by wall time\n", e, o/j}'
+    -v oc="${cpu[overblik $engine]}" -v jc="${cpu[jing (1 JVM)]}" \
+    'BEGIN{printf "ratio: overblik (%s)/jing %.1fx by wall time, %.1fx by CPU time\n", e, o/j, (oc > 0 ? jc/oc : 0)}'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
