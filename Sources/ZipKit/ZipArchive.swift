@@ -273,21 +273,27 @@ public final class ZipArchive {
     /// checked on a partial read; use this to look at the root element of a large part.
     public func readPrefix(_ entry: ZipEntry, count: Int) throws(ZipError) -> [UInt8] {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
+        // An entry no longer than the prefix, exactly as declared and with its CRC: read whole in one call
+        // (the bytes libzip's stream would give; no zlib stream, 32 KB window or zero-filled output).
+        if entry.uncompressedSize <= UInt64(max(count, 0)), let whole = EntryInflater.current?.read(from: handle, entry)
+        {
+            return whole
+        }
         guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
             throw mapError(zip_get_error(handle), entry: entry)
         }
         defer { zip_fclose(file) }
-        var output = [UInt8](repeating: 0, count: max(count, 0))
-        var filled = 0
-        while filled < count {
-            let readCount = output.withUnsafeMutableBytes { buffer in
-                zip_fread(file, buffer.baseAddress! + filled, zip_uint64_t(count - filled))
+        let wanted = max(count, 0)
+        var failure: ZipError?
+        let output = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, filled in
+            while filled < wanted {
+                let readCount = zip_fread(file, buffer.baseAddress! + filled, zip_uint64_t(wanted - filled))
+                if readCount < 0 { failure = mapError(zip_file_get_error(file), entry: entry) }
+                if readCount <= 0 { return }
+                filled += Int(readCount)
             }
-            if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
-            if readCount == 0 { break }
-            filled += Int(readCount)
         }
-        output.removeSubrange(filled...)
+        if let failure { throw failure }
         return output
     }
 
