@@ -93,14 +93,14 @@ public struct DocumentReader: Sendable {
         // costs libzip no further system calls (no dup, fstat, lseek and read per entry).
         let readWhole = opened.size <= Int64(Self.wholeFileBytes)
         let head: [UInt8]?
-        if readWhole, let whole = opened.readAllocated(count: Int(opened.size)) {
+        let buffer = readWhole ? ReadBuffer.forThisThread(capacity: Self.wholeFileBytes) : nil
+        if let buffer, let count = opened.read(into: buffer, count: Int(opened.size)) {
             // A whole ZIP package goes to libzip as read, not copied once more.
-            if whole.count == Int(opened.size), Signature.isZip(UnsafeRawBufferPointer(whole)) {
-                readZipPackage(path: path, source: .adopted(whole), ext: ext, into: &record)
+            if count == Int(opened.size), Signature.isZip(buffer.bytes(count: count)) {
+                readZipPackage(path: path, source: .borrowed(buffer, count: count), ext: ext, into: &record)
                 return classifyRecord(record)
             }
-            head = Array(UnsafeRawBufferPointer(whole))
-            free(whole.baseAddress)
+            head = Array(buffer.bytes(count: count))
         } else {
             head = opened.read(at: 0, count: readWhole ? Int(opened.size) : 4096)
         }

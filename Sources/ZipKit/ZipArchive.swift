@@ -18,6 +18,8 @@ public final class ZipArchive {
     public static let defaultReadLimit = 64 << 20
 
     private let handle: OpaquePointer
+    /// What holds the bytes of an archive opened with ``init(borrowing:keepingAlive:)``, kept alive with it.
+    private let bytesOwner: AnyObject?
     /// Number of entries in the central directory.
     public let entryCount: Int
     /// Names that occur more than once, in order of first repetition. Non-empty means the archive is ambiguous.
@@ -162,13 +164,35 @@ public final class ZipArchive {
         self.init(handle: handle, leading: leading, junkStripped: junkStripped)
     }
 
+    /// Opens an archive held in memory that `owner` keeps (for example a buffer a thread reads every file
+    /// into), without copying it: the archive holds `owner` until it is discarded, so the owner can tell when
+    /// its bytes are free again (`isKnownUniquelyReferenced`). The bytes must not change meanwhile.
+    public convenience init(borrowing buffer: UnsafeRawBufferPointer, keepingAlive owner: AnyObject) throws(ZipError) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { throw .empty }
+        let leading = Array(buffer.prefix(4))
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        // freep = 0: the bytes stay the owner's.
+        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 0, &error) else {
+            throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
+        }
+        guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            let code = zip_error_code_zip(&error)
+            zip_source_free(source)
+            throw Self.openError(code: code, leading: leading, path: nil)
+        }
+        self.init(handle: handle, leading: leading, bytesOwner: owner)
+    }
+
     /// Opens an archive held in memory.
     public convenience init(data: Data) throws(ZipError) {
         try self.init(bytes: [UInt8](data))
     }
 
-    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false) {
+    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false, bytesOwner: AnyObject? = nil) {
         self.handle = handle
+        self.bytesOwner = bytesOwner
         entryCount = max(0, Int(zip_get_num_entries(handle, 0)))
         // libzip keeps a hash of the names it read (the first entry wins a name); an entry whose name leads
         // to another index repeats an earlier name. Checked in C, so no Swift string is made per entry.
