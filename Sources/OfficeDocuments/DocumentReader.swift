@@ -135,7 +135,7 @@ public struct DocumentReader: Sendable {
             record.mimetype = "application/rtf"
             warnOnExtension(&record, ext: ext)
         case .xml:
-            readFlat(&opened, ext: ext, into: &record)
+            readFlat(&opened, head: head, ext: ext, into: &record)
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), let archive = try? ZipArchive(path: path) {

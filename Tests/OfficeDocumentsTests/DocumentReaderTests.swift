@@ -117,6 +117,29 @@ import Testing
         #expect(record.suite == "libreoffice")
     }
 
+    /// A flat document is read from its first 64 KiB, then from a longer prefix, then whole: wherever office:meta
+    /// ends (a comment pads it across and beyond each read), the record is the unpadded document's.
+    @Test(arguments: [40_000, 65_400, 70_000, 1_100_000])
+    func flatDocumentMetaFoundWhereverItEnds(padding: Int) throws {
+        let original = Fixtures.url("documents/generated/libreoffice-writer.fodt")
+        let text = try String(contentsOf: original, encoding: .utf8)
+        let padded = text.replacingOccurrences(
+            of: "<office:meta>", with: "<!--" + String(repeating: "x", count: padding) + "--><office:meta>")
+        #expect(padded.utf8.count > text.utf8.count + padding)
+        let url = try Fixtures.temporaryDirectory("flat-padding").appendingPathComponent("padded.fodt")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try padded.write(to: url, atomically: true, encoding: .utf8)
+        let reader = DocumentReader(classifier: Self.classifier)
+        var expected = reader.read(path: original.path)
+        let record = reader.read(path: url.path)
+        #expect(record.error == nil, "\(record.errorDetail ?? "")")
+        #expect(record.generator?.hasPrefix("LibreOffice/7.4") == true)
+        expected.path = url.path
+        expected.size = record.size
+        expected.modified = record.modified
+        #expect(record == expected)
+    }
+
     @Test func legacyBinaryFormatsComeFromStreamNames() {
         #expect(read("generated/libreoffice-writer.doc").mimetype == "application/msword")
         #expect(read("generated/libreoffice-calc.xls").mimetype == "application/vnd.ms-excel")
