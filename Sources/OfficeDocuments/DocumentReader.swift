@@ -268,7 +268,11 @@ public struct DocumentReader: Sendable {
         guard let dot, dot > utf8.startIndex else { return "" }
         let ext = utf8[utf8.index(after: dot)...]
         if ext.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: ext.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+            // Written straight into the string (a short one is stored inline): no array in between.
+            return String(unsafeUninitializedCapacity: ext.count) { buffer in
+                for (index, byte) in ext.enumerated() { buffer[index] = byte >= 65 && byte <= 90 ? byte + 32 : byte }
+                return ext.count
+            }
         }
         return String(path[utf8.index(after: dot)...]).lowercased()
     }
