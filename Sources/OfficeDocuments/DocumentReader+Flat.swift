@@ -47,15 +47,16 @@ extension DocumentReader {
         }
     }
 
-    /// Bytes read first from a flat document larger than this, where office:meta nearly always ends.
-    static let quickFlatPrefix = 64 << 10
+    /// Bytes read first from a flat document not read whole at once: office:meta (after the root's namespace
+    /// declarations) nearly always ends well within them.
+    static let quickFlatPrefix = 16 << 10
 
-    /// A larger flat document's office:meta from its first ``quickFlatPrefix`` bytes, when a parse of them
+    /// A flat document's office:meta from its first ``quickFlatPrefix`` bytes, when it was not read whole, when a parse of them
     /// succeeds: the parse stopped where the metadata ends, after exactly the events a parse of a longer prefix
     /// reports first. Any failure (most often the prefix ending inside the metadata) leaves the record as it
     /// was for the reads that follow.
     private func readFlatQuickly(_ opened: inout OpenedFile, ext: String, into record: inout DocumentRecord) -> Bool {
-        guard opened.size > Int64(Self.quickFlatPrefix), let bytes = opened.read(at: 0, count: Self.quickFlatPrefix)
+        guard opened.size > Int64(Self.wholeFileBytes), let bytes = opened.read(at: 0, count: Self.quickFlatPrefix)
         else { return false }
         let parser = ODFMetadataParser(includePersonal: options.includePersonalData)
         guard (try? parseXML(bytes, parser)) != nil else { return false }

@@ -117,15 +117,18 @@ import Testing
         #expect(record.suite == "libreoffice")
     }
 
-    /// A flat document is read from its first 64 KiB, then from a longer prefix, then whole: wherever office:meta
-    /// ends (a comment pads it across and beyond each read), the record is the unpadded document's.
-    @Test(arguments: [40_000, 65_400, 70_000, 1_100_000])
-    func flatDocumentMetaFoundWhereverItEnds(padding: Int) throws {
+    /// A flat document is read whole when small, else from its first 16 KiB, then from a longer prefix, then
+    /// whole: wherever office:meta ends (a comment pads the document before or after it, across and beyond each
+    /// read), the record is the unpadded document's.
+    @Test(arguments: [(40_000, 0), (0, 100_000), (15_000, 100_000), (65_400, 0), (70_000, 0), (1_100_000, 0)])
+    func flatDocumentMetaFoundWhereverItEnds(before: Int, after: Int) throws {
         let original = Fixtures.url("documents/generated/libreoffice-writer.fodt")
         let text = try String(contentsOf: original, encoding: .utf8)
+        func comment(_ count: Int) -> String { count == 0 ? "" : "<!--" + String(repeating: "x", count: count) + "-->" }
         let padded = text.replacingOccurrences(
-            of: "<office:meta>", with: "<!--" + String(repeating: "x", count: padding) + "--><office:meta>")
-        #expect(padded.utf8.count > text.utf8.count + padding)
+            of: "<office:meta>", with: comment(before) + "<office:meta>"
+        ).replacingOccurrences(of: "</office:meta>", with: "</office:meta>" + comment(after))
+        #expect(padded.utf8.count >= text.utf8.count + before + after)
         let url = try Fixtures.temporaryDirectory("flat-padding").appendingPathComponent("padded.fodt")
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         try padded.write(to: url, atomically: true, encoding: .utf8)
