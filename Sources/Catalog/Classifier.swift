@@ -13,6 +13,9 @@ public final class Classifier: Sendable {
     var compiledCatalog: CompiledCatalog { compiled }
     private let generatorCache: Mutex<BoundedCache<String, Classification>>
     private let itemCache: Mutex<BoundedCache<InventoryItem, Classification>>
+    /// OOXML `Application` and `AppVersion` pairs: the version's normalising and rewriting (regular
+    /// expressions) cost more than the look-up, and a scan meets the same few pairs over and over.
+    private let applicationCache: Mutex<BoundedCache<ApplicationKey, Classification>>
     /// Distinct inputs per cache generation (two generations are kept). Real inventories have a few thousand
     /// distinct lines; an input where every line is distinct (per-host paths, random MSI codes) cycles
     /// through the generations instead of growing memory.
@@ -34,11 +37,15 @@ public final class Classifier: Sendable {
             BoundedCache(entryLimit: cacheEntryLimit, byteLimit: cacheByteLimit) { $0.utf8.count + Self.answerCost($1) }
         )
         itemCache = Mutex(BoundedCache(entryLimit: cacheEntryLimit, byteLimit: cacheByteLimit, cost: Self.entryCost))
+        applicationCache = Mutex(
+            BoundedCache(entryLimit: cacheEntryLimit, byteLimit: cacheByteLimit) {
+                $0.application.utf8.count + ($0.appVersion?.utf8.count ?? 0) + Self.answerCost($1)
+            })
     }
 
-    /// Distinct inputs remembered now (both caches, all generations): bounded by the limits given at init.
+    /// Distinct inputs remembered now (every cache, all generations): bounded by the limits given at init.
     public var cachedInputCount: Int {
-        generatorCache.withLock { $0.count } + itemCache.withLock { $0.count }
+        generatorCache.withLock { $0.count } + itemCache.withLock { $0.count } + applicationCache.withLock { $0.count }
     }
 
     /// Approximate bytes a cache entry holds: the strings' UTF-8 plus dictionary and String overhead.
@@ -72,6 +79,21 @@ public final class Classifier: Sendable {
     /// `Application` wins; otherwise `AppVersion` supplies it: through the product's `version_rewrites` where
     /// one matches (Gnumeric's `1.1255` → `1.12.55`), else Microsoft's form `16.0000` → `16.0`.
     public func classify(application: String, appVersion: String?) -> Classification {
+        let key = ApplicationKey(application: application, appVersion: appVersion)
+        if let cached = applicationCache.withLock({ $0.recentValue(for: key) ?? $0.value(for: key) }) {
+            return cached
+        }
+        let result = classifyUncached(application: application, appVersion: appVersion)
+        applicationCache.withLock { $0.insert(result, for: key) }
+        return result
+    }
+
+    private struct ApplicationKey: Hashable, Sendable {
+        var application: String
+        var appVersion: String?
+    }
+
+    private func classifyUncached(application: String, appVersion: String?) -> Classification {
         var result = classify(generator: application)
         guard !result.isUnknown, result.version == nil, let appVersion,
             var version = VersionNormaliser.normalise(appVersion)

@@ -10,8 +10,8 @@ extension DocumentReader {
 
     enum ArchiveSource {
         case bytes([UInt8])
-        /// Bytes from `malloc` that the archive takes over (``ZipArchive/init(adopting:)``).
-        case adopted(UnsafeMutableRawBufferPointer)
+        /// Bytes in this thread's read buffer, which the archive holds while it is open.
+        case borrowed(ReadBuffer, count: Int)
         case fileDescriptor(Int32)
         /// Already opened (after looking past leading junk): not opened a second time.
         case archive(ZipArchive)
@@ -23,7 +23,8 @@ extension DocumentReader {
         do {
             switch source {
             case .bytes(let bytes): archive = try ZipArchive(bytes: bytes)
-            case .adopted(let buffer): archive = try ZipArchive(adopting: buffer)
+            case .borrowed(let buffer, let count):
+                archive = try ZipArchive(borrowing: buffer.bytes(count: count), keepingAlive: buffer)
             case .fileDescriptor(let fd): archive = try ZipArchive(fileDescriptor: fd, path: path)
             case .archive(let opened): archive = opened
             }

@@ -93,14 +93,14 @@ public struct DocumentReader: Sendable {
         // costs libzip no further system calls (no dup, fstat, lseek and read per entry).
         let readWhole = opened.size <= Int64(Self.wholeFileBytes)
         let head: [UInt8]?
-        if readWhole, let whole = opened.readAllocated(count: Int(opened.size)) {
+        let buffer = readWhole ? ReadBuffer.forThisThread(capacity: Self.wholeFileBytes) : nil
+        if let buffer, let count = opened.read(into: buffer, count: Int(opened.size)) {
             // A whole ZIP package goes to libzip as read, not copied once more.
-            if whole.count == Int(opened.size), Signature.isZip(UnsafeRawBufferPointer(whole)) {
-                readZipPackage(path: path, source: .adopted(whole), ext: ext, into: &record)
+            if count == Int(opened.size), Signature.isZip(buffer.bytes(count: count)) {
+                readZipPackage(path: path, source: .borrowed(buffer, count: count), ext: ext, into: &record)
                 return classifyRecord(record)
             }
-            head = Array(UnsafeRawBufferPointer(whole))
-            free(whole.baseAddress)
+            head = Array(buffer.bytes(count: count))
         } else {
             head = opened.read(at: 0, count: readWhole ? Int(opened.size) : 4096)
         }
@@ -135,7 +135,7 @@ public struct DocumentReader: Sendable {
             record.mimetype = "application/rtf"
             warnOnExtension(&record, ext: ext)
         case .xml:
-            readFlat(&opened, ext: ext, into: &record)
+            readFlat(&opened, head: head, ext: ext, into: &record)
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), let archive = try? ZipArchive(path: path) {
@@ -268,7 +268,11 @@ public struct DocumentReader: Sendable {
         guard let dot, dot > utf8.startIndex else { return "" }
         let ext = utf8[utf8.index(after: dot)...]
         if ext.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: ext.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+            // Written straight into the string (a short one is stored inline): no array in between.
+            return String(unsafeUninitializedCapacity: ext.count) { buffer in
+                for (index, byte) in ext.enumerated() { buffer[index] = byte >= 65 && byte <= 90 ? byte + 32 : byte }
+                return ext.count
+            }
         }
         return String(path[utf8.index(after: dot)...]).lowercased()
     }

@@ -52,23 +52,20 @@ struct OpenedFile {
         return failed ? nil : buffer
     }
 
-    /// Reads up to `count` bytes from the start into memory from `malloc` (which the caller frees, or hands to
-    /// an owner such as ``ZipArchive/init(adopting:)``); `nil` on an I/O error. The buffer's count is the
-    /// bytes read.
-    func readAllocated(count: Int) -> UnsafeMutableRawBufferPointer? {
-        guard count > 0, let base = malloc(count) else { return nil }
+    /// Reads up to `buffer.capacity` bytes from the start into `buffer`; the count read, or `nil` on an I/O error.
+    func read(into buffer: ReadBuffer, count: Int) -> Int? {
+        let wanted = min(count, buffer.capacity)
         var filled = 0
-        while filled < count {
-            let got = pread(fd, base + filled, count - filled, off_t(filled))
+        while filled < wanted {
+            let got = pread(fd, buffer.base + filled, wanted - filled, off_t(filled))
             if got < 0 {
                 if errno == EINTR { continue }
-                free(base)
                 return nil
             }
             if got == 0 { break }
             filled += got
         }
-        return UnsafeMutableRawBufferPointer(start: base, count: filled)
+        return filled
     }
 
     mutating func close() {
@@ -165,5 +162,53 @@ enum CompoundFileFormat {
             return Kind(family: .legacy, format: ext, mimetype: nil)
         }
         return Kind(family: .other, format: "cfb", mimetype: nil)
+    }
+}
+
+/// Memory a reader thread reads whole files into, kept from file to file (a fresh allocation of tens of
+/// kilobytes per file, and its release, cost more than the read). A ZIP archive opened on the bytes holds the
+/// buffer (``ZipKit/ZipArchive/init(borrowing:keepingAlive:)``); while anything does, the thread reads into a
+/// new one instead.
+final class ReadBuffer {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    func bytes(count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    private final class Slot {
+        var buffer: ReadBuffer?
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { pointer in
+            if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() }
+        }
+        precondition(status == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    /// This thread's buffer of `capacity` bytes, free for a new file: nothing else holds it.
+    static func forThisThread(capacity: Int) -> ReadBuffer {
+        let slot: Slot
+        if let pointer = pthread_getspecific(key) {
+            slot = Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as! Slot
+        } else {
+            slot = Slot()
+            pthread_setspecific(key, Unmanaged<AnyObject>.passRetained(slot).toOpaque())
+        }
+        if slot.buffer != nil, isKnownUniquelyReferenced(&slot.buffer!), slot.buffer!.capacity == capacity {
+            return slot.buffer!
+        }
+        let fresh = ReadBuffer(capacity: capacity)
+        slot.buffer = fresh
+        return fresh
     }
 }

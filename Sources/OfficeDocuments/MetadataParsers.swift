@@ -116,6 +116,8 @@ final class ODFMetadataParser: XMLContentHandler {
             if element.hasLocalName("editing-cycles") { return collect(.editingCycles) }
             if element.hasLocalName("editing-duration") { return collect(.editingDuration) }
             if element.hasLocalName("document-statistic") {
+                // Room for every count at once: a dictionary grown one count at a time rehashes at each step.
+                result.statistics.reserveCapacity(result.statistics.count + element.attributes.count)
                 for attribute in element.attributes where NS.isMeta(attribute) {
                     if let value = Int(attribute.value) { result.statistics[attribute.localName] = value }
                 }

@@ -42,11 +42,13 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     /// Files read: what the family, format, suite and ODF version counts are over.
     public var readable: Int { files - unreadable }
 
+    /// Features that mean a template carries macros (made once, not for every record).
+    private static let macroFeatures: Set<DocumentFeature> = [.vba, .basic, .scripts, .xlmMacros]
+
     public mutating func add(_ record: DocumentRecord) {
         if record.error == nil {
             for feature in record.features { byFeature[feature.rawValue, default: 0] += 1 }
-            let macros: Set<DocumentFeature> = [.vba, .basic, .scripts, .xlmMacros]
-            if record.features.contains(.template) && !record.features.isDisjoint(with: macros) {
+            if record.features.contains(.template) && !record.features.isDisjoint(with: Self.macroFeatures) {
                 macroTemplates = (macroTemplates ?? 0) + 1
             } else if macroTemplates == nil {
                 macroTemplates = 0

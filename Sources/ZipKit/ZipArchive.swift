@@ -18,6 +18,8 @@ public final class ZipArchive {
     public static let defaultReadLimit = 64 << 20
 
     private let handle: OpaquePointer
+    /// What holds the bytes of an archive opened with ``init(borrowing:keepingAlive:)``, kept alive with it.
+    private let bytesOwner: AnyObject?
     /// Number of entries in the central directory.
     public let entryCount: Int
     /// Names that occur more than once, in order of first repetition. Non-empty means the archive is ambiguous.
@@ -162,13 +164,35 @@ public final class ZipArchive {
         self.init(handle: handle, leading: leading, junkStripped: junkStripped)
     }
 
+    /// Opens an archive held in memory that `owner` keeps (for example a buffer a thread reads every file
+    /// into), without copying it: the archive holds `owner` until it is discarded, so the owner can tell when
+    /// its bytes are free again (`isKnownUniquelyReferenced`). The bytes must not change meanwhile.
+    public convenience init(borrowing buffer: UnsafeRawBufferPointer, keepingAlive owner: AnyObject) throws(ZipError) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { throw .empty }
+        let leading = Array(buffer.prefix(4))
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        // freep = 0: the bytes stay the owner's.
+        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 0, &error) else {
+            throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
+        }
+        guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            let code = zip_error_code_zip(&error)
+            zip_source_free(source)
+            throw Self.openError(code: code, leading: leading, path: nil)
+        }
+        self.init(handle: handle, leading: leading, bytesOwner: owner)
+    }
+
     /// Opens an archive held in memory.
     public convenience init(data: Data) throws(ZipError) {
         try self.init(bytes: [UInt8](data))
     }
 
-    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false) {
+    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false, bytesOwner: AnyObject? = nil) {
         self.handle = handle
+        self.bytesOwner = bytesOwner
         entryCount = max(0, Int(zip_get_num_entries(handle, 0)))
         // libzip keeps a hash of the names it read (the first entry wins a name); an entry whose name leads
         // to another index repeats an earlier name. Checked in C, so no Swift string is made per entry.
@@ -273,21 +297,27 @@ public final class ZipArchive {
     /// checked on a partial read; use this to look at the root element of a large part.
     public func readPrefix(_ entry: ZipEntry, count: Int) throws(ZipError) -> [UInt8] {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
+        // An entry no longer than the prefix, exactly as declared and with its CRC: read whole in one call
+        // (the bytes libzip's stream would give; no zlib stream, 32 KB window or zero-filled output).
+        if entry.uncompressedSize <= UInt64(max(count, 0)), let whole = EntryInflater.current?.read(from: handle, entry)
+        {
+            return whole
+        }
         guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
             throw mapError(zip_get_error(handle), entry: entry)
         }
         defer { zip_fclose(file) }
-        var output = [UInt8](repeating: 0, count: max(count, 0))
-        var filled = 0
-        while filled < count {
-            let readCount = output.withUnsafeMutableBytes { buffer in
-                zip_fread(file, buffer.baseAddress! + filled, zip_uint64_t(count - filled))
+        let wanted = max(count, 0)
+        var failure: ZipError?
+        let output = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, filled in
+            while filled < wanted {
+                let readCount = zip_fread(file, buffer.baseAddress! + filled, zip_uint64_t(wanted - filled))
+                if readCount < 0 { failure = mapError(zip_file_get_error(file), entry: entry) }
+                if readCount <= 0 { return }
+                filled += Int(readCount)
             }
-            if readCount < 0 { throw mapError(zip_file_get_error(file), entry: entry) }
-            if readCount == 0 { break }
-            filled += Int(readCount)
         }
-        output.removeSubrange(filled...)
+        if let failure { throw failure }
         return output
     }
 

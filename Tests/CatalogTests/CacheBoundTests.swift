@@ -59,6 +59,24 @@ import Testing
         #expect(capped.cachedInputCount <= 4 * 64)
     }
 
+    @Test func applicationAndVersionPairsAreCachedWithinBoundsAndAnswerAsAFreshClassifier() throws {
+        let catalog = try ProductCatalog.bundled()
+        let capped = Classifier(catalog: catalog, cacheEntryLimit: 16)
+        let applications = ["Microsoft Office Word", "Microsoft Excel", "gnumeric", "LibreOffice/7.5.9.2$Linux_X86_64"]
+        let pairs = (0..<400).map { index in
+            (applications[index % applications.count], index % 3 == 0 ? nil : "\(index % 17).\(index % 23)00")
+        }
+        // Twice over, so later look-ups meet both evicted and still-cached pairs; a fresh classifier (nothing
+        // cached) is the oracle for every answer.
+        for (application, appVersion) in pairs + pairs {
+            let fresh = Classifier(catalog: catalog)
+            #expect(
+                capped.classify(application: application, appVersion: appVersion)
+                    == fresh.classify(application: application, appVersion: appVersion))
+            #expect(capped.cachedInputCount <= 4 * 16)
+        }
+    }
+
     @Test func longDistinctInputsAreBoundedByBytes() throws {
         let byteLimit = 256 << 10
         let classifier = Classifier(

@@ -117,6 +117,32 @@ import Testing
         #expect(record.suite == "libreoffice")
     }
 
+    /// A flat document is read whole when small, else from its first 16 KiB, then from a longer prefix, then
+    /// whole: wherever office:meta ends (a comment pads the document before or after it, across and beyond each
+    /// read), the record is the unpadded document's.
+    @Test(arguments: [(40_000, 0), (0, 100_000), (15_000, 100_000), (65_400, 0), (70_000, 0), (1_100_000, 0)])
+    func flatDocumentMetaFoundWhereverItEnds(before: Int, after: Int) throws {
+        let original = Fixtures.url("documents/generated/libreoffice-writer.fodt")
+        let text = try String(contentsOf: original, encoding: .utf8)
+        func comment(_ count: Int) -> String { count == 0 ? "" : "<!--" + String(repeating: "x", count: count) + "-->" }
+        let padded = text.replacingOccurrences(
+            of: "<office:meta>", with: comment(before) + "<office:meta>"
+        ).replacingOccurrences(of: "</office:meta>", with: "</office:meta>" + comment(after))
+        #expect(padded.utf8.count >= text.utf8.count + before + after)
+        let url = try Fixtures.temporaryDirectory("flat-padding").appendingPathComponent("padded.fodt")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try padded.write(to: url, atomically: true, encoding: .utf8)
+        let reader = DocumentReader(classifier: Self.classifier)
+        var expected = reader.read(path: original.path)
+        let record = reader.read(path: url.path)
+        #expect(record.error == nil, "\(record.errorDetail ?? "")")
+        #expect(record.generator?.hasPrefix("LibreOffice/7.4") == true)
+        expected.path = url.path
+        expected.size = record.size
+        expected.modified = record.modified
+        #expect(record == expected)
+    }
+
     @Test func legacyBinaryFormatsComeFromStreamNames() {
         #expect(read("generated/libreoffice-writer.doc").mimetype == "application/msword")
         #expect(read("generated/libreoffice-calc.xls").mimetype == "application/vnd.ms-excel")

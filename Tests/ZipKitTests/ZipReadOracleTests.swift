@@ -61,6 +61,12 @@ import TestSupport
                 let ours = try? archive.read(entry, limit: Self.limit)
                 if let expected, let ours {
                     #expect(ours == [UInt8](expected), "\(url.lastPathComponent): \(entry.name)")
+                    // A prefix: whole (one call) when the entry is no longer, else through libzip's stream.
+                    for count in [64, 64 << 10] {
+                        #expect(
+                            (try? archive.readPrefix(entry, count: count)) == Array(expected.prefix(count)),
+                            "\(url.lastPathComponent): \(entry.name), prefix of \(count)")
+                    }
                     compared += 1
                 } else {
                     // One reader failing where the other reads would be a difference.
@@ -101,6 +107,39 @@ import TestSupport
             default:
                 Issue.record("\(url.lastPathComponent): one way opened, the other did not")
             }
+        }
+    }
+
+    @Test func borrowedBytesOpenAndReadAsCopiedBytesAndAreHeldWhileOpen() throws {
+        final class Owner {}
+        let archives = try ZipReadOracleTests.archives()
+        #expect(archives.count > 40)
+        for url in archives {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            var owner = Owner()
+            bytes.withUnsafeBytes { raw in
+                let copied = Swift.Result { () throws(ZipError) in try ZipArchive(bytes: bytes) }
+                let borrowed = Swift.Result { () throws(ZipError) in
+                    try ZipArchive(borrowing: raw, keepingAlive: owner)
+                }
+                switch (copied, borrowed) {
+                case (.success(let copied), .success(let borrowed)):
+                    #expect(!isKnownUniquelyReferenced(&owner), "the open archive holds the bytes' owner")
+                    #expect(copied.entries == borrowed.entries, "\(url.lastPathComponent)")
+                    #expect(copied.duplicateNames == borrowed.duplicateNames)
+                    #expect(copied.hasLeadingJunk == borrowed.hasLeadingJunk)
+                    for entry in copied.entries {
+                        let fromCopy = Swift.Result { () throws(ZipError) in try copied.read(entry) }
+                        let fromBorrowed = Swift.Result { () throws(ZipError) in try borrowed.read(entry) }
+                        #expect(fromCopy == fromBorrowed, "\(url.lastPathComponent): \(entry.name)")
+                    }
+                case (.failure(let copied), .failure(let borrowed)):
+                    #expect(copied == borrowed, "\(url.lastPathComponent)")
+                default:
+                    Issue.record("\(url.lastPathComponent): one way opened, the other did not")
+                }
+            }
+            #expect(isKnownUniquelyReferenced(&owner), "a discarded archive lets its bytes' owner go")
         }
     }
 }
