@@ -52,7 +52,9 @@ enum SQLiteWrittenOnceStage {
                 sql: "UPDATE documents SET first_scan = ?1, last_scan = ?1 WHERE first_scan != ?1 OR last_scan != ?1",
                 arguments: [scan])
         }
-        for index in indexes { try db.execute(sql: index) }
+        try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
+            for index in indexes { try db.execute(sql: index) }
+        }
         return true
     }
 
