@@ -66,9 +66,12 @@ actor SQLiteScanSession: IndexBasedSession {
                 topFolder: topFolders.topFolder(path: $0.path, root: root))
         }
         let prefix = root == "/" ? "/" : root + "/"
-        for (record, row) in zip(records, rows) {
+        // By index: iterating `zip(records, rows)` copied each record and row (a retain and release per text).
+        for index in rows.indices {
             // A row counts only if its folder chain leads to the root's folder, where the tallies in SQL find it.
-            tallies.add(row, belowRoot: row.folderKey != nil && record.path.utf8.starts(with: prefix.utf8))
+            tallies.add(
+                rows[index],
+                belowRoot: rows[index].folderKey != nil && records[index].path.utf8.starts(with: prefix.utf8))
         }
         let links = folders.take()
         let organisation = header.organisation ?? 0

@@ -49,8 +49,9 @@ enum SQLiteStagedRows {
                     operation: "stage scan records", failure: DatabaseFailure(connection: db, sql: sql))
             }
         }
-        for row in rows {
-            let bound = bind(row, to: statement)
+        // By index, so that each row is bound where it lies (`for row in rows` copied it: a retain per text).
+        for index in rows.indices {
+            let bound = bind(rows[index], to: statement)
             let code = bound == SQLITE_OK ? sqlite3_step(statement) : bound
             sqlite3_reset(statement)
             guard code == SQLITE_DONE else {
