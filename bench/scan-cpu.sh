@@ -15,8 +15,9 @@ BEFORE=${2:-}
 RUNS=${RUNS:-5}
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/overblik-bench}
-tree="$work/tree-$N"
-[ -f "$tree/.complete" ] || { echo "no tree $tree: run bench/scan.sh $N first (it builds the tree)"; exit 1; }
+# Resolved: a BENCH_DIR of one's own may link to a shared tree (the floor's nftw does not follow a linked root).
+tree=$(readlink -f "$work/tree-$N")
+[ -f "$tree/.complete" ] || { echo "no tree $work/tree-$N: run bench/scan.sh $N first (it builds the tree)"; exit 1; }
 after=$(bench/build-release.sh)
 bench/build-floor.sh "$work" >/dev/null
 store="$work/scan-cpu.sqlite"

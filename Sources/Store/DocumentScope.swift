@@ -42,11 +42,14 @@ enum DocumentScope {
         _ body: (_ key: UnsafeBufferPointer<UInt8>, _ row: OpaquePointer) throws -> Void
     ) throws {
         let and = condition.map { " AND (\($0))" } ?? ""
+        // In path-key order through the folders' covering index, sorted: left to itself SQLite walks the unique key
+        // in that order and looks every row up in the table (a first scan's finish: 50 ms against 12 ms for 20,000
+        // documents read from a new store, and a random read per row where the table exceeds the cache).
         try forEachRow(
             db, operation: "documents below a root",
             sql: """
-                \(subtree) SELECT \(columns) FROM documents WHERE organisation = ? AND folder_key IN sub\(and)
-                \(ordered ? "ORDER BY path_key" : "")
+                \(subtree) SELECT \(columns) FROM documents\(ordered ? " INDEXED BY documents_folders" : "")
+                WHERE organisation = ? AND folder_key IN sub\(and) \(ordered ? "ORDER BY path_key" : "")
                 """, arguments: [rootFolder, organisation, organisation], body)
         guard legacy else { return }
         try forEachRow(

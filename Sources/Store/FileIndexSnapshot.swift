@@ -95,17 +95,20 @@ enum FileIndexSnapshot {
                 throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
             }
         }
-        try DocumentScope.forEachKey(
-            db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
-            columns: "path_key, size, modified",
-            legacy: false, ordered: true
-        ) { key, row in
-            guard holdable, writer.count < expected, let entry = StampTable.Entry(key: key, row: row) else {
-                holdable = false
-                return
+        // Sorted into path-key order within a small budget (``SQLitePageCache``).
+        try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
+            try DocumentScope.forEachKey(
+                db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
+                columns: "path_key, size, modified",
+                legacy: false, ordered: true
+            ) { key, row in
+                guard holdable, writer.count < expected, let entry = StampTable.Entry(key: key, row: row) else {
+                    holdable = false
+                    return
+                }
+                holdable = writer.append(entry)
+                if holdable { try writer.flush(atLeast: 1 << 16, to: write) }
             }
-            holdable = writer.append(entry)
-            if holdable { try writer.flush(atLeast: 1 << 16, to: write) }
         }
         try writer.flush(atLeast: 0, to: write)
         // The finishing scan trusts the snapshot's count to be the root's rows (that is how it knows nothing

@@ -16,7 +16,7 @@ actor SQLiteScanSession: IndexBasedSession {
     let header: ScanHeader
     let root: String
     let rootKey: String
-    private var progress = ScanProgress(id: 0, adopted: false)
+    private var progress = ScanProgress(id: 0, adopted: false, writtenOnce: false)
     private var closed = false
     /// The files skipped as unchanged: the index's bits (and digests marked one by one).
     private var unchangedKeys = UnchangedKeys()
@@ -66,17 +66,23 @@ actor SQLiteScanSession: IndexBasedSession {
                 topFolder: topFolders.topFolder(path: $0.path, root: root))
         }
         let prefix = root == "/" ? "/" : root + "/"
-        for (record, row) in zip(records, rows) {
+        // By index: iterating `zip(records, rows)` copied each record and row (a retain and release per text).
+        for index in rows.indices {
             // A row counts only if its folder chain leads to the root's folder, where the tallies in SQL find it.
-            tallies.add(row, belowRoot: row.folderKey != nil && record.path.utf8.starts(with: prefix.utf8))
+            tallies.add(
+                rows[index],
+                belowRoot: rows[index].folderKey != nil && records[index].path.utf8.starts(with: prefix.utf8))
         }
         let links = folders.take()
         let organisation = header.organisation ?? 0
         let stage = self.stage
+        let writtenOnce = progress.expectedScan.map {
+            SQLiteStagedRows.WrittenOnce(organisation: organisation, rootKey: rootKey, expectedScan: $0)
+        }
         try await SQLiteEstateStore.run("stage scan records") {
             try await store.queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try SQLiteStagedRows.insert(rows, into: stage, db)
+                    try SQLiteStagedRows.insert(rows, into: stage, writtenOnce: writtenOnce, db)
                     // Folders go in as their files are staged: a folder with no document counts nowhere, and a
                     // taken-over stage then finds its folders stored.
                     try Self.storeFolders(db, organisation: organisation, links: links)
@@ -140,8 +146,15 @@ struct ScanProgress: Sendable {
     let id: Int64
     /// Taken over from a scan that was killed: its staged rows wait for this scan to confirm them.
     let adopted: Bool
+    /// The stage has `documents`' own definition (``SQLiteWrittenOnceStage``), else it is keyed by path key.
+    let writtenOnce: Bool
+    /// For a written-once stage, the id this scan's row in `scans` is expected to get (its rows' `first_scan`).
+    var expectedScan: Int64? = nil
 
-    var stage: String { "scan_stage_\(id)" }
+    var stage: String { Self.stage(id: id) }
+
+    /// The stage table of the unfinished scan `id`.
+    static func stage(id: Int64) -> String { "scan_stage_\(id)" }
 
     /// The stage a killed scan of this root left (its owner gone), if any.
     static func abandoned(
@@ -164,8 +177,11 @@ struct ScanProgress: Sendable {
         }
         if let id = try held ?? abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
-            let progress = ScanProgress(id: id, adopted: true)
-            try db.execute(sql: "UPDATE \(progress.stage) SET confirmed = 0")
+            let writtenOnce = try SQLiteWrittenOnceStage.isWrittenOnce(db, stage: stage(id: id))
+            let progress = ScanProgress(
+                id: id, adopted: true, writtenOnce: writtenOnce,
+                expectedScan: writtenOnce ? try SQLiteWrittenOnceStage.expectedScan(db) : nil)
+            try db.execute(sql: "UPDATE \(progress.stage) SET \(writtenOnce ? "last_scan" : "confirmed") = 0")
             // A stage left by a build before schema step 7 has no conformance column.
             let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('\(progress.stage)')")
             if !columns.contains("conformance") {
@@ -176,7 +192,14 @@ struct ScanProgress: Sendable {
         try db.execute(
             sql: "INSERT INTO scan_progress (organisation, root_key, started, owner) VALUES (?, ?, ?, ?)",
             arguments: [organisation, rootKey, started.timeIntervalSince1970, owner.text])
-        let progress = ScanProgress(id: db.lastInsertedRowID, adopted: false)
+        let id = db.lastInsertedRowID
+        // A store without documents (a first scan into a new store): the rows are written once, into a table
+        // the finish makes `documents`.
+        if try SQLiteWrittenOnceStage.createIfStoreEmpty(db, stage: stage(id: id)) {
+            return ScanProgress(
+                id: id, adopted: false, writtenOnce: true, expectedScan: try SQLiteWrittenOnceStage.expectedScan(db))
+        }
+        let progress = ScanProgress(id: id, adopted: false, writtenOnce: false)
         try db.execute(
             sql: """
                 CREATE TABLE \(progress.stage) (
@@ -252,9 +275,16 @@ private struct FinishContext: Sendable {
             skipped = partition.skipped
             deleted = try delete(db, keys: partition.gone)
         }
-        try db.execute(
-            sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
-            arguments: [organisation, rootKey, scanID, scanID])
+        // A written-once stage becomes `documents` when the store still holds none; otherwise its rows are copied.
+        let renamed =
+            try progress.writtenOnce
+            && SQLiteWrittenOnceStage.renameToDocuments(
+                db, stage: stage, scan: scanID, expectedScan: progress.adopted ? nil : progress.expectedScan)
+        if !renamed {
+            try db.execute(
+                sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
+                arguments: [organisation, rootKey, scanID, scanID])
+        }
         try FileIndexSnapshot.update(
             db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
             scan: scanID, documentsChanged: staged > 0 || deleted > 0)
@@ -282,14 +312,19 @@ private struct FinishContext: Sendable {
     /// which held the stage's stamps) or read it again; the others' files are gone or changed.
     private func confirmAdoptedRows(_ db: Database) throws {
         var gone: [String] = []
+        let unconfirmed = progress.writtenOnce ? "last_scan = 0" : "confirmed = 0"
         try forEachRow(
-            db, operation: "confirm staged rows", sql: "SELECT path_key FROM \(stage) WHERE confirmed = 0",
+            db, operation: "confirm staged rows", sql: "SELECT path_key FROM \(stage) WHERE \(unconfirmed)",
             arguments: []
         ) { key, _ in
             if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) { return }
             gone.append(String(decoding: key, as: UTF8.self))
         }
-        let delete = try db.cachedStatement(sql: "DELETE FROM \(stage) WHERE path_key = ?")
+        // A written-once stage's unique key is `documents`' own: organisation, then path key.
+        let delete = try db.cachedStatement(
+            sql: progress.writtenOnce
+                ? "DELETE FROM \(stage) WHERE organisation = \(organisation) AND path_key = ?"
+                : "DELETE FROM \(stage) WHERE path_key = ?")
         for key in gone { try delete.execute(arguments: [key]) }
     }
 
@@ -314,6 +349,12 @@ private struct FinishContext: Sendable {
         // Nothing read (the unchanged rescan): no reason to touch the documents, whose pages the index, read
         // from its snapshot, left uncached.
         guard staged > 0 else { return (0, 0) }
+        // No document of the organisation stored (its first scan): every staged file is new, without a lookup each.
+        guard
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE organisation = ?)", arguments: [organisation])
+                == true
+        else { return (staged, 0) }
         let new =
             try Int.fetchOne(
                 db,
@@ -344,6 +385,13 @@ private struct FinishContext: Sendable {
         return count
     }
 
+    /// The stage's row of the same file as `documents`' row, through the stage's unique key.
+    private var stageKeyMatch: String {
+        progress.writtenOnce
+            ? "s.organisation = documents.organisation AND s.path_key = documents.path_key"
+            : "s.path_key = documents.path_key"
+    }
+
     /// Reads the keys of the documents below the root once: those skipped as unchanged are counted, those
     /// neither read nor skipped are gone since the last scan.
     private func partitionKnown(_ db: Database) throws -> (skipped: Int, gone: [String]) {
@@ -351,7 +399,7 @@ private struct FinishContext: Sendable {
         var gone: [String] = []
         try DocumentScope.forEachKey(
             db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
-            columns: "path_key, EXISTS (SELECT 1 FROM \(stage) s WHERE s.path_key = documents.path_key)"
+            columns: "path_key, EXISTS (SELECT 1 FROM \(stage) s WHERE \(stageKeyMatch))"
         ) { key, row in
             // A file read this time (staged) counts as new, changed or unchanged from the stage.
             if sqlite3_column_int(row, 1) != 0 { return }
@@ -418,9 +466,7 @@ extension SQLiteEstateStore {
                     .map { row in
                         let id: Int64 = row["id"]
                         let staged =
-                            try Int.fetchOne(
-                                db, sql: "SELECT COUNT(*) FROM \(ScanProgress(id: id, adopted: false).stage)")
-                            ?? 0
+                            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(ScanProgress.stage(id: id))") ?? 0
                         return UnfinishedScan(
                             organisation: row["organisation"], rootKey: row["root_key"],
                             started: Date(timeIntervalSince1970: row["started"]), staged: staged)

@@ -8,20 +8,50 @@ import GRDBSQLite
 /// twice SQLite's own insert (about 5 µs of the store's ~22 µs per document). The values bound are the ones GRDB
 /// bound: text as a C string (up to its first NUL byte), `Bool` as 0 or 1, integers as 64-bit.
 enum SQLiteStagedRows {
-    static func insertSQL(stage: String) -> String {
-        """
-        INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), confirmed)
-        VALUES (\(DocumentUpsert.stagedPlaceholders), 1)
-        """
+    /// What a written-once stage (``SQLiteWrittenOnceStage``) holds beside the staged columns, the same in every
+    /// row of a scan.
+    struct WrittenOnce: Sendable {
+        var organisation: Int
+        var rootKey: String
+        /// The id the scan's row in `scans` is expected to get: each row's first and last scan.
+        var expectedScan: Int64
     }
 
-    static func insert(_ rows: [DocumentRow], into stage: String, _ db: Database) throws {
-        let sql = insertSQL(stage: stage)
+    static func insertSQL(stage: String, writtenOnce: Bool = false) -> String {
+        writtenOnce
+            ? """
+            INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), organisation, root_key, first_scan, last_scan)
+            VALUES (\(DocumentUpsert.stagedPlaceholders), ?, ?, ?, ?)
+            """
+            : """
+            INSERT OR REPLACE INTO \(stage) (\(DocumentUpsert.stagedColumns), confirmed)
+            VALUES (\(DocumentUpsert.stagedPlaceholders), 1)
+            """
+    }
+
+    static func insert(
+        _ rows: [DocumentRow], into stage: String, writtenOnce: WrittenOnce? = nil, _ db: Database
+    ) throws {
+        let sql = insertSQL(stage: stage, writtenOnce: writtenOnce != nil)
         let statement = try db.cachedStatement(sql: sql).sqliteStatement
         // No binding may outlive the call: SQLite copied every text (SQLITE_TRANSIENT), so clearing is tidiness.
         defer { sqlite3_clear_bindings(statement) }
-        for row in rows {
-            let bound = bind(row, to: statement)
+        // The same for every row: bound once, kept by SQLite across resets.
+        if let writtenOnce {
+            let bound = [
+                sqlite3_bind_int64(statement, 24, Int64(writtenOnce.organisation)),
+                text(writtenOnce.rootKey, statement, 25),
+                sqlite3_bind_int64(statement, 26, writtenOnce.expectedScan),
+                sqlite3_bind_int64(statement, 27, writtenOnce.expectedScan),
+            ]
+            guard bound.allSatisfy({ $0 == SQLITE_OK }) else {
+                throw StoreError.database(
+                    operation: "stage scan records", failure: DatabaseFailure(connection: db, sql: sql))
+            }
+        }
+        // By index, so that each row is bound where it lies (`for row in rows` copied it: a retain per text).
+        for index in rows.indices {
+            let bound = bind(rows[index], to: statement)
             let code = bound == SQLITE_OK ? sqlite3_step(statement) : bound
             sqlite3_reset(statement)
             guard code == SQLITE_DONE else {

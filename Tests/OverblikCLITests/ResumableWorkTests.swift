@@ -110,6 +110,12 @@ import TestSupport
         var generator = SeededGenerator(seed: backend == "postgres" ? 20_261_208 : 20_261_206)
         for round in 0..<3 {
             let store = try Self.freshStore(backend, "resumable-\(round)")
+            if round == 1 {
+                // A store already holding documents (of another organisation): SQLite stages the rows keyed and
+                // copies them at the finish, where into an empty store they are written once (the other rounds).
+                let other = try hardLinkedShare("resumable-other", copies: 1, leavingOutDamaged: true)
+                try await runOverblik(["scan", other.path, "--organisation", "101", "--store", store])
+            }
             // Killed once or twice, each time right after a seeded batch of 2,000 was staged (a batch the
             // earlier runs staged is not read, so the next run's batches count from there).
             var staged = 0
@@ -123,7 +129,7 @@ import TestSupport
             }
             // Nothing of a killed scan counts.
             let halfway = try await EstateStoreFactory.open(store)
-            #expect(try await halfway.scans(organisation: nil).isEmpty)
+            #expect(try await halfway.scans(organisation: 751).isEmpty)
             #expect(try await halfway.documentCounts(organisation: 751).isEmpty)
             try await halfway.close()
 
