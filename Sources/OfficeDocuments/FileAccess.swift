@@ -182,33 +182,16 @@ final class ReadBuffer {
 
     func bytes(count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    private final class Slot {
-        var buffer: ReadBuffer?
-    }
-
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { pointer in
-            if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() }
-        }
-        precondition(status == 0, "pthread_key_create failed")
-        return key
-    }()
+    private static let slots = ThreadSlots<ReadBuffer>()
 
     /// This thread's buffer of `capacity` bytes, free for a new file: nothing else holds it.
     static func forThisThread(capacity: Int) -> ReadBuffer {
-        let slot: Slot
-        if let pointer = pthread_getspecific(key) {
-            slot = Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as! Slot
-        } else {
-            slot = Slot()
-            pthread_setspecific(key, Unmanaged<AnyObject>.passRetained(slot).toOpaque())
-        }
-        if slot.buffer != nil, isKnownUniquelyReferenced(&slot.buffer!), slot.buffer!.capacity == capacity {
-            return slot.buffer!
+        let slot = slots.current
+        if slot.value != nil, isKnownUniquelyReferenced(&slot.value!), slot.value!.capacity == capacity {
+            return slot.value!
         }
         let fresh = ReadBuffer(capacity: capacity)
-        slot.buffer = fresh
+        slot.value = fresh
         return fresh
     }
 }
