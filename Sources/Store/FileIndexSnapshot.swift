@@ -43,11 +43,10 @@ enum FileIndexSnapshot {
         // Each page of the snapshot is read once: through a small page cache, so that a million files' 30 MB of
         // stamps do not fill the store's 16 MB cache while the table laid out from them grows (that was a
         // rescan's peak memory). The store's cache size is back as soon as the table is read.
-        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0
-        try db.execute(sql: "PRAGMA cache_size = -\(snapshotCacheKiB)")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-        return StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
-            sqlite3_blob_read(blob, buffer.baseAddress, Int32(buffer.count), Int32(offset)) == SQLITE_OK
+        return try SQLitePageCache.withSize(db, kiB: snapshotCacheKiB) {
+            StampTable(snapshotByteCount: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
+                sqlite3_blob_read(blob, buffer.baseAddress, Int32(buffer.count), Int32(offset)) == SQLITE_OK
+            }
         }
     }
 

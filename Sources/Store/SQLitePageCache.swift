@@ -1,6 +1,7 @@
 import GRDB
 
-/// The connection's page cache set smaller for one piece of work, then put back to the store's size.
+/// The connection's page cache set smaller for one piece of work, then put back to the store's size: for a sort,
+/// and for reading a file index snapshot whose pages are each read once.
 ///
 /// SQLite's sorter (`CREATE INDEX`, `ORDER BY` without an index) keeps as much in memory as the page cache may
 /// hold before it spills to temporary files: with the store's 16 MB cache already full, a sort of a million
