@@ -8,10 +8,10 @@ public enum DocumentUpsert {
         modified, features, conformance
         """
 
+    static let stagedColumnCount = stagedColumns.split(separator: ",").count
+
     /// One `?` per staged column, for SQLite's insert into the stage.
-    static let stagedPlaceholders = Array(
-        repeating: "?", count: stagedColumns.split(separator: ",").count
-    ).joined(separator: ", ")
+    static let stagedPlaceholders = Array(repeating: "?", count: stagedColumnCount).joined(separator: ", ")
 
     /// `organisation`, `rootKey` and `scan` are the caller's placeholders (`?` or `$n`); `scan` stands twice,
     /// as the first and the last scan of a new row.

@@ -38,11 +38,13 @@ enum SQLiteStagedRows {
         defer { sqlite3_clear_bindings(statement) }
         // The same for every row: bound once, kept by SQLite across resets.
         if let writtenOnce {
+            // The parameters after the staged columns, in `insertSQL`'s order.
+            let next = Int32(DocumentUpsert.stagedColumnCount)
             let bound = [
-                sqlite3_bind_int64(statement, 24, Int64(writtenOnce.organisation)),
-                text(writtenOnce.rootKey, statement, 25),
-                sqlite3_bind_int64(statement, 26, writtenOnce.expectedScan),
-                sqlite3_bind_int64(statement, 27, writtenOnce.expectedScan),
+                sqlite3_bind_int64(statement, next + 1, Int64(writtenOnce.organisation)),
+                text(writtenOnce.rootKey, statement, next + 2),
+                sqlite3_bind_int64(statement, next + 3, writtenOnce.expectedScan),
+                sqlite3_bind_int64(statement, next + 4, writtenOnce.expectedScan),
             ]
             guard bound.allSatisfy({ $0 == SQLITE_OK }) else {
                 throw StoreError.database(
