@@ -65,8 +65,11 @@ public final class ODFSchemaSet: Sendable {
         return try schema(version, file)
     }
 
+    /// A schema's slot key and resource path below `schemas/` ("1.2/OpenDocument-….rng").
+    private static func key(_ version: ODFVersion, _ file: String) -> String { "\(version.rawValue)/\(file)" }
+
     private func schema(_ version: ODFVersion, _ file: String) throws(ODFValidationError) -> any RelaxNGValidating {
-        let key = "\(version.rawValue)/\(file)"
+        let key = Self.key(version, file)
         let wanted = slot(key)
         // Threads that need the same schema wait for the one compilation, compiling another meanwhile if they can.
         while engine == .native {
@@ -100,7 +103,7 @@ public final class ODFSchemaSet: Sendable {
     private func compileOneNotBegun() -> Bool {
         for version in Self.compiledWhileWaiting {
             let file = version.schemaFiles.main
-            let key = "\(version.rawValue)/\(file)"
+            let key = Self.key(version, file)
             let compiledNow = slot(key).compiled.withLockIfAvailable { compiled in
                 guard compiled == nil else { return false }
                 _ = compileIfNeeded(&compiled, key, file)

@@ -89,7 +89,7 @@ struct ValidateCommand: AsyncParsableCommand {
 extension ConformanceLevel: ExpressibleByArgument {}
 
 /// A file's result: its report, or why it could not be validated.
-typealias ValidationOutcome = (path: String, result: Result<ValidationReport, ODFValidationError>)
+typealias ValidationOutcome = (path: String, result: ValidationResult)
 
 /// The files named on the command line; directories are searched for ODF extensions.
 enum ValidationInputs {

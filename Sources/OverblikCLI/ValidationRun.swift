@@ -3,11 +3,12 @@ import Foundation
 import ODFValidation
 import OverblikModel
 
+/// One file's report, or why it could not be validated.
+typealias ValidationResult = Result<ValidationReport, ODFValidationError>
+
 /// Validates files on `jobs` threads and hands the outcomes to the calling thread in input order, as they come:
 /// output starts with the first file, and memory stays flat whatever the number of files (at most ``window``
 /// outcomes wait for an earlier one).
-typealias ValidationResult = Result<ValidationReport, ODFValidationError>
-
 enum ValidationRun {
     /// Outcomes that may wait for the one before them to be delivered; a worker takes no file further ahead.
     static let window = 256
@@ -67,14 +68,13 @@ enum ValidationRun {
 /// The hand-over between the validating workers and the delivering thread: which file is next to claim, and the
 /// outcomes waiting to be delivered.
 private final class OrderedOutcomes: @unchecked Sendable {
-    typealias Outcome = ValidationResult
     private let condition = NSCondition()
     private let count: Int
     private let window: Int
     private var nextToClaim = 0
     private var delivered = 0
     private var cancelled = false
-    private var waiting: [Int: Outcome] = [:]
+    private var waiting: [Int: ValidationResult] = [:]
 
     init(count: Int, window: Int) {
         self.count = count
@@ -91,7 +91,7 @@ private final class OrderedOutcomes: @unchecked Sendable {
         return nextToClaim - 1
     }
 
-    func put(_ outcome: Outcome, at index: Int) {
+    func put(_ outcome: ValidationResult, at index: Int) {
         condition.lock()
         waiting[index] = outcome
         condition.broadcast()
@@ -99,7 +99,7 @@ private final class OrderedOutcomes: @unchecked Sendable {
     }
 
     /// The outcome of file `index`, waiting for it (files are taken in order).
-    func take(_ index: Int) -> Outcome {
+    func take(_ index: Int) -> ValidationResult {
         condition.lock()
         defer { condition.unlock() }
         while waiting[index] == nil { condition.wait() }
