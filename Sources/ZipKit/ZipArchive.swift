@@ -148,19 +148,7 @@ public final class ZipArchive {
             throw .empty
         }
         let leading = Array(UnsafeRawBufferPointer(rebasing: buffer.prefix(4)))
-        var error = zip_error_t()
-        zip_error_init(&error)
-        defer { zip_error_fini(&error) }
-        // freep = 1: libzip frees the buffer together with the source.
-        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 1, &error) else {
-            free(base)
-            throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
-        }
-        guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
-            let code = zip_error_code_zip(&error)
-            zip_source_free(source)
-            throw Self.openError(code: code, leading: leading, path: nil)
-        }
+        let handle = try Self.openInMemory(base, count: buffer.count, freesBytes: true, leading: leading)
         self.init(handle: handle, leading: leading, junkStripped: junkStripped)
     }
 
@@ -170,19 +158,29 @@ public final class ZipArchive {
     public convenience init(borrowing buffer: UnsafeRawBufferPointer, keepingAlive owner: AnyObject) throws(ZipError) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { throw .empty }
         let leading = Array(buffer.prefix(4))
+        let handle = try Self.openInMemory(base, count: buffer.count, freesBytes: false, leading: leading)
+        self.init(handle: handle, leading: leading, bytesOwner: owner)
+    }
+
+    /// libzip's archive over `count` bytes at `base`. With `freesBytes` the bytes are libzip's from here on: it
+    /// frees them with the archive (freep = 1), and they are freed here when the open fails; without, they stay
+    /// the caller's.
+    private static func openInMemory(
+        _ base: UnsafeRawPointer, count: Int, freesBytes: Bool, leading: [UInt8]
+    ) throws(ZipError) -> OpaquePointer {
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        // freep = 0: the bytes stay the owner's.
-        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 0, &error) else {
+        guard let source = zip_source_buffer_create(base, zip_uint64_t(count), freesBytes ? 1 : 0, &error) else {
+            if freesBytes { free(UnsafeMutableRawPointer(mutating: base)) }
             throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
         }
         guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
             let code = zip_error_code_zip(&error)
-            zip_source_free(source)
-            throw Self.openError(code: code, leading: leading, path: nil)
+            zip_source_free(source)  // and with it the bytes, when libzip was given them
+            throw openError(code: code, leading: leading, path: nil)
         }
-        self.init(handle: handle, leading: leading, bytesOwner: owner)
+        return handle
     }
 
     /// Opens an archive held in memory.
