@@ -92,21 +92,29 @@ import TestSupport
             bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
             let copied = Swift.Result { () throws(ZipError) in try ZipArchive(bytes: bytes) }
             let adopted = Swift.Result { () throws(ZipError) in try ZipArchive(adopting: buffer) }
-            switch (copied, adopted) {
-            case (.success(let copied), .success(let adopted)):
-                #expect(copied.entries == adopted.entries, "\(url.lastPathComponent)")
-                #expect(copied.duplicateNames == adopted.duplicateNames)
-                #expect(copied.hasLeadingJunk == adopted.hasLeadingJunk)
-                for entry in copied.entries {
-                    let fromCopy = Swift.Result { () throws(ZipError) in try copied.read(entry) }
-                    let fromAdopted = Swift.Result { () throws(ZipError) in try adopted.read(entry) }
-                    #expect(fromCopy == fromAdopted, "\(url.lastPathComponent): \(entry.name)")
-                }
-            case (.failure(let copied), .failure(let adopted)):
-                #expect(copied == adopted, "\(url.lastPathComponent)")
-            default:
-                Issue.record("\(url.lastPathComponent): one way opened, the other did not")
+            Self.expectSameArchive(copied, adopted, url.lastPathComponent)
+        }
+    }
+
+    /// The archive opened the other way has the copied one's entries and reads each to the same bytes (or error),
+    /// or both failed to open with the same error.
+    static func expectSameArchive(
+        _ copied: Swift.Result<ZipArchive, ZipError>, _ other: Swift.Result<ZipArchive, ZipError>, _ name: String
+    ) {
+        switch (copied, other) {
+        case (.success(let copied), .success(let other)):
+            #expect(copied.entries == other.entries, "\(name)")
+            #expect(copied.duplicateNames == other.duplicateNames)
+            #expect(copied.hasLeadingJunk == other.hasLeadingJunk)
+            for entry in copied.entries {
+                let fromCopy = Swift.Result { () throws(ZipError) in try copied.read(entry) }
+                let fromOther = Swift.Result { () throws(ZipError) in try other.read(entry) }
+                #expect(fromCopy == fromOther, "\(name): \(entry.name)")
             }
+        case (.failure(let copied), .failure(let other)):
+            #expect(copied == other, "\(name)")
+        default:
+            Issue.record("\(name): one way opened, the other did not")
         }
     }
 
@@ -122,22 +130,10 @@ import TestSupport
                 let borrowed = Swift.Result { () throws(ZipError) in
                     try ZipArchive(borrowing: raw, keepingAlive: owner)
                 }
-                switch (copied, borrowed) {
-                case (.success(let copied), .success(let borrowed)):
+                if case .success = borrowed {
                     #expect(!isKnownUniquelyReferenced(&owner), "the open archive holds the bytes' owner")
-                    #expect(copied.entries == borrowed.entries, "\(url.lastPathComponent)")
-                    #expect(copied.duplicateNames == borrowed.duplicateNames)
-                    #expect(copied.hasLeadingJunk == borrowed.hasLeadingJunk)
-                    for entry in copied.entries {
-                        let fromCopy = Swift.Result { () throws(ZipError) in try copied.read(entry) }
-                        let fromBorrowed = Swift.Result { () throws(ZipError) in try borrowed.read(entry) }
-                        #expect(fromCopy == fromBorrowed, "\(url.lastPathComponent): \(entry.name)")
-                    }
-                case (.failure(let copied), .failure(let borrowed)):
-                    #expect(copied == borrowed, "\(url.lastPathComponent)")
-                default:
-                    Issue.record("\(url.lastPathComponent): one way opened, the other did not")
                 }
+                Self.expectSameArchive(copied, borrowed, url.lastPathComponent)
             }
             #expect(isKnownUniquelyReferenced(&owner), "a discarded archive lets its bytes' owner go")
         }
