@@ -34,7 +34,7 @@ enum SQLiteStagedRows {
     ) throws {
         let sql = insertSQL(stage: stage, writtenOnce: writtenOnce != nil)
         let statement = try db.cachedStatement(sql: sql).sqliteStatement
-        // No binding may outlive the call: SQLite copied every text (SQLITE_TRANSIENT), so clearing is tidiness.
+        // No binding may outlive the call: the texts of the last row are bound where they lay (SQLITE_STATIC).
         defer { sqlite3_clear_bindings(statement) }
         // The same for every row: bound once, kept by SQLite across resets.
         if let writtenOnce {
@@ -51,10 +51,16 @@ enum SQLiteStagedRows {
                     operation: "stage scan records", failure: DatabaseFailure(connection: db, sql: sql))
             }
         }
-        // By index, so that each row is bound where it lies (`for row in rows` copied it: a retain per text).
+        // Each row's texts are gathered into one buffer that lives until the row is stepped, and bound where they
+        // lie (`SQLITE_STATIC`): bound as copies, each text cost SQLite a malloc and a copy. By index, so that
+        // each row is bound where it lies (`for row in rows` copied it: a retain per text).
+        var texts = RowTexts()
         for index in rows.indices {
-            let bound = bind(rows[index], to: statement)
-            let code = bound == SQLITE_OK ? sqlite3_step(statement) : bound
+            texts.gather(rows[index])
+            let code = texts.withBound(to: statement) { textsBound in
+                let bound = textsBound == SQLITE_OK ? bindOthers(rows[index], to: statement) : textsBound
+                return bound == SQLITE_OK ? sqlite3_step(statement) : bound
+            }
             sqlite3_reset(statement)
             guard code == SQLITE_DONE else {
                 throw StoreError.database(
@@ -63,34 +69,89 @@ enum SQLiteStagedRows {
         }
     }
 
-    /// Binds the row to parameters 1 ... 23 in ``DocumentUpsert/stagedColumns`` order; the first failing code,
-    /// else `SQLITE_OK`.
-    private static func bind(_ row: DocumentRow, to statement: OpaquePointer) -> Int32 {
+    /// The text columns of one row as bytes in one buffer, bound from there without a copy. Each text is cut at
+    /// its first NUL byte and `nil` stays NULL, as GRDB binds a `String?` (a C string).
+    struct RowTexts {
+        private var bytes: [UInt8] = []
+        /// Per text column, in gathering order: its parameter, and its start and length in `bytes` (start -1:
+        /// NULL).
+        private var spans: [(parameter: Int32, start: Int, count: Int)] = []
+
+        init() {
+            bytes.reserveCapacity(1024)
+            spans.reserveCapacity(18)
+        }
+
+        /// Gathers the texts of parameters 1 ... 15, 18, 22 and 23 (``DocumentUpsert/stagedColumns``).
+        mutating func gather(_ row: DocumentRow) {
+            bytes.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            add(1, row.pathKey)
+            add(2, row.folderKey)
+            add(3, row.path)
+            add(4, row.topFolder)
+            add(5, row.family)
+            add(6, row.container)
+            add(7, row.format)
+            add(8, row.mimetype)
+            add(9, row.odfVersion)
+            add(10, row.generator)
+            add(11, row.application)
+            add(12, row.appVersion)
+            add(13, row.suite)
+            add(14, row.suiteVersion)
+            add(15, row.suiteVersionLine)
+            add(18, row.error)
+            add(22, row.features)
+            add(23, row.conformance)
+        }
+
+        private mutating func add(_ parameter: Int32, _ value: String?) {
+            guard var value else {
+                spans.append((parameter, -1, 0))
+                return
+            }
+            let start = bytes.count
+            value.withUTF8 { utf8 in
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[..<(utf8.firstIndex(of: 0) ?? utf8.count)]))
+            }
+            spans.append((parameter, start, bytes.count - start))
+        }
+
+        /// Binds the gathered texts where they lie and runs `body` with the first failing code, else `SQLITE_OK`.
+        /// The row must be stepped within `body`: the bytes may move after it.
+        func withBound(to statement: OpaquePointer, _ body: (Int32) -> Int32) -> Int32 {
+            bytes.withUnsafeBufferPointer { buffer in
+                var failure = SQLITE_OK
+                for span in spans {
+                    let code: Int32
+                    if span.start < 0 {
+                        code = sqlite3_bind_null(statement, span.parameter)
+                    } else if span.count == 0 {
+                        // Empty, not NULL: SQLite reads no byte of it.
+                        code = sqlite3_bind_text(statement, span.parameter, "", 0, transient)
+                    } else {
+                        let start = UnsafeRawPointer(buffer.baseAddress! + span.start)
+                        code = sqlite3_bind_text(
+                            statement, span.parameter, start.assumingMemoryBound(to: CChar.self), Int32(span.count),
+                            staticText)
+                    }
+                    if failure == SQLITE_OK && code != SQLITE_OK { failure = code }
+                }
+                return body(failure)
+            }
+        }
+    }
+
+    /// Binds the row's other columns (16, 17 and 19 ... 21); the first failing code, else `SQLITE_OK`.
+    private static func bindOthers(_ row: DocumentRow, to statement: OpaquePointer) -> Int32 {
         var failure = SQLITE_OK
         func check(_ code: Int32) { if failure == SQLITE_OK && code != SQLITE_OK { failure = code } }
-        check(text(row.pathKey, statement, 1))
-        check(text(row.folderKey, statement, 2))
-        check(text(row.path, statement, 3))
-        check(text(row.topFolder, statement, 4))
-        check(text(row.family, statement, 5))
-        check(text(row.container, statement, 6))
-        check(text(row.format, statement, 7))
-        check(text(row.mimetype, statement, 8))
-        check(text(row.odfVersion, statement, 9))
-        check(text(row.generator, statement, 10))
-        check(text(row.application, statement, 11))
-        check(text(row.appVersion, statement, 12))
-        check(text(row.suite, statement, 13))
-        check(text(row.suiteVersion, statement, 14))
-        check(text(row.suiteVersionLine, statement, 15))
         check(sqlite3_bind_int64(statement, 16, row.encrypted ? 1 : 0))
         check(row.year.map { sqlite3_bind_int64(statement, 17, Int64($0)) } ?? sqlite3_bind_null(statement, 17))
-        check(text(row.error, statement, 18))
         check(sqlite3_bind_int64(statement, 19, Int64(row.warnings)))
         check(sqlite3_bind_int64(statement, 20, row.size))
         check(sqlite3_bind_double(statement, 21, row.modified))
-        check(text(row.features, statement, 22))
-        check(text(row.conformance, statement, 23))
         return failure
     }
 
@@ -114,4 +175,6 @@ enum SQLiteStagedRows {
 
     /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// SQLite reads the bytes where they lie, until they are bound again or cleared (`SQLITE_STATIC`).
+    private static let staticText: sqlite3_destructor_type? = nil
 }
