@@ -71,7 +71,7 @@ actor SQLiteScanSession: IndexBasedSession {
             // A row counts only if its folder chain leads to the root's folder, where the tallies in SQL find it.
             tallies.add(
                 rows[index],
-                belowRoot: rows[index].folderKey != nil && records[index].path.utf8.starts(with: prefix.utf8))
+                belowRoot: rows[index].folderKey != nil && records[index].path.hasPathPrefix(prefix))
         }
         let links = folders.take()
         let organisation = header.organisation ?? 0

@@ -115,7 +115,9 @@ public struct TopFolders: Sendable {
         guard nameStart < utf8.endIndex else {
             return Pseudonymiser.topFolder(path: path, root: root)
         }
-        if let last, last.folder.utf8.elementsEqual(utf8[..<nameStart]) { return last.top }
+        if let last, path.hasPathBytes(utf8.distance(from: utf8.startIndex, to: nameStart), equalTo: last.folder) {
+            return last.top
+        }
         let top = Pseudonymiser.topFolder(path: path, root: root)
         last = (String(path[..<nameStart]), top)
         return top
@@ -153,7 +155,7 @@ public struct FolderChain: Sendable {
     public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) -> String? {
         // The same folder as the last file, byte for byte: no folder string made (one per stored row otherwise).
         if let last, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex,
-            last.folder.utf8.elementsEqual(path.utf8[..<slash])
+            path.hasPathBytes(path.utf8.distance(from: path.utf8.startIndex, to: slash), equalTo: last.folder)
         {
             return last.key
         }
