@@ -11,13 +11,15 @@ import Darwin
 ///
 /// libzip's own read builds a chain of sources per entry and a fresh zlib stream with its 7 KB state and
 /// 32 KB window, which for the one- or two-kilobyte parts a scan reads cost as much as the inflating itself.
-/// Here the entry's bytes come from libzip as they are in the archive (`ZIP_FL_COMPRESSED`) and libdeflate
-/// inflates them whole, straight into an output of the declared size (about three times zlib's speed on these
+/// Here the entry's bytes come as they are in the archive, straight from the buffer of an archive indexed in
+/// memory (``CentralDirectory``), else copied out by libzip (`ZIP_FL_COMPRESSED`), and libdeflate inflates them
+/// whole, straight into an output of the declared size (about three times zlib's speed on these
 /// parts). Only a complete success is returned: the stream ends exactly at the declared size and the CRC-32
 /// matches. Anything else returns `nil` and the caller reads through libzip as before, so every error (and every
 /// entry longer or shorter than declared) is reported exactly as libzip reports it.
 final class EntryInflater {
-    /// Entries whose compressed size is above this are read through libzip (metadata parts are far smaller).
+    /// Entries whose compressed size is above this are read through libzip (metadata parts are far smaller); the
+    /// cap bounds the copy of their compressed bytes, which an archive in memory does not need.
     static let maxCompressedBytes = 4 << 20
 
     private let decompressor: OpaquePointer
