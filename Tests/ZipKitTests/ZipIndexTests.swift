@@ -268,3 +268,94 @@ import TestSupport
         #expect(fast == slow)
     }
 }
+
+/// ZIP layouts the fixtures lack, written by Python's `zipfile` (an independent writer): each is indexed or
+/// declined as expected, and either way reads as libzip reads it.
+@Suite struct ZipIndexLayoutTests {
+    static let writer = """
+        import io, os, struct, sys, zipfile, zlib
+        out = sys.argv[1]
+        text = b"<office:document-meta>" + b"metadata " * 300 + b"</office:document-meta>"
+        def save(name, build):
+            buffer = io.BytesIO()
+            build(buffer)
+            open(os.path.join(out, name), "wb").write(buffer.getvalue())
+        def plain(z):
+            z.writestr("mimetype", b"application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+            z.writestr("dir/", b"")
+            z.writestr("empty.xml", b"", zipfile.ZIP_DEFLATED)
+            z.writestr("meta.xml", text, zipfile.ZIP_DEFLATED)
+        def comment(b):
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                z.comment = b"an archive comment"
+        save("indexed-comment.zip", comment)
+        class Unseekable(io.RawIOBase):
+            def __init__(self, sink): self.sink = sink
+            def writable(self): return True
+            def write(self, data): return self.sink.write(data)
+        def descriptors(b):
+            with zipfile.ZipFile(Unseekable(b), "w") as z:
+                plain(z)
+        save("indexed-data-descriptors.zip", descriptors)
+        def zip64(b):
+            with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+                plain(z)
+                with z.open("forced-zip64.xml", "w", force_zip64=True) as f:
+                    f.write(text)
+        save("indexed-zip64-local-extra.zip", zip64)
+        def methods(b):
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                z.writestr("bzip2.xml", text, zipfile.ZIP_BZIP2)
+                z.writestr("lzma.xml", text, zipfile.ZIP_LZMA)
+        save("indexed-other-methods.zip", methods)
+        def utf8(b):
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                z.writestr("æble.xml", text, zipfile.ZIP_DEFLATED)
+        save("declined-utf8-name.zip", utf8)
+        def unicode_extra(b):
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                info = zipfile.ZipInfo("ascii.xml")
+                utf8name = "ægte.xml".encode()
+                data = struct.pack("<BI", 1, zlib.crc32(b"ascii.xml")) + utf8name
+                info.extra = struct.pack("<HH", 0x7075, len(data)) + data
+                z.writestr(info, text)
+        save("declined-unicode-path-extra.zip", unicode_extra)
+        def padding(b):
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                info = zipfile.ZipInfo("padded.xml")
+                info.extra = b"\\0\\0\\0"
+                z.writestr(info, text)
+        save("declined-extra-padding.zip", padding)
+        def nested(b):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w") as z:
+                plain(z)
+            with zipfile.ZipFile(b, "w") as z:
+                plain(z)
+                z.writestr("Object 1/inner.zip", inner.getvalue(), zipfile.ZIP_STORED)
+        save("declined-stored-zip-inside.zip", nested)
+        """
+
+    @Test func layoutsAreIndexedOrDeclinedAndReadAsLibzipReadsThem() async throws {
+        #expect(onPath("python3"), "python3 is a test package (make test installs it)")
+        let out = try Fixtures.temporaryDirectory("zip-layouts")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let python = try await runProgram("python3", ["-c", Self.writer, out.path])
+        #expect(python.status == 0, "\(python.output)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names.count == 8)
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: out.appendingPathComponent(name)))
+            let (fast, indexed) = ZipIndexTests.observe(bytes, indexing: true)
+            let (slow, _) = ZipIndexTests.observe(bytes, indexing: false)
+            #expect(indexed == name.hasPrefix("indexed-"), "\(name)")
+            #expect(slow.openError == nil, "\(name): libzip opens it")
+            #expect(fast == slow, "\(name): indexed \(fast) vs libzip \(slow)")
+        }
+    }
+}
