@@ -197,7 +197,8 @@ import TestSupport
         }
     }
 
-    /// Either the index declines a mutant (libzip opens it, as before) or it agrees with libzip exactly.
+    /// Either the index declines a mutant (libzip opens it, as before) or it agrees with libzip exactly. A failure
+    /// names its seed; `ZIP_INDEX_SEED=<seed>` replays it (or tries another).
     @Test func mutantsAreDeclinedOrReadAsLibzipReadsThem() throws {
         let seed = ProcessInfo.processInfo.environment["ZIP_INDEX_SEED"].flatMap(UInt64.init) ?? 0x5EED_2026_1207
         var random = SeededGenerator(seed: seed)
