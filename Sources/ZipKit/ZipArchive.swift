@@ -12,12 +12,22 @@ import Darwin
 ///
 /// The central directory is read once at open; entries are listed in directory order, duplicate names are
 /// reported (libzip would silently pick one), and every read is capped so a zip bomb cannot exhaust memory.
+/// A plain archive held in memory is indexed straight from its bytes (``CentralDirectory``) and its entries are
+/// inflated from them; libzip, the authority, opens anything else, and opens the same bytes when a direct read
+/// fails, so errors and fallbacks are libzip's as before.
 /// Not thread-safe: use one instance per thread (they are cheap).
 public final class ZipArchive {
     /// Default cap on the bytes inflated from one entry (64 MiB).
     public static let defaultReadLimit = 64 << 20
 
-    private let handle: OpaquePointer
+    /// libzip's archive: opened at once unless `directory` indexed the bytes, else on the first read that needs it.
+    private var libzipHandle: OpaquePointer?
+    /// The index of an archive in memory that libzip need not open (see ``CentralDirectory``).
+    private let directory: CentralDirectory?
+    /// The archive's bytes when held in memory (libzip opens them lazily when `directory` is set).
+    private let memory: UnsafeRawBufferPointer?
+    /// The bytes in `memory` were adopted: freed with the archive.
+    private let freesMemory: Bool
     /// What holds the bytes of an archive opened with ``init(borrowing:keepingAlive:)``, kept alive with it.
     private let bytesOwner: AnyObject?
     /// Number of entries in the central directory.
@@ -142,45 +152,88 @@ public final class ZipArchive {
         try self.init(adopting: buffer, junkStripped: false)
     }
 
-    private convenience init(adopting buffer: UnsafeMutableRawBufferPointer, junkStripped: Bool) throws(ZipError) {
-        guard let base = buffer.baseAddress, !buffer.isEmpty else {
+    /// `indexing`: false only in tests, which compare the index with libzip's open of the same bytes.
+    convenience init(
+        adopting buffer: UnsafeMutableRawBufferPointer, junkStripped: Bool, indexing: Bool = true
+    )
+        throws(ZipError)
+    {
+        guard buffer.baseAddress != nil, !buffer.isEmpty else {
             free(buffer.baseAddress)
             throw .empty
         }
-        let leading = Array(UnsafeRawBufferPointer(rebasing: buffer.prefix(4)))
-        let handle = try Self.openInMemory(base, count: buffer.count, freesBytes: true, leading: leading)
-        self.init(handle: handle, leading: leading, junkStripped: junkStripped)
+        try self.init(
+            memory: UnsafeRawBufferPointer(buffer), frees: true, junkStripped: junkStripped, indexing: indexing)
     }
 
     /// Opens an archive held in memory that `owner` keeps (for example a buffer a thread reads every file
     /// into), without copying it: the archive holds `owner` until it is discarded, so the owner can tell when
     /// its bytes are free again (`isKnownUniquelyReferenced`). The bytes must not change meanwhile.
     public convenience init(borrowing buffer: UnsafeRawBufferPointer, keepingAlive owner: AnyObject) throws(ZipError) {
-        guard let base = buffer.baseAddress, !buffer.isEmpty else { throw .empty }
-        let leading = Array(buffer.prefix(4))
-        let handle = try Self.openInMemory(base, count: buffer.count, freesBytes: false, leading: leading)
-        self.init(handle: handle, leading: leading, bytesOwner: owner)
+        try self.init(borrowing: buffer, keepingAlive: owner, indexing: true)
     }
 
-    /// libzip's archive over `count` bytes at `base`. With `freesBytes` the bytes are libzip's from here on: it
-    /// frees them with the archive (freep = 1), and they are freed here when the open fails; without, they stay
-    /// the caller's.
+    /// `indexing`: false only in tests, which compare the index with libzip's open of the same bytes.
+    convenience init(
+        borrowing buffer: UnsafeRawBufferPointer, keepingAlive owner: AnyObject, indexing: Bool
+    )
+        throws(ZipError)
+    {
+        guard buffer.baseAddress != nil, !buffer.isEmpty else { throw .empty }
+        try self.init(memory: buffer, frees: false, junkStripped: false, indexing: indexing, bytesOwner: owner)
+    }
+
+    /// An archive over bytes in memory: indexed directly when plain, else opened by libzip (whose error is
+    /// thrown as before). With `frees` the bytes are the archive's, freed with it (or here, when the open fails).
+    private convenience init(
+        memory: UnsafeRawBufferPointer, frees: Bool, junkStripped: Bool, indexing: Bool, bytesOwner: AnyObject? = nil
+    ) throws(ZipError) {
+        // An archive found after junk keeps libzip, which reports it as before.
+        if indexing, !junkStripped, let directory = CentralDirectory(memory) {
+            self.init(directory: directory, memory: memory, frees: frees, bytesOwner: bytesOwner)
+            return
+        }
+        let leading = Array(memory.prefix(4))
+        let handle: OpaquePointer
+        do {
+            handle = try Self.openInMemory(memory, leading: leading)
+        } catch {
+            if frees { free(UnsafeMutableRawPointer(mutating: memory.baseAddress)) }
+            throw error
+        }
+        self.init(
+            handle: handle, leading: leading, junkStripped: junkStripped, memory: memory, frees: frees,
+            bytesOwner: bytesOwner)
+    }
+
+    /// libzip's archive over bytes in memory, which stay the caller's (freep = 0).
     private static func openInMemory(
-        _ base: UnsafeRawPointer, count: Int, freesBytes: Bool, leading: [UInt8]
-    ) throws(ZipError) -> OpaquePointer {
+        _ memory: UnsafeRawBufferPointer, leading: [UInt8]
+    ) throws(ZipError)
+        -> OpaquePointer
+    {
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        guard let source = zip_source_buffer_create(base, zip_uint64_t(count), freesBytes ? 1 : 0, &error) else {
-            if freesBytes { free(UnsafeMutableRawPointer(mutating: base)) }
+        guard let source = zip_source_buffer_create(memory.baseAddress, zip_uint64_t(memory.count), 0, &error) else {
             throw .inconsistent(detail: String(cString: zip_error_strerror(&error)))
         }
         guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
             let code = zip_error_code_zip(&error)
-            zip_source_free(source)  // and with it the bytes, when libzip was given them
+            zip_source_free(source)
             throw openError(code: code, leading: leading, path: nil)
         }
         return handle
+    }
+
+    /// libzip's archive, opened now on the same bytes when the archive was indexed directly (a direct read
+    /// failed, or needs libzip's stream). libzip accepts every archive the index accepts.
+    private func openedHandle() throws(ZipError) -> OpaquePointer {
+        if let libzipHandle { return libzipHandle }
+        guard let memory else { preconditionFailure("an archive without bytes in memory is opened by libzip") }
+        let opened = try Self.openInMemory(memory, leading: Array(memory.prefix(4)))
+        libzipHandle = opened
+        return opened
     }
 
     /// Opens an archive held in memory.
@@ -188,8 +241,14 @@ public final class ZipArchive {
         try self.init(bytes: [UInt8](data))
     }
 
-    private init(handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false, bytesOwner: AnyObject? = nil) {
-        self.handle = handle
+    private init(
+        handle: OpaquePointer, leading: [UInt8], junkStripped: Bool = false, memory: UnsafeRawBufferPointer? = nil,
+        frees: Bool = false, bytesOwner: AnyObject? = nil
+    ) {
+        libzipHandle = handle
+        directory = nil
+        self.memory = memory
+        freesMemory = frees
         self.bytesOwner = bytesOwner
         entryCount = max(0, Int(zip_get_num_entries(handle, 0)))
         // libzip keeps a hash of the names it read (the first entry wins a name); an entry whose name leads
@@ -208,8 +267,25 @@ public final class ZipArchive {
             junkStripped || (leading != [0x50, 0x4B, 0x03, 0x04] && leading != [0x50, 0x4B, 0x05, 0x06])
     }
 
+    private init(directory: CentralDirectory, memory: UnsafeRawBufferPointer, frees: Bool, bytesOwner: AnyObject?) {
+        libzipHandle = nil
+        self.directory = directory
+        self.memory = memory
+        freesMemory = frees
+        self.bytesOwner = bytesOwner
+        entryCount = directory.records.count
+        duplicateNames = directory.duplicateNames
+        // The index accepts only archives that begin with a local header.
+        hasLeadingJunk = false
+    }
+
+    /// True when the archive was indexed from its bytes rather than opened by libzip (tests count them).
+    var isIndexedDirectly: Bool { directory != nil }
+
     deinit {
-        zip_discard(handle)
+        if let libzipHandle { zip_discard(libzipHandle) }
+        // libzip's buffer source does not own the bytes (freep = 0): freed after it is gone.
+        if freesMemory { free(UnsafeMutableRawPointer(mutating: memory?.baseAddress)) }
     }
 
     /// Entries in central-directory order.
@@ -225,6 +301,8 @@ public final class ZipArchive {
     /// same decoded names `zip_stat` reports), so it need not be copied out of libzip again.
     private func entry(at index: Int, knownName: String?) -> ZipEntry? {
         guard index >= 0, index < entryCount else { return nil }
+        if let directory { return directory.entry(at: index, knownName: knownName) }
+        guard let handle = libzipHandle else { return nil }
         var stat = zip_stat_t()
         zip_stat_init(&stat)
         guard zip_stat_index(handle, zip_uint64_t(index), 0, &stat) == 0 else { return nil }
@@ -238,6 +316,11 @@ public final class ZipArchive {
     /// Calls `body` with each entry name's raw bytes, in central-directory order, without making a Swift string
     /// (callers test a few prefixes per name). The bytes are valid only during the call.
     public func forEachEntryName(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if let directory {
+            for record in directory.records { body(directory.name(of: record).assumingMemoryBound(to: UInt8.self)) }
+            return
+        }
+        guard let handle = libzipHandle else { return }
         for index in 0..<entryCount {
             guard let name = zip_get_name(handle, zip_uint64_t(index), zip_flags_t(ZIP_FL_ENC_RAW)) else { continue }
             name.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
@@ -248,6 +331,8 @@ public final class ZipArchive {
 
     /// The first entry named exactly `name`, or `nil`. With duplicates, see ``duplicateNames``.
     public func entry(named name: String) -> ZipEntry? {
+        if let directory { return directory.index(of: name).map { directory.entry(at: $0, knownName: name) } }
+        guard let handle = libzipHandle else { return nil }
         let index = zip_name_locate(handle, name, 0)
         return index < 0 ? nil : entry(at: Int(index), knownName: name)
     }
@@ -257,6 +342,8 @@ public final class ZipArchive {
     public func read(_ entry: ZipEntry, limit: Int = ZipArchive.defaultReadLimit) throws(ZipError) -> [UInt8] {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
         if entry.uncompressedSize > UInt64(limit) { throw .entryTooLarge(entry: entry.name, limit: limit) }
+        if let bytes = readDirectly(entry) { return bytes }
+        let handle = try openedHandle()
         if let bytes = EntryInflater.current?.read(from: handle, entry) { return bytes }
         guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
             throw mapError(zip_get_error(handle), entry: entry)
@@ -297,6 +384,10 @@ public final class ZipArchive {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
         // An entry no longer than the prefix, exactly as declared and with its CRC: read whole in one call
         // (the bytes libzip's stream would give; no zlib stream, 32 KB window or zero-filled output).
+        if entry.uncompressedSize <= UInt64(max(count, 0)) {
+            if let whole = readDirectly(entry) { return whole }
+        }
+        let handle = try openedHandle()
         if entry.uncompressedSize <= UInt64(max(count, 0)), let whole = EntryInflater.current?.read(from: handle, entry)
         {
             return whole
@@ -317,6 +408,13 @@ public final class ZipArchive {
         }
         if let failure { throw failure }
         return output
+    }
+
+    /// An indexed archive's entry inflated from the bytes in memory, when complete and exactly as declared (else
+    /// `nil`, and libzip reads it as before).
+    private func readDirectly(_ entry: ZipEntry) -> [UInt8]? {
+        guard let directory, let compressed = directory.compressedData(entry) else { return nil }
+        return EntryInflater.current?.read(compressed: compressed, entry)
     }
 
     /// Reads the first entry named `name`; throws `.noSuchEntry` when there is none.
