@@ -12,14 +12,38 @@ final class Pattern: @unchecked Sendable {
     private let lock = NSLock()
     /// The compiled expression; nil until first needed for a lazily compiled pattern.
     private var compiledRegex: NSRegularExpression?
+    /// What lets a match be ruled out without the regex, worked out when the pattern is first matched: a scan
+    /// never matches the inventory rules, nor an import the generator rules, and loading the catalog worked out
+    /// every pattern's (about a third of the load).
+    private var analysedPrechecks: Prechecks?
+
+    /// Lowercased literal texts of the pattern, and its named groups.
+    private struct Prechecks {
+        /// Text every match starts with (pattern anchored with `^`).
+        var literalPrefix: String?
+        /// Text every match contains (the longest top-level literal run).
+        var requiredLiteral: [UInt8]?
+        /// For a pattern with top-level alternatives (`a|b|c`): one literal per alternative, every match contains
+        /// at least one of them; nil when some alternative has none.
+        var requiredAnyOf: [[UInt8]]?
+        var groupNames: [String]
+
+        init(_ source: String) {
+            // The split at top-level `|` decides which pre-checks apply.
+            let branches = Pattern.topLevelAlternatives(of: source)
+            if branches.count > 1 {
+                requiredAnyOf = Pattern.literals(ofBranches: branches)?.map { Array($0.utf8) }
+            } else {
+                literalPrefix = Pattern.anchoredLiteralPrefix(ofUnalternated: source)
+                requiredLiteral = Pattern.longestRequiredLiteral(ofUnalternated: source).map { Array($0.utf8) }
+            }
+            groupNames = Pattern.namedGroups(in: source)
+        }
+    }
+
     /// Lowercased literal text every match starts with (pattern anchored with `^`), used to skip the regex.
-    let literalPrefix: String?
-    /// Lowercased literal text every match contains (the longest top-level literal run), to skip the regex.
-    private let requiredLiteral: [UInt8]?
-    /// For a pattern with top-level alternatives (`a|b|c`): one literal per alternative, every match contains
-    /// at least one of them (lowercased); nil when some alternative has none.
-    private let requiredAnyOf: [[UInt8]]?
-    private let groupNames: [String]
+    var literalPrefix: String? { prechecks.literalPrefix }
+
     /// Lowercased words the pattern names literally, for telling which rules came closest to an unknown.
     /// Computed when asked (only `--explain` on an unknown asks), so loading the catalog does not pay for it.
     var literalWords: Set<String> { Pattern.words(inPattern: source) }
@@ -27,34 +51,35 @@ final class Pattern: @unchecked Sendable {
     init(_ source: String, eager: Bool = true) throws {
         self.source = source
         if eager { compiledRegex = try NSRegularExpression(pattern: source, options: [.caseInsensitive]) }
-        // The split at top-level `|` decides which pre-checks apply; done once here, as loading the catalog
-        // runs this for every pattern.
-        let branches = Pattern.topLevelAlternatives(of: source)
-        if branches.count > 1 {
-            literalPrefix = nil
-            requiredLiteral = nil
-            requiredAnyOf = Pattern.literals(ofBranches: branches)?.map { Array($0.utf8) }
-        } else {
-            literalPrefix = Pattern.anchoredLiteralPrefix(ofUnalternated: source)
-            requiredLiteral = Pattern.longestRequiredLiteral(ofUnalternated: source).map { Array($0.utf8) }
-            requiredAnyOf = nil
-        }
-        groupNames = Pattern.namedGroups(in: source)
+    }
+
+    private var prechecks: Prechecks {
+        lock.lock()
+        defer { lock.unlock() }
+        if let analysedPrechecks { return analysedPrechecks }
+        let analysed = Prechecks(source)
+        analysedPrechecks = analysed
+        return analysed
     }
 
     /// Named groups of the first match, or nil when the pattern does not match.
     /// `lowered` is `text.lowercased()`, computed once by the caller for the prefix check.
     func match(_ text: String, lowered: String) -> [String: String]? {
-        if let literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
-        if let requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
-        if let requiredAnyOf, !requiredAnyOf.contains(where: { Pattern.contains(lowered, $0) }) { return nil }
+        let prechecks = self.prechecks
+        if let literalPrefix = prechecks.literalPrefix, !lowered.hasPrefix(literalPrefix) { return nil }
+        if let requiredLiteral = prechecks.requiredLiteral, !Pattern.contains(lowered, requiredLiteral) { return nil }
+        if let requiredAnyOf = prechecks.requiredAnyOf,
+            !requiredAnyOf.contains(where: { Pattern.contains(lowered, $0) })
+        {
+            return nil
+        }
         guard let regex else { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
         }
         var groups: [String: String] = [:]
-        for name in groupNames {
+        for name in prechecks.groupNames {
             let range = result.range(withName: name)
             if range.location != NSNotFound, range.length > 0 {
                 groups[name] = ns.substring(with: range)

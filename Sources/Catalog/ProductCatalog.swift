@@ -21,6 +21,13 @@ public struct ProductCatalog: Sendable {
         try BundledCatalog.shared.merged.get()
     }
 
+    /// Starts loading the shipped catalog on a thread of its own and returns at once: ``bundled()`` (and a catalog
+    /// with user files) then finds it loaded, or waits only for the rest. For a program that will need it soon and
+    /// has other work first.
+    public static func startLoadingBundled() {
+        Thread.detachNewThread { _ = BundledCatalog.shared }
+    }
+
     /// The shipped catalog with user files applied in order; a later file wins for the same id.
     ///
     /// A user entry replaces the shipped entry with its id, unless it says `merge: true`, in which case

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Catalog
 import Foundation
 import OverblikModel
 
@@ -37,7 +38,21 @@ public struct OverblikCommand: AsyncParsableCommand {
 
 /// What the `overblik` executable runs; keeps the executable free of ArgumentParser details.
 public enum Entrypoint {
+    /// Commands that classify with the catalog, and so load it: a scan or import that reads anything, `classify`,
+    /// `reclassify` and `catalog`.
+    static let commandsLoadingTheCatalog: Set<String> = [
+        ScanCommand.configuration.commandName, ImportCommand.configuration.commandName,
+        ClassifyCommand.configuration.commandName, ReclassifyCommand.configuration.commandName,
+        CatalogCommand.configuration.commandName,
+    ].reduce(into: []) { names, name in if let name { names.insert(name) } }
+
     public static func main() async {
+        // Loading the shipped catalog takes about as long as parsing the command line and the other steps before
+        // the first file is read: for these commands it starts now, beside them. A scan that turns out to find
+        // every file unchanged does not need it, which costs it that thread's work (a few ms) and no waiting.
+        if let name = CommandLine.arguments.dropFirst().first, commandsLoadingTheCatalog.contains(name) {
+            ProductCatalog.startLoadingBundled()
+        }
         do {
             var command = try OverblikCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
