@@ -20,16 +20,19 @@ tree=$(readlink -f "$work/tree-$N")
 [ -f "$tree/.complete" ] || { echo "no tree $work/tree-$N: run bench/scan.sh $N first (it builds the tree)"; exit 1; }
 after=$(bench/build-release.sh)
 bench/build-floor.sh "$work" >/dev/null
-store="$work/scan-cpu.sqlite"
-results="$work/scan-cpu.txt"
+# This run's own files (two runs sharing a BENCH_DIR must not overwrite each other's timings or store).
+scratch=$(mktemp -d "$work/scan-cpu.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+store="$scratch/scan-cpu.sqlite"
+results="$scratch/scan-cpu.txt"
 : >"$results"
 
 # run NAME CMD...: one timed run; appends "NAME cpu_seconds wall_seconds" to the results.
 run() {
   local name=$1; shift
   rm -f "$store" "$store"-*
-  /usr/bin/time -f '%U %S %e' -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
-  awk -v n="$name" '{printf "%s %.3f %.3f\n", n, $1 + $2, $3}' "$work/time.txt" >>"$results"
+  /usr/bin/time -f '%U %S %e' -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || { cat "$scratch/stderr.txt"; exit 1; }
+  awk -v n="$name" '{printf "%s %.3f %.3f\n", n, $1 + $2, $3}' "$scratch/time.txt" >>"$results"
 }
 commands() {  # commands LABEL BINARY
   run "$1:jobs1" "$2" scan "$tree" --no-store --format jsonl --jobs 1

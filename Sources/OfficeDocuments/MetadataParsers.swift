@@ -224,7 +224,6 @@ struct ManifestInfo {
     var version: String?
     var rootMediaType: String?
     var encryptedPaths: Set<String> = []
-    var fileEntryCount = 0
 }
 
 final class ManifestParser: XMLContentHandler {
@@ -238,7 +237,6 @@ final class ManifestParser: XMLContentHandler {
         if element.hasLocalName("manifest") {
             info.version = element.attribute("version")
         } else if element.hasLocalName("file-entry") {
-            info.fileEntryCount += 1
             let path = element.firstAttribute("full-path")
             hasCurrentPath = path != nil
             path?.copyValue(into: &currentPath)
