@@ -212,7 +212,10 @@ extension CompoundFileStructure {
     private struct Listed {
         let index: UInt32
         let name: String
-        let key: [UInt16]
+        /// Where the entry starts in the directory, and its name's length in characters (its sorting key is the
+        /// upper-cased name there).
+        let base: Int
+        let units: Int
         let isStorage: Bool
         let size: UInt32
         let firstBlock: UInt32
@@ -261,10 +264,11 @@ extension CompoundFileStructure {
     /// The sectors of the FAT chain from `first`, or `nil` when it loops or ends other than with end-of-chain.
     private mutating func chain(from first: UInt32) -> [UInt32]? {
         var sectors: [UInt32] = []
-        var seen = Set<UInt32>()
+        var seen = [Bool](repeating: false, count: Int(sectorCount))
         var current = first
         while current != Self.endOfChain {
-            guard current < sectorCount, seen.insert(current).inserted else { return nil }
+            guard current < sectorCount, !seen[Int(current)] else { return nil }
+            seen[Int(current)] = true
             sectors.append(current)
             guard let following = try? next(after: current) else { return nil }
             current = following
@@ -294,9 +298,12 @@ extension CompoundFileStructure {
         for (size, firstBlock) in small {
             var remaining = UInt64(size)
             var block = firstBlock
-            var seen = Set<UInt32>()
+            // At most 64 blocks (under 4,096 bytes): a linear look-up finds a loop.
+            var seen: [UInt32] = []
+            seen.reserveCapacity(Int((remaining + 63) / 64))
             while remaining > 0 {
-                guard block < count, seen.insert(block).inserted else { return false }
+                guard block < count, !seen.contains(block) else { return false }
+                seen.append(block)
                 let piece = min(remaining, 64)
                 guard UInt64(block) * 64 + piece <= miniStreamSize else { return false }
                 remaining -= piece
@@ -315,48 +322,53 @@ extension CompoundFileStructure {
         while let index = pending.popLast() {
             let base = Int(index) * 128
             let type = directory[base + 0x42]
-            guard let (name, key) = Self.plainName(directory, base) else { return nil }
+            guard let name = Self.plainName(directory, base) else { return nil }
             let size = Self.u32(directory, base + 0x78)
             let isStorage = type == 1
             // libgsf keeps the low 32 bits of every size: a stream with high bits would list differently.
             if !isStorage && Self.u32(directory, base + 0x7C) != 0 { return nil }
             listed.append(
                 Listed(
-                    index: index, name: name, key: key, isStorage: isStorage, size: size,
+                    index: index, name: name, base: base, units: Self.u16(directory, base + 0x40) / 2 - 1,
+                    isStorage: isStorage, size: size,
                     firstBlock: Self.u32(directory, base + 0x74)))
             for offset in [0x44, 0x48] {
                 let link = Self.u32(directory, base + offset)
                 if link != Self.noStream { pending.append(link) }
             }
         }
-        // libgsf: longer names after shorter ones, then by upper-cased UTF-16 units.
-        listed.sort {
-            $0.key.count != $1.key.count ? $0.key.count < $1.key.count : $0.key.lexicographicallyPrecedes($1.key)
+        // libgsf: longer names after shorter ones, then by upper-cased UTF-16 units (ASCII here).
+        func order(_ a: Listed, _ b: Listed) -> Int {
+            if a.units != b.units { return a.units < b.units ? -1 : 1 }
+            for unit in 0..<a.units {
+                let x = Self.upper(directory[a.base + unit * 2])
+                let y = Self.upper(directory[b.base + unit * 2])
+                if x != y { return x < y ? -1 : 1 }
+            }
+            return 0
         }
-        for (earlier, later) in zip(listed, listed.dropFirst()) where earlier.key == later.key { return nil }
+        listed.sort { order($0, $1) < 0 }
+        for (earlier, later) in zip(listed, listed.dropFirst()) where order(earlier, later) == 0 { return nil }
         return listed
     }
 
-    /// The entry's name and libgsf's sorting key when the name is ASCII (controls allowed: `\u{5}Summary...`),
-    /// terminated where its length says, and at least one character; otherwise `nil`. libgsf tries such a name as
-    /// UTF-8 first, but with a zero high byte after the first character that attempt always stops short.
-    private static func plainName(_ directory: [UInt8], _ base: Int) -> (String, [UInt16])? {
+    static func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte }
+
+    /// The entry's name when it is ASCII (controls allowed: `\u{5}SummaryInformation`), terminated where its
+    /// length says, and at least one character; otherwise `nil`. libgsf tries such a name as UTF-8 first, but with
+    /// a zero high byte after the first character that attempt always stops short.
+    private static func plainName(_ directory: [UInt8], _ base: Int) -> String? {
         let length = u16(directory, base + 0x40)
         guard length % 2 == 0, length >= 4, length <= 64 else { return nil }
-        let units = length / 2
-        var scalars = String.UnicodeScalarView()
-        var key: [UInt16] = []
+        let units = length / 2 - 1
+        guard directory[base + units * 2] == 0, directory[base + units * 2 + 1] == 0 else { return nil }
         for unit in 0..<units {
             let low = directory[base + unit * 2]
-            let high = directory[base + unit * 2 + 1]
-            if unit == units - 1 {
-                guard low == 0 && high == 0 else { return nil }
-                break
-            }
-            guard high == 0, low != 0, low < 0x80 else { return nil }
-            scalars.append(Unicode.Scalar(low))
-            key.append(UInt16(low >= 0x61 && low <= 0x7A ? low - 0x20 : low))
+            guard directory[base + unit * 2 + 1] == 0, low != 0, low < 0x80 else { return nil }
         }
-        return (String(scalars), key)
+        return String(unsafeUninitializedCapacity: units) { buffer in
+            for unit in 0..<units { buffer[unit] = directory[base + unit * 2] }
+            return units
+        }
     }
 }
