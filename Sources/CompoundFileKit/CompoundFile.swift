@@ -24,6 +24,12 @@ public final class CompoundFile {
     public let entries: [CompoundFileEntry]
     /// The file's size in bytes.
     public let fileSize: UInt64
+    /// Whether `entries` came from the directory read by ``CompoundFileStructure`` rather than from libgsf.
+    let listedFromDirectory: Bool
+
+    /// Where `entries` come from: the directory already read for the structure check (libgsf's listing whenever
+    /// that could differ), or always libgsf (the old path, kept as the tests' oracle).
+    enum Listing: Sendable { case directory, libgsf }
 
     /// libgsf's one-time set-up (its log messages are dropped: errors are returned instead).
     private static let setUp: Void = overblik_gsf_setup()
@@ -34,16 +40,24 @@ public final class CompoundFile {
 
     /// Opens the compound file at `path`.
     public convenience init(path: String, maxEntries: Int = CompoundFile.defaultMaxEntries) throws(CompoundFileError) {
+        try self.init(path: path, maxEntries: maxEntries, listing: .directory)
+    }
+
+    convenience init(path: String, maxEntries: Int, listing: Listing) throws(CompoundFileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .unreadable(path: path, detail: String(cString: strerror(errno))) }
         defer { close(fd) }
-        try self.init(fileDescriptor: fd, path: path, maxEntries: maxEntries)
+        try self.init(fileDescriptor: fd, path: path, maxEntries: maxEntries, listing: listing)
     }
 
     /// Opens the compound file on an open descriptor (duplicated: the caller still owns and closes `fileDescriptor`).
     public convenience init(
         fileDescriptor: Int32, path: String, maxEntries: Int = CompoundFile.defaultMaxEntries
     ) throws(CompoundFileError) {
+        try self.init(fileDescriptor: fileDescriptor, path: path, maxEntries: maxEntries, listing: .directory)
+    }
+
+    convenience init(fileDescriptor: Int32, path: String, maxEntries: Int, listing: Listing) throws(CompoundFileError) {
         var info = stat()
         guard fstat(fileDescriptor, &info) == 0 else {
             throw .unreadable(path: path, detail: String(cString: strerror(errno)))
@@ -51,6 +65,7 @@ public final class CompoundFile {
         let bytes = CompoundFileBytes.descriptor(fileDescriptor, size: UInt64(info.st_size), path: path)
         var structure = try CompoundFileStructure(bytes: bytes, maxEntries: maxEntries, maxDepth: Self.maxDepth)
         _ = try structure.check()
+        let listed = listing == .directory ? structure.listing() : nil
         let duplicate = dup(fileDescriptor)
         guard duplicate >= 0, let file = fdopen(duplicate, "rb") else {
             if duplicate >= 0 { close(duplicate) }
@@ -64,25 +79,31 @@ public final class CompoundFile {
             fclose(file)
             throw .unreadable(path: path, detail: "libgsf could not read the file")
         }
-        try self.init(input: input, fileSize: bytes.size)
+        try self.init(input: input, fileSize: bytes.size, listed: listed)
     }
 
     /// Opens a compound file held in memory (libgsf reads its own copy).
     public convenience init(bytes: [UInt8], maxEntries: Int = CompoundFile.defaultMaxEntries) throws(CompoundFileError)
     {
+        try self.init(bytes: bytes, maxEntries: maxEntries, listing: .directory)
+    }
+
+    convenience init(bytes: [UInt8], maxEntries: Int, listing: Listing) throws(CompoundFileError) {
         var structure = try CompoundFileStructure(
             bytes: .memory(bytes), maxEntries: maxEntries, maxDepth: Self.maxDepth)
         _ = try structure.check()
+        let listed = listing == .directory ? structure.listing() : nil
         Self.libgsf.lock()
         defer { Self.libgsf.unlock() }
         _ = Self.setUp
         let input = bytes.withUnsafeBufferPointer { gsf_input_memory_new_clone($0.baseAddress, gsf_off_t($0.count)) }
         guard let input else { throw .corrupt(detail: "libgsf could not copy the bytes") }
-        try self.init(input: input, fileSize: UInt64(bytes.count))
+        try self.init(input: input, fileSize: UInt64(bytes.count), listed: listed)
     }
 
-    /// Takes ownership of `input` (released here whether or not the open succeeds).
-    private init(input: OpaquePointer, fileSize: UInt64) throws(CompoundFileError) {
+    /// Takes ownership of `input` (released here whether or not the open succeeds). libgsf still opens the file
+    /// (its errors stand, and streams are read through it); `listed`, when given, replaces listing through it.
+    private init(input: OpaquePointer, fileSize: UInt64, listed: [CompoundFileEntry]?) throws(CompoundFileError) {
         Self.libgsf.lock()
         defer { Self.libgsf.unlock() }
         _ = Self.setUp
@@ -95,9 +116,14 @@ public final class CompoundFile {
         }
         self.infile = infile
         self.fileSize = fileSize
-        var listed: [CompoundFileEntry] = []
-        Self.list(infile, parent: [], into: &listed)
-        entries = listed
+        listedFromDirectory = listed != nil
+        if let listed {
+            entries = listed
+        } else {
+            var fromLibgsf: [CompoundFileEntry] = []
+            Self.list(infile, parent: [], into: &fromLibgsf)
+            entries = fromLibgsf
+        }
     }
 
     deinit {

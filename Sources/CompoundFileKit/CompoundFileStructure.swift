@@ -59,6 +59,8 @@ struct CompoundFileStructure {
     private let sectorCount: UInt32
     private var difatCache: [UInt32: [UInt8]] = [:]
     private var fatCache: (index: UInt32, bytes: [UInt8])?
+    /// The directory's bytes along its chain, once `check()` has passed.
+    private var directory: [UInt8]?
 
     init(bytes: CompoundFileBytes, maxEntries: Int, maxDepth: Int) throws(CompoundFileError) {
         self.bytes = bytes
@@ -149,7 +151,9 @@ struct CompoundFileStructure {
             directory += try sector(current, what: "directory sector")
             current = try next(after: current)
         }
-        return try walkTree(directory)
+        let reached = try walkTree(directory)
+        self.directory = directory
+        return reached
     }
 
     private func walkTree(_ directory: [UInt8]) throws(CompoundFileError) -> Int {
@@ -196,5 +200,175 @@ struct CompoundFileStructure {
             units.append(UInt16(directory[base + offset]) | UInt16(directory[base + offset + 1]) << 8)
         }
         return String(decoding: units, as: UTF16.self)
+    }
+}
+
+/// The directory listed from the bytes `check()` read, as libgsf 1.14 (`gsf-infile-msole.c`) lists it, without
+/// creating a libgsf object per entry. Returns `nil` (the caller lists through libgsf) wherever libgsf's listing
+/// could differ: names other than printable-or-control ASCII, sizes with high bits, siblings whose names sort
+/// equal, root siblings, DIFAT counts or chains libgsf would read otherwise, and small streams whose mini-stream
+/// chain libgsf might fail to read (it then leaves the stream out).
+extension CompoundFileStructure {
+    private struct Listed {
+        let index: UInt32
+        let name: String
+        /// Where the entry starts in the directory, and its name's length in characters (its sorting key is the
+        /// upper-cased name there).
+        let base: Int
+        let units: Int
+        let isStorage: Bool
+        let size: UInt32
+        let firstBlock: UInt32
+    }
+
+    mutating func listing() -> [CompoundFileEntry]? {
+        guard let directory, bytes.size < 1 << 32 else { return nil }
+        // libgsf reads exactly the header's count of DIFAT sectors; another count fills its FAT otherwise.
+        let fatSectors = Self.u32(header, 0x2C)
+        let perDIFAT = UInt32(sectorSize / 4 - 1)
+        let neededDIFAT = fatSectors <= 109 ? 0 : (fatSectors - 109 + perDIFAT - 1) / perDIFAT
+        guard Self.u32(header, 0x48) == neededDIFAT, Self.u16(header, 0x20) == 6 else { return nil }
+        // libgsf walks the root's siblings as further roots (listing nothing of them).
+        guard Self.u32(directory, 0x44) == Self.noStream, Self.u32(directory, 0x48) == Self.noStream else {
+            return nil
+        }
+        var entries: [CompoundFileEntry] = []
+        var small: [(size: UInt32, firstBlock: UInt32)] = []
+        guard list(0, path: [], directory: directory, into: &entries, small: &small) else { return nil }
+        guard small.isEmpty || smallStreamsReadable(small, directory: directory) else { return nil }
+        return entries
+    }
+
+    /// Appends the entries below `storage` depth first (a storage's entries right after it); false to decline.
+    /// Depth is bounded by `check()`.
+    private func list(
+        _ storage: UInt32, path: [String], directory: [UInt8], into entries: inout [CompoundFileEntry],
+        small: inout [(size: UInt32, firstBlock: UInt32)]
+    ) -> Bool {
+        guard let children = children(of: storage, in: directory) else { return false }
+        for child in children {
+            entries.append(
+                CompoundFileEntry(
+                    parent: path, name: child.name, isStorage: child.isStorage,
+                    size: child.isStorage ? 0 : UInt64(child.size)))
+            if child.isStorage {
+                guard list(child.index, path: path + [child.name], directory: directory, into: &entries, small: &small)
+                else { return false }
+            } else if child.size < 4096 {
+                small.append((child.size, child.firstBlock))
+            }
+        }
+        return true
+    }
+
+    /// The sectors of the FAT chain from `first`, or `nil` when it loops or ends other than with end-of-chain.
+    private mutating func chain(from first: UInt32) -> [UInt32]? {
+        var sectors: [UInt32] = []
+        var seen = [Bool](repeating: false, count: Int(sectorCount))
+        var current = first
+        while current != Self.endOfChain {
+            guard current < sectorCount, !seen[Int(current)] else { return nil }
+            seen[Int(current)] = true
+            sectors.append(current)
+            guard let following = try? next(after: current) else { return nil }
+            current = following
+        }
+        return sectors
+    }
+
+    /// Whether libgsf reads every small stream (under the 4,096-byte cutoff) in full from the mini stream when it
+    /// opens it: a stream it cannot read is left out of libgsf's listing, so any doubt declines.
+    private mutating func smallStreamsReadable(
+        _ small: [(size: UInt32, firstBlock: UInt32)], directory: [UInt8]
+    ) -> Bool {
+        let miniStreamSize = UInt64(Self.u32(directory, 0x78))
+        guard let rootChain = chain(from: Self.u32(directory, 0x74)),
+            miniStreamSize <= UInt64(rootChain.count) * UInt64(sectorSize),
+            rootChain.allSatisfy({ (UInt64($0) + 2) * UInt64(sectorSize) <= bytes.size }),
+            let miniFATChain = chain(from: Self.u32(header, 0x3C))
+        else { return false }
+        var miniFAT: [UInt32] = []
+        for location in miniFATChain {
+            guard let sector = try? sector(location, what: "mini FAT sector") else { return false }
+            for offset in stride(from: 0, to: sectorSize, by: 4) { miniFAT.append(Self.u32(sector, offset)) }
+        }
+        // libgsf stops filling its mini FAT at an entry out of range (leaving zeros).
+        let count = UInt32(miniFAT.count)
+        guard miniFAT.allSatisfy({ $0 < count || $0 >= 0xFFFF_FFFC }) else { return false }
+        for (size, firstBlock) in small {
+            var remaining = UInt64(size)
+            var block = firstBlock
+            // At most 64 blocks (under 4,096 bytes): a linear look-up finds a loop.
+            var seen: [UInt32] = []
+            seen.reserveCapacity(Int((remaining + 63) / 64))
+            while remaining > 0 {
+                guard block < count, !seen.contains(block) else { return false }
+                seen.append(block)
+                let piece = min(remaining, 64)
+                guard UInt64(block) * 64 + piece <= miniStreamSize else { return false }
+                remaining -= piece
+                block = miniFAT[Int(block)]
+            }
+        }
+        return true
+    }
+
+    /// The entries below `storage`, sorted as libgsf sorts them, or `nil` to decline.
+    private func children(of storage: UInt32, in directory: [UInt8]) -> [Listed]? {
+        var listed: [Listed] = []
+        var pending: [UInt32] = []
+        let first = Self.u32(directory, Int(storage) * 128 + 0x4C)
+        if first != Self.noStream { pending.append(first) }
+        while let index = pending.popLast() {
+            let base = Int(index) * 128
+            let type = directory[base + 0x42]
+            guard let name = Self.plainName(directory, base) else { return nil }
+            let size = Self.u32(directory, base + 0x78)
+            let isStorage = type == 1
+            // libgsf keeps the low 32 bits of every size: a stream with high bits would list differently.
+            if !isStorage && Self.u32(directory, base + 0x7C) != 0 { return nil }
+            listed.append(
+                Listed(
+                    index: index, name: name, base: base, units: Self.u16(directory, base + 0x40) / 2 - 1,
+                    isStorage: isStorage, size: size,
+                    firstBlock: Self.u32(directory, base + 0x74)))
+            for offset in [0x44, 0x48] {
+                let link = Self.u32(directory, base + offset)
+                if link != Self.noStream { pending.append(link) }
+            }
+        }
+        // libgsf: longer names after shorter ones, then by upper-cased UTF-16 units (ASCII here).
+        func order(_ a: Listed, _ b: Listed) -> Int {
+            if a.units != b.units { return a.units < b.units ? -1 : 1 }
+            for unit in 0..<a.units {
+                let x = Self.upper(directory[a.base + unit * 2])
+                let y = Self.upper(directory[b.base + unit * 2])
+                if x != y { return x < y ? -1 : 1 }
+            }
+            return 0
+        }
+        listed.sort { order($0, $1) < 0 }
+        for (earlier, later) in zip(listed, listed.dropFirst()) where order(earlier, later) == 0 { return nil }
+        return listed
+    }
+
+    static func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte }
+
+    /// The entry's name when it is ASCII (controls allowed: `\u{5}SummaryInformation`), terminated where its
+    /// length says, and at least one character; otherwise `nil`. libgsf tries such a name as UTF-8 first, but with
+    /// a zero high byte after the first character that attempt always stops short.
+    private static func plainName(_ directory: [UInt8], _ base: Int) -> String? {
+        let length = u16(directory, base + 0x40)
+        guard length % 2 == 0, length >= 4, length <= 64 else { return nil }
+        let units = length / 2 - 1
+        guard directory[base + units * 2] == 0, directory[base + units * 2 + 1] == 0 else { return nil }
+        for unit in 0..<units {
+            let low = directory[base + unit * 2]
+            guard directory[base + unit * 2 + 1] == 0, low != 0, low < 0x80 else { return nil }
+        }
+        return String(unsafeUninitializedCapacity: units) { buffer in
+            for unit in 0..<units { buffer[unit] = directory[base + unit * 2] }
+            return units
+        }
     }
 }
