@@ -21,12 +21,6 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         return .sqlite(path: text)
     }
 
-    /// A SQLite store whose file does not exist yet (opening it for writing makes it).
-    public var isAbsentSQLiteFile: Bool {
-        guard case .sqlite(let path) = self else { return false }
-        return !FileManager.default.fileExists(atPath: path)
-    }
-
     public var description: String {
         switch self {
         case .sqlite(let path): return path
