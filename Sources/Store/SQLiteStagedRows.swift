@@ -112,9 +112,7 @@ enum SQLiteStagedRows {
                 return
             }
             let start = bytes.count
-            value.withUTF8 { utf8 in
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[..<(utf8.firstIndex(of: 0) ?? utf8.count)]))
-            }
+            value.withUTF8 { bytes.append(contentsOf: SQLiteStagedRows.cString($0)) }
             spans.append((parameter, start, bytes.count - start))
         }
 
@@ -124,18 +122,12 @@ enum SQLiteStagedRows {
             bytes.withUnsafeBufferPointer { buffer in
                 var failure = SQLITE_OK
                 for span in spans {
-                    let code: Int32
-                    if span.start < 0 {
-                        code = sqlite3_bind_null(statement, span.parameter)
-                    } else if span.count == 0 {
-                        // Empty, not NULL: SQLite reads no byte of it.
-                        code = sqlite3_bind_text(statement, span.parameter, "", 0, transient)
-                    } else {
-                        let start = UnsafeRawPointer(buffer.baseAddress! + span.start)
-                        code = sqlite3_bind_text(
-                            statement, span.parameter, start.assumingMemoryBound(to: CChar.self), Int32(span.count),
-                            staticText)
-                    }
+                    let code =
+                        span.start < 0
+                        ? sqlite3_bind_null(statement, span.parameter)
+                        : SQLiteStagedRows.bindText(
+                            UnsafeBufferPointer(rebasing: buffer[span.start..<(span.start + span.count)]), statement,
+                            span.parameter, staticText)
                     if failure == SQLITE_OK && code != SQLITE_OK { failure = code }
                 }
                 return body(failure)
@@ -156,20 +148,27 @@ enum SQLiteStagedRows {
     }
 
     /// Binds text as GRDB binds a `String` (a C string: up to its first NUL byte), copied by SQLite; nil as NULL.
-    @inline(__always)
     private static func text(_ value: String?, _ statement: OpaquePointer, _ index: Int32) -> Int32 {
         guard var value else { return sqlite3_bind_null(statement, index) }
-        return value.withUTF8 { utf8 -> Int32 in
-            guard let base = utf8.baseAddress, !utf8.isEmpty else {
-                return sqlite3_bind_text(statement, index, "", 0, transient)
-            }
-            var length = utf8.count
-            if let nul = memchr(base, 0, length) {
-                length = base.distance(to: nul.assumingMemoryBound(to: UInt8.self))
-            }
-            return base.withMemoryRebound(to: CChar.self, capacity: length) {
-                sqlite3_bind_text(statement, index, $0, Int32(length), transient)
-            }
+        return value.withUTF8 { bindText(cString($0), statement, index, transient) }
+    }
+
+    /// The bytes GRDB binds for a `String` with these UTF-8 bytes: those before the first NUL byte.
+    static func cString(_ utf8: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: utf8[..<(utf8.firstIndex(of: 0) ?? utf8.count)])
+    }
+
+    /// Binds `text` (already cut at its NUL) as text: empty text is bound as empty, not NULL, and never from a nil
+    /// address (which SQLite would bind as NULL).
+    static func bindText(
+        _ text: UnsafeBufferPointer<UInt8>, _ statement: OpaquePointer, _ index: Int32,
+        _ destructor: sqlite3_destructor_type?
+    ) -> Int32 {
+        guard let base = text.baseAddress, !text.isEmpty else {
+            return sqlite3_bind_text(statement, index, "", 0, transient)
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: text.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(text.count), destructor)
         }
     }
 
