@@ -98,20 +98,12 @@ struct CentralDirectory {
         var duplicates: [String] = []
         for (index, record) in records.enumerated() {
             let name = UnsafeRawBufferPointer(start: base + record.nameOffset, count: record.nameLength)
-            var slot = Int(Self.hash(name)) & (slots.count - 1)
-            while true {
-                let occupant = Int(slots[slot])
-                if occupant == 0 {
-                    slots[slot] = Int32(index + 1)
-                    break
-                }
-                let other = records[occupant - 1]
-                if other.nameLength == name.count, memcmp(base + other.nameOffset, name.baseAddress!, name.count) == 0 {
-                    let repeated = String(decoding: name, as: UTF8.self)
-                    if !duplicates.contains(repeated) { duplicates.append(repeated) }
-                    break
-                }
-                slot = (slot + 1) & (slots.count - 1)
+            switch Self.probe(name, slots: slots, records: records, bytes: bytes) {
+            case .empty(let slot):
+                slots[slot] = Int32(index + 1)
+            case .found:
+                let repeated = String(decoding: name, as: UTF8.self)
+                if !duplicates.contains(repeated) { duplicates.append(repeated) }
             }
         }
         self.slots = slots
@@ -179,18 +171,35 @@ struct CentralDirectory {
         return name.withUTF8 { utf8 in
             let length = utf8.firstIndex(of: 0) ?? utf8.count
             let query = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[0..<length])
-            var slot = Int(Self.hash(query)) & (slots.count - 1)
-            while true {
-                let occupant = Int(slots[slot])
-                if occupant == 0 { return nil }
-                let record = records[occupant - 1]
-                if record.nameLength == length,
-                    length == 0 || memcmp(bytes.baseAddress! + record.nameOffset, query.baseAddress!, length) == 0
-                {
-                    return occupant - 1
-                }
-                slot = (slot + 1) & (slots.count - 1)
+            guard case .found(let index) = Self.probe(query, slots: slots, records: records, bytes: bytes) else {
+                return nil
             }
+            return index
+        }
+    }
+
+    /// Where `name` stands in the name table: the first entry with that name, or the empty slot it would take.
+    private enum Probe {
+        case found(Int)
+        case empty(slot: Int)
+    }
+
+    /// Linear probing from the name's hash; `slots` has a free slot (``tableSize(for:)`` is at least twice the
+    /// entries), so the search ends.
+    private static func probe(
+        _ name: UnsafeRawBufferPointer, slots: [Int32], records: [Record], bytes: UnsafeRawBufferPointer
+    ) -> Probe {
+        var slot = Int(hash(name)) & (slots.count - 1)
+        while true {
+            let occupant = Int(slots[slot])
+            if occupant == 0 { return .empty(slot: slot) }
+            let record = records[occupant - 1]
+            if record.nameLength == name.count,
+                name.isEmpty || memcmp(bytes.baseAddress! + record.nameOffset, name.baseAddress!, name.count) == 0
+            {
+                return .found(occupant - 1)
+            }
+            slot = (slot + 1) & (slots.count - 1)
         }
     }
 

@@ -384,14 +384,10 @@ public final class ZipArchive {
         if entry.isEncrypted { throw .encrypted(entry: entry.name) }
         // An entry no longer than the prefix, exactly as declared and with its CRC: read whole in one call
         // (the bytes libzip's stream would give; no zlib stream, 32 KB window or zero-filled output).
-        if entry.uncompressedSize <= UInt64(max(count, 0)) {
-            if let whole = readDirectly(entry) { return whole }
-        }
+        let fitsInPrefix = entry.uncompressedSize <= UInt64(max(count, 0))
+        if fitsInPrefix, let whole = readDirectly(entry) { return whole }
         let handle = try openedHandle()
-        if entry.uncompressedSize <= UInt64(max(count, 0)), let whole = EntryInflater.current?.read(from: handle, entry)
-        {
-            return whole
-        }
+        if fitsInPrefix, let whole = EntryInflater.current?.read(from: handle, entry) { return whole }
         guard let file = zip_fopen_index(handle, zip_uint64_t(entry.index), 0) else {
             throw mapError(zip_get_error(handle), entry: entry)
         }
