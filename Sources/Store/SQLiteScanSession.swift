@@ -178,6 +178,7 @@ struct ScanProgress: Sendable {
         if let id = try held ?? abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             let writtenOnce = try SQLiteWrittenOnceStage.isWrittenOnce(db, stage: stage(id: id))
+            if writtenOnce { try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage(id: id)) }
             let progress = ScanProgress(
                 id: id, adopted: true, writtenOnce: writtenOnce,
                 expectedScan: writtenOnce ? try SQLiteWrittenOnceStage.expectedScan(db) : nil)
@@ -260,27 +261,29 @@ private struct FinishContext: Sendable {
         let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
         if progress.adopted { try confirmAdoptedRows(db) }
         let scanID = try insertScan(db, finished: finished)
-        let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
-        let (new, sameRead) = try stagedAgainstStored(db, staged: staged)
         // Known − seen, over every document stored below the root. Every unchanged key came from the
         // index of this root, so when the counts add up nothing is gone and the keys need not be read.
         let known =
             try knownFromIndex
             ?? DocumentScope.count(db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey)
+        // A written-once stage becomes `documents` when the store still holds none (every staged file is then
+        // new); otherwise its rows are copied below.
+        let renamedRows =
+            try progress.writtenOnce
+            ? SQLiteWrittenOnceStage.renameToDocuments(
+                db, stage: stage, scan: scanID, expectedScan: progress.adopted ? nil : progress.expectedScan) : nil
+        let stagedRows = renamedRows == nil ? stage : "documents"
+        let staged = try renamedRows ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
+        let (new, sameRead) = try renamedRows.map { ($0, 0) } ?? stagedAgainstStored(db, staged: staged)
         // A file asked about and then read anyway counts from the stage, not as skipped.
-        var skipped = unchanged.count - (unchanged.isEmpty ? 0 : try stagedAndUnchanged(db))
+        var skipped = unchanged.count - (unchanged.isEmpty ? 0 : try stagedAndUnchanged(db, in: stagedRows))
         var deleted = 0
         if known != staged - new + skipped {
-            let partition = try partitionKnown(db)
+            let partition = try partitionKnown(db, stagedIn: stagedRows)
             skipped = partition.skipped
             deleted = try delete(db, keys: partition.gone)
         }
-        // A written-once stage becomes `documents` when the store still holds none; otherwise its rows are copied.
-        let renamed =
-            try progress.writtenOnce
-            && SQLiteWrittenOnceStage.renameToDocuments(
-                db, stage: stage, scan: scanID, expectedScan: progress.adopted ? nil : progress.expectedScan)
-        if !renamed {
+        if renamedRows == nil {
             try db.execute(
                 sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
                 arguments: [organisation, rootKey, scanID, scanID])
@@ -377,15 +380,16 @@ private struct FinishContext: Sendable {
     }
 
     /// Staged files the index also found unchanged (asked about, then read anyway, or taken over).
-    private func stagedAndUnchanged(_ db: Database) throws -> Int {
+    private func stagedAndUnchanged(_ db: Database, in stagedRows: String) throws -> Int {
         var count = 0
-        try forEachRow(db, operation: "staged keys", sql: "SELECT path_key FROM \(stage)", arguments: []) { key, _ in
+        try forEachRow(db, operation: "staged keys", sql: "SELECT path_key FROM \(stagedRows)", arguments: []) { key, _ in
             if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) { count += 1 }
         }
         return count
     }
 
-    /// The stage's row of the same file as `documents`' row, through the stage's unique key.
+    /// The staged row (in the stage, or in `documents` once a written-once stage became it) of the same file as
+    /// `documents`' row, through the staged rows' unique key.
     private var stageKeyMatch: String {
         progress.writtenOnce
             ? "s.organisation = documents.organisation AND s.path_key = documents.path_key"
@@ -394,12 +398,12 @@ private struct FinishContext: Sendable {
 
     /// Reads the keys of the documents below the root once: those skipped as unchanged are counted, those
     /// neither read nor skipped are gone since the last scan.
-    private func partitionKnown(_ db: Database) throws -> (skipped: Int, gone: [String]) {
+    private func partitionKnown(_ db: Database, stagedIn stagedRows: String) throws -> (skipped: Int, gone: [String]) {
         var skipped = 0
         var gone: [String] = []
         try DocumentScope.forEachKey(
             db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
-            columns: "path_key, EXISTS (SELECT 1 FROM \(stage) s WHERE \(stageKeyMatch))"
+            columns: "path_key, EXISTS (SELECT 1 FROM \(stagedRows) s WHERE \(stageKeyMatch))"
         ) { key, row in
             // A file read this time (staged) counts as new, changed or unchanged from the stage.
             if sqlite3_column_int(row, 1) != 0 { return }

@@ -5,8 +5,8 @@ import GRDB
 /// and renames the stage in its place, in the same finishing transaction, instead of copying every row again.
 ///
 /// A keyed stage wrote each row twice at SQLite's per-row cost (staged, then copied into `documents` with its
-/// unique key and secondary indexes); here the rows are written once and the secondary indexes are built once, at
-/// the finish, by sorting. Until the finish the stage is a table of its own like any stage: figures never see it,
+/// unique key and secondary indexes); here the rows are written once, into a table without any index, and every
+/// index, the unique key too (an index of its own since schema step 10), is built once, at the finish, by sorting. Until the finish the stage is a table of its own like any stage: figures never see it,
 /// and a killed scan's stage is taken over as a keyed one is.
 ///
 /// Columns of their own in a stage: `first_scan` holds the id the scan's row in `scans` is expected to get
@@ -35,15 +35,22 @@ enum SQLiteWrittenOnceStage {
 
     /// Makes the stage `documents` when that is still empty and still defined as the stage is (a later schema
     /// step may have changed it since a killed scan made the stage): every row then gets `scan` as its first and
-    /// last scan, and `documents`' indexes are built again as they were defined. False (nothing changed) when the
-    /// rows must be copied instead.
-    static func renameToDocuments(_ db: Database, stage: String, scan: Int64, expectedScan: Int64?) throws -> Bool {
+    /// last scan, and `documents`' indexes are built again as they were defined, its unique key first. Returns the
+    /// rows `documents` then holds, or nil (nothing changed) when the rows must be copied instead.
+    ///
+    /// The stage has no unique key while rows go in (see ``makeKeyed(_:stage:)`` for a taken-over one), so a file
+    /// staged twice has two rows until here: when the unique key cannot be built, every row but the one staged
+    /// last (highest id, as `INSERT OR REPLACE` into a keyed table would have left) is deleted and it is built
+    /// again.
+    static func renameToDocuments(_ db: Database, stage: String, scan: Int64, expectedScan: Int64?) throws -> Int? {
         guard try !hasDocuments(db), let definition = try documentsDefinition(db),
             try tableDefinition(db, stage) == definition
-        else { return false }
+        else { return nil }
         let indexes = try String.fetchAll(
             db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL"
         )
+        // A taken-over stage's own key would follow it under the stage's name: `documents` gets its own.
+        try db.execute(sql: "DROP INDEX IF EXISTS \(keyIndex(stage))")
         try db.execute(sql: "DROP TABLE documents")
         try db.execute(sql: "ALTER TABLE \(stage) RENAME TO documents")
         // Rows staged under another expected id (a scan of another root finished first, or a taken-over stage).
@@ -52,10 +59,41 @@ enum SQLiteWrittenOnceStage {
                 sql: "UPDATE documents SET first_scan = ?1, last_scan = ?1 WHERE first_scan != ?1 OR last_scan != ?1",
                 arguments: [scan])
         }
-        try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
-            for index in indexes { try db.execute(sql: index) }
+        let unique = indexes.filter { $0.hasPrefix("CREATE UNIQUE INDEX") }
+        try SQLitePageCache.withSortingBudget(db) {
+            for index in unique {
+                do {
+                    try db.execute(sql: index)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    try deleteAllButLastStaged(db, table: "documents")
+                    try db.execute(sql: index)
+                }
+            }
+            for index in indexes where !unique.contains(index) { try db.execute(sql: index) }
         }
-        return true
+        // Counted through the unique key just built, much smaller than the table.
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
+    }
+
+    /// Gives a taken-over stage a unique key of its own (its duplicates deleted first, the row staged last kept):
+    /// the scan that continues it replaces rows it reads again and deletes rows by key.
+    static func makeKeyed(_ db: Database, stage: String) throws {
+        if try db.indexes(on: stage).contains(where: { $0.isUnique && $0.columns == ["organisation", "path_key"] }) {
+            return
+        }
+        try deleteAllButLastStaged(db, table: stage)
+        try db.execute(sql: "CREATE UNIQUE INDEX \(keyIndex(stage)) ON \(stage) (organisation, path_key)")
+    }
+
+    /// The name of a taken-over stage's own unique key.
+    private static func keyIndex(_ stage: String) -> String { "\(stage)_key" }
+
+    /// Deletes every row of a file but the one staged last.
+    private static func deleteAllButLastStaged(_ db: Database, table: String) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM \(table) WHERE id NOT IN (SELECT MAX(id) FROM \(table) GROUP BY organisation, path_key)
+                """)
     }
 
     private static func hasDocuments(_ db: Database) throws -> Bool {

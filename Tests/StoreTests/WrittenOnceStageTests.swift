@@ -41,12 +41,15 @@ import Testing
         return (first, second)
     }
 
-    /// Begins a scan of `root`, stages `records`, and tells whether its stage has `documents`' own columns.
+    /// Begins a scan of `root`, stages `records` (then `again`, files staged a second time), and tells whether its
+    /// stage has `documents`' own columns.
     static func stage(
-        _ store: SQLiteEstateStore, path: String, root: String, _ records: [DocumentRecord]
+        _ store: SQLiteEstateStore, path: String, root: String, _ records: [DocumentRecord],
+        again: [DocumentRecord] = []
     ) async throws -> (any ScanSession, writtenOnce: Bool) {
         let session = try await store.beginScan(ScanHeader(organisation: 751, root: root, catalog: testCatalog))
         try await session.add(records)
+        if !again.isEmpty { try await session.add(again) }
         let writtenOnce = try await DatabaseQueue(path: path).read { db in
             let stages = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'scan_stage_%'")
@@ -90,15 +93,29 @@ import Testing
             modified, first_scan, last_scan) VALUES (999, 'r:x', 'p:x', 'odf', 'zip', 'odt', 0, 0, 1, 0, 0, 0)
         """
 
-    @Test(arguments: [1, 2] as [UInt64])
-    func aFirstScanWrittenOnceStoresWhatTheCopyStores(seed: UInt64) async throws {
+    /// Files staged twice in one scan (`restaged`: a later batch holds some again, changed) have two rows in a
+    /// written-once stage, which has no unique key until its finish; a keyed stage replaced the first. Both must
+    /// end with the row staged last.
+    @Test(arguments: [(1, false), (2, false), (5, true), (6, true)] as [(UInt64, Bool)])
+    func aFirstScanWrittenOnceStoresWhatTheCopyStores(seed: UInt64, restaged: Bool) async throws {
         let records = Self.records(seed: seed)
+        var generator = SeededGenerator(seed: seed &+ 100)
+        var again: [DocumentRecord] = []
+        if restaged {
+            again = records.filter { _ in Int.random(in: 0..<5, using: &generator) == 0 }.map { record in
+                var changed = record
+                changed.size += 1
+                changed.suite = changed.suite == nil ? "libreoffice" : nil
+                return changed
+            }
+        }
         let (once, copied) = try await Self.twinStores()
         try await StoreLocation.sqlite(path: copied).executeBehindTheStore(sqlite: [Self.outsider], postgres: [])
         var written: [Bool] = []
         for path in [once, copied] {
             let store = try SQLiteEstateStore(path: path)
-            let (session, writtenOnce) = try await Self.stage(store, path: path, root: "/srv/share", records)
+            let (session, writtenOnce) = try await Self.stage(
+                store, path: path, root: "/srv/share", records, again: again)
             written.append(writtenOnce)
             let summary = try await session.finish(finished: Date())
             #expect(summary.new == records.count)
