@@ -382,7 +382,8 @@ private struct FinishContext: Sendable {
     /// Staged files the index also found unchanged (asked about, then read anyway, or taken over).
     private func stagedAndUnchanged(_ db: Database, in stagedRows: String) throws -> Int {
         var count = 0
-        try forEachRow(db, operation: "staged keys", sql: "SELECT path_key FROM \(stagedRows)", arguments: []) { key, _ in
+        try forEachRow(db, operation: "staged keys", sql: "SELECT path_key FROM \(stagedRows)", arguments: []) {
+            key, _ in
             if let digest = PathDigest(keyBytes: key), unchanged.contains(digest) { count += 1 }
         }
         return count

@@ -59,7 +59,8 @@ import Testing
             )
         }
         #expect(
-            try await queue.read { try Self.documentsSchema($0) }.contains { $0.contains("sqlite_autoindex_documents") })
+            try await queue.read { try Self.documentsSchema($0) }.contains { $0.contains("sqlite_autoindex_documents") }
+        )
         try queue.close()
 
         try await SQLiteEstateStore(path: path).close()
@@ -73,7 +74,9 @@ import Testing
         }
         try await upgraded.read { db in
             #expect(try Self.documentsRows(db) == before.rows)
-            #expect(try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'documents'") == before.sequence)
+            #expect(
+                try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'documents'") == before.sequence
+            )
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
             let key = try db.indexes(on: "documents").filter(\.isUnique)
             #expect(key.map(\.name) == ["documents_path"])
