@@ -37,6 +37,13 @@ extension String {
         }
     }
 
+    /// The offset in bytes of this path's last `/`, or nil when it has none: searched in contiguous UTF-8
+    /// (`utf8.lastIndex(of:)` steps back through a generic view, several times slower; a scan asks for every file).
+    public var lastSlashOffset: Int? {
+        var text = self
+        return text.withUTF8 { bytes in bytes.lastIndex(of: UInt8(ascii: "/")) }
+    }
+
     private static func withBytes<T>(
         _ one: String, _ other: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> T
     ) -> T {

@@ -1,4 +1,5 @@
 import Foundation
+import OverblikModel
 
 /// The grouped documents (``DocumentTally``) of the rows one scan session staged, counted as they are staged.
 ///
@@ -32,10 +33,11 @@ struct StagedTallies: Sendable {
             if let nul = text.utf8.firstIndex(of: 0) { self.text = String(text[..<nul]) } else { self.text = text }
         }
 
-        static func == (one: BinaryText, other: BinaryText) -> Bool { one.text.utf8.elementsEqual(other.text.utf8) }
+        static func == (one: BinaryText, other: BinaryText) -> Bool { one.text.isSamePath(other.text) }
 
         func hash(into hasher: inout Hasher) {
-            for byte in text.utf8 { hasher.combine(byte) }
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
 
         static func < (one: BinaryText, other: BinaryText) -> Bool {

@@ -107,19 +107,15 @@ public struct TopFolders: Sendable {
     /// Reused for every file of the same folder, byte for byte: the top folder is split from the path's bytes, so
     /// it depends only on the bytes before the name (a name starting with a combining mark included).
     public mutating func topFolder(path: String, root: String) -> String? {
-        let utf8 = path.utf8
-        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else {
+        guard let slash = path.lastSlashOffset, slash + 1 < path.utf8.count else {
             return Pseudonymiser.topFolder(path: path, root: root)
         }
-        let nameStart = utf8.index(after: slash)
-        guard nameStart < utf8.endIndex else {
-            return Pseudonymiser.topFolder(path: path, root: root)
-        }
-        if let last, path.hasPathBytes(utf8.distance(from: utf8.startIndex, to: nameStart), equalTo: last.folder) {
+        if let last, path.hasPathBytes(slash + 1, equalTo: last.folder) {
             return last.top
         }
         let top = Pseudonymiser.topFolder(path: path, root: root)
-        last = (String(path[..<nameStart]), top)
+        let utf8 = path.utf8
+        last = (String(path[..<utf8.index(utf8.startIndex, offsetBy: slash + 1)]), top)
         return top
     }
 }
@@ -144,9 +140,10 @@ public struct FolderChain: Sendable {
 
     /// The folder holding `path` (`/srv/a` for `/srv/a/b.odt`, `/` for `/b.odt`); nil for a bare name.
     public static func folder(of path: String) -> String? {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
-        if slash == path.utf8.startIndex { return path.utf8.count > 1 ? "/" : nil }
-        return String(path[..<slash])
+        guard let slash = path.lastSlashOffset else { return nil }
+        if slash == 0 { return path.utf8.count > 1 ? "/" : nil }
+        let utf8 = path.utf8
+        return String(path[..<utf8.index(utf8.startIndex, offsetBy: slash)])
     }
 
     /// Adds the folder of `path` and every folder above it not added before; returns the folder's key (nil for a
@@ -154,9 +151,7 @@ public struct FolderChain: Sendable {
     @discardableResult
     public mutating func add(folderOf path: String, pseudonymiser: Pseudonymiser) -> String? {
         // The same folder as the last file, byte for byte: no folder string made (one per stored row otherwise).
-        if let last, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex,
-            path.hasPathBytes(path.utf8.distance(from: path.utf8.startIndex, to: slash), equalTo: last.folder)
-        {
+        if let last, let slash = path.lastSlashOffset, slash != 0, path.hasPathBytes(slash, equalTo: last.folder) {
             return last.key
         }
         guard let folder = Self.folder(of: path) else { return nil }

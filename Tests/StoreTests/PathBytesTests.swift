@@ -1,5 +1,5 @@
 import Foundation
-import OverblikModel
+@testable import OverblikModel
 import TestSupport
 import Testing
 
@@ -34,6 +34,10 @@ import Testing
                 path.isSamePath(other) == path.utf8.elementsEqual(other.utf8),
                 "round \(round): \(Array(path.utf8)) is \(Array(other.utf8))")
             let count = Int.random(in: 0...path.utf8.count, using: &generator)
+            let lastSlash = path.utf8.lastIndex(of: UInt8(ascii: "/")).map {
+                path.utf8.distance(from: path.utf8.startIndex, to: $0)
+            }
+            #expect(path.lastSlashOffset == lastSlash, "round \(round): last slash of \(Array(path.utf8))")
             #expect(
                 path.hasPathBytes(count, equalTo: other)
                     == (other.utf8.count == count && path.utf8.prefix(count).elementsEqual(other.utf8)),
@@ -48,5 +52,30 @@ import Testing
         #expect(!"/srv".hasPathPrefix("/srv/"))
         #expect("/srv/a/f.odt".hasPathBytes(6, equalTo: "/srv/a"))
         #expect(!"/srv/a/f.odt".hasPathBytes(5, equalTo: "/srv/a"))
+    }
+
+    /// A document's year by arithmetic (1583–9999) and by Foundation's calendar elsewhere equals the calendar's
+    /// year everywhere: dates around each year's turn, around the two bounds, and anywhere from −10¹¹ s to 10¹² s.
+    @Test func aDocumentsYearIsTheUTCCalendarsYear() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SeededGenerator(seed: 0x5945_4152)
+        let bounds = [DocumentRecord.firstGregorianSecond, DocumentRecord.yearTenThousandSecond, 0, -1, 1]
+        var seconds: [Double] = bounds.flatMap { [$0 - 0.5, $0, $0 + 0.5, $0 - 86_400, $0 + 86_400] }
+        for _ in 0..<20_000 {
+            seconds.append(Double.random(in: -1e11...1e12, using: &generator))
+            // Near the turn of a year between 1500 and 2100.
+            let year = Int.random(in: 1500...2100, using: &generator)
+            let turn = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!.timeIntervalSince1970
+            seconds.append(turn + Double.random(in: -2...2, using: &generator))
+        }
+        for second in seconds {
+            let date = Date(timeIntervalSince1970: second)
+            var record = DocumentRecord(
+                path: "/a.odt", family: .odf, container: .zip, format: "odt", size: 1, modified: date)
+            #expect(record.year == calendar.component(.year, from: date), "\(second)")
+            record.created = Date(timeIntervalSince1970: 0)
+            #expect(record.year == 1970)
+        }
     }
 }
