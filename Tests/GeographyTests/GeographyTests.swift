@@ -1,5 +1,6 @@
 import Foundation
-import Geography
+@testable import Geography
+import TestSupport
 import Testing
 
 @Suite struct AuthorityDirectoryTests {
@@ -34,6 +35,66 @@ import Testing
         for input in inputs {
             #expect(directory.lookup(input)?.code == (try? directory.resolve(input))?.code, "\(input)")
         }
+    }
+
+    /// ASCII text is folded byte by byte; the oracle is the Unicode path every text took before: every name and
+    /// alias as shipped, then 20,000 seeded strings of letters, digits, dots, hyphens, every ASCII white space and
+    /// control byte, with a non-ASCII letter in some (which must take the Unicode path).
+    @Test func asciiFoldingGivesTheUnicodeFoldingsKeys() throws {
+        var texts = directory.all.flatMap { [$0.name, $0.shortName, String($0.code)] }
+        for file in ["municipality-aliases", "region-aliases"] {
+            let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../Sources/Geography/Resources")
+            let aliases = try String(
+                contentsOf: resources.appendingPathComponent("\(file).tsv"), encoding: .utf8)
+            let names = aliases.split(separator: "\n").map { String($0.split(separator: "\t").first ?? "") }
+            #expect(names.count > 20)
+            texts += names
+        }
+        var generator = SeededGenerator(seed: 0x4B45_5953)
+        let pieces = [
+            "A", "z", "Q", "0", "7", "00", ".", "-", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", "\u{7F}",
+            "Kbh", "Region", "99999999999999999999", "_", "~",
+        ]
+        for _ in 0..<20_000 {
+            var text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            if Int.random(in: 0..<10, using: &generator) == 0 {
+                text += ["æ", "É", "\u{2013}", "\u{A0}"].randomElement(using: &generator)!
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            #expect(
+                AuthorityDirectory.lookupKeys(text) == AuthorityDirectory.unicodeLookupKeys(text), "\(Array(text.utf8))"
+            )
+        }
+    }
+
+    /// Every alias line as shipped (read here with Foundation, line by line) names its authority: alone, or among
+    /// the candidates of an ambiguous short form.
+    @Test func everyShippedAliasNamesItsAuthority() throws {
+        let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/Geography/Resources")
+        var checked = 0
+        for file in ["municipality-aliases", "region-aliases"] {
+            let text = try String(contentsOf: resources.appendingPathComponent("\(file).tsv"), encoding: .utf8)
+            for line in text.components(separatedBy: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                let fields = line.components(separatedBy: "\t")
+                let code = try #require(Int(fields[1].trimmingCharacters(in: .whitespaces)))
+                let name = try #require(directory.authority(code: code)).name
+                let named: Bool
+                switch Result(catching: { () throws(AuthorityLookupError) in try directory.resolve(fields[0]) }) {
+                case .success(let authority): named = authority.code == code
+                case .failure(.ambiguous(_, let candidates)): named = candidates.contains(name)
+                case .failure: named = false
+                }
+                #expect(named, "\(line)")
+                checked += 1
+            }
+        }
+        #expect(checked > 600)
     }
 
     @Test func unknownNameSuggestsClosestMatches() {
