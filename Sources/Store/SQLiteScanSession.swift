@@ -128,9 +128,19 @@ actor SQLiteScanSession: IndexBasedSession {
         let context = FinishContext(
             header: header, root: root, rootKey: rootKey, rootFolder: store.pseudonymiser.pathKey(root),
             progress: progress, unchanged: unchangedKeys, basis: basis, stagedTallies: progress.adopted ? nil : tallies)
-        return try await SQLiteEstateStore.run("finish scan") {
-            try await store.queue.write { db -> ScanSummary in try context.apply(db, finished: finished) }
+        // The staged batches are copied out of the WAL while the finish works (a store in memory has none).
+        let checkpoint = store.location == ":memory:" ? nil : SQLiteBackgroundCheckpoint(path: store.location)
+        let summary: Result<ScanSummary, any Error>
+        do {
+            summary = .success(
+                try await SQLiteEstateStore.run("finish scan") {
+                    try await store.queue.write { db -> ScanSummary in try context.apply(db, finished: finished) }
+                })
+        } catch {
+            summary = .failure(error)
         }
+        await checkpoint?.wait()
+        return try summary.get()
     }
 
     func cancel() async {

@@ -120,6 +120,9 @@ import Testing
             let summary = try await session.finish(finished: Date())
             #expect(summary.new == records.count)
             try await store.close()
+            // The finish's background checkpoint closed its connection first: the store's own close checkpointed
+            // everything and removed the WAL.
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         }
         #expect(written == [true, false])
         try await StoreLocation.sqlite(path: copied).executeBehindTheStore(
