@@ -49,8 +49,11 @@ import TestSupport
         return try await (store as? SQLiteEstateStore)?.integrityCheck() ?? "ok"
     }
 
-    /// About 12 batches of the recorder's 2,000 documents: a kill can land in the first, a middle or the last.
+    /// About 48 batches of the recorder's 500 documents: a kill can land in the first, a middle or the last.
     static let copies = 500
+
+    /// The documents a scan stages per batch (where a killed scan's stage ends).
+    static let batch = ScanRecorder.defaultBatchSize
 
     /// `errors`: a pipe or file for standard error. `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself
     /// with SIGKILL at that point, or pauses there).
@@ -105,7 +108,7 @@ import TestSupport
             + expected.documents.errors.reduce(0) {
                 $0 + $1.count
             }
-        #expect(total > 20_000)  // about ten batches of 2,000
+        #expect(total > 20_000)  // about forty batches
 
         var generator = SeededGenerator(seed: backend == "postgres" ? 20_261_208 : 20_261_206)
         for round in 0..<3 {
@@ -116,15 +119,15 @@ import TestSupport
                 let other = try hardLinkedShare("resumable-other", copies: 1, leavingOutDamaged: true)
                 try await runOverblik(["scan", other.path, "--organisation", "101", "--store", store])
             }
-            // Killed once or twice, each time right after a seeded batch of 2,000 was staged (a batch the
+            // Killed once or twice, each time right after a seeded batch was staged (a batch the
             // earlier runs staged is not read, so the next run's batches count from there).
             var staged = 0
             for _ in 0...(round % 2) {
-                let batches = Int.random(in: 1...max(1, (total - staged) / 2000 / 2), using: &generator)
+                let batches = Int.random(in: 1...max(1, (total - staged) / Self.batch / 2), using: &generator)
                 let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
                 await Self.crash(process)
                 let now = try await Self.unfinished(store).staged
-                #expect(now == staged + batches * 2000, "round \(round)")
+                #expect(now == staged + batches * Self.batch, "round \(round)")
                 staged = now
             }
             // Nothing of a killed scan counts.
@@ -272,7 +275,7 @@ import TestSupport
         let store = try Self.freshStore(backend, "overlap")
         let (killed, _) = try Self.startScan(share, store: store, fault: "scan-batch:2")
         await Self.crash(killed)
-        #expect(try await Self.unfinished(store).staged == 4_000)
+        #expect(try await Self.unfinished(store).staged == 2 * Self.batch)
 
         let directory = try Fixtures.temporaryDirectory("overlap-errors")
         let firstErrors = directory.appendingPathComponent("first.txt")
