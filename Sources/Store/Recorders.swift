@@ -63,18 +63,21 @@ public final class ScanRecorder {
     private var records: [DocumentRecord] = []
     private let batchSize: Int
 
-    /// The rows a batch stages (one transaction each). The batch the readers leave last is written after the
-    /// last file is read, on the wall clock: 2,000 rows cost ~10 ms there; an append-only stage's commit is cheap.
-    public static let defaultBatchSize = 500
+    /// The rows a batch stages in `store` (one transaction each). The batch the readers leave last is written after
+    /// the last file is read, on the wall clock: 2,000 rows cost ~10 ms there, and a commit to SQLite's append-only
+    /// stage is cheap (500). PostgreSQL syncs its log at every commit, on the server: 2,000.
+    public static func batchSize(for store: any EstateStore) -> Int {
+        store is SQLiteEstateStore ? 500 : 2000
+    }
 
     /// Opens a session for `header.root` and loads what the last scan of that root knew. `catalog`, when
     /// given, supplies the header's catalog stamp after the index is loaded (the catalog may still be loading
     /// on another thread meanwhile). `readingAgain`: unchanged files the scan reads all the same.
     public init(
-        store: any EstateStore, header: ScanHeader, batchSize: Int = defaultBatchSize,
+        store: any EstateStore, header: ScanHeader, batchSize: Int? = nil,
         catalog: (() throws -> CatalogStamp)? = nil, readingAgain: ReadAgain = .none
     ) throws {
-        self.batchSize = batchSize
+        self.batchSize = batchSize ?? Self.batchSize(for: store)
         let index = try BlockingBridge.wait {
             try await store.fileIndex(organisation: header.organisation, root: header.root, readingAgain: readingAgain)
         }

@@ -49,11 +49,11 @@ import TestSupport
         return try await (store as? SQLiteEstateStore)?.integrityCheck() ?? "ok"
     }
 
-    /// About 48 batches of the recorder's 500 documents: a kill can land in the first, a middle or the last.
+    /// About 12 batches of 2,000 documents (48 of 500 in SQLite): a kill can land in the first, a middle or the last.
     static let copies = 500
 
-    /// The documents a scan stages per batch (where a killed scan's stage ends).
-    static let batch = ScanRecorder.defaultBatchSize
+    /// The documents a scan stages per batch in the backend (where a killed scan's stage ends).
+    static func batch(_ backend: String) -> Int { backend == "postgres" ? 2000 : 500 }
 
     /// `errors`: a pipe or file for standard error. `fault`: `OVERBLIK_FAULT` for the run (the binary kills itself
     /// with SIGKILL at that point, or pauses there).
@@ -123,11 +123,11 @@ import TestSupport
             // earlier runs staged is not read, so the next run's batches count from there).
             var staged = 0
             for _ in 0...(round % 2) {
-                let batches = Int.random(in: 1...max(1, (total - staged) / Self.batch / 2), using: &generator)
+                let batches = Int.random(in: 1...max(1, (total - staged) / Self.batch(backend) / 2), using: &generator)
                 let (process, _) = try Self.startScan(share, store: store, fault: "scan-batch:\(batches)")
                 await Self.crash(process)
                 let now = try await Self.unfinished(store).staged
-                #expect(now == staged + batches * Self.batch, "round \(round)")
+                #expect(now == staged + batches * Self.batch(backend), "round \(round)")
                 staged = now
             }
             // Nothing of a killed scan counts.
@@ -275,7 +275,7 @@ import TestSupport
         let store = try Self.freshStore(backend, "overlap")
         let (killed, _) = try Self.startScan(share, store: store, fault: "scan-batch:2")
         await Self.crash(killed)
-        #expect(try await Self.unfinished(store).staged == 2 * Self.batch)
+        #expect(try await Self.unfinished(store).staged == 2 * Self.batch(backend))
 
         let directory = try Fixtures.temporaryDirectory("overlap-errors")
         let firstErrors = directory.appendingPathComponent("first.txt")
