@@ -122,9 +122,10 @@ public final class SQLiteEstateStore: EstateStore {
         // The staged stamps win over the stored ones (the later of two entries for a digest), and so does
         // whether the staged row must be read again.
         let table = abandoned.entries.isEmpty ? stored : StampTable(stored.entries + abandoned.entries)
-        let index = FileIndex(
-            root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: abandoned.entries.count)
+        // Distinct files: a stage without a unique key (until its finish) may hold a file twice.
         let staged = abandoned.entries.isEmpty ? [] : Set(abandoned.entries.map(\.digest))
+        let index = FileIndex(
+            root: root, pseudonymiser: pseudonymiser, table: table, basis: basis, takenOver: staged.count)
         for digest in readAgain where !staged.contains(digest) { index.markForReading(digest) }
         for digest in abandoned.readAgain { index.markForReading(digest) }
         await FaultInjection.passing("file-index")

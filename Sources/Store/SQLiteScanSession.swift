@@ -166,6 +166,10 @@ struct ScanProgress: Sendable {
     /// The stage table of the unfinished scan `id`.
     static func stage(id: Int64) -> String { "scan_stage_\(id)" }
 
+    /// The unique key (path key) of a keyed stage, built at its finish or when a scan takes it over
+    /// (``SQLiteStageKey``): none while its rows go in.
+    static func keyIndex(id: Int64) -> String { "scan_stage_\(id)_key" }
+
     /// The stage a killed scan of this root left (its owner gone), if any.
     static func abandoned(
         _ db: Database, organisation: Int, rootKey: String, me: ScanOwner
@@ -188,7 +192,12 @@ struct ScanProgress: Sendable {
         if let id = try held ?? abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             let writtenOnce = try SQLiteWrittenOnceStage.isWrittenOnce(db, stage: stage(id: id))
-            if writtenOnce { try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage(id: id)) }
+            // Keyed now: this scan replaces the rows it reads again and deletes the ones it does not confirm.
+            if writtenOnce {
+                try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage(id: id))
+            } else {
+                try SQLiteStageKey.ensure(db, table: stage(id: id), name: keyIndex(id: id), columns: ["path_key"])
+            }
             let progress = ScanProgress(
                 id: id, adopted: true, writtenOnce: writtenOnce,
                 expectedScan: writtenOnce ? try SQLiteWrittenOnceStage.expectedScan(db) : nil)
@@ -214,7 +223,7 @@ struct ScanProgress: Sendable {
         try db.execute(
             sql: """
                 CREATE TABLE \(progress.stage) (
-                    path_key TEXT PRIMARY KEY, folder_key TEXT, path TEXT, top_folder TEXT,
+                    path_key TEXT NOT NULL, folder_key TEXT, path TEXT, top_folder TEXT,
                     family TEXT NOT NULL, container TEXT NOT NULL, format TEXT NOT NULL, mimetype TEXT,
                     odf_version TEXT, generator TEXT, application TEXT, app_version TEXT, suite TEXT,
                     suite_version TEXT, suite_version_line TEXT, encrypted INTEGER NOT NULL, year INTEGER,
@@ -270,6 +279,11 @@ private struct FinishContext: Sendable {
         let lastScan = try SQLiteEstateStore.newestScan(db, organisation: organisation)
         let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
         if progress.adopted { try confirmAdoptedRows(db) }
+        // A keyed stage's rows, one per file from here on (the written-once stage is made unique as `documents`).
+        if !progress.writtenOnce {
+            try SQLiteStageKey.ensure(
+                db, table: stage, name: ScanProgress.keyIndex(id: progress.id), columns: ["path_key"])
+        }
         let scanID = try insertScan(db, finished: finished)
         // Known − seen, over every document stored below the root. Every unchanged key came from the
         // index of this root, so when the counts add up nothing is gone and the keys need not be read.

@@ -38,10 +38,8 @@ enum SQLiteWrittenOnceStage {
     /// last scan, and `documents`' indexes are built again as they were defined, its unique key first. Returns the
     /// rows `documents` then holds, or nil (nothing changed) when the rows must be copied instead.
     ///
-    /// The stage has no unique key while rows go in (see ``makeKeyed(_:stage:)`` for a taken-over one), so a file
-    /// staged twice has two rows until here: when the unique key cannot be built, every row but the one staged
-    /// last (highest id, as `INSERT OR REPLACE` into a keyed table would have left) is deleted and it is built
-    /// again.
+    /// The stage has no unique key while rows go in (``SQLiteStageKey``; see ``makeKeyed(_:stage:)`` for a
+    /// taken-over one), so a file staged twice has two rows until here, where the row staged last is kept.
     static func renameToDocuments(_ db: Database, stage: String, scan: Int64, expectedScan: Int64?) throws -> Int? {
         guard try !hasDocuments(db), let definition = try documentsDefinition(db),
             try tableDefinition(db, stage) == definition
@@ -62,12 +60,7 @@ enum SQLiteWrittenOnceStage {
         let unique = indexes.filter { $0.hasPrefix("CREATE UNIQUE INDEX") }
         try SQLitePageCache.withSortingBudget(db) {
             for index in unique {
-                do {
-                    try db.execute(sql: index)
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    try deleteAllButLastStaged(db, table: "documents")
-                    try db.execute(sql: index)
-                }
+                try SQLiteStageKey.build(db, sql: index, table: "documents", columns: documentKey)
             }
             for index in indexes where !unique.contains(index) { try db.execute(sql: index) }
         }
@@ -75,26 +68,17 @@ enum SQLiteWrittenOnceStage {
         return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
     }
 
-    /// Gives a taken-over stage a unique key of its own (its duplicates deleted first, the row staged last kept):
-    /// the scan that continues it replaces rows it reads again and deletes rows by key.
+    /// `documents`' unique key, which the stage has the columns of.
+    static let documentKey = ["organisation", "path_key"]
+
+    /// Gives a taken-over stage a unique key of its own (``SQLiteStageKey``): the scan that continues it replaces
+    /// rows it reads again and deletes rows by key.
     static func makeKeyed(_ db: Database, stage: String) throws {
-        if try db.indexes(on: stage).contains(where: { $0.isUnique && $0.columns == ["organisation", "path_key"] }) {
-            return
-        }
-        try deleteAllButLastStaged(db, table: stage)
-        try db.execute(sql: "CREATE UNIQUE INDEX \(keyIndex(stage)) ON \(stage) (organisation, path_key)")
+        try SQLiteStageKey.ensure(db, table: stage, name: keyIndex(stage), columns: documentKey)
     }
 
     /// The name of a taken-over stage's own unique key.
     private static func keyIndex(_ stage: String) -> String { "\(stage)_key" }
-
-    /// Deletes every row of a file but the one staged last.
-    private static func deleteAllButLastStaged(_ db: Database, table: String) throws {
-        try db.execute(
-            sql: """
-                DELETE FROM \(table) WHERE id NOT IN (SELECT MAX(id) FROM \(table) GROUP BY organisation, path_key)
-                """)
-    }
 
     private static func hasDocuments(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents)") ?? false

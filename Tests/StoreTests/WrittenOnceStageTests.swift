@@ -130,6 +130,17 @@ import Testing
         let expected = try await Self.contents(copied)
         let actual = try await Self.contents(once)
         #expect(actual[0].count == records.count)
+        // Each file as staged last: its size again, plus one where it was staged twice.
+        let restagedPaths = Set(again.map(\.path))
+        let sizes = records.reduce(Int64(0)) { $0 + $1.size + (restagedPaths.contains($1.path) ? 1 : 0) }
+        for path in [once, copied] {
+            let queue = try DatabaseQueue(path: path)
+            #expect(
+                try await queue.read {
+                    try Int64.fetchOne($0, sql: "SELECT SUM(size) FROM documents WHERE organisation = 751")
+                } == sizes)
+            try queue.close()
+        }
         #expect(actual.contains(["ok"]))
         for (index, (got, wanted)) in zip(actual, expected).enumerated() {
             #expect(got == wanted, "query \(index)")
