@@ -296,6 +296,8 @@ private struct FinishContext: Sendable {
             try progress.writtenOnce
             ? SQLiteWrittenOnceStage.renameToDocuments(
                 db, stage: stage, scan: scanID, expectedScan: progress.adopted ? nil : progress.expectedScan) : nil
+        // A written-once stage copied after all (a scan of another root finished first) is keyed as any other.
+        if progress.writtenOnce && renamedRows == nil { try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage) }
         let stagedRows = renamedRows == nil ? stage : "documents"
         let staged = try renamedRows ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
         let (new, sameRead) = try renamedRows.map { ($0, 0) } ?? stagedAgainstStored(db, staged: staged)

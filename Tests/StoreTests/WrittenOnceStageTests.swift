@@ -154,21 +154,32 @@ import Testing
 
     /// Two first scans of sibling roots staged at once into an empty store: both stages are written once; the
     /// scan finishing first renames its stage, the other's rows are copied (under a scan id it did not expect).
+    /// The left root has every third file staged twice, changed the second time.
     @Test func aWrittenOnceStageIsCopiedWhenAnotherScanFinishedFirst() async throws {
         let left = Self.records(seed: 3, count: 300, root: "/srv/left")
         let right = Self.records(seed: 4, count: 200, root: "/srv/right")
+        let leftAgain = left.enumerated().filter { $0.offset % 3 == 0 }.map { _, record in
+            var changed = record
+            changed.size += 1
+            return changed
+        }
         let (together, oneByOne) = try await Self.twinStores()
         let store = try SQLiteEstateStore(path: together)
-        let (leftSession, leftOnce) = try await Self.stage(store, path: together, root: "/srv/left", left)
+        let (leftSession, leftOnce) = try await Self.stage(
+            store, path: together, root: "/srv/left", left, again: leftAgain)
         let (rightSession, rightOnce) = try await Self.stage(store, path: together, root: "/srv/right", right)
         #expect(leftOnce && rightOnce)
         #expect(try await rightSession.finish(finished: Date()).new == right.count)
         #expect(try await leftSession.finish(finished: Date()).new == left.count)
         try await store.close()
-        // The oracle: the same scans one after the other, in the order they finished.
+        // The oracle: the same scans one after the other, in the order they finished (the left one then stages
+        // keyed rows, its files twice as well).
         let sequential = try SQLiteEstateStore(path: oneByOne)
         try await scan(sequential, root: "/srv/right", right)
-        try await scan(sequential, root: "/srv/left", left)
+        let (leftAfter, leftAfterOnce) = try await Self.stage(
+            sequential, path: oneByOne, root: "/srv/left", left, again: leftAgain)
+        #expect(!leftAfterOnce)
+        #expect(try await leftAfter.finish(finished: Date()).new == left.count)
         try await sequential.close()
         let expected = try await Self.contents(oneByOne)
         let actual = try await Self.contents(together)
@@ -176,5 +187,10 @@ import Testing
         for (index, (got, wanted)) in zip(actual, expected).enumerated() {
             #expect(got == wanted, "query \(index)")
         }
+        // Each file as staged last.
+        let sizes = (left + right).reduce(Int64(0)) { $0 + $1.size } + Int64(leftAgain.count)
+        let queue = try DatabaseQueue(path: together)
+        #expect(try await queue.read { try Int64.fetchOne($0, sql: "SELECT SUM(size) FROM documents") } == sizes)
+        try queue.close()
     }
 }
