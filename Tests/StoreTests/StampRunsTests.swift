@@ -55,8 +55,11 @@ import TestSupport
         for capacity in [1, 2, 3, 7, 64, StampRuns.defaultCapacity] {
             let directory = try Fixtures.temporaryDirectory("runs").path
             var runs = StampRuns(capacity: capacity, directory: directory)
-            // Few distinct digests: many given twice or more, within a run and across runs.
-            let digests = (0..<max(1, count / 3)).map { _ in PathDigest(high: random.next() % 4, low: random.next()) }
+            // Few distinct digests: many given twice or more, within a run and across runs. Half of them share
+            // their first word's leading bits (one crowded bucket), half are spread as keyed hashes are.
+            let digests = (0..<max(1, count / 3)).map { _ in
+                PathDigest(high: random.next() % 2 == 0 ? random.next() % 4 : random.next(), low: random.next())
+            }
             var expected: [PathDigest: FileStamp] = [:]
             for _ in 0..<count {
                 let digest = digests[Int(random.next() % UInt64(digests.count))]
