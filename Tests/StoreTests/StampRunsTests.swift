@@ -69,7 +69,8 @@ import TestSupport
                 let added = runs.add(key: digest.key, size: stamp.size, modified: stamp.modified)
                 #expect(added)
             }
-            let sorted = runs.sorted()
+            let taken = runs.sorted()
+            let sorted = try #require(taken)
             #expect(sorted.spilledRuns == (capacity < StampRuns.defaultCapacity ? count / capacity : 0))
             var merged: [StampTable.Entry] = []
             #expect(sorted.forEach { merged.append($0) })
@@ -189,7 +190,8 @@ import TestSupport
                         arguments: [stamp.0, stamp.1, store.pseudonymiser.pathKey(path)])
                 }
             }
-            let sorted = runs.sorted()
+            let taken = runs.sorted()
+            let sorted = try #require(taken)
             let (_, log) = try await Self.logging(store) {
                 try await store.queue.write { db in
                     let scan = try #require(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scans"))
@@ -220,7 +222,8 @@ import TestSupport
             let added = negative.add(key: store.pseudonymiser.pathKey(path), size: index == 3 ? -1 : 1, modified: 1)
             #expect(shortAdded && added)
         }
-        for runs in [short.sorted(), negative.sorted()] {
+        let taken = [short.sorted(), negative.sorted()]
+        for runs in try taken.map({ try #require($0) }) {
             let (_, log) = try await Self.logging(store) {
                 try await store.queue.write { db in
                     let scan = try #require(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scans"))
