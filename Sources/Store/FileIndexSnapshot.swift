@@ -100,7 +100,8 @@ enum FileIndexSnapshot {
         // 300,000 files took ~100 MB more at its finish when the rows were gathered and laid out first).
         var writer = StampTable.SnapshotWriter()
         var holdable = true
-        let write = { (bytes: UnsafeRawBufferPointer, offset: Int) throws in try writeBytes(db, blob, bytes, at: offset)
+        let write = { (bytes: UnsafeRawBufferPointer, offset: Int) throws in
+            try writeBytes(db, blob, bytes, at: offset)
         }
         // Sorted into path-key order within a small budget (``SQLitePageCache``).
         try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
@@ -137,8 +138,8 @@ enum FileIndexSnapshot {
         defer { sqlite3_blob_close(blob) }
         var writer = StampTable.SnapshotWriter()
         var holdable = true
-        // Through a small page cache, as the rows' path writes: a million files' 30 MB of BLOB pages would fill the
-        // store's 16 MB cache (12 MB more at the peak of a first scan of 1,000,000 files).
+        // Through the small page cache the rows' path writes through: a million files' 30 MB of BLOB pages need not
+        // fill the store's 16 MB cache.
         let merged = try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
             try runs.forEach { entry in
                 guard holdable, writer.count < rows, writer.append(entry) else {

@@ -41,10 +41,13 @@ struct StampRuns {
     }
 
     /// The folder spill files go to for a store at `location`: beside it (the temporary folder may be memory),
-    /// else `TMPDIR`.
+    /// else `TMPDIR`. Worked out on the text, as SQLite makes its own files beside the store.
     static func directory(forStoreAt location: String) -> String {
-        guard location != ":memory:", !location.isEmpty else { return FileManager.default.temporaryDirectory.path }
-        return URL(fileURLWithPath: location).deletingLastPathComponent().path
+        guard location != ":memory:", !location.isEmpty else {
+            return ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        }
+        guard let slash = location.lastIndex(of: "/") else { return "." }
+        return slash == location.startIndex ? "/" : String(location[..<slash])
     }
 
     /// Gathers the stamp of a row staged with path key `key`; false when the runs cannot stand for the rows any
