@@ -53,10 +53,15 @@ enum FileIndexSnapshot {
     /// Brings the root's snapshot up to date for `scan`, the scan finishing in this transaction, once its
     /// documents are written. `previousScan` is the organisation's newest scan before it. When the scan changed no
     /// document and the snapshot matched `previousScan`, the snapshot still holds, and is only re-tagged;
-    /// otherwise it is rebuilt from the root's rows.
+    /// otherwise it is rebuilt: from `staged` when given, else from the root's rows.
+    ///
+    /// `staged`: the stamps the finishing scan staged and the number of rows its stage holds, given only when the
+    /// root's rows are now exactly those rows (a first scan of the root, nothing stored below it before, its stage
+    /// its own and every staged row below the root). Runs whose distinct digests are not that many rows are not
+    /// used.
     static func update(
         _ db: Database, organisation: Int, rootKey: String, rootFolder: String, previousScan: Int64?, scan: Int64,
-        documentsChanged: Bool
+        documentsChanged: Bool, staged: (runs: StampRuns.Sorted, rows: Int)? = nil
     ) throws {
         if !documentsChanged, let previousScan,
             try Int64.fetchOne(
@@ -72,6 +77,12 @@ enum FileIndexSnapshot {
                     UPDATE document_tally_snapshots SET scan_id = ?
                     WHERE organisation = ? AND root_key = ? AND scan_id = ?
                     """, arguments: [scan, organisation, rootKey, previousScan])
+            return
+        }
+        if let staged, staged.rows <= maximumEntries,
+            try write(
+                db, organisation: organisation, rootKey: rootKey, scan: scan, runs: staged.runs, rows: staged.rows)
+        {
             return
         }
         let expected = try DocumentScope.countWithFolders(
@@ -90,9 +101,7 @@ enum FileIndexSnapshot {
         var writer = StampTable.SnapshotWriter()
         var holdable = true
         let write = { (bytes: UnsafeRawBufferPointer, offset: Int) throws in
-            guard sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), Int32(offset)) == SQLITE_OK else {
-                throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
-            }
+            try writeBytes(db, blob, bytes, at: offset)
         }
         // Sorted into path-key order within a small budget (``SQLitePageCache``).
         try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
@@ -115,6 +124,41 @@ enum FileIndexSnapshot {
         // --include-paths, a negative size, keys out of digest order) means no snapshot.
         if !holdable || writer.count != expected {
             try delete(db, organisation: organisation, rootKey: rootKey)
+        }
+    }
+
+    /// Writes the root's snapshot for `scan` from the stamps a first scan staged, merged in digest order straight
+    /// into the reserved BLOB in 64 KB pieces; false when they cannot make the snapshot the rows would (not `rows`
+    /// distinct digests, a negative size, a spilled run unreadable): the caller then reads the rows, rewriting the row.
+    private static func write(
+        _ db: Database, organisation: Int, rootKey: String, scan: Int64, runs: StampRuns.Sorted, rows: Int
+    ) throws -> Bool {
+        guard let blob = try reserve(db, organisation: organisation, rootKey: rootKey, scan: scan, entries: rows)
+        else { return false }
+        defer { sqlite3_blob_close(blob) }
+        var writer = StampTable.SnapshotWriter()
+        var holdable = true
+        // Through the small page cache the rows' path writes through: a million files' 30 MB of BLOB pages need not
+        // fill the store's 16 MB cache.
+        let merged = try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
+            try runs.forEach { entry in
+                guard holdable, writer.count < rows, writer.append(entry) else {
+                    holdable = false
+                    return
+                }
+                try writer.flush(atLeast: 1 << 16) { bytes, offset in try writeBytes(db, blob, bytes, at: offset) }
+            }
+        }
+        guard merged, holdable, writer.count == rows else { return false }
+        try writer.flush(atLeast: 0) { bytes, offset in try writeBytes(db, blob, bytes, at: offset) }
+        return true
+    }
+
+    private static func writeBytes(
+        _ db: Database, _ blob: OpaquePointer, _ bytes: UnsafeRawBufferPointer, at offset: Int
+    ) throws {
+        guard sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), Int32(offset)) == SQLITE_OK else {
+            throw StoreError.database(operation: "file index", failure: DatabaseFailure(connection: db))
         }
     }
 

@@ -26,6 +26,9 @@ actor SQLiteScanSession: IndexBasedSession {
     private var topFolders = TopFolders()
     /// What this session staged, grouped: a first scan's finish stores it as the root's tallies.
     private var tallies = StagedTallies()
+    /// The stamps this session staged, for a first scan's snapshot; nil once they cannot stand for the root's rows
+    /// (a stage taken over, a row outside the root's folders, a key that is not a digest, a spill that failed).
+    private var stagedStamps: StampRuns?
 
     private var stage: String { progress.stage }
 
@@ -38,6 +41,7 @@ actor SQLiteScanSession: IndexBasedSession {
         self.header = header
         self.root = normalisedRoot(header.root)
         self.rootKey = store.pseudonymiser.rootKey(normalisedRoot(header.root))
+        self.stagedStamps = StampRuns(directory: StampRuns.directory(forStoreAt: store.location))
     }
 
     /// Continues the stage a killed scan of this root left (the one this store's file index took over, else one
@@ -54,6 +58,8 @@ actor SQLiteScanSession: IndexBasedSession {
                     db, organisation: organisation, rootKey: rootKey, started: started, owner: owner, claimed: claimed)
             }
         }
+        // Rows staged before this session are not in its runs.
+        if progress.adopted { stagedStamps = nil }
     }
 
     func add(_ records: [DocumentRecord]) async throws {
@@ -69,9 +75,16 @@ actor SQLiteScanSession: IndexBasedSession {
         // By index: iterating `zip(records, rows)` copied each record and row (a retain and release per text).
         for index in rows.indices {
             // A row counts only if its folder chain leads to the root's folder, where the tallies in SQL find it.
-            tallies.add(
-                rows[index],
-                belowRoot: rows[index].folderKey != nil && records[index].path.hasPathPrefix(prefix))
+            let belowRoot = rows[index].folderKey != nil && records[index].path.hasPathPrefix(prefix)
+            tallies.add(rows[index], belowRoot: belowRoot)
+            // The root's snapshot holds only rows below the root: one outside it means its rows are read back.
+            if !belowRoot {
+                stagedStamps = nil
+            } else if stagedStamps?.add(
+                key: rows[index].pathKey, size: rows[index].size, modified: rows[index].modified) == false
+            {
+                stagedStamps = nil
+            }
         }
         let links = folders.take()
         let organisation = header.organisation ?? 0
@@ -127,7 +140,9 @@ actor SQLiteScanSession: IndexBasedSession {
         await FaultInjection.passing("scan-finish")
         let context = FinishContext(
             header: header, root: root, rootKey: rootKey, rootFolder: store.pseudonymiser.pathKey(root),
-            progress: progress, unchanged: unchangedKeys, basis: basis, stagedTallies: progress.adopted ? nil : tallies)
+            progress: progress, unchanged: unchangedKeys, basis: basis, stagedTallies: progress.adopted ? nil : tallies,
+            stagedStamps: progress.adopted ? nil : stagedStamps?.sorted())
+        stagedStamps = nil
         // The staged batches are copied out of the WAL while the finish works (a store in memory has none).
         let checkpoint = store.location == ":memory:" ? nil : SQLiteBackgroundCheckpoint(path: store.location)
         let summary: Result<ScanSummary, any Error>
@@ -146,6 +161,7 @@ actor SQLiteScanSession: IndexBasedSession {
     func cancel() async {
         guard !closed else { return }
         closed = true
+        stagedStamps = nil
         let progress = self.progress
         try? await store.queue.write { db in try progress.drop(db) }
     }
@@ -269,6 +285,8 @@ private struct FinishContext: Sendable {
     let basis: FileIndex.Basis?
     /// What this session staged, grouped (nil for a stage taken over: rows staged before are not counted in it).
     let stagedTallies: StagedTallies?
+    /// The stamps this session staged (nil for a stage taken over, or when they cannot stand for its rows).
+    let stagedStamps: StampRuns.Sorted?
 
     var organisation: Int { header.organisation ?? 0 }
     var stage: String { progress.stage }
@@ -316,7 +334,9 @@ private struct FinishContext: Sendable {
         }
         try FileIndexSnapshot.update(
             db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,
-            scan: scanID, documentsChanged: staged > 0 || deleted > 0)
+            scan: scanID, documentsChanged: staged > 0 || deleted > 0,
+            // Nothing was stored below the root: its rows are now the staged ones, each digest's last stamp.
+            staged: known == 0 ? stagedStamps.map { ($0, staged) } : nil)
         if known == 0, let tallies = stagedTallies, tallies.rows == staged, let grouped = tallies.tallies {
             // Nothing was stored below the root: what it holds now is what was staged, grouped as counted.
             try db.execute(
