@@ -454,38 +454,11 @@ public enum StoreSchema {
             statements: types.dialect == .postgres
                 ? []
                 : [
-                    """
-                    CREATE TABLE documents_v10 (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        organisation INTEGER NOT NULL,
-                        root_key TEXT NOT NULL,
-                        path_key TEXT NOT NULL,
-                        folder_key TEXT,
-                        path TEXT,
-                        top_folder TEXT,
-                        family TEXT NOT NULL,
-                        container TEXT NOT NULL,
-                        format TEXT NOT NULL,
-                        mimetype TEXT,
-                        odf_version TEXT,
-                        generator TEXT,
-                        application TEXT,
-                        app_version TEXT,
-                        suite TEXT,
-                        suite_version TEXT,
-                        suite_version_line TEXT,
-                        encrypted INTEGER NOT NULL,
-                        year INTEGER,
-                        error TEXT,
-                        warnings INTEGER NOT NULL,
-                        size INTEGER NOT NULL,
-                        modified REAL NOT NULL,
-                        first_scan INTEGER NOT NULL,
-                        last_scan INTEGER NOT NULL,
-                        features TEXT,
-                        conformance TEXT
-                    )
-                    """,
+                    documentsTable(
+                        "documents_v10",
+                        columns: documentColumns(
+                            serial: types.serial, real: types.real, bigint: types.bigint, boolean: types.boolean)
+                            + ["features TEXT", "conformance TEXT"]),
                     "INSERT INTO documents_v10 (\(columns)) SELECT \(columns) FROM documents ORDER BY id",
                     "DROP TABLE documents",
                     "ALTER TABLE documents_v10 RENAME TO documents",
@@ -500,6 +473,24 @@ public enum StoreSchema {
         text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
     }
 
+    /// `documents`' columns as step 4 made them (steps 6 and 7 added `features` and `conformance`), one definition each.
+    private static func documentColumns(serial: String, real: String, bigint: String, boolean: String) -> [String] {
+        [
+            "id \(serial)", "organisation INTEGER NOT NULL", "root_key TEXT NOT NULL", "path_key TEXT NOT NULL",
+            "folder_key TEXT", "path TEXT", "top_folder TEXT", "family TEXT NOT NULL", "container TEXT NOT NULL",
+            "format TEXT NOT NULL", "mimetype TEXT", "odf_version TEXT", "generator TEXT", "application TEXT",
+            "app_version TEXT", "suite TEXT", "suite_version TEXT", "suite_version_line TEXT",
+            "encrypted \(boolean) NOT NULL", "year INTEGER", "error TEXT", "warnings INTEGER NOT NULL",
+            "size \(bigint) NOT NULL", "modified \(real) NOT NULL", "first_scan \(bigint) NOT NULL",
+            "last_scan \(bigint) NOT NULL",
+        ]
+    }
+
+    /// `CREATE TABLE name (...)` with one column or constraint a line, as steps 4 and 10 write it.
+    private static func documentsTable(_ name: String, columns: [String]) -> String {
+        "CREATE TABLE \(name) (\n" + columns.map { "    " + $0 }.joined(separator: ",\n") + "\n)"
+    }
+
     /// Step 4's documents table: unique per file, with its folder and the OOXML classification inputs.
     private static func documentsV4(
         dialect: Dialect, serial: String, real: String, bigint: String, boolean: String
@@ -512,37 +503,10 @@ public enum StoreSchema {
         switch dialect {
         case .sqlite:
             return [
-                """
-                CREATE TABLE documents_v4 (
-                    id \(serial),
-                    organisation INTEGER NOT NULL,
-                    root_key TEXT NOT NULL,
-                    path_key TEXT NOT NULL,
-                    folder_key TEXT,
-                    path TEXT,
-                    top_folder TEXT,
-                    family TEXT NOT NULL,
-                    container TEXT NOT NULL,
-                    format TEXT NOT NULL,
-                    mimetype TEXT,
-                    odf_version TEXT,
-                    generator TEXT,
-                    application TEXT,
-                    app_version TEXT,
-                    suite TEXT,
-                    suite_version TEXT,
-                    suite_version_line TEXT,
-                    encrypted \(boolean) NOT NULL,
-                    year INTEGER,
-                    error TEXT,
-                    warnings INTEGER NOT NULL,
-                    size \(bigint) NOT NULL,
-                    modified \(real) NOT NULL,
-                    first_scan \(bigint) NOT NULL,
-                    last_scan \(bigint) NOT NULL,
-                    UNIQUE (organisation, path_key)
-                )
-                """,
+                documentsTable(
+                    "documents_v4",
+                    columns: documentColumns(serial: serial, real: real, bigint: bigint, boolean: boolean)
+                        + ["UNIQUE (organisation, path_key)"]),
                 // In the order read, so of a file stored under two roots the row read last replaces the other.
                 """
                 INSERT OR REPLACE INTO documents_v4 (\(columns))
