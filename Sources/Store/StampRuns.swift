@@ -350,24 +350,27 @@ final class SpillFile: Sendable {
 
     /// Writes all of `bytes` at `offset`; false when the file system refuses (full, for one).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            done += written
+        Self.repeating(count: bytes.count) { done in
+            pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
         }
-        return true
     }
 
     /// Fills `buffer` from `offset`; false when the bytes cannot be read.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        Self.repeating(count: buffer.count) { done in
+            pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        }
+    }
+
+    /// Calls `transfer` (a `pread` or `pwrite` of the bytes after the first `done`) until `count` bytes are moved,
+    /// again after an interrupted call; false when a call moves nothing or fails.
+    private static func repeating(count: Int, _ transfer: (_ done: Int) -> Int) -> Bool {
         var done = 0
-        while done < buffer.count {
-            let read = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if read < 0 && errno == EINTR { continue }
-            guard read > 0 else { return false }
-            done += read
+        while done < count {
+            let moved = transfer(done)
+            if moved < 0 && errno == EINTR { continue }
+            guard moved > 0 else { return false }
+            done += moved
         }
         return true
     }
