@@ -98,31 +98,18 @@ enum FileIndexSnapshot {
         // Read in digest order (the covering index's order: `p:` + lowercase hex sorts as the 128 bits do) and
         // written into the reserved BLOB in 64 KB pieces as read: nothing per file is held in memory (a root of
         // 300,000 files took ~100 MB more at its finish when the rows were gathered and laid out first).
-        var writer = StampTable.SnapshotWriter()
-        var holdable = true
-        let write = { (bytes: UnsafeRawBufferPointer, offset: Int) throws in
-            try writeBytes(db, blob, bytes, at: offset)
-        }
-        // Sorted into path-key order within a small budget (``SQLitePageCache``).
-        try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
+        let written = try stream(db, into: blob, entries: expected) { add in
             try DocumentScope.forEachKey(
                 db, organisation: organisation, rootFolder: rootFolder, rootKey: rootKey,
                 columns: "path_key, size, modified",
                 legacy: false, ordered: true
-            ) { key, row in
-                guard holdable, writer.count < expected, let entry = StampTable.Entry(key: key, row: row) else {
-                    holdable = false
-                    return
-                }
-                holdable = writer.append(entry)
-                if holdable { try writer.flush(atLeast: 1 << 16, to: write) }
-            }
+            ) { key, row in try add(StampTable.Entry(key: key, row: row)) }
+            return true
         }
-        try writer.flush(atLeast: 0, to: write)
         // The finishing scan trusts the snapshot's count to be the root's rows (that is how it knows nothing
         // is gone): a row it cannot hold (a key this build cannot parse, such as a full path kept with
         // --include-paths, a negative size, keys out of digest order) means no snapshot.
-        if !holdable || writer.count != expected {
+        if !written {
             try delete(db, organisation: organisation, rootKey: rootKey)
         }
     }
@@ -136,20 +123,29 @@ enum FileIndexSnapshot {
         guard let blob = try reserve(db, organisation: organisation, rootKey: rootKey, scan: scan, entries: rows)
         else { return false }
         defer { sqlite3_blob_close(blob) }
+        return try stream(db, into: blob, entries: rows) { add in try runs.forEach { try add($0) } }
+    }
+
+    /// Writes the entries `produce` hands to `add` (in digest order) into `blob`, reserved for `entries` of them, in
+    /// 64 KB pieces, through the small sorting page cache (``SQLitePageCache``: the rows' ordered read sorts within
+    /// it, and a million files' 30 MB of BLOB pages need not fill the store's 16 MB cache); false when they cannot make that snapshot: an entry missing (nil), out of order or
+    /// with a negative size, more or fewer than `entries`, or `produce` returning false.
+    private static func stream(
+        _ db: Database, into blob: OpaquePointer, entries: Int,
+        _ produce: (_ add: (StampTable.Entry?) throws -> Void) throws -> Bool
+    ) throws -> Bool {
         var writer = StampTable.SnapshotWriter()
         var holdable = true
-        // Through the small page cache the rows' path writes through: a million files' 30 MB of BLOB pages need not
-        // fill the store's 16 MB cache.
-        let merged = try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
-            try runs.forEach { entry in
-                guard holdable, writer.count < rows, writer.append(entry) else {
+        let produced = try SQLitePageCache.withSize(db, kiB: SQLitePageCache.sortingKiB) {
+            try produce { entry in
+                guard holdable, writer.count < entries, let entry, writer.append(entry) else {
                     holdable = false
                     return
                 }
                 try writer.flush(atLeast: 1 << 16) { bytes, offset in try writeBytes(db, blob, bytes, at: offset) }
             }
         }
-        guard merged, holdable, writer.count == rows else { return false }
+        guard produced, holdable, writer.count == entries else { return false }
         try writer.flush(atLeast: 0) { bytes, offset in try writeBytes(db, blob, bytes, at: offset) }
         return true
     }
