@@ -182,9 +182,13 @@ struct ScanProgress: Sendable {
     /// The stage table of the unfinished scan `id`.
     static func stage(id: Int64) -> String { "scan_stage_\(id)" }
 
-    /// The unique key (path key) of a keyed stage, built at its finish or when a scan takes it over
-    /// (``SQLiteStageKey``): none while its rows go in.
-    static func keyIndex(id: Int64) -> String { "scan_stage_\(id)_key" }
+    /// Gives the stage its unique key (``SQLiteStageKey``: none while its rows go in), `documents`' own for a
+    /// written-once stage, else the path key: when a scan takes it over (which replaces rows it reads again and
+    /// deletes rows by key), and at its finish before its rows are counted and copied.
+    func makeKeyed(_ db: Database) throws {
+        try SQLiteStageKey.ensure(
+            db, stage: stage, columns: writtenOnce ? SQLiteWrittenOnceStage.documentKey : ["path_key"])
+    }
 
     /// The stage a killed scan of this root left (its owner gone), if any.
     static func abandoned(
@@ -208,15 +212,10 @@ struct ScanProgress: Sendable {
         if let id = try held ?? abandoned(db, organisation: organisation, rootKey: rootKey, me: owner) {
             try db.execute(sql: "UPDATE scan_progress SET owner = ? WHERE id = ?", arguments: [owner.text, id])
             let writtenOnce = try SQLiteWrittenOnceStage.isWrittenOnce(db, stage: stage(id: id))
-            // Keyed now: this scan replaces the rows it reads again and deletes the ones it does not confirm.
-            if writtenOnce {
-                try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage(id: id))
-            } else {
-                try SQLiteStageKey.ensure(db, table: stage(id: id), name: keyIndex(id: id), columns: ["path_key"])
-            }
             let progress = ScanProgress(
                 id: id, adopted: true, writtenOnce: writtenOnce,
                 expectedScan: writtenOnce ? try SQLiteWrittenOnceStage.expectedScan(db) : nil)
+            try progress.makeKeyed(db)
             try db.execute(sql: "UPDATE \(progress.stage) SET \(writtenOnce ? "last_scan" : "confirmed") = 0")
             // A stage left by a build before schema step 7 has no conformance column.
             let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('\(progress.stage)')")
@@ -297,11 +296,6 @@ private struct FinishContext: Sendable {
         let lastScan = try SQLiteEstateStore.newestScan(db, organisation: organisation)
         let knownFromIndex = basis.flatMap { $0.lastScan == lastScan ? $0.documents : nil }
         if progress.adopted { try confirmAdoptedRows(db) }
-        // A keyed stage's rows, one per file from here on (the written-once stage is made unique as `documents`).
-        if !progress.writtenOnce {
-            try SQLiteStageKey.ensure(
-                db, table: stage, name: ScanProgress.keyIndex(id: progress.id), columns: ["path_key"])
-        }
         let scanID = try insertScan(db, finished: finished)
         // Known − seen, over every document stored below the root. Every unchanged key came from the
         // index of this root, so when the counts add up nothing is gone and the keys need not be read.
@@ -314,8 +308,9 @@ private struct FinishContext: Sendable {
             try progress.writtenOnce
             ? SQLiteWrittenOnceStage.renameToDocuments(
                 db, stage: stage, scan: scanID, expectedScan: progress.adopted ? nil : progress.expectedScan) : nil
-        // A written-once stage copied after all (a scan of another root finished first) is keyed as any other.
-        if progress.writtenOnce && renamedRows == nil { try SQLiteWrittenOnceStage.makeKeyed(db, stage: stage) }
+        // Staged rows copied (a keyed stage, or a written-once one after a scan of another root finished first):
+        // one per file from here on. A renamed stage was made unique as `documents`.
+        if renamedRows == nil { try progress.makeKeyed(db) }
         let stagedRows = renamedRows == nil ? stage : "documents"
         let staged = try renamedRows ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(stage)") ?? 0
         let (new, sameRead) = try renamedRows.map { ($0, 0) } ?? stagedAgainstStored(db, staged: staged)

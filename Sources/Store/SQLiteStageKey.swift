@@ -8,15 +8,15 @@ import GRDB
 /// scan takes it over (which replaces and deletes rows by key); then the key is built once, by sorting. Until then a
 /// file read twice has two rows: the one staged last (highest rowid) is the one a key would have kept.
 enum SQLiteStageKey {
-    /// Gives `table` a unique index `name` on `columns`, unless a unique index on exactly those columns exists (a
-    /// stage made with its key in its definition, by an earlier build, or already keyed).
-    static func ensure(_ db: Database, table: String, name: String, columns: [String]) throws {
-        if try db.indexes(on: table).contains(where: { $0.isUnique && $0.columns == columns }) { return }
-        try SQLitePageCache.withSortingBudget(db) {
-            try build(
-                db, sql: "CREATE UNIQUE INDEX \(name) ON \(table) (\(columns.joined(separator: ", ")))", table: table,
-                columns: columns)
-        }
+    /// The name of a stage's own unique key.
+    static func name(ofStage stage: String) -> String { "\(stage)_key" }
+
+    /// Gives `stage` its unique key on `columns`, unless a unique index on exactly those columns exists (a stage
+    /// made with its key in its definition, by an earlier build, or already keyed).
+    static func ensure(_ db: Database, stage: String, columns: [String]) throws {
+        if try db.indexes(on: stage).contains(where: { $0.isUnique && $0.columns == columns }) { return }
+        let sql = "CREATE UNIQUE INDEX \(name(ofStage: stage)) ON \(stage) (\(columns.joined(separator: ", ")))"
+        try SQLitePageCache.withSortingBudget(db) { try build(db, sql: sql, table: stage, columns: columns) }
     }
 
     /// Runs `sql`, a `CREATE UNIQUE INDEX` on `table` over `columns`; when rows share a key, deletes every one of

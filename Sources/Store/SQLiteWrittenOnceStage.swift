@@ -38,8 +38,9 @@ enum SQLiteWrittenOnceStage {
     /// last scan, and `documents`' indexes are built again as they were defined, its unique key first. Returns the
     /// rows `documents` then holds, or nil (nothing changed) when the rows must be copied instead.
     ///
-    /// The stage has no unique key while rows go in (``SQLiteStageKey``; see ``makeKeyed(_:stage:)`` for a
-    /// taken-over one), so a file staged twice has two rows until here, where the row staged last is kept.
+    /// The stage has no unique key while rows go in (``SQLiteStageKey``; a taken-over one has its own, see
+    /// ``ScanProgress/makeKeyed(_:)``), so a file staged twice has two rows until here, where the row staged last is
+    /// kept.
     static func renameToDocuments(_ db: Database, stage: String, scan: Int64, expectedScan: Int64?) throws -> Int? {
         guard try !hasDocuments(db), let definition = try documentsDefinition(db),
             try tableDefinition(db, stage) == definition
@@ -48,7 +49,7 @@ enum SQLiteWrittenOnceStage {
             db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL"
         )
         // A taken-over stage's own key would follow it under the stage's name: `documents` gets its own.
-        try db.execute(sql: "DROP INDEX IF EXISTS \(keyIndex(stage))")
+        try db.execute(sql: "DROP INDEX IF EXISTS \(SQLiteStageKey.name(ofStage: stage))")
         try db.execute(sql: "DROP TABLE documents")
         try db.execute(sql: "ALTER TABLE \(stage) RENAME TO documents")
         // Rows staged under another expected id (a scan of another root finished first, or a taken-over stage).
@@ -70,15 +71,6 @@ enum SQLiteWrittenOnceStage {
 
     /// `documents`' unique key, which the stage has the columns of.
     static let documentKey = ["organisation", "path_key"]
-
-    /// Gives a taken-over stage a unique key of its own (``SQLiteStageKey``): the scan that continues it replaces
-    /// rows it reads again and deletes rows by key.
-    static func makeKeyed(_ db: Database, stage: String) throws {
-        try SQLiteStageKey.ensure(db, table: stage, name: keyIndex(stage), columns: documentKey)
-    }
-
-    /// The name of a taken-over stage's own unique key.
-    private static func keyIndex(_ stage: String) -> String { "\(stage)_key" }
 
     private static func hasDocuments(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents)") ?? false
