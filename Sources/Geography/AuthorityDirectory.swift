@@ -155,13 +155,17 @@ public struct AuthorityDirectory: Sendable {
         }
         while let last = folded.last, last == UInt8(ascii: ".") || last == 0x20 { folded.removeLast() }
         let key = String(decoding: folded, as: UTF8.self)
-        if !folded.isEmpty, folded.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let number = Int(key)
-        {
-            return [String(number), key]
-        }
         // Nothing to transliterate in ASCII.
-        return [key]
+        return codeKeys(key) ?? [key]
+    }
+
+    /// The keys of a folded key that is all digits, a code: without its leading zeros ("0101", "00101" → "101"),
+    /// then as written; nil for any other key.
+    private static func codeKeys(_ key: String) -> [String]? {
+        guard !key.isEmpty, key.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let number = Int(key)
+        else { return nil }
+        return [String(number), key]
     }
 
     /// ``lookupKeys(_:)`` of any text, by its Unicode scalars.
@@ -184,12 +188,7 @@ public struct AuthorityDirectory: Sendable {
         // Trailing dots go ("Kbh."), and the white space before them.
         while let last = folded.last, last == "." || last == " " { folded.removeLast() }
         let key = String(folded)
-        // Codes with leading zeros ("0101", "00101") → "101"
-        if !key.isEmpty, key.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let number = Int(key)
-        {
-            return [String(number), key]
-        }
+        if let codes = codeKeys(key) { return codes }
         var transliterated = String.UnicodeScalarView()
         for scalar in folded {
             switch scalar {
