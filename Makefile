@@ -11,7 +11,7 @@ TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: demo test deps-build deps-test build lint format clean golden fuzz test-asan
+.PHONY: schema-snapshot demo test deps-build deps-test build lint format clean golden fuzz test-asan
 
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -53,6 +53,13 @@ test: deps-test
 golden: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	OVERBLIK_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenReportTests $(BUILD_FLAGS)
+
+## make schema-snapshot: write the SQLite schema a new store is made from (Sources/Store/SQLiteSchemaSnapshot.swift)
+## again from the migration steps, after adding a step; SchemaSnapshotTests fails until it is.
+schema-snapshot: deps-test
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	OVERBLIK_WRITE_SCHEMA_SNAPSHOT=$(CURDIR)/Sources/Store/SQLiteSchemaSnapshot.swift $(SWIFT) test --skip-build \
+		--filter SchemaSnapshotTests/theSnapshotIsWhatTheStepsLeave $(BUILD_FLAGS)
 
 ## make fuzz: the libFuzzer targets in fuzz/ (a separate package, never built by `make test`), each run for
 ## FUZZ_SECONDS (default 60) one at a time; FUZZ_TARGETS picks some. Results and findings: FUZZING.md.

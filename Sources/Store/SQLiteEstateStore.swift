@@ -55,7 +55,8 @@ public final class SQLiteEstateStore: EstateStore {
                     let found = Int(unknown.split(separator: "-").first?.dropFirst() ?? "") ?? applied.count
                     throw StoreError.newerSchema(location: location, found: found, known: StoreSchema.currentVersion)
                 }
-                return ()
+                // A new store is made as the steps would leave it, at once; the migrator then finds nothing to do.
+                if applied.isEmpty, try StoreSchema.isEmpty(db) { try StoreSchema.createCurrentSchema(db) }
             }
             try StoreSchema.sqliteMigrator().migrate(queue)
             return try queue.write { db in

@@ -536,6 +536,33 @@ public enum StoreSchema {
         }
     }
 
+    /// Makes an empty SQLite database the schema every step leaves, in one transaction, and records the steps as
+    /// applied, as GRDB's migrator records them. Running the ten steps one after the other (a transaction each,
+    /// two tables made and copied again) took ~13 ms of every new store's start; this takes ~4 ms. The snapshot
+    /// is checked against the steps by `SchemaSnapshotTests` (`make schema-snapshot` writes it again).
+    static func createCurrentSchema(_ db: Database) throws {
+        for statement in sqliteSnapshot { try db.execute(sql: statement) }
+        let record = try db.makeStatement(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)")
+        for step in steps(dialect: .sqlite) { try record.execute(arguments: [step.name]) }
+    }
+
+    /// Whether the database holds no schema at all (a new file, or a new in-memory database).
+    static func isEmpty(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master)") ?? false
+    }
+
+    /// The schema a database holds, as the statements that make it again: tables first, then indexes, each in
+    /// the order made; SQLite's own objects (`sqlite_sequence`, the indexes behind `UNIQUE`) are left out, as
+    /// SQLite makes them itself.
+    static func schemaStatements(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name <> 'sqlite_sequence'
+                ORDER BY type <> 'table', rowid
+                """)
+    }
+
     /// GRDB's migrator over the SQLite steps.
     static func sqliteMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
