@@ -14,12 +14,15 @@ public enum DocumentUpsert {
     static let stagedPlaceholders = Array(repeating: "?", count: stagedColumnCount).joined(separator: ", ")
 
     /// `organisation`, `rootKey` and `scan` are the caller's placeholders (`?` or `$n`); `scan` stands twice,
-    /// as the first and the last scan of a new row.
-    public static func sql(from stage: String, organisation: String, rootKey: String, scan: String) -> String {
+    /// as the first and the last scan of a new row. `order`: the order the rows go in (`ORDER BY` what), else the
+    /// stage's.
+    public static func sql(
+        from stage: String, organisation: String, rootKey: String, scan: String, order: String? = nil
+    ) -> String {
         """
         INSERT INTO documents (organisation, root_key, \(stagedColumns), first_scan, last_scan)
         SELECT \(organisation), \(rootKey), \(stagedColumns), \(scan), \(scan)
-        FROM \(stage) WHERE true
+        FROM \(stage) WHERE true\(order.map { " ORDER BY \($0)" } ?? "")
         ON CONFLICT (organisation, path_key) DO UPDATE SET
             root_key = excluded.root_key, folder_key = excluded.folder_key, path = excluded.path,
             top_folder = excluded.top_folder, family = excluded.family, container = excluded.container,

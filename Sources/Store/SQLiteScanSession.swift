@@ -323,9 +323,9 @@ private struct FinishContext: Sendable {
             deleted = try delete(db, keys: partition.gone)
         }
         if renamedRows == nil {
-            try db.execute(
-                sql: DocumentUpsert.sql(from: stage, organisation: "?", rootKey: "?", scan: "?"),
-                arguments: [organisation, rootKey, scanID, scanID])
+            try SQLiteStageMerge.merge(
+                db, stage: stage, organisation: organisation, rootKey: rootKey, scan: scanID,
+                rebuildingIndexes: SQLiteStageMerge.rebuildsIndexes(db, staged: staged))
         }
         try FileIndexSnapshot.update(
             db, organisation: organisation, rootKey: rootKey, rootFolder: rootFolder, previousScan: lastScan,

@@ -69,7 +69,9 @@ import Testing
             let everyColumn = (columns.map { "quote(\($0))" } + columns.map { "typeof(\($0))" })
                 .joined(separator: " || '|' || ")
             let queries = [
-                "SELECT \(everyColumn) FROM documents WHERE organisation = 751 ORDER BY id",
+                // By key: ids are the store's own, given in the order read when the stage is renamed and in key
+                // order when it is copied (`SQLiteStageMerge`).
+                "SELECT \(everyColumn) FROM documents WHERE organisation = 751 ORDER BY path_key",
                 "SELECT quote(folder_key) || quote(parent_key) FROM folders ORDER BY 1",
                 "SELECT root_key || scan_id || hex(stamps) FROM file_index_snapshots JOIN file_index_snapshot_stamps USING (organisation, root_key) ORDER BY 1",
                 // The grouped documents as JSON (its keys in no fixed order): compared decoded, below.
