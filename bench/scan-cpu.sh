@@ -43,6 +43,16 @@ commands() {  # commands LABEL BINARY
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "tree: $tree ($N documents); $RUNS interleaved rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 find "$tree" -type f -exec cat {} + >/dev/null   # warm the page cache
+# Kept warm: a kernel that reclaims idle page cache on its own would otherwise have the commands read part of the
+# tree from disk, the later ones more (DAMON's pageout scheme on the benchmark VM: 7 % of a tree read in full was
+# out of memory 40 s later, and a store scan waited on disk reads 9,570 times). With vmtouch (apt-get install
+# vmtouch) the tree's pages are locked in memory for the run.
+if command -v vmtouch >/dev/null; then
+  vmtouch -q -l -d -P "$scratch/vmtouch.pid" "$tree"
+  trap 'kill "$(cat "$scratch/vmtouch.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$scratch"' EXIT
+else
+  echo "vmtouch not installed: the tree may not stay in the page cache for the whole run"
+fi
 commands warmup "$after" >/dev/null; : >"$results"
 for _ in $(seq "$RUNS"); do
   TZ=:/etc/localtime run floor "$work/floor" "$tree"

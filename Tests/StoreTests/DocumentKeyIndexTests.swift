@@ -10,16 +10,6 @@ import Testing
 /// store upgraded from step 9 holds the rows it held, under the schema a new store gets; a taken-over written-once
 /// stage that held a file twice ends as one clean scan of the same files ends.
 @Suite(.tags(.store)) struct DocumentKeyIndexTests {
-    /// `documents`' definition and indexes as SQLite keeps them, and its `sqlite_sequence` row.
-    static func documentsSchema(_ db: Database) throws -> [String] {
-        try String.fetchAll(
-            db,
-            sql: """
-                SELECT type || ' ' || name || ' ' || quote(sql) FROM sqlite_master WHERE tbl_name = 'documents'
-                ORDER BY type, name
-                """)
-    }
-
     static func documentsRows(_ db: Database) throws -> [String] {
         let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('documents')")
         let everyColumn = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
@@ -59,7 +49,9 @@ import Testing
             )
         }
         #expect(
-            try await queue.read { try Self.documentsSchema($0) }.contains { $0.contains("sqlite_autoindex_documents") }
+            try await queue.read { try sqliteObjects($0, table: "documents") }.contains {
+                $0.contains("sqlite_autoindex_documents")
+            }
         )
         try queue.close()
 
@@ -82,7 +74,9 @@ import Testing
             #expect(key.map(\.name) == ["documents_path"])
             #expect(key.first?.columns == ["organisation", "path_key"])
         }
-        #expect(try await upgraded.read { try Self.documentsSchema($0) } == fresh.read { try Self.documentsSchema($0) })
+        #expect(
+            try await upgraded.read { try sqliteObjects($0, table: "documents") }
+                == fresh.read { try sqliteObjects($0, table: "documents") })
         // The key still refuses a second row of a file.
         await #expect(throws: DatabaseError.self) {
             try await upgraded.write { db in
@@ -154,10 +148,7 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             defer { try? queue.close() }
             return try await queue.read { db in
-                let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('documents')")
-                    .filter { $0 != "id" }
-                let everyColumn = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
-                return try String.fetchAll(db, sql: "SELECT \(everyColumn) FROM documents ORDER BY 1")
+                return try documentsRowsWithoutIDs(db, order: "1")
                     + String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'scan_stage_%'")
                     + String.fetchAll(db, sql: "PRAGMA integrity_check")
             }

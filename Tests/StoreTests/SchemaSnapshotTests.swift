@@ -8,17 +8,6 @@ import Testing
 /// every migration step. The oracle is the migrator itself: a database the steps made one after the other must
 /// hold the same schema, object for object, and record the same steps as applied.
 @Suite(.tags(.store)) struct SchemaSnapshotTests {
-    /// Everything SQLite keeps of a schema, its own objects included (`sqlite_sequence`, the indexes behind
-    /// `UNIQUE` constraints), in a fixed order; the root pages are left out, as they depend on the order made.
-    static func schema(_ db: Database) throws -> [String] {
-        try String.fetchAll(
-            db,
-            sql: """
-                SELECT type || ' ' || name || ' ' || tbl_name || ' ' || quote(sql) FROM sqlite_master
-                ORDER BY type, name
-                """)
-    }
-
     static func steppedDatabase(path: String? = nil) throws -> DatabaseQueue {
         let queue = try path.map { try DatabaseQueue(path: $0) } ?? DatabaseQueue()
         try StoreSchema.sqliteMigrator().migrate(queue)
@@ -57,11 +46,11 @@ import Testing
         let made = try DatabaseQueue(path: newPath)
         let migrations = "SELECT identifier FROM grdb_migrations ORDER BY rowid"
         let (steppedSchema, steppedSteps) = try await stepped.read { db in
-            (try Self.schema(db), try String.fetchAll(db, sql: migrations))
+            (try sqliteObjects(db), try String.fetchAll(db, sql: migrations))
         }
         let (newSchema, newSteps, pageSize, journal) = try await made.read { db in
             (
-                try Self.schema(db), try String.fetchAll(db, sql: migrations),
+                try sqliteObjects(db), try String.fetchAll(db, sql: migrations),
                 try Int.fetchOne(db, sql: "PRAGMA page_size"), try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
@@ -72,7 +61,7 @@ import Testing
         #expect(journal == "wal")
         // Opened again, the store finds every step applied and changes nothing.
         try await SQLiteEstateStore(path: newPath).close()
-        #expect(try await made.read { db in try Self.schema(db) } == steppedSchema)
+        #expect(try await made.read { db in try sqliteObjects(db) } == steppedSchema)
         try made.close()
         try stepped.close()
     }
@@ -91,9 +80,9 @@ import Testing
         let stepped = try Self.steppedDatabase()
         let opened = try DatabaseQueue(path: path)
         let (schema, notes) = try await opened.read { db in
-            (try Self.schema(db), try String.fetchAll(db, sql: "SELECT text FROM notes"))
+            (try sqliteObjects(db), try String.fetchAll(db, sql: "SELECT text FROM notes"))
         }
-        let expected = try await stepped.read { db in try Self.schema(db) }
+        let expected = try await stepped.read { db in try sqliteObjects(db) }
         #expect(schema.filter { !$0.contains(" notes ") } == expected)
         #expect(notes == ["kept"])
         try opened.close()

@@ -58,14 +58,11 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try await queue.read { db in
-            let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('documents')")
-                .filter { $0 != "id" }
-            let everyColumn = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
-            return try [
-                "SELECT \(everyColumn) FROM documents ORDER BY organisation, path_key",
-                "SELECT type || ' ' || name || ' ' || quote(sql) FROM sqlite_master WHERE tbl_name = 'documents' ORDER BY name",
-                "PRAGMA integrity_check",
-            ].map { try String.fetchAll(db, sql: $0) }
+            [
+                try documentsRowsWithoutIDs(db, order: "organisation, path_key"),
+                try sqliteObjects(db, table: "documents"),
+                try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+            ]
         }
     }
 

@@ -136,3 +136,28 @@ func importFile(
     try await session.add(usage: usage)
     return try await session.finish(finished: Date())
 }
+
+/// `documents`' rows as text for comparing stores: every column but the id (the store's own, given in the order
+/// rows went in) quoted and joined with `|`, with each column's SQLite type after them when `withTypes`; the rows
+/// `condition` holds for, ordered by `order`.
+func documentsRowsWithoutIDs(
+    _ db: Database, where condition: String = "true", order: String, withTypes: Bool = false
+) throws -> [String] {
+    let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('documents')").filter { $0 != "id" }
+    let values = columns.map { "quote(\($0))" } + (withTypes ? columns.map { "typeof(\($0))" } : [])
+    return try String.fetchAll(
+        db, sql: "SELECT \(values.joined(separator: " || '|' || ")) FROM documents WHERE \(condition) ORDER BY \(order)"
+    )
+}
+
+/// What SQLite keeps of a schema, its own objects included (`sqlite_sequence`, the indexes behind `UNIQUE`), as
+/// text in a fixed order: every object, or those of one table. Root pages are left out: they depend on the order
+/// the objects were made in.
+func sqliteObjects(_ db: Database, table: String? = nil) throws -> [String] {
+    try String.fetchAll(
+        db,
+        sql: """
+            SELECT type || ' ' || name || ' ' || tbl_name || ' ' || quote(sql) FROM sqlite_master
+            WHERE ?1 IS NULL OR tbl_name = ?1 ORDER BY type, name
+            """, arguments: [table])
+}

@@ -58,20 +58,12 @@ import Testing
         return (session, writtenOnce)
     }
 
-    /// What a store holds after its scans, keys included: documents (every column but `id`, with the order of the
-    /// ids), folders, the root's snapshots, the scans' counts, and the schema of `documents`.
+    /// What a store holds after its scans, keys included: documents (every column but `id`, by key), folders, the root's snapshots, the scans' counts, and the schema of `documents`.
     static func contents(_ path: String) async throws -> [[String]] {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try await queue.read { db in
-            let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('documents')")
-                .filter { $0 != "id" }
-            let everyColumn = (columns.map { "quote(\($0))" } + columns.map { "typeof(\($0))" })
-                .joined(separator: " || '|' || ")
             let queries = [
-                // By key: ids are the store's own, given in the order read when the stage is renamed and in key
-                // order when it is copied (`SQLiteStageMerge`).
-                "SELECT \(everyColumn) FROM documents WHERE organisation = 751 ORDER BY path_key",
                 "SELECT quote(folder_key) || quote(parent_key) FROM folders ORDER BY 1",
                 "SELECT root_key || scan_id || hex(stamps) FROM file_index_snapshots JOIN file_index_snapshot_stamps USING (organisation, root_key) ORDER BY 1",
                 // The grouped documents as JSON (its keys in no fixed order): compared decoded, below.
@@ -85,7 +77,11 @@ import Testing
                 .map { text in
                     try JSONDecoder().decode([DocumentTally].self, from: Data(text.utf8)).map { "\($0)" }.sorted()
                 }
-            return try queries.map { try String.fetchAll(db, sql: $0) } + tallies
+            // By key: ids are the store's own, given in the order read when the stage is renamed and in key order when
+            // it is copied (`SQLiteStageMerge`).
+            let documents = try documentsRowsWithoutIDs(
+                db, where: "organisation = 751", order: "path_key", withTypes: true)
+            return try [documents] + queries.map { try String.fetchAll(db, sql: $0) } + tallies
         }
     }
 
