@@ -48,7 +48,7 @@ find "$tree" -type f -exec cat {} + >/dev/null   # warm the page cache
 # out of memory 40 s later, and a store scan waited on disk reads 9,570 times). With vmtouch (apt-get install
 # vmtouch) the tree's pages are locked in memory for the run.
 if command -v vmtouch >/dev/null; then
-  vmtouch -q -l -d -P "$scratch/vmtouch.pid" "$tree"
+  vmtouch -q -l -d -P "$scratch/vmtouch.pid" "$tree" || echo "vmtouch could not lock the tree (mlock needs root or CAP_IPC_LOCK)"
   trap 'kill "$(cat "$scratch/vmtouch.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$scratch"' EXIT
 else
   echo "vmtouch not installed: the tree may not stay in the page cache for the whole run"
