@@ -285,4 +285,43 @@ import Glibc
         #expect(outcome.output.contains("not read (unreadable-directory)"), "\(outcome.output.suffix(500))")
         #expect(outcome.output.contains("Permission denied"), "\(outcome.output.suffix(500))")
     }
+
+    /// Damaged compound files whose chains libgsf cannot follow: libgsf logs "Unable to get child[1] for infile
+    /// 'VBA' because : insufficient blocks" through GLib without a log domain, which printed `** (process:…):
+    /// WARNING **` lines on the scan's standard error, naming no file. The files get records as any other, and
+    /// the scan writes nothing to standard error of its own. Each is a fixture with a few bytes changed (offset,
+    /// byte), as a seeded mutation of the fixtures found them.
+    @Test func damagedCompoundFilesLeaveNoLibraryMessagesOnStandardError() async throws {
+        let damaged: [(fixture: String, name: String, bytes: [(Int, UInt8)])] = [
+            (
+                "features/msoffcrypto/ecma376standard_password.docx", "encrypted.docx",
+                [(1664, 75), (2755, 255), (3353, 43)]
+            ),
+            (
+                "documents/generated/libreoffice-calc.xls", "calc.xls",
+                [(1263, 226), (1389, 34), (1564, 183), (4039, 187)]
+            ),
+            ("features/oletools/embedded-simple-2007.xlt", "template.xlt", [(1557, 159), (6760, 94), (17708, 239)]),
+            (
+                "features/oletools/encrypted.docx", "encrypted-2.docx",
+                [(1548, 18), (2956, 93), (13375, 243), (16954, 247)]
+            ),
+        ]
+        let folder = try Fixtures.temporaryDirectory("damaged-compound")
+        for file in damaged {
+            var bytes = [UInt8](try Data(contentsOf: Fixtures.url(file.fixture)))
+            for (offset, byte) in file.bytes { bytes[offset] = byte }
+            try Data(bytes).write(to: folder.appendingPathComponent(file.name))
+        }
+        let output = folder.appendingPathComponent("records.jsonl")
+        let (status, _, stderr) = try await runBinary(
+            try overblikBinary(), ["scan", folder.path, "--no-store", "--format", "jsonl", "--output", output.path])
+        #expect(status == 0)
+        let records = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(Record.self, from: Data($0.utf8))
+        }
+        #expect(Set(records.map { ($0.path as NSString).lastPathComponent }) == Set(damaged.map(\.name)))
+        #expect(!stderr.contains("WARNING"), "\(stderr.prefix(600))")
+        #expect(!stderr.contains("(process:"), "\(stderr.prefix(600))")
+    }
 }
