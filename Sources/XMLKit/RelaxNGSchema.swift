@@ -132,7 +132,9 @@ public final class RelaxNGSchema: RelaxNGValidating {
             return RelaxNGCheck(verdict: .malformed(.inputTooLarge(bytes: bytes.count)), cpuTime: .zero)
         }
         return check(document: bytes, cpuLimit: cpuLimit) { reply in
-            let issues = reply.issues.map { XMLValidityIssue(line: $0.line, column: $0.column, message: $0.message) }
+            let issues = reply.issues.map {
+                XMLValidityIssue(line: $0.line, column: $0.column, message: XMLError.oneLine($0.message))
+            }
             let fallback = XMLValidityIssue(line: reply.rootLine, column: 0, message: "not valid against \(name)")
             return issues.isEmpty ? [fallback] : issues
         }

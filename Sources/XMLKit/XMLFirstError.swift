@@ -10,9 +10,7 @@ final class XMLFirstError {
     /// Keeps `error` if it is the first of level error or worse: later ones are usually consequences of it.
     func record(_ error: UnsafePointer<xmlError>) {
         guard message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        var text = error.pointee.message.map { String(cString: $0) } ?? "parse error"
-        while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
-        message = text
+        message = XMLError.oneLine(error.pointee.message.map { String(cString: $0) } ?? "parse error")
         line = Int(error.pointee.line)
         column = Int(error.pointee.int2)  // libxml2 keeps a parse error's column there
     }

@@ -100,8 +100,8 @@ public final class XMLTree {
     /// Why `bytes` are refused, from libxml2's last error (`nil` when there was none): also used for a part the
     /// RELAX NG worker parsed in this tree's place (``RelaxNGSchema/validate(bytes:cpuLimit:)``).
     static func failure(message: String?, line: Int, column: Int = 0, bytes: [UInt8]) -> XMLError {
-        guard var text = message else { return .malformed(message: "parse error", line: 0) }
-        while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
+        guard let message else { return .malformed(message: "parse error", line: 0) }
+        let text = XMLError.oneLine(message)
         if XMLPrologue.hasDoctype(bytes), text.lowercased().contains("entit") { return .forbiddenDTD(line: line) }
         if text.contains("Excessive depth") { return .tooDeep(depth: 256, line: line) }
         return .malformed(message: text, line: line, column: column)

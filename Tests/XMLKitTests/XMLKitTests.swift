@@ -80,6 +80,32 @@ import XMLKit
         }
     }
 
+    /// libxml2 reports bytes that are not UTF-8 on two lines ("Input is not proper UTF-8, indicate encoding !",
+    /// then "Bytes: 0xD7 0x20 0x3C 0x2F"); every reader gives them as one, so an error line naming the file is
+    /// never followed by a line that names none.
+    @Test func aMessageLibxml2WritesOnTwoLinesIsReportedOnOne() throws {
+        let bytes =
+            Array("<inventory>\n<title>Word</title>\n<title>".utf8) + [0xD7, 0x20] + Array("</title></inventory>".utf8)
+        var messages: [String] = []
+        do {
+            let reader = try XMLStreamReader(bytes: bytes)
+            while try reader.next() != nil {}
+        } catch {
+            messages.append("\(error)")
+        }
+        do {
+            _ = try XMLTree(bytes: bytes)
+        } catch {
+            messages.append("\(error)")
+        }
+        #expect(messages.count == 2)
+        for message in messages {
+            #expect(message.contains("line 3"), "\(message)")
+            #expect(message.contains("not proper UTF-8") && message.contains("Bytes: 0xD7 0x20"), "\(message)")
+            #expect(!message.contains("\n") && !message.contains("\r"), "\(message)")
+        }
+    }
+
     @Test func doctypeIsRefusedEvenWithoutEntities() throws {
         #expect { try events("<!DOCTYPE a><a/>") } throws: { isForbiddenDTD($0) }
     }
