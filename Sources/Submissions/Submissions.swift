@@ -80,7 +80,8 @@ public struct SubmissionVerifier: Sendable {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw SubmissionError.invalid(file: name, problems: ["not JSON: \(Self.describe(error))"])
+            throw SubmissionError.invalid(
+                file: name, problems: ["not JSON\(Self.syntaxProblem(in: data) ?? ": \(Self.describe(error))")"])
         }
         var problems = schema.problems(in: value)
         if !problems.isEmpty {
@@ -158,6 +159,24 @@ public struct SubmissionVerifier: Sendable {
         }
         if !problems.isEmpty { throw SubmissionError.invalid(file: name, problems: problems) }
         return submission
+    }
+
+    /// Where bytes stop being JSON, as " at line N: …": Foundation's `JSONDecoder` says only "The given data was
+    /// not valid JSON." on Linux, while `JSONSerialization` names the offset ("Invalid value around character
+    /// 4711."), here turned into the line a facilitator opens the file at. Nil when the bytes are JSON after all,
+    /// or the message names no offset.
+    static func syntaxProblem(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let message = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+            guard let marker = message.range(of: "around character ") else { return ": \(message)" }
+            let digits = message[marker.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            guard let offset = Int(digits) else { return ": \(message)" }
+            let line = 1 + data.prefix(min(offset, data.count)).count { $0 == UInt8(ascii: "\n") }
+            return " at line \(line): \(message)"
+        }
     }
 
     static func describe(_ error: any Error) -> String {

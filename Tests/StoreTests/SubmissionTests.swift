@@ -177,6 +177,10 @@ import Submissions
 
         let notJSON = try problems(verifier, "{\"format\": ")
         #expect(notJSON.count == 1 && notJSON[0].hasPrefix("not JSON"))
+        // A pretty-printed submission broken on its fourth line is reported at that line.
+        let brokenAtLine4 = try problems(
+            verifier, "{\n  \"format\": \"overblik-submission\",\n  \"body\": {\n    \"a\": 1,,\n  }\n}")
+        #expect(brokenAtLine4.count == 1 && brokenAtLine4[0].hasPrefix("not JSON at line 4: "), "\(brokenAtLine4)")
 
         let wrongFormat = try problems(
             verifier,
