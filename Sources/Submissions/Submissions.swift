@@ -163,7 +163,8 @@ public struct SubmissionVerifier: Sendable {
 
     /// Where bytes stop being JSON, as " at line N: …": Foundation's `JSONDecoder` says only "The given data was
     /// not valid JSON." on Linux, while `JSONSerialization` names the offset ("Invalid value around character
-    /// 4711."), here turned into the line a facilitator opens the file at. Nil when the bytes are JSON after all,
+    /// 4711.", "Invalid UTF-8 sequence 5 bytes starting from character 984."), here turned into the line a
+    /// facilitator opens the file at. Nil when the bytes are JSON after all,
     /// or the message names no offset.
     static func syntaxProblem(in data: Data) -> String? {
         do {
@@ -171,7 +172,8 @@ public struct SubmissionVerifier: Sendable {
             return nil
         } catch {
             let message = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-            guard let marker = message.range(of: "around character ") else { return ": \(message)" }
+            // "… around character 4711." or "Invalid UTF-8 sequence 5 bytes starting from character 984."
+            guard let marker = message.range(of: "character ", options: .backwards) else { return ": \(message)" }
             let digits = message[marker.upperBound...].prefix { $0.isASCII && $0.isNumber }
             guard let offset = Int(digits) else { return ": \(message)" }
             let line = 1 + data.prefix(min(offset, data.count)).count { $0 == UInt8(ascii: "\n") }

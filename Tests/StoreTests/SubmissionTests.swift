@@ -111,8 +111,12 @@ import Submissions
     }
 
     func problems(_ verifier: SubmissionVerifier, _ text: String) throws -> [String] {
+        try problems(verifier, Data(text.utf8))
+    }
+
+    func problems(_ verifier: SubmissionVerifier, _ data: Data) throws -> [String] {
         do {
-            _ = try verifier.verify(data: Data(text.utf8), name: "x.json")
+            _ = try verifier.verify(data: data, name: "x.json")
             return []
         } catch SubmissionError.invalid(_, let problems) {
             return problems
@@ -181,6 +185,12 @@ import Submissions
         let brokenAtLine4 = try problems(
             verifier, "{\n  \"format\": \"overblik-submission\",\n  \"body\": {\n    \"a\": 1,,\n  }\n}")
         #expect(brokenAtLine4.count == 1 && brokenAtLine4[0].hasPrefix("not JSON at line 4: "), "\(brokenAtLine4)")
+        // Bytes that are not UTF-8 on the third line: JSONSerialization words that offset differently.
+        var notUTF8 = Data("{\n  \"format\": \"overblik-submission\",\n  \"body\": \"".utf8)
+        notUTF8.append(contentsOf: [0xF2, 0x20] + Array("\"\n}".utf8))
+        let notUTF8Problems = try problems(verifier, notUTF8)
+        #expect(
+            notUTF8Problems.count == 1 && notUTF8Problems[0].hasPrefix("not JSON at line 3: "), "\(notUTF8Problems)")
 
         let wrongFormat = try problems(
             verifier,
