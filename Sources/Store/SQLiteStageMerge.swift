@@ -42,18 +42,29 @@ enum SQLiteStageMerge {
     /// Drops every index on `documents` but its unique keys (which the copy's `ON CONFLICT` needs) and returns
     /// their definitions, to be made again as they were.
     static func dropSecondaryIndexes(_ db: Database) throws -> [String] {
-        let indexes = try Row.fetchAll(
+        let secondary = try DocumentsIndex.all(db).filter { !$0.isUnique }
+        for index in secondary { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
+        return secondary.map(\.definition)
+    }
+}
+
+/// An index on `documents` as SQLite keeps it: the finish drops and builds them again from these definitions, so
+/// that they are made exactly as the schema step that defined them made them.
+struct DocumentsIndex {
+    var name: String
+    /// Its `CREATE INDEX` statement.
+    var definition: String
+
+    var isUnique: Bool { definition.hasPrefix("CREATE UNIQUE INDEX") }
+
+    /// `documents`' indexes in the order made, SQLite's own (behind a constraint, without a statement) left out.
+    static func all(_ db: Database) throws -> [DocumentsIndex] {
+        try Row.fetchAll(
             db,
             sql: """
                 SELECT name, sql FROM sqlite_master
-                WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL
-                    AND sql NOT LIKE 'CREATE UNIQUE INDEX%'
-                ORDER BY rowid
-                """)
-        for index in indexes {
-            let name: String = index["name"]
-            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
-        }
-        return indexes.map { $0["sql"] }
+                WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL ORDER BY rowid
+                """
+        ).map { DocumentsIndex(name: $0["name"], definition: $0["sql"]) }
     }
 }

@@ -45,9 +45,7 @@ enum SQLiteWrittenOnceStage {
         guard try !hasDocuments(db), let definition = try documentsDefinition(db),
             try tableDefinition(db, stage) == definition
         else { return nil }
-        let indexes = try String.fetchAll(
-            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL"
-        )
+        let indexes = try DocumentsIndex.all(db)
         // A taken-over stage's own key would follow it under the stage's name: `documents` gets its own.
         try db.execute(sql: "DROP INDEX IF EXISTS \(SQLiteStageKey.name(ofStage: stage))")
         try db.execute(sql: "DROP TABLE documents")
@@ -58,12 +56,11 @@ enum SQLiteWrittenOnceStage {
                 sql: "UPDATE documents SET first_scan = ?1, last_scan = ?1 WHERE first_scan != ?1 OR last_scan != ?1",
                 arguments: [scan])
         }
-        let unique = indexes.filter { $0.hasPrefix("CREATE UNIQUE INDEX") }
         try SQLitePageCache.withSortingBudget(db) {
-            for index in unique {
-                try SQLiteStageKey.build(db, sql: index, table: "documents", columns: documentKey)
+            for index in indexes where index.isUnique {
+                try SQLiteStageKey.build(db, sql: index.definition, table: "documents", columns: documentKey)
             }
-            for index in indexes where !unique.contains(index) { try db.execute(sql: index) }
+            for index in indexes where !index.isUnique { try db.execute(sql: index.definition) }
         }
         // Counted through the unique key just built, much smaller than the table.
         return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
