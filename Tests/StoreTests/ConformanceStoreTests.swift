@@ -22,13 +22,7 @@ import TestSupport
     @Test func aVersion5SQLiteStoreGetsTheColumnAndKeepsItsRows() async throws {
         let path = try Fixtures.temporaryDirectory("v5").appendingPathComponent("store.sqlite").path
         let queue = try DatabaseQueue(path: path)
-        var release5 = DatabaseMigrator()
-        for step in StoreSchema.steps(dialect: .sqlite) where step.version <= 5 {
-            release5.registerMigration(step.name) { db in
-                for statement in step.statements { try db.execute(sql: statement) }
-            }
-        }
-        try release5.migrate(queue)
+        try migrate(queue, throughStep: 5)
         try queue.close()
         let before = try SQLiteEstateStore(path: path)
         try await scan(before, root: "/srv", [document("/srv/old.odt")])

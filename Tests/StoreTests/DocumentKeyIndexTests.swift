@@ -20,13 +20,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory("key-index")
         let path = directory.appendingPathComponent("v9.sqlite").path
         let queue = try DatabaseQueue(path: path)
-        var release9 = DatabaseMigrator()
-        for step in StoreSchema.steps(dialect: .sqlite) where step.version <= 9 {
-            release9.registerMigration(step.name) { db in
-                for statement in step.statements { try db.execute(sql: statement) }
-            }
-        }
-        try release9.migrate(queue)
+        try migrate(queue, throughStep: 9)
         // Rows of two organisations, ids with a gap (a deleted row), as years of scans leave them.
         let before = try await queue.write { db -> (rows: [String], sequence: Int?) in
             var generator = SeededGenerator(seed: 10)

@@ -46,13 +46,7 @@ import TestSupport
     /// stored twice (scanned from a share and from its subfolder) and a host imported twice (two quarters).
     static func version3Store(at path: String) throws {
         let queue = try DatabaseQueue(path: path)
-        var release3 = DatabaseMigrator()
-        for step in StoreSchema.steps(dialect: .sqlite) where step.version <= 3 {
-            release3.registerMigration(step.name) { db in
-                for statement in step.statements { try db.execute(sql: statement) }
-            }
-        }
-        try release3.migrate(queue)
+        try migrate(queue, throughStep: 3)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO store_settings VALUES ('pseudonym_key', '00112233')")
             for (id, root) in [(1, "r:share"), (2, "r:sub")] {

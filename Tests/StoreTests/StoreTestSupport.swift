@@ -161,3 +161,15 @@ func sqliteObjects(_ db: Database, table: String? = nil) throws -> [String] {
             WHERE ?1 IS NULL OR tbl_name = ?1 ORDER BY type, name
             """, arguments: [table])
 }
+
+/// Migrates `queue` as a release whose schema went up to step `version` left it: that release's steps' statements,
+/// recorded under their names, so that opening the store now upgrades it from there.
+func migrate(_ queue: DatabaseQueue, throughStep version: Int) throws {
+    var release = DatabaseMigrator()
+    for step in StoreSchema.steps(dialect: .sqlite) where step.version <= version {
+        release.registerMigration(step.name) { db in
+            for statement in step.statements { try db.execute(sql: statement) }
+        }
+    }
+    try release.migrate(queue)
+}
