@@ -80,8 +80,7 @@ public struct SubmissionVerifier: Sendable {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw SubmissionError.invalid(
-                file: name, problems: ["not JSON\(Self.syntaxProblem(in: data) ?? ": \(Self.describe(error))")"])
+            throw SubmissionError.invalid(file: name, problems: [Self.notJSON(data, decoding: error)])
         }
         var problems = schema.problems(in: value)
         if !problems.isEmpty {
@@ -161,23 +160,22 @@ public struct SubmissionVerifier: Sendable {
         return submission
     }
 
-    /// Where bytes stop being JSON, as " at line N: …": Foundation's `JSONDecoder` says only "The given data was
-    /// not valid JSON." on Linux, while `JSONSerialization` names the offset ("Invalid value around character
-    /// 4711.", "Invalid UTF-8 sequence 5 bytes starting from character 984."), here turned into the line a
-    /// facilitator opens the file at. Nil when the bytes are JSON after all,
-    /// or the message names no offset.
-    static func syntaxProblem(in data: Data) -> String? {
+    /// Why `data` is not JSON, and where: Foundation's `JSONDecoder` says only "The given data was not valid
+    /// JSON." on Linux, while `JSONSerialization` names the offset ("Invalid value around character 4711.",
+    /// "Invalid UTF-8 sequence 5 bytes starting from character 984."), here turned into the line a facilitator
+    /// opens the file at: "not JSON at line 500: …". Without an offset, its message alone; when it reads the bytes
+    /// after all, the decoder's `error`.
+    static func notJSON(_ data: Data, decoding error: any Error) -> String {
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return nil
+            return "not JSON: \(describe(error))"
         } catch {
             let message = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-            // "… around character 4711." or "Invalid UTF-8 sequence 5 bytes starting from character 984."
-            guard let marker = message.range(of: "character ", options: .backwards) else { return ": \(message)" }
-            let digits = message[marker.upperBound...].prefix { $0.isASCII && $0.isNumber }
-            guard let offset = Int(digits) else { return ": \(message)" }
+            guard let marker = message.range(of: "character ", options: .backwards),
+                let offset = Int(message[marker.upperBound...].prefix { $0.isASCII && $0.isNumber })
+            else { return "not JSON: \(message)" }
             let line = 1 + data.prefix(min(offset, data.count)).count { $0 == UInt8(ascii: "\n") }
-            return " at line \(line): \(message)"
+            return "not JSON at line \(line): \(message)"
         }
     }
 
