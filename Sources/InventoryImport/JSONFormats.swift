@@ -1,4 +1,5 @@
 import Foundation
+import OverblikModel
 
 /// JSON input made safe for Foundation: nesting is measured before parsing (a 100,000-deep document
 /// is refused, not recursed into), and documents that are not quite JSON — as vendors publish them —
@@ -39,23 +40,21 @@ enum JSONInput {
         _ bytes: [UInt8], limit: Int, file: String, format: String, notes: inout [String]
     ) throws(ImportError) -> Any {
         try checkDepth(bytes, limit: limit, file: file)
-        let firstError: NSError
+        let firstError: any Error
         do {
             return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            firstError = error as NSError
+            firstError = error
         }
         let (repaired, repairs) = repair(bytes)
         if !repairs.isEmpty, let value = try? JSONSerialization.jsonObject(with: Data(repaired)) {
             notes.append("not valid JSON; read after repairs: " + repairs.joined(separator: "; "))
             return value
         }
-        throw .malformed(file: file, format: format, line: nil, reason: describe(firstError))
-    }
-
-    static func describe(_ error: NSError) -> String {
-        if let debug = error.userInfo[NSDebugDescriptionErrorKey] as? String { return debug }
-        return error.localizedDescription
+        // The line of the original bytes where Foundation stopped (the repairs did not help).
+        let reason = JSONErrorLine.message(of: firstError)
+        throw .malformed(
+            file: file, format: format, line: JSONErrorLine.line(in: bytes, message: reason), reason: reason)
     }
 
     /// Removes `...` placeholders, trailing commas and the second of two adjacent string values.

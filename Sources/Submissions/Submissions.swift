@@ -160,21 +160,15 @@ public struct SubmissionVerifier: Sendable {
         return submission
     }
 
-    /// Why `data` is not JSON, and where: Foundation's `JSONDecoder` says only "The given data was not valid
-    /// JSON." on Linux, while `JSONSerialization` names the offset ("Invalid value around character 4711.",
-    /// "Invalid UTF-8 sequence 5 bytes starting from character 984."), here turned into the line a facilitator
-    /// opens the file at: "not JSON at line 500: …". Without an offset, its message alone; when it reads the bytes
-    /// after all, the decoder's `error`.
+    /// Why `data` is not JSON, and where (``JSONErrorLine``): "not JSON at line 500: …". Without an offset, the
+    /// message alone; when `JSONSerialization` reads the bytes after all, the decoder's `error`.
     static func notJSON(_ data: Data, decoding error: any Error) -> String {
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             return "not JSON: \(describe(error))"
         } catch {
-            let message = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-            guard let marker = message.range(of: "character ", options: .backwards),
-                let offset = Int(message[marker.upperBound...].prefix { $0.isASCII && $0.isNumber })
-            else { return "not JSON: \(message)" }
-            let line = 1 + data.prefix(min(offset, data.count)).count { $0 == UInt8(ascii: "\n") }
+            let message = JSONErrorLine.message(of: error)
+            guard let line = JSONErrorLine.line(in: data, message: message) else { return "not JSON: \(message)" }
             return "not JSON at line \(line): \(message)"
         }
     }
