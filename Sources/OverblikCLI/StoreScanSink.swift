@@ -100,9 +100,11 @@ final class StoreScanSink: DocumentRecordSink {
     var previouslyStored: Int { recorders.reduce(0) { $0 + $1.recorder.index.count } }
 
     /// What the last scan of each root stored, for the scanner's walker threads: a directory is routed to the
-    /// most specific root containing it once, then its files are checked by name.
-    var unchangedFiles: any UnchangedFiles {
-        StoredFiles(roots: recorders.map { ($0.prefix, $0.recorder.index) })
+    /// most specific root containing it once, then its files are checked by name. `nil` when the store holds no
+    /// file under any root (a first scan): no file can be unchanged, so the walker does not `stat` each one.
+    var unchangedFiles: (any UnchangedFiles)? {
+        guard previouslyStored > 0 else { return nil }
+        return StoredFiles(roots: recorders.map { ($0.prefix, $0.recorder.index) })
     }
 
     private struct StoredFiles: UnchangedFiles {
