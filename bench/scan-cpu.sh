@@ -3,6 +3,8 @@
 # floor (bench/floor.c, TZ set) on the warm tree of N documents that bench/scan.sh builds, interleaved run by run
 # so that a shared machine's load falls on every command alike:
 #   floor                          bench/floor.c, TZ=:/etc/localtime
+#   parts                          bench/parts-floor.c, TZ set: the parts a scan reads, read and parsed by the C
+#                                  libraries alone (libzip, libdeflate, libxml2), single-threaded
 #   jobs1                          overblik scan --no-store --format jsonl --jobs 1
 #   default                        overblik scan --no-store --format jsonl          (readers chosen while reading)
 #   store                          overblik scan --store <fresh SQLite> --format summary   (a first scan)
@@ -56,6 +58,7 @@ fi
 commands warmup "$after" >/dev/null; : >"$results"
 for _ in $(seq "$RUNS"); do
   TZ=:/etc/localtime run floor "$work/floor" "$tree"
+  TZ=:/etc/localtime run parts "$work/parts-floor" "$tree"
   [ -n "$BEFORE" ] && commands before "$BEFORE"
   commands after "$after"
 done
