@@ -73,8 +73,9 @@ enum OS2Portfolio {
                 }
                 let isGeneric = !context.isEmpty || generic.contains(literal.lowercased()) || literal.count <= 4
                 if isGeneric {
-                    // Only the whole title, and only with a publisher that names OS2, the product or the vendor.
-                    rule.title = "^" + Pattern.escape(literal) + "$"
+                    // Only the whole title, and only with a publisher that names OS2, the product or the vendor. A
+                    // version may follow: Inno Setup's default uninstall title is "AppName version 1.3.0".
+                    rule.title = "^" + Pattern.escape(literal) + "(?:(?: version)? v?(?<version>\\d+(?:\\.\\d+)*))?$"
                     let words = ["os2", baseName] + context
                     rule.publisher = words.map(Pattern.escape).joined(separator: "|")
                     rule.publisherRequired = true

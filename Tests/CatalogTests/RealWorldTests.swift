@@ -26,6 +26,10 @@ enum RealWorldData {
         var platform: String?
         var product: String
         var countsAsInstallation: Bool
+        /// The package id beside the title (optional column).
+        var package: String?
+        /// The release the source shows for an installation (optional column).
+        var expectedVersion: String?
     }
 
     static func rows(_ name: String) -> [(line: Int, fields: [String])] {
@@ -56,7 +60,9 @@ enum RealWorldData {
         return TitleRow(
             line: line, title: fields[0], publisher: fields[1].isEmpty ? nil : fields[1],
             version: fields[2].isEmpty ? nil : fields[2], platform: fields[3].isEmpty ? nil : fields[3],
-            product: fields[4], countsAsInstallation: fields[5] == "yes")
+            product: fields[4], countsAsInstallation: fields[5] == "yes",
+            package: fields.count > 7 && !fields[7].isEmpty ? fields[7] : nil,
+            expectedVersion: fields.count > 8 && !fields[8].isEmpty ? fields[8] : nil)
     }
 
     /// Share of `hits` in `total`, 1 for an empty set.
@@ -107,14 +113,21 @@ enum RealWorldData {
     @Test func titlesAreClassifiedAsLabelled() {
         var productMisses: [String] = []
         var countMisses: [String] = []
+        var versionMisses: [String] = []
         for row in RealWorldData.titles {
             let item = InventoryItem(
-                title: row.title, publisher: row.publisher, version: row.version, platform: row.platform)
+                title: row.title, publisher: row.publisher, version: row.version, package: row.package,
+                platform: row.platform)
             let result = Self.classifier.classify(item)
             let describe =
-                "line \(row.line): \(row.title) [\(row.publisher ?? "-") | \(row.version ?? "-") | \(row.platform ?? "-")]"
+                "line \(row.line): \(row.title.isEmpty ? row.package ?? "" : row.title) [\(row.publisher ?? "-") | \(row.version ?? "-") | \(row.platform ?? "-")]"
             if result.product != row.product {
                 productMisses.append("  \(describe) → \(result.product) (\(result.rule)), labelled \(row.product)")
+            } else if let expected = row.expectedVersion,
+                !(result.version ?? "").hasPrefix(expected) && result.versionLine != expected
+            {
+                versionMisses.append(
+                    "  \(describe) → version \(result.version ?? "nil") line \(result.versionLine ?? "nil"), labelled \(expected)")
             }
             if result.countsAsInstallation != row.countsAsInstallation {
                 countMisses.append(
@@ -133,5 +146,7 @@ enum RealWorldData {
         if !countMisses.isEmpty { print("counts-as-installation misses:\n" + countMisses.joined(separator: "\n")) }
         #expect(product >= Self.required, "product \(product)")
         #expect(counts >= Self.required, "counts-as-installation \(counts)")
+        // Versions are the releases the sources show: every one must be read right.
+        #expect(versionMisses.isEmpty, "version misses:\n\(versionMisses.joined(separator: "\n"))")
     }
 }
