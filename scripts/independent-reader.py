@@ -23,6 +23,7 @@ MANIFEST = ("urn:oasis:names:tc:opendocument:xmlns:manifest:1.0", "http://openof
 DC = "http://purl.org/dc/elements/1.1/"
 XLINK = "http://www.w3.org/1999/xlink"
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+EP_STRICT = "http://purl.oclc.org/ooxml/officeDocument/extendedProperties"  # ISO/IEC 29500 Strict
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DCTERMS = "http://purl.org/dc/terms/"
 
@@ -401,6 +402,7 @@ def read_ooxml(zf, names, ext, record):
             return False
 
         parse(read_capped(zf, part), stop)
+    app = {(EP if ns == EP_STRICT else ns, local): value for (ns, local), value in app.items()}
     application = (app.get((EP, "Application")) or "").strip() or None
     app_version = (app.get((EP, "AppVersion")) or "").strip() or None
     record["application"], record["app_version"] = application, app_version
@@ -531,7 +533,7 @@ def main(argv):
     for arg in argv:
         if os.path.isdir(arg):
             for root, _, names in os.walk(arg):
-                files += [os.path.join(root, n) for n in names if n != "README.md" and not n.endswith(".jsonl")]
+                files += [os.path.join(root, n) for n in names if n != "README.md" and not n.endswith((".jsonl", ".tsv"))]
         else:
             files.append(arg)
     out = []

@@ -94,7 +94,8 @@ public final class Classifier: Sendable {
     }
 
     private func classifyUncached(application: String, appVersion: String?) -> Classification {
-        var result = classify(generator: application)
+        let (classification, rule, groups) = classifyWithGroups(generator: application)
+        var result = classification
         guard !result.isUnknown, result.version == nil, let appVersion,
             var version = VersionNormaliser.normalise(appVersion)
         else { return result }
@@ -102,12 +103,18 @@ public final class Classifier: Sendable {
         if let rewritten = policy?.rewritten(version), rewritten != version {
             version = rewritten
         } else {
-            // `16.0000` → `16.0`.
+            // `XX.YYYY`: Windows Office writes `16.0000` (→ 16.0); Office for Mac puts its minor release in the
+            // first two digits (`14.0300` is Office for Mac 2011 14.3 → 14.3, not 14.300).
             let parts = VersionNormaliser.components(of: version)
-            if parts.count >= 2 { version = "\(parts[0]).\(Int(parts[1]) ?? 0)" }
+            if parts.count >= 2 {
+                let minor = parts[1].count == 4 ? Int(parts[1].prefix(2)) : Int(parts[1])
+                version = "\(parts[0]).\(minor ?? 0)"
+            }
         }
         result.version = version
-        result.versionLine = policy?.line(for: version, template: nil, groups: [:])
+        // The rule's own line template still applies (`Microsoft Macintosh Word` + 14.0000 is Office for Mac 2011,
+        // line mac-14, not Windows' 2010).
+        result.versionLine = policy?.line(for: version, template: rule?.lineTemplate, groups: groups)
         return result
     }
 

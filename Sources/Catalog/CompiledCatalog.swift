@@ -21,7 +21,7 @@ struct VersionPolicy: Sendable {
         if let captured = groups["line"] {
             line = captured
         } else if let template {
-            line = Templates.expand(template, groups: groups, version: version)
+            line = Templates.expandFully(template, groups: groups, version: version)
         } else if let version {
             line = VersionNormaliser.line(of: version, scheme: lineScheme)
         }
@@ -39,7 +39,20 @@ struct VersionPolicy: Sendable {
 /// `$name` / `${name}` templates over a match's named groups plus `version`, `major`, `minor`.
 enum Templates {
     static func expand(_ template: String, groups: [String: String], version: String?) -> String {
-        guard template.contains("$") else { return template }
+        expanding(template, groups: groups, version: version).text
+    }
+
+    /// The expansion only when every name the template uses has a value: a line `mac-$major` without a version
+    /// is no line at all, not `mac-`.
+    static func expandFully(_ template: String, groups: [String: String], version: String?) -> String? {
+        let expansion = expanding(template, groups: groups, version: version)
+        return expansion.complete ? expansion.text : nil
+    }
+
+    private static func expanding(
+        _ template: String, groups: [String: String], version: String?
+    ) -> (text: String, complete: Bool) {
+        guard template.contains("$") else { return (template, true) }
         var values = groups
         if let version {
             values["version"] = values["version"] ?? version
@@ -48,6 +61,7 @@ enum Templates {
             if parts.count > 1 { values["minor"] = parts[1] }
         }
         var output = ""
+        var complete = true
         var index = template.startIndex
         while index < template.endIndex {
             let character = template[index]
@@ -69,11 +83,15 @@ enum Templates {
             {
                 nameEnd = template.index(after: nameEnd)
             }
-            output += values[String(template[nameStart..<nameEnd])] ?? ""
+            if let value = values[String(template[nameStart..<nameEnd])] {
+                output += value
+            } else {
+                complete = false
+            }
             index = nameEnd
             if braced, index < template.endIndex, template[index] == "}" { index = template.index(after: index) }
         }
-        return output
+        return (output, complete)
     }
 }
 

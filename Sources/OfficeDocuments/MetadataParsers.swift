@@ -372,7 +372,7 @@ final class OOXMLAppParser: XMLContentHandler {
 
     func startElement(_ element: XMLElementView) -> XMLElementDecision {
         guard element.depth == 1 else { return element.depth == 0 ? .enter : .skip }
-        guard element.isInNamespace(NS.extendedProperties) else { return .skip }
+        guard NS.isExtendedProperties(element) else { return .skip }
         if element.hasLocalName("Application") { return .collectText(tag: Self.application) }
         if element.hasLocalName("AppVersion") { return .collectText(tag: Self.appVersion) }
         if element.hasLocalName("TotalTime") { return .collectText(tag: Self.totalTime) }
