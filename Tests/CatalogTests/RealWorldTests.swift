@@ -127,7 +127,8 @@ enum RealWorldData {
                 !(result.version ?? "").hasPrefix(expected) && result.versionLine != expected
             {
                 versionMisses.append(
-                    "  \(describe) → version \(result.version ?? "nil") line \(result.versionLine ?? "nil"), labelled \(expected)")
+                    "  \(describe) → version \(result.version ?? "nil") line \(result.versionLine ?? "nil"), labelled \(expected)"
+                )
             }
             if result.countsAsInstallation != row.countsAsInstallation {
                 countMisses.append(
