@@ -118,6 +118,38 @@ public final class Classifier: Sendable {
         return result
     }
 
+    /// A scan record's `generator` as the record writes it: ODF's `meta:generator`, or OOXML's `Application` and
+    /// `AppVersion` joined by a space (`Microsoft Macintosh Excel 14.0300`). Classified as the scan classified it,
+    /// so a record's producer can be checked by hand from its JSON.
+    public func classify(recordGenerator text: String) -> Classification {
+        if let (application, appVersion) = Self.splitAppVersion(text) {
+            return classify(application: application, appVersion: appVersion)
+        }
+        return classify(generator: text)
+    }
+
+    /// ``explain(generator:)`` for a record's `generator` (see ``classify(recordGenerator:)``).
+    public func explain(recordGenerator text: String) -> Explanation {
+        guard let (application, appVersion) = Self.splitAppVersion(text) else { return explain(generator: text) }
+        var explanation = explain(generator: application)
+        explanation.classification = classify(application: application, appVersion: appVersion)
+        return explanation
+    }
+
+    /// `Application AppVersion` → its two parts, when the last word has OOXML's `AppVersion` form (`16.0000`,
+    /// `1.1255`, `0900.0100.01`): digits, a point and four digits. No ODF generator ends that way.
+    static func splitAppVersion(_ text: String) -> (application: String, appVersion: String)? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let space = trimmed.lastIndex(of: " ") else { return nil }
+        let application = trimmed[..<space].trimmingCharacters(in: .whitespaces)
+        let last = trimmed[trimmed.index(after: space)...]
+        let parts = last.split(separator: ".", omittingEmptySubsequences: false)
+        guard !application.isEmpty, parts.count >= 2, (1...4).contains(parts[0].count), parts[1].count == 4,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else { return nil }
+        return (application, String(last))
+    }
+
     /// The product, the matching rule and its pattern, for `--explain`.
     /// Also gives the platform (`Linux_X86_64`, `Win32`) and build id the generator carries, where present.
     public func explain(generator: String) -> Explanation {

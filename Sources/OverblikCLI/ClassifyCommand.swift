@@ -40,7 +40,10 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Platform (windows, linux, macos, ...).")
     var platform: String?
 
-    @Flag(help: "Treat the input as document generator strings (meta:generator / OOXML Application).")
+    @Flag(
+        help:
+            "Treat the input as document generator strings (meta:generator, OOXML Application, or a scan record's generator: Application and AppVersion)."
+    )
     var generator = false
 
     @Flag(help: "Show the rule that matched and the product's support status.")
@@ -69,7 +72,7 @@ struct ClassifyCommand: ParsableCommand {
         guard let text else { return }
         let explanation: Explanation
         if generator {
-            explanation = classifier.explain(generator: text)
+            explanation = classifier.explain(recordGenerator: text)
         } else {
             explanation = classifier.explain(
                 InventoryItem(title: text, publisher: publisher, version: version, package: package, platform: platform)
@@ -215,7 +218,7 @@ struct BatchClassifier {
 
     private func classify(line: Substring, columns: Columns) -> String {
         if generatorMode {
-            return ClassificationJSON.line(input: String(line), classifier.classify(generator: String(line)))
+            return ClassificationJSON.line(input: String(line), classifier.classify(recordGenerator: String(line)))
         }
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         func field(_ index: Int?) -> String? {

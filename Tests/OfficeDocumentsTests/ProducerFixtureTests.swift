@@ -45,3 +45,24 @@ import Testing
         #expect(record.suiteVersionLine == label.versionLine)
     }
 }
+
+/// `overblik classify --generator` on a scan record's `generator` field gives what the scan gave, for every
+/// readable fixture document (ODF generators, and OOXML's `Application AppVersion` as the record joins them).
+@Suite struct RecordGeneratorTests {
+    @Test func aRecordsGeneratorClassifiesAsTheScanClassifiedIt() throws {
+        let classifier = Classifier(catalog: try ProductCatalog.bundled())
+        let reader = DocumentReader(classifier: classifier)
+        let root = Fixtures.url("documents")
+        let paths = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        var compared = 0
+        for path in paths.sorted() where DocumentScanner.isCandidate(path: path) {
+            let record = reader.read(path: root.appendingPathComponent(path).path)
+            guard record.error == nil, let generator = record.generator else { continue }
+            let result = classifier.classify(recordGenerator: generator)
+            #expect(result.product == record.suite, "\(path): \(generator)")
+            #expect(result.versionLine == record.suiteVersionLine, "\(path): \(generator)")
+            compared += 1
+        }
+        #expect(compared >= 40)
+    }
+}
