@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import struct
 import zipfile
 import xml.etree.ElementTree as ET
 
@@ -481,6 +482,19 @@ def looks_like_xml(head):
                                                     or text[1] >= 0x80)
 
 
+def pre_ole(head):
+    """Word for Windows 1.x/2.0 (wIdent 0xA59B/0xA5DB); Excel 2.x-4.0 BOF record of a sheet type."""
+    if len(head) < 8:
+        return None
+    ident, length, _, sheet = struct.unpack("<HHHH", head[:8])
+    if ident in (0xA59B, 0xA5DB):
+        return "doc", "application/msword"
+    if ((ident == 0x0009 and length == 4) or (ident in (0x0209, 0x0409) and length == 6)) \
+            and sheet in (0x10, 0x20, 0x40, 0x100):
+        return "xls", "application/vnd.ms-excel"
+    return None
+
+
 def read(path):
     name = os.path.basename(path)
     ext = name.rsplit(".", 1)[1].lower() if "." in name else ""
@@ -509,6 +523,12 @@ def read(path):
                 warn(record, "extension-mismatch")
         elif looks_like_xml(head):
             flat(path, ext, record)
+        elif pre_ole(head):
+            fmt, mimetype = pre_ole(head)
+            record.update(family="legacy", format=ext if ext in {"doc": ("doc", "dot"), "xls": ("xls", "xlt")}[fmt] else fmt,
+                          mimetype=mimetype)
+            if ext != record["format"]:
+                warn(record, "extension-mismatch")
         elif ext in ZIP_EXT and zipfile.is_zipfile(path):
             read_zip(path, ext, record, head)
         elif ext in ZIP_EXT:

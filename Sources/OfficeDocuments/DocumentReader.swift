@@ -136,6 +136,15 @@ public struct DocumentReader: Sendable {
             warnOnExtension(&record, ext: ext)
         case .xml:
             readFlat(&opened, head: head, ext: ext, into: &record)
+        case .preCompoundFile(let format, let mimetype):
+            // A genuine Microsoft document, only older than the compound file: counted as a legacy document
+            // (it carries no producer name and no dates of its own).
+            record.family = .legacy
+            record.container = .none
+            let templates = ["doc": "dot", "xls": "xlt"]
+            record.format = ext == templates[format] ? ext : format
+            record.mimetype = mimetype
+            warnOnExtension(&record, ext: ext)
         case .unknown:
             // Junk or a stub before a ZIP archive: libzip finds the end record from the back.
             if DocumentFormats.zipExtensions.contains(ext), let archive = try? ZipArchive(path: path) {

@@ -83,6 +83,8 @@ enum Signature {
     case pdf
     case rtf
     case xml
+    /// Word for Windows 1.x/2.0 or an Excel 2.x-4.0 worksheet: binary formats from before OLE2 compound files.
+    case preCompoundFile(format: String, mimetype: String)
     case unknown
 
     static func sniff(_ head: [UInt8]) -> Signature {
@@ -101,7 +103,27 @@ enum Signature {
             }
         }
         if looksLikeXML(head) { return .xml }
+        if let format = preCompoundFileFormat(head) { return format }
         return .unknown
+    }
+
+    /// Word for Windows 1.x and 2.0 start with their file identifier (0xA59B, 0xA5DB) and a version number;
+    /// Excel 2.x, 3.0 and 4.0 worksheets with a BOF record (0x0009, 0x0209, 0x0409) of a sheet type
+    /// (worksheet, chart, macro sheet, workspace). Excel 5.0 and later, Word 6.0 and later are compound files.
+    private static func preCompoundFileFormat(_ head: [UInt8]) -> Signature? {
+        guard head.count >= 8 else { return nil }
+        let identifier = UInt16(head[0]) | UInt16(head[1]) << 8
+        if identifier == 0xA59B || identifier == 0xA5DB {
+            return .preCompoundFile(format: "doc", mimetype: "application/msword")
+        }
+        let record = UInt16(head[0]) | UInt16(head[1]) << 8
+        let length = UInt16(head[2]) | UInt16(head[3]) << 8
+        let sheetType = UInt16(head[6]) | UInt16(head[7]) << 8
+        let bof = (record == 0x0009 && length == 4) || ((record == 0x0209 || record == 0x0409) && length == 6)
+        if bof, [0x0010, 0x0020, 0x0040, 0x0100].contains(sheetType) {
+            return .preCompoundFile(format: "xls", mimetype: "application/vnd.ms-excel")
+        }
+        return nil
     }
 
     /// A local file header, or the end record of an empty archive: what ``sniff(_:)`` calls `.zip` first.

@@ -58,7 +58,13 @@ import Testing
         let lines = Self.expectedLines()
         #expect(lines.count >= 60)
         var onDisk: [String] = []
-        for folder in ["generated", "damaged", "corpus", "producers"] {
+        let root = Fixtures.url("documents").path
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root).filter {
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + $0, isDirectory: &isFolder) && isFolder.boolValue
+        }
+        #expect(folders.count >= 5)
+        for folder in folders {
             let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("documents/\(folder)").path)
             onDisk += names.filter { $0 != "README.md" && !$0.hasSuffix(".tsv") }.map { "\(folder)/\($0)" }
         }
