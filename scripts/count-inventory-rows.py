@@ -76,6 +76,17 @@ def count_reg(path):
     return count
 
 
+CDX_SOFTWARE = {"application", "framework", "library", "operating-system", "platform", "device-driver"}
+CDX_MACHINE = {"operating-system", "container", "device", "platform"}
+SPDX_SOFTWARE = {"APPLICATION", "FRAMEWORK", "LIBRARY", "OPERATING-SYSTEM", "INSTALL", "OTHER"}
+SPDX_MACHINE = {"OPERATING-SYSTEM", "CONTAINER", "DEVICE"}
+
+
+def is_root(name):
+    """A scan of a whole file system (`/`, `C:\\`, `C:/`) is a machine's, whatever its subject's type says."""
+    return bool(re.fullmatch(r"\s*(?:/|[A-Za-z]:[\\/]?)\s*", name or ""))
+
+
 def count_json(path):
     text = read_text(path)
     if "defender-api" in str(path):
@@ -83,11 +94,26 @@ def count_json(path):
         return len(re.findall(r'"(?:softwareName|name)"\s*:', text))
     data = json.loads(text)
     if "bomFormat" in data if isinstance(data, dict) else False:
+        # (records, skipped): only software a machine runs, and only from an SBOM whose subject is a machine
+        # or not declared (docs/usage/import.md, "SBOMs").
         def walk(components):
-            return sum(1 + walk(c.get("components", [])) for c in components)
-        return walk(data.get("components", []))
+            return [t for c in components for t in [c.get("type")] + walk(c.get("components", []))]
+        types = walk(data.get("components", []))
+        subject_component = (data.get("metadata") or {}).get("component") or {}
+        subject = subject_component.get("type")
+        if subject is not None and subject not in CDX_MACHINE and not is_root(subject_component.get("name")):
+            return 0, len(types)
+        records = sum(1 for t in types if t is None or t in CDX_SOFTWARE)
+        return records, len(types) - records
     if isinstance(data, dict) and "spdxVersion" in data:
-        return len(data["packages"])
+        packages = data["packages"]
+        described = set(data.get("documentDescribes", []))
+        described |= {r["relatedSpdxElement"] for r in data.get("relationships", []) if r["relationshipType"] == "DESCRIBES"}
+        purposes = [p.get("primaryPackagePurpose") for p in packages if p["SPDXID"] in described]
+        if purposes and None not in purposes and not any(p in SPDX_MACHINE for p in purposes) and not is_root(data.get("name")):
+            return 0, len(packages)
+        records = sum(1 for p in packages if p.get("primaryPackagePurpose") in SPDX_SOFTWARE | {None})
+        return records, len(packages) - records
     if isinstance(data, dict) and "Sources" in data:
         return sum(len(source["Packages"]) for source in data["Sources"])
     if isinstance(data, dict) and "content" in data:

@@ -294,11 +294,26 @@ public final class Classifier: Sendable {
             loweredTitle = title.lowercased()
             publisher = item.publisher?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
             loweredPublisher = publisher?.lowercased()
-            package = item.package?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            var package = item.package?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            var platform = item.platform?.nilIfEmpty
+            var rawVersion = item.version?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            // SBOMs give a purl or a CPE where package lists give the name; the package rules are anchored on
+            // the name, so a purl gives its name (its type hints the platform, its version stands in for a
+            // missing one) and a CPE, which names no package, leaves the title to match.
+            if let text = package {
+                if let purl = PackageURL(text) {
+                    package = purl.name
+                    platform = platform ?? purl.platform
+                    rawVersion = rawVersion ?? purl.version
+                } else if PackageURL.isCPE(text) {
+                    package = nil
+                }
+            }
+            self.package = package
             packageText = package ?? title
             loweredPackage = packageText.lowercased()
-            platform = item.platform?.nilIfEmpty
-            rawVersion = item.version?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            self.platform = platform
+            self.rawVersion = rawVersion
         }
     }
 
@@ -359,7 +374,15 @@ public final class Classifier: Sendable {
         if let normalised = version, let policy { version = policy.rewritten(normalised) }
         // A version that is not a number (`Windows XP` on a VM-shared app) says nothing about the line.
         let numericVersion = version.flatMap { VersionNormaliser.components(of: $0).isEmpty ? nil : $0 }
-        let line = policy?.line(for: numericVersion, template: rule.lineTemplate, groups: groups)
+        var line = policy?.line(for: numericVersion, template: rule.lineTemplate, groups: groups)
+        // A part matched by its package name alone (an extension such as libreoffice-writer2latex 1.0.2) may
+        // carry its own version, not the suite's: on none of the product's lines, it gets neither.
+        if !rule.counts, rule.title == nil, let policy, !policy.knownLines.isEmpty,
+            !policy.knownLines.contains("*"), let found = line, !policy.knownLines.contains(found)
+        {
+            line = nil
+            version = nil
+        }
         let component = rule.component ?? groups["component"]?.lowercased()
         return Classification(
             product: rule.product, version: version, versionLine: line, component: component,

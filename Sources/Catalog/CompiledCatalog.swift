@@ -6,6 +6,8 @@ struct VersionPolicy: Sendable {
     var lineScheme: String
     var lineMap: [String: String]
     var rewrites: [(pattern: Pattern, template: String)]
+    /// The lines the catalog lists for the product (`version_lines`), `*` included.
+    var knownLines: Set<String> = []
 
     /// Applies the product's rewrites to an already normalised version.
     func rewritten(_ version: String) -> String {
@@ -198,7 +200,8 @@ final class CompiledCatalog: Sendable {
             let id = entry.id
             policies[id] = VersionPolicy(
                 lineScheme: entry.lineScheme ?? "major-minor", lineMap: entry.lineMap ?? [:],
-                rewrites: try (entry.versionRewrites ?? []).map { (try compile($0.pattern, id)!, $0.replace) })
+                rewrites: try (entry.versionRewrites ?? []).map { (try compile($0.pattern, id)!, $0.replace) },
+                knownLines: Set((entry.versionLines ?? []).map(\.line)))
             exclusions[id] = try (entry.exclusions ?? []).map { try compile($0, id)! }
             for (index, rule) in (entry.generator ?? []).enumerated() {
                 order += 1

@@ -40,6 +40,8 @@ final class RecordEmitter {
     @exclusivity(unchecked) var report: FileImportReport
     /// Host for records of one-file-per-host formats that name none (set by the reader when it knows better).
     @exclusivity(unchecked) var fileHost: String?
+    /// The file as a host, for a file that names none (``InventoryImporter/fileHostKey(for:)``).
+    @exclusivity(unchecked) var fileIdentity = ""
 
     // Per-file memo tables without locks (one emitter per file and thread), bounded so a file of all-distinct
     // titles or hosts does not grow memory with its length.
@@ -265,7 +267,8 @@ public struct InventoryImporter: Sendable {
         }
         emitter.report.format = format
         emitter.report.encoding = isZip ? nil : stream.encoding
-        if format.isOneFilePerHost { emitter.fileHost = "file:" + url.lastPathComponent }
+        emitter.fileIdentity = Self.fileHostKey(for: url)
+        if format.isOneFilePerHost { emitter.fileHost = emitter.fileIdentity }
 
         if isZip {
             try SpreadsheetReader.importWorkbook(stream: stream, forced: options.inputFormat, emitter: emitter)
@@ -303,6 +306,42 @@ public struct InventoryImporter: Sendable {
 }
 
 extension InventoryImporter {
+    /// The host of a file that names none (a `.reg` or winget export, dpkg's `status`, an SBOM of a directory):
+    /// `file:` + the nearest folder + `/` + the file name. Collections keep one folder per machine with the tool's
+    /// default name (`PC042/Uninstall.reg`, `PC042/status`) or name the files per machine (`exports/PC042.reg`), so
+    /// both parts are needed to tell machines apart; neither changes when next month's export is imported from
+    /// the same place, however the path is written. Folders named by a date or a number (`2026-11`, `20261130`)
+    /// are passed over, so dated collections (`2026-11/PC042.reg`, `PC042/2026-11/status`) keep one host per
+    /// machine. Only these two names are kept, never the path above them.
+    public static func fileHostKey(for url: URL) -> String {
+        let components = url.standardizedFileURL.pathComponents
+        let name = components.last ?? url.lastPathComponent
+        let folder = components.dropLast().last { $0 != "/" && !$0.isEmpty && !isDateLikeFolder($0) }
+        return "file:" + (folder.map { $0 + "/" } ?? "") + name
+    }
+
+    /// Whether an SBOM's subject name says nothing about which machine it is: empty, `NOASSERTION`, or a path
+    /// (syft names a directory scan after the directory it was given: `.`, `/`, `./build`, `C:\\`).
+    public static func isGenericSubjectName(_ name: String) -> Bool {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == "NOASSERTION" { return true }
+        if trimmed.allSatisfy({ $0 == "." || $0 == "/" || $0 == "\\" }) { return true }
+        if trimmed.hasPrefix("/") || trimmed.hasPrefix("./") || trimmed.hasPrefix("../") || trimmed.hasPrefix("~")
+            || trimmed.hasPrefix(".\\") || trimmed.hasPrefix("..\\") || trimmed.hasPrefix("\\")
+        {
+            return true
+        }
+        // A Windows drive path (`C:\\`, `D:/scan`).
+        let characters = Array(trimmed)
+        return characters.count >= 2 && characters[0].isLetter && characters[1] == ":"
+            && (characters.count == 2 || characters[2] == "\\" || characters[2] == "/")
+    }
+
+    /// Digits with separators only (`2026-11`, `2026_11_30`, `20261130`, `7`).
+    static func isDateLikeFolder(_ name: String) -> Bool {
+        name.contains(where: \.isNumber) && name.allSatisfy { $0.isNumber || "-_. ".contains($0) }
+    }
+
     /// The catalog's answer for a line, with what the inventory says of it: a package listed as not installed
     /// (`+dpkg:not-installed` and the like) never counts as an installation. Import and reclassification both
     /// come here, so a stored line reclassified equals the line imported again.

@@ -211,11 +211,27 @@ enum JSONFormats {
 
     // MARK: SBOMs
 
+    /// CycloneDX component types that are software a machine runs (CycloneDX 1.6 `component.type`): the others
+    /// are hardware (`device`), firmware of a device, files, data, models, cryptographic assets, or a container
+    /// image as a whole (its contents are listed as components of their own).
+    static let cyclonedxSoftwareTypes: Set<String> = [
+        "application", "framework", "library", "operating-system", "platform", "device-driver",
+    ]
+    /// Subject types (`metadata.component.type`) that are a machine or a machine's image: such an SBOM is a host's
+    /// inventory. An SBOM of an application, library or file lists what that software is built from.
+    static let cyclonedxMachineTypes: Set<String> = ["operating-system", "container", "device", "platform"]
+
     static func cyclonedx(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
         guard let object = root as? [String: Any] else { throw malformed(emitter, "not a JSON object") }
         let metadata = object["metadata"] as? [String: Any]
-        if let system = string((metadata?["component"] as? [String: Any])?["name"]) { emitter.fileHost = system }
+        let subject = metadata?["component"] as? [String: Any]
+        if let system = string(subject?["name"]), !InventoryImporter.isGenericSubjectName(system) { emitter.fileHost = system }
         emitter.report.variant = string(object["specVersion"]).map { "cyclonedx-\($0)" }
+        // An SBOM without a subject may be a machine's; one whose subject is declared to be something else is not,
+        // unless it is a scan of a file system's root (`trivy rootfs /` calls that an application).
+        let notAMachine = string(subject?["type"]).flatMap { type in
+            cyclonedxMachineTypes.contains(type) || isFileSystemRoot(string(subject?["name"])) ? nil : type
+        }
         var number = 0
         func walk(_ components: [Any]) throws(ImportError) {
             for entry in components {
@@ -225,13 +241,22 @@ enum JSONFormats {
                     emitter.unreadable(line: number, "component without a name")
                     continue
                 }
-                var item = RawItem(line: number, title: name)
-                item.version = string(component["version"])
-                item.publisher =
-                    string((component["supplier"] as? [String: Any])?["name"]) ?? string(component["publisher"])
-                    ?? string(component["author"]) ?? string(component["group"])
-                item.package = string(component["purl"]) ?? string(component["cpe"])
-                try emitter.emit(item)
+                let type = string(component["type"])
+                if let notAMachine {
+                    emitter.skip("listed by an SBOM whose subject is not a machine (metadata.component.type \(notAMachine))")
+                } else if let type, !cyclonedxSoftwareTypes.contains(type) {
+                    emitter.skip("not installed software (CycloneDX component type \(type))")
+                } else {
+                    var item = RawItem(line: number, title: name)
+                    item.version = string(component["version"])
+                    // A Maven/npm `group` is a namespace, not who publishes the software.
+                    item.publisher =
+                        string((component["supplier"] as? [String: Any])?["name"])
+                        ?? string((component["manufacturer"] as? [String: Any])?["name"])
+                        ?? string(component["publisher"]) ?? string(component["author"])
+                    item.package = string(component["purl"]) ?? string(component["cpe"])
+                    try emitter.emit(item)
+                }
                 if let nested = component["components"] as? [Any] { try walk(nested) }
             }
         }
@@ -242,15 +267,61 @@ enum JSONFormats {
         try walk(components)
     }
 
+    /// SPDX 2.3 `primaryPackagePurpose` values that are software a machine runs (absent counts as software: most
+    /// generators leave it out). The others are a device, firmware, source, an archive, a file, or the container
+    /// image as a whole.
+    static let spdxSoftwarePurposes: Set<String> = [
+        "APPLICATION", "FRAMEWORK", "LIBRARY", "OPERATING-SYSTEM", "INSTALL", "OTHER",
+    ]
+    /// Purposes of the described package that make the document a machine's inventory.
+    static let spdxMachinePurposes: Set<String> = ["OPERATING-SYSTEM", "CONTAINER", "DEVICE"]
+
+    /// `/`, `C:\\` or `C:/`: a scan of a whole file system, so of a machine.
+    static func isFileSystemRoot(_ name: String?) -> Bool {
+        guard let name = name?.trimmingCharacters(in: .whitespacesAndNewlines) else { return false }
+        if name == "/" { return true }
+        let characters = Array(name)
+        return (characters.count == 2 || characters.count == 3) && characters[0].isLetter && characters[1] == ":"
+            && (characters.count == 2 || characters[2] == "\\" || characters[2] == "/")
+    }
+
     static func spdx(_ root: Any, emitter: RecordEmitter) throws(ImportError) {
         guard let object = root as? [String: Any] else { throw malformed(emitter, "not a JSON object") }
-        if let name = string(object["name"]) { emitter.fileHost = name }
+        if let name = string(object["name"]), !InventoryImporter.isGenericSubjectName(name) { emitter.fileHost = name }
         emitter.report.variant = string(object["spdxVersion"])
         guard let packages = object["packages"] as? [Any] else { throw malformed(emitter, "no packages array") }
+        // What the document describes: `documentDescribes`, or DESCRIBES relationships from the document.
+        var described = Set((object["documentDescribes"] as? [Any] ?? []).compactMap { string($0) })
+        for case let relation as [String: Any] in object["relationships"] as? [Any] ?? []
+        where string(relation["relationshipType"]) == "DESCRIBES" {
+            if let target = string(relation["relatedSpdxElement"]) { described.insert(target) }
+        }
+        // Not a machine's inventory when every described package declares a purpose and none is a machine.
+        var subjectPurposes: [String] = []
+        var undeclared = false
+        for case let package as [String: Any] in packages {
+            guard let id = string(package["SPDXID"]), described.contains(id) else { continue }
+            if let purpose = string(package["primaryPackagePurpose"]) {
+                subjectPurposes.append(purpose)
+            } else {
+                undeclared = true
+            }
+        }
+        let notAMachine =
+            undeclared || subjectPurposes.contains(where: spdxMachinePurposes.contains)
+                || isFileSystemRoot(string(object["name"])) ? nil : subjectPurposes.first
         for (index, entry) in packages.enumerated() {
             emitter.report.linesRead += 1
             guard let package = entry as? [String: Any], let name = string(package["name"]) else {
                 emitter.unreadable(line: index + 1, "package without a name")
+                continue
+            }
+            if let notAMachine {
+                emitter.skip("listed by an SBOM whose subject is not a machine (primaryPackagePurpose \(notAMachine))")
+                continue
+            }
+            if let purpose = string(package["primaryPackagePurpose"]), !spdxSoftwarePurposes.contains(purpose) {
+                emitter.skip("not installed software (SPDX primaryPackagePurpose \(purpose))")
                 continue
             }
             var item = RawItem(line: index + 1, title: name)

@@ -154,7 +154,7 @@ enum TableImporter {
         let isDefender = mapping.preset.hasPrefix("defender")
         if columns[.host] == nil && !mapping.isAggregate {
             // An export made on one machine (PowerShell's Uninstall keys): the file is the host.
-            emitter.fileHost = "file:" + emitter.report.source
+            emitter.fileHost = emitter.fileIdentity
         }
         if columns[.organisation] == nil && emitter.options.organisation == nil {
             throw .missingOrganisation(file: emitter.fileName)

@@ -29,6 +29,16 @@ func makeImporter(
     }
 
     static let expectations: [Expectation] = [
+        // CycloneDX/bom-examples: a cryptography BOM and an application's OBOM describe no machine, the hardware BOM
+        // lists devices only, laravel's SBOM is an application's dependencies: their entries are skipped.
+        Expectation(path: "cyclonedx/bom-examples-cbom-Protocol.cdx.json", format: .cyclonedx, records: 0, skipped: 8),
+        Expectation(
+            path: "cyclonedx/bom-examples-hbom-PCIe-SATA-adapter-board.cdx.json", format: .cyclonedx, records: 0,
+            skipped: 6),
+        Expectation(
+            path: "cyclonedx/bom-examples-obom-Example-1-Decoupled.cdx.json", format: .cyclonedx, records: 0, skipped: 1),
+        Expectation(
+            path: "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json", format: .cyclonedx, records: 0, skipped: 62),
         Expectation(path: "cyclonedx/cyclonedx-py-7.5.0-python-env.cdx.json", format: .cyclonedx, records: 37),
         Expectation(path: "defender-api/ListSoftware.docs-example.json", format: .defenderJSON, records: 1),
         Expectation(
@@ -51,8 +61,19 @@ func makeImporter(
         Expectation(path: "osquery-json/programs.constructed.json", format: .osquery, records: 12),
         Expectation(path: "powershell-csv/Get-ItemProperty-Uninstall.ps7.constructed.csv", format: .csv, records: 31),
         Expectation(path: "sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv", format: .csv, records: 52),
-        Expectation(path: "spdx/spdx-spec-SPDXJSONExample-v2.3.spdx.json", format: .spdx, records: 4),
+        Expectation(path: "spdx/bom-shelter-chronicle.syft-dir.excerpt.spdx.json", format: .spdx, records: 25),
+        Expectation(path: "spdx/bom-shelter-grype.syft-dir.excerpt.spdx.json", format: .spdx, records: 25),
+        Expectation(path: "spdx/bom-shelter-kasmweb-only-office.bom-tool.excerpt.spdx.json", format: .spdx, records: 22),
+        // Documents of an application, a Maven library and (the specification's example) a source package.
+        Expectation(path: "spdx/spdx-examples-ACME-v2.3.spdx.json", format: .spdx, records: 0, skipped: 4),
+        Expectation(
+            path: "spdx/spdx-examples-examplemaven-0.0.1-enriched.spdx.json", format: .spdx, records: 0, skipped: 6),
+        Expectation(path: "spdx/spdx-spec-SPDXJSONExample-v2.3.spdx.json", format: .spdx, records: 0, skipped: 4),
         Expectation(path: "windows-reg/glpi-agent-10_russian-Uninstall.reg", format: .reg, records: 2),
+        Expectation(path: "windows-reg/glpi-agent-mssql-Uninstall.reg", format: .reg, records: 7),
+        Expectation(path: "windows-reg/glpi-agent-mssql_engine-Uninstall.reg", format: .reg, records: 2),
+        Expectation(
+            path: "winget-export/Shresht7-Configs-packages.winget-export.json", format: .wingetExport, records: 86),
         Expectation(path: "winget-export/buddhiko1-system-app.winget-export.json", format: .wingetExport, records: 19),
         Expectation(path: "winget-list/merlinfrombelgium-winget-list.txt", format: .wingetList, records: 59),
     ]

@@ -143,6 +143,67 @@ import Submissions
         #expect(now.count == earlier.count - 1)
     }
 
+    /// One folder per machine, each export under its tool's usual name (`Uninstall.reg`, winget's `packages.json`),
+    /// overwritten by next month's export: real exports of other machines stand in for a machine's later lists.
+    /// Imported one file at a time in a seeded order, with re-imports of the same file and late imports of an
+    /// older month, the store ends as one loaded once with the final files.
+    @Test(arguments: [UInt64(11), 12, 13])
+    func perMachineExportsUnderOneNameKeepEveryMachineWhateverTheOrder(_ seed: UInt64) async throws {
+        let reg = "inventory/windows-reg/"
+        let winget = "inventory/winget-export/"
+        // machine → (file name, October's export, November's export)
+        let machines: [(String, String, String, String)] = [
+            ("pc-a", "Uninstall.reg", reg + "glpi-agent-mssql-Uninstall.reg", reg + "glpi-agent-10_russian-Uninstall.reg"),
+            ("pc-b", "Uninstall.reg", reg + "glpi-agent-mssql_engine-Uninstall.reg", reg + "glpi-agent-mssql-Uninstall.reg"),
+            ("pc-c", "packages.json", winget + "buddhiko1-system-app.winget-export.json",
+             winget + "Shresht7-Configs-packages.winget-export.json"),
+            ("pc-d", "packages.json", winget + "Shresht7-Configs-packages.winget-export.json",
+             winget + "buddhiko1-system-app.winget-export.json"),
+        ]
+        let months = [("2026-10-01", 2), ("2026-11-01", 3)]
+        func place(_ machine: (String, String, String, String), month: Int, in root: URL) throws -> URL {
+            let folder = root.appendingPathComponent(machine.0)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent(machine.1)
+            try? FileManager.default.removeItem(at: file)
+            try FileManager.default.copyItem(at: Fixtures.url(month == 0 ? machine.2 : machine.3), to: file)
+            return file
+        }
+
+        // Each machine's October export before its November one; machines interleaved, some files imported
+        // twice, and some October exports imported again after November's (observed earlier: they change nothing).
+        var generator = SeededGenerator(seed: seed)
+        var steps: [(Int, Int)] = []
+        var pending = machines.indices.map { [($0, 0), ($0, 1)] }
+        while pending.contains(where: { !$0.isEmpty }) {
+            let machine = pending.indices.filter { !pending[$0].isEmpty }.randomElement(using: &generator)!
+            let step = pending[machine].removeFirst()
+            steps.append(step)
+            if Bool.random(using: &generator) { steps.append(step) }
+        }
+        for machine in machines.indices where Bool.random(using: &generator) { steps.append((machine, 0)) }
+
+        let collection = try Fixtures.temporaryDirectory("per-machine").appendingPathComponent("inventar")
+        let stepwise = try freshStore("per-machine-stepwise")
+        for (machine, month) in steps {
+            let file = try place(machines[machine], month: month, in: collection)
+            try await run(
+                ["import", file.path, "--observed", months[month].0, "--organisation", "751", "--store", stepwise])
+        }
+        let figures = try await export(store: stepwise)
+
+        // The oracle: November's files, imported once, from another place with the same shape.
+        let final = try Fixtures.temporaryDirectory("per-machine-final").appendingPathComponent("inventar")
+        let files = try machines.map { try place($0, month: 1, in: final).path }
+        let oracle = try freshStore("per-machine-oracle")
+        try await run(["import"] + files + ["--observed", "2026-11-01", "--organisation", "751", "--store", oracle])
+        #expect(figures == (try await export(store: oracle)))
+        #expect(figures.hosts == machines.count)
+        // November's winget exports: Microsoft.Teams on pc-c, Microsoft.Office on pc-d.
+        #expect(figures.installations.contains { $0.product == "microsoft-teams" && $0.hosts == 1 })
+        #expect(figures.installations.contains { $0.product == "microsoft-365-apps" && $0.hosts == 1 })
+    }
+
     func documentTree(_ name: String) throws -> URL {
         let tree = try Fixtures.temporaryDirectory(name).appendingPathComponent("share")
         let borgerservice = tree.appendingPathComponent("Borgerservice")
