@@ -225,7 +225,9 @@ enum JSONFormats {
         guard let object = root as? [String: Any] else { throw malformed(emitter, "not a JSON object") }
         let metadata = object["metadata"] as? [String: Any]
         let subject = metadata?["component"] as? [String: Any]
-        if let system = string(subject?["name"]), !InventoryImporter.isGenericSubjectName(system) { emitter.fileHost = system }
+        if let system = string(subject?["name"]), !InventoryImporter.isGenericSubjectName(system) {
+            emitter.fileHost = system
+        }
         emitter.report.variant = string(object["specVersion"]).map { "cyclonedx-\($0)" }
         // An SBOM without a subject may be a machine's; one whose subject is declared to be something else is not,
         // unless it is a scan of a file system's root (`trivy rootfs /` calls that an application).
@@ -243,7 +245,8 @@ enum JSONFormats {
                 }
                 let type = string(component["type"])
                 if let notAMachine {
-                    emitter.skip("listed by an SBOM whose subject is not a machine (metadata.component.type \(notAMachine))")
+                    emitter.skip(
+                        "listed by an SBOM whose subject is not a machine (metadata.component.type \(notAMachine))")
                 } else if let type, !cyclonedxSoftwareTypes.contains(type) {
                     emitter.skip("not installed software (CycloneDX component type \(type))")
                 } else {

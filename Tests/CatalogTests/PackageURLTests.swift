@@ -41,7 +41,8 @@ import Testing
         Parsed(
             purl: "PKG:DEB/debian/libreoffice-core@1%3A7.4.7-1?arch=amd64", type: "deb", namespace: "debian",
             name: "libreoffice-core", version: "1:7.4.7-1"),
-        Parsed(purl: "pkg:/winget/Microsoft.Teams", type: "winget", namespace: nil, name: "Microsoft.Teams", version: nil),
+        Parsed(
+            purl: "pkg:/winget/Microsoft.Teams", type: "winget", namespace: nil, name: "Microsoft.Teams", version: nil),
     ]
 
     @Test(arguments: specification)
@@ -53,7 +54,9 @@ import Testing
         #expect(purl.version == expected.version)
     }
 
-    @Test(arguments: ["libreoffice-core", "pkg:", "pkg:deb", "pkg:deb/", "cpe:2.3:a:x:y", "https://example.org/pkg:deb/a"])
+    @Test(arguments: [
+        "libreoffice-core", "pkg:", "pkg:deb", "pkg:deb/", "cpe:2.3:a:x:y", "https://example.org/pkg:deb/a",
+    ])
     func notAPackageURL(_ text: String) {
         #expect(PackageURL(text) == nil)
     }

@@ -36,9 +36,11 @@ func makeImporter(
             path: "cyclonedx/bom-examples-hbom-PCIe-SATA-adapter-board.cdx.json", format: .cyclonedx, records: 0,
             skipped: 6),
         Expectation(
-            path: "cyclonedx/bom-examples-obom-Example-1-Decoupled.cdx.json", format: .cyclonedx, records: 0, skipped: 1),
+            path: "cyclonedx/bom-examples-obom-Example-1-Decoupled.cdx.json", format: .cyclonedx, records: 0, skipped: 1
+        ),
         Expectation(
-            path: "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json", format: .cyclonedx, records: 0, skipped: 62),
+            path: "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json", format: .cyclonedx, records: 0, skipped: 62
+        ),
         Expectation(path: "cyclonedx/cyclonedx-py-7.5.0-python-env.cdx.json", format: .cyclonedx, records: 37),
         Expectation(path: "defender-api/ListSoftware.docs-example.json", format: .defenderJSON, records: 1),
         Expectation(
@@ -63,7 +65,8 @@ func makeImporter(
         Expectation(path: "sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv", format: .csv, records: 52),
         Expectation(path: "spdx/bom-shelter-chronicle.syft-dir.excerpt.spdx.json", format: .spdx, records: 25),
         Expectation(path: "spdx/bom-shelter-grype.syft-dir.excerpt.spdx.json", format: .spdx, records: 25),
-        Expectation(path: "spdx/bom-shelter-kasmweb-only-office.bom-tool.excerpt.spdx.json", format: .spdx, records: 22),
+        Expectation(
+            path: "spdx/bom-shelter-kasmweb-only-office.bom-tool.excerpt.spdx.json", format: .spdx, records: 22),
         // Documents of an application, a Maven library and (the specification's example) a source package.
         Expectation(path: "spdx/spdx-examples-ACME-v2.3.spdx.json", format: .spdx, records: 0, skipped: 4),
         Expectation(

@@ -55,8 +55,12 @@ import Testing
             return dated == 0 ? "\(root)/exports/\(machine).reg" : "\(root)/exports/\(month)/\(machine).reg"
         }
         // Next month's collection may sit under another root (moved), but keeps its shape.
-        let november = machines.map { InventoryImporter.fileHostKey(for: URL(fileURLWithPath: path($0, month: "2026-11"))) }
-        let december = machines.map { InventoryImporter.fileHostKey(for: URL(fileURLWithPath: path($0, month: "2026-12"))) }
+        let november = machines.map {
+            InventoryImporter.fileHostKey(for: URL(fileURLWithPath: path($0, month: "2026-11")))
+        }
+        let december = machines.map {
+            InventoryImporter.fileHostKey(for: URL(fileURLWithPath: path($0, month: "2026-12")))
+        }
         #expect(Set(november).count == machines.count)
         #expect(november == december)
     }
@@ -66,7 +70,9 @@ import Testing
     @Test func twoMachinesExportsUnderOneNameAreTwoHosts() throws {
         let collection = try Fixtures.temporaryDirectory("reg-hosts")
         var files: [URL] = []
-        for (machine, fixture) in [("pc-a", "glpi-agent-mssql-Uninstall.reg"), ("pc-b", "glpi-agent-mssql_engine-Uninstall.reg")] {
+        for (machine, fixture) in [
+            ("pc-a", "glpi-agent-mssql-Uninstall.reg"), ("pc-b", "glpi-agent-mssql_engine-Uninstall.reg"),
+        ] {
             let folder = collection.appendingPathComponent(machine)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("Uninstall.reg")

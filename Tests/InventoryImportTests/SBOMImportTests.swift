@@ -39,7 +39,8 @@ import Testing
         let url = Fixtures.url("inventory/" + path)
         let document = try Self.json(url)
         let all = Self.components(document["components"] as? [Any])
-        let subjectType = ((document["metadata"] as? [String: Any])?["component"] as? [String: Any])?["type"]
+        let subjectType =
+            ((document["metadata"] as? [String: Any])?["component"] as? [String: Any])?["type"]
             as? String
         let isMachine = subjectType.map(Self.machineTypes.contains) ?? true
         let software = all.filter { ($0["type"] as? String).map(Self.softwareTypes.contains) ?? true }
@@ -80,7 +81,7 @@ import Testing
         metadata.removeValue(forKey: "component")
         document["metadata"] = metadata
         let url = try Fixtures.temporaryDirectory("cdx-group").appendingPathComponent("laravel.cdx.json")
-        try JSONSerialization.data(withJSONObject: document).write(to: url)
+        try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]).write(to: url)
 
         let components = Self.components(document["components"] as? [Any])
         let expected = components.map { component -> String? in
@@ -91,6 +92,7 @@ import Testing
         // The file has components with a group and nobody named as publisher.
         let groupOnly = components.indices.filter { components[$0]["group"] != nil && expected[$0] == nil }
         #expect(!groupOnly.isEmpty)
+        // Keys sorted: `bomFormat` comes first, where format detection looks.
         let records = try makeImporter().importFile(at: url).records
         #expect(records.count == components.count)
         #expect(records.map(\.publisher) == expected)
@@ -113,7 +115,7 @@ import Testing
             metadata["component"] = subject
             document["metadata"] = metadata
             let url = try Fixtures.temporaryDirectory("cdx-rootfs").appendingPathComponent("bom.json")
-            try JSONSerialization.data(withJSONObject: document).write(to: url)
+            try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]).write(to: url)
             let result = try importer.importFile(at: url)
             #expect(result.records.map(\.title) == software.compactMap { $0["name"] as? String })
             // The root's name identifies nothing: the file does.
@@ -195,7 +197,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (".", true), ("", true), ("  ", true), ("/", true), ("./build", true), ("../src", true), ("/home/jens/app", true),
+        (".", true), ("", true), ("  ", true), ("/", true), ("./build", true), ("../src", true),
+        ("/home/jens/app", true),
         ("~/scans", true), ("C:\\", true), ("D:/scan", true), ("NOASSERTION", true), ("..", true),
         ("kasmweb/only-office@sha256:a3dba69a", false), ("julia-spdx", false), ("SBOMTool 1.1.2", false),
         ("ubuntu", false), ("PC042", false), ("C3PO", false),

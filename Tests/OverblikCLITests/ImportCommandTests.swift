@@ -53,6 +53,41 @@ import Testing
         #expect(result.output.contains("Unknown titles:"))
     }
 
+    /// The audit's case: SBOMs of a cryptography setup, a circuit board, an application and a Python environment,
+    /// and two machines' regedit exports under one name. The summary says what was skipped and why, and counts one
+    /// host per machine: the Python environment (no subject declared) and the two machines.
+    @Test func theSummarySaysWhichSBOMEntriesAreNoMachinesSoftware() throws {
+        let collection = try Fixtures.temporaryDirectory("import-collection")
+        var files = [
+            "cyclonedx/bom-examples-cbom-Protocol.cdx.json",
+            "cyclonedx/bom-examples-hbom-PCIe-SATA-adapter-board.cdx.json",
+            "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json",
+            "cyclonedx/cyclonedx-py-7.5.0-python-env.cdx.json",
+        ].map { Fixtures.url("inventory/" + $0).path }
+        for (machine, fixture) in [
+            ("PC-A", "glpi-agent-mssql-Uninstall.reg"), ("PC-B", "glpi-agent-10_russian-Uninstall.reg"),
+        ] {
+            let folder = collection.appendingPathComponent(machine)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("Uninstall.reg")
+            try FileManager.default.copyItem(at: Fixtures.url("inventory/windows-reg/" + fixture), to: file)
+            files.append(file.path)
+        }
+        let result = try runImport(files + ["--organisation", "751", "--dry-run"])
+        #expect(result.failed == 0)
+        #expect(
+            result.output.contains(
+                "    skipped 8: listed by an SBOM whose subject is not a machine (metadata.component.type application)")
+        )
+        #expect(result.output.contains("    skipped 6: not installed software (CycloneDX component type device)"))
+        #expect(
+            result.output.contains(
+                "    skipped 62: listed by an SBOM whose subject is not a machine (metadata.component.type application)"
+            ))
+        #expect(result.output.contains("Software records: \(37 + 7 + 2)\n"))
+        #expect(result.output.contains("Hosts: 3\n"))
+    }
+
     @Test func oneBadFileDoesNotStopTheOthers() throws {
         let directory = try Fixtures.temporaryDirectory("bad")
         let bad = directory.appendingPathComponent("bad.json")

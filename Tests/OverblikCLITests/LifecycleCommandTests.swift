@@ -151,22 +151,38 @@ import Submissions
     func perMachineExportsUnderOneNameKeepEveryMachineWhateverTheOrder(_ seed: UInt64) async throws {
         let reg = "inventory/windows-reg/"
         let winget = "inventory/winget-export/"
-        // machine → (file name, October's export, November's export)
-        let machines: [(String, String, String, String)] = [
-            ("pc-a", "Uninstall.reg", reg + "glpi-agent-mssql-Uninstall.reg", reg + "glpi-agent-10_russian-Uninstall.reg"),
-            ("pc-b", "Uninstall.reg", reg + "glpi-agent-mssql_engine-Uninstall.reg", reg + "glpi-agent-mssql-Uninstall.reg"),
-            ("pc-c", "packages.json", winget + "buddhiko1-system-app.winget-export.json",
-             winget + "Shresht7-Configs-packages.winget-export.json"),
-            ("pc-d", "packages.json", winget + "Shresht7-Configs-packages.winget-export.json",
-             winget + "buddhiko1-system-app.winget-export.json"),
+        /// A fixture, and whether a line end is added at its end: a store takes the same bytes once per
+        /// organisation, so two machines' exports must differ by at least that (the records do not change).
+        typealias Export = (fixture: String, amended: Bool)
+        // machine, file name, October's export, November's export
+        let machines: [(String, String, Export, Export)] = [
+            (
+                "pc-a", "Uninstall.reg", (reg + "glpi-agent-mssql_engine-Uninstall.reg", false),
+                (reg + "glpi-agent-mssql-Uninstall.reg", false)
+            ),
+            (
+                "pc-b", "Uninstall.reg", (reg + "glpi-agent-mssql-Uninstall.reg", true),
+                (reg + "glpi-agent-10_russian-Uninstall.reg", false)
+            ),
+            (
+                "pc-c", "packages.json", (winget + "buddhiko1-system-app.winget-export.json", false),
+                (winget + "Shresht7-Configs-packages.winget-export.json", false)
+            ),
+            (
+                "pc-d", "packages.json", (winget + "Shresht7-Configs-packages.winget-export.json", true),
+                (winget + "buddhiko1-system-app.winget-export.json", true)
+            ),
         ]
-        let months = [("2026-10-01", 2), ("2026-11-01", 3)]
-        func place(_ machine: (String, String, String, String), month: Int, in root: URL) throws -> URL {
+        let months = ["2026-10-01", "2026-11-01"]
+        func place(_ machine: (String, String, Export, Export), month: Int, in root: URL) throws -> URL {
             let folder = root.appendingPathComponent(machine.0)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent(machine.1)
-            try? FileManager.default.removeItem(at: file)
-            try FileManager.default.copyItem(at: Fixtures.url(month == 0 ? machine.2 : machine.3), to: file)
+            let export = month == 0 ? machine.2 : machine.3
+            var bytes = try Data(contentsOf: Fixtures.url(export.fixture))
+            // regedit writes UTF-16 LE.
+            if export.amended { bytes += machine.1.hasSuffix(".reg") ? Data([0x0D, 0, 0x0A, 0]) : Data([0x0A]) }
+            try bytes.write(to: file)
             return file
         }
 
@@ -188,7 +204,7 @@ import Submissions
         for (machine, month) in steps {
             let file = try place(machines[machine], month: month, in: collection)
             try await run(
-                ["import", file.path, "--observed", months[month].0, "--organisation", "751", "--store", stepwise])
+                ["import", file.path, "--observed", months[month], "--organisation", "751", "--store", stepwise])
         }
         let figures = try await export(store: stepwise)
 
