@@ -269,6 +269,38 @@ enum JSONOracle {
         #expect(derived.report.notInstalled["deinstall ok config-files"] ?? 0 == rcCount)
     }
 
+    @Test func dpkgListFromBeforeTheArchitectureColumnAndItsNoneVersions() throws {
+        // dpkg before 1.16.2 printed `||/ Name Version Description`, and `un` rows have the version `<none>`.
+        let text = try String(
+            contentsOf: Fixtures.url("inventory/dpkg/Divineleo2001-dpkg-l.excerpt.txt"), encoding: .utf8)
+        var rows: [(name: String, version: String)] = []
+        var lines: [String] = []
+        for line in text.split(separator: "\n").map(String.init) {
+            let words = line.split(separator: " ").map(String.init)
+            if line.hasPrefix("||/") {
+                lines.append("||/ Name           Version        Description")
+            } else if line.hasPrefix("ii ") {
+                let name = String(words[1].split(separator: ":")[0])
+                let none = rows.count % 7 == 3
+                rows.append((name, none ? "" : words[2]))
+                lines.append(
+                    (none ? "un  " : "ii  ") + name + "  " + (none ? "<none>" : words[2]) + "  "
+                        + words[4...].joined(separator: " "))
+            } else {
+                lines.append(line)
+            }
+        }
+        let result = try makeImporter().importFile(
+            at: try temporaryFile("dpkg-l-old.txt", text: lines.joined(separator: "\n")))
+        #expect(result.report.format == .dpkgList)
+        #expect(result.records.map(\.title) == rows.map(\.name))
+        #expect(result.records.map { $0.version ?? "" } == rows.map(\.version))
+        #expect(
+            result.records.filter { $0.classification.rule.hasSuffix("+dpkg:not-installed") }.map(\.title)
+                == rows.filter(\.version.isEmpty).map(\.name))
+        #expect(result.report.notInstalled["unknown ok not-installed"] == rows.filter(\.version.isEmpty).count)
+    }
+
     @Test func cycloneDXXMLGivesTheRecordsOfTheSameBOMAsJSON() throws {
         let xml = try makeImporter().importFile(
             at: Fixtures.url("inventory/cyclonedx/bom-examples-laravel-7.12.0-bom.1.4.xml"))
