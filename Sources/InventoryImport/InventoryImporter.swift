@@ -254,7 +254,7 @@ public struct InventoryImporter: Sendable {
         if rawPrefix.isEmpty { throw .emptyFile(file: path) }
         let isZip = FormatSniffer.isZip(rawPrefix)
         let format: InputFormat
-        /// Whether a JSON file is one object per line (decided by detection; nil: the reader's own rule).
+        // Whether a JSON file is one object per line (decided by detection; nil: the reader's own rule).
         var lineDelimitedJSON: Bool?
         if let forced = options.inputFormat {
             format = forced
