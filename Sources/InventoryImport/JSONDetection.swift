@@ -34,7 +34,7 @@ struct JSONTopLevelScanner {
 
     static let maxKeys = 4096
     static let maxKeyBytes = 256
-    static let tellingStrings: Set<String> = ["bomFormat", "$schema", "@context", "itemtype", "spdxVersion", "type"]
+    static let tellingStrings: Set<String> = ["bomFormat", "$schema", "@context", "itemtype"]
 
     // Byte-level state, carried across chunks.
     private var containers: [Bool] = []  // true: object
@@ -226,7 +226,10 @@ extension JSONTopLevelScanner {
                 return .notAnInventory(
                     "GLPI agent JSON\(itemtype) without a content.softwares section: it lists no software")
             }
-            if keys.contains("Sources") && (keys.contains("WinGetVersion") || keys.contains("CreationDate")) {
+            if keys.contains("Sources")
+                && (keys.contains("WinGetVersion") || keys.contains("CreationDate")
+                    || keys.isSubset(of: ["$schema", "Sources"]))
+            {
                 return .format(.wingetExport, lineDelimited: false)
             }
             // The Defender API's response (`@odata.context`, `value`), or just its `value` kept.
