@@ -63,6 +63,55 @@ def count_dpkg_query(path):
     return installed, not_installed
 
 
+def count_dpkg_list(path):
+    """`dpkg -l`: rows after the `+++-===` rule; the second state letter i/W/t is installed."""
+    lines = read_text(path).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("+++-"))
+    states = [line[1] for line in lines[start + 1:] if line.strip()]
+    installed = sum(1 for state in states if state in "iWt")
+    return installed, len(states) - installed
+
+
+def count_rpm_queryformat(path):
+    return sum(1 for line in read_text(path).splitlines() if line.strip())
+
+
+def count_cyclonedx_xml(root):
+    """(records, skipped) under the same SBOM rule as the JSON form."""
+    ns = root.tag[: root.tag.index("}") + 1]
+    def walk(components):
+        if components is None:
+            return []
+        return [t for c in components.findall(ns + "component") for t in [c.get("type")] + walk(c.find(ns + "components"))]
+    types = walk(root.find(ns + "components"))
+    subject_component = root.find(ns + "metadata/" + ns + "component")
+    subject = subject_component.get("type") if subject_component is not None else None
+    name = subject_component.findtext(ns + "name") if subject_component is not None else None
+    if subject is not None and subject not in CDX_MACHINE and not is_root(name):
+        return 0, len(types)
+    records = sum(1 for t in types if t is None or t in CDX_SOFTWARE)
+    return records, len(types) - records
+
+
+def is_refused(path):
+    """Files that are no inventory Overblik reads (a GLPI printer, SPDX 3 JSON-LD, SPDX tag-value, a .reg
+    without Uninstall keys): the importer refuses them."""
+    if path.name.endswith((".xlsx", ".ods")):
+        return False
+    text = read_text(path)
+    if text.startswith("SPDXVersion:"):
+        return True
+    if path.name.endswith(".reg"):
+        return not re.search(r"^\[[^\]]*\\Uninstall", text, re.M | re.I)
+    if path.name.endswith(".json"):
+        data = json.loads(text) if "defender-api" not in str(path) else {}
+        if isinstance(data, dict) and "@context" in data:
+            return True
+        if isinstance(data, dict) and "content" in data and "softwares" not in data["content"]:
+            return True
+    return False
+
+
 def count_agent_xml(path):
     root = ET.parse(path).getroot()
     return sum(1 for software in root.iter("SOFTWARES") if (software.findtext("NAME") or "").strip())
@@ -139,13 +188,22 @@ def count_xlsx(path):
 
 def count(path):
     name = path.name
+    if is_refused(path):
+        return "refused"
     if name.endswith(".xlsx"):
         return count_xlsx(path)
     if name.endswith(".csv"):
         return count_csv(path)
     if "dpkg" in str(path.parent):
+        if read_text(path).startswith("Desired="):
+            return count_dpkg_list(path)
         return count_dpkg_query(path)
+    if "rpm" in str(path.parent):
+        return count_rpm_queryformat(path)
     if name.endswith(".xml"):
+        root = ET.parse(path).getroot()
+        if root.tag.startswith("{http://cyclonedx.org/schema/bom/"):
+            return count_cyclonedx_xml(root)
         return count_agent_xml(path)
     if name.endswith(".reg"):
         return count_reg(path)

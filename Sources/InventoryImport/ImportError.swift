@@ -11,6 +11,12 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case emptyFile(file: String)
     /// The content matches none of the formats we read, or not the one asked for.
     case unrecognisedFormat(file: String, detail: String)
+    /// A file in a structured format (JSON, XML, a regedit export, an SPDX tag-value document) that is not
+    /// one of the inventories read: `what` says what it is and what it lacks.
+    case notAnInventory(file: String, what: String)
+    /// Not one line of the file gave a record, and some lines could not be read: the file was most likely
+    /// taken for the wrong format, so it fails instead of importing as empty.
+    case nothingReadable(file: String, format: String, unreadableLines: Int, firstLine: Int, reason: String)
     /// One record (a CSV record, a text line) is longer than the cap: the file is refused.
     case recordTooLarge(file: String, line: Int, limit: Int)
     /// JSON or XML nested deeper than the cap.
@@ -37,6 +43,11 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .unreadableFile(let file, let reason): "\(file): cannot read the file: \(reason)"
         case .emptyFile(let file): "\(file): the file is empty"
         case .unrecognisedFormat(let file, let detail): "\(file): unrecognised inventory format: \(detail)"
+        case .notAnInventory(let file, let what): "\(file): not a software inventory Overblik reads: \(what)"
+        case .nothingReadable(let file, let format, let count, let firstLine, let reason):
+            "\(file): read as \(format), no line gave a software record and \(count) line(s) could not be read "
+                + "(the first at line \(firstLine): \(reason)); the file is refused. If it is another format, "
+                + "give --input-format"
         case .recordTooLarge(let file, let line, let limit):
             "\(file): line \(line): a record is longer than \(limit) bytes; the file is refused"
         case .nestingTooDeep(let file, let line, let limit):

@@ -229,6 +229,9 @@ public struct ImportOptions: Sendable {
     /// Forces a format; nil detects it from the content.
     public var inputFormat: InputFormat?
     public var columnMap: ColumnMapOverride?
+    /// Whether a table's first row is its header (`--header`, `--no-header`); `.auto` decides (see
+    /// ``FirstRow``).
+    public var firstRow: FirstRow = .auto
     /// Spreadsheet sheet to read; nil reads the first.
     public var sheet: String?
     /// Keep host names as they are instead of pseudonymising them.
@@ -257,4 +260,15 @@ public struct ImportOptions: Sendable {
         self.hostPseudonymiser = hostPseudonymiser
         self.resolveOrganisation = resolveOrganisation ?? { AuthorityDirectory.denmark.lookup($0)?.code }
     }
+}
+
+/// Whether the first row of a CSV file or sheet is a header.
+public enum FirstRow: String, Sendable, CaseIterable {
+    /// A header, except that with `--map` giving every column by number a first row that no preset or synonym
+    /// recognises and that holds a cell starting with a digit (a version, a count, a date) is data.
+    case auto
+    /// Always a header (`--header`).
+    case header
+    /// Never a header: the file starts with data, and `--map` gives the columns by number (`--no-header`).
+    case data
 }

@@ -256,14 +256,32 @@ public struct InventoryImporter: Sendable {
         if rawPrefix.isEmpty { throw .emptyFile(file: path) }
         let isZip = FormatSniffer.isZip(rawPrefix)
         let format: InputFormat
+        // Whether a JSON file is one object per line (decided by detection; nil: the reader's own rule).
+        var lineDelimitedJSON: Bool?
         if let forced = options.inputFormat {
             format = forced
         } else if isZip {
             format = .xlsx  // refined to xlsx/ods (or kitos) from the archive's parts
-        } else if let detected = FormatSniffer.detect(text: stream.peekPrefix()) {
-            format = detected
         } else {
-            format = .csv
+            let prefix = stream.peekPrefix()
+            if FormatSniffer.startsLikeJSON(prefix) {
+                // Decided from the document's top-level keys wherever they are, not from a prefix.
+                switch try JSONDetector.detect(stream: stream, maxDepth: options.maxNestingDepth) {
+                case .format(let detected, let lineDelimited):
+                    format = detected
+                    lineDelimitedJSON = lineDelimited
+                case .notAnInventory(let what):
+                    throw .notAnInventory(file: path, what: what)
+                case .tooDeep(let line):
+                    throw .nestingTooDeep(file: path, line: line, limit: options.maxNestingDepth)
+                }
+            } else if let detected = FormatSniffer.detect(text: prefix) {
+                format = detected
+            } else if let what = FormatSniffer.refusal(text: prefix) {
+                throw .notAnInventory(file: path, what: what)
+            } else {
+                format = .csv
+            }
         }
         emitter.report.format = format
         emitter.report.encoding = isZip ? nil : stream.encoding
@@ -279,10 +297,13 @@ public struct InventoryImporter: Sendable {
             case .xlsx, .ods:
                 throw .unrecognisedFormat(
                     file: path, detail: "not a ZIP archive, so not an \(format.rawValue) workbook")
-            case .dpkgStatus, .dpkgQuery, .rpm, .wingetList, .reg:
+            case .dpkgStatus, .dpkgQuery, .dpkgList, .rpm, .wingetList, .reg:
                 try LineFormats.importLines(stream: stream, format: format, emitter: emitter)
+            case .cyclonedx where FormatSniffer.startsLikeXML(stream.peekPrefix()):
+                try CycloneDXXML.importXML(stream: stream, emitter: emitter)
             case .glpiJSON, .cyclonedx, .spdx, .wingetExport, .osquery, .defenderJSON:
-                try JSONFormats.importJSON(stream: stream, format: format, emitter: emitter)
+                try JSONFormats.importJSON(
+                    stream: stream, format: format, lineDelimited: lineDelimitedJSON, emitter: emitter)
             case .agentXML:
                 try AgentXML.importXML(stream: stream, emitter: emitter)
             }
@@ -297,6 +318,14 @@ public struct InventoryImporter: Sendable {
         }
         report.fileHash = file.digest
         report.fileSize = file.bytesRead
+        // Lines that could not be read and not one record: the file was read as the wrong thing. Failing it
+        // keeps a wrong guess from passing as an empty inventory (and replacing a host's list with nothing).
+        if report.softwareRecords == 0, report.usageDeclarations == 0, report.unreadableLines > 0 {
+            let first = report.diagnostics.first
+            throw .nothingReadable(
+                file: path, format: report.format.rawValue, unreadableLines: report.unreadableLines,
+                firstLine: first?.line ?? 0, reason: first?.message ?? "")
+        }
         if options.strict, report.unreadableLines > 0 {
             throw .strictFailure(
                 file: path, unreadableLines: report.unreadableLines, firstLine: report.diagnostics.first?.line ?? 0)

@@ -122,12 +122,16 @@ enum JSONInput {
 
 /// JSON inventories: GLPI agent, CycloneDX, SPDX, winget export, osquery, Defender API.
 enum JSONFormats {
-    static func importJSON(stream: TextStream, format: InputFormat, emitter: RecordEmitter) throws(ImportError) {
+    /// `lineDelimited`: what detection found (one JSON object per line); nil when the format was forced, and
+    /// an osquery file that starts with `{` is then read as a results log.
+    static func importJSON(
+        stream: TextStream, format: InputFormat, lineDelimited: Bool? = nil, emitter: RecordEmitter
+    ) throws(ImportError) {
         guard emitter.options.organisation != nil else { throw .missingOrganisation(file: emitter.fileName) }
         let prefix = stream.peekPrefix()
         if format == .osquery,
-            let first = prefix.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }),
-            first == 0x7B
+            lineDelimited
+                ?? (prefix.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == 0x7B)
         {
             try osqueryNDJSON(stream: stream, emitter: emitter)
             return
@@ -370,9 +374,36 @@ enum JSONFormats {
     // MARK: osquery
 
     static func osqueryRows(_ root: Any, host: String?, emitter: RecordEmitter) throws(ImportError) {
+        // One results-log entry written as a whole document (pretty-printed).
+        if let entry = root as? [String: Any] {
+            try osqueryLogEntry(entry, line: 1, emitter: emitter)
+            return
+        }
         guard let rows = root as? [Any] else { throw malformed(emitter, "expected an array of rows") }
         for (index, entry) in rows.enumerated() {
-            try osqueryRow(entry, line: index + 1, host: host, emitter: emitter)
+            // An array of results-log entries, or of table rows (`osqueryi --json`).
+            if let object = entry as? [String: Any], object["columns"] != nil || object["snapshot"] != nil {
+                try osqueryLogEntry(object, line: index + 1, emitter: emitter)
+            } else {
+                try osqueryRow(entry, line: index + 1, host: host, emitter: emitter)
+            }
+        }
+    }
+
+    /// One results-log entry: a differential row (`columns`, `removed` skipped) or a `snapshot` of rows.
+    static func osqueryLogEntry(_ object: [String: Any], line: Int, emitter: RecordEmitter) throws(ImportError) {
+        let host = string(object["hostIdentifier"])
+        if let action = string(object["action"]), action == "removed" {
+            emitter.report.linesRead += 1
+            emitter.skip("removed (osquery differential)")
+            return
+        }
+        if let columns = object["columns"] {
+            try osqueryRow(columns, line: line, host: host, emitter: emitter)
+        } else if let snapshot = object["snapshot"] as? [Any] {
+            for row in snapshot { try osqueryRow(row, line: line, host: host, emitter: emitter) }
+        } else {
+            try osqueryRow(object, line: line, host: host, emitter: emitter)
         }
     }
 
@@ -412,19 +443,7 @@ enum JSONFormats {
                 emitter.unreadable(line: lines.lineNumber, "not a JSON object")
                 continue
             }
-            let host = string(object["hostIdentifier"])
-            if let action = string(object["action"]), action == "removed" {
-                emitter.report.linesRead += 1
-                emitter.skip("removed (osquery differential)")
-                continue
-            }
-            if let columns = object["columns"] {
-                try osqueryRow(columns, line: lines.lineNumber, host: host, emitter: emitter)
-            } else if let snapshot = object["snapshot"] as? [Any] {
-                for row in snapshot { try osqueryRow(row, line: lines.lineNumber, host: host, emitter: emitter) }
-            } else {
-                try osqueryRow(object, line: lines.lineNumber, host: host, emitter: emitter)
-            }
+            try osqueryLogEntry(object, line: lines.lineNumber, emitter: emitter)
         }
     }
 

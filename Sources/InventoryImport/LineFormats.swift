@@ -62,6 +62,7 @@ enum LineFormats {
         switch format {
         case .dpkgStatus: try dpkgStatus(lines, emitter: emitter)
         case .dpkgQuery: try dpkgQuery(lines, emitter: emitter)
+        case .dpkgList: try dpkgList(lines, emitter: emitter)
         case .rpm: try rpm(lines, emitter: emitter)
         case .wingetList: try wingetList(lines, emitter: emitter)
         case .reg: try registry(lines, emitter: emitter)
@@ -153,12 +154,64 @@ enum LineFormats {
         }
     }
 
+    /// `dpkg -l`: rows after the `+++-===` rule. Every row is a record; as with dpkg's status file, a row whose
+    /// state is not installed (`rc`: removed, configuration left; `un`: known, not installed) is recorded but
+    /// does not count as an installation.
+    static func dpkgList(_ lines: LineReader, emitter: RecordEmitter) throws(ImportError) {
+        var inTable = false
+        var hasArchitecture = true
+        var previous = ""
+        while let line = try lines.next() {
+            if !inTable {
+                if line.hasPrefix("+++-") || line.hasPrefix("++-") {
+                    inTable = true
+                    // The header above the rule: dpkg before 1.16.2 had no Architecture column.
+                    hasArchitecture = previous.split(separator: " ").count >= 5
+                }
+                previous = line
+                continue
+            }
+            if line.trimmedField.isEmpty { continue }
+            emitter.report.linesRead += 1
+            guard let parsed = DpkgListLine.parse(line, hasArchitecture: hasArchitecture) else {
+                emitter.unreadable(line: lines.lineNumber, "not a dpkg -l row (state, name, version)")
+                continue
+            }
+            var item = RawItem(line: lines.lineNumber, title: parsed.package)
+            item.notInstalled = dpkgNotInstalled(parsed.status)
+            item.version = parsed.version
+            item.package = parsed.package
+            item.platform = "linux"
+            try emitter.emit(item)
+        }
+        if !inTable {
+            throw .malformed(file: emitter.fileName, format: "dpkg -l", line: nil, reason: "no +++-=== header rule")
+        }
+    }
+
     // MARK: rpm
 
     static func rpm(_ lines: LineReader, emitter: RecordEmitter) throws(ImportError) {
         while let line = try lines.next() {
             if line.trimmedField.isEmpty { continue }
             emitter.report.linesRead += 1
+            if line.contains("\t") {
+                // The agents' --queryformat list: name, arch, version-release, install time, size, vendor, ...
+                guard let parsed = RPMQueryLine.parse(line) else {
+                    emitter.unreadable(
+                        line: lines.lineNumber, "not name<TAB>arch<TAB>version-release[<TAB>installtime...]")
+                    continue
+                }
+                emitter.report.variant = "rpm-queryformat"
+                var item = RawItem(line: lines.lineNumber, title: parsed.name)
+                item.version = parsed.version
+                item.publisher = parsed.vendor
+                item.package = parsed.name
+                item.platform = "linux"
+                item.installDate = parsed.installTime
+                try emitter.emit(item)
+                continue
+            }
             guard let parsed = RPMName.parse(line) else {
                 emitter.unreadable(line: lines.lineNumber, "not name-version-release[.arch]")
                 continue
@@ -259,6 +312,8 @@ enum LineFormats {
         var keyName: String?
         var keyLine = 0
         var continuing = false
+        var uninstallKeys = 0
+        var firstKey: String?
         func flush() throws(ImportError) {
             defer { values.removeAll() }
             guard let keyName else { return }
@@ -284,8 +339,11 @@ enum LineFormats {
             }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 try flush()
-                keyName = String(line.dropFirst().dropLast())
+                let name = String(line.dropFirst().dropLast())
+                keyName = name
                 keyLine = lines.lineNumber
+                firstKey = firstKey ?? name
+                if name.lowercased().contains("\\uninstall") { uninstallKeys += 1 }
                 continue
             }
             guard line.hasPrefix("\"") else {
@@ -299,6 +357,14 @@ enum LineFormats {
             values[name.lowercased()] = value
         }
         try flush()
+        // An export of another part of the registry (Office's Registration key, a policy) lists no software.
+        if uninstallKeys == 0 {
+            throw .notAnInventory(
+                file: emitter.fileName,
+                what: "a regedit export without Uninstall keys"
+                    + (firstKey.map { " (first key: [\($0)])" } ?? " (no keys)")
+                    + "; export HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall")
+        }
     }
 
     /// `"Name"="string value"` with `\\` and `\"` escapes; other value types (dword, hex) are not needed.

@@ -69,8 +69,21 @@ enum TableImporter {
             if firstHeaderCandidate == nil { firstHeaderCandidate = fields }
             if let override = emitter.options.columnMap {
                 let base = HeaderRecognizer.recognise(fields)
+                if try firstRowIsData(fields, override: override, recognised: base != nil, emitter: emitter) {
+                    // No header: the columns are the numbers --map gave, and this row is the first record.
+                    let mapping = try HeaderRecognizer.apply(
+                        override, header: fields, base: nil, file: emitter.fileName)
+                    emitter.note("no header: the first row is data (--map gives column numbers only)")
+                    emitter.report.variant = mapping.preset
+                    try importInventory(
+                        rows, header: fields, mapping: mapping, currentRowIsData: true, emitter: emitter)
+                    return
+                }
                 kind = .inventory(
                     try HeaderRecognizer.apply(override, header: fields, base: base, file: emitter.fileName))
+            } else if emitter.options.firstRow == .data {
+                throw .invalidMapping(
+                    file: emitter.fileName, detail: "a file without a header needs --map with column numbers")
             } else {
                 kind = recognise(fields, forced: forced)
             }
@@ -110,6 +123,28 @@ enum TableImporter {
         }
     }
 
+    /// Whether the first row of a table read with `--map` is a record rather than a header. `--header` and
+    /// `--no-header` say so; otherwise it is data only when every column is given by number (nothing needs a
+    /// header), no preset or synonym recognises the row as a header, and a cell starts with a digit, as a
+    /// version, count or date does and a column name does not.
+    static func firstRowIsData(
+        _ fields: [String], override: ColumnMapOverride, recognised: Bool, emitter: RecordEmitter
+    ) throws(ImportError) -> Bool {
+        let allNumbers = override.entries.values.allSatisfy { Int($0) != nil }
+        switch emitter.options.firstRow {
+        case .header: return false
+        case .data:
+            guard allNumbers else {
+                throw .invalidMapping(
+                    file: emitter.fileName, detail: "without a header, columns can only be given by number")
+            }
+            return true
+        case .auto:
+            return allNumbers && !recognised
+                && fields.contains { $0.trimmedField.first?.isNumber == true }
+        }
+    }
+
     static func recognise(_ header: [String], forced: InputFormat) -> TableKind? {
         let names = header.map(HeaderRecognizer.normalise)
         func column(_ candidates: String...) -> Int? {
@@ -146,8 +181,10 @@ enum TableImporter {
 
     // MARK: Inventory rows
 
+    /// `currentRowIsData`: the row the source is on is the first record (a file without a header).
     static func importInventory(
-        _ rows: any RowSource, header: [String], mapping: ColumnMapping, emitter: RecordEmitter
+        _ rows: any RowSource, header: [String], mapping: ColumnMapping, currentRowIsData: Bool = false,
+        emitter: RecordEmitter
     ) throws(ImportError) {
         let columns = mapping.columns
         let title = columns[.title]!
@@ -173,10 +210,10 @@ enum TableImporter {
             guard index >= 0, !rows.fieldIsEmpty(index) else { return nil }
             return rows.field(index)
         }
-        while let line = try nextReadableRow(rows, emitter) {
+        func importRow(line: Int) throws(ImportError) {
             if rows.fieldCount > width, (width..<rows.fieldCount).contains(where: { !rows.fieldIsEmpty($0) }) {
                 emitter.unreadable(line: line, "\(rows.fieldCount) fields where the header has \(width)")
-                continue
+                return
             }
             if rows.fieldIsEmpty(title) {
                 if rows.isBlankRow {
@@ -184,7 +221,7 @@ enum TableImporter {
                 } else {
                     emitter.skip("no title")
                 }
-                continue
+                return
             }
             if rows.fieldCount < width && rows.flagsShortRows {
                 emitter.shortRow(line: line, fields: rows.fieldCount, width: width)
@@ -200,16 +237,25 @@ enum TableImporter {
             if let text = optional(countColumn) {
                 guard let count = ValueParsing.installCount(text) else {
                     emitter.unreadable(line: line, "install count \"\(text)\" is not a whole number")
-                    continue
+                    return
                 }
                 item.count = count
             } else if mapping.isAggregate {
                 emitter.unreadable(line: line, "no install count")
-                continue
+                return
             }
             if isDefender { item.classificationTitle = defenderTitle(name: item.title, vendor: item.publisher) }
             try emitter.emit(item)
         }
+        if currentRowIsData {
+            emitter.report.linesRead += 1
+            if let problem = rows.rowProblem {
+                emitter.unreadable(line: rows.line, problem)
+            } else {
+                try importRow(line: rows.line)
+            }
+        }
+        while let line = try nextReadableRow(rows, emitter) { try importRow(line: line) }
     }
 
     /// Defender writes CPE-style names (`desktop_editors`, vendor `onlyoffice`): classify "onlyoffice desktop editors".

@@ -93,6 +93,11 @@ final class ChunkedFile {
         while try read() != nil {}
     }
 
+    /// Whether the path names a regular file (which can be opened and read a second time).
+    var isRegularFile: Bool {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeRegular
+    }
+
     var fileSize: Int64? {
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value
     }
@@ -120,6 +125,8 @@ final class TextStream {
     let encoding: TextEncoding
     /// The file's first bytes as stored (for signatures such as ZIP's `PK\u{3}\u{4}`).
     let rawPrefix: [UInt8]
+    /// How many bytes (as stored) the first chunk held.
+    let firstChunkRawCount: Int
     private var pendingRaw: [UInt8]?
     private var pending: [UInt8]?
     private var carry: [UInt8] = []
@@ -131,6 +138,7 @@ final class TextStream {
         self.file = file
         var first = try file.read() ?? []
         rawPrefix = Array(first.prefix(16))
+        firstChunkRawCount = first.count
         pendingRaw = first
         let detected = forcedEncoding ?? Self.detectEncoding(first)
         switch detected {
@@ -149,6 +157,12 @@ final class TextStream {
         var copy = TextStream.transcodePreview(pending, encoding: encoding)
         if copy.count > 65_536 { copy.removeLast(copy.count - 65_536) }
         return copy
+    }
+
+    /// The whole first chunk of the (decoded) text, without consuming it; empty once reading has begun.
+    func peekFirstChunk() -> [UInt8] {
+        guard let pending else { return [] }
+        return TextStream.transcodePreview(pending, encoding: encoding)
     }
 
     /// The whole file's remaining bytes as stored, for whole-file binary formats (spreadsheets),

@@ -46,6 +46,13 @@ public struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Column roles: title=COL,version=COL,publisher=COL,host=COL,count=COL,... ")
     public var map: String?
 
+    @Flag(
+        name: .customLong("header"), inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Whether a table's first row is its header. Default: it is, unless --map gives every column by number "
+                + "and the first row is not a header we know and has a cell starting with a digit."))
+    public var header: Bool?
+
     @Option(name: .long, help: "Spreadsheet sheet to read (default: the first).")
     public var sheet: String?
 
@@ -122,6 +129,7 @@ public struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
         }
+        if let header { options.firstRow = header ? .header : .data }
         options.sheet = sheet
         options.strict = strict
         options.includeHostNames = includeHostNames

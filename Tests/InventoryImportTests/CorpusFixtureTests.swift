@@ -33,7 +33,8 @@ func makeImporter(
 
     static let expectations: [Expectation] = [
         // CycloneDX/bom-examples: a cryptography BOM and an application's OBOM describe no machine, the hardware BOM
-        // lists devices only, laravel's SBOM is an application's dependencies: their entries are skipped.
+        // lists devices only, laravel's SBOM (JSON and XML) is an application's dependencies: their entries are
+        // skipped.
         Expectation(
             path: "cyclonedx/bom-examples-cbom-Protocol.cdx.json", format: .cyclonedx, records: 0, skipped: 8,
             inSharedCorpus: false),
@@ -44,8 +45,11 @@ func makeImporter(
             path: "cyclonedx/bom-examples-obom-Example-1-Decoupled.cdx.json", format: .cyclonedx, records: 0,
             skipped: 1, inSharedCorpus: false),
         Expectation(
-            path: "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json", format: .cyclonedx, records: 0,
-            skipped: 62, inSharedCorpus: false),
+            path: "cyclonedx/bom-examples-laravel-7.12.0-bom.1.4.json", format: .cyclonedx, records: 0, skipped: 62,
+            inSharedCorpus: false),
+        Expectation(
+            path: "cyclonedx/bom-examples-laravel-7.12.0-bom.1.4.xml", format: .cyclonedx, records: 0, skipped: 62,
+            inSharedCorpus: false),
         Expectation(path: "cyclonedx/cyclonedx-py-7.5.0-python-env.cdx.json", format: .cyclonedx, records: 37),
         Expectation(path: "defender-api/ListSoftware.docs-example.json", format: .defenderJSON, records: 1),
         Expectation(
@@ -53,6 +57,8 @@ func makeImporter(
         Expectation(path: "defender-csv/DeviceTvmSoftwareInventory.constructed.csv", format: .csv, records: 24),
         // 17 lines; one package is "deinstall ok config-files" (removed): a record that is not an installation.
         Expectation(path: "dpkg/glpi-agent-dpkg-query.tsv", format: .dpkgQuery, records: 17, notInstalled: 1),
+        Expectation(
+            path: "dpkg/Divineleo2001-dpkg-l.excerpt.txt", format: .dpkgList, records: 120, inSharedCorpus: false),
         Expectation(
             path: "fusioninventory-xml/inventory_format-tests-data-12-windows81.xml", format: .agentXML, records: 8),
         Expectation(
@@ -67,6 +73,7 @@ func makeImporter(
         Expectation(path: "osquery-json/deb_packages.constructed.json", format: .osquery, records: 17),
         Expectation(path: "osquery-json/programs.constructed.json", format: .osquery, records: 12),
         Expectation(path: "powershell-csv/Get-ItemProperty-Uninstall.ps7.constructed.csv", format: .csv, records: 31),
+        Expectation(path: "rpm/glpi-agent-rpm-queryformat.tsv", format: .rpm, records: 10, inSharedCorpus: false),
         Expectation(path: "sccm-csv/v_GS_INSTALLED_SOFTWARE.constructed.csv", format: .csv, records: 52),
         Expectation(
             path: "spdx/bom-shelter-chronicle.syft-dir.excerpt.spdx.json", format: .spdx, records: 25,
@@ -77,6 +84,8 @@ func makeImporter(
         Expectation(
             path: "spdx/bom-shelter-kasmweb-only-office.bom-tool.excerpt.spdx.json", format: .spdx, records: 22,
             inSharedCorpus: false),
+        Expectation(
+            path: "spdx/bom-shelter-microsoft-sbom-tool.spdx.json", format: .spdx, records: 123, inSharedCorpus: false),
         // Documents of an application, a Maven library and (the specification's example) a source package.
         Expectation(
             path: "spdx/spdx-examples-ACME-v2.3.spdx.json", format: .spdx, records: 0, skipped: 4, inSharedCorpus: false
@@ -96,6 +105,24 @@ func makeImporter(
         Expectation(path: "winget-export/buddhiko1-system-app.winget-export.json", format: .wingetExport, records: 19),
         Expectation(path: "winget-list/merlinfrombelgium-winget-list.txt", format: .wingetList, records: 59),
     ]
+
+    /// Files that are no inventory we read (the script prints `refused`): each fails with what it is.
+    static let refused = [
+        "glpi-json/inventory_format-computer_2.json", "glpi-json/inventory_format-printer_1.json",
+        "spdx/bom-shelter-usbutils.spdx", "spdx/spdx-examples-example11-sbom.spdx3.json",
+        "windows-reg/glpi-agent-office_2016_02.reg",
+    ]
+
+    @Test(arguments: refused)
+    func isRefusedAsNotAnInventory(_ path: String) throws {
+        let url = Fixtures.url("inventory/" + path)
+        #expect {
+            try makeImporter().importFile(at: url)
+        } throws: { error in
+            guard case .notAnInventory(let file, _) = error as? ImportError else { return false }
+            return file == url.path
+        }
+    }
 
     @Test(arguments: expectations)
     func importsWithTheIndependentCount(_ expected: Expectation) throws {
@@ -121,7 +148,7 @@ func makeImporter(
         for case let url as URL in enumerator where !url.hasDirectoryPath && url.pathExtension != "md" {
             files.append(String(url.path.dropFirst(root.path.count + 1)))
         }
-        #expect(Set(files) == Set(Self.expectations.map(\.path)))
+        #expect(Set(files) == Set(Self.expectations.map(\.path) + Self.refused))
     }
 
     @Test func publicUsageEvidenceImportsAsDeclarations() throws {

@@ -61,7 +61,7 @@ import Testing
         var files = [
             "cyclonedx/bom-examples-cbom-Protocol.cdx.json",
             "cyclonedx/bom-examples-hbom-PCIe-SATA-adapter-board.cdx.json",
-            "cyclonedx/bom-examples-sbom-laravel-7.12.0.1.4.cdx.json",
+            "cyclonedx/bom-examples-laravel-7.12.0-bom.1.4.json",
             "cyclonedx/cyclonedx-py-7.5.0-python-env.cdx.json",
         ].map { Fixtures.url("inventory/" + $0).path }
         for (machine, fixture) in [
@@ -97,6 +97,46 @@ import Testing
         #expect(result.failed == 1)
         #expect(result.errors.contains(bad.path))
         #expect(result.output.split(separator: "\n").count == 31)
+    }
+
+    @Test func filesThatAreNoInventoryFailEachWithItsReasonAndTheOthersAreRead() throws {
+        let refused = [
+            "inventory/spdx/spdx-examples-example11-sbom.spdx3.json",
+            "inventory/glpi-json/inventory_format-printer_1.json",
+            "inventory/windows-reg/glpi-agent-office_2016_02.reg",
+            "inventory/spdx/bom-shelter-usbutils.spdx",
+        ].map { Fixtures.url($0).path }
+        let rpm = Fixtures.url("inventory/rpm/glpi-agent-rpm-queryformat.tsv")
+        let rpmLines = try String(contentsOf: rpm, encoding: .utf8).split(separator: "\n").count
+        let result = try runImport(refused + [rpm.path, "--organisation", "751", "--dry-run"])
+        #expect(result.failed == refused.count)
+        for path in refused { #expect(result.errors.contains("\(path): not a software inventory Overblik reads")) }
+        #expect(result.output.contains("Files: 5 (1 read, 4 failed)"))
+        #expect(
+            result.output.contains("glpi-agent-rpm-queryformat.tsv: rpm, rpm-queryformat, utf-8; \(rpmLines) lines"))
+    }
+
+    @Test func aFileReadIntoNothingButUnreadableLinesFails() throws {
+        let spdx = Fixtures.url("inventory/spdx/spdx-spec-SPDXJSONExample-v2.3.spdx.json").path
+        let result = try runImport([spdx, "--organisation", "751", "--dry-run", "--input-format", "osquery"])
+        #expect(result.failed == 1)
+        #expect(result.errors.contains("read as osquery, no line gave a software record"))
+        #expect(result.output.contains("Files: 1 (0 read, 1 failed)"))
+    }
+
+    @Test func noHeaderReadsTheFirstRowOfAHeaderlessTable() throws {
+        let rpm = Fixtures.url("inventory/rpm/glpi-agent-rpm-queryformat.tsv")
+        let rows = try String(contentsOf: rpm, encoding: .utf8).split(separator: "\n")
+        let arguments = [
+            rpm.path, "--organisation", "751", "--dry-run", "--format", "jsonl", "--input-format", "csv", "--map",
+            "title=1,version=3",
+        ]
+        let explicit = try runImport(arguments + ["--no-header"])
+        #expect(explicit.output.split(separator: "\n").count == rows.count)
+        let header = try runImport(arguments + ["--header"])
+        #expect(header.output.split(separator: "\n").count == rows.count - 1)
+        let auto = try runImport(arguments)
+        #expect(auto.output == explicit.output)
     }
 
     @Test func strictFailsAFileWithUnreadableLines() throws {
