@@ -59,9 +59,11 @@ public struct PropertySet: Sendable, Equatable {
 }
 
 extension CompoundFile {
-    /// Property set streams longer than this are not read: real ones are a few hundred bytes to a few KiB, and
-    /// up to a few hundred KiB with a thumbnail (LibreOffice's .ppt: 430 KiB).
-    public static let maxPropertySetBytes = 8 << 20
+    /// The first bytes of a property set stream read: real ones are a few hundred bytes to a few KiB, and up to
+    /// a few hundred KiB with a thumbnail (LibreOffice's .ppt: 430 KiB), stored after the texts, counts and dates.
+    /// A longer stream is cut to the properties that end within this prefix (``cutToPrefix(_:)``): reading the
+    /// whole thumbnail cost a .ppt about a millisecond.
+    public static let propertySetPrefixBytes = 64 << 10
     /// Cap on the type words that can nest a value in libgsf's recursive value parser (see ``readPropertySet(at:)``).
     static let maxNestingTypeWords = 256
 
@@ -75,12 +77,17 @@ extension CompoundFile {
     public func readPropertySet(at path: [String]) throws(CompoundFileError) -> PropertySet {
         let joined = path.joined(separator: "/")
         guard let entry = entry(at: path), !entry.isStorage else { throw .noSuchStream(path: joined) }
-        guard entry.size <= UInt64(Self.maxPropertySetBytes) else {
-            throw .badPropertySet(stream: joined, detail: "\(entry.size) bytes, more than any real property set")
-        }
-        let bytes = try readPrefix(of: path, count: Int(entry.size))
-        guard bytes.count == Int(entry.size) else {
+        let wanted = Int(min(entry.size, UInt64(Self.propertySetPrefixBytes)))
+        var bytes = try readPrefix(of: path, count: wanted)
+        guard bytes.count == wanted else {
             throw .badPropertySet(stream: joined, detail: "the stream ends before its declared size")
+        }
+        if entry.size > UInt64(wanted) {
+            guard let cut = Self.cutToPrefix(bytes) else {
+                throw .badPropertySet(
+                    stream: joined, detail: "\(entry.size) bytes, and no property ends in the first \(wanted)")
+            }
+            bytes = cut
         }
         guard Self.nestingTypeWords(bytes) <= Self.maxNestingTypeWords else {
             throw .badPropertySet(stream: joined, detail: "more nested values than any real property set")
@@ -165,6 +172,39 @@ extension CompoundFile {
             }
         }
         return ranges
+    }
+
+    /// A one-section property set cut to the properties whose values end within `prefix` (its first bytes):
+    /// the section's size, count and id/offset table rewritten to them, the values left where they are. `nil`
+    /// when the stream has other than one section or no property fits.
+    static func cutToPrefix(_ prefix: [UInt8]) -> [UInt8]? {
+        guard u32(prefix, 24) == 1, let start = u32(prefix, 44).map(Int.init), let size = u32(prefix, start),
+            let count = u32(prefix, start + 4).map(Int.init), count <= (prefix.count - start) / 8
+        else { return nil }
+        var table: [(id: UInt32, offset: Int)] = []
+        for index in 0..<count {
+            guard let id = u32(prefix, start + 8 + index * 8), let offset = u32(prefix, start + 12 + index * 8) else {
+                return nil
+            }
+            table.append((id, Int(offset)))
+        }
+        table.sort { $0.offset < $1.offset }
+        let room = prefix.count - start
+        var kept = 0
+        while kept < table.count, (kept + 1 < table.count ? table[kept + 1].offset : Int(size)) <= room { kept += 1 }
+        guard kept > 0 else { return nil }
+        let newSize = kept < table.count ? table[kept].offset : Int(size)
+        var cut = Array(prefix[0..<(start + newSize)])
+        func put(_ value: UInt32, at offset: Int) {
+            for byte in 0..<4 { cut[offset + byte] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(byte))) }
+        }
+        put(UInt32(newSize), at: start)
+        put(UInt32(kept), at: start + 4)
+        for (index, property) in table.prefix(kept).enumerated() {
+            put(property.id, at: start + 8 + index * 8)
+            put(UInt32(property.offset), at: start + 12 + index * 8)
+        }
+        return cut
     }
 
     /// FMTID_SummaryInformation, F29F85E0-4FF9-1068-AB91-08002B27B3D9, as stored.

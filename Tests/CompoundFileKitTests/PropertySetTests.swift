@@ -88,11 +88,22 @@ import Testing
         #expect(set.texts[PropertySet.Name.title] == "Café")
     }
 
-    @Test func streamsBeyondTheCapAreRefused() throws {
-        let stream = Self.propertySet([Self.codePage1252]) + [UInt8](repeating: 0, count: 9 << 20)
-        #expect(throws: CompoundFileError.self) { try Self.file(with: stream).readPropertySet(at: Self.summary) }
+    /// A stream longer than the prefix read (a thumbnail after the other properties, as LibreOffice's .ppt has
+    /// 430 KiB of it) is cut to the properties that end in the prefix; a long stream of two sections is refused.
+    @Test func longStreamsAreCutToTheirFirstProperties() throws {
+        let thumbnail = Self.le32(UInt32(200_000)) + [UInt8](repeating: 0xFF, count: 200_000)
+        let stream = Self.propertySet([
+            Self.codePage1252, Property(id: 18, type: 0x1E, value: Self.text("Microsoft PowerPoint")),
+            Property(id: 17, type: 0x47, value: thumbnail),
+        ])
+        #expect(stream.count > CompoundFile.propertySetPrefixBytes)
+        let set = try Self.file(with: stream).readPropertySet(at: Self.summary)
+        #expect(set.texts[PropertySet.Name.generator] == "Microsoft PowerPoint")
+        var twoSections = stream
+        twoSections[24] = 2
         do {
-            _ = try Self.file(with: stream).readPropertySet(at: Self.summary)
+            _ = try Self.file(with: twoSections).readPropertySet(at: Self.summary)
+            Issue.record("read a long stream of two sections")
         } catch {
             guard case .badPropertySet = error else {
                 Issue.record("\(error)")
@@ -106,7 +117,7 @@ import Testing
         var nested: [UInt8] = []
         for _ in 0..<10_000 { nested += Self.le32(0x0C) }
         let stream = Self.propertySet([Self.codePage1252, Property(id: 2, type: 0x0C, value: nested)])
-        #expect(CompoundFile.maxPropertySetBytes > stream.count)
+        #expect(CompoundFile.propertySetPrefixBytes > stream.count)
         do {
             _ = try Self.file(with: stream).readPropertySet(at: Self.summary)
             Issue.record("read a 10,000-deep variant")
