@@ -5,8 +5,8 @@ SHELL := /bin/bash
 BUILD_PACKAGES := pkg-config libzip-dev libdeflate-dev libxml2-dev libgsf-1-dev libsqlite3-dev
 # What the full test suite needs besides: a real PostgreSQL server, Jing (RelaxNG validation of our
 # ODF output) and LibreOffice (proof that our ODT/ODS open), plus Python for the independent readers (olefile
-# checks the compound-file listing; CI re-runs oletools from PyPI in a venv, see .ci/run; cmark-gfm reads the
-# Markdown reports back in the output-safety tests).
+# checks the compound-file listing and reads the property sets for fixtures/documents/expected.jsonl; CI re-runs
+# oletools from PyPI in a venv, see .ci/run; cmark-gfm reads the Markdown reports back in the output-safety tests).
 TEST_PACKAGES := postgresql jing libreoffice-writer-nogui libreoffice-calc-nogui python3 python3-olefile python3-venv zip unzip cmark-gfm time
 SWIFT ?= swift
 BUILD_FLAGS ?=

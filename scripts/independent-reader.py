@@ -371,8 +371,9 @@ def read_ooxml(zf, names, ext, record):
         nonlocal main
         if event == "start" and split(elem.tag)[1] in ("Override", "Default"):
             value = (elem.attrib.get("ContentType") or "").lower()
-            if value.endswith(".main+xml") and value[: -len(".main+xml")] in OOXML_TYPES and main is None:
-                main = value[: -len(".main+xml")]
+            for suffix in (".main+xml", ".main"):  # .main: the binary workbook (xlsb)
+                if value.endswith(suffix) and value[: -len(suffix)] in OOXML_TYPES and main is None:
+                    main = value[: -len(suffix)]
         return False
 
     parse(data, stop)
@@ -384,6 +385,8 @@ def read_ooxml(zf, names, ext, record):
         record["format"] = "xlsx"
     elif "ppt/presentation.xml" in names:
         record["format"] = "pptx"
+    elif "xl/workbook.bin" in names:
+        record["format"] = "xlsb"
     else:
         record["format"] = ext if ext in OOXML_EXT else "ooxml"
         warn(record, "ooxml-main-part-unknown")
@@ -443,8 +446,121 @@ def cfb(path, ext, record):
         record["family"], record["format"] = "legacy", ext
     else:
         record["family"], record["format"] = (family_for_ext(ext), ext) if ext in CANDIDATE_EXT else ("other", "cfb")
+    if record["family"] == "legacy":
+        stream_headers(path, record)
     if ext != record["format"]:
         warn(record, "extension-mismatch")
+    if record["family"] == "legacy":
+        property_sets(path, record)
+
+
+def u16(data, offset):
+    return int.from_bytes(data[offset:offset + 2], "little")
+
+
+def stream_headers(path, record):
+    """Encryption and templates from the stream headers, read with olefile ([MS-DOC] FibBase: wIdent 0xA5EC,
+    fDot 0x0001 and fEncrypted 0x0100 at 0x0A; [MS-XLS] globals records before EOF: FILEPASS 0x2F, TEMPLATE 0x60,
+    within the first 256 KiB; [MS-PPT] CurrentUserAtom headerToken 0xF3D1C4DF at 12)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(path)
+    except Exception:
+        return
+    def head(name, count):
+        try:
+            return ole.openstream(name).read(count) if ole.exists(name) else b""
+        except Exception:
+            return b""
+    fib = head("WordDocument", 32)
+    if len(fib) >= 12 and u16(fib, 0) == 0xA5EC:
+        if record["format"] in ("doc", "dot"):
+            record["format"] = "dot" if u16(fib, 0x0A) & 0x0001 else "doc"
+        if u16(fib, 0x0A) & 0x0100:
+            record["encrypted"] = True
+    name = "Workbook" if ole.exists("Workbook") else "Book"
+    globals_ = head(name, 256 << 10)
+    offset, count = 0, 0
+    while offset + 4 <= len(globals_):
+        kind, length = u16(globals_, offset), u16(globals_, offset + 2)
+        if offset + 4 + length > len(globals_):
+            break
+        count += 1
+        if kind == 0x000A and count > 1:
+            break
+        if kind == 0x002F:
+            record["encrypted"] = True
+        if kind == 0x0060 and record["format"] == "xls":
+            record["format"] = "xlt"
+        offset += 4 + length
+    if ole.exists("PowerPoint Document"):
+        atom = head("Current User", 16)
+        if len(atom) >= 16 and int.from_bytes(atom[12:16], "little") == 0xF3D1C4DF:
+            record["encrypted"] = True
+    ole.close()
+
+
+FILETIME_1970 = 11644473600  # seconds from 1601-01-01 to 1970-01-01
+SUMMARY_COUNTS = {14: "page-count", 15: "word-count", 16: "character-count"}
+# Windows code page numbers whose Python codec is not named cpNNNN (Mac pages are what Office for Mac writes).
+CODEPAGES = {1200: "utf-16-le", 65001: "utf-8", 10000: "mac_roman", 10006: "mac_greek", 10007: "mac_cyrillic",
+             10029: "mac_latin2", 10079: "mac_iceland", 10081: "mac_turkish", 28591: "latin-1", 20127: "ascii"}
+DOCUMENT_COUNTS = {5: "line-count", 6: "paragraph-count", 7: "slide-count", 8: "note-count", 9: "hidden-slide-count"}
+
+
+def property_sets(path, record):
+    """SummaryInformation / DocumentSummaryInformation read by olefile (its own CFB and property-set code), mapped
+    as docs/usage/scan.md says: AppName (+ PIDDSI_VERSION as major.build) → application / app_version / generator,
+    FILETIME dates (0 = none), revision, edit time in minutes, template and counts. Unreadable sets are skipped."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(path)
+    except Exception:
+        return
+    def props(name):
+        if not ole.exists(name):
+            return {}
+        try:
+            return ole.getproperties(name, convert_time=False)
+        except Exception:
+            return {}
+    summary, document = props("\x05SummaryInformation"), props("\x05DocumentSummaryInformation")
+    # VT_I2: 65001 (UTF-8) reads as -535.
+    codepage = summary.get(1) & 0xFFFF if isinstance(summary.get(1), int) else 1252
+    def text(value):
+        if isinstance(value, bytes):
+            try:
+                value = value.decode(CODEPAGES.get(codepage, "cp%d" % codepage))
+            except (LookupError, UnicodeDecodeError):
+                return None
+        if not isinstance(value, str):
+            return None
+        value = value.split("\x00", 1)[0].strip()
+        return value or None
+    application = text(summary.get(18))
+    version = document.get(23)
+    app_version = None
+    if isinstance(version, int) and (version & 0xFFFFFFFF) >> 16:
+        app_version = "%d.%04d" % ((version & 0xFFFFFFFF) >> 16, version & 0xFFFF)
+    record["application"], record["app_version"] = application, app_version
+    if application:
+        record["generator"] = " ".join(v for v in (application, app_version) if v)
+    for pid, key in ((12, "created"), (13, "meta_modified")):
+        ticks = summary.get(pid)  # olefile without conversion: whole seconds since 1601
+        if isinstance(ticks, int) and ticks > 0:
+            record[key] = ticks - FILETIME_1970
+    if isinstance(summary.get(10), int):
+        record["editing_duration"] = "PT%dM" % (summary[10] // 60)
+    revision = text(summary.get(9)) or ""
+    record["editing_cycles"] = int(revision) if re.fullmatch(r"[+-]?\d+", revision) else None
+    record["template"] = text(summary.get(7))
+    for source, names in ((summary, SUMMARY_COUNTS), (document, DOCUMENT_COUNTS)):
+        for pid, name in names.items():
+            if isinstance(source.get(pid), int) and not isinstance(source.get(pid), bool):
+                record["statistics"][name] = source[pid]
+    ole.close()
 
 
 def flat(path, ext, record):

@@ -20,6 +20,9 @@ public enum CompoundFileError: Error, Sendable, Equatable, CustomStringConvertib
     case corrupt(detail: String)
     /// No stream at this path.
     case noSuchStream(path: String)
+    /// A property set stream (`\u{5}SummaryInformation`, ...) that is too large, nests too deep, or that libgsf
+    /// refused (its message).
+    case badPropertySet(stream: String, detail: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,7 @@ public enum CompoundFileError: Error, Sendable, Equatable, CustomStringConvertib
             return "stream '\(entry)' claims \(size) bytes in a file of \(fileSize)"
         case .corrupt(let detail): return "corrupt compound file: \(detail)"
         case .noSuchStream(let path): return "no stream '\(path)'"
+        case .badPropertySet(let stream, let detail): return "property set '\(stream)': \(detail)"
         }
     }
 }

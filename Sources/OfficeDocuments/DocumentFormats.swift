@@ -53,7 +53,7 @@ enum DocumentFormats {
         }
     }
 
-    /// OOXML main-part content type (without `.main+xml`) → format token.
+    /// OOXML main-part content type (without `.main+xml`, or `.main` for the binary workbook) → format token.
     static let ooxmlContentTypes: [String: String] = [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.template": "dotx",

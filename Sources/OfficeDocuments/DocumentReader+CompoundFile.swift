@@ -1,4 +1,5 @@
 import CompoundFileKit
+import Foundation
 import OverblikModel
 
 // Compound files (OLE2 / CFB): legacy Word, Excel and PowerPoint, StarOffice 5, encrypted OOXML. libgsf lists the
@@ -41,13 +42,79 @@ extension DocumentReader {
         }
         if headers.excelIsTemplate, record.format == "xls" { record.format = "xlt" }
         warnOnExtension(&record, ext: ext)
+        if record.family == .legacy { readPropertySets(file, rootNames: rootNames, into: &record) }
+    }
+
+    /// The producer, dates, counts and template of `\u{5}SummaryInformation`, the application's version and the
+    /// presentation counts of `\u{5}DocumentSummaryInformation`, into the fields OOXML's docProps fill (and the
+    /// personal fields only when asked). A missing or damaged property set leaves them empty and the outcome as it
+    /// was: the document itself was read.
+    func readPropertySets(_ file: CompoundFile, rootNames: Set<String>, into record: inout DocumentRecord) {
+        if options.includePersonalData { record.personal = PersonalMetadata() }
+        let summaryName = "\u{5}SummaryInformation"
+        let documentName = "\u{5}DocumentSummaryInformation"
+        let summary = rootNames.contains(summaryName) ? try? file.readPropertySet(at: [summaryName]) : nil
+        let document = rootNames.contains(documentName) ? try? file.readPropertySet(at: [documentName]) : nil
+        guard summary != nil || document != nil else { return }
+        typealias Name = PropertySet.Name
+        let texts = summary?.texts ?? [:]
+        record.application = texts[Name.generator].flatMap(trimmed)
+        record.appVersion = document?.integers[Name.applicationVersion].flatMap(Self.applicationVersion)
+        if let application = record.application {
+            record.generator = [application, record.appVersion].compactMap { $0 }.joined(separator: " ")
+        }
+        let times = summary?.fileTimes ?? [:]
+        record.created = times[PropertySet.createdID].flatMap(Self.date(fileTime:))
+        record.metaModified = times[PropertySet.lastSavedID].flatMap(Self.date(fileTime:))
+        // PIDSI_EDITTIME is a FILETIME that holds a duration; OOXML's TotalTime is whole minutes.
+        record.editingDuration = times[PropertySet.editingTimeID].map { "PT\($0 / 600_000_000)M" }
+        record.editingCycles = texts[Name.revision].flatMap { Int(trimmingWhitespace($0)) }
+        record.template = texts[Name.template].flatMap(trimmed)
+        for (name, statistic) in Self.statisticNames {
+            if let value = summary?.integers[name] ?? document?.integers[name] { record.statistics[statistic] = value }
+        }
+        guard options.includePersonalData else { return }
+        // As OOXML's core.xml and app.xml: the Dublin Core fields, the last author under `lastModifiedBy`.
+        var personal = PersonalMetadata()
+        personal.creator = texts[Name.creator].flatMap(trimmed)
+        personal.title = texts[Name.title].flatMap(trimmed)
+        personal.subject = texts[Name.subject].flatMap(trimmed)
+        personal.description = texts[Name.description].flatMap(trimmed)
+        if let keywords = texts[Name.keywords].flatMap(trimmed) { personal.keywords = [keywords] }
+        personal.userDefined["lastModifiedBy"] = texts[Name.lastSavedBy]
+        personal.userDefined["company"] = document?.texts[Name.company]
+        personal.userDefined["manager"] = document?.texts[Name.manager]
+        record.personal = personal
+    }
+
+    /// Property set counts → the statistic names ODF and OOXML records use.
+    static let statisticNames: [(String, String)] = [
+        (PropertySet.Name.pageCount, "page-count"), (PropertySet.Name.wordCount, "word-count"),
+        (PropertySet.Name.characterCount, "character-count"), (PropertySet.Name.lineCount, "line-count"),
+        (PropertySet.Name.paragraphCount, "paragraph-count"), (PropertySet.Name.slideCount, "slide-count"),
+        (PropertySet.Name.noteCount, "note-count"), (PropertySet.Name.hiddenSlideCount, "hidden-slide-count"),
+    ]
+
+    /// PIDDSI_VERSION (major in the high word, build in the low) as OOXML's AppVersion writes it: `11.6568`.
+    static func applicationVersion(_ value: Int) -> String? {
+        let word = UInt32(truncatingIfNeeded: value)
+        let major = word >> 16
+        guard major > 0 else { return nil }
+        let minor = String(word & 0xFFFF)
+        return "\(major)." + String(repeating: "0", count: max(0, 4 - minor.count)) + minor
+    }
+
+    /// A FILETIME (100-ns ticks since 1601-01-01 UTC) in whole seconds; 0 means no date.
+    static func date(fileTime: UInt64) -> Date? {
+        guard fileTime > 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(Int64(fileTime / 10_000_000) - 11_644_473_600))
     }
 
     func fail(_ record: inout DocumentRecord, compoundFileError error: CompoundFileError) {
         record.errorDetail = error.description
         switch error {
         case .empty: record.error = .empty
-        case .unreadable, .noSuchStream: record.error = .unreadable
+        case .unreadable, .noSuchStream, .badPropertySet: record.error = .unreadable
         case .notACompoundFile: record.error = .wrongFormat
         case .tooManyEntries: record.error = .entryTooLarge
         // Links, sectors or sizes beyond what the file holds: as a cut-off file reads.

@@ -33,6 +33,8 @@ extension DocumentReader {
             record.format = "xlsx"
         } else if archive.entry(named: "ppt/presentation.xml") != nil {
             record.format = "pptx"
+        } else if archive.entry(named: "xl/workbook.bin") != nil {
+            record.format = "xlsb"
         } else {
             record.format = DocumentFormats.ooxmlExtensions.contains(ext) ? ext : "ooxml"
             record.warnings.append(DocumentWarning(kind: .ooxmlMainPartUnknown, detail: "no known main part"))

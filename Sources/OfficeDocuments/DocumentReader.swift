@@ -231,13 +231,14 @@ public struct DocumentReader: Sendable {
         return record
     }
 
-    /// The suite of a document from its producer strings: OOXML by `Application` and `AppVersion`, everything
-    /// else by its generator. The scan and the reclassification of stored documents both ask here.
+    /// The suite of a document from its producer strings: OOXML by `Application` and `AppVersion` (legacy
+    /// compound files by their property sets' application name and version alike), everything else by its
+    /// generator. The scan and the reclassification of stored documents both ask here.
     public static func classify(
         family: DocumentFamily, generator: String?, application: String?, appVersion: String?,
         with classifier: any SuiteClassifying
     ) -> Classification {
-        if family == .ooxml, let application {
+        if family == .ooxml || family == .legacy, let application {
             return classifier.classify(application: application, appVersion: appVersion)
         } else if let generator {
             return classifier.classify(generator: generator)

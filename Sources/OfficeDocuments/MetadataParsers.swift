@@ -294,23 +294,32 @@ final class ContentTypesParser: XMLContentHandler {
         return .enter
     }
 
-    /// The first type that names a known main part (`….main+xml`), without the suffix and lowercased.
+    /// The first type that names a known main part (`….main+xml`, or the binary workbook's `….main`), without the
+    /// suffix and lowercased.
     private func noteMainType(_ type: ArraySlice<UInt8>, isASCII: Bool) {
         guard isASCII else {
             // Unicode lowercasing and comparison, as for any type that is not plain ASCII.
             let lower = String(decoding: type, as: UTF8.self).lowercased()
-            guard lower.hasSuffix(".main+xml") else { return }
-            let base = String(lower.dropLast(".main+xml".count))
+            for suffix in Self.mainSuffixes where lower.hasSuffix(suffix) {
+                let base = String(lower.dropLast(suffix.count))
+                if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
+                return
+            }
+            return
+        }
+        for suffix in Self.mainSuffixes {
+            let bytes = suffix.utf8
+            guard type.count >= bytes.count,
+                type[(type.endIndex - bytes.count)...].lazy.map(Self.lowercased).elementsEqual(bytes)
+            else { continue }
+            let base = String(decoding: type[..<(type.endIndex - bytes.count)].map(Self.lowercased), as: UTF8.self)
             if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
             return
         }
-        let suffix = ".main+xml".utf8
-        guard type.count >= suffix.count,
-            type[(type.endIndex - suffix.count)...].lazy.map(Self.lowercased).elementsEqual(suffix)
-        else { return }
-        let base = String(decoding: type[..<(type.endIndex - suffix.count)].map(Self.lowercased), as: UTF8.self)
-        if DocumentFormats.ooxmlContentTypes[base] != nil { mainContentType = base }
     }
+
+    /// `.main+xml` for the XML main parts; `.main` for the binary workbook's (`…sheet.binary.macroEnabled.main`).
+    private static let mainSuffixes = [".main+xml", ".main"]
 
     private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
 

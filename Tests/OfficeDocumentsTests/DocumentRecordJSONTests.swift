@@ -9,7 +9,7 @@ import Testing
 @Suite struct DocumentRecordJSONTests {
     static func fixturePaths() throws -> [String] {
         var paths: [String] = []
-        for folder in ["generated", "damaged", "corpus"] {
+        for folder in ["generated", "damaged", "corpus", "legacy"] {
             let dir = Fixtures.url("documents/" + folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name != "README.md" {
                 paths.append(dir.appendingPathComponent(name).path)

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The fields the Swift reader produces for every fixture equal those of the independent Python reader
-/// (`scripts/independent-reader.py`, zipfile + ElementTree), committed as `fixtures/documents/expected.jsonl`.
+/// (`scripts/independent-reader.py`, zipfile + ElementTree, olefile), committed as `fixtures/documents/expected.jsonl`.
 @Suite struct ExpectedFieldsTests {
     static let expectedFile = Fixtures.url("documents/expected.jsonl")
 
