@@ -145,13 +145,21 @@ enum LineFormats {
                 emitter.unreadable(line: lines.lineNumber, "not a dpkg-query line (package, version)")
                 continue
             }
-            var item = RawItem(line: lines.lineNumber, title: parsed.package)
-            item.notInstalled = dpkgNotInstalled(parsed.status)
-            item.version = parsed.version
-            item.package = parsed.package
-            item.platform = "linux"
-            try emitter.emit(item)
+            try emitDpkgPackage(
+                parsed.package, version: parsed.version, status: parsed.status, line: lines.lineNumber, emitter)
         }
+    }
+
+    /// One package of a dpkg listing: installed or recorded as not installed, by its status.
+    private static func emitDpkgPackage(
+        _ package: String, version: String, status: String?, line: Int, _ emitter: RecordEmitter
+    ) throws(ImportError) {
+        var item = RawItem(line: line, title: package)
+        item.notInstalled = dpkgNotInstalled(status)
+        item.version = version
+        item.package = package
+        item.platform = "linux"
+        try emitter.emit(item)
     }
 
     /// `dpkg -l`: rows after the `+++-===` rule. Every row is a record; as with dpkg's status file, a row whose
@@ -177,12 +185,8 @@ enum LineFormats {
                 emitter.unreadable(line: lines.lineNumber, "not a dpkg -l row (state, name, version)")
                 continue
             }
-            var item = RawItem(line: lines.lineNumber, title: parsed.package)
-            item.notInstalled = dpkgNotInstalled(parsed.status)
-            item.version = parsed.version
-            item.package = parsed.package
-            item.platform = "linux"
-            try emitter.emit(item)
+            try emitDpkgPackage(
+                parsed.package, version: parsed.version, status: parsed.status, line: lines.lineNumber, emitter)
         }
         if !inTable {
             throw .malformed(file: emitter.fileName, format: "dpkg -l", line: nil, reason: "no +++-=== header rule")

@@ -18,18 +18,10 @@ import Testing
                     label = "storage" if kind == olefile.STGTY_STORAGE else "stream"
                     print(path + "\\t" + "/".join(entry) + "\\t" + label + "\\t" + str(size))
             """
-        let process = Process()
-        // Debian's python3, where `make test` installs python3-olefile.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script] + paths
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = await pipe.readAll()
-        await process.ended()
-        #expect(process.terminationStatus == 0, "olefile failed")
+        let (status, output) = try await runDebianPython(script, paths)
+        #expect(status == 0, "olefile failed")
         var listing: [String: Set<String>] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 1)
             listing[String(fields[0]), default: []].insert(String(fields[1]))
         }

@@ -54,17 +54,10 @@ import Testing
                           "company": text(dsi, 15), "manager": text(dsi, 14)}
                 print(os.path.basename(path) + "".join("\\t%s=%s" % item for item in sorted(fields.items())))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script] + paths
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = await pipe.readAll()
-        await process.ended()
-        #expect(process.terminationStatus == 0, "olefile failed")
+        let (status, output) = try await runDebianPython(script, paths)
+        #expect(status == 0, "olefile failed")
         var result: [String: [String: String]] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             for field in fields.dropFirst() {
                 let pair = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -21,3 +21,17 @@ public func onPath(_ name: String) -> Bool {
         FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
     }
 }
+
+/// Runs a Python script with Debian's python3, where `make test` installs the modules the oracles use
+/// (python3-olefile), and returns its exit status and standard output as text (errors go to the test's own).
+public func runDebianPython(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = await pipe.readAll()
+    await process.ended()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
