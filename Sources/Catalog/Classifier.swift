@@ -103,13 +103,10 @@ public final class Classifier: Sendable {
         if let rewritten = policy?.rewritten(version), rewritten != version {
             version = rewritten
         } else {
-            // `XX.YYYY`: Windows Office writes `16.0000` (→ 16.0); Office for Mac puts its minor release in the
-            // first two digits (`14.0300` is Office for Mac 2011 14.3 → 14.3, not 14.300).
+            // `16.0000` → `16.0`. (A legacy file's version is major.build, `11.6568`, and Office for Mac writes
+            // `14.0300`: the four digits are not one reading, so they are kept as a number.)
             let parts = VersionNormaliser.components(of: version)
-            if parts.count >= 2 {
-                let minor = parts[1].count == 4 ? Int(parts[1].prefix(2)) : Int(parts[1])
-                version = "\(parts[0]).\(minor ?? 0)"
-            }
+            if parts.count >= 2 { version = "\(parts[0]).\(Int(parts[1]) ?? 0)" }
         }
         result.version = version
         // The rule's own line template still applies (`Microsoft Macintosh Word` + 14.0000 is Office for Mac 2011,

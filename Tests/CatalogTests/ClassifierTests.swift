@@ -181,10 +181,9 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         let excel2010 = Self.classifier.classify(application: "Microsoft Excel", appVersion: "14.0300")
         #expect(excel2010.versionLine == "2010")
         // Office for Mac names itself; its AppVersion's major is a Mac line (14 = Office for Mac 2011, not Windows'
-        // 2010), and the minor release is the first two digits after the point (14.0300 = 14.3).
+        // 2010).
         let mac2011 = Self.classifier.classify(application: "Microsoft Macintosh Excel", appVersion: "14.0300")
         #expect(mac2011.product == "ms-office")
-        #expect(mac2011.version == "14.3")
         #expect(mac2011.versionLine == "2011-mac")
         let mac2016 = Self.classifier.classify(application: "Microsoft Macintosh Word", appVersion: "15.0300")
         #expect(mac2016.versionLine == "2016-mac")
@@ -192,6 +191,9 @@ struct Expectation: Sendable, CustomTestStringConvertible {
         let macUnversioned = Self.classifier.classify(application: "Microsoft Macintosh Excel", appVersion: nil)
         #expect(macUnversioned.product == "ms-office")
         #expect(macUnversioned.versionLine == nil)
+        // Legacy files name Office 97 and 2000 by their internal versions 8 and 9.
+        #expect(Self.classifier.classify(application: "Microsoft Word 8.0", appVersion: "8.3814").versionLine == "97")
+        #expect(Self.classifier.classify(application: "Microsoft Word 9.0", appVersion: nil).versionLine == "2000")
         // LibreOffice writes AppVersion 15.0000 and its real version in Application.
         let libre = Self.classifier.classify(
             application: "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/60$Build-1", appVersion: "15.0000")
